@@ -1,0 +1,322 @@
+/**
+ * The learner's progress in browser storage (docs/CONTRACTS.md, "Browser storage").
+ *
+ * One versioned JSON document under localStorage key `qc:progress`:
+ *   { version: 1, lessons: {slug: {state, at}}, exercises: {id: {code, status, submitted, at}},
+ *     quiz: {quizId: {answers: {questionId: string[]}, score}} }
+ *
+ * Failure never throws: corrupt JSON, an unknown version, a full quota or missing/blocked
+ * localStorage switch the store to an in-memory session (`storageStatus() === 'memory'`, with a
+ * human-readable `storageReason()`); the layout shows that reason as a visible warning.
+ * The stored value is never overwritten while in memory mode, so a corrupt or newer-version
+ * document is not destroyed; `resetProgress()` is the learner's explicit way out.
+ *
+ * The module-level functions use a default store bound to `globalThis.localStorage`;
+ * `createProgressStore(storage)` builds an independent one (tests pass a fake Storage).
+ */
+
+export const STORAGE_KEY = 'qc:progress';
+export const PROGRESS_VERSION = 1;
+
+export type LessonState = 'in-progress' | 'done';
+export interface LessonProgress { state: LessonState; at: number }
+export type ExerciseStatus = 'pass' | 'fail' | 'error' | 'started';
+export interface ExerciseProgress { code: string; status: ExerciseStatus; submitted: boolean; at: number }
+export interface QuizProgress { answers: Record<string, string[]>; score: number }
+export interface Progress {
+  version: 1;
+  lessons: Record<string, LessonProgress>;
+  exercises: Record<string, ExerciseProgress>;
+  quiz: Record<string, QuizProgress>;
+}
+export type StorageStatus = 'ok' | 'memory';
+export type ImportResult = { ok: true } | { ok: false; error: string };
+export type Listener = (progress: Progress) => void;
+
+export interface ProgressStore {
+  loadProgress(): Progress;
+  getLesson(slug: string): LessonProgress | undefined;
+  /** `null` forgets the lesson (back to "not started"). A lesson already "done" stays done when set to "in-progress" unless `force`. */
+  setLesson(slug: string, state: LessonState | null, opts?: { force?: boolean }): void;
+  getExercise(id: string): ExerciseProgress | undefined;
+  setExercise(id: string, value: Omit<ExerciseProgress, 'at'> & { at?: number }): void;
+  getQuiz(quizId: string): QuizProgress | undefined;
+  setQuiz(quizId: string, value: QuizProgress): void;
+  exportProgress(): string;
+  importProgress(json: string): ImportResult;
+  /** Clears the stored document (also a corrupt one) and retries persistent storage. */
+  resetProgress(): void;
+  /** Called after every change (this page or, via the `storage` event, another tab). Returns an unsubscribe function. */
+  subscribe(cb: Listener): () => void;
+  storageStatus(): StorageStatus;
+  /** Why the store fell back to memory (for the visible warning); `null` when status is 'ok'. */
+  storageReason(): string | null;
+}
+
+const empty = (): Progress => ({ version: 1, lessons: {}, exercises: {}, quiz: {} });
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Validates a parsed document. Returns the progress or an error message naming what is wrong. */
+export function parseProgress(raw: unknown): { ok: true; value: Progress } | { ok: false; error: string } {
+  if (!isObj(raw)) return { ok: false, error: 'not a JSON object' };
+  if (raw.version !== PROGRESS_VERSION)
+    return { ok: false, error: `unsupported version ${JSON.stringify(raw.version)} (this site reads version ${PROGRESS_VERSION})` };
+  const out = empty();
+  const lessons = raw.lessons ?? {};
+  const exercises = raw.exercises ?? {};
+  const quiz = raw.quiz ?? {};
+  if (!isObj(lessons) || !isObj(exercises) || !isObj(quiz)) return { ok: false, error: 'lessons, exercises and quiz must be objects' };
+  for (const [slug, l] of Object.entries(lessons)) {
+    if (!isObj(l) || (l.state !== 'in-progress' && l.state !== 'done') || !isNum(l.at))
+      return { ok: false, error: `lessons.${slug} is malformed` };
+    out.lessons[slug] = { state: l.state, at: l.at };
+  }
+  for (const [id, e] of Object.entries(exercises)) {
+    if (
+      !isObj(e) || typeof e.code !== 'string' || typeof e.submitted !== 'boolean' || !isNum(e.at) ||
+      !['pass', 'fail', 'error', 'started'].includes(e.status as string)
+    )
+      return { ok: false, error: `exercises.${id} is malformed` };
+    out.exercises[id] = { code: e.code, status: e.status as ExerciseStatus, submitted: e.submitted, at: e.at };
+  }
+  for (const [id, q] of Object.entries(quiz)) {
+    if (!isObj(q) || !isNum(q.score) || !isObj(q.answers)) return { ok: false, error: `quiz.${id} is malformed` };
+    const answers: Record<string, string[]> = {};
+    for (const [qid, a] of Object.entries(q.answers)) {
+      if (!Array.isArray(a) || !a.every((x) => typeof x === 'string')) return { ok: false, error: `quiz.${id}.answers.${qid} is malformed` };
+      answers[qid] = [...a];
+    }
+    out.quiz[id] = { answers, score: q.score };
+  }
+  return { ok: true, value: out };
+}
+
+const clone = (p: Progress): Progress => JSON.parse(JSON.stringify(p)) as Progress;
+
+function isQuotaError(e: unknown): boolean {
+  return (
+    isObj(e) &&
+    (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED' || e.code === 22 || e.code === 1014)
+  );
+}
+
+type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export function createProgressStore(
+  storage: StorageLike | null | undefined | (() => StorageLike | null | undefined),
+  opts: { now?: () => number; eventTarget?: Pick<EventTarget, 'addEventListener'> | null } = {},
+): ProgressStore {
+  const now = opts.now ?? (() => Date.now());
+  let data = empty();
+  let status: StorageStatus = 'ok';
+  let reason: string | null = null;
+  let store: StorageLike | null = null;
+  let loaded = false;
+  const listeners = new Set<Listener>();
+
+  const toMemory = (why: string) => {
+    status = 'memory';
+    reason = why;
+  };
+
+  function resolveStorage(): StorageLike | null {
+    try {
+      const s = typeof storage === 'function' ? storage() : storage;
+      return s ?? null;
+    } catch {
+      return null; // e.g. SecurityError when cookies/storage are blocked
+    }
+  }
+
+  function readStored(): void {
+    store = resolveStorage();
+    if (!store) {
+      toMemory('Browser storage is not available here, so your progress is kept only until you close this page.');
+      return;
+    }
+    let text: string | null;
+    try {
+      text = store.getItem(STORAGE_KEY);
+    } catch {
+      toMemory('Browser storage is blocked, so your progress is kept only until you close this page.');
+      return;
+    }
+    if (text === null) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      toMemory('Your saved progress could not be read (it is corrupted). This session is not saved; use "Start fresh" to reset it.');
+      return;
+    }
+    const res = parseProgress(parsed);
+    if (!res.ok) {
+      toMemory(`Your saved progress could not be read (${res.error}). This session is not saved; use "Start fresh" to reset it.`);
+      return;
+    }
+    data = res.value;
+  }
+
+  function ensure(): void {
+    if (loaded) return;
+    loaded = true;
+    readStored();
+    opts.eventTarget?.addEventListener('storage', (ev: Event) => {
+      const key = (ev as StorageEvent).key;
+      if (status !== 'ok' || (key !== STORAGE_KEY && key !== null)) return;
+      data = empty();
+      readStored();
+      notify();
+    });
+  }
+
+  function notify(): void {
+    for (const cb of [...listeners]) {
+      try {
+        cb(clone(data));
+      } catch (e) {
+        // A broken subscriber must not break the others or the caller.
+        console.warn('progress subscriber failed', e);
+      }
+    }
+  }
+
+  function persist(): void {
+    if (status === 'ok' && store) {
+      try {
+        store.setItem(STORAGE_KEY, JSON.stringify(data));
+      } catch (e) {
+        toMemory(
+          isQuotaError(e)
+            ? 'Browser storage is full, so new progress is kept only until you close this page.'
+            : 'Browser storage refused to save, so new progress is kept only until you close this page.',
+        );
+      }
+    }
+    notify();
+  }
+
+  return {
+    loadProgress() {
+      ensure();
+      return clone(data);
+    },
+    getLesson(slug) {
+      ensure();
+      const l = data.lessons[slug];
+      return l ? { ...l } : undefined;
+    },
+    setLesson(slug, state, o = {}) {
+      ensure();
+      if (state === null) delete data.lessons[slug];
+      else {
+        if (state === 'in-progress' && data.lessons[slug]?.state === 'done' && !o.force) return;
+        data.lessons[slug] = { state, at: now() };
+      }
+      persist();
+    },
+    getExercise(id) {
+      ensure();
+      const e = data.exercises[id];
+      return e ? { ...e } : undefined;
+    },
+    setExercise(id, value) {
+      ensure();
+      data.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now() };
+      persist();
+    },
+    getQuiz(quizId) {
+      ensure();
+      const q = data.quiz[quizId];
+      return q ? (JSON.parse(JSON.stringify(q)) as QuizProgress) : undefined;
+    },
+    setQuiz(quizId, value) {
+      ensure();
+      const answers: Record<string, string[]> = {};
+      for (const [k, v] of Object.entries(value.answers)) answers[k] = [...v];
+      data.quiz[quizId] = { answers, score: value.score };
+      persist();
+    },
+    exportProgress() {
+      ensure();
+      return JSON.stringify(data, null, 2);
+    },
+    importProgress(json) {
+      ensure();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json);
+      } catch (e) {
+        return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
+      }
+      const res = parseProgress(parsed);
+      if (!res.ok) return { ok: false, error: `Not a progress file: ${res.error}` };
+      data = res.value;
+      persist();
+      return { ok: true };
+    },
+    resetProgress() {
+      ensure();
+      data = empty();
+      status = 'ok';
+      reason = null;
+      store = resolveStorage();
+      try {
+        store?.removeItem(STORAGE_KEY);
+      } catch {
+        /* handled below: persist() or the missing store moves us to memory */
+      }
+      if (!store) toMemory('Browser storage is not available here, so your progress is kept only until you close this page.');
+      persist();
+    },
+    subscribe(cb) {
+      ensure();
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    storageStatus() {
+      ensure();
+      return status;
+    },
+    storageReason() {
+      ensure();
+      return reason;
+    },
+  };
+}
+
+const defaultStore = createProgressStore(() => globalThis.localStorage, {
+  eventTarget: typeof window === 'undefined' ? null : window,
+});
+
+export const loadProgress = defaultStore.loadProgress;
+export const getLesson = defaultStore.getLesson;
+export const setLesson = defaultStore.setLesson;
+export const getExercise = defaultStore.getExercise;
+export const setExercise = defaultStore.setExercise;
+export const getQuiz = defaultStore.getQuiz;
+export const setQuiz = defaultStore.setQuiz;
+export const exportProgress = defaultStore.exportProgress;
+export const importProgress = defaultStore.importProgress;
+export const resetProgress = defaultStore.resetProgress;
+export const subscribe = defaultStore.subscribe;
+export const storageStatus = defaultStore.storageStatus;
+export const storageReason = defaultStore.storageReason;
+
+/**
+ * The mark shown in the outline: "done" when the learner marked it done or (if the lesson embeds
+ * exercises) when every one of them passed on Submit; "in-progress" once visited; else "not-started".
+ */
+export function lessonMark(
+  progress: Progress,
+  slug: string,
+  exerciseIds: readonly string[] = [],
+): 'not-started' | 'in-progress' | 'done' {
+  const l = progress.lessons[slug];
+  if (l?.state === 'done') return 'done';
+  if (exerciseIds.length > 0 && exerciseIds.every((id) => progress.exercises[id]?.status === 'pass' && progress.exercises[id]?.submitted))
+    return 'done';
+  if (l || exerciseIds.some((id) => progress.exercises[id])) return 'in-progress';
+  return 'not-started';
+}
