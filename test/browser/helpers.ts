@@ -1,0 +1,122 @@
+/**
+ * Shared helpers for browser tests (test/browser/*.test.ts, run by vitest.browser.config.ts) and benches.
+ *
+ * The global setup (test/browser/setup.ts) has already built the site twice and serves it:
+ *   const { root, sub } = siteUrls();   // e.g. http://127.0.0.1:41234/  and  http://127.0.0.1:41235/course/
+ *
+ * Typical test file (one browser per file; pages/contexts are cheap and isolated):
+ *   let browser: Browser;
+ *   beforeAll(async () => { browser = await launch(); });
+ *   afterAll(async () => { await browser?.close(); });
+ *   it('…', async () => {
+ *     const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
+ *     await page.goto(siteUrls().root + 'lessons/incident/');
+ *     …
+ *     expect(issues.all()).toEqual([]);           // console errors, page errors, failed + off-origin requests
+ *     expect(await axeViolations(page)).toEqual([]); // serious/critical axe-core violations
+ *     await close();
+ *   });
+ *
+ * API
+ *   launch(): Promise<Browser>                        Debian chromium (/usr/bin/chromium) via playwright-core
+ *   siteUrls(): { root: string; sub: string }         base URLs of the two served builds (end with "/")
+ *   newPage(browser, opts): { page, context, issues, close }
+ *       opts.baseUrl (required)  the site's URL: any request to another origin is recorded and aborted
+ *       opts.javaScriptEnabled, opts.viewport, opts.colorScheme, opts.reducedMotion
+ *       issues.consoleErrors / pageErrors / failedRequests / offOrigin: string[];  issues.all(): string[]
+ *   axeViolations(page, { include? }): Promise<string[]>   serious + critical only, one readable line each
+ *   startStaticServer(dir, base): Promise<{ url, close }>  serve a built dist dir under base ("/" or "/course/")
+ *   buildSite(outDir, base): Promise<void>                  `astro build --outDir` with BASE_PATH=base
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { inject } from 'vitest';
+
+export { ROOT } from './server';
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export function siteUrls(): { root: string; sub: string } {
+  return { root: inject('siteRootUrl'), sub: inject('siteSubUrl') };
+}
+
+export interface PageIssues {
+  consoleErrors: string[];
+  pageErrors: string[];
+  failedRequests: string[];
+  offOrigin: string[];
+  /** Every issue as one list of readable lines (empty = clean). */
+  all(): string[];
+}
+
+export interface NewPageOptions {
+  baseUrl: string;
+  javaScriptEnabled?: boolean;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
+export async function newPage(
+  browser: Browser,
+  opts: NewPageOptions,
+): Promise<{ page: Page; context: BrowserContext; issues: PageIssues; close: () => Promise<void> }> {
+  const origin = new URL(opts.baseUrl).origin;
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: opts.reducedMotion ?? 'reduce',
+    serviceWorkers: 'block',
+  });
+  const issues: PageIssues = {
+    consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [],
+    all() {
+      return [
+        ...this.consoleErrors.map((m) => `console error: ${m}`),
+        ...this.pageErrors.map((m) => `page error: ${m}`),
+        ...this.failedRequests.map((m) => `failed request: ${m}`),
+        ...this.offOrigin.map((m) => `off-origin request: ${m}`),
+      ];
+    },
+  };
+  // Nothing may leave the origin: record and abort (there is no network anyway).
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (/^(data|blob|about):/.test(u) || new URL(u).origin === origin) return route.continue();
+    issues.offOrigin.push(u);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') issues.consoleErrors.push(`${msg.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (err) => issues.pageErrors.push(`${err.message} (${page.url()})`));
+  page.on('requestfailed', (req) => {
+    if (issues.offOrigin.includes(req.url())) return; // already counted as off-origin
+    issues.failedRequests.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) issues.failedRequests.push(`${res.url()}: HTTP ${res.status()}`);
+  });
+  return { page, context, issues, close: () => context.close() };
+}
+
+/** Serious and critical axe-core violations (WCAG 2.x A/AA + best practices), one line each. */
+export async function axeViolations(page: Page, opts: { include?: string } = {}): Promise<string[]> {
+  let builder = new AxeBuilder({ page });
+  if (opts.include) builder = builder.include(opts.include);
+  const result = await builder.analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')} (${page.url()})`);
+}
+
+export { startStaticServer, buildSite } from './server';

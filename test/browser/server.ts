@@ -1,0 +1,58 @@
+/** Static server and site build used by the browser tests' global setup and by bench/pages.ts (no vitest import). */
+import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import sirv from 'sirv';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Serve a built site under `base` like a static host: directories → index.html, a missing path
+ * under base → 404.html with status 404, anything outside base → plain 404.
+ */
+export async function startStaticServer(dir: string, base: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const prefix = base.replace(/\/?$/, '/');
+  const serve = sirv(dir, { dev: false, etag: true, dotfiles: false, extensions: ['html'] });
+  const notFound = existsSync(path.join(dir, '404.html')) ? readFileSync(path.join(dir, '404.html')) : Buffer.from('Not found');
+  const server: Server = createServer((req, res) => {
+    const u = req.url ?? '/';
+    const send404 = () => {
+      res.statusCode = 404;
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(notFound);
+    };
+    if (!(u === prefix.slice(0, -1) || u.startsWith(prefix))) return send404();
+    if (u === prefix.slice(0, -1)) {
+      res.statusCode = 301;
+      res.setHeader('location', prefix);
+      return res.end();
+    }
+    req.url = '/' + u.slice(prefix.length);
+    serve(req, res, send404);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server did not get a port');
+  return {
+    url: `http://127.0.0.1:${addr.port}${prefix}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
+export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}): Promise<void> {
+  const name = path.basename(outDir);
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
+      cwd: ROOT,
+      env: { ...process.env, BASE_PATH: base, ASTRO_CACHE_DIR: path.join(ROOT, `node_modules/.astro-${name}`), ASTRO_TELEMETRY_DISABLED: '1', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build (${base} → ${outDir}) failed with code ${code}:\n${out}`))));
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Global setup of the browser suite (vitest.browser.config.ts): build the site for "/" (dist-root/)
+ * and for "/course/" (dist-sub/), serve both on free localhost ports, and provide their URLs to
+ * tests (`siteUrls()` in helpers.ts, or `inject('siteRootUrl' | 'siteSubUrl')`).
+ * SITE_REUSE_BUILD=1 skips the builds when both dist directories exist (fast local iteration).
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { buildSite, startStaticServer, ROOT } from './server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    siteRootUrl: string;
+    siteSubUrl: string;
+  }
+}
+
+export const SUB_PATH = '/course/';
+
+export default async function setup(project: TestProject) {
+  const rootDir = path.join(ROOT, 'dist-root');
+  const subDir = path.join(ROOT, 'dist-sub');
+  const reuse = process.env.SITE_REUSE_BUILD === '1' && existsSync(rootDir) && existsSync(subDir);
+  if (!reuse) {
+    const t0 = Date.now();
+    // Sequential: two Astro builds at once on two cores are not faster, only noisier.
+    await buildSite(rootDir, '/');
+    await buildSite(subDir, SUB_PATH);
+    console.log(`[browser setup] built dist-root/ and dist-sub/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const root = await startStaticServer(rootDir, '/');
+  const sub = await startStaticServer(subDir, SUB_PATH);
+  project.provide('siteRootUrl', root.url);
+  project.provide('siteSubUrl', sub.url);
+  return async () => {
+    await root.close();
+    await sub.close();
+  };
+}
