@@ -23,7 +23,6 @@ const OPTIONS: ts.CompilerOptions = {
   typeRoots: [join(ROOT, 'node_modules/@types')],
   esModuleInterop: true,
   skipLibCheck: true,
-  noUnusedLocals: true,
   noImplicitReturns: true,
   isolatedModules: true,
 };

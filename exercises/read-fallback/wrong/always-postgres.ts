@@ -1,0 +1,37 @@
+// rejects: healthy cluster: reads are served by Cassandra
+// Always reads the source of truth: correct, but every read now loads PostgreSQL and the read model is pointless.
+import type { Client } from 'cassandra-driver';
+import type { Pool } from 'pg';
+
+export interface Order {
+  id: string;
+  customerId: string;
+  status: string;
+  total: number;
+  version: number;
+}
+
+export interface Deps {
+  /** The read model: Cassandra, RF=3, one replica per availability zone. */
+  cassandra: Client;
+  /** The source of truth: PostgreSQL. */
+  pg: Pool;
+}
+
+export async function getOrder(deps: Deps, orderId: string): Promise<Order | null> {
+  const res = await deps.pg.query(
+    'SELECT id, customer_id, status, total, version FROM orders WHERE id = $1',
+    [orderId],
+  );
+  return res.rows.length > 0 ? toOrder(res.rows[0]) : null;
+}
+
+function toOrder(row: { [column: string]: any }): Order {
+  return {
+    id: String(row.id),
+    customerId: String(row.customer_id),
+    status: String(row.status),
+    total: Number(row.total),
+    version: Number(row.version),
+  };
+}
