@@ -1,0 +1,274 @@
+/**
+ * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>]
+ *
+ * Compiles <file.ts> with esbuild ({ loader: 'ts', format: 'cjs', target: 'es2022' }), grades it
+ * against exercises/<exercise-id>/ with `runExercise` in a worker thread, prints the results JSON
+ * (Exercism v3 + ours) and exits 0 on pass, 1 on fail, 2 on error. The worker is terminated when
+ * one test (or loading the module) runs longer than the wall-clock limit (default 5000 ms), so
+ * `while (true) {}` gives a timeout verdict instead of a hang.
+ *
+ * Also the worker's entry point (same file), and a library for scripts/verify.ts and bench/.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { Message } from 'esbuild';
+import { runExercise, type ExerciseBundle, type Results, type TestResult, type Limits } from '../src/grading/index';
+import { parseMeta } from '../src/grading/schema';
+import type { TestModule } from '../src/grading/api';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const EXERCISES_DIR = join(ROOT, 'exercises');
+export const DEFAULT_WALL_MS = 5000;
+
+/** All files of an exercise folder, relative path → text. */
+export function readExerciseFiles(id: string): Record<string, string> {
+  const dir = join(EXERCISES_DIR, id);
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+export function exerciseIds(): string[] {
+  return readdirSync(EXERCISES_DIR)
+    .filter((n) => statSync(join(EXERCISES_DIR, n)).isDirectory())
+    .sort();
+}
+
+/** Import an exercise's meta and test modules (Node; needs the tsx loader). */
+export async function loadExercise(id: string): Promise<ExerciseBundle> {
+  const dir = join(EXERCISES_DIR, id);
+  const metaPath = join(dir, 'meta.json');
+  const meta = parseMeta(`exercises/${id}/meta.json`, readFileSync(metaPath, 'utf8'));
+  const imp = async (f: string) =>
+    ((await import(pathToFileURL(join(dir, f)).href)) as { default: TestModule }).default;
+  return {
+    id,
+    meta,
+    visible: await imp('visible.test.ts'),
+    hidden: await imp('hidden.test.ts'),
+    visibleSource: readFileSync(join(dir, 'visible.test.ts'), 'utf8'),
+  };
+}
+
+export type Compiled = { ok: true; js: string } | { ok: false; message: string };
+
+function formatEsbuildMessage(file: string, m: Message): string {
+  const loc = m.location;
+  return loc ? `${file}:${loc.line}:${loc.column + 1}: ${m.text}` : `${file}: ${m.text}`;
+}
+
+/** Compile learner TypeScript as the contract says; syntax errors name file:line:column. */
+const nodeRequire = createRequire(import.meta.url);
+const TSX_ESM_API = pathToFileURL(join(dirname(nodeRequire.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+
+export function compileLearnerTs(code: string, file: string): Compiled {
+  // loaded lazily: the grading worker does not need esbuild
+  const { transformSync } = nodeRequire('esbuild') as typeof import('esbuild');
+  try {
+    const r = transformSync(code, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: file });
+    return { ok: true, js: r.code };
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (errors?.length) return { ok: false, message: errors.map((m) => formatEsbuildMessage(file, m)).join('\n') };
+    return { ok: false, message: `${file}: ${(e as Error).message}` };
+  }
+}
+
+type WorkerIn = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits };
+type WorkerOut =
+  | { type: 'start'; name: string; index: number }
+  | { type: 'result'; result: TestResult; index: number }
+  | { type: 'done'; results: Results }
+  | { type: 'crash'; message: string };
+
+export interface GradeOptions extends WorkerIn {
+  /** Wall-clock ms per test (and for loading the module). */
+  wallMs?: number;
+}
+
+/** Grade compiled learner JS in a fresh worker thread with a wall-clock limit per test. */
+export function gradeInWorker(opts: GradeOptions): Promise<Results> {
+  let metaWall: number | undefined;
+  try {
+    metaWall = parseMeta('meta.json', readFileSync(join(EXERCISES_DIR, opts.exerciseId, 'meta.json'), 'utf8')).limits?.wallMsPerTest;
+  } catch {
+    // the worker reports a malformed exercise
+  }
+  const wallMs = opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
+  return new Promise((resolvePromise) => {
+    // The worker loads this TypeScript file through tsx's loader, registered inside the worker.
+    const bootstrap = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(TSX_ESM_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); }).catch((e) => parentPort.postMessage({ type: 'crash', message: 'The grader could not start: ' + String((e && e.stack) || e) }));
+    `;
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      execArgv: [],
+      workerData: { exerciseId: opts.exerciseId, learnerJs: opts.learnerJs, mode: opts.mode, limits: opts.limits } satisfies WorkerIn,
+      stdout: true, // learner output that escapes capture must not corrupt our JSON
+      stderr: true,
+    });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    const done: TestResult[] = [];
+    let current: string | null = null;
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (r: Results) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolvePromise(r);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const secs = `${wallMs / 1000} s`;
+        if (current === null) {
+          finish({
+            version: 3,
+            status: 'error',
+            message: `Timed out: loading your module took more than ${secs} of real time. Look for an infinite loop (e.g. while (true) {}) at the top level of your code.`,
+            tests: done,
+          });
+          return;
+        }
+        const name = current;
+        const prev = done.find((t) => t.name === name);
+        const timedOut: TestResult = {
+          name,
+          status: 'fail',
+          message: `Timed out: this test ran for more than ${secs} of real time and was stopped. Your code is probably stuck in an infinite loop (e.g. while (true) {}) or a very long computation.`,
+          visibility: prev?.visibility ?? 'visible',
+        };
+        finish({
+          version: 3,
+          status: 'fail',
+          message: `Timed out in "${name}": the remaining tests did not run.`,
+          tests: [...done, timedOut],
+        });
+      }, wallMs);
+    };
+    arm();
+    worker.on('message', (m: WorkerOut) => {
+      if (m.type === 'start') {
+        current = m.name;
+        arm();
+      } else if (m.type === 'result') {
+        done.push(m.result);
+        arm();
+      } else if (m.type === 'done') finish(m.results);
+      else if (m.type === 'crash') finish({ version: 3, status: 'error', message: m.message, tests: done });
+    });
+    worker.on('error', (e) =>
+      finish({ version: 3, status: 'error', message: `The grader crashed: ${e instanceof Error ? e.message : String(e)}`, tests: done }),
+    );
+    worker.on('exit', (code) => {
+      if (!finished)
+        finish({ version: 3, status: 'error', message: `The grader stopped unexpectedly (exit code ${code}).`, tests: done });
+    });
+  });
+}
+
+async function workerMain(): Promise<void> {
+  const port = parentPort!;
+  const post = port.postMessage.bind(port);
+  // Learner code may leave rejected promises or throwing timers behind: never crash the grader on them.
+  process.on('unhandledRejection', () => {});
+  process.on('uncaughtException', () => {});
+  const input = workerData as WorkerIn;
+  try {
+    const exercise = await loadExercise(input.exerciseId);
+    const results = await runExercise({
+      exercise,
+      learnerJs: input.learnerJs,
+      mode: input.mode,
+      limits: input.limits,
+      onTestStart: (name, index) => post({ type: 'start', name, index } satisfies WorkerOut),
+      onTestResult: (result, index) => post({ type: 'result', result, index } satisfies WorkerOut),
+    });
+    post({ type: 'done', results } satisfies WorkerOut);
+  } catch (e) {
+    post({ type: 'crash', message: `The grader failed: ${e instanceof Error ? e.message : String(e)}` } satisfies WorkerOut);
+  }
+}
+
+export function exitCode(r: Results): number {
+  return r.status === 'pass' ? 0 : r.status === 'fail' ? 1 : 2;
+}
+
+const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>]';
+
+async function cliMain(argv: string[]): Promise<number> {
+  let mode: 'run' | 'submit' = 'submit';
+  let wallMs: number | undefined;
+  const pos: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--submit') mode = 'submit';
+    else if (a === '--run') mode = 'run';
+    else if (a === '--timeout') {
+      wallMs = Number(argv[++i]);
+      if (!Number.isFinite(wallMs) || wallMs <= 0) {
+        console.error(`--timeout needs a positive number of milliseconds\n${USAGE}`);
+        return 2;
+      }
+    } else if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      return 0;
+    } else if (a.startsWith('--')) {
+      console.error(`unknown option ${a}\n${USAGE}`);
+      return 2;
+    } else pos.push(a);
+  }
+  const print = (r: Results) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  if (pos.length !== 2) {
+    console.error(USAGE);
+    return 2;
+  }
+  const [id, file] = pos;
+  if (!exerciseIds().includes(id)) {
+    print({ version: 3, status: 'error', message: `No exercise "${id}" (known: ${exerciseIds().join(', ')}).`, tests: [] });
+    return 2;
+  }
+  let code: string;
+  try {
+    code = readFileSync(file, 'utf8');
+  } catch (e) {
+    print({ version: 3, status: 'error', message: `Cannot read ${file}: ${(e as Error).message}`, tests: [] });
+    return 2;
+  }
+  const compiled = compileLearnerTs(code, file);
+  if (!compiled.ok) {
+    const r: Results = { version: 3, status: 'error', message: compiled.message, tests: [] };
+    print(r);
+    return 2;
+  }
+  const results = await gradeInWorker({ exerciseId: id, learnerJs: compiled.js, mode, wallMs });
+  print(results);
+  return exitCode(results);
+}
+
+const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (!isMainThread && (workerData as WorkerIn | undefined)?.learnerJs !== undefined) {
+  void workerMain();
+} else if (isMainThread && isEntry) {
+  cliMain(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * The test API for exercise authors.
+ *
+ * ```ts
+ * // exercises/<id>/hidden.test.ts
+ * import { defineTests, expect } from '../../src/grading/api';
+ *
+ * export default defineTests((t) => {
+ *   t.describe('blockFor', () => {
+ *     t.test('QUORUM of RF=4 is 3 replicas', async (ctx) => {
+ *       const { blockFor } = ctx.load();          // the learner's module, evaluated fresh
+ *       expect(blockFor('QUORUM', 4), 'a majority of 4 is 3').to.equal(3);
+ *     });
+ *   });
+ *
+ *   t.test('falls back to PostgreSQL when zone A is cut off', {
+ *     scenario: 'Zone A is isolated from B and C; the app reads an order through a node in zone A.',
+ *     hint: 'An isolated coordinator answers Unavailable or times out: catch it and ask PostgreSQL.',
+ *     seeds: [1, 2, 3],                            // runs once per seed; the first failing seed is reported
+ *   }, async (ctx) => {
+ *     const world = ctx.world({ ... });            // a simulator world seeded with ctx.seed
+ *     const { getOrder } = ctx.load();
+ *     ...
+ *     if (!ok) t.fail('The order came back empty although PostgreSQL has it.');
+ *   });
+ * });
+ * ```
+ *
+ * - Test names are `describe > test` (joined by " > "); they are what `wrong/*.ts` files name in
+ *   their first line (`// rejects: blockFor > QUORUM of RF=4 is 3 replicas`).
+ * - Tests run in file order. `beforeEach`/`afterEach` apply to the tests of the enclosing
+ *   `describe` (or the whole file) and get the same `ctx`.
+ * - `expect` is chai's `expect` (with an optional message: `expect(x, 'plain words').to…`).
+ *   `t.fail(message)` / `fail(message)` fails the test with exactly `message`: hidden tests should
+ *   fail with words a learner understands, not with "expected 2 to equal 3".
+ * - Assertion failures give status `fail`; anything else the learner code throws gives `error`.
+ * - `ctx.load()` evaluates the learner's compiled module again on every call: no state survives
+ *   from one test (or seed) to the next.
+ *
+ * Pure TypeScript: no DOM, no Node built-ins.
+ */
+import { expect as chaiExpect, AssertionError } from 'chai';
+import type { World, WorldOptions } from './world';
+
+export type { World, WorldOptions } from './world';
+
+/** Learner module as loaded by `ctx.load()`: its `module.exports`. */
+export type LearnerModule = Record<string, any>;
+
+export interface TestOptions {
+  /** What happens to the system, in plain words (shown for failed hidden tests). */
+  scenario?: string;
+  /** A nudge shown when this test fails. */
+  hint?: string;
+  /** Run once per seed; `ctx.seed` is the current one. Default: a single run with seed 1. */
+  seeds?: number[];
+  /** Per-test virtual-time budget for simulator worlds (ms of simulated time). */
+  maxVirtualMs?: number;
+  /** Per-test simulator event budget. */
+  maxEvents?: number;
+}
+
+export interface TestContext {
+  /** The seed of this run (one of `seeds`, or 1). */
+  readonly seed: number;
+  /** The exercise test's full name (`describe > test`). */
+  readonly name: string;
+  /** Evaluate the learner module afresh and return its exports. */
+  load<M = LearnerModule>(): M;
+  /** Create a simulator world seeded with `ctx.seed` (and the test's budgets). */
+  world(options?: WorldOptions): World;
+  /** Fail the test with exactly this message. */
+  fail(message: string): never;
+}
+
+export type TestBody = (ctx: TestContext) => unknown | Promise<unknown>;
+export type Hook = (ctx: TestContext) => unknown | Promise<unknown>;
+
+export interface TestBuilder {
+  describe(name: string, body: () => void): void;
+  test(name: string, body: TestBody): void;
+  test(name: string, options: TestOptions, body: TestBody): void;
+  beforeEach(hook: Hook): void;
+  afterEach(hook: Hook): void;
+  /** Fail the current test with exactly this message. */
+  fail(message: string): never;
+}
+
+/** One collected test, in file order. */
+export interface TestEntry {
+  /** Full name, `describe > test`. */
+  name: string;
+  /** The name as written in `t.test(…)` (without describe prefixes). */
+  ownName: string;
+  /** How many earlier tests in the file have the same `ownName` (to find its source text). */
+  ownNameIndex: number;
+  options: TestOptions;
+  body: TestBody;
+  beforeEach: Hook[];
+  afterEach: Hook[];
+}
+
+export interface TestModule {
+  readonly kind: 'quorum-course-tests';
+  /** Collect the tests (calls the definition function again each time). */
+  collect(): TestEntry[];
+}
+
+export const NAME_SEPARATOR = ' > ';
+
+/** Thrown by `fail(message)`: reported with exactly `message`. */
+export class TestFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TestFailure';
+  }
+}
+
+export function fail(message: string): never {
+  throw new TestFailure(String(message));
+}
+
+/** Is this error an assertion failure (→ status `fail`) rather than a crash (→ `error`)? */
+export function isAssertionFailure(e: unknown): boolean {
+  return e instanceof TestFailure || e instanceof AssertionError;
+}
+
+export function defineTests(define: (t: TestBuilder) => void): TestModule {
+  return {
+    kind: 'quorum-course-tests',
+    collect() {
+      const entries: TestEntry[] = [];
+      const seen = new Map<string, number>();
+      const stack: { name: string | null; before: Hook[]; after: Hook[] }[] = [{ name: null, before: [], after: [] }];
+      let collecting = true;
+      const guard = (what: string) => {
+        if (!collecting) throw new Error(`t.${what}() must be called while the tests are being defined, not inside a test`);
+      };
+      const builder: TestBuilder = {
+        describe(name, body) {
+          guard('describe');
+          if (typeof name !== 'string' || !name) throw new Error('t.describe(name, fn): name must be a non-empty string');
+          stack.push({ name, before: [], after: [] });
+          try {
+            body();
+          } finally {
+            stack.pop();
+          }
+        },
+        test(name: string, a: TestOptions | TestBody, b?: TestBody) {
+          guard('test');
+          const options: TestOptions = typeof a === 'function' ? {} : a ?? {};
+          const body = typeof a === 'function' ? a : b;
+          if (typeof name !== 'string' || !name) throw new Error('t.test(name, …): name must be a non-empty string');
+          if (typeof body !== 'function') throw new Error(`t.test("${name}"): the last argument must be the test function`);
+          if (options.seeds !== undefined) {
+            if (!Array.isArray(options.seeds) || options.seeds.length === 0 || !options.seeds.every((s) => Number.isInteger(s)))
+              throw new Error(`t.test("${name}"): seeds must be a non-empty array of integers`);
+          }
+          const prefix = stack.map((s) => s.name).filter((n): n is string => n !== null);
+          const full = [...prefix, name].join(NAME_SEPARATOR);
+          if (entries.some((e) => e.name === full)) throw new Error(`Two tests are named "${full}": test names must be unique`);
+          const ownNameIndex = seen.get(name) ?? 0;
+          seen.set(name, ownNameIndex + 1);
+          entries.push({
+            name: full,
+            ownName: name,
+            ownNameIndex,
+            options,
+            body,
+            beforeEach: stack.flatMap((s) => s.before),
+            afterEach: stack.flatMap((s) => s.after).reverse(),
+          });
+        },
+        beforeEach(hook) {
+          guard('beforeEach');
+          stack[stack.length - 1].before.push(hook);
+        },
+        afterEach(hook) {
+          guard('afterEach');
+          stack[stack.length - 1].after.push(hook);
+        },
+        fail,
+      };
+      define(builder);
+      collecting = false;
+      return entries;
+    },
+  };
+}
+
+export function isTestModule(v: unknown): v is TestModule {
+  return typeof v === 'object' && v !== null && (v as TestModule).kind === 'quorum-course-tests';
+}
+
+/**
+ * Called before every assertion (set by the runner): puts back the built-ins the assertion
+ * library relies on, in case learner code tampered with them.
+ */
+let beforeAssert: (() => void) | null = null;
+export function setBeforeAssert(fn: (() => void) | null): void {
+  beforeAssert = fn;
+}
+
+/** chai's `expect`, run with the built-ins restored first (see `setBeforeAssert`). */
+export const expect: typeof chaiExpect = Object.assign(
+  function expect(value: unknown, message?: string) {
+    if (beforeAssert) beforeAssert();
+    return chaiExpect(value, message);
+  },
+  chaiExpect,
+) as typeof chaiExpect;

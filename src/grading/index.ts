@@ -1,0 +1,412 @@
+/**
+ * The grader: runs an exercise's tests against a learner module and returns Exercism v3 results
+ * (docs/CONTRACTS.md "Results" and "Grader entry"). Same code in the browser run worker and in the
+ * Node CLIs. Pure TypeScript: no DOM, no Node built-ins, no esbuild.
+ *
+ *   const results = await runExercise({ exercise, learnerJs, mode: 'submit' });
+ *
+ * - The learner module (compiled CJS) is evaluated with `new Function('require', 'module',
+ *   'exports', 'console', js)`, once up front (to report load errors and missing exports as
+ *   `status: 'error'`) and again for every `ctx.load()`: no state leaks between tests.
+ * - `require` maps only 'cassandra-driver', 'pg', 'kafkajs' to the simulator's driver modules.
+ * - Console output (the `console` argument and the global `console`) is captured per test,
+ *   capped at `limits.outputBytesPerTest` (64 KB) with a "… output truncated" note.
+ * - Built-ins are restored after learner code tampers with them (see intrinsics.ts).
+ * - Tests with `seeds` run once per seed; the first failing seed is reported with its seed and
+ *   the trace of the world it used.
+ * - A test whose code never settles fails with a clear message: the simulator's deadlock/budget
+ *   verdict inside `world.run`, or after `limits.settleMs` (wall clock) outside any world.
+ *   Synchronous infinite loops cannot be stopped from inside: the host (run worker / CLI worker)
+ *   terminates the thread on its wall-clock limit and reports the test `onTestStart` named last.
+ */
+import {
+  isAssertionFailure,
+  isTestModule,
+  setBeforeAssert,
+  fail,
+  type TestContext,
+  type TestEntry,
+  type TestModule,
+} from './api';
+import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
+import { IntrinsicsGuard, OriginalPromise, safeApply, thenSafe } from './intrinsics';
+import type { Meta } from './schema';
+import { testSource } from './source';
+import { createWorld, driverModules, isSimulationError, type World, type WorldOptions } from './world';
+
+export type { Meta } from './schema';
+export { parseMeta, validateExercise, parseRejects, MetaSchema, ExerciseFormatError } from './schema';
+
+export type Status = 'pass' | 'fail' | 'error';
+
+export interface TestResult {
+  name: string;
+  status: Status;
+  message?: string;
+  output?: string;
+  test_code?: string;
+  visibility: 'visible' | 'hidden';
+  scenario?: string;
+  hint?: string;
+  seed?: number;
+  trace?: unknown;
+  duration_ms?: number;
+}
+
+export interface Results {
+  version: 3;
+  status: Status;
+  message?: string;
+  tests: TestResult[];
+}
+
+export interface ExerciseBundle {
+  id: string;
+  meta: Meta;
+  /** Default export of `exercises/<id>/visible.test.ts`. */
+  visible: TestModule;
+  /** Default export of `exercises/<id>/hidden.test.ts`. */
+  hidden: TestModule;
+  /**
+   * Optional: the text of `visible.test.ts`, so `test_code` shows the TypeScript as written.
+   * Without it `test_code` is the (compiled) test function's own source.
+   */
+  visibleSource?: string;
+}
+
+export interface Limits {
+  /** Virtual-time budget per simulator world (ms). Default: the simulator's. */
+  maxVirtualMs?: number;
+  /** Event budget per simulator world. Default: the simulator's. */
+  maxEvents?: number;
+  /** Console bytes kept per test. Default 64 KB. */
+  outputBytesPerTest?: number;
+  /** Wall-clock ms a test may stay pending outside `world.run` before it is failed. Default 3000. */
+  settleMs?: number;
+}
+
+export interface RunOptions {
+  exercise: ExerciseBundle;
+  learnerJs: string;
+  mode: 'run' | 'submit';
+  limits?: Limits;
+  /** Called before each test starts (hosts use it to name the test a wall-clock timeout hit). */
+  onTestStart?: (name: string, index: number) => void;
+  /** Called with each finished test result, in order. */
+  onTestResult?: (result: TestResult, index: number) => void;
+}
+
+const FunctionCtor = Function;
+const hasOwn = Object.prototype.hasOwnProperty;
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+const perf = typeof performance === 'object' && performance ? performance : null;
+const perfNow = perf ? perf.now.bind(perf) : Date.now;
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+
+const DEFAULT_SETTLE_MS = 3000;
+const DEFAULT_SEED = 1;
+
+type LearnerFactory = (require: (name: string) => unknown, module: { exports: unknown }, exports: unknown, console: Console) => void;
+
+function compileLearner(js: string): LearnerFactory {
+  return new FunctionCtor('require', 'module', 'exports', 'console', js) as LearnerFactory;
+}
+
+function learnerRequire(name: string): unknown {
+  if (typeof name === 'string' && safeApply(hasOwn, driverModules, [name])) return driverModules[name];
+  throw new Error(
+    `Module '${String(name)}' is not available in this exercise (only 'cassandra-driver', 'pg' and 'kafkajs' can be imported).`,
+  );
+}
+
+function loadLearner(js: string, console: Console): Record<string, unknown> {
+  const factory = compileLearner(js);
+  const module = { exports: {} as Record<string, unknown> };
+  factory(learnerRequire, module, module.exports, console);
+  return module.exports;
+}
+
+/** Compile-time problems in `learnerJs` (e.g. hand-written JS with a syntax error). */
+function syntaxProblem(js: string): string | null {
+  try {
+    compileLearner(js);
+    return null;
+  } catch (e) {
+    return `Your code could not be compiled: ${describeThrown(e)}`;
+  }
+}
+
+function errorResults(message: string): Results {
+  return { version: 3, status: 'error', message, tests: [] };
+}
+
+/** Make a value safe to post/serialize (traces from the simulator, thrown values). */
+function plain(v: unknown): unknown {
+  try {
+    const s = jsonStringify(v);
+    return s === undefined ? undefined : jsonParse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Attempt {
+  status: Status;
+  message?: string;
+  output: string;
+  trace?: unknown;
+}
+
+export async function runExercise(opts: RunOptions): Promise<Results> {
+  const { exercise, learnerJs, mode } = opts;
+  const meta = exercise.meta;
+  const limits: Limits = { ...meta.limits, ...opts.limits };
+  const outputCap = limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES;
+  const settleMs = limits.settleMs ?? DEFAULT_SETTLE_MS;
+
+  if (typeof learnerJs !== 'string') return errorResults('No code to run.');
+  const syntax = syntaxProblem(learnerJs);
+  if (syntax) return errorResults(syntax);
+
+  // Collect the tests before learner code can touch anything.
+  let entries: { entry: TestEntry; visibility: 'visible' | 'hidden' }[];
+  try {
+    if (!isTestModule(exercise.visible) || !isTestModule(exercise.hidden))
+      throw new Error('visible.test.ts and hidden.test.ts must `export default defineTests(...)`');
+    entries = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
+    if (mode === 'submit') entries = entries.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
+  } catch (e) {
+    return errorResults(`The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`);
+  }
+
+  const guard = new IntrinsicsGuard();
+  guard.addGraph(driverModules, 4);
+  const restoreAll = () => guard.restore(true);
+  const restoreMid = () => guard.restore(false);
+  setBeforeAssert(() => void restoreMid());
+  const realConsole = globalThis.console;
+
+  try {
+    // Preflight: load once to report load errors and missing exports before any test.
+    const loadOut = new OutputBuffer(outputCap);
+    let preflightError: string | null = null;
+    try {
+      (globalThis as { console: Console }).console = captureConsole(loadOut);
+      const exports = loadLearner(learnerJs, captureConsole(loadOut));
+      restoreAll();
+      const missing = meta.exports.filter((name) => {
+        try {
+          return exports[name] === undefined;
+        } catch {
+          return true;
+        }
+      });
+      if (missing.length) {
+        preflightError = `Your module does not export ${missing.map((m) => `\`${m}\``).join(', ')}: the tests call ${
+          missing.length > 1 ? 'them' : 'it'
+        }. Add \`export\` in front of ${missing.length > 1 ? 'each' : 'its'} declaration, e.g. \`export function ${missing[0]}(…)\`.`;
+      }
+    } catch (e) {
+      restoreAll();
+      preflightError = `Your module threw while loading: ${describeThrown(e)}`;
+    }
+    (globalThis as { console: Console }).console = realConsole;
+    if (preflightError) {
+      const out = loadOut.text();
+      return { version: 3, status: 'error', message: out ? `${preflightError}\n\nOutput:\n${out}` : preflightError, tests: [] };
+    }
+
+    const results: TestResult[] = [];
+    let aborted: string | null = null;
+    for (let i = 0; i < entries.length; i++) {
+      const { entry, visibility } = entries[i];
+      opts.onTestStart?.(entry.name, i);
+      const started = perfNow();
+      const seeds = entry.options.seeds ?? [DEFAULT_SEED];
+      let attempt: Attempt = { status: 'pass', output: '' };
+      let seedUsed: number | undefined;
+      if (aborted) {
+        attempt = { status: 'error', message: aborted, output: '' };
+      } else {
+        for (const seed of seeds) {
+          attempt = await runAttempt(entry, seed);
+          const broken = restoreAll().broken;
+          if (broken.length) {
+            aborted = `Not run: an earlier test's code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}).`;
+            if (attempt.status === 'pass') {
+              attempt = {
+                status: 'error',
+                message: `Your code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}); the remaining tests cannot run.`,
+                output: attempt.output,
+              };
+            }
+          }
+          seedUsed = seed;
+          if (attempt.status !== 'pass' || aborted) break;
+        }
+      }
+      const r: TestResult = { name: entry.name, status: attempt.status, visibility };
+      if (attempt.message !== undefined) r.message = attempt.message;
+      if (attempt.output) r.output = attempt.output;
+      if (visibility === 'visible') r.test_code = testCode(exercise, entry);
+      if (entry.options.scenario) r.scenario = entry.options.scenario;
+      if (entry.options.hint && attempt.status !== 'pass') r.hint = entry.options.hint;
+      if (entry.options.seeds || attempt.trace !== undefined) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
+      if (attempt.trace !== undefined && attempt.status !== 'pass') r.trace = attempt.trace;
+      r.duration_ms = Math.round((perfNow() - started) * 100) / 100;
+      results.push(r);
+      opts.onTestResult?.(r, i);
+    }
+
+    const status: Status = results.every((r) => r.status === 'pass') ? 'pass' : 'fail';
+    const out: Results = { version: 3, status, tests: results };
+    if (status === 'fail') {
+      const failed = results.filter((r) => r.status !== 'pass').length;
+      out.message = `${failed} of ${results.length} test${results.length === 1 ? '' : 's'} failed.`;
+    }
+    return out;
+  } finally {
+    restoreAll();
+    (globalThis as { console: Console }).console = realConsole;
+    setBeforeAssert(null);
+  }
+
+  async function runAttempt(entry: TestEntry, seed: number): Promise<Attempt> {
+    const out = new OutputBuffer(outputCap);
+    const learnerConsole = captureConsole(out);
+    let world: World | null = null;
+    const ctx: TestContext = {
+      seed,
+      name: entry.name,
+      load<M>() {
+        return loadLearner(learnerJs, learnerConsole) as M;
+      },
+      world(options?: WorldOptions) {
+        if (world) throw new Error('ctx.world() may be called once per test');
+        if (!createWorld) throw new Error('The simulator is not available: ctx.world() cannot create a world.');
+        const budget = {
+          maxVirtualMs: entry.options.maxVirtualMs ?? limits.maxVirtualMs,
+          maxEvents: entry.options.maxEvents ?? limits.maxEvents,
+        };
+        world = createWorld(options ?? {}, seed, budget);
+        return world;
+      },
+      fail,
+    };
+
+    (globalThis as { console: Console }).console = learnerConsole;
+    const outcome: { ok: boolean; error?: unknown } = { ok: true };
+    let timedOut = false;
+    try {
+      const body = async () => {
+        let firstError: { error: unknown } | null = null;
+        try {
+          for (const h of entry.beforeEach) await h(ctx);
+          await entry.body(ctx);
+        } catch (e) {
+          firstError = { error: e };
+        }
+        for (const h of entry.afterEach) {
+          try {
+            await h(ctx);
+          } catch (e) {
+            firstError ??= { error: e };
+          }
+        }
+        if (firstError) throw firstError.error;
+      };
+      let p: Promise<void>;
+      try {
+        p = body();
+      } catch (e) {
+        p = OriginalPromise.reject(e);
+      }
+      restoreMid();
+      await new OriginalPromise<void>((resolve) => {
+        const timer = realSetTimeout(() => {
+          timedOut = true;
+          restoreMid();
+          resolve(undefined);
+        }, settleMs);
+        thenSafe(
+          p,
+          () => {
+            realClearTimeout(timer);
+            restoreMid();
+            resolve(undefined);
+          },
+          (e) => {
+            realClearTimeout(timer);
+            restoreMid();
+            outcome.ok = false;
+            outcome.error = e;
+            resolve(undefined);
+          },
+        );
+      });
+    } finally {
+      (globalThis as { console: Console }).console = realConsole;
+    }
+
+    const output = out.text();
+    const w = world as World | null;
+    const trace = w && typeof w.trace === 'function' ? safeTrace(w) : undefined;
+    if (timedOut) {
+      return {
+        status: 'fail',
+        message: `The test did not finish within ${settleMs} ms: your code is waiting for something that never happens (a promise that never resolves?).`,
+        output,
+        trace,
+      };
+    }
+    if (outcome.ok) return { status: 'pass', output, trace };
+    const err = outcome.error;
+    if (isAssertionFailure(err)) return { status: 'fail', message: assertionMessage(err), output, trace };
+    if (isSimulationError(err)) return { status: 'fail', message: simulationMessage(err), output, trace };
+    return { status: 'error', message: describeThrown(err), output, trace };
+  }
+}
+
+function safeTrace(w: World): unknown {
+  try {
+    return plain(w.trace!());
+  } catch {
+    return undefined;
+  }
+}
+
+function assertionMessage(e: unknown): string {
+  try {
+    const m = (e as { message?: unknown }).message;
+    return typeof m === 'string' && m ? m : 'Assertion failed';
+  } catch {
+    return 'Assertion failed';
+  }
+}
+
+function simulationMessage(e: unknown): string {
+  const err = e as { kind?: string; message?: string };
+  const what =
+    err.kind === 'deadlock'
+      ? 'Your code is waiting for something that can never happen (the simulation deadlocked)'
+      : err.kind === 'busy-wait'
+        ? 'Your code spins on the clock (busy-wait) instead of awaiting a timer'
+        : err.kind === 'budget'
+          ? 'The scenario ran out of its time/event budget: your code keeps going without finishing'
+          : 'The simulation stopped';
+  return `${what}. ${err.message ?? ''}`.trim();
+}
+
+function testCode(exercise: ExerciseBundle, entry: TestEntry): string | undefined {
+  if (exercise.visibleSource) {
+    const code = testSource(exercise.visibleSource, entry.ownName, entry.ownNameIndex);
+    if (code) return code;
+  }
+  try {
+    return FunctionCtor.prototype.toString.call(entry.body) as string;
+  } catch {
+    return undefined;
+  }
+}
