@@ -146,15 +146,20 @@ interface RawEvent {
   kind: TimelineEvent['kind'];
 }
 
+/** Reads show the value they returned; everything else shows the value it sent. */
+export function isReadOp(f: string): boolean {
+  return /^(read|get|query|pg-read|health|select)\b/.test(f);
+}
+
 function opLabel(op: DiagramOp): string {
-  const writeish = op.f !== 'read' && op.f !== 'get' && op.f !== 'query' && op.value !== undefined && op.value !== null;
+  const writeish = !isReadOp(op.f) && op.value !== undefined && op.value !== null;
   return `${op.f}${writeish ? ' ' + fmtValue(op.value, 14) : ''}${op.cl ? ' @' + op.cl : ''}`;
 }
 
 function outcomeLabel(item: OpItem): string {
   const d = item.done;
   if (!d) return 'no answer yet';
-  const isRead = d.f === 'read' || d.f === 'get' || d.f === 'query';
+  const isRead = isReadOp(d.f);
   switch (item.outcome) {
     case 'ok':
       return isRead ? `ok → ${fmtValue(d.value, 14)}` : 'ok';
@@ -596,7 +601,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     `<pattern id="${idPrefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="dg-hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="dg-hatch"/></pattern></defs>`;
 
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" class="dg" id="${idPrefix}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="0 0 ${Math.round(width)} ${Math.round(height)}" data-steps="${times.length}" data-page="${page}" data-pages="${pages}" data-events="${total}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="dg" id="${idPrefix}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="0 0 ${Math.round(width)} ${Math.round(height)}" data-steps="${times.length}" data-ys="${ys.map((v) => r1(v)).join(',')}" data-times="${times.join(',')}" data-unit="${unit}" data-page="${page}" data-pages="${pages}" data-events="${total}">` +
     `<title id="${idPrefix}-title">${esc(title)}</title><desc id="${idPrefix}-desc">${esc(summary)}</desc>` +
     (options.embedStyle === false ? '' : `<style>${DIAGRAM_STYLE.replaceAll('HATCH', `${idPrefix}-hatch`)}</style>`) +
     defs +

@@ -66,3 +66,26 @@ export const DIAGRAM_STYLE = `
 .dg .dg-current line,.dg .dg-current path{stroke-width:2.6}
 .dg .dg-current .dg-op-bar,.dg .dg-current circle{stroke:var(--dg-now);stroke-width:2}
 `.replace(/\n/g, '');
+
+/** Styles for the figure around the SVG: scroll box, caption, stepper bar, text alternative. */
+export const FIGURE_STYLE = `
+.dg-figure{margin:1.5rem 0;max-width:100%}
+.dg-scroll{overflow-x:auto;max-width:100%;border:1px solid var(--border,#d5d8dd);border-radius:6px;background:var(--bg,#fff)}
+.dg-scroll:focus-visible{outline:3px solid var(--focus,#0a58a8);outline-offset:2px}
+.dg-scroll svg{display:block}
+.dg-figure figcaption{font-size:.9rem;color:var(--muted,#53575e);margin:.4rem 0}
+.dg-pagenote{font-size:.9rem;color:var(--warn,#7a4a00)}
+.dg-text summary{cursor:pointer}
+.dg-text ol{font-size:.9rem;padding-left:3.2em}
+.dg-text li[aria-current]{background:var(--note-bg,#eef4fc);font-weight:600}
+.dg-text .dg-ev-future{opacity:.55}
+.dg-ev-time{font-variant-numeric:tabular-nums;color:var(--muted,#53575e)}
+.dg-ev-drop,.dg-ev-fail{color:var(--myth,#a01c1f)}
+.dg-ev-stale{color:var(--warn,#7a4a00);font-weight:600}
+.dg-stepper{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
+.dg-stepper button{font:inherit;padding:.3rem .7rem;min-height:2.25rem;border:1px solid var(--border,#d5d8dd);border-radius:6px;background:var(--surface,#f2f3f5);color:var(--fg,#1c1d21);cursor:pointer}
+.dg-stepper button:focus-visible,.dg-stepper input:focus-visible{outline:3px solid var(--focus,#0a58a8);outline-offset:2px}
+.dg-stepper input[type=range]{flex:1 1 8rem;min-width:8rem}
+.dg-stepper-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.dg-stepper-status{flex-basis:100%;margin:0;font-size:.9rem;min-height:1.4em}
+`.replace(/\n/g, '');

@@ -64,11 +64,11 @@ describe('renderTrace: structure a reader relies on', () => {
     expect(svg).toContain('STALE → v1');
   });
 
-  it('is deterministic and stable (snapshot of the hash)', () => {
+  it('is deterministic and stable (file snapshot: open the .svg to review a change)', async () => {
     const a = renderTrace(isolatedRead);
     const b = renderTrace(structuredClone(isolatedRead));
     expect(a).toBe(b);
-    expect(hash32(a)).toMatchInlineSnapshot(`"fb088809"`);
+    await expect(a).toMatchFileSnapshot('./__snapshots__/isolated-read.svg');
   });
 });
 
