@@ -1,0 +1,185 @@
+// Visible tests for read-fallback: what getOrder(deps, orderId) must do.
+import { defineTests, type TestContext } from '../../src/grading/api';
+
+// ---- shared by visible.test.ts and hidden.test.ts (kept in each file: test files stand alone) ----
+type Order = { id: string; customerId: string; status: string; total: number; version: number };
+type GetOrder = (deps: unknown, orderId: string) => Promise<Order | null>;
+type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
+/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
+interface SimWorld {
+  readonly now: number;
+  readonly queries: Query[];
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  sleep(ms: number): Promise<void>;
+  schedule(faults: object[]): unknown;
+  fault(fault: object): unknown;
+  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
+  pgPool(opts?: { id?: string }): unknown;
+  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
+  pgInsert(table: string, row: Record<string, unknown>): void;
+}
+
+const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
+
+/** Small deterministic PRNG for the test's own choices (which ids to read, …). */
+function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % n);
+  };
+}
+
+type Setup = {
+  world: SimWorld;
+  deps: { cassandra: unknown; pg: unknown };
+  getOrder: GetOrder;
+  /** What PostgreSQL holds, by id. */
+  truth: Map<string, Order>;
+  rand: (n: number) => number;
+};
+
+/**
+ * A world with `count` orders in PostgreSQL; `inReadModel(i)` decides which of them the processor
+ * has already written into Cassandra (on every replica). The app's client lives in zone A.
+ */
+function setup(
+  ctx: TestContext,
+  opts: { count?: number; inReadModel?: (i: number) => boolean; ids?: string[] } = {},
+): Setup {
+  const world = ctx.world({}) as unknown as SimWorld;
+  const rand = prng(ctx.seed);
+  const ids = opts.ids ?? Array.from({ length: opts.count ?? 12 }, (_, i) => `o-${100 + i * 7 + rand(5)}`);
+  const truth = new Map<string, Order>();
+  ids.forEach((id, i) => {
+    const version = 1 + rand(4);
+    const order: Order = {
+      id,
+      customerId: `c-${1 + rand(40)}`,
+      status: STATUSES[version],
+      total: 5 + rand(400) + rand(100) / 100,
+      version,
+    };
+    truth.set(id, order);
+    world.pgInsert('orders', { id, customer_id: order.customerId, status: order.status, total: order.total, version });
+    if (opts.inReadModel ? opts.inReadModel(i) : true) {
+      world.cassandraPut(
+        'orders',
+        { id, customer_id: order.customerId, status: order.status, total: order.total, version },
+        { timestampUs: version },
+      );
+    }
+  });
+  const deps = {
+    cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
+    pg: world.pgPool({ id: 'api' }),
+  };
+  const { getOrder } = ctx.load<{ getOrder: GetOrder }>();
+  return { world, deps, getOrder, truth, rand };
+}
+
+type Outcome = { ok: true; value: Order | null; ms: number; queries: Query[] } | { ok: false; error: unknown; ms: number; queries: Query[] };
+
+/** One read as the API does it: how long it took, what it returned or threw, which queries it made. */
+async function read(s: Setup, id: string): Promise<Outcome> {
+  const q0 = s.world.queries.length;
+  const t0 = s.world.now;
+  try {
+    const value = await s.world.run(() => s.getOrder(s.deps, id));
+    return { ok: true, value, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    return { ok: false, error, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
+  }
+}
+
+function isSimulationError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+function show(o: Order | null | undefined): string {
+  if (!o) return String(o);
+  return `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }`;
+}
+
+/** Fails unless the read returned exactly what PostgreSQL has. */
+function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, situation: string): void {
+  const want = s.truth.get(id) ?? null;
+  if (!r.ok) {
+    ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although PostgreSQL has it and ${situation} (seed ${ctx.seed}).`);
+  }
+  if (r.value === null || r.value === undefined) {
+    if (want) ctx.fail(`A customer was told order ${id} does not exist while PostgreSQL has it; ${situation} (seed ${ctx.seed}).`);
+    return;
+  }
+  if (!want) ctx.fail(`getOrder("${id}") returned ${show(r.value)} but there is no such order (seed ${ctx.seed}).`);
+  const same =
+    r.value.id === want.id &&
+    r.value.status === want.status &&
+    r.value.version === want.version &&
+    r.value.customerId === want.customerId &&
+    Math.abs(r.value.total - want.total) < 1e-9;
+  if (!same) {
+    ctx.fail(
+      `A customer saw order ${id} as ${show(r.value)} while PostgreSQL has ${show(want)}; ${situation} (seed ${ctx.seed}).`,
+    );
+  }
+}
+
+function servedByCassandra(r: Outcome): boolean {
+  return r.queries.every((q) => q.driver !== 'pg') && r.queries.some((q) => q.driver === 'cassandra');
+}
+
+function pick<T>(rand: (n: number) => number, xs: T[]): T {
+  return xs[rand(xs.length)];
+}
+
+export default defineTests((t) => {
+  t.test('returns an order the read model has', async (ctx) => {
+    const s = setup(ctx);
+    for (const id of [...s.truth.keys()].slice(0, 3)) {
+      const r = await read(s, id);
+      expectTruth(ctx, s, id, r, 'the cluster is healthy');
+    }
+  });
+
+  t.test('asks PostgreSQL when the read model does not have the order yet', async (ctx) => {
+    // The order was created a moment ago: PostgreSQL has it, the processor has not written it yet.
+    const s = setup(ctx, { inReadModel: (i) => i !== 0 });
+    const id = [...s.truth.keys()][0];
+    expectTruth(ctx, s, id, await read(s, id), 'the read model has not received it yet');
+  });
+
+  t.test('returns null only when PostgreSQL has no such order', async (ctx) => {
+    const s = setup(ctx);
+    const r = await read(s, 'o-does-not-exist');
+    if (!r.ok) return ctx.fail(`getOrder("o-does-not-exist") threw ${describeError(r.error)}; a missing order should give null.`);
+    if (r.value !== null) ctx.fail(`getOrder("o-does-not-exist") returned ${show(r.value)}; expected null.`);
+  });
+
+  t.test('passes the order id as a bound parameter', async (ctx) => {
+    const s = setup(ctx);
+    const id = [...s.truth.keys()][1];
+    const r = await read(s, id);
+    const pasted = r.queries.find((q) => q.text.includes(id));
+    if (pasted) ctx.fail(`The order id was pasted into the query text: ${pasted.text}. Use ? (CQL) or $1 (SQL) and pass [orderId].`);
+    expectTruth(ctx, s, id, r, 'the cluster is healthy');
+  });
+
+  t.test('answers within 250 ms when every Cassandra node is slow', async (ctx) => {
+    const s = setup(ctx);
+    s.world.schedule(['A', 'B', 'C'].map((node) => ({ at: 0, kind: 'slow', node, extraMs: 3000 })));
+    const id = [...s.truth.keys()][2];
+    const r = await read(s, id);
+    expectTruth(ctx, s, id, r, 'every Cassandra node takes 3 s to answer');
+    if (r.ms > 250) ctx.fail(`The read took ${r.ms} ms: a customer waited that long because Cassandra was slow (expected ≤ 250 ms).`);
+  });
+});
