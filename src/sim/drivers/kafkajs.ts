@@ -1,0 +1,248 @@
+/** `kafkajs`, shaped like its Kafka / Producer / Consumer / Admin, talking to the simulated broker. */
+import { type Endpoint } from '../net';
+import { currentWorld } from '../active';
+import type { World } from '../world';
+
+export class KafkaJSError extends Error {
+  retriable: boolean;
+  constructor(message: string, opts: { retriable?: boolean } = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.retriable = opts.retriable ?? true;
+  }
+}
+export class KafkaJSConnectionError extends KafkaJSError {
+  broker?: string;
+  constructor(message: string, opts: { broker?: string } = {}) {
+    super(message);
+    this.broker = opts.broker;
+  }
+}
+export class KafkaJSNumberOfRetriesExceeded extends KafkaJSError {
+  retryCount: number;
+  retryTime: number;
+  originalError: Error;
+  constructor(e: Error, opts: { retryCount: number; retryTime: number }) {
+    super(e.message, { retriable: false });
+    this.originalError = e;
+    this.retryCount = opts.retryCount;
+    this.retryTime = opts.retryTime;
+  }
+}
+
+export interface Message {
+  key?: string | null;
+  value: string | null;
+  headers?: Record<string, string>;
+  partition?: number;
+  timestamp?: string;
+}
+
+export interface ProducerRecord {
+  topic: string;
+  messages: Message[];
+  acks?: number;
+  timeout?: number;
+}
+
+export interface RecordMetadata {
+  topicName: string;
+  partition: number;
+  errorCode: number;
+  baseOffset: string;
+  logAppendTime: string;
+}
+
+export interface KafkaConfig {
+  clientId?: string;
+  brokers: string[];
+  retry?: { retries?: number; initialRetryTime?: number; multiplier?: number };
+  sim?: { world?: World; zone?: string; id?: string };
+  [option: string]: unknown;
+}
+
+export interface KafkaMessageIn {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  offset: string;
+  timestamp: string;
+}
+
+export interface EachMessagePayload {
+  topic: string;
+  partition: number;
+  message: KafkaMessageIn;
+}
+
+/** One round trip to the broker with kafkajs-style retries (retries 5, 300 ms doubling). */
+function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, clientId: string, action: () => T, f: string, value: unknown): Promise<T> {
+  w.assertRunning(`kafkajs ${what}`);
+  w.activity++;
+  const inv = w.record(clientId, 'invoke', f, value);
+  const token = w.addPending(`kafkajs ${what} by ${clientId}`);
+  const retries = cfg.retry?.retries ?? 5;
+  const initial = cfg.retry?.initialRetryTime ?? 300;
+  const mult = cfg.retry?.multiplier ?? 2;
+  return new Promise<T>((resolve, reject) => {
+    let attempt = 0;
+    let waited = 0;
+    const done = (err: Error | null, v?: T) => {
+      w.removePending(token);
+      w.wake();
+      if (err) { w.record(clientId, 'fail', f, value, { invoke: inv.index, error: { name: err.name, message: err.message } }); reject(err); }
+      else { w.record(clientId, 'ok', f, value, { invoke: inv.index }); resolve(v as T); }
+    };
+    const tryOnce = () => {
+      w.net.send(ep, w.kafkaEp, what, null, () => {
+        if (!w.kafkaBroker.up) {
+          const e = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 10.0.0.9:9092', { broker: 'kafka:9092' });
+          return w.net.send(w.kafkaEp, ep, 'error', e, () => retry(e));
+        }
+        let v: T;
+        try {
+          v = action();
+        } catch (e) {
+          return w.net.send(w.kafkaEp, ep, 'error', e, () => done(e as Error));
+        }
+        w.net.send(w.kafkaEp, ep, 'ok', v, () => done(null, v));
+      });
+    };
+    const retry = (e: Error) => {
+      if (attempt >= retries) return done(new KafkaJSNumberOfRetriesExceeded(e, { retryCount: attempt, retryTime: waited }));
+      const delay = Math.round(initial * Math.pow(mult, attempt));
+      attempt++;
+      waited += delay;
+      w.sched.after(delay * 1000, tryOnce);
+    };
+    tryOnce();
+  });
+}
+
+export class Producer {
+  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {}
+  /** Append messages to a topic; resolves with one RecordMetadata per partition written. */
+  send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    const w = this.w;
+    if (!record || typeof record.topic !== 'string' || !Array.isArray(record.messages)) {
+      return Promise.reject(new KafkaJSError('Invalid send: expected { topic: string, messages: [{ key, value }] }', { retriable: false }));
+    }
+    const msgs = record.messages.map((m) => {
+      if (!m || typeof m !== 'object' || !('value' in m)) throw new KafkaJSError('Invalid message without value', { retriable: false });
+      return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: { ...(m.headers ?? {}) } };
+    });
+    w.queries.push({ time: w.now, client: this.clientId, driver: 'kafka', text: `send ${record.topic}`, params: msgs.map((m) => m.value), options: {}, literals: [] });
+    return brokerCall(w, this.ep, 'produce', this.cfg, this.clientId, () => {
+      const t = w.kafkaBroker.topic(record.topic);
+      const base = t.messages.length;
+      for (const m of msgs) t.messages.push({ ...m, offset: String(t.messages.length), timestamp: String(w.epochMs + Math.floor(w.sched.now / 1000)) });
+      return [{ topicName: record.topic, partition: 0, errorCode: 0, baseOffset: String(base), logAppendTime: '-1' }];
+    }, 'produce', { topic: record.topic, messages: msgs });
+  }
+}
+
+export class Consumer {
+  private topics: string[] = [];
+  private fromBeginning = false;
+  private running = false;
+  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string, private groupId: string) {}
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {
+    this.running = false;
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+  }
+  async subscribe(s: { topic?: string; topics?: string[]; fromBeginning?: boolean }): Promise<void> {
+    if (s.topic) this.topics.push(s.topic);
+    if (s.topics) this.topics.push(...s.topics);
+    this.fromBeginning = !!s.fromBeginning;
+  }
+  /**
+   * Start consuming: each message is passed to `eachMessage` in order and its offset committed after
+   * it resolves; a throw is retried after 300 ms. Polls every 100 ms of virtual time until stop().
+   */
+  async run(o: { eachMessage: (p: EachMessagePayload) => Promise<void> }): Promise<void> {
+    const w = this.w;
+    w.assertRunning('kafkajs consumer.run');
+    this.running = true;
+    for (const name of this.topics) {
+      const t = w.kafkaBroker.topic(name);
+      if (!t.committed.has(this.groupId)) t.committed.set(this.groupId, this.fromBeginning ? 0 : t.messages.length);
+    }
+    const loop = () => {
+      if (!this.running) return;
+      for (const name of this.topics) {
+        const t = w.kafkaBroker.topic(name);
+        const off = t.committed.get(this.groupId) ?? 0;
+        if (off < t.messages.length && w.kafkaBroker.up) {
+          const m = t.messages[off];
+          w.wake();
+          let p: Promise<void>;
+          try {
+            p = Promise.resolve(o.eachMessage({ topic: name, partition: 0, message: { ...m } }));
+          } catch (e) {
+            p = Promise.reject(e);
+          }
+          const token = w.addPending(`kafkajs eachMessage(${name}@${off}) by ${this.clientId}`);
+          p.then(
+            () => { w.removePending(token); t.committed.set(this.groupId, Math.max(off + 1, t.committed.get(this.groupId) ?? 0)); w.sched.after(0, loop); },
+            () => { w.removePending(token); w.sched.after(300_000, loop); },
+          );
+          return;
+        }
+      }
+      w.sched.after(100_000, loop);
+    };
+    w.sched.after(0, loop);
+  }
+}
+
+export class Admin {
+  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {}
+  /** High/low watermarks of a topic (one partition). */
+  fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; offset: string; high: string; low: string }>> {
+    return brokerCall(this.w, this.ep, 'fetchTopicOffsets', this.cfg, this.clientId, () => {
+      const t = this.w.kafkaBroker.topic(topic);
+      const h = String(t.messages.length);
+      return [{ partition: 0, offset: h, high: h, low: '0' }];
+    }, 'kafka-admin', { topic });
+  }
+  /** Committed offsets of a consumer group. */
+  fetchOffsets(o: { groupId: string; topics: string[] }): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>> {
+    return brokerCall(this.w, this.ep, 'fetchOffsets', this.cfg, this.clientId, () =>
+      o.topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: String(this.w.kafkaBroker.topic(topic).committed.get(o.groupId) ?? -1) }] })), 'kafka-admin', o);
+  }
+}
+
+export class Kafka {
+  readonly clientId: string;
+  private w: World;
+  private ep: Endpoint;
+  private cfg: KafkaConfig;
+  constructor(config: KafkaConfig) {
+    if (!config || !Array.isArray(config.brokers)) throw new KafkaJSError('Failed to connect: expected brokers array', { retriable: false });
+    const w = config.sim?.world ?? currentWorld();
+    if (!w) throw new KafkaJSError('No simulated world: create one with createWorld({ seed }) first', { retriable: false });
+    this.w = w;
+    this.cfg = config;
+    this.clientId = config.sim?.id ?? config.clientId ?? w.nextClientId('kafka');
+    this.ep = w.net.endpoints.get(this.clientId) ?? w.net.add(this.clientId, config.sim?.zone ?? 'app', 'client');
+  }
+  producer(_o?: Record<string, unknown>): Producer {
+    return new Producer(this.w, this.ep, this.cfg, this.clientId);
+  }
+  consumer(o: { groupId: string }): Consumer {
+    if (!o || typeof o.groupId !== 'string') throw new KafkaJSError('Consumer groupId must be a non-empty string', { retriable: false });
+    return new Consumer(this.w, this.ep, this.cfg, this.clientId, o.groupId);
+  }
+  admin(): Admin {
+    return new Admin(this.w, this.ep, this.cfg, this.clientId);
+  }
+}
+
+export default { Kafka, KafkaJSError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded };

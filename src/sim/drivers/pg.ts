@@ -1,0 +1,202 @@
+/** `pg` (node-postgres), shaped like its Pool / PoolClient, talking to the simulated PostgreSQL. */
+import { type ParsedSql, PgError, type PgResultData, parseSql } from '../pg';
+import { type Endpoint } from '../net';
+import { currentWorld } from '../active';
+import type { World } from '../world';
+
+export interface QueryResult<R = Record<string, any>> {
+  command: string;
+  rowCount: number;
+  rows: R[];
+  fields: Array<{ name: string }>;
+}
+
+export interface QueryConfig {
+  text: string;
+  values?: unknown[];
+  name?: string;
+}
+
+export interface PoolConfig {
+  connectionString?: string;
+  host?: string;
+  database?: string;
+  user?: string;
+  password?: string;
+  max?: number;
+  /** client-side timeout per query, ms (0/undefined = none, like pg) */
+  query_timeout?: number;
+  statement_timeout?: number;
+  connectionTimeoutMillis?: number;
+  sim?: { world?: World; zone?: string; id?: string };
+  [option: string]: unknown;
+}
+
+/** The error pg raises for a server error: `code` is the SQLSTATE (e.g. '23505'). */
+export class DatabaseError extends Error {
+  code: string;
+  severity: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'error';
+    this.code = code;
+    this.severity = 'ERROR';
+  }
+}
+
+const parseCache = new Map<string, ParsedSql | PgError>();
+
+function parse(text: string): ParsedSql {
+  let p = parseCache.get(text);
+  if (!p) {
+    try {
+      p = parseSql(text);
+    } catch (e) {
+      if (!(e instanceof PgError)) throw e;
+      p = e;
+    }
+    if (parseCache.size > 5000) parseCache.clear();
+    parseCache.set(text, p);
+  }
+  if (p instanceof PgError) throw new DatabaseError(p.message, p.code);
+  return p;
+}
+
+abstract class Queryable {
+  protected abstract world: World;
+  protected abstract ep: Endpoint;
+  protected abstract cfg: PoolConfig;
+  abstract readonly id: string;
+  protected undo: Array<() => void> | null = null;
+
+  /** Run one statement: `query(text, values)` or `query({ text, values })`. */
+  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+    const w = this.world;
+    w.assertRunning('pg query');
+    w.activity++;
+    if (typeof values === 'function' || typeof arguments[2] === 'function') {
+      return Promise.reject(new Error('The simulated pg supports promises only (no callback argument)'));
+    }
+    const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig?.text;
+    const vals = (typeof textOrConfig === 'object' && textOrConfig ? textOrConfig.values : values) ?? [];
+    w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(vals) ? vals.slice() : [vals], options: {}, literals: [] });
+    const rec = w.queries[w.queries.length - 1];
+    if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
+    if (!Array.isArray(vals)) return Promise.reject(new TypeError('Query values must be an array'));
+    let parsed: ParsedSql;
+    try {
+      parsed = parse(text);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    rec.literals = parsed.literals.slice();
+    const st = parsed.stmt;
+    const write = st.type === 'insert' || st.type === 'update' || st.type === 'delete';
+    const f = write ? 'pg-write' : st.type === 'tx' ? 'pg-tx' : 'pg-read';
+    const table = 'table' in st ? st.table : undefined;
+    const inv = w.record(this.id, 'invoke', f, { text, values: vals.slice() }, { key: table });
+    const token = w.addPending(`pg query('${text.length > 60 ? text.slice(0, 57) + '…' : text}') by ${this.id}`);
+    return new Promise<QueryResult<R>>((resolve, reject) => {
+      let done = false;
+      const finish = (err: Error | null, r?: PgResultData) => {
+        if (done) return;
+        done = true;
+        w.removePending(token);
+        w.wake();
+        if (err) {
+          const definite = err instanceof DatabaseError || (err as { code?: string }).code === 'ECONNREFUSED';
+          w.record(this.id, write && !definite ? 'info' : 'fail', f, { text, values: vals }, { key: table, invoke: inv.index, error: { name: err.name, message: err.message, code: (err as { code?: string }).code } });
+          reject(err);
+        } else {
+          w.record(this.id, 'ok', f, { text, values: vals, rows: r!.rows }, { key: table, invoke: inv.index });
+          resolve({ command: r!.command, rowCount: r!.rowCount, rows: r!.rows as R[], fields: r!.fields });
+        }
+      };
+      const timeout = this.cfg.query_timeout;
+      if (timeout && timeout > 0) w.sched.after(Math.round(timeout * 1000), () => finish(new Error('Query read timeout')));
+      w.net.send(this.ep, w.pgEp, 'query', parsed, (pq) => {
+        const state = w.pgState;
+        if (state.state === 'down') {
+          const e = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: '10.0.0.5', port: 5432 });
+          return w.net.send(w.pgEp, this.ep, 'error', e, (x) => finish(x));
+        }
+        const exec = () => {
+          let res: PgResultData | undefined;
+          let err: Error | null = null;
+          try {
+            if (st.type === 'tx') {
+              if (st.op === 'BEGIN') this.undo = [];
+              else if (st.op === 'ROLLBACK' && this.undo) { for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i](); this.undo = null; }
+              else this.undo = null;
+            }
+            res = w.pgdb.exec(pq, vals, this.undo ?? undefined);
+          } catch (e) {
+            err = e instanceof PgError ? new DatabaseError(e.message, e.code) : (e as Error);
+          }
+          w.net.send(w.pgEp, this.ep, err ? 'error' : 'rows', err ?? res!, (x) => (err ? finish(x as Error) : finish(null, x as PgResultData)));
+        };
+        if (state.extraUs > 0) w.sched.after(state.extraUs, exec);
+        else exec();
+      });
+    });
+  }
+}
+
+/** A checked-out connection (`await pool.connect()`): use it for BEGIN … COMMIT, then `release()`. */
+export class PoolClient extends Queryable {
+  readonly id: string;
+  protected world: World;
+  protected ep: Endpoint;
+  protected cfg: PoolConfig;
+  constructor(world: World, ep: Endpoint, cfg: PoolConfig, id: string) {
+    super();
+    this.world = world;
+    this.ep = ep;
+    this.cfg = cfg;
+    this.id = id;
+  }
+  release(): void {
+    if (this.undo) {
+      for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
+      this.undo = null;
+    }
+  }
+}
+
+export class Pool extends Queryable {
+  readonly id: string;
+  protected world: World;
+  protected ep: Endpoint;
+  protected cfg: PoolConfig;
+  private ended = false;
+  private seq = 0;
+  constructor(config: PoolConfig = {}) {
+    super();
+    const w = config.sim?.world ?? currentWorld();
+    if (!w) throw new Error('No simulated world: create one with createWorld({ seed }) first');
+    this.world = w;
+    this.cfg = config;
+    this.id = config.sim?.id ?? w.nextClientId('pg-pool');
+    this.ep = w.net.add(this.id, config.sim?.zone ?? 'app', 'client');
+  }
+  async connect(): Promise<PoolClient> {
+    this.world.assertRunning('pg Pool.connect');
+    if (this.ended) throw new Error('Cannot use a pool after calling end on the pool');
+    return new PoolClient(this.world, this.ep, this.cfg, `${this.id}/${++this.seq}`);
+  }
+  async end(): Promise<void> {
+    this.ended = true;
+  }
+  /** Event listeners are accepted and never called (pool errors surface on queries). */
+  on(_event: string, _listener: (...args: unknown[]) => void): this {
+    return this;
+  }
+  get totalCount(): number {
+    return 0;
+  }
+}
+
+/** `new Client(config)`: a single connection; `connect()` then `query()`. */
+export class Client extends Pool {}
+
+export default { Pool, Client, DatabaseError };

@@ -1,0 +1,48 @@
+/** Jepsen-style operation history and the queries the drivers saw. */
+
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+export type OpF = 'read' | 'write' | 'delete' | 'health' | 'pg-read' | 'pg-write' | 'produce' | 'consume' | string;
+
+export interface Op {
+  index: number;
+  /** the client (or process) that issued it */
+  process: string;
+  type: OpType;
+  f: OpF;
+  /** 'table/key' for Cassandra and PostgreSQL operations */
+  key?: string;
+  value: unknown;
+  /** virtual ms */
+  time: number;
+  /** for ok/fail/info: index of the matching invoke */
+  invoke?: number;
+  error?: { name: string; message: string; code?: number | string };
+}
+
+export interface QueryRecord {
+  time: number;
+  client: string;
+  driver: 'cassandra' | 'pg' | 'kafka';
+  text: string;
+  params: unknown[];
+  options: Record<string, unknown>;
+  /** values written inline in the query text (not bound) */
+  literals: unknown[];
+}
+
+/** Pairs each completion with its invoke. */
+export function pairs(history: readonly Op[]): Array<{ invoke: Op; done: Op | undefined }> {
+  const out: Array<{ invoke: Op; done: Op | undefined }> = [];
+  const byInvoke = new Map<number, { invoke: Op; done: Op | undefined }>();
+  for (const op of history) {
+    if (op.type === 'invoke') {
+      const p = { invoke: op, done: undefined };
+      byInvoke.set(op.index, p);
+      out.push(p);
+    } else if (op.invoke !== undefined) {
+      const p = byInvoke.get(op.invoke);
+      if (p) p.done = op;
+    }
+  }
+  return out;
+}

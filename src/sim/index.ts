@@ -1,0 +1,24 @@
+/**
+ * The simulator's public API — the only module other parts import from `src/sim`.
+ * See docs/CONTRACTS.md ("Simulator API").
+ */
+import * as cassandraDriver from './drivers/cassandra';
+import * as kafkajs from './drivers/kafkajs';
+import * as pg from './drivers/pg';
+
+export { World, createWorld } from './world';
+export type { WorldOptions, Note } from './world';
+export { SimulationError } from './errors';
+export type { SimulationErrorKind } from './errors';
+export type { Fault, SampleOptions } from './faults';
+export type { Op, QueryRecord } from './history';
+export type { JournalEntry } from './net';
+export { Rng } from './rng';
+export { parseDist } from './dist';
+
+/** Driver-shaped modules for learner code, keyed by the package name `require` maps to them. */
+export const drivers = {
+  'cassandra-driver': cassandraDriver,
+  pg,
+  kafkajs,
+} as const;

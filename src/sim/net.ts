@@ -1,0 +1,293 @@
+/**
+ * The network: endpoints in zones, per-link latency distributions, loss, duplication, partitions
+ * (checked at delivery), crash/pause/slow state of endpoints, and a journal of send/deliver/drop.
+ */
+import { type Dist, parseDist, sampleDist } from './dist';
+import { Rng } from './rng';
+import { Scheduler } from './sched';
+
+export type EndpointKind = 'node' | 'client' | 'service';
+
+export interface Endpoint {
+  id: string;
+  zone: string;
+  kind: EndpointKind;
+  alive: boolean;
+  /** incremented on crash: callbacks captured before a crash check it and do nothing */
+  epoch: number;
+  paused: boolean;
+  deferred: Array<() => void>;
+  /** extra µs added to every message this endpoint receives (slow node) */
+  slowUs: number;
+  /** clock skew: offset µs and drift (parts per million of elapsed virtual time) */
+  skewUs: number;
+  driftPpm: number;
+}
+
+export interface JournalEntry {
+  /** virtual ms */
+  time: number;
+  kind: 'send' | 'deliver' | 'drop';
+  id: number;
+  from: string;
+  to: string;
+  type: string;
+  reason?: 'partition' | 'loss' | 'crashed' | 'down';
+}
+
+/** A cut blocks some directed links. */
+interface Cut {
+  describe: string;
+  blocks(a: Endpoint, b: Endpoint): boolean;
+}
+
+function matcher(names: readonly string[]): (e: Endpoint) => boolean {
+  const s = new Set(names);
+  return (e) => s.has(e.id) || s.has(e.zone);
+}
+
+interface LinkState {
+  hearing: boolean;
+  silentSince: number;
+  lastSilentStart: number;
+  lastSilentEnd: number;
+}
+
+export class Network {
+  readonly endpoints = new Map<string, Endpoint>();
+  readonly journal: JournalEntry[] = [];
+  journalEnabled = true;
+  private cuts: Cut[] = [];
+  private linkDist = new Map<string, Dist>();
+  sameZone: Dist;
+  crossZone: Dist;
+  lossP = 0;
+  dupP = 0;
+  private msgSeq = 0;
+  private links = new Map<string, LinkState>();
+  /** nodes whose mutual hearing the failure detector tracks */
+  private fdMembers: Endpoint[] = [];
+  /** called after any change of reachability (heal, crash, …) */
+  onChange: Array<() => void> = [];
+
+  constructor(
+    private sched: Scheduler,
+    private rng: Rng,
+    latency: { sameZone?: string; crossZone?: string } = {},
+  ) {
+    this.sameZone = parseDist(latency.sameZone ?? '0.2+exp:0.1');
+    this.crossZone = parseDist(latency.crossZone ?? '0.8+exp:0.4');
+  }
+
+  add(id: string, zone: string, kind: EndpointKind): Endpoint {
+    if (this.endpoints.has(id)) throw new Error(`Endpoint id '${id}' is already used`);
+    const e: Endpoint = { id, zone, kind, alive: true, epoch: 0, paused: false, deferred: [], slowUs: 0, skewUs: 0, driftPpm: 0 };
+    this.endpoints.set(id, e);
+    if (kind === 'node') {
+      for (const o of this.fdMembers) {
+        this.links.set(o.id + '>' + id, { hearing: true, silentSince: -1, lastSilentStart: -1, lastSilentEnd: -1 });
+        this.links.set(id + '>' + o.id, { hearing: true, silentSince: -1, lastSilentStart: -1, lastSilentEnd: -1 });
+      }
+      this.fdMembers.push(e);
+    }
+    return e;
+  }
+
+  get(id: string): Endpoint {
+    const e = this.endpoints.get(id);
+    if (!e) throw new Error(`Unknown node or client '${id}' (known: ${[...this.endpoints.keys()].join(', ')})`);
+    return e;
+  }
+
+  /** The endpoint's clock, µs since the world's start (skew and drift applied). */
+  clockUs(e: Endpoint): number {
+    const now = this.sched.now;
+    return now + e.skewUs + (e.driftPpm === 0 ? 0 : Math.trunc((now * e.driftPpm) / 1_000_000));
+  }
+
+  blocked(a: Endpoint, b: Endpoint): boolean {
+    const cuts = this.cuts;
+    for (let i = 0; i < cuts.length; i++) if (cuts[i].blocks(a, b)) return true;
+    return false;
+  }
+
+  describeCuts(): string[] {
+    return this.cuts.map((c) => c.describe);
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+  partition(groups: readonly (readonly string[])[]): void {
+    const ms = groups.map(matcher);
+    const groupOf = (e: Endpoint) => {
+      for (let i = 0; i < ms.length; i++) if (ms[i](e)) return i;
+      return -1;
+    };
+    this.cuts.push({
+      describe: `partition ${groups.map((g) => '[' + g.join(',') + ']').join(' | ')}`,
+      blocks: (a, b) => {
+        const ga = groupOf(a);
+        if (ga < 0) return false;
+        const gb = groupOf(b);
+        return gb >= 0 && ga !== gb;
+      },
+    });
+    this.changed();
+  }
+
+  oneWay(from: readonly string[], to: readonly string[]): void {
+    const mf = matcher(from), mt = matcher(to);
+    this.cuts.push({ describe: `one-way ${from.join(',')} -/-> ${to.join(',')}`, blocks: (a, b) => mf(a) && mt(b) });
+    this.changed();
+  }
+
+  heal(): void {
+    this.cuts = [];
+    this.changed();
+  }
+
+  setLinkLatency(a: string, b: string, dist: string): void {
+    const d = parseDist(dist);
+    this.linkDist.set(a + '|' + b, d);
+    this.linkDist.set(b + '|' + a, d);
+  }
+
+  crash(e: Endpoint): void {
+    if (!e.alive) return;
+    e.alive = false;
+    e.epoch++;
+    e.paused = false;
+    e.deferred = [];
+    this.changed();
+  }
+
+  restart(e: Endpoint): void {
+    if (e.alive) return;
+    e.alive = true;
+    this.changed();
+  }
+
+  pause(e: Endpoint): void {
+    if (!e.alive || e.paused) return;
+    e.paused = true;
+    this.changed();
+  }
+
+  resume(e: Endpoint): void {
+    if (!e.paused) return;
+    e.paused = false;
+    const q = e.deferred;
+    e.deferred = [];
+    for (const f of q) this.sched.at(this.sched.now, () => f());
+    this.changed();
+  }
+
+  private changed(): void {
+    const now = this.sched.now;
+    const m = this.fdMembers;
+    for (const x of m) {
+      for (const y of m) {
+        if (x === y) continue;
+        const l = this.links.get(y.id + '>' + x.id)!;
+        const hearing = y.alive && !y.paused && x.alive && !this.blocked(y, x);
+        if (hearing === l.hearing) continue;
+        l.hearing = hearing;
+        if (!hearing) {
+          l.silentSince = now;
+        } else {
+          l.lastSilentStart = l.silentSince;
+          l.lastSilentEnd = now;
+          l.silentSince = -1;
+        }
+      }
+    }
+    for (const f of this.onChange) f();
+  }
+
+  /**
+   * Failure detector: does `observer` consider `target` down now? A peer that has been silent
+   * for `convictUs` is convicted; once heard again it is marked up after `upDelayUs`.
+   */
+  isDown(observer: Endpoint, target: Endpoint, convictUs: number, upDelayUs: number): boolean {
+    if (observer === target) return !target.alive;
+    const l = this.links.get(target.id + '>' + observer.id);
+    if (!l) return false;
+    const now = this.sched.now;
+    if (!l.hearing) return now - l.silentSince >= convictUs;
+    if (l.lastSilentStart >= 0 && l.lastSilentEnd - l.lastSilentStart >= convictUs) return now < l.lastSilentEnd + upDelayUs;
+    return false;
+  }
+
+  /** Since when (µs) observer has considered target down, or -1 when it is up. */
+  downSince(observer: Endpoint, target: Endpoint, convictUs: number, upDelayUs: number): number {
+    if (!this.isDown(observer, target, convictUs, upDelayUs)) return -1;
+    const l = this.links.get(target.id + '>' + observer.id);
+    if (!l) return -1;
+    return (l.hearing ? l.lastSilentStart : l.silentSince) + convictUs;
+  }
+
+  /** When (µs) a currently-convicted target will be seen up again, if it is already audible; else -1. */
+  upAt(observer: Endpoint, target: Endpoint, upDelayUs: number): number {
+    const l = this.links.get(target.id + '>' + observer.id);
+    if (!l || !l.hearing) return -1;
+    return l.lastSilentEnd + upDelayUs;
+  }
+
+  // ---- messages -----------------------------------------------------------------------------
+  latencyUs(from: Endpoint, to: Endpoint): number {
+    let d: Dist | undefined;
+    if (this.linkDist.size > 0) {
+      d = this.linkDist.get(from.id + '|' + to.id) ?? this.linkDist.get(from.zone + '|' + to.zone) ?? this.linkDist.get(from.id + '|' + to.zone) ?? this.linkDist.get(from.zone + '|' + to.id);
+    }
+    if (!d) d = from.zone === to.zone ? this.sameZone : this.crossZone;
+    return sampleDist(d, this.rng) + to.slowUs;
+  }
+
+  private log(kind: JournalEntry['kind'], id: number, from: Endpoint, to: Endpoint, type: string, reason?: JournalEntry['reason']): void {
+    if (!this.journalEnabled) return;
+    const e: JournalEntry = { time: this.sched.now / 1000, kind, id, from: from.id, to: to.id, type };
+    if (reason) e.reason = reason;
+    this.journal.push(e);
+  }
+
+  /**
+   * Send a message; `deliver` runs at the receiver when (and if) it arrives. A message to oneself
+   * is delivered without the network (still after the receiver's slowness).
+   */
+  send<P>(from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void): void {
+    const id = ++this.msgSeq;
+    if (from === to) {
+      const ep = to.epoch;
+      this.sched.after(to.slowUs, () => {
+        if (to.epoch !== ep || !to.alive) return;
+        if (to.paused) to.deferred.push(() => deliver(payload));
+        else deliver(payload);
+      });
+      return;
+    }
+    this.log('send', id, from, to, type);
+    if (this.lossP > 0 && this.rng.chance(this.lossP)) {
+      this.log('drop', id, from, to, type, 'loss');
+      return;
+    }
+    this.schedule(id, from, to, type, payload, deliver);
+    if (this.dupP > 0 && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver);
+  }
+
+  private schedule<P>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void): void {
+    const ep = to.epoch;
+    this.sched.after(this.latencyUs(from, to), () => {
+      if (!to.alive || to.epoch !== ep) return this.log('drop', id, from, to, type, 'crashed');
+      if (this.blocked(from, to)) return this.log('drop', id, from, to, type, 'partition');
+      if (to.paused) {
+        to.deferred.push(() => {
+          if (!to.alive || to.epoch !== ep) return this.log('drop', id, from, to, type, 'crashed');
+          this.log('deliver', id, from, to, type);
+          deliver(payload);
+        });
+        return;
+      }
+      this.log('deliver', id, from, to, type);
+      deliver(payload);
+    });
+  }
+}
