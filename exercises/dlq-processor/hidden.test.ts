@@ -1,0 +1,538 @@
+// Hidden tests for dlq-processor: fault scenarios, each over several seeds.
+import { defineTests, type TestContext } from '../../src/grading/api';
+
+// ---- shared by visible.test.ts and hidden.test.ts (kept in each file: test files stand alone) ----
+type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
+interface Processor {
+  processOrderEvent(event: OrderEvent): Promise<void>;
+  redriveDlq(): Promise<number>;
+}
+type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
+type KafkaMessage = { key: string | null; value: string | null; offset: string };
+/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
+interface SimWorld {
+  readonly now: number;
+  readonly queries: Query[];
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  sleep(ms: number): Promise<void>;
+  schedule(faults: object[]): unknown;
+  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
+  kafka(opts: { clientId: string }): { producer(): { connect(): Promise<void> } };
+  topic(name: string): { messages: KafkaMessage[]; committed: Map<string, number>; depth: number };
+  pgInsert(table: string, row: Record<string, unknown>): void;
+  pgRows(table: string): Record<string, unknown>[];
+  replicaRow(node: string, table: string, key: unknown): Record<string, unknown> | undefined;
+  replicaCellTimestamp(node: string, table: string, key: unknown, column: string): number | undefined;
+}
+
+const DLQ = 'orders-dlq';
+const NODES = ['A', 'B', 'C'];
+const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'returned'];
+
+function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
+type Setup = {
+  world: SimWorld;
+  proc: Processor;
+  rand: (n: number) => number;
+  alerts: string[];
+  metrics: Map<string, number>;
+  /** Final state of every order, as PostgreSQL has it. */
+  truth: Map<string, OrderEvent>;
+};
+
+/** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
+async function setup(ctx: TestContext): Promise<Setup> {
+  const world = ctx.world({}) as unknown as SimWorld;
+  const rand = prng(ctx.seed);
+  const alerts: string[] = [];
+  const metrics = new Map<string, number>();
+  const producer = world.kafka({ clientId: 'processor' }).producer();
+  await world.run(() => producer.connect());
+  const topic = () => world.topic(DLQ);
+  const GROUP = 'redrive';
+  const deps = {
+    cassandra: world.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: true, id: 'processor' }),
+    dlq: producer,
+    metrics: { increment: (name: string) => void metrics.set(name, (metrics.get(name) ?? 0) + 1) },
+    alert: (message: string) => void alerts.push(String(message)),
+    dlqDepth: async () => topic().depth,
+    dlqConsumer: {
+      async fetch(max: number) {
+        const t = topic();
+        const from = t.committed.get(GROUP) ?? 0;
+        return t.messages.slice(from, from + Math.max(0, max)).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
+      },
+      async commit(offset: string) {
+        const t = topic();
+        const i = t.messages.findIndex((m) => m.offset === offset);
+        if (i < 0) throw new Error(`commit(${JSON.stringify(offset)}): no such offset in ${DLQ}`);
+        t.committed.set(GROUP, Math.max(t.committed.get(GROUP) ?? 0, i + 1));
+      },
+    },
+  };
+  const { OrderEventProcessor } = ctx.load<{ OrderEventProcessor: new (deps: unknown) => Processor }>();
+  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map() };
+}
+
+/**
+ * `orders` orders, each changed 1–4 times: the event stream in commit order (per order, versions
+ * ascending), with PostgreSQL holding each order's last version.
+ */
+function makeEvents(s: Setup, orders: number, opts: { customer?: (i: number) => string } = {}): OrderEvent[] {
+  const perOrder: OrderEvent[][] = [];
+  for (let i = 0; i < orders; i++) {
+    const id = `o-${1000 + i}`;
+    const customerId = opts.customer ? opts.customer(i) : `c-${1 + s.rand(200)}`;
+    const n = 1 + s.rand(4);
+    const evs: OrderEvent[] = [];
+    let total = 10 + s.rand(500);
+    for (let v = 1; v <= n; v++) {
+      if (s.rand(3) === 0) total += s.rand(50);
+      evs.push({ orderId: id, version: v, customerId, status: STATUSES[Math.min(v - 1, STATUSES.length - 1)], total });
+    }
+    perOrder.push(evs);
+    const last = evs[evs.length - 1];
+    s.truth.set(id, last);
+    s.world.pgInsert('orders', { id, customer_id: last.customerId, status: last.status, total: last.total, version: last.version });
+  }
+  // Interleave the orders' streams at random, keeping each order's own versions in order.
+  const out: OrderEvent[] = [];
+  const cursors = perOrder.map(() => 0);
+  let left = perOrder.reduce((a, e) => a + e.length, 0);
+  const open = perOrder.map((_, i) => i);
+  while (left > 0) {
+    const k = s.rand(open.length);
+    const i = open[k];
+    out.push(perOrder[i][cursors[i]++]);
+    left--;
+    if (cursors[i] === perOrder[i].length) open.splice(k, 1);
+  }
+  return out;
+}
+
+type Attempt = { event: OrderEvent; attempt: number; threw: boolean; error?: unknown; deadLetteredDuringCall: number; at: number };
+type Delivery = { event: OrderEvent; redelivery: boolean };
+type Platform = { attempts: Attempt[]; expired: OrderEvent[]; delivered: number };
+
+/**
+ * The stream platform (Kinesis → Lambda-like): events are spread over `shards` by order id and
+ * arrive every `spacingMs`; within a shard they are processed one at a time, in order. A call that
+ * throws is retried with exponential backoff (`backoffMs`, doubling, at most 2 s) up to
+ * `maxAttempts` times; then the record expires. With `redeliver`, some events are delivered a
+ * second time, later (at-least-once delivery: duplicates, and old versions after newer ones).
+ */
+async function runPlatform(
+  s: Setup,
+  events: OrderEvent[],
+  o: { shards?: number; spacingMs?: number; maxAttempts?: number; backoffMs?: number; redeliver?: number; startAt?: number } = {},
+): Promise<Platform> {
+  const shards = o.shards ?? 2;
+  const spacing = o.spacingMs ?? 10;
+  const maxAttempts = o.maxAttempts ?? 6;
+  const backoff = o.backoffMs ?? 100;
+  const queues: { d: Delivery; at: number }[][] = Array.from({ length: shards }, () => []);
+  const start = o.startAt ?? s.world.now;
+  events.forEach((event, i) => {
+    const shard = hash(event.orderId) % shards;
+    queues[shard].push({ d: { event, redelivery: false }, at: start + i * spacing });
+  });
+  if (o.redeliver) {
+    for (const q of queues) {
+      for (let i = q.length - 1; i >= 0; i--) {
+        if (q[i].d.redelivery || s.rand(1000) >= o.redeliver * 1000) continue;
+        const j = Math.min(q.length, i + 1 + s.rand(25));
+        q.splice(j, 0, { d: { event: q[i].d.event, redelivery: true }, at: q[Math.min(j, q.length - 1)].at });
+      }
+    }
+  }
+  const log: Platform = { attempts: [], expired: [], delivered: 0 };
+  const topic = () => s.world.topic(DLQ);
+  const countFor = (e: OrderEvent, from: number) => {
+    let n = 0;
+    const ms = topic().messages;
+    for (let k = from; k < ms.length; k++) {
+      const ev = parseDlq(ms[k].value)?.event;
+      if (ev && ev.orderId === e.orderId && ev.version === e.version) n++;
+    }
+    return n;
+  };
+  const shardLoop = async (q: { d: Delivery; at: number }[]) => {
+    for (const { d, at } of q) {
+      if (s.world.now < at) await s.world.sleep(at - s.world.now);
+      log.delivered++;
+      for (let attempt = 1; ; attempt++) {
+        const before = topic().messages.length;
+        const t = s.world.now;
+        try {
+          await s.proc.processOrderEvent({ ...d.event });
+          log.attempts.push({ event: d.event, attempt, threw: false, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          break;
+        } catch (error) {
+          if (isSimulationError(error)) throw error;
+          log.attempts.push({ event: d.event, attempt, threw: true, error, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          if (attempt >= maxAttempts) {
+            log.expired.push(d.event);
+            break;
+          }
+          await s.world.sleep(Math.min(2000, backoff * 2 ** (attempt - 1)));
+        }
+      }
+    }
+  };
+  await s.world.run(() => Promise.all(queues.map(shardLoop)));
+  return log;
+}
+
+function hash(str: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function parseDlq(value: string | null): { event?: OrderEvent; error?: unknown; failedAt?: unknown } | null {
+  if (!value) return null;
+  try {
+    const v = JSON.parse(value);
+    return v && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function isSimulationError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+}
+function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The read model's row for an order once replicas agree: the newest copy on any replica (what repair converges to). */
+function readModel(s: Setup, id: string): Record<string, unknown> | undefined {
+  let best: Record<string, unknown> | undefined;
+  let bestTs = -Infinity;
+  for (const n of NODES) {
+    const row = s.world.replicaRow(n, 'orders', id);
+    const ts = s.world.replicaCellTimestamp(n, 'orders', id, 'version') ?? -Infinity;
+    if (row && row.version !== null && ts > bestTs) {
+      best = row;
+      bestTs = ts;
+    }
+  }
+  return best;
+}
+
+function dlqEvents(s: Setup): OrderEvent[] {
+  return s.world
+    .topic(DLQ)
+    .messages.map((m) => parseDlq(m.value)?.event)
+    .filter((e): e is OrderEvent => !!e && typeof e.orderId === 'string');
+}
+
+const label = (e: OrderEvent) => `${e.orderId} v${e.version}`;
+
+/** Every event is in the read model (its version or a newer one) or in the DLQ. */
+function expectNothingLost(ctx: TestContext, s: Setup, events: OrderEvent[], situation: string): void {
+  const inDlq = new Set(dlqEvents(s).map(label));
+  for (const e of events) {
+    const row = readModel(s, e.orderId);
+    const v = row ? Number(row.version) : 0;
+    if (v >= e.version || inDlq.has(label(e))) continue;
+    ctx.fail(
+      `Event ${label(e)} (order ${e.orderId} → '${e.status}') is in neither the read model nor the DLQ: it is lost, and customers will see ${
+        row ? `version ${v} ('${String(row.status)}')` : 'no such order'
+      } until someone rebuilds the read model; ${situation} (seed ${ctx.seed}).`,
+    );
+  }
+}
+
+/** The read model holds exactly what PostgreSQL holds, for every order. */
+function expectReadModelEqualsPostgres(ctx: TestContext, s: Setup, situation: string): void {
+  for (const pg of s.world.pgRows('orders')) {
+    const id = String(pg.id);
+    const row = readModel(s, id);
+    const same =
+      row &&
+      Number(row.version) === Number(pg.version) &&
+      row.status === pg.status &&
+      row.customer_id === pg.customer_id &&
+      Math.abs(Number(row.total) - Number(pg.total)) < 1e-9;
+    if (!same) {
+      ctx.fail(
+        `Order ${id} is ${row ? `'${String(row.status)}' (v${String(row.version)})` : 'missing'} in the read model while PostgreSQL has '${String(pg.status)}' (v${String(pg.version)}): customers see the wrong order; ${situation} (seed ${ctx.seed}).`,
+      );
+    }
+  }
+}
+
+async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; error?: unknown }> {
+  try {
+    return { ok: true, value: await s.world.run(() => s.proc.redriveDlq()) };
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    return { ok: false, error };
+  }
+}
+
+const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+/** An outage of the read model as seen from the processor (zone B), chosen by the seed. */
+function outage(s: Setup, seed: number, from: number, until: number): string {
+  const kind = seed % 3;
+  if (kind === 0) {
+    s.world.schedule([...NODES.map((node) => ({ at: from, kind: 'crash', node })), ...NODES.map((node) => ({ at: until, kind: 'restart', node }))]);
+    return 'every Cassandra node was down for a while';
+  }
+  if (kind === 1) {
+    s.world.schedule([{ at: from, kind: 'isolate', zone: 'B' }, { at: until, kind: 'heal' }]);
+    return 'zone B (the processor and node B) was cut off from A and C for a while';
+  }
+  s.world.schedule([{ at: from, kind: 'crash', node: 'A' }, { at: from, kind: 'crash', node: 'C' }, { at: until, kind: 'restart', node: 'A' }, { at: until, kind: 'restart', node: 'C' }]);
+  return 'nodes A and C were down for a while';
+}
+
+export default defineTests((t) => {
+  t.test(
+    'Cassandra partitioned for a while: every event ends in the read model or the DLQ',
+    {
+      scenario: 'About 2,000 order events stream in over 20 seconds; for 6–10 seconds of that the processor cannot write a quorum (nodes down, or its zone cut off).',
+      hint: 'Follow each path through processOrderEvent: after a failed write, the event has to be somewhere — the DLQ — before you return.',
+      seeds: SEEDS(1, 4),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 800);
+      const start = s.world.now;
+      const from = start + 3000 + s.rand(3000);
+      const what = outage(s, ctx.seed, from, from + 6000 + s.rand(4000));
+      await runPlatform(s, events, { spacingMs: 20_000 / events.length });
+      expectNothingLost(ctx, s, events, what);
+    },
+  );
+
+  t.test(
+    'duplicates and late deliveries never roll an order back',
+    {
+      scenario: 'A healthy cluster; the stream delivers at least once: about one event in six arrives a second time, some after newer versions of the same order.',
+      hint: 'Make the write idempotent and order-proof: `USING TIMESTAMP ?` with `event.version` as the last bound parameter, so the newest version wins whatever order the writes arrive in.',
+      seeds: SEEDS(101, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 25);
+      await runPlatform(s, events, { redeliver: 0.17 });
+      expectReadModelEqualsPostgres(ctx, s, 'some events were delivered twice, late');
+    },
+  );
+
+  t.test(
+    'a dead-lettered event is not also retried by the platform',
+    {
+      scenario: 'Cassandra is unreachable for a few seconds while events keep arriving; the DLQ works.',
+      hint: 'Once the event is safely in the DLQ, return normally. Throwing makes the platform retry it: it is dead-lettered again and again, and the shard stalls behind it.',
+      seeds: SEEDS(201, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 30);
+      const from = s.world.now + 100 + s.rand(200);
+      const what = outage(s, ctx.seed, from, from + 3000);
+      const log = await runPlatform(s, events, { spacingMs: 60 });
+      const bad = log.attempts.find((a) => a.threw && a.deadLetteredDuringCall > 0);
+      if (bad) {
+        const copies = dlqEvents(s).filter((e) => label(e) === label(bad.event)).length;
+        ctx.fail(
+          `Event ${label(bad.event)} was put in the DLQ and then thrown back to the platform, which retried it: it is now in the DLQ ${copies} time${copies === 1 ? '' : 's'}, and its shard waited on the retries; ${what} (seed ${ctx.seed}).`,
+        );
+      }
+      expectNothingLost(ctx, s, events, what);
+    },
+  );
+
+  t.test(
+    'DLQ unavailable: the event is retried, not lost',
+    {
+      scenario: 'Cassandra is unreachable and, for part of that time, so is the DLQ topic (Kafka brokers down). Events keep arriving; the platform retries a failed event with backoff.',
+      hint: "`await` the DLQ publish and let its error escape: then the platform retries the event later instead of acknowledging an event that is nowhere.",
+      seeds: SEEDS(301, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 12);
+      const from = s.world.now + 50;
+      const what = outage(s, ctx.seed, from, from + 20_000 + s.rand(5000));
+      s.world.schedule([{ at: from, kind: 'kafka', state: 'down' }, { at: from + 4000 + s.rand(4000), kind: 'kafka', state: 'up' }]);
+      const log = await runPlatform(s, events, { spacingMs: 100, maxAttempts: 12 });
+      expectNothingLost(ctx, s, events, `${what}, and the DLQ was down for part of it`);
+      if (log.expired.length) {
+        ctx.fail(`Event ${label(log.expired[0])} failed every retry and expired from the stream although Cassandra and the DLQ came back (seed ${ctx.seed}).`);
+      }
+    },
+  );
+
+  t.test(
+    'the DLQ message carries the event, the error and the time, keyed by order id',
+    {
+      scenario: 'Cassandra is unreachable; a handful of events fail and go to the DLQ. The on-call engineer reads the DLQ.',
+      hint: "Publish `{ key: event.orderId, value: JSON.stringify({ event, error: String(err), failedAt: Date.now() }) }` to the DLQ topic.",
+      seeds: SEEDS(401, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 4);
+      outage(s, ctx.seed, s.world.now, s.world.now + 60_000);
+      await s.world.run(() => s.world.sleep(ctx.seed % 3 === 0 ? 0 : 25_000));
+      await runPlatform(s, events);
+      const msgs = s.world.topic(DLQ).messages;
+      if (msgs.length === 0) ctx.fail(`Every write failed, but nothing reached the DLQ topic '${DLQ}' (seed ${ctx.seed}).`);
+      for (const m of msgs) {
+        const body = parseDlq(m.value);
+        const ev = body?.event;
+        if (!body || !ev) return ctx.fail(`A DLQ message is not JSON of the form { event, error, failedAt }: ${String(m.value).slice(0, 200)} (seed ${ctx.seed}).`);
+        const orig = events.find((e) => e.orderId === ev.orderId && e.version === ev.version);
+        if (!orig || orig.status !== ev.status || orig.customerId !== ev.customerId || orig.total !== ev.total) {
+          ctx.fail(`The DLQ message's "event" is not the event that failed (got ${JSON.stringify(ev)}): a redrive could not replay it (seed ${ctx.seed}).`);
+        }
+        if (m.key !== ev.orderId) ctx.fail(`The DLQ message for ${label(ev)} has key ${JSON.stringify(m.key)}; key it by the order id so one order's failures stay in order and can be found (seed ${ctx.seed}).`);
+        if (typeof body.error !== 'string' || body.error.trim() === '') ctx.fail(`The DLQ message for ${label(ev)} does not say what went wrong ("error" is ${JSON.stringify(body.error)}) (seed ${ctx.seed}).`);
+        const failedAt = body.failedAt;
+        if (typeof failedAt !== 'number' || !Number.isFinite(failedAt) || failedAt < 1e12) {
+          ctx.fail(`The DLQ message for ${label(ev)} has no usable "failedAt" (epoch milliseconds, e.g. Date.now()); got ${JSON.stringify(failedAt)} (seed ${ctx.seed}).`);
+        }
+      }
+    },
+  );
+
+  t.test(
+    'every dead-lettered event is counted in cassandra.dlq',
+    {
+      scenario: 'Cassandra is unreachable; the DLQ is down for part of the time, so some publishes fail and the platform retries those events.',
+      hint: "Increment `cassandra.dlq` once per event actually put in the DLQ: after the `send` succeeded, not before.",
+      seeds: SEEDS(501, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 10);
+      const from = s.world.now + 50;
+      outage(s, ctx.seed, from, from + 60_000);
+      s.world.schedule([{ at: from + 200 + s.rand(300), kind: 'kafka', state: 'down' }, { at: from + 3000 + s.rand(3000), kind: 'kafka', state: 'up' }]);
+      await runPlatform(s, events, { spacingMs: 150, maxAttempts: 12 });
+      const inDlq = s.world.topic(DLQ).messages.length;
+      const counted = s.metrics.get('cassandra.dlq') ?? 0;
+      if (counted !== inDlq) {
+        ctx.fail(`The cassandra.dlq metric says ${counted} but ${inDlq} events were dead-lettered: the dashboard ${counted < inDlq ? 'hides failures' : 'shows failures that never reached the DLQ'} (seed ${ctx.seed}).`);
+      }
+    },
+  );
+
+  t.test(
+    'the ops team is paged once when the DLQ depth crosses 1000',
+    {
+      scenario: 'Cassandra is down for the whole run while about 1,300 events arrive, so the DLQ grows past 1,000.',
+      hint: 'Alert on the crossing, not on every event above it: remember (in a field) that you already paged, and re-arm when the depth is back under 1000.',
+      seeds: SEEDS(601, 3),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 600).slice(0, 1300);
+      s.world.schedule(NODES.map((node) => ({ at: s.world.now, kind: 'crash', node })));
+      await runPlatform(s, events, { spacingMs: 5 });
+      const depth = s.world.topic(DLQ).depth;
+      if (depth <= 1000) ctx.fail(`Only ${depth} events reached the DLQ although every write failed (seed ${ctx.seed}).`);
+      if (s.alerts.length === 0) ctx.fail(`The DLQ grew to ${depth} messages and nobody was paged (seed ${ctx.seed}).`);
+      if (s.alerts.length > 1) {
+        ctx.fail(`The ops team was paged ${s.alerts.length} times for one incident (the DLQ grew to ${depth}): they will mute the alert. Page once when it crosses 1000 (seed ${ctx.seed}).`);
+      }
+    },
+  );
+
+  t.test(
+    'redrive after heal: the read model equals PostgreSQL',
+    {
+      scenario: 'Cassandra is unreachable for a few seconds while events stream in; then it recovers, newer events keep arriving, and the DLQ (hundreds of messages) is redriven.',
+      hint: 'Loop: fetch a batch, write each event with the same idempotent write (USING TIMESTAMP from its version), commit it, until fetch returns nothing. An old DLQ event must not overwrite a newer version written after the heal.',
+      seeds: SEEDS(701, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 90);
+      const from = s.world.now + 200;
+      const what = outage(s, ctx.seed, from, from + 2500 + s.rand(1500));
+      await runPlatform(s, events, { spacingMs: 20 });
+      await s.world.run(() => s.world.sleep(3000));
+      const before = s.world.topic(DLQ).depth;
+      const r = await redrive(s);
+      if (!r.ok) return ctx.fail(`redriveDlq() threw ${describeError(r.error)} after Cassandra had recovered (${before} messages waiting) (seed ${ctx.seed}).`);
+      expectReadModelEqualsPostgres(ctx, s, `${what}, then the DLQ (${before} messages) was redriven`);
+      const left = s.world.topic(DLQ).depth;
+      if (left !== 0) ctx.fail(`After the redrive ${left} of ${before} messages are still waiting in the DLQ (seed ${ctx.seed}).`);
+    },
+  );
+
+  t.test(
+    'a redrive while Cassandra is still down leaves the DLQ intact',
+    {
+      scenario: 'Cassandra is unreachable; an operator starts the redrive too early, while it is still down. Later Cassandra recovers and the redrive is run again.',
+      hint: 'Commit a DLQ message only after its write succeeded. If a write fails, stop (or throw): the message must stay in the DLQ for the next redrive.',
+      seeds: SEEDS(801, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const events = makeEvents(s, 15);
+      const from = s.world.now + 50;
+      const what = outage(s, ctx.seed, from, from + 40_000);
+      await runPlatform(s, events, { spacingMs: 50 });
+      const before = s.world.topic(DLQ).depth;
+      await redrive(s); // too early: may throw or return 0
+      const mid = s.world.topic(DLQ).depth;
+      await s.world.run(() => s.world.sleep(Math.max(0, from + 45_000 - s.world.now)));
+      const r = await redrive(s);
+      if (!r.ok) return ctx.fail(`redriveDlq() threw ${describeError(r.error)} after Cassandra had recovered (seed ${ctx.seed}).`);
+      if (mid < before) {
+        for (const e of events) {
+          const row = readModel(s, e.orderId);
+          const v = row ? Number(row.version) : 0;
+          if (v < (s.truth.get(e.orderId)?.version ?? 0)) {
+            ctx.fail(`A redrive run while Cassandra was still down emptied ${before - mid} DLQ messages without writing them: order ${e.orderId} is stuck at ${row ? `v${v}` : 'missing'} in the read model while PostgreSQL has v${s.truth.get(e.orderId)!.version}; ${what} (seed ${ctx.seed}).`);
+          }
+        }
+      }
+      expectReadModelEqualsPostgres(ctx, s, `${what}; the redrive was run once too early and once after recovery`);
+    },
+  );
+
+  t.test(
+    'values with quotes are written as bound parameters',
+    {
+      scenario: "A healthy cluster; some customers have ids with quotes in them (c-o'brien, c-d'arcy).",
+      hint: "Never paste event fields into CQL: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with the values as parameters and `{ prepare: true }`.",
+      seeds: SEEDS(901, 25),
+    },
+    async (ctx) => {
+      const s = await setup(ctx);
+      const quoted = [`c-o'brien`, `c-d'arcy`, `c-'; DROP TABLE orders; --`];
+      const events = makeEvents(s, 6, { customer: (i) => (i % 2 === 0 ? quoted[(i / 2 + ctx.seed) % 3] : `c-${i}`) });
+      await runPlatform(s, events);
+      const pasted = s.world.queries.find((q) => q.driver === 'cassandra' && quoted.some((c) => q.text.includes(c.slice(0, 5))));
+      if (pasted) {
+        ctx.fail(`A customer id with a quote was pasted into the CQL text (${pasted.text.slice(0, 160)}): the write is rejected or, worse, does something else. Pass values as bound parameters (seed ${ctx.seed}).`);
+      }
+      for (const e of events) {
+        const row = readModel(s, e.orderId);
+        if (!row || row.customer_id !== e.customerId) {
+          ctx.fail(`Order ${e.orderId} (customer ${e.customerId}) never reached the read model although Cassandra was healthy: its write was rejected (seed ${ctx.seed}).`);
+        }
+      }
+      expectReadModelEqualsPostgres(ctx, s, 'some customer ids contain quotes');
+    },
+  );
+});
