@@ -1,21 +1,43 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+// Exercise engine (src/browser/build/*): Monaco's CSS stays inside the lazily loaded editor chunk,
+// and every built page gets a Content-Security-Policy meta tag.
+import { monacoCssAsJs } from './src/browser/build/monaco-css.mjs';
+import { cspMeta } from './src/browser/build/csp.mjs';
 
 // BASE_PATH lets the same source build for the root ("/") or a sub-path ("/course/").
 // Normalised to start and end with "/" so `import.meta.env.BASE_URL + 'lessons/x/'` always works.
 const rawBase = process.env.BASE_PATH ?? '/';
 const base = `/${rawBase.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
 
+/**
+ * Lesson authors may write root-relative links in MDX (`[x](/lessons/incident/)`); this rehype step
+ * prefixes them with the base path so they still resolve when the site lives under a sub-path.
+ * Relative links (`../incident/`) need nothing.
+ */
+function rehypeBaseLinks() {
+  const fix = (v) => (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith(base) ? base + v.slice(1) : v);
+  const walk = (node) => {
+    if (node.type === 'element' && node.properties) {
+      if ('href' in node.properties) node.properties.href = fix(node.properties.href);
+      if ('src' in node.properties) node.properties.src = fix(node.properties.src);
+    }
+    for (const c of node.children ?? []) walk(c);
+  };
+  return (tree) => walk(tree);
+}
+
 export default defineConfig({
   base,
   trailingSlash: 'ignore',
-  integrations: [mdx()],
+  integrations: [mdx(), cspMeta()],
   build: { format: 'directory' },
   // Tests build several variants at once (root, sub-path, fixtures): each gets its own cache so the
   // content-layer data store of one build never leaks into another.
   ...(process.env.ASTRO_CACHE_DIR ? { cacheDir: process.env.ASTRO_CACHE_DIR } : {}),
   markdown: {
+    rehypePlugins: [rehypeBaseLinks],
     // Two themes, switched by CSS (src/styles/global.css) with the site's light/dark theme.
     // The high-contrast variants keep comments and punctuation above WCAG AA contrast.
     shikiConfig: {
@@ -26,7 +48,9 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
+    plugins: [monacoCssAsJs()],
     worker: { format: 'es' },
-    optimizeDeps: { include: [] },
+    // Worker-only dependencies: pre-bundled up front so `astro dev` does not reload the page.
+    optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod'] },
   },
 });
