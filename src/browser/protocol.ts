@@ -1,0 +1,59 @@
+/**
+ * Messages between the page and the exercise workers (src/browser/*-worker.ts).
+ *
+ * Compile worker (kept alive for the page's lifetime): page → worker `CompileRequest` via
+ * `postMessage`; worker → page `CompileReply`. Only the compile worker's own code posts there:
+ * learner code never runs in it.
+ *
+ * Run worker (one fresh worker per run, replaced after every run and on timeout): the page creates a
+ * `MessageChannel`, transfers `port2` in the very first message (`RunInit`) and from then on listens
+ * ONLY on `port1`. The worker keeps the port in module scope (out of reach of learner code) with a
+ * pre-bound `postMessage`, so learner code calling `self.postMessage(...)` cannot forge a result:
+ * the page ignores everything that arrives on the worker object itself.
+ */
+import type { Results } from './results';
+
+export type Mode = 'run' | 'submit';
+
+export interface CompileRequest {
+  type: 'compile';
+  id: number;
+  code: string;
+  /** file name shown in error messages, e.g. "solution.ts" */
+  file: string;
+}
+
+/** One esbuild message mapped to editor coordinates (1-based line, 1-based UTF-16 column). */
+export interface CompileDiagnostic {
+  text: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  lineText?: string;
+}
+
+export type CompileReply =
+  | { type: 'ready'; ms: number }
+  | { type: 'init-failed'; message: string }
+  | { type: 'compiled'; id: number; ok: true; js: string; warnings: CompileDiagnostic[]; ms: number }
+  | { type: 'compiled'; id: number; ok: false; errors: CompileDiagnostic[]; ms: number };
+
+export interface RunInit {
+  type: 'init';
+  port: MessagePort;
+}
+
+export interface RunRequest {
+  type: 'run';
+  runId: number;
+  exerciseId: string;
+  learnerJs: string;
+  mode: Mode;
+}
+
+export type RunReply =
+  | { type: 'ready'; runIdle: true }
+  | { type: 'test-start'; runId: number; name: string; index: number }
+  | { type: 'result'; runId: number; results: Results; ms: number }
+  | { type: 'crash'; runId: number; message: string };

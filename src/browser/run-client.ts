@@ -1,0 +1,139 @@
+/**
+ * Page side of the run worker.
+ *
+ * - Every run gets a FRESH worker (a warmed spare is kept ready, with the grader and the exercise's
+ *   test modules already imported), so nothing a learner module does survives into the next run.
+ * - The worker is started from a `blob:` URL that imports the real worker script, so it inherits the
+ *   page's Content-Security-Policy (a worker loaded from its own URL would be governed only by that
+ *   script's response headers, which static hosting does not set).
+ * - Replies are accepted only on the `MessagePort` handed to the worker in its first message; what
+ *   arrives on the Worker object itself (where learner `postMessage` would land) is ignored.
+ * - A run that exceeds its wall-clock limit is terminated and reported as timed out; the next run
+ *   uses a new worker.
+ */
+import runWorkerUrl from './run-worker?worker&url';
+import type { Mode, RunReply, RunRequest } from './protocol';
+import { errorResults, isResults, type Results } from './results';
+
+export const DEFAULT_LIMITS_MS: Record<Mode, number> = { run: 3000, submit: 8000 };
+
+export interface RunOutcome {
+  results: Results;
+  /** `timeout` when the worker was terminated at the wall-clock limit */
+  kind: 'graded' | 'timeout' | 'crash';
+  ms: number;
+}
+
+interface Slot {
+  worker: Worker;
+  port: MessagePort;
+  ready: Promise<void>;
+  url: string;
+}
+
+function spawn(exerciseId: string): Slot {
+  const abs = new URL(runWorkerUrl, location.href).href;
+  const url = URL.createObjectURL(new Blob([`import ${JSON.stringify(abs)};\n`], { type: 'text/javascript' }));
+  const worker = new Worker(url, { type: 'module', name: `exercise-run-${exerciseId}` });
+  // Whatever arrives on the worker object itself is not ours (learner code would post there).
+  worker.onmessage = null;
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  const ready = new Promise<void>((resolve) => {
+    const onReady = (ev: MessageEvent<RunReply>) => {
+      if (ev.data?.type === 'ready') {
+        port.removeEventListener('message', onReady);
+        resolve();
+      }
+    };
+    port.addEventListener('message', onReady);
+    port.start();
+    // A worker that fails to load still counts as "ready": the run then reports the failure.
+    worker.addEventListener('error', () => resolve(), { once: true });
+  });
+  worker.postMessage({ type: 'init', port: channel.port2, exerciseId }, [channel.port2]);
+  return { worker, port, ready, url };
+}
+
+function dispose(slot: Slot): void {
+  slot.worker.terminate();
+  slot.port.close();
+  URL.revokeObjectURL(slot.url);
+}
+
+/** One runner per exercise element. */
+export class ExerciseRunner {
+  private spare: Slot | null = null;
+  private current: Slot | null = null;
+  private runId = 0;
+
+  constructor(private readonly exerciseId: string, private readonly limits = DEFAULT_LIMITS_MS) {}
+
+  /** Starts a spare worker in the background (idempotent). */
+  warm(): void {
+    if (!this.spare) this.spare = spawn(this.exerciseId);
+  }
+
+  /** Whether a run is in progress. */
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  async run(learnerJs: string, mode: Mode): Promise<RunOutcome> {
+    if (this.current) dispose(this.current);
+    this.warm();
+    const slot = this.spare!;
+    this.spare = null;
+    this.current = slot;
+    const runId = ++this.runId;
+    const limit = this.limits[mode];
+    const t0 = performance.now();
+    await slot.ready;
+    let lastTest: string | null = null;
+    const outcome = await new Promise<RunOutcome>((resolve) => {
+      const timer = setTimeout(() => {
+        resolve({
+          kind: 'timeout',
+          ms: performance.now() - t0,
+          results: errorResults(
+            `Timed out after ${(limit / 1000).toFixed(0)} s — possible infinite loop${lastTest ? ` in test "${lastTest}"` : ''} (or a promise that never settles). The runner was stopped; fix the code and run again.`,
+          ),
+        });
+      }, limit);
+      slot.port.onmessage = (ev: MessageEvent<RunReply>) => {
+        const m = ev.data;
+        if (m?.type === 'test-start' && m.runId === runId) {
+          lastTest = typeof m.name === 'string' ? m.name : null;
+          return;
+        }
+        if (!m || (m.type !== 'result' && m.type !== 'crash') || m.runId !== runId) return;
+        clearTimeout(timer);
+        if (m.type === 'crash') {
+          resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner stopped: ${m.message}`) });
+        } else if (!isResults(m.results)) {
+          resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults('The test runner returned malformed results.') });
+        } else {
+          resolve({ kind: 'graded', ms: performance.now() - t0, results: m.results });
+        }
+      };
+      slot.worker.addEventListener('error', (ev) => {
+        clearTimeout(timer);
+        ev.preventDefault();
+        resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner could not start: ${ev.message || 'worker error'}`) });
+      }, { once: true });
+      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode };
+      slot.port.postMessage(req);
+    });
+    // One worker per run: throw this one away and warm the next while the learner reads the results.
+    dispose(slot);
+    if (this.current === slot) this.current = null;
+    this.warm();
+    return outcome;
+  }
+
+  dispose(): void {
+    if (this.spare) dispose(this.spare);
+    if (this.current) dispose(this.current);
+    this.spare = this.current = null;
+  }
+}

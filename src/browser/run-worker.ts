@@ -1,0 +1,167 @@
+/// <reference lib="webworker" />
+/**
+ * Run worker: the only place learner code executes. One worker serves ONE run and is then thrown
+ * away (the page keeps a warmed spare), so whatever a learner module does to this realm — tampering
+ * with Object.prototype, Math, Date, the test API — cannot leak into the next run. The page
+ * terminates it when it exceeds its wall-clock limit.
+ *
+ * Before any learner code can run, this module:
+ *  - keeps the reply channel (a MessagePort the page transfers in the first message) in module
+ *    scope, with a pre-bound `postMessage`, so learner code can neither reach nor forge it;
+ *  - removes the network and escape hatches — `fetch`, `XMLHttpRequest`, `WebSocket`,
+ *    `EventSource`, `WebTransport`, `importScripts`, nested `Worker`/`SharedWorker`,
+ *    `BroadcastChannel` — from the global object and every prototype on its chain, and replaces
+ *    `postMessage` / `close` with functions that throw a clear error.
+ * The compiled learner module also cannot `import()` (esbuild rewrites it to `require`), and the
+ * page's Content-Security-Policy applies here because the page starts this worker from a `blob:`
+ * URL (see run-client.ts): `import('https://…')` from `eval`'d code is refused as well.
+ */
+import type { Mode, RunInit, RunReply, RunRequest } from './protocol';
+import type { Results } from './results';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+// ---- capture what the worker itself needs, before anything else can run --------------------------
+const now = performance.now.bind(performance);
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+const addListener = self.addEventListener.bind(self);
+const ErrorCtor = Error;
+const StringCtor = String;
+
+const BLOCKED_NETWORK = ['fetch', 'XMLHttpRequest', 'WebSocket', 'WebSocketStream', 'EventSource', 'WebTransport', 'importScripts', 'Worker', 'SharedWorker', 'BroadcastChannel'] as const;
+
+function lockDown(): void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const blocked = (name: string, why: string) =>
+    function blockedApi(): never {
+      throw new ErrorCtor(`${name}() is not available in exercises: ${why}`);
+    };
+  // Walk the global's prototype chain (DedicatedWorkerGlobalScope → WorkerGlobalScope → EventTarget …).
+  const chain: object[] = [];
+  for (let o: object | null = globalThis; o; o = Object.getPrototypeOf(o)) chain.push(o);
+  const remove = (name: string) => {
+    for (const o of chain) {
+      if (Object.prototype.hasOwnProperty.call(o, name)) {
+        try {
+          delete (o as Record<string, unknown>)[name];
+        } catch {
+          /* non-configurable: shadowed below */
+        }
+      }
+    }
+  };
+  for (const name of BLOCKED_NETWORK) {
+    remove(name);
+    Object.defineProperty(g, name, {
+      value: blocked(name, 'the exercise sandbox has no network and cannot load scripts'),
+      writable: false,
+      configurable: false,
+      enumerable: false,
+    });
+  }
+  for (const name of ['postMessage', 'close'] as const) {
+    remove(name);
+    Object.defineProperty(g, name, {
+      value: blocked(name, 'exercise code cannot talk to the page or stop the test runner'),
+      writable: false,
+      configurable: false,
+      enumerable: false,
+    });
+  }
+  // `self.onmessage = …` from learner code is harmless (the page never sends there after init),
+  // but keep `navigator.sendBeacon`-style leftovers out too, where a browser has them.
+  const nav = (g.navigator ?? null) as Record<string, unknown> | null;
+  if (nav && 'sendBeacon' in nav) {
+    try {
+      Object.defineProperty(nav, 'sendBeacon', { value: blocked('sendBeacon', 'no network'), configurable: false });
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
+// ---- exercise modules, loaded lazily (only the exercise this worker was started for) ------------
+type Loader = () => Promise<unknown>;
+const visibleTests = import.meta.glob('/exercises/*/visible.test.ts', { import: 'default' }) as Record<string, Loader>;
+const hiddenTests = import.meta.glob('/exercises/*/hidden.test.ts', { import: 'default' }) as Record<string, Loader>;
+const metas = import.meta.glob('/exercises/*/meta.json', { import: 'default' }) as Record<string, Loader>;
+const visibleSources = import.meta.glob('/exercises/*/visible.test.ts', { query: '?raw', import: 'default' }) as Record<string, Loader>;
+
+interface Bundle {
+  id: string;
+  meta: unknown;
+  visible: unknown;
+  hidden: unknown;
+  visibleSource?: string;
+}
+
+async function loadBundle(id: string): Promise<Bundle> {
+  const key = (f: string) => `/exercises/${id}/${f}`;
+  const m = metas[key('meta.json')];
+  const v = visibleTests[key('visible.test.ts')];
+  const h = hiddenTests[key('hidden.test.ts')];
+  if (!m || !v || !h) throw new ErrorCtor(`Exercise "${id}" is not part of this site (no meta.json / visible.test.ts / hidden.test.ts).`);
+  const src = visibleSources[key('visible.test.ts')];
+  const [meta, visible, hidden, visibleSource] = await Promise.all([m(), v(), h(), src ? src() : undefined]);
+  return { id, meta, visible, hidden, visibleSource: typeof visibleSource === 'string' ? visibleSource : undefined };
+}
+
+let grader: Promise<typeof import('../grading/index')> | null = null;
+let bundle: Promise<Bundle> | null = null;
+let send: ((m: RunReply) => void) | null = null;
+let used = false;
+
+lockDown();
+
+async function run(req: RunRequest): Promise<void> {
+  const t0 = now();
+  const reply = send!;
+  try {
+    const [{ runExercise }, exercise] = await Promise.all([grader!, bundle ?? loadBundle(req.exerciseId)]);
+    const results: Results = (await runExercise({
+      exercise: exercise as Parameters<typeof runExercise>[0]['exercise'],
+      learnerJs: req.learnerJs,
+      mode: req.mode as Mode,
+      onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),
+    })) as unknown as Results;
+    const ms = now() - t0;
+    try {
+      reply({ type: 'result', runId: req.runId, results, ms });
+    } catch {
+      // Not structured-cloneable (e.g. learner values inside a message): send a JSON copy.
+      reply({ type: 'result', runId: req.runId, results: jsonParse(jsonStringify(results)) as Results, ms });
+    }
+  } catch (e: unknown) {
+    let message: string;
+    try {
+      message = e instanceof ErrorCtor ? `${e.name}: ${e.message}` : StringCtor(e);
+    } catch {
+      message = 'The test runner failed with an unprintable value.';
+    }
+    reply({ type: 'crash', runId: req.runId, message });
+  }
+}
+
+addListener('message', function onInit(ev: MessageEvent) {
+  if (send) return; // only the first message (from the page, before any learner code) counts
+  const init = ev.data as RunInit & { exerciseId?: string };
+  if (!init || init.type !== 'init' || !(init.port instanceof MessagePort)) return;
+  const port = init.port;
+  const portPost = port.postMessage.bind(port);
+  send = (m: RunReply) => portPost(m);
+  // Warm everything a run needs while the learner is still typing.
+  grader = import('../grading/index');
+  if (init.exerciseId) bundle = loadBundle(init.exerciseId);
+  bundle?.catch(() => {});
+  port.onmessage = (e: MessageEvent<RunRequest>) => {
+    const req = e.data;
+    if (!req || req.type !== 'run' || used) return;
+    used = true;
+    void run(req);
+  };
+  Promise.all([grader, bundle]).then(
+    () => send!({ type: 'ready', runIdle: true }),
+    () => send!({ type: 'ready', runIdle: true }), // the run reports the load error itself
+  );
+});

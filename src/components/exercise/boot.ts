@@ -1,0 +1,455 @@
+/**
+ * The interactive exercise, loaded by element.ts when the exercise scrolls into view:
+ * Monaco replaces the static code, the controls come alive, the compile worker (esbuild-wasm) and a
+ * spare run worker are warmed while the learner reads. Learner code runs only in the run worker and
+ * only after Run or Submit.
+ */
+import { monaco, configureTypeScript, currentTheme } from './monaco';
+import { compile, warmCompiler, type CompileResult } from '../../browser/compile-client';
+import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
+import type { Mode } from '../../browser/protocol';
+import type { Results } from '../../browser/results';
+import * as progress from '../../browser/progress';
+import { consoleText, renderResults, summarize } from './results-view';
+
+interface ExerciseData {
+  id: string;
+  title: string;
+  starter: string;
+  hints: string[];
+  lesson: string;
+}
+
+export interface ExerciseHandle {
+  editor: monaco.editor.IStandaloneCodeEditor;
+  monaco: typeof monaco;
+  getValue(): string;
+  setValue(code: string): void;
+  /** Resolves when the compiler and a run worker are warm. */
+  warm: Promise<void>;
+  /** Last results shown (for tests and the benchmark). */
+  lastResults: Results | null;
+  /** Runs through the same path as the buttons; resolves when the results are shown. */
+  run(mode: Mode): Promise<RunOutcome | null>;
+}
+
+declare global {
+  interface Window {
+    __exerciseEditors?: Record<string, ExerciseHandle>;
+  }
+}
+
+const solutions = import.meta.glob('/exercises/*/solution.ts', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
+
+const SAVE_DEBOUNCE_MS = 400;
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+function idle(fn: () => void, timeout = 1500): void {
+  const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+  if (ric) ric(fn, { timeout });
+  else setTimeout(fn, 200);
+}
+
+export async function boot(root: HTMLElement): Promise<void> {
+  const q = <T extends HTMLElement = HTMLElement>(role: string) => root.querySelector<T>(`[data-role="${role}"]`)!;
+  const data = JSON.parse(q('data').textContent || '{}') as ExerciseData;
+  const id = data.id;
+  const fileName = 'solution.ts';
+
+  const typesP = configureTypeScript();
+
+  // ---- editor --------------------------------------------------------------------------------
+  const saved = progress.getExercise(id);
+  const restored = !!saved && saved.code !== data.starter;
+  const initial = saved?.code ?? data.starter;
+  const uri = monaco.Uri.parse(`file:///exercises/${id}/${fileName}`);
+  const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(initial, 'typescript', uri);
+  const host = q('editor');
+  const staticCode = q('static-code');
+  const editorEl = document.createElement('div');
+  editorEl.className = 'ex-monaco';
+  const lines = Math.max(initial.split('\n').length, data.starter.split('\n').length);
+  editorEl.style.setProperty('--ex-editor-h', `${Math.min(Math.max(lines + 3, 14), 34) * 19 + 8}px`);
+  host.append(editorEl);
+  const editor = monaco.editor.create(editorEl, {
+    model,
+    theme: currentTheme(),
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    fontSize: 14,
+    lineHeight: 19,
+    tabSize: 2,
+    fixedOverflowWidgets: true,
+    ariaLabel: `Code editor: ${data.title}. Press Alt+F1 for accessibility help.`,
+    padding: { top: 4, bottom: 4 },
+    renderLineHighlight: 'line',
+    wordWrap: 'off',
+  });
+  staticCode.remove();
+  // Follow the site's theme toggle.
+  new MutationObserver(() => monaco.editor.setTheme(currentTheme())).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+
+  // ---- elements ------------------------------------------------------------------------------
+  const toolbar = q('toolbar');
+  const btn = (action: string) => root.querySelector<HTMLButtonElement>(`[data-action="${action}"]`)!;
+  const runBtn = btn('run');
+  const submitBtn = btn('submit');
+  const hintBtn = btn('hint');
+  const solutionBtn = btn('solution');
+  const resetBtn = btn('reset');
+  const notes = q('notes');
+  const live = q('live');
+  const resultsBox = q('results');
+  const summaryEl = q('summary');
+  const testsEl = q<HTMLOListElement>('tests');
+  const consoleBox = q<HTMLDetailsElement>('console');
+  const consoleOut = q('console-out');
+  const consoleCount = q('console-count');
+  const typeinfo = q('typeinfo');
+  const dialog = q<HTMLDialogElement>('confirm-reset');
+  if (isMac) {
+    runBtn.querySelector('.ex-kbd')!.textContent = '⌘ ↵';
+    submitBtn.querySelector('.ex-kbd')!.textContent = '⌘ ⇧ ↵';
+  }
+
+  const announce = (text: string) => {
+    // Clear first so the same text twice is announced twice.
+    live.textContent = '';
+    setTimeout(() => (live.textContent = text), 50);
+  };
+
+  function note(kind: 'info' | 'warn' | 'error' | 'ok', role: string, content: (string | Node)[]): HTMLElement {
+    notes.querySelector(`[data-note="${role}"]`)?.remove();
+    const p = document.createElement('p');
+    p.className = `ex-note${kind === 'info' ? '' : ` ex-note--${kind}`}`;
+    p.dataset.note = role;
+    p.append(...content);
+    notes.append(p);
+    return p;
+  }
+  const dropNote = (role: string) => notes.querySelector(`[data-note="${role}"]`)?.remove();
+  const linkButton = (label: string, onClick: () => void) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'ex-linkbtn';
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    return b;
+  };
+
+  // ---- progress ------------------------------------------------------------------------------
+  let submitted = saved?.submitted ?? false;
+  let status: progress.ExerciseStatus = saved?.status ?? 'started';
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  let applyingExternal = false;
+
+  const save = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    try {
+      progress.setExercise(id, { code: editor.getValue(), status, submitted });
+    } catch (e) {
+      // progress.ts never throws by contract; if it ever does, the learner keeps working.
+      note('warn', 'storage', [`Your code could not be saved (${e instanceof Error ? e.message : String(e)}).`]);
+    }
+  };
+  const scheduleSave = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, SAVE_DEBOUNCE_MS);
+  };
+  window.addEventListener('pagehide', () => saveTimer && save());
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saveTimer && save());
+
+  const showCompleted = () => {
+    if (status === 'pass' && submitted) note('ok', 'complete', ['✓ Completed: your last Submit passed every test.']);
+    else dropNote('complete');
+  };
+
+  if (restored) {
+    const when = new Date(saved!.at);
+    note('info', 'restored', [
+      `Restored your code from ${when.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} · `,
+      linkButton('reset', () => askReset()),
+    ]);
+  }
+  showCompleted();
+  solutionBtn.hidden = !submitted;
+
+  model.onDidChangeContent(() => {
+    if (applyingExternal) return;
+    dropNote('restored');
+    scheduleSave();
+  });
+
+  // Another tab, or an import on this page: follow the stored code when the learner is not typing here.
+  progress.subscribe((p) => {
+    const e = p.exercises[id];
+    if (!e) return;
+    submitted = e.submitted;
+    status = e.status;
+    solutionBtn.hidden = !submitted;
+    showCompleted();
+    if (e.code !== editor.getValue() && !saveTimer) {
+      applyingExternal = true;
+      editor.setValue(e.code);
+      applyingExternal = false;
+    }
+  });
+
+  // ---- type errors (Monaco's TS worker): shown, never blocking -------------------------------
+  monaco.editor.onDidChangeMarkers((uris) => {
+    if (!uris.some((u) => u.toString() === uri.toString())) return;
+    const errs = monaco.editor.getModelMarkers({ resource: uri, owner: 'typescript' }).filter((m) => m.severity === monaco.MarkerSeverity.Error);
+    typeinfo.hidden = errs.length === 0;
+    typeinfo.textContent = errs.length
+      ? `${errs.length} type ${errs.length === 1 ? 'error' : 'errors'} (underlined in the editor; first: line ${errs[0].startLineNumber}: ${errs[0].message.split('\n')[0]}). You can still run your code.`
+      : '';
+  });
+
+  // ---- running ---------------------------------------------------------------------------------
+  const runner = new ExerciseRunner(id);
+  let running = false;
+  const busyButtons = [runBtn, submitBtn, resetBtn];
+
+  function setCompileMarkers(r: CompileResult) {
+    const markers = r.ok
+      ? []
+      : r.errors.map((d) => ({
+          severity: monaco.MarkerSeverity.Error,
+          message: d.text,
+          startLineNumber: d.line,
+          startColumn: d.column,
+          endLineNumber: d.endLine,
+          endColumn: d.endColumn,
+          source: 'esbuild',
+        }));
+    monaco.editor.setModelMarkers(model, 'esbuild', markers);
+  }
+
+  function show(results: Results, mode: Mode, kind: RunOutcome['kind'] | 'compile') {
+    resultsBox.hidden = false;
+    summaryEl.dataset.status = results.status;
+    summaryEl.dataset.kind = kind;
+    const summary = summarize(results, mode);
+    summaryEl.textContent = summary;
+    renderResults(testsEl, results);
+    const c = consoleText(results);
+    consoleBox.hidden = false;
+    consoleOut.textContent = c.text || '(no output)';
+    consoleCount.textContent = c.lines ? `(${c.lines} ${c.lines === 1 ? 'line' : 'lines'})` : '(empty)';
+    announce(summary);
+  }
+
+  async function go(mode: Mode): Promise<RunOutcome | null> {
+    if (running) return null;
+    running = true;
+    root.dataset.state = 'running';
+    busyButtons.forEach((b) => (b.disabled = true));
+    resultsBox.hidden = false;
+    summaryEl.dataset.status = 'running';
+    summaryEl.dataset.kind = 'pending';
+    summaryEl.textContent = mode === 'run' ? 'Running the visible tests…' : 'Running all tests…';
+    testsEl.replaceChildren();
+    if (saveTimer) save();
+    const code = editor.getValue();
+    try {
+      const compiled = await compile(code, fileName);
+      setCompileMarkers(compiled);
+      if (!compiled.ok) {
+        const first = compiled.errors[0];
+        const results: Results = {
+          version: 3,
+          status: 'error',
+          message: `Your code does not compile: line ${first.line}, column ${first.column}: ${first.text}${compiled.errors.length > 1 ? ` (and ${compiled.errors.length - 1} more, marked in the editor)` : ''}`,
+          tests: [],
+        };
+        window.__exerciseEditors![id].lastResults = results;
+        show(results, mode, 'compile');
+        if (mode === 'submit') recordSubmit(results);
+        return { kind: 'crash', results, ms: compiled.ms };
+      }
+      const outcome = await runner.run(compiled.js, mode);
+      window.__exerciseEditors![id].lastResults = outcome.results;
+      show(outcome.results, mode, outcome.kind);
+      if (mode === 'submit') recordSubmit(outcome.results);
+      return outcome;
+    } catch (e) {
+      const results: Results = { version: 3, status: 'error', message: `Could not run: ${e instanceof Error ? e.message : String(e)}`, tests: [] };
+      show(results, mode, 'crash');
+      return { kind: 'crash', results, ms: 0 };
+    } finally {
+      running = false;
+      root.dataset.state = 'ready';
+      busyButtons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  function recordSubmit(results: Results) {
+    submitted = true;
+    status = results.status;
+    solutionBtn.hidden = false;
+    save();
+    showCompleted();
+  }
+
+  runBtn.addEventListener('click', () => void go('run'));
+  submitBtn.addEventListener('click', () => void go('submit'));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => void go('run'));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => void go('submit'));
+  // The same shortcuts anywhere inside the exercise (e.g. focus on a button or the results).
+  root.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || editorEl.contains(ev.target as Node)) return;
+    ev.preventDefault();
+    void go(ev.shiftKey ? 'submit' : 'run');
+  });
+
+  // ---- reset -------------------------------------------------------------------------------------
+  function askReset() {
+    if (typeof dialog.showModal === 'function') {
+      dialog.returnValue = '';
+      dialog.showModal();
+      dialog.querySelector<HTMLButtonElement>('button[value="cancel"]')?.focus();
+    } else if (confirm('Reset to the starter code? Your current code will be replaced.')) doReset();
+  }
+  function doReset() {
+    // An edit (not setValue) so Ctrl+Z brings the learner's code back.
+    editor.pushUndoStop();
+    editor.executeEdits('reset', [{ range: model.getFullModelRange(), text: data.starter }]);
+    editor.pushUndoStop();
+    monaco.editor.setModelMarkers(model, 'esbuild', []);
+    dropNote('restored');
+    save();
+    announce('The code was reset to the starter.');
+    editor.focus();
+  }
+  dialog.addEventListener('close', () => {
+    if (dialog.returnValue === 'reset') doReset();
+    else resetBtn.focus();
+  });
+  resetBtn.addEventListener('click', askReset);
+
+  // ---- hints ---------------------------------------------------------------------------------
+  const hintsBox = q('hints');
+  const hintList = q<HTMLOListElement>('hint-list');
+  const hintCount = q('hint-count');
+  let shownHints = 0;
+  const updateHintBtn = () => {
+    if (shownHints >= data.hints.length) {
+      hintBtn.disabled = true;
+      hintCount.textContent = '(all shown)';
+    } else hintCount.textContent = `(${shownHints + 1} of ${data.hints.length})`;
+  };
+  hintBtn.addEventListener('click', () => {
+    if (shownHints >= data.hints.length) return;
+    const li = document.createElement('li');
+    li.textContent = data.hints[shownHints++];
+    hintList.append(li);
+    hintsBox.hidden = false;
+    updateHintBtn();
+    announce(`Hint ${shownHints}: ${li.textContent}`);
+  });
+  updateHintBtn();
+
+  // ---- solution (after a first Submit): a diff of the learner's code against the solution --------
+  const solutionBox = q('solution');
+  let diffEditor: monaco.editor.IStandaloneDiffEditor | null = null;
+  solutionBtn.addEventListener('click', async () => {
+    if (!solutionBox.hidden) {
+      solutionBox.hidden = true;
+      solutionBtn.setAttribute('aria-expanded', 'false');
+      diffEditor?.dispose();
+      diffEditor?.getModel()?.original.dispose();
+      diffEditor?.getModel()?.modified.dispose();
+      diffEditor = null;
+      return;
+    }
+    const load = solutions[`/exercises/${id}/solution.ts`];
+    if (!load) return;
+    const solution = await load();
+    solutionBox.hidden = false;
+    solutionBtn.setAttribute('aria-expanded', 'true');
+    diffEditor = monaco.editor.createDiffEditor(q('diff'), {
+      readOnly: true,
+      originalEditable: false,
+      automaticLayout: true,
+      renderSideBySide: true,
+      useInlineViewWhenSpaceIsLimited: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fontSize: 13,
+      theme: currentTheme(),
+      ariaLabel: 'Your code compared with the reference solution',
+    } as monaco.editor.IDiffEditorConstructionOptions);
+    diffEditor.setModel({
+      original: monaco.editor.createModel(editor.getValue(), 'plaintext'),
+      modified: monaco.editor.createModel(solution, 'plaintext'),
+    });
+    announce('Showing your code next to the reference solution.');
+  });
+
+  // ---- export / import of all progress -------------------------------------------------------
+  btn('export').addEventListener('click', () => {
+    if (saveTimer) save();
+    const blob = new Blob([progress.exportProgress()], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `quorum-course-progress-${new Date().toISOString().slice(0, 10)}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    announce('Progress exported as a JSON file.');
+  });
+  const fileInput = q<HTMLInputElement>('import-file');
+  btn('import').addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', async () => {
+    const f = fileInput.files?.[0];
+    fileInput.value = '';
+    if (!f) return;
+    let text: string;
+    try {
+      text = await f.text();
+    } catch {
+      note('error', 'import', ['That file could not be read.']);
+      return;
+    }
+    if (saveTimer) clearTimeout(saveTimer), (saveTimer = null);
+    const res = progress.importProgress(text);
+    if (res.ok) {
+      note('ok', 'import', [`Progress imported from ${f.name}.`]);
+      announce('Progress imported.');
+    } else {
+      note('error', 'import', [`Nothing was imported: ${res.error}`]);
+      announce(`Nothing was imported: ${res.error}`);
+    }
+  });
+
+  // ---- ready -------------------------------------------------------------------------------------
+  toolbar.hidden = false;
+  q('keys').hidden = false;
+  q('foot').hidden = false;
+  q('loading').remove();
+  const warm = new Promise<void>((resolve) => {
+    // Start esbuild-wasm and a spare run worker once the editor is on screen and the page is idle,
+    // so the first Run does not pay for them.
+    idle(() => {
+      runner.warm();
+      warmCompiler().then(resolve, resolve);
+    });
+  });
+  window.__exerciseEditors ??= {};
+  window.__exerciseEditors[id] = {
+    editor,
+    monaco,
+    getValue: () => editor.getValue(),
+    setValue: (code: string) => editor.setValue(code),
+    warm,
+    lastResults: null,
+    run: go,
+  };
+  root.dataset.state = 'ready';
+  root.dispatchEvent(new CustomEvent('exercise-ready', { bubbles: true }));
+  const types = await typesP;
+  if (!types.driverTypes) root.dataset.driverTypes = 'missing';
+}

@@ -1,0 +1,110 @@
+/**
+ * The TypeScript-only Monaco subset (ARCHITECTURE.md "Known pitfalls"), loaded by a dynamic import
+ * only when an exercise scrolls into view. Its CSS is injected at runtime by the Vite plugin in
+ * src/browser/vite-plugin-monaco-css.mjs, so Astro never hoists it onto prose pages.
+ */
+import * as monaco from 'monaco-editor/editor';
+// Editor features: the subset a learner uses (not `features/register.all`, to keep the chunk small).
+import 'monaco-editor/features/bracketMatching/register';
+import 'monaco-editor/features/clipboard/register';
+import 'monaco-editor/features/codeAction/register';
+import 'monaco-editor/features/codicon/register';
+import 'monaco-editor/features/comment/register';
+import 'monaco-editor/features/contextmenu/register';
+import 'monaco-editor/features/cursorUndo/register';
+import 'monaco-editor/features/diffEditor/register';
+import 'monaco-editor/features/find/register';
+import 'monaco-editor/features/folding/register';
+import 'monaco-editor/features/format/register';
+import 'monaco-editor/features/gotoError/register';
+import 'monaco-editor/features/gotoSymbol/register';
+import 'monaco-editor/features/hover/register';
+import 'monaco-editor/features/indentation/register';
+import 'monaco-editor/features/linesOperations/register';
+import 'monaco-editor/features/multicursor/register';
+import 'monaco-editor/features/parameterHints/register';
+import 'monaco-editor/features/quickCommand/register';
+import 'monaco-editor/features/readOnlyMessage/register';
+import 'monaco-editor/features/rename/register';
+import 'monaco-editor/features/smartSelect/register';
+import 'monaco-editor/features/snippet/register';
+import 'monaco-editor/features/suggest/register';
+import 'monaco-editor/features/toggleTabFocusMode/register';
+import 'monaco-editor/features/wordHighlighter/register';
+import 'monaco-editor/features/wordOperations/register';
+import 'monaco-editor/languages/definitions/typescript/register';
+import { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } from 'monaco-editor/languages/features/typescript/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
+
+export { monaco };
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: { getWorker?: (workerId: string, label: string) => Worker | undefined };
+  }
+}
+
+window.MonacoEnvironment = {
+  getWorker(_id: string, label: string) {
+    if (label === 'typescript' || label === 'javascript') return new TsWorker({ name: 'monaco-typescript' });
+    return new EditorWorker({ name: `monaco-${label}` });
+  },
+};
+
+/** What learner code can see at run time besides the driver modules: no DOM, no network. */
+const AMBIENT = `
+interface Console { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void; }
+declare var console: Console;
+declare function setTimeout(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
+declare function clearTimeout(id: number | undefined): void;
+declare function setInterval(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
+declare function clearInterval(id: number | undefined): void;
+declare function queueMicrotask(callback: () => void): void;
+`;
+
+let configured = false;
+
+/** The generated driver declarations (`npm run gen:types`); absent until the simulator provides them. */
+const driverTypes = import.meta.glob('/src/generated/driver-types.json', { import: 'default' }) as Record<
+  string,
+  () => Promise<Record<string, string>>
+>;
+
+export async function configureTypeScript(): Promise<{ driverTypes: boolean }> {
+  if (configured) return { driverTypes: true };
+  configured = true;
+  typescriptDefaults.setCompilerOptions({
+    target: ScriptTarget.ES2020,
+    module: ModuleKind.ESNext,
+    moduleResolution: ModuleResolutionKind.NodeJs,
+    lib: ['es2022'],
+    strict: true,
+    noEmit: true,
+    allowNonTsExtensions: true,
+    esModuleInterop: true,
+    isolatedModules: true,
+  });
+  typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
+  typescriptDefaults.addExtraLib(AMBIENT, 'file:///node_modules/@types/exercise-globals/index.d.ts');
+  const load = driverTypes['/src/generated/driver-types.json'];
+  if (!load) return { driverTypes: false };
+  try {
+    const libs = await load();
+    for (const [name, dts] of Object.entries(libs)) {
+      typescriptDefaults.addExtraLib(dts, `file:///node_modules/@types/${name.replace(/[^a-z0-9@/_-]/gi, '_')}/index.d.ts`);
+    }
+    return { driverTypes: true };
+  } catch {
+    return { driverTypes: false };
+  }
+}
+
+const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches;
+
+export function currentTheme(): 'vs' | 'vs-dark' {
+  const t = document.documentElement.dataset.theme;
+  if (t === 'dark') return 'vs-dark';
+  if (t === 'light') return 'vs';
+  return prefersDark() ? 'vs-dark' : 'vs';
+}
