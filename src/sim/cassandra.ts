@@ -251,7 +251,7 @@ export class Cluster {
     }
     check();
     this.nodeTimer(coord, this.cfg.writeTimeoutUs, () => {
-      for (const r of reps) if (!acked.has(r) && !hinted.has(r)) this.maybeHint(coord, r, op.table, op.key, op.frag);
+      for (const r of liveReps) if (!acked.has(r)) this.maybeHint(coord, r, op.table, op.key, op.frag); // sent but silent
       if (!responded) {
         responded = true;
         coord.inc('ClientRequest.Write.Timeouts');

@@ -15,6 +15,8 @@ export type { Op, QueryRecord } from './history';
 export type { JournalEntry } from './net';
 export { Rng } from './rng';
 export { parseDist } from './dist';
+export * as checkers from './checkers';
+export type { Verdict } from './checkers';
 
 /** Driver-shaped modules for learner code, keyed by the package name `require` maps to them. */
 export const drivers = {

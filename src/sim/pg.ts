@@ -95,7 +95,11 @@ class P {
     if (c.isKw('FOR')) unsupported('SELECT … FOR UPDATE');
     if (c.isKw('OFFSET')) unsupported('OFFSET');
     if (c.isKw('GROUP')) unsupported('GROUP BY');
-    if (c.isKw('JOIN') || c.isKw('LEFT') || c.isKw('INNER')) unsupported('JOIN');
+    for (let k = c.i; k < c.toks.length; k++) {
+      const t = c.toks[k];
+      if (t.k === 'id' && !t.quoted && t.up === 'JOIN') unsupported('JOIN');
+      if (t.k === 'id' && !t.quoted && t.up === 'UNION') unsupported('UNION');
+    }
     c.acceptP(';');
     if (c.peek().k !== 'eof') {
       const t = c.peek();

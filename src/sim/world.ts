@@ -17,7 +17,7 @@ import { installRealm } from './realm';
 import { Rng, hashString } from './rng';
 import { Ev, Scheduler } from './sched';
 import { type Schema, defaultSchema } from './schema';
-import { type Frag } from './store';
+import { type Frag, mergeInto } from './store';
 
 export interface WorldOptions {
   seed: number;
@@ -50,7 +50,7 @@ export interface Note {
 }
 
 const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null; close(): void }; port2: { postMessage(x: unknown): void; close(): void } } }).MessageChannel;
-const REAL_SET_TIMEOUT = globalThis.setTimeout;
+const REAL_SET_TIMEOUT = (globalThis as unknown as { setTimeout: (f: () => void, ms: number) => unknown }).setTimeout;
 
 /** One run at a time per JS realm: the learner realm patches globals. */
 let lock: Promise<void> = Promise.resolve();
@@ -568,6 +568,67 @@ export class World {
   /** Is `target` down in `observer`'s failure detector? */
   isDown(observer: string, target: string): boolean {
     return this.cluster.isDown(this.cluster.node(observer), this.cluster.node(target));
+  }
+
+  /**
+   * `nodetool repair` (full, all tables): merge every key's replicas (LWW) and write the result back
+   * to every live replica. Returns the number of replica rows that changed.
+   */
+  repair(table?: string): number {
+    let changed = 0;
+    const tables = table ? [table] : Object.keys(this.schema.cassandra);
+    for (const t of tables) {
+      const keys = new Set<unknown>();
+      for (const n of this.cluster.nodes) for (const k of n.table(t).keys()) keys.add(k);
+      for (const k of keys) {
+        const reps = this.cluster.replicas(t, k).filter((n) => n.ep.alive);
+        const merged: Frag = { del: -Infinity, marker: -Infinity, cells: {} };
+        for (const n of reps) { const f = n.get(t, k); if (f) mergeInto(merged, f); }
+        for (const n of reps) if (n.apply(t, k, merged)) changed++;
+      }
+    }
+    this.note('repair', { tables, changed });
+    return changed;
+  }
+
+  /** Maelstrom-style statistics of everything so far. */
+  stats() {
+    const byType: Record<string, number> = { ok: 0, fail: 0, info: 0 };
+    const byF: Record<string, Record<string, number>> = {};
+    const lat: Record<string, number[]> = {};
+    const inv = new Map<number, Op>();
+    for (const op of this.history) {
+      if (op.type === 'invoke') { inv.set(op.index, op); continue; }
+      byType[op.type] = (byType[op.type] ?? 0) + 1;
+      (byF[op.f] ??= { ok: 0, fail: 0, info: 0 })[op.type]++;
+      const i = op.invoke !== undefined ? inv.get(op.invoke) : undefined;
+      if (i) (lat[op.f] ??= []).push(op.time - i.time);
+    }
+    const q = (xs: number[], p: number) => {
+      if (xs.length === 0) return null;
+      const s = xs.slice().sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+    };
+    const latency: Record<string, { p50: number | null; p95: number | null; p99: number | null; max: number | null }> = {};
+    for (const [f, xs] of Object.entries(lat)) latency[f] = { p50: q(xs, 0.5), p95: q(xs, 0.95), p99: q(xs, 0.99), max: q(xs, 1) };
+    let sent = 0, delivered = 0, dropped = 0;
+    const dropReasons: Record<string, number> = {};
+    for (const j of this.net.journal) {
+      if (j.kind === 'send') sent++;
+      else if (j.kind === 'deliver') delivered++;
+      else { dropped++; dropReasons[j.reason ?? '?'] = (dropReasons[j.reason ?? '?'] ?? 0) + 1; }
+    }
+    const opsDone = byType.ok + byType.fail + byType.info;
+    const faults: Record<string, number> = {};
+    for (const f of this.faultLog) faults[f.fault.kind] = (faults[f.fault.kind] ?? 0) + 1;
+    return {
+      ops: { total: opsDone, ...byType, byF },
+      messages: { sent, delivered, dropped, dropReasons, perOp: opsDone > 0 ? Math.round((sent / opsDone) * 100) / 100 : 0 },
+      latencyMs: latency,
+      faults,
+      events: this.sched.executed,
+      virtualMs: this.now,
+    };
   }
 
   // ---- trace -----------------------------------------------------------------------------------
