@@ -56,7 +56,7 @@ async function setup(ctx: TestContext): Promise<Setup> {
   const rand = prng(ctx.seed);
   const alerts: string[] = [];
   const metrics = new Map<string, number>();
-  const producer = world.kafka({ clientId: 'processor' }).producer();
+  const producer = world.kafka({ clientId: 'processor-dlq' }).producer();
   await world.run(() => producer.connect());
   const topic = () => world.topic(DLQ);
   const GROUP = 'redrive';

@@ -48,14 +48,16 @@ type Setup = {
  */
 function setup(
   ctx: TestContext,
-  opts: { count?: number; inReadModel?: (i: number) => boolean; ids?: string[] } = {},
+  opts: { count?: number; inReadModel?: (i: number) => boolean; ids?: string[]; staleOnA?: number } = {},
 ): Setup {
   const world = ctx.world({}) as unknown as SimWorld;
   const rand = prng(ctx.seed);
   const ids = opts.ids ?? Array.from({ length: opts.count ?? 12 }, (_, i) => `o-${100 + i * 7 + rand(5)}`);
   const truth = new Map<string, Order>();
   ids.forEach((id, i) => {
-    const version = 1 + rand(4);
+    // The first `staleOnA` orders have been updated at least once, and node A missed the last update.
+    const stale = i < (opts.staleOnA ?? 0);
+    const version = stale ? 2 + rand(3) : 1 + rand(4);
     const order: Order = {
       id,
       customerId: `c-${1 + rand(40)}`,
@@ -65,12 +67,12 @@ function setup(
     };
     truth.set(id, order);
     world.pgInsert('orders', { id, customer_id: order.customerId, status: order.status, total: order.total, version });
-    if (opts.inReadModel ? opts.inReadModel(i) : true) {
-      world.cassandraPut(
-        'orders',
-        { id, customer_id: order.customerId, status: order.status, total: order.total, version },
-        { timestampUs: version },
-      );
+    const row = { id, customer_id: order.customerId, status: order.status, total: order.total, version };
+    if (stale) {
+      world.cassandraPut('orders', { ...row, status: STATUSES[version - 1], version: version - 1 }, { nodes: ['A'], timestampUs: version - 1 });
+      world.cassandraPut('orders', row, { nodes: ['B', 'C'], timestampUs: version });
+    } else if (opts.inReadModel ? opts.inReadModel(i) : true) {
+      world.cassandraPut('orders', row, { timestampUs: version });
     }
   });
   const deps = {
@@ -83,17 +85,27 @@ function setup(
 
 type Outcome = { ok: true; value: Order | null; ms: number; queries: Query[] } | { ok: false; error: unknown; ms: number; queries: Query[] };
 
-/** One read as the API does it: how long it took, what it returned or threw, which queries it made. */
+/** Reads as the API does them, one after another: how long each took, what it returned or threw, which queries it made. */
+async function readAll(s: Setup, ids: string[]): Promise<Outcome[]> {
+  return s.world.run(async () => {
+    const out: Outcome[] = [];
+    for (const id of ids) {
+      const q0 = s.world.queries.length;
+      const t0 = s.world.now;
+      try {
+        const value = await s.getOrder(s.deps, id);
+        out.push({ ok: true, value, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) });
+      } catch (error) {
+        if (isSimulationError(error)) throw error;
+        out.push({ ok: false, error, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) });
+      }
+    }
+    return out;
+  });
+}
+
 async function read(s: Setup, id: string): Promise<Outcome> {
-  const q0 = s.world.queries.length;
-  const t0 = s.world.now;
-  try {
-    const value = await s.world.run(() => s.getOrder(s.deps, id));
-    return { ok: true, value, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
-  } catch (error) {
-    if (isSimulationError(error)) throw error;
-    return { ok: false, error, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
-  }
+  return (await readAll(s, [id]))[0];
 }
 
 function isSimulationError(e: unknown): boolean {
@@ -114,7 +126,7 @@ function show(o: Order | null | undefined): string {
 function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, situation: string): void {
   const want = s.truth.get(id) ?? null;
   if (!r.ok) {
-    ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although PostgreSQL has it and ${situation} (seed ${ctx.seed}).`);
+    ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although the order exists; ${situation} (seed ${ctx.seed}).`);
   }
   if (r.value === null || r.value === undefined) {
     if (want) ctx.fail(`A customer was told order ${id} does not exist while PostgreSQL has it; ${situation} (seed ${ctx.seed}).`);
