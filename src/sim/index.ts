@@ -14,6 +14,7 @@ export type { Fault, SampleOptions } from './faults';
 export type { Op, QueryRecord } from './history';
 export type { JournalEntry } from './net';
 export { Rng } from './rng';
+export type { Stream, StreamRecord, Processor, ProcessorOptions } from './stream';
 export { parseDist } from './dist';
 export * as checkers from './checkers';
 export type { Verdict } from './checkers';

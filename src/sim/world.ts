@@ -17,6 +17,7 @@ import { installRealm } from './realm';
 import { Rng, hashString } from './rng';
 import { Ev, Scheduler } from './sched';
 import { type Schema, defaultSchema } from './schema';
+import { Processor, type ProcessorOptions, Stream } from './stream';
 import { type Frag, mergeInto } from './store';
 
 export interface WorldOptions {
@@ -97,7 +98,8 @@ export class World {
   private clientSeq = 0;
   /** listeners told when a node crashes (drivers fail in-flight requests) */
   readonly crashListeners: Array<(node: string) => void> = [];
-  readonly tick: Array<() => void> = [];
+  readonly streams: Stream[] = [];
+  readonly processors: Processor[] = [];
 
   constructor(opts: WorldOptions) {
     if (!opts || typeof opts.seed !== 'number' || !Number.isFinite(opts.seed)) {
@@ -427,6 +429,20 @@ export class World {
     return new Kafka(cfg);
   }
 
+  /** A Kinesis-like stream (default 2 shards, 24 h retention). */
+  stream<T = unknown>(name = 'orders', o: { shards?: number; retentionMs?: number } = {}): Stream<T> {
+    const s = new Stream<T>(this, name, o.shards ?? 2, o.retentionMs ?? 24 * 3600_000);
+    this.streams.push(s as Stream);
+    return s;
+  }
+
+  /** A Lambda-like processor for a stream; call .start() (inside or before a run). */
+  processor<T>(o: ProcessorOptions<T>): Processor<T> {
+    const p = new Processor<T>(this, o);
+    this.processors.push(p as unknown as Processor);
+    return p;
+  }
+
   // ---- faults ------------------------------------------------------------------------------------
   private knownNames(): { nodes: Set<string>; names: Set<string> } {
     const nodes = new Set(this.cluster.nodes.map((n) => n.id));
@@ -500,7 +516,7 @@ export class World {
       }
       case 'pg': this.pgState = { state: f.state, extraUs: Math.round((f.extraMs ?? (f.state === 'slow' ? 2000 : 0)) * 1000) }; break;
       case 'kafka': this.kafkaBroker.up = f.state === 'up'; break;
-      case 'stream-stall': for (const l of this.tick) l(); this.note('stream-stall', { shard: f.shard, forMs: f.forMs }); break;
+      case 'stream-stall': for (const p of this.processors) p.stall(f.shard, f.forMs); break;
     }
   }
 
