@@ -24,7 +24,7 @@
  *       opts.baseUrl (required)  the site's URL: any request to another origin is recorded and aborted
  *       opts.javaScriptEnabled, opts.viewport, opts.colorScheme, opts.reducedMotion
  *       issues.consoleErrors / pageErrors / failedRequests / offOrigin: string[];  issues.all(): string[]
- *   axeViolations(page, { include? }): Promise<string[]>   serious + critical only, one readable line each
+ *   axeViolations(page, { include?, rules? }): Promise<string[]>   serious + critical only, one readable line each
  *   startStaticServer(dir, base): Promise<{ url, close }>  serve a built dist dir under base ("/" or "/course/")
  *   buildSite(outDir, base): Promise<void>                  `astro build --outDir` with BASE_PATH=base
  */
@@ -110,9 +110,10 @@ export async function newPage(
 }
 
 /** Serious and critical axe-core violations (WCAG 2.x A/AA + best practices), one line each. */
-export async function axeViolations(page: Page, opts: { include?: string } = {}): Promise<string[]> {
+export async function axeViolations(page: Page, opts: { include?: string; rules?: string[] } = {}): Promise<string[]> {
   let builder = new AxeBuilder({ page });
   if (opts.include) builder = builder.include(opts.include);
+  if (opts.rules) builder = builder.withRules(opts.rules);
   const result = await builder.analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -1,0 +1,114 @@
+/**
+ * Lesson frontmatter and quiz data follow docs/CONTRACTS.md; a malformed lesson fails the real
+ * `astro build` with a message that names the file.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import yaml from 'js-yaml';
+import { lessonSchema, quizSchema, lessonSlugFromFile, SEED_SECTIONS } from '../../src/lib/schemas';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const LESSONS = path.join(ROOT, 'content/lessons');
+
+function frontmatter(file: string): unknown {
+  const m = /^---\n([\s\S]*?)\n---/.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no frontmatter`);
+  return yaml.load(m[1]!);
+}
+
+const good = { title: 'The incident', summary: 'What happened.', order: 1, seedSections: ['incident'], minutes: 8 };
+
+describe('lesson frontmatter schema', () => {
+  it('accepts the contract example and rejects each kind of mistake with a message naming the field', () => {
+    expect(lessonSchema.safeParse({ ...good, exercises: ['read-fallback'] }).success).toBe(true);
+    const bad = (data: unknown) => {
+      const r = lessonSchema.safeParse(data);
+      return r.success ? 'accepted' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    };
+    expect(bad({ ...good, order: 'one' })).toMatch(/^order: Expected number, received string/);
+    expect(bad({ ...good, order: 1.5 })).toMatch(/order: order must be an integer/);
+    expect(bad({ ...good, seedSections: ['q6'] })).toMatch(/^seedSections\.0: Invalid enum value/);
+    expect(bad({ ...good, seedSections: [] })).toMatch(/seedSections must name at least one/);
+    expect(bad({ ...good, title: '' })).toMatch(/^title: title must not be empty/);
+    expect(bad({ ...good, minute: 5 })).toMatch(/Unrecognized key\(s\) in object: 'minute'/);
+    const { summary: _s, ...noSummary } = good;
+    expect(bad(noSummary)).toMatch(/^summary: Required/);
+  });
+
+  it('every lesson in content/lessons is valid, orders are unique and every seed section is covered', () => {
+    const files = readdirSync(LESSONS).filter((f) => f.endsWith('.mdx')).sort();
+    expect(files.length).toBeGreaterThan(0);
+    const orders = new Map<number, string>();
+    const covered = new Set<string>();
+    for (const f of files) {
+      const r = lessonSchema.safeParse(frontmatter(path.join(LESSONS, f)));
+      expect(r.success, `${f}: ${r.success ? '' : r.error.message}`).toBe(true);
+      if (!r.success) continue;
+      expect(orders.get(r.data.order), `${f} reuses order ${r.data.order}`).toBeUndefined();
+      orders.set(r.data.order, f);
+      r.data.seedSections.forEach((s) => covered.add(s));
+      expect(f, 'file names are NN-slug.mdx').toMatch(/^\d{2}-[a-z0-9-]+\.mdx$/);
+    }
+    expect([...SEED_SECTIONS].filter((s) => !covered.has(s))).toEqual([]);
+  });
+
+  it('slug is the file name without the NN- prefix', () => {
+    expect(lessonSlugFromFile('03-failure-mode.mdx')).toBe('failure-mode');
+    expect(lessonSlugFromFile('content/lessons/10-errata.mdx')).toBe('errata');
+  });
+});
+
+describe('quiz schema', () => {
+  const q = (over: object = {}) => ({
+    id: 'q1', source: 'seed', prompt: 'P?', kind: 'single', explanation: 'E', lesson: 'misconception',
+    choices: [{ id: 'a', text: 'A', correct: true, explanation: 'x' }, { id: 'b', text: 'B', correct: false, explanation: 'y' }],
+    ...over,
+  });
+  it('rejects a single-choice question with two right answers, no right answer, or a choice without explanation', () => {
+    const parse = (question: object) => quizSchema.safeParse({ id: 'qc', title: 'T', questions: [question] });
+    expect(parse(q()).success).toBe(true);
+    const two = parse(q({ choices: [{ id: 'a', text: 'A', correct: true, explanation: 'x' }, { id: 'b', text: 'B', correct: true, explanation: 'y' }] }));
+    expect(two.success ? '' : two.error.issues[0]!.message).toMatch(/needs exactly one correct choice, has 2/);
+    const none = parse(q({ kind: 'multiple', choices: [{ id: 'a', text: 'A', correct: false, explanation: 'x' }, { id: 'b', text: 'B', correct: false, explanation: 'y' }] }));
+    expect(none.success ? '' : none.error.issues[0]!.message).toMatch(/no correct choice/);
+    const noExpl = parse(q({ choices: [{ id: 'a', text: 'A', correct: true, explanation: '' }, { id: 'b', text: 'B', correct: false, explanation: 'y' }] }));
+    expect(noExpl.success ? '' : noExpl.error.issues[0]!.message).toMatch(/every choice needs an explanation/);
+  });
+
+  it('content/quiz/quick-check.json is valid: the seed\'s 5 questions plus at least 5 from FACTS.md', () => {
+    const data = JSON.parse(readFileSync(path.join(ROOT, 'content/quiz/quick-check.json'), 'utf8'));
+    const r = quizSchema.safeParse(data);
+    expect(r.success, r.success ? '' : r.error.message).toBe(true);
+    if (!r.success) return;
+    expect(r.data.questions.filter((x) => x.source === 'seed')).toHaveLength(5);
+    expect(r.data.questions.filter((x) => x.source === 'facts').length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('astro build with a malformed lesson', () => {
+  it('fails and names the file and the field', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lessons-fixture-'));
+    const lessons = path.join(dir, 'lessons');
+    mkdirSync(lessons);
+    writeFileSync(path.join(lessons, '01-fine.mdx'), '---\ntitle: "Fine"\nsummary: "ok"\norder: 1\nseedSections: [incident]\nminutes: 3\n---\n\nHello.\n');
+    writeFileSync(path.join(lessons, '07-broken-lesson.mdx'), '---\ntitle: "Broken"\nsummary: "ok"\norder: seven\nseedSections: [incident]\nminutes: 3\n---\n\nHello.\n');
+    try {
+      const r = spawnSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', path.join(dir, 'dist')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 170_000,
+        env: { ...process.env, COURSE_LESSONS_DIR: lessons, ASTRO_CACHE_DIR: path.join(dir, 'cache'), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+      });
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(r.status, out).not.toBe(0);
+      expect(out).toContain('07-broken-lesson.mdx');
+      expect(out).toMatch(/order/);
+      expect(out).not.toContain('01-fine.mdx');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
