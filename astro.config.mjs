@@ -17,23 +17,6 @@ const base = `/${rawBase.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
  * Relative links (`../incident/`) need nothing.
  */
 function rehypeBaseLinks() {
-  const fix = (v) => (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith(base) ? base + v.slice(1) : v);
-  const walk = (node) => {
-    if (node.type === 'element' && node.properties) {
-      if ('href' in node.properties) node.properties.href = fix(node.properties.href);
-      if ('src' in node.properties) node.properties.src = fix(node.properties.src);
-    }
-    for (const c of node.children ?? []) walk(c);
-  };
-  return (tree) => walk(tree);
-}
-
-/**
- * Lesson authors may write root-relative links in MDX (`[x](/lessons/incident/)`); this rehype step
- * prefixes them with the base path so they still resolve when the site lives under a sub-path.
- * Relative links (`../incident/`) need nothing.
- */
-function rehypeBaseLinks() {
   /** @param {unknown} v */
   const fix = (v) => (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith(base) ? base + v.slice(1) : v);
   /** @param {{ type: string; properties?: Record<string, unknown>; children?: any[] }} node */
@@ -56,7 +39,6 @@ export default defineConfig({
   // content-layer data store of one build never leaks into another.
   ...(process.env.ASTRO_CACHE_DIR ? { cacheDir: process.env.ASTRO_CACHE_DIR } : {}),
   markdown: {
-    rehypePlugins: [rehypeBaseLinks],
     rehypePlugins: [rehypeBaseLinks],
     // Two themes, switched by CSS (src/styles/global.css) with the site's light/dark theme.
     // The high-contrast variants keep comments and punctuation above WCAG AA contrast.
