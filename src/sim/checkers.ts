@@ -110,6 +110,8 @@ function findStale(reads: ReadRec[], writes: Map<string, WriteRec[]>, filter?: (
     const cols = new Set<string>();
     for (const k of writes.keys()) if (k.startsWith(key + '#') && !k.endsWith('#*')) cols.add(k.slice(key.length + 1));
     for (const col of cols) {
+      // a read that selected some columns says nothing about the others (a missing row says it for all)
+      if (r.row && !(col in r.row)) continue;
       const ws = writesFor(writes, key, col);
       const ackedBefore = ws.filter((w) => w.acked && w.end < r.start && (!filter || filter(r, w)));
       if (ackedBefore.length === 0) continue;
@@ -181,6 +183,7 @@ export function monotonicReads(history: readonly Op[]): Verdict {
         const key = r1.p.invoke.key!;
         const cols = new Set<string>([...Object.keys(r1.row ?? {}), ...Object.keys(r2.row ?? {})]);
         for (const col of cols) {
+          if ((r1.row && !(col in r1.row)) || (r2.row && !(col in r2.row))) continue;
           const ws = writesFor(writes, key, col);
           const s1 = sources(ws, col, r1.row ? r1.row[col] ?? null : null);
           const s2 = sources(ws, col, r2.row ? r2.row[col] ?? null : null);

@@ -17,6 +17,11 @@ export { Rng } from './rng';
 export type { Stream, StreamRecord, Processor, ProcessorOptions } from './stream';
 export { parseDist } from './dist';
 export * as checkers from './checkers';
+export * as scenarios from './scenarios';
+export type { ScenarioResult } from './scenarios';
+export { exactMiss, quorumMonteCarlo, pbsWars } from './pbs';
+export type { QuorumResult, PbsOptions, PbsResult } from './pbs';
+export { registerWorkload } from './workload';
 export type { Verdict } from './checkers';
 
 /** Driver-shaped modules for learner code, keyed by the package name `require` maps to them. */
