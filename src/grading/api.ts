@@ -122,7 +122,11 @@ export function fail(message: string): never {
 
 /** Is this error an assertion failure (→ status `fail`) rather than a crash (→ `error`)? */
 export function isAssertionFailure(e: unknown): boolean {
-  return e instanceof TestFailure || e instanceof AssertionError;
+  try {
+    return e instanceof TestFailure || e instanceof AssertionError;
+  } catch {
+    return false; // e.g. a Proxy whose getPrototypeOf trap throws
+  }
 }
 
 export function defineTests(define: (t: TestBuilder) => void): TestModule {
@@ -131,7 +135,9 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
     collect() {
       const entries: TestEntry[] = [];
       const seen = new Map<string, number>();
-      const stack: { name: string | null; before: Hook[]; after: Hook[] }[] = [{ name: null, before: [], after: [] }];
+      type Frame = { name: string | null; before: Hook[]; after: Hook[] };
+      const stack: Frame[] = [{ name: null, before: [], after: [] }];
+      const frames = new Map<TestEntry, Frame[]>();
       let collecting = true;
       const guard = (what: string) => {
         if (!collecting) throw new Error(`t.${what}() must be called while the tests are being defined, not inside a test`);
@@ -162,15 +168,9 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
           if (entries.some((e) => e.name === full)) throw new Error(`Two tests are named "${full}": test names must be unique`);
           const ownNameIndex = seen.get(name) ?? 0;
           seen.set(name, ownNameIndex + 1);
-          entries.push({
-            name: full,
-            ownName: name,
-            ownNameIndex,
-            options,
-            body,
-            beforeEach: stack.flatMap((s) => s.before),
-            afterEach: stack.flatMap((s) => s.after).reverse(),
-          });
+          const entry: TestEntry = { name: full, ownName: name, ownNameIndex, options, body, beforeEach: [], afterEach: [] };
+          frames.set(entry, [...stack]);
+          entries.push(entry);
         },
         beforeEach(hook) {
           guard('beforeEach');
@@ -184,6 +184,12 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
       };
       define(builder);
       collecting = false;
+      // hooks apply to every test of their scope, wherever they were declared in it
+      for (const e of entries) {
+        const fs = frames.get(e)!;
+        e.beforeEach = fs.flatMap((f) => f.before);
+        e.afterEach = fs.flatMap((f) => [...f.after].reverse()).reverse();
+      }
       return entries;
     },
   };

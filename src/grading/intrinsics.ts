@@ -53,7 +53,7 @@ function intrinsicRoots(): { obj: object; realm?: Set<PropertyKey> }[] {
     const f = g[c];
     if (typeof f !== 'function') continue;
     roots.push({ obj: f, realm: c === 'Date' ? new Set(['now']) : c === 'AbortSignal' ? new Set(['timeout']) : undefined });
-    if (f.prototype && typeof f.prototype === 'object') roots.push({ obj: f.prototype });
+    if (f.prototype && (typeof f.prototype === 'object' || typeof f.prototype === 'function')) roots.push({ obj: f.prototype });
   }
   // typed arrays share a prototype
   roots.push({ obj: getProto(Uint8Array) as object }, { obj: getProto(Uint8Array.prototype) as object });
@@ -87,9 +87,9 @@ function snapObject(obj: object, realm?: Set<PropertyKey>): ObjSnap {
 
 function sameDesc(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
   return (
-    (a.value === b.value || (a.value !== a.value && b.value !== b.value)) && a.get === b.get && a.set === b.set && a.writable === b.writable &&
-    a.enumerable === b.enumerable && a.configurable === b.configurable
-  );
+    (a.value === b.value || (a.value !== a.value && b.value !== b.value)) && a.get === b.get && a.set === b.set &&
+    a.enumerable === b.enumerable
+  ); // writable/configurable changes alone (Object.freeze) do not change behaviour we rely on
 }
 
 export class IntrinsicsGuard {

@@ -1,0 +1,145 @@
+/**
+ * The runner survives bad learner input with a clear verdict, and the next run works.
+ * (Synchronous infinite loops need a worker to kill: see cli.test.ts.)
+ */
+import { describe, expect as vexpect, it } from 'vitest';
+import { expect } from '../../src/grading/api';
+import { runExercise } from '../../src/grading/index';
+import { execFileSync } from 'node:child_process';
+import type { Results } from '../../src/grading/index';
+import { CASES } from './fixtures/tamper-cases';
+import { bundle, grade } from './helpers';
+
+const ex = bundle((t) => {
+  t.test('f doubles', async (ctx) => {
+    expect(await ctx.load().f(2)).to.equal(4);
+  });
+  t.test('f doubles again', async (ctx) => {
+    expect(await ctx.load().f(3)).to.equal(6);
+  });
+});
+const RIGHT = `export function f(x: number) { return x * 2; }`;
+
+async function rightStillPasses() {
+  const r = await grade(ex, RIGHT);
+  vexpect(r.status).toBe('pass');
+}
+
+describe('bad input: nothing can run → status error', () => {
+  it('JavaScript that does not parse', async () => {
+    const r = await runExercise({ exercise: ex, learnerJs: 'export function f( {', mode: 'submit' });
+    vexpect(r.status).toBe('error');
+    vexpect(r.tests).toEqual([]);
+    vexpect(r.message).toMatch(/^Your code could not be compiled: SyntaxError/);
+    await rightStillPasses();
+  });
+
+  it('a module that throws while loading', async () => {
+    const r = await grade(ex, `throw new TypeError('bad start'); export function f() {}`);
+    vexpect(r).toMatchObject({ status: 'error', message: 'Your module threw while loading: TypeError: bad start', tests: [] });
+    await rightStillPasses();
+  });
+
+  it('a missing export is named', async () => {
+    const r = await grade(bundle(ex.visible.collect.bind(ex.visible) as never, undefined, { exports: ['f', 'g'] }), RIGHT);
+    vexpect(r.status).toBe('error');
+    vexpect(r.message).toMatch(/does not export `g`/);
+    vexpect(r.message).toMatch(/export function g\(…\)/);
+  });
+
+  it('a misspelt export (nothing exported under the expected name)', async () => {
+    const r = await grade(ex, `export function double(x: number) { return x * 2; }`);
+    vexpect(r.status).toBe('error');
+    vexpect(r.message).toContain('does not export `f`');
+  });
+
+  it('require of a module that is not available', async () => {
+    const r = await grade(ex, `import fs from 'fs'; export function f(x: number) { return fs ? x * 2 : 0; }`);
+    vexpect(r.status).toBe('error');
+    vexpect(r.message).toContain("Module 'fs' is not available in this exercise");
+  });
+});
+
+describe('bad input: per test, readable messages', () => {
+  const thrown: [string, string, RegExp][] = [
+    ['a string', `throw 'it broke';`, /^Your code threw a string instead of an Error: "it broke"$/],
+    ['null', `throw null;`, /^Your code threw null instead of an Error/],
+    ['undefined', `throw undefined;`, /^Your code threw undefined instead of an Error/],
+    ['an object', `throw { code: 42, reason: 'nope' };`, /^Your code threw a value that is not an Error: \{ code: 42, reason: "nope" \}$/],
+    ['a number', `throw 7;`, /^Your code threw number 7 instead of an Error\.$/],
+    ['an object with a throwing getter', `throw { get message() { throw new Error('gotcha'); } };`, /^Your code threw a value that is not an Error: \{ message: \[Getter\] \}$/],
+    ['a Proxy that throws on every trap', `throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; }, ownKeys() { throw 1; } });`, /^Your code threw a value that is not an Error: /],
+    ['an Error', `throw new RangeError('out of range');`, /^RangeError: out of range$/],
+    ['a rejected promise with a string', `return Promise.reject('async no');`, /^Your code threw a string instead of an Error: "async no"$/],
+  ];
+  for (const [what, stmt, msg] of thrown) {
+    it(`throwing ${what}`, async () => {
+      const r = await grade(ex, `export function f(x: number): any { if (x === 2) { ${stmt} } return x * 2; }`);
+      vexpect(r.status).toBe('fail');
+      vexpect(r.tests[0].status).toBe('error');
+      vexpect(r.tests[0].message).toMatch(msg);
+      vexpect(r.tests[1].status).toBe('pass');
+    });
+  }
+
+  it('unbounded recursion', async () => {
+    const r = await grade(ex, `export function f(x: number): number { return f(x + 1) + 1; }`);
+    vexpect(r.status).toBe('fail');
+    vexpect(r.tests[0].status).toBe('error');
+    vexpect(r.tests[0].message).toMatch(/^Unbounded recursion: the call stack overflowed/);
+    await rightStillPasses();
+  });
+
+  it('unbounded async recursion', async () => {
+    const r = await grade(ex, `export async function f(x: number): Promise<number> { return (await f(x + 1)) + 1; }`);
+    vexpect(r.tests[0].message).toMatch(/^Unbounded recursion/);
+    await rightStillPasses();
+  });
+
+  it('a promise that never resolves (outside a simulator world)', async () => {
+    const started = performance.now();
+    const r = await grade(ex, `export function f(x: number) { return x === 2 ? new Promise(() => {}) : x * 2; }`, 'submit', { settleMs: 300 });
+    vexpect(r.status).toBe('fail');
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/did not finish within 300 ms: your code is waiting for something that never happens/);
+    vexpect(r.tests[1].status).toBe('pass');
+    vexpect(performance.now() - started).toBeLessThan(5000);
+    await rightStillPasses();
+  });
+});
+
+describe('bad input: tampering with built-ins (in a process of its own)', () => {
+  // The grader runs in a dedicated worker in production; here the cases run in a child process so
+  // the tampering cannot disturb vitest. All cases share that process, in order: each case also
+  // proves the previous ones left nothing behind.
+  const lines = execFileSync(process.execPath, ['--import', 'tsx', 'test/grading/fixtures/tamper-run.ts'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { name: string; results: Results; sane: Record<string, boolean>; after: string; afterTests: string[] });
+
+  it('ran every case', () => {
+    vexpect(lines.map((l) => l.name)).toEqual(CASES.map((c) => c[0]));
+  });
+
+  for (const line of lines.slice(0, -1)) {
+    it(`${line.name}: a wrong answer still fails, the next test and the next run are unaffected`, () => {
+      const r = line.results;
+      vexpect(r.status).toBe('fail');
+      vexpect(r.tests[0]).toMatchObject({ name: 'f doubles', status: 'fail', message: 'expected 5 to equal 4' });
+      vexpect(r.tests[1]).toMatchObject({ name: 'f doubles again', status: 'pass' });
+      vexpect(Object.entries(line.sane).filter(([, ok]) => !ok)).toEqual([]);
+      vexpect(line.after).toBe('pass');
+    });
+  }
+
+  it('Object.freeze(Object.prototype) after polluting it: nothing passes, a clear verdict', () => {
+    const last = lines[lines.length - 1];
+    const r = last.results;
+    vexpect(r.status).toBe('fail');
+    vexpect(r.tests.map((t) => t.status)).toEqual(['error', 'error']);
+    vexpect(r.tests[1].message).toMatch(/^Not run: an earlier test's code changed built-ins in a way that cannot be undone \(Object\.prototype\.negate\)/);
+  });
+});

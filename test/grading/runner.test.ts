@@ -1,0 +1,254 @@
+import { describe, expect as vexpect, it } from 'vitest';
+import { expect } from '../../src/grading/api';
+import { bundle, byName, grade } from './helpers';
+
+const RIGHT = `export function f(x: number): number { return x * 2; }`;
+
+describe('runExercise: results shape', () => {
+  const ex = bundle(
+    (t) => {
+      t.describe('doubling', () => {
+        t.test('doubles 2', (ctx) => {
+          expect(ctx.load().f(2)).to.equal(4);
+        });
+        t.test('doubles 0', (ctx) => {
+          expect(ctx.load().f(0)).to.equal(0);
+        });
+      });
+      t.test('top-level test', (ctx) => {
+        expect(ctx.load().f(-1)).to.equal(-2);
+      });
+    },
+    (t) => {
+      t.test(
+        'hidden: doubles big numbers',
+        { scenario: 'A number near the 32-bit limit is doubled.', hint: 'Do not use bit operations.' },
+        (ctx) => {
+          expect(ctx.load().f(2 ** 31)).to.equal(2 ** 32);
+        },
+      );
+      t.test('hidden: doubles fractions', (ctx) => {
+        expect(ctx.load().f(0.25)).to.equal(0.5);
+      });
+    },
+  );
+
+  it('passes a right answer, with every test in file order, visible before hidden', async () => {
+    const r = await grade(ex, RIGHT);
+    vexpect(r.version).toBe(3);
+    vexpect(r.status).toBe('pass');
+    vexpect(r.tests.map((t) => t.name)).toEqual([
+      'doubling > doubles 2',
+      'doubling > doubles 0',
+      'top-level test',
+      'hidden: doubles big numbers',
+      'hidden: doubles fractions',
+    ]);
+    vexpect(r.tests.map((t) => t.visibility)).toEqual(['visible', 'visible', 'visible', 'hidden', 'hidden']);
+    for (const t of r.tests) vexpect(typeof t.duration_ms).toBe('number');
+  });
+
+  it('run mode runs only the visible tests', async () => {
+    const r = await grade(ex, RIGHT, 'run');
+    vexpect(r.tests.map((t) => t.visibility)).toEqual(['visible', 'visible', 'visible']);
+  });
+
+  it('gives test_code only for visible tests, scenario always, hint only when failing', async () => {
+    const r = await grade(ex, `export function f(x: number): number { return (x << 1); }`);
+    vexpect(r.status).toBe('fail');
+    const big = byName(r, 'hidden: doubles big numbers');
+    vexpect(big.status).toBe('fail');
+    vexpect(big.test_code).toBeUndefined();
+    vexpect(big.scenario).toBe('A number near the 32-bit limit is doubled.');
+    vexpect(big.hint).toBe('Do not use bit operations.');
+    vexpect(big.message).toMatch(/expected \+0 to equal 4294967296/);
+    const visible = byName(r, 'doubling > doubles 2');
+    vexpect(visible.status).toBe('pass');
+    vexpect(visible.test_code).toContain('ctx.load().f(2)');
+    vexpect(visible.hint).toBeUndefined();
+    vexpect(r.message).toBe('2 of 5 tests failed.'); // bit shifts also truncate 0.25
+  });
+
+  it('extracts test_code from the visible source as written (TypeScript, dedented)', async () => {
+    const source = `import { defineTests, expect } from '../../src/grading/api';
+export default defineTests((t) => {
+  t.describe('doubling', () => {
+    t.test('doubles 2', (ctx) => {
+      const n: number = 2; // a typed comment ) with a paren
+      expect(ctx.load().f(n)).to.equal(4);
+    });
+  });
+  t.test("it's quoted", (ctx) => {
+    expect(\`\${ctx.load().f(1)}\`).to.equal('2');
+  });
+});
+`;
+    const ex2 = bundle(
+      (t) => {
+        t.describe('doubling', () => {
+          t.test('doubles 2', (ctx) => {
+            expect(ctx.load().f(2)).to.equal(4);
+          });
+        });
+        t.test("it's quoted", (ctx) => {
+          expect(`${ctx.load().f(1)}`).to.equal('2');
+        });
+      },
+      () => {},
+      { visibleSource: source },
+    );
+    const r = await grade(ex2, RIGHT, 'run');
+    vexpect(r.tests[0].test_code).toBe(
+      "t.test('doubles 2', (ctx) => {\n  const n: number = 2; // a typed comment ) with a paren\n  expect(ctx.load().f(n)).to.equal(4);\n})",
+    );
+    vexpect(r.tests[1].test_code).toBe('t.test("it\'s quoted", (ctx) => {\n  expect(`${ctx.load().f(1)}`).to.equal(\'2\');\n})');
+  });
+
+  it('results survive JSON (what a worker posts)', async () => {
+    const r = await grade(ex, `export function f(x: number) { console.log('x is', x, { x }); return x * 2; }`);
+    vexpect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+});
+
+describe('runExercise: isolation between tests', () => {
+  it('loads the learner module fresh for every test (module state does not leak)', async () => {
+    const ex = bundle((t) => {
+      t.test('first call', (ctx) => {
+        expect(ctx.load().f()).to.equal(1);
+      });
+      t.test('first call again', (ctx) => {
+        expect(ctx.load().f()).to.equal(1);
+      });
+      t.test('two loads are two modules', (ctx) => {
+        const a = ctx.load();
+        const b = ctx.load();
+        a.f();
+        expect(b.f()).to.equal(1);
+      });
+    });
+    const r = await grade(ex, `let calls = 0; export function f() { return ++calls; }`);
+    vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('globals the learner adds are removed before the next test', async () => {
+    const ex = bundle((t) => {
+      t.test('sets a global', (ctx) => {
+        expect(ctx.load().f()).to.equal(1);
+      });
+      t.test('sees no global from the previous test', (ctx) => {
+        expect(ctx.load().f()).to.equal(1);
+      });
+    });
+    const r = await grade(ex, `export function f() { const g = globalThis as any; g.__counter = (g.__counter ?? 0) + 1; return g.__counter; }`);
+    vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'pass']);
+    vexpect((globalThis as Record<string, unknown>).__counter).toBeUndefined();
+  });
+
+  it('runs a seeded test once per seed and reports the first failing seed', async () => {
+    const seen: number[] = [];
+    const ex = bundle((t) => {
+      t.test('works for every seed', { seeds: [1, 2, 3, 4, 5] }, (ctx) => {
+        seen.push(ctx.seed);
+        expect(ctx.load().f(ctx.seed), `f(${ctx.seed})`).to.equal(ctx.seed * 2);
+      });
+      t.test('unseeded', (ctx) => {
+        expect(ctx.seed).to.equal(1);
+      });
+    });
+    const r = await grade(ex, `export function f(x: number) { return x === 3 || x === 4 ? 0 : x * 2; }`);
+    const t = r.tests[0];
+    vexpect(t.status).toBe('fail');
+    vexpect(t.seed).toBe(3);
+    vexpect(t.message).toMatch(/f\(3\)/);
+    vexpect(seen).toEqual([1, 2, 3]); // stops at the first failing seed
+    vexpect(r.tests[1].status).toBe('pass');
+    vexpect(r.tests[1].seed).toBeUndefined();
+  });
+
+  it('runs beforeEach/afterEach hooks around each test of their describe, afterEach even on failure', async () => {
+    const log: string[] = [];
+    const ex = bundle((t) => {
+      t.beforeEach(() => void log.push('outer-before'));
+      t.describe('inner', () => {
+        t.beforeEach(() => void log.push('inner-before'));
+        t.afterEach(() => void log.push('inner-after'));
+        t.test('fails', () => {
+          log.push('test');
+          t.fail('plain words');
+        });
+      });
+      t.afterEach(() => void log.push('outer-after'));
+      t.test('outside', () => void log.push('outside'));
+    });
+    const r = await grade(ex, RIGHT);
+    vexpect(log).toEqual(['outer-before', 'inner-before', 'test', 'inner-after', 'outer-after', 'outer-before', 'outside', 'outer-after']);
+    vexpect(r.tests[0]).toMatchObject({ name: 'inner > fails', status: 'fail', message: 'plain words' });
+  });
+
+  it('fails a test with exactly the message given to t.fail / ctx.fail, and assertion messages', async () => {
+    const ex = bundle((t) => {
+      t.test('t.fail', () => t.fail('The order came back empty although PostgreSQL has it.'));
+      t.test('ctx.fail', (ctx) => ctx.fail('Two probes ran at once.'));
+      t.test('expect with message', (ctx) => {
+        expect(ctx.load().f(2), 'doubling 2').to.equal(5);
+      });
+    });
+    const r = await grade(ex, RIGHT);
+    vexpect(r.tests.map((t) => [t.status, t.message])).toEqual([
+      ['fail', 'The order came back empty although PostgreSQL has it.'],
+      ['fail', 'Two probes ran at once.'],
+      ['fail', 'doubling 2: expected 4 to equal 5'],
+    ]);
+  });
+});
+
+describe('runExercise: console output', () => {
+  it('captures console output per test, from the console argument and the global console', async () => {
+    const ex = bundle((t) => {
+      t.test('one', (ctx) => void ctx.load().f('one'));
+      t.test('two', (ctx) => void ctx.load().f('two'));
+      t.test('silent', () => {});
+    });
+    const r = await grade(
+      ex,
+      `export function f(tag: string) { console.log('hello', tag, { n: 1, list: [1, 2] }); globalThis.console.warn('careful %s', tag); return 0; }`,
+    );
+    vexpect(r.tests[0].output).toBe("hello one { n: 1, list: [ 1, 2 ] }\nWarning: careful one");
+    vexpect(r.tests[1].output).toBe("hello two { n: 1, list: [ 1, 2 ] }\nWarning: careful two");
+    vexpect(r.tests[2].output).toBeUndefined();
+  });
+
+  it('caps 10 MB of console output per test with a truncation note, and the next test is unaffected', async () => {
+    const ex = bundle((t) => {
+      t.test('floods the console', (ctx) => void ctx.load().flood());
+      t.test('after the flood', (ctx) => {
+        expect(ctx.load().f(1)).to.equal(2);
+      });
+    });
+    const started = performance.now();
+    const r = await grade(
+      ex,
+      `export function flood() { const line = 'x'.repeat(1023); for (let i = 0; i < 10 * 1024; i++) console.log(line); }
+       export function f(x: number) { console.log('small'); return x * 2; }`,
+      'submit',
+      { outputBytesPerTest: 64 * 1024 },
+    );
+    const elapsed = performance.now() - started;
+    const out = r.tests[0].output!;
+    vexpect(r.tests[0].status).toBe('pass');
+    vexpect(out.length).toBeLessThan(64 * 1024 + 100);
+    vexpect(out).toMatch(/… output truncated \((\d+) bytes dropped\)$/);
+    const dropped = Number(/\((\d+) bytes dropped\)/.exec(out)![1]);
+    vexpect(dropped).toBe(10 * 1024 * 1024 - 64 * 1024);
+    vexpect(r.tests[1]).toMatchObject({ status: 'pass', output: 'small' });
+    vexpect(elapsed).toBeLessThan(10_000); // generous: it must not grind
+  });
+
+  it('prints console output of a failing module load in the error message', async () => {
+    const ex = bundle((t) => t.test('x', () => {}));
+    const r = await grade(ex, `console.log('loading…'); throw new Error('boom');`);
+    vexpect(r.status).toBe('error');
+    vexpect(r.message).toContain('Your module threw while loading: Error: boom');
+    vexpect(r.message).toContain('loading…');
+  });
+});
