@@ -32,7 +32,12 @@ export interface SimFaultLike {
 }
 export interface SimTraceLike {
   seed?: number;
-  faults?: SimFaultLike[];
+  /** `{ at, kind, … }` schedule entries or the world's log `{ time, fault: { kind, … } }`. */
+  faults?: Array<SimFaultLike | { time: number; fault: { kind: string; [k: string]: unknown } }>;
+  nodes?: Array<{ id: string; zone?: string }>;
+  clients?: Array<{ id: string; zone?: string; kind?: string }>;
+  notes?: Array<{ time: number; kind: string; data?: Record<string, unknown> }>;
+  endMs?: number;
   history?: SimOpLike[];
   journal?: SimJournalLike[];
   endpoints?: Array<{ id: string; zone?: string; kind?: string }>;
@@ -55,38 +60,100 @@ export interface AdaptOptions {
   hide?: string[];
   /** Display names for lanes. */
   labels?: Record<string, string>;
+  /** Draw several endpoints as one lane (e.g. an API's pg pool and its Cassandra client): id → lane id. */
+  alias?: Record<string, string>;
+  /** How to show an operation's value (default: the single column read/written, "not found", …). */
+  opValue?: (op: SimOpLike) => unknown;
+  /** Notes to skip (by kind); the rest become marks on their node's lane. */
+  skipNotes?: string[];
 }
 
-function errName(e: unknown): string | undefined {
+const CL_NAME: Record<number, string> = {
+  0: 'ANY', 1: 'ONE', 2: 'TWO', 3: 'THREE', 4: 'QUORUM', 5: 'ALL', 6: 'LOCAL_QUORUM', 7: 'EACH_QUORUM', 8: 'SERIAL', 9: 'LOCAL_SERIAL', 10: 'LOCAL_ONE',
+};
+const RESPONSE_CODE: Record<number, string> = { 0x1000: 'Unavailable', 0x1100: 'WriteTimeout', 0x1200: 'ReadTimeout', 0x1001: 'Overloaded', 0x2000: 'SyntaxError', 0x2200: 'Invalid' };
+
+/** "ResponseError 0x1000" → "Unavailable"; driver timeouts → "client timeout". */
+export function errName(e: unknown): string | undefined {
   if (e === undefined || e === null) return undefined;
   if (typeof e === 'string') return e;
   if (typeof e === 'object') {
     const o = e as Record<string, unknown>;
+    if (typeof o.code === 'number' && RESPONSE_CODE[o.code]) return RESPONSE_CODE[o.code];
+    if (o.name === 'OperationTimedOutError') return 'client timeout';
+    if (o.name === 'NoHostAvailableError') {
+      const msg = String(o.message ?? '');
+      const inner = /Cannot achieve consistency|Unavailable|Operation timed out - received only|ReadTimeout|WriteTimeout|OperationTimedOut|DOWN/i.exec(msg)?.[0] ?? '';
+      const word = /Cannot achieve|Unavailable/i.test(inner)
+        ? 'Unavailable'
+        : /DOWN/.test(inner)
+          ? 'host down'
+          : /OperationTimedOut/.test(inner)
+            ? 'client timeout'
+            : /received only|Timeout/i.test(inner)
+              ? (/write/i.test(msg) ? 'WriteTimeout' : 'ReadTimeout')
+              : '';
+      return word ? `NoHostAvailable (${word})` : 'NoHostAvailable';
+    }
+    if (o.code === '57P01') return 'PostgreSQL down';
     return String(o.name ?? o.code ?? o.message ?? JSON.stringify(o));
   }
   return String(e);
 }
 
-function fmtKeyed(op: SimOpLike): unknown {
-  return op.value;
+function cellValue(cells: unknown): unknown {
+  if (!cells || typeof cells !== 'object') return cells;
+  const entries = Object.entries(cells as Record<string, unknown>).filter(([k]) => k !== 'id' && k !== 'key');
+  if (entries.length === 1) return entries[0][1];
+  return Object.fromEntries(entries);
 }
 
-export function fromSimTrace(sim: SimTraceLike, opt: AdaptOptions = {}): DiagramTrace {
+/** Default presentation of an operation's value: the simulator records rich objects. */
+export function defaultOpValue(op: SimOpLike): unknown {
+  const v = op.value as Record<string, unknown> | null | undefined;
+  if (!v || typeof v !== 'object') return v;
+  if (op.f === 'read') {
+    if (op.type !== 'ok') return undefined;
+    return v.row === null || v.row === undefined ? 'not found' : cellValue(v.row);
+  }
+  if (op.f === 'write') return cellValue(v.cells);
+  if (op.f === 'delete') return 'delete';
+  if (op.f.startsWith('pg')) {
+    if (op.type === 'ok' && Array.isArray(v.rows)) return op.f === 'pg-read' ? (v.rows.length ? `${v.rows.length} row${v.rows.length === 1 ? '' : 's'}` : 'not found') : 'committed';
+    return undefined;
+  }
+  return undefined;
+}
+
+function fmtKeyed(op: SimOpLike): string {
+  const key = op.key === undefined || op.key === null ? '' : String(op.key).replace(/^[a-z_]+\//, '');
+  return key ? `${op.f} ${key}` : op.f;
+}
+
+export function fromSimTrace(input: SimTraceLike, opt: AdaptOptions = {}): DiagramTrace {
+  const al = opt.alias ?? {};
+  const A = (id: string) => al[id] ?? id;
+  const sim: SimTraceLike = Object.keys(al).length
+    ? {
+        ...input,
+        history: input.history?.map((h) => ({ ...h, process: A(String(h.process)) })),
+        journal: input.journal?.map((m) => ({ ...m, from: A(m.from), to: A(m.to) })),
+        clients: input.clients?.filter((c) => !(c.id in al) || !input.clients!.some((d) => d.id === al[c.id])).map((c) => ({ ...c, id: A(c.id) })),
+        notes: input.notes?.map((n) => (typeof n.data?.node === 'string' ? { ...n, data: { ...n.data, node: A(n.data.node) } } : n)),
+      }
+    : input;
   const hide = new Set(opt.hide ?? []);
   const stale = new Set(opt.staleOps ?? []);
   const journal = (sim.journal ?? []).filter((m) => !hide.has(m.from) && !hide.has(m.to) && (opt.messageFilter?.(m) ?? true));
+  const opValue = opt.opValue ?? defaultOpValue;
   const history: DiagramOp[] = (sim.history ?? []).map((op, i) => {
-    const o: DiagramOp = {
-      process: op.process,
-      type: op.type,
-      f: op.key !== undefined && op.key !== null ? `${op.f} ${String(op.key)}` : op.f,
-      value: fmtKeyed(op),
-      time: op.time,
-    };
+    const o: DiagramOp = { process: op.process, type: op.type, f: fmtKeyed(op), value: opValue(op), time: op.time };
     if (op.type === 'fail' || op.type === 'info') o.error = errName(op.error ?? (op.type === 'info' ? 'timeout' : undefined));
     if (typeof op.node === 'string') o.node = op.node;
-    if (typeof op.consistency === 'string') o.cl = op.consistency;
-    else if (typeof op.cl === 'string') o.cl = op.cl;
+    const v = op.value as { cl?: unknown } | null | undefined;
+    const cl = op.consistency ?? op.cl ?? (v && typeof v === 'object' ? v.cl : undefined);
+    if (typeof cl === 'string') o.cl = cl;
+    else if (typeof cl === 'number' && CL_NAME[cl]) o.cl = CL_NAME[cl];
     if (stale.has(i) || op.stale === true) o.stale = true;
     return o;
   });
@@ -97,17 +164,23 @@ export function fromSimTrace(sim: SimTraceLike, opt: AdaptOptions = {}): Diagram
     ids.add(m.to);
   }
   const zoneOf = new Map<string, string>();
-  for (const e of sim.endpoints ?? []) if (e.zone) zoneOf.set(e.id, e.zone);
+  const endpoints = [
+    ...(sim.endpoints ?? []),
+    ...(sim.nodes ?? []).map((n) => ({ ...n, kind: 'node' })),
+    ...(sim.clients ?? []).map((c) => ({ ...c, kind: c.kind === 'service' ? 'service' : 'client' })),
+  ];
+  for (const e of endpoints) if (e.zone) zoneOf.set(e.id, e.zone);
   const nodes: DiagramNode[] = [];
   const seen = new Set<string>();
   const addNode = (id: string, kindHint?: string) => {
     if (seen.has(id) || hide.has(id)) return;
     seen.add(id);
-    const kind = kindHint === 'client' ? 'client' : inferKind(id);
+    const inferred = inferKind(id);
+    const kind = kindHint === 'client' && (inferred === 'other' || inferred === 'replica' || inferred === 'coordinator') ? 'client' : inferred;
     const zone = zoneOf.get(id) ?? (/^[A-I]$/.test(id) ? ['A', 'B', 'C'][id.charCodeAt(0) - 65] ?? undefined : undefined);
     nodes.push({ id, kind, zone, label: opt.labels?.[id] });
   };
-  for (const e of sim.endpoints ?? []) if (ids.has(e.id) || e.kind === 'node') addNode(e.id, e.kind);
+  for (const e of endpoints) if (ids.has(e.id) || e.kind === 'node') addNode(e.id, e.kind);
   for (const id of ids) addNode(id);
   for (const op of sim.history ?? []) addNode(String(op.process), 'client');
 
@@ -116,7 +189,22 @@ export function fromSimTrace(sim: SimTraceLike, opt: AdaptOptions = {}): Diagram
     ...journal.map((m) => m.time),
     ...(sim.history ?? []).map((o) => o.time),
   );
-  const spans = faultsToSpans(sim.faults ?? [], nodes, end);
+  const faults: SimFaultLike[] = (sim.faults ?? []).map((f) => {
+    const logged = f as { time?: number; fault?: { kind: string; [k: string]: unknown } };
+    return logged.fault && typeof logged.fault === 'object'
+      ? ({ ...logged.fault, at: Number(logged.time), kind: String(logged.fault.kind) } as SimFaultLike)
+      : (f as SimFaultLike);
+  });
+  const spans = faultsToSpans(faults, nodes, Math.max(end, sim.endMs ?? 0));
+  const skip = new Set(opt.skipNotes ?? ['sampled-schedule']);
+  const noteMarks: DiagramMark[] = (sim.notes ?? [])
+    .filter((n) => !skip.has(n.kind) && typeof n.data?.node === 'string' && seen.has(n.data.node as string))
+    .map((n) => ({
+      time: n.time,
+      node: n.data!.node as string,
+      text: `${n.kind.replace(/-/g, ' ')}${typeof n.data?.target === 'string' ? ` (${n.data.target})` : ''}`,
+      kind: /not-stored|cap|drop|fail/.test(n.kind) ? ('error' as const) : ('info' as const),
+    }));
   return {
     title: opt.title,
     description: opt.description,
@@ -124,10 +212,10 @@ export function fromSimTrace(sim: SimTraceLike, opt: AdaptOptions = {}): Diagram
     history,
     network: journal.map((m) => ({ event: m.kind, id: m.id, from: m.from, to: m.to, time: m.time, type: m.type, reason: m.reason })),
     spans,
-    marks: opt.marks,
+    marks: [...noteMarks, ...(opt.marks ?? [])],
     final: opt.final,
     expected: opt.expected,
-    end,
+    end: Math.max(end, sim.endMs ?? 0),
   };
 }
 

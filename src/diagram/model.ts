@@ -90,6 +90,8 @@ export interface DiagramTrace {
   final?: Record<string, unknown>;
   /** The value every replica should converge to; a final value different from it is marked stale. */
   expected?: unknown;
+  /** Times are shown relative to this instant ("+5 s"), e.g. the start of one operation. Default 0. */
+  origin?: number;
   /** Time the run ended (defaults to the last event). */
   end?: number;
 }

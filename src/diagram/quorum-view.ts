@@ -28,9 +28,9 @@ export function quorumSentence(a: QuorumAnalysis): string {
 }
 
 export function renderQuorumSets(a: QuorumAnalysis, idPrefix = 'qe'): string {
-  const gap = 64;
-  const w = Math.max(300, a.n * gap + 40);
-  const h = 132;
+  const gap = 76;
+  const w = Math.max(440, a.n * gap + 40);
+  const h = 150;
   const cells: string[] = [];
   for (let i = 0; i < a.n; i++) {
     const cx = 20 + gap / 2 + i * gap;
@@ -40,11 +40,11 @@ export function renderQuorumSets(a: QuorumAnalysis, idPrefix = 'qe'): string {
     const role = cut ? 'cut off' : [inW ? 'holds the write' : 'does not have the write', inR ? 'asked by the read' : ''].filter(Boolean).join(', ');
     cells.push(
       `<g class="qe-rep${cut ? ' qe-cut' : ''}${inW ? ' qe-w' : ''}${inR ? ' qe-r' : ''}"><title>${esc(`Replica ${replicaName(i)} (zone ${zoneOf(i)}): ${role}`)}</title>` +
-        (inR ? `<rect class="qe-rbox" x="${cx - 25}" y="22" width="50" height="62" rx="10"/>` : '') +
-        `<circle cx="${cx}" cy="53" r="19"/>` +
-        `<text class="qe-name" x="${cx}" y="58" text-anchor="middle">${replicaName(i)}</text>` +
-        (inW ? `<text class="qe-tag" x="${cx}" y="100" text-anchor="middle">write</text>` : '') +
-        (cut ? `<path class="qe-x" d="M${cx - 13} 40 l26 26 M${cx + 13} 40 l-26 26"/>` : '') +
+        (inR ? `<rect class="qe-rbox" x="${cx - 31}" y="26" width="62" height="72" rx="12"/>` : '') +
+        `<circle cx="${cx}" cy="62" r="24"/>` +
+        `<text class="qe-name" x="${cx}" y="68" text-anchor="middle">${replicaName(i)}</text>` +
+        (inW ? `<text class="qe-tag" x="${cx}" y="116" text-anchor="middle">write</text>` : '') +
+        (cut ? `<path class="qe-x" d="M${cx - 16} 46 l32 32 M${cx + 16} 46 l-32 32"/>` : '') +
         `</g>`,
     );
   }
@@ -53,9 +53,9 @@ export function renderQuorumSets(a: QuorumAnalysis, idPrefix = 'qe'): string {
     `<svg class="qe-svg" xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-labelledby="${idPrefix}-t"><title id="${idPrefix}-t">${esc(
       `Replicas: ${a.writeSet.map(replicaName).join(', ') || 'none'} hold the write; the read asks ${a.readSet.map(replicaName).join(', ') || 'none'}${a.cut.length ? `; ${a.cut.map(replicaName).join(', ')} cut off` : ''}. ${label}.`,
     )}</title>` +
-    `<text class="qe-legend" x="20" y="14">filled = holds the write · box = asked by the read · × = cut off</text>` +
+    `<text class="qe-legend" x="20" y="16">filled = holds the write · dashed box = asked by the read · × = cut off</text>` +
     cells.join('') +
-    `<text class="qe-verdict${a.overlapGuaranteed ? ' qe-good' : a.writeUnavailable || a.readUnavailable ? ' qe-unavail' : ' qe-bad'}" x="20" y="124">${esc(
+    `<text class="qe-verdict${a.overlapGuaranteed ? ' qe-good' : a.writeUnavailable || a.readUnavailable ? ' qe-unavail' : ' qe-bad'}" x="20" y="142">${esc(
       a.writeUnavailable || a.readUnavailable ? 'Unavailable: not enough replicas reachable' : a.overlapGuaranteed ? `Overlap guaranteed (≥ ${a.minOverlap})` : 'No guaranteed overlap: ' + label,
     )}</text></svg>`
   );

@@ -97,8 +97,9 @@ export function inferKind(id: string): LaneKind {
   return 'other';
 }
 
-const AXIS_W = 62;
-const CLIENT_W = 170;
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const AXIS_W = 76;
+const CLIENT_W = 200;
 const LANE_W = 104;
 const HEAD_H = 54;
 const TOP_PAD = 16;
@@ -199,7 +200,8 @@ function spanText(s: DiagramSpan): string {
 export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions = {}): Rendered {
   validateTrace(trace);
   const unit = trace.timeUnit ?? 'ms';
-  const ft = (t: number) => fmtTime(t, unit);
+  const origin = trace.origin ?? 0;
+  const ft = (t: number) => (origin ? '+' : '') + fmtTime(t - origin, unit);
   const maxEvents = Math.max(1, Math.floor(options.maxEvents ?? 1500));
   const known = new Map<string, DiagramNode>();
   for (const n of trace.nodes ?? []) known.set(n.id, n);
@@ -217,7 +219,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     if (!laneSeen.includes(id)) laneSeen.push(id);
   };
 
-  const who = (lane: string) => (lane.startsWith('client ') ? lane.slice(7) : lane);
+  const who = (lane: string) => known.get(lane)?.label ?? (lane.startsWith('client ') ? lane.slice(7) : lane);
   const ops: OpItem[] = [];
   const openOps = new Map<string, OpItem>();
   for (const op of trace.history ?? []) {
@@ -254,7 +256,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
       msgOrder.push(item);
     }
     if (m.type && !item.type) item.type = m.type;
-    const what = `${item.type ?? 'message'} ${m.from} → ${m.to}`;
+    const what = `${item.type ?? 'message'} ${who(m.from)} → ${who(m.to)}`;
     if (m.event === 'send') {
       item.send = m.time;
       item.ev.push(push(m.time, 'send', `${what} sent`));
@@ -318,16 +320,25 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
   );
   const lanes: Lane[] = [];
   let x = AXIS_W;
+  const actors = new Set(ops.map((o) => o.lane));
   for (const l of lanesUnsorted) {
-    if (l.kind === 'client') {
-      lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + CLIENT_W - 20 });
+    if (l.kind === 'client' || actors.has(l.id)) {
+      lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + CLIENT_W - 48 });
       x += CLIENT_W;
     } else {
       lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + LANE_W / 2 });
       x += LANE_W;
     }
   }
-  const width = Math.max(x + RIGHT_PAD, 320);
+  let width = Math.max(x + RIGHT_PAD, 320);
+  {
+    const lx = new Map(lanes.map((l) => [l.id, l.x]));
+    for (const m of marks) width = Math.max(width, (lx.get(m.mark.node) ?? 0) + 16 + Math.min(40, m.mark.text.length) * 6);
+    for (const sp of spans) {
+      const first = sp.span.nodes.map((n) => lx.get(n)).find((v) => v !== undefined);
+      if (first !== undefined) width = Math.max(width, first + 30 + Math.min(28, spanText(sp.span).length) * 6);
+    }
+  }
   const laneX = new Map(lanes.map((l) => [l.id, l.x]));
 
   // ---- 4. Time → y (distinct times on this page, gaps log-compressed) -----------------------
@@ -348,7 +359,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     ys.push(y);
   });
   const lastY = ys[ys.length - 1];
-  const bodyEnd = lastY + 30;
+  const bodyEnd = r1(lastY + 30);
   const height = bodyEnd + FOOT_H;
   const stepOf = (t: number): number => {
     // index of the last time ≤ t (times outside the page clamp to the page edges)
@@ -377,14 +388,14 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     options.idPrefix ?? `dg-${hash32(JSON.stringify([trace.title ?? '', total, pageT0, pageT1, laneSeen]))}-${page}`;
   const title = options.title ?? trace.title ?? 'Sequence diagram of a simulator run';
   const out: string[] = [];
-  const r1 = (n: number) => Math.round(n * 10) / 10;
   const attrsStep = (s: number, e = s) => `data-s="${s}" data-e="${e}"`;
 
   // Lanes (headers, life lines)
   const laneOut: string[] = [];
   for (const l of lanes) {
     const kindName = KIND_NAME[l.kind];
-    const sub = [l.zone ? `zone ${l.zone}` : '', kindName && kindName.toLowerCase() !== l.label.toLowerCase() && !l.label.toLowerCase().startsWith(kindName) ? kindName : '']
+    const showZone = l.zone && l.zone !== l.id.toLowerCase() && !['postgres', 'stream', 'dlq'].includes(l.kind) && !/^(pg|kafka|stream|dlq)$/i.test(l.zone);
+    const sub = [showZone ? `zone ${l.zone}` : '', l.kind === 'client' ? '' : kindName && kindName.toLowerCase() !== l.label.toLowerCase() && !l.label.toLowerCase().startsWith(kindName) ? kindName : '']
       .filter(Boolean)
       .join(' · ');
     laneOut.push(
@@ -483,6 +494,14 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
 
   // Client operations: a bar on the client lane from invoke to completion, labels to its left.
   const opOut: string[] = [];
+  // Labels on one lane never overlap: each is pushed below the previous one when too close.
+  const labelY = new Map<string, number>();
+  const placeLabel = (lane: string, y: number) => {
+    const prev = labelY.get(lane) ?? -Infinity;
+    const yy = Math.max(y, prev + 13);
+    labelY.set(lane, yy);
+    return yy;
+  };
   const lanesWithMsgs = new Set<string>();
   for (const m of msgOrder) {
     lanesWithMsgs.add(m.from);
@@ -501,10 +520,10 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     const tip = `${who(o.lane)}: ${opLabel(o.op)} at ${ft(t0)} → ${outcomeLabel(o)}${t1 !== undefined ? ` at ${ft(t1)}` : ''}`;
     let g = `<g class="${cls}" ${attrsStep(s0, s1)}><title>${esc(tip)}</title>`;
     g += `<rect class="dg-op-bar" x="${r1(lx - 4)}" y="${r1(y0)}" width="8" height="${r1(Math.max(3, y1 - y0))}" rx="2"/>`;
-    if (o.op.type === 'invoke') g += `<text class="dg-op-inv" x="${r1(lx - 10)}" y="${r1(y0 + 4)}" text-anchor="end">${esc(opLabel(o.op))}</text>`;
+    if (o.op.type === 'invoke') g += `<text class="dg-op-inv" x="${r1(lx - 10)}" y="${r1(placeLabel(o.lane, y0 + 4))}" text-anchor="end">${esc(opLabel(o.op))}</text>`;
     if (o.done) {
       const badge = outcomeLabel(o);
-      g += `<text class="dg-op-out" ${attrsStep(s1)} x="${r1(lx - 10)}" y="${r1(y1 + 4)}" text-anchor="end">${esc(badge)}</text>`;
+      g += `<text class="dg-op-out" ${attrsStep(s1)} x="${r1(lx - 10)}" y="${r1(placeLabel(o.lane, y1 + 4))}" text-anchor="end">${esc(badge)}</text>`;
     }
     // Request/response arrows to the coordinator when the journal does not carry client messages.
     const coordX = o.op.node ? laneX.get(o.op.node) : undefined;
@@ -523,20 +542,23 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     const my = yOf(m.mark.time);
     const st = stepOf(m.mark.time);
     markOut.push(
-      `<g class="dg-mark dg-mark-${m.mark.kind ?? 'info'}" ${attrsStep(st)}><title>${esc(`${m.mark.node} at ${ft(m.mark.time)}: ${m.mark.text}`)}</title><circle cx="${r1(lx)}" cy="${r1(my)}" r="4.5"/><text x="${r1(lx + 8)}" y="${r1(my - 5)}">${esc(fmtValue(m.mark.text, 26))}</text></g>`,
+      `<g class="dg-mark dg-mark-${m.mark.kind ?? 'info'}" ${attrsStep(st)}><title>${esc(`${m.mark.node} at ${ft(m.mark.time)}: ${m.mark.text}`)}</title><circle cx="${r1(lx)}" cy="${r1(my)}" r="4.5"/><text x="${r1(lx + 8)}" y="${r1(my - 5)}">${esc(fmtValue(m.mark.text, 40))}</text></g>`,
     );
   }
 
   // Time axis
   const axisOut: string[] = [`<line class="dg-axis" x1="${AXIS_W - 8}" y1="${HEAD_H - 6}" x2="${AXIS_W - 8}" y2="${r1(bodyEnd)}"/>`];
   let lastLabel = -Infinity;
+  let lastText = '';
   times.forEach((t, i) => {
-    if (ys[i] - lastLabel < 15) return;
+    const text = ft(t);
+    if (ys[i] - lastLabel < 15 || text === lastText) return;
     lastLabel = ys[i];
-    axisOut.push(`<text class="dg-tick" x="${AXIS_W - 12}" y="${r1(ys[i] + 3)}" text-anchor="end">${esc(ft(t))}</text>`);
+    lastText = text;
+    axisOut.push(`<text class="dg-tick" x="${AXIS_W - 12}" y="${r1(ys[i] + 3)}" text-anchor="end">${esc(text)}</text>`);
   });
   for (const gp of gaps) {
-    axisOut.push(`<text class="dg-gap" x="${AXIS_W - 12}" y="${r1(gp.y + 3)}" text-anchor="end">⋮ ${esc(ft(gp.dt))}</text>`);
+    axisOut.push(`<text class="dg-gap" x="${AXIS_W - 12}" y="${r1(gp.y + 3)}" text-anchor="end">⋮ ${esc(fmtTime(gp.dt, unit))}</text>`);
   }
 
   // Final values
@@ -544,7 +566,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
   const final = trace.final ?? {};
   const finals = Object.keys(final);
   if (finals.length) {
-    const fy = bodyEnd + 10;
+    const fy = r1(bodyEnd + 10);
     footOut.push(`<text class="dg-foot-title" x="${AXIS_W - 12}" y="${fy + 17}" text-anchor="end">at end</text>`);
     for (const id of finals) {
       const lx = laneX.get(id);
@@ -552,7 +574,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
       const v = final[id];
       const stale = trace.expected !== undefined && JSON.stringify(v) !== JSON.stringify(trace.expected);
       footOut.push(
-        `<g class="dg-final${stale ? ' dg-final-stale' : ''}"><title>${esc(`${id} holds ${fmtValue(v, 60)} at the end${stale ? ` (behind ${fmtValue(trace.expected, 40)})` : ''}`)}</title><rect x="${r1(lx - 40)}" y="${fy}" width="80" height="24" rx="4"/><text x="${r1(lx)}" y="${fy + 16}" text-anchor="middle">${esc(fmtValue(v, 11))}${stale ? ' ⚠' : ''}</text></g>`,
+        `<g class="dg-final${stale ? ' dg-final-stale' : ''}"><title>${esc(`${id} holds ${fmtValue(v, 60)} at the end${stale ? ` (behind ${fmtValue(trace.expected, 40)})` : ''}`)}</title><rect x="${r1(lx - 46)}" y="${fy}" width="92" height="24" rx="4"/><text x="${r1(lx)}" y="${fy + 16}" text-anchor="middle">${esc(fmtValue(v, 13))}${stale ? ' ⚠' : ''}</text></g>`,
       );
     }
   }
@@ -601,7 +623,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     `<pattern id="${idPrefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="dg-hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="dg-hatch"/></pattern></defs>`;
 
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" class="dg" id="${idPrefix}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="0 0 ${Math.round(width)} ${Math.round(height)}" data-steps="${times.length}" data-ys="${ys.map((v) => r1(v)).join(',')}" data-times="${times.join(',')}" data-unit="${unit}" data-page="${page}" data-pages="${pages}" data-events="${total}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="dg" id="${idPrefix}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="0 0 ${Math.round(width)} ${Math.round(height)}" data-steps="${times.length}" data-ys="${ys.map((v) => r1(v)).join(',')}" data-times="${times.join(',')}" data-unit="${unit}" data-origin="${origin}" data-page="${page}" data-pages="${pages}" data-events="${total}">` +
     `<title id="${idPrefix}-title">${esc(title)}</title><desc id="${idPrefix}-desc">${esc(summary)}</desc>` +
     (options.embedStyle === false ? '' : `<style>${DIAGRAM_STYLE.replaceAll('HATCH', `${idPrefix}-hatch`)}</style>`) +
     defs +
@@ -643,7 +665,7 @@ export function renderTraceFigure(
   const unit = trace.timeUnit ?? 'ms';
   const { layout } = r;
   const items = layout.events
-    .map((e) => `<li value="${e.index + 1}" class="dg-ev dg-ev-${e.kind}" data-step="${e.step}"><span class="dg-ev-time">${esc(fmtTime(e.time, unit))}</span> ${esc(e.text)}</li>`)
+    .map((e) => `<li value="${e.index + 1}" class="dg-ev dg-ev-${e.kind}" data-step="${e.step}"><span class="dg-ev-time">${esc((trace.origin ? '+' : '') + fmtTime(e.time - (trace.origin ?? 0), unit))}</span> ${esc(e.text)}</li>`)
     .join('');
   const pageNote =
     layout.pages > 1

@@ -40,6 +40,7 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
   const ys = (svg.dataset.ys ?? '').split(',').map(Number);
   const times = (svg.dataset.times ?? '').split(',').map(Number);
   const unit = (svg.dataset.unit as 'ms' | 'us') ?? 'ms';
+  const origin = Number(svg.dataset.origin ?? '0');
   const items = [...svg.querySelectorAll<SVGElement>('[data-s]')];
   const spans = items.map((el) => [Number(el.dataset.s), Number(el.dataset.e ?? el.dataset.s)] as const);
   const lis = [...figure.querySelectorAll<HTMLLIElement>('li[data-step]')];
@@ -90,7 +91,7 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
       range.setAttribute('aria-valuetext', 'whole run');
     } else {
       const here = lis.filter((li) => Number(li.dataset.step) === k).map((li) => li.textContent?.replace(/^\S+ \S+ /, '') ?? '');
-      const t = fmtTime(times[k], unit);
+      const t = (origin ? '+' : '') + fmtTime(times[k] - origin, unit);
       status.textContent = `Step ${k + 1} of ${steps}, ${t}: ${here.join('; ') || 'no event'}`;
       range.setAttribute('aria-valuetext', `step ${k + 1} of ${steps}, ${t}`);
     }

@@ -51,7 +51,7 @@ export const DIAGRAM_STYLE = `
 .dg .dg-span-timeout,.dg .dg-span-unavailable,.dg .dg-span-other{fill:var(--dg-timeout)}
 .dg .dg-hatch-bg{fill:var(--dg-bg)}
 .dg .dg-hatch{stroke:var(--dg-crash);stroke-width:1.5;opacity:.5}
-.dg .dg-span-label{font-size:10px;font-style:italic;fill:var(--dg-muted)}
+.dg .dg-span-label{font-size:10px;font-style:italic;fill:var(--dg-muted);paint-order:stroke;stroke:var(--dg-bg);stroke-width:3px;stroke-linejoin:round}
 .dg .dg-span-label-partition{fill:var(--dg-partition-edge)}
 .dg .dg-mark circle{fill:var(--dg-mark)}
 .dg .dg-mark-warn circle{fill:var(--dg-info)}
@@ -72,7 +72,7 @@ export const FIGURE_STYLE = `
 .dg-figure{margin:1.5rem 0;max-width:100%}
 .dg-scroll{overflow-x:auto;max-width:100%;border:1px solid var(--border,#d5d8dd);border-radius:6px;background:var(--bg,#fff)}
 .dg-scroll:focus-visible{outline:3px solid var(--focus,#0a58a8);outline-offset:2px}
-.dg-scroll svg{display:block}
+.dg-scroll svg.dg{display:block;max-width:none;height:auto}
 .dg-figure figcaption{font-size:.9rem;color:var(--muted,#53575e);margin:.4rem 0}
 .dg-pagenote{font-size:.9rem;color:var(--warn,#7a4a00)}
 .dg-text summary{cursor:pointer}

@@ -23,8 +23,7 @@ export function fmtValue(v: unknown, max = 24): string {
 
 export function fmtTime(t: number, unit: 'ms' | 'us' = 'ms'): string {
   const ms = unit === 'us' ? t / 1000 : t;
-  if (ms >= 10_000) return `${trim(ms / 1000, 1)} s`;
-  if (ms >= 1000) return `${trim(ms / 1000, 2)} s`;
+  if (ms >= 1000) return `${trim(ms / 1000, 3)} s`;
   if (Number.isInteger(ms)) return `${ms} ms`;
   return `${trim(ms, 2)} ms`;
 }

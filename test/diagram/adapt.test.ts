@@ -46,7 +46,7 @@ describe('fromSimTrace', () => {
   });
 
   it('names the error of a failed operation and keeps its key', () => {
-    expect(t.history![1]).toMatchObject({ type: 'fail', f: 'read o-1', error: 'ResponseError' });
+    expect(t.history![1]).toMatchObject({ type: 'fail', f: 'read o-1', error: 'Unavailable' });
     const svg = renderTraceDetailed(t).svg;
     expect(svg).toContain('read o-1');
     expect(svg).toContain('client A');

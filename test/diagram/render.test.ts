@@ -52,7 +52,7 @@ describe('renderTrace: structure a reader relies on', () => {
     expect(times[times.length - 1]).toBe(5012);
     // the 4,988 ms wait is drawn shorter than 100 px and labelled
     expect(ys[ys.length - 1] - ys[ys.length - 2]).toBeLessThan(100);
-    expect(r.svg).toContain('⋮ 4.99 s');
+    expect(r.svg).toContain('⋮ 4.988 s');
   });
 
   it('flags stale reads', () => {
