@@ -179,6 +179,16 @@ export interface QueryOptions {
   [option: string]: unknown;
 }
 
+/** How a test binds a client to a simulated world (learner code leaves it out). */
+export interface SimBinding {
+  /** the World (typed loosely so these declarations stand alone) */
+  world?: object;
+  zone?: string;
+  id?: string;
+  /** false: only the contact points are tried */
+  failover?: boolean;
+}
+
 export interface ClientOptions {
   contactPoints: string[];
   localDataCenter?: string;
@@ -188,7 +198,7 @@ export interface ClientOptions {
   /** null = server-side timestamps (the coordinator's clock); default: client-side, like driver 4.x */
   timestampGeneration?: null | 'client';
   /** Simulator binding (tests set this through world.cassandraClient) */
-  sim?: { world?: World; zone?: string; id?: string; failover?: boolean };
+  sim?: SimBinding;
   [option: string]: unknown;
 }
 
@@ -214,7 +224,7 @@ export class Client {
     if (!Array.isArray(options.contactPoints) || options.contactPoints.length === 0) {
       throw new ArgumentError("'contactPoints' is not defined or empty. Use contactPoints with a node id, e.g. ['A']");
     }
-    const w = options.sim?.world ?? currentWorld();
+    const w = (options.sim?.world as World | undefined) ?? currentWorld();
     if (!w) throw new ArgumentError('No simulated world: create one with createWorld({ seed }) first (tests), or construct the Client inside world.run');
     this.world = w;
     this.opts = options;
@@ -512,5 +522,8 @@ export class Client {
   }
 }
 
-export { blockFor, CL };
 void SimulationError;
+void blockFor;
+void CL;
+
+export default { Client, types, errors, ResultSet, Row };

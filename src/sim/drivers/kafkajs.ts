@@ -57,7 +57,8 @@ export interface KafkaConfig {
   clientId?: string;
   brokers: string[];
   retry?: { retries?: number; initialRetryTime?: number; multiplier?: number };
-  sim?: { world?: World; zone?: string; id?: string };
+  /** Simulator binding (tests set this through world.kafka) */
+  sim?: { world?: object; zone?: string; id?: string };
   [option: string]: unknown;
 }
 
@@ -120,6 +121,7 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
 }
 
 export class Producer {
+  /** @internal */
   constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -147,6 +149,7 @@ export class Consumer {
   private topics: string[] = [];
   private fromBeginning = false;
   private running = false;
+  /** @internal */
   constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string, private groupId: string) {}
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {
@@ -201,6 +204,7 @@ export class Consumer {
 }
 
 export class Admin {
+  /** @internal */
   constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
@@ -226,7 +230,7 @@ export class Kafka {
   private cfg: KafkaConfig;
   constructor(config: KafkaConfig) {
     if (!config || !Array.isArray(config.brokers)) throw new KafkaJSError('Failed to connect: expected brokers array', { retriable: false });
-    const w = config.sim?.world ?? currentWorld();
+    const w = (config.sim?.world as World | undefined) ?? currentWorld();
     if (!w) throw new KafkaJSError('No simulated world: create one with createWorld({ seed }) first', { retriable: false });
     this.w = w;
     this.cfg = config;

@@ -28,7 +28,8 @@ export interface PoolConfig {
   query_timeout?: number;
   statement_timeout?: number;
   connectionTimeoutMillis?: number;
-  sim?: { world?: World; zone?: string; id?: string };
+  /** Simulator binding (tests set this through world.pgPool) */
+  sim?: { world?: object; zone?: string; id?: string };
   [option: string]: unknown;
 }
 
@@ -63,15 +64,41 @@ function parse(text: string): ParsedSql {
 }
 
 abstract class Queryable {
-  protected abstract world: World;
-  protected abstract ep: Endpoint;
-  protected abstract cfg: PoolConfig;
-  abstract readonly id: string;
-  protected undo: Array<() => void> | null = null;
+  readonly id: string;
+  #world: World;
+  #ep: Endpoint;
+  #cfg: PoolConfig;
+  #undo: Array<() => void> | null = null;
+  /** @internal */
+  constructor(world: World, ep: Endpoint, cfg: PoolConfig, id: string) {
+    this.#world = world;
+    this.#ep = ep;
+    this.#cfg = cfg;
+    this.id = id;
+  }
+  /** @internal */
+  protected get worldRef(): World {
+    return this.#world;
+  }
+  /** @internal */
+  protected get epRef(): Endpoint {
+    return this.#ep;
+  }
+  /** @internal */
+  protected get cfgRef(): PoolConfig {
+    return this.#cfg;
+  }
+  /** @internal rolls back an open transaction */
+  protected rollbackOpen(): void {
+    if (this.#undo) {
+      for (let i = this.#undo.length - 1; i >= 0; i--) this.#undo[i]();
+      this.#undo = null;
+    }
+  }
 
   /** Run one statement: `query(text, values)` or `query({ text, values })`. */
   query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
-    const w = this.world;
+    const w = this.#world;
     w.assertRunning('pg query');
     w.activity++;
     if (typeof values === 'function' || typeof arguments[2] === 'function') {
@@ -112,28 +139,28 @@ abstract class Queryable {
           resolve({ command: r!.command, rowCount: r!.rowCount, rows: r!.rows as R[], fields: r!.fields });
         }
       };
-      const timeout = this.cfg.query_timeout;
+      const timeout = this.#cfg.query_timeout;
       if (timeout && timeout > 0) w.sched.after(Math.round(timeout * 1000), () => finish(new Error('Query read timeout')));
-      w.net.send(this.ep, w.pgEp, 'query', parsed, (pq) => {
+      w.net.send(this.#ep, w.pgEp, 'query', parsed, (pq) => {
         const state = w.pgState;
         if (state.state === 'down') {
           const e = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: '10.0.0.5', port: 5432 });
-          return w.net.send(w.pgEp, this.ep, 'error', e, (x) => finish(x));
+          return w.net.send(w.pgEp, this.#ep, 'error', e, (x) => finish(x));
         }
         const exec = () => {
           let res: PgResultData | undefined;
           let err: Error | null = null;
           try {
             if (st.type === 'tx') {
-              if (st.op === 'BEGIN') this.undo = [];
-              else if (st.op === 'ROLLBACK' && this.undo) { for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i](); this.undo = null; }
-              else this.undo = null;
+              if (st.op === 'BEGIN') this.#undo = [];
+              else if (st.op === 'ROLLBACK') this.rollbackOpen();
+              else this.#undo = null;
             }
-            res = w.pgdb.exec(pq, vals, this.undo ?? undefined);
+            res = w.pgdb.exec(pq, vals, this.#undo ?? undefined);
           } catch (e) {
             err = e instanceof PgError ? new DatabaseError(e.message, e.code) : (e as Error);
           }
-          w.net.send(w.pgEp, this.ep, err ? 'error' : 'rows', err ?? res!, (x) => (err ? finish(x as Error) : finish(null, x as PgResultData)));
+          w.net.send(w.pgEp, this.#ep, err ? 'error' : 'rows', err ?? res!, (x) => (err ? finish(x as Error) : finish(null, x as PgResultData)));
         };
         if (state.extraUs > 0) w.sched.after(state.extraUs, exec);
         else exec();
@@ -144,45 +171,30 @@ abstract class Queryable {
 
 /** A checked-out connection (`await pool.connect()`): use it for BEGIN … COMMIT, then `release()`. */
 export class PoolClient extends Queryable {
-  readonly id: string;
-  protected world: World;
-  protected ep: Endpoint;
-  protected cfg: PoolConfig;
-  constructor(world: World, ep: Endpoint, cfg: PoolConfig, id: string) {
-    super();
-    this.world = world;
-    this.ep = ep;
-    this.cfg = cfg;
-    this.id = id;
-  }
+  /** Return the connection to the pool (an open transaction is rolled back). */
   release(): void {
-    if (this.undo) {
-      for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]();
-      this.undo = null;
-    }
+    this.rollbackOpen();
   }
 }
 
+function bind(config: PoolConfig): [World, Endpoint, PoolConfig, string] {
+  const w = (config.sim?.world as World | undefined) ?? currentWorld();
+  if (!w) throw new Error('No simulated world: create one with createWorld({ seed }) first');
+  const id = config.sim?.id ?? w.nextClientId('pg-pool');
+  return [w, w.net.add(id, config.sim?.zone ?? 'app', 'client'), config, id];
+}
+
 export class Pool extends Queryable {
-  readonly id: string;
-  protected world: World;
-  protected ep: Endpoint;
-  protected cfg: PoolConfig;
   private ended = false;
   private seq = 0;
   constructor(config: PoolConfig = {}) {
-    super();
-    const w = config.sim?.world ?? currentWorld();
-    if (!w) throw new Error('No simulated world: create one with createWorld({ seed }) first');
-    this.world = w;
-    this.cfg = config;
-    this.id = config.sim?.id ?? w.nextClientId('pg-pool');
-    this.ep = w.net.add(this.id, config.sim?.zone ?? 'app', 'client');
+    super(...bind(config));
   }
+  /** Check out a connection (for BEGIN … COMMIT); call release() when done. */
   async connect(): Promise<PoolClient> {
-    this.world.assertRunning('pg Pool.connect');
+    this.worldRef.assertRunning('pg Pool.connect');
     if (this.ended) throw new Error('Cannot use a pool after calling end on the pool');
-    return new PoolClient(this.world, this.ep, this.cfg, `${this.id}/${++this.seq}`);
+    return new PoolClient(this.worldRef, this.epRef, this.cfgRef, `${this.id}/${++this.seq}`);
   }
   async end(): Promise<void> {
     this.ended = true;
