@@ -11,6 +11,7 @@
  */
 import { renderTraceFigure, type RenderOptions } from './render';
 import type { DiagramTrace } from './model';
+import { fromSimTrace, type AdaptOptions, type SimTraceLike } from './adapt';
 import { fmtTime } from './text';
 import { FIGURE_STYLE } from './style';
 
@@ -139,13 +140,69 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
   };
 }
 
-/** Render `trace` into `container` (replacing its content) and attach a stepper. */
+/**
+ * Render `trace` into `container` (replacing its content) and attach a stepper. A trace with more
+ * events than `maxEvents` (default 1,500) is paginated: a page picker re-renders the chosen page.
+ */
 export function mountTraceStepper(
   container: HTMLElement,
   trace: DiagramTrace,
   options: RenderOptions & { caption?: string } = {},
 ): Stepper {
   ensureFigureStyle(container.ownerDocument);
-  container.innerHTML = renderTraceFigure(trace, options);
-  return enhanceFigure(container.querySelector<HTMLElement>('.dg-figure')!);
+  let inner: Stepper;
+  let page = options.page ?? 0;
+  const draw = () => {
+    container.innerHTML = renderTraceFigure(trace, { ...options, page });
+    const fig = container.querySelector<HTMLElement>('.dg-figure')!;
+    const svg = fig.querySelector<SVGSVGElement>('svg.dg')!;
+    const pages = Number(svg.dataset.pages ?? '1');
+    inner = enhanceFigure(fig);
+    if (pages > 1) {
+      const nav = document.createElement('div');
+      nav.className = 'dg-stepper dg-pages';
+      const id = `${svg.id}-pagesel`;
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = 'Page of the run';
+      const sel = document.createElement('select');
+      sel.id = id;
+      for (let i = 0; i < pages; i++) sel.append(new Option(`${i + 1} of ${pages}`, String(i), false, i === page));
+      sel.addEventListener('change', () => {
+        page = Number(sel.value);
+        inner.destroy();
+        draw();
+        container.querySelector<HTMLSelectElement>('.dg-pages select')?.focus();
+      });
+      nav.append(label, sel);
+      fig.querySelector('.dg-scroll')!.insertAdjacentElement('beforebegin', nav);
+    }
+  };
+  draw();
+  return {
+    go: (k) => inner.go(k),
+    get step() {
+      return inner.step;
+    },
+    get steps() {
+      return inner.steps;
+    },
+    destroy() {
+      inner.destroy();
+      container.innerHTML = '';
+    },
+  };
+}
+
+/**
+ * For the exercise results panel: draw a failed test's `trace` (the simulator's `world.trace()` as
+ * carried in Results) with a stepper. `caption` is shown under the figure.
+ */
+export function mountSimTrace(
+  container: HTMLElement,
+  simTrace: SimTraceLike,
+  options: RenderOptions & { caption?: string; adapt?: AdaptOptions } = {},
+): Stepper {
+  const { adapt, ...render } = options;
+  return mountTraceStepper(container, fromSimTrace(simTrace, { title: options.caption, ...adapt }), render);
 }

@@ -84,3 +84,22 @@ describe('each diagram shows what its lesson says', () => {
     expect(t.final).toEqual({ A: '4 of 4', B: '4 of 4', C: '4 of 4' });
   });
 });
+
+describe('traces as the grader carries them (world.trace() through JSON)', () => {
+  it('renderSimTrace draws a failed run: the error, the dropped messages, the partition', async () => {
+    const { createWorld, drivers } = await import('../../src/sim/index');
+    const { renderSimTrace } = await import('../../src/diagram/index');
+    const world = createWorld({ seed: 3 });
+    const a = world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: false, id: 'api-a' });
+    world.fault({ kind: 'isolate', zone: 'A' });
+    await world
+      .run(() => a.execute('SELECT value FROM kv WHERE key = ?', ['k'], { prepare: true, consistency: drivers['cassandra-driver'].types.consistencies.quorum }))
+      .catch(() => undefined);
+    const carried = JSON.parse(JSON.stringify(world.trace()));
+    const svg = renderSimTrace(carried, { idPrefix: 't' });
+    expect(svg).toContain('fail: ReadTimeout');
+    expect(svg).toMatch(/class="dg-msg dg-msg-dropped"/);
+    expect(svg).toMatch(/class="dg-span dg-span-partition"/);
+    expect(svg).toContain('zone A isolated');
+  });
+});
