@@ -22,6 +22,8 @@ import type { TestModule } from '../src/grading/api';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EXERCISES_DIR = join(ROOT, 'exercises');
 export const DEFAULT_WALL_MS = 5000;
+/** Starting a worker (tsx, the grader, the simulator, the exercise's tests) on a busy machine. */
+const BOOT_MS = 60_000;
 
 /** All files of an exercise folder, relative path → text. */
 export function readExerciseFiles(id: string): Record<string, string> {
@@ -86,6 +88,7 @@ export function compileLearnerTs(code: string, file: string): Compiled {
 
 type WorkerIn = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits };
 type WorkerOut =
+  | { type: 'loaded' }
   | { type: 'start'; name: string; index: number }
   | { type: 'result'; result: TestResult; index: number }
   | { type: 'done'; results: Results }
@@ -122,6 +125,7 @@ export function gradeInWorker(opts: GradeOptions): Promise<Results> {
     worker.stderr.resume();
     const done: TestResult[] = [];
     let current: string | null = null;
+    let booted = false;
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (r: Results) => {
@@ -134,6 +138,10 @@ export function gradeInWorker(opts: GradeOptions): Promise<Results> {
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
+        if (!booted) {
+          finish({ version: 3, status: 'error', message: `The grader did not start within ${BOOT_MS / 1000} s.`, tests: done });
+          return;
+        }
         const secs = `${wallMs / 1000} s`;
         if (current === null) {
           finish({
@@ -158,11 +166,15 @@ export function gradeInWorker(opts: GradeOptions): Promise<Results> {
           message: `Timed out in "${name}": the remaining tests did not run.`,
           tests: [...done, timedOut],
         });
-      }, wallMs);
+      }, booted ? wallMs : BOOT_MS);
     };
     arm();
     worker.on('message', (m: WorkerOut) => {
-      if (m.type === 'start') {
+      if (m.type === 'loaded') {
+        // the wall clock for the learner's code starts now, not while the worker boots
+        booted = true;
+        arm();
+      } else if (m.type === 'start') {
         current = m.name;
         arm();
       } else if (m.type === 'result') {
@@ -190,6 +202,7 @@ async function workerMain(): Promise<void> {
   const input = workerData as WorkerIn;
   try {
     const exercise = await loadExercise(input.exerciseId);
+    post({ type: 'loaded' } satisfies WorkerOut);
     const results = await runExercise({
       exercise,
       learnerJs: input.learnerJs,

@@ -9,9 +9,25 @@
  * Prints a table and exits 1 if anything is wrong. Each grading runs in its own worker thread with
  * a wall-clock limit (scripts/grade.ts).
  */
+import { availableParallelism } from 'node:os';
 import { validateExercise } from '../src/grading/schema';
 import type { Results } from '../src/grading/index';
 import { compileLearnerTs, exerciseIds, gradeInWorker, readExerciseFiles } from './grade';
+
+/** At most one grading worker per core at a time. */
+const MAX_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_WORKERS) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
 
 type Row = { exercise: string; check: string; ok: boolean; detail: string };
 
@@ -34,7 +50,7 @@ async function verifyExercise(id: string): Promise<Row[]> {
   const grade = async (file: string): Promise<Results> => {
     const c = compileLearnerTs(files[file], `exercises/${id}/${file}`);
     if (!c.ok) return { version: 3, status: 'error', message: c.message, tests: [] };
-    return gradeInWorker({ exerciseId: id, learnerJs: c.js, mode: 'submit' });
+    return limited(() => gradeInWorker({ exerciseId: id, learnerJs: c.js, mode: 'submit' }));
   };
 
   const [starter, solution, ...wrongResults] = await Promise.all([

@@ -1,4 +1,18 @@
-import { defineTests, expect } from '../../src/grading/api';
+import { defineTests, expect, type TestContext } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
+
+const { types } = drivers['cassandra-driver'];
+const READ = 'SELECT * FROM orders WHERE id = ?';
+
+/** A world with one order on every replica and a client in zone A; every node `extraMs` slow. */
+function slowCluster(ctx: TestContext, extraMs: number) {
+  const world = ctx.world();
+  world.cassandraPut('orders', { id: 'o-1', customer_id: 'c-7', status: 'paid', total: 42.5, version: 2, updated_at: 0 });
+  for (const node of ['A', 'B', 'C']) world.fault({ kind: 'slow', node, extraMs });
+  const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+  const read = () => client.execute(READ, ['o-1'], { prepare: true, consistency: types.consistencies.quorum });
+  return { world, read };
+}
 
 /** Small seeded PRNG (mulberry32) for the property test. */
 function rng(seed: number): () => number {
@@ -87,6 +101,61 @@ export default defineTests((t) => {
           const w = 1 + Math.floor(next() * n);
           expect(missProbability(n, r, w), `missProbability(${n}, ${r}, ${w})`).to.be.closeTo(choose(n - w, r) / choose(n, r), 1e-9);
         }
+      },
+    );
+  });
+
+  t.describe('withTimeout', () => {
+    t.test(
+      'gives up after 100 ms when every node is slow',
+      {
+        scenario: 'Every Cassandra node answers 800 ms late (think of a long GC pause). The app reads an order with a 100 ms budget.',
+        hint: 'The driver would wait up to 12 s. withTimeout must reject on its own timer: race the promise against setTimeout(reject, ms).',
+        seeds: [1, 2, 3],
+      },
+      async (ctx) => {
+        const { world, read } = slowCluster(ctx, 800);
+        const { withTimeout } = ctx.load();
+        const started = world.now;
+        let outcome: 'resolved' | 'rejected' = 'resolved';
+        let error: unknown;
+        try {
+          await world.run(() => withTimeout(read(), 100));
+        } catch (e) {
+          outcome = 'rejected';
+          error = e;
+        }
+        const waited = Math.round(world.now - started);
+        if (outcome === 'resolved')
+          t.fail(`withTimeout(read, 100) resolved after ${waited} ms: with every node 800 ms late it must reject after 100 ms.`);
+        if (!(error instanceof Error)) t.fail('withTimeout rejected with something that is not an Error: reject with new Error("timed out …").');
+        expect(waited, 'virtual milliseconds until withTimeout rejected').to.be.within(100, 101);
+      },
+    );
+
+    t.test('still returns an answer that arrives within the budget', { seeds: [1, 2] }, async (ctx) => {
+      const { world, read } = slowCluster(ctx, 10);
+      const { withTimeout } = ctx.load();
+      const rs = await world.run(() => withTimeout(read(), 100));
+      expect(rs.first()?.status, 'the order read from slightly slow nodes, within a 100 ms budget').to.equal('paid');
+    });
+
+    t.test(
+      'passes a driver error through at once',
+      { hint: 'When the promise rejects first, withTimeout must reject with that same error — not wait for its timer.' },
+      async (ctx) => {
+        const world = ctx.world();
+        const { withTimeout } = ctx.load();
+        const boom = new Error('NoHostAvailableError: all hosts tried');
+        const started = world.now;
+        let got: unknown;
+        try {
+          await world.run(() => withTimeout(Promise.reject(boom), 100));
+        } catch (e) {
+          got = e;
+        }
+        if (got !== boom) t.fail('withTimeout must reject with the very error the promise rejected with.');
+        expect(world.now - started, 'virtual milliseconds until the error came through').to.be.below(1);
       },
     );
   });

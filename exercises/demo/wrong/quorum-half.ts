@@ -17,3 +17,12 @@ function choose(a: number, b: number): number {
 export function missProbability(n: number, r: number, w: number): number {
   return choose(n - w, r) / choose(n, r);
 }
+
+/** Settle like `promise`, or reject with an Error once `ms` pass first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
