@@ -101,7 +101,11 @@ export function initQuorumExplorers(): void {
         const done = trials - unavailable;
         const [lo, hi] = wilson(misses, done);
         const p = (x: number) => `${(100 * x).toFixed(1)}%`;
-        measured.textContent = `Measured in the simulator: ${misses.toLocaleString('en')} of ${done.toLocaleString('en')} reads missed the write (${p(misses / done)}, 95% interval ${p(lo)}–${p(hi)}; seed ${seed}).`;
+        const how =
+          rep.mode === 'read-path'
+            ? 'reads through the simulated cluster, random coordinator'
+            : `the simulator's PBS model — no consistency level reads exactly ${r} of ${n}`;
+        measured.textContent = `Measured in the simulator (${how}): ${misses.toLocaleString('en')} of ${done.toLocaleString('en')} reads missed the write (${p(misses / done)}, 95% interval ${p(lo)}–${p(hi)}; seed ${seed}).`;
         root.dataset.measured = `${misses}/${done}`;
       });
       const req: MeasureRequest = { job, n, r, w, cut, trials: TRIALS, seed };

@@ -16,7 +16,7 @@ export interface MeasureRequest {
 }
 export type MeasureReply =
   | { job: number; kind: 'progress'; done: number }
-  | { job: number; kind: 'done'; misses: number; trials: number; unavailable: number }
+  | { job: number; kind: 'done'; misses: number; trials: number; unavailable: number; mode: 'read-path' | 'pbs-model' }
   | { job: number; kind: 'error'; message: string };
 
 let latest = 0;

@@ -8,7 +8,7 @@
  * assumes. Read repair and hints are off so trials do not heal each other. Cut-off replicas are
  * partitioned away (and convicted by the failure detector) before the trials start.
  */
-import { createWorld, drivers } from '../sim/index';
+import { createWorld, drivers, quorumMonteCarlo } from '../sim/index';
 
 export interface MeasureInput {
   n: number;
@@ -22,6 +22,9 @@ export interface MeasureResult {
   misses: number;
   trials: number;
   unavailable: number;
+  /** read-path: real reads through the simulated cluster; pbs-model: the simulator's PBS Monte Carlo
+   * (used when no consistency level asks exactly R replicas). */
+  mode: 'read-path' | 'pbs-model';
 }
 export interface MeasureControl {
   chunk?: number;
@@ -46,7 +49,13 @@ const name = (i: number) => String.fromCharCode(65 + i);
 export async function measureQuorumChunked(q: MeasureInput, ctl: MeasureControl = {}): Promise<MeasureResult | null> {
   const cl = levelFor(q.n, q.r);
   if (cl === null) {
-    throw new Error(`no consistency level reads exactly ${q.r} of ${q.n} replicas (ONE, TWO, THREE, QUORUM = ${Math.floor(q.n / 2) + 1}, ALL = ${q.n}); the exact value above still holds`);
+    // No consistency level asks exactly R of N replicas: use the simulator's PBS model instead,
+    // over the replicas the coordinator can reach.
+    const m = q.n - new Set(q.cut).size;
+    if (q.r > m || q.w > m) return { misses: 0, trials: q.trials, unavailable: q.trials, mode: 'pbs-model' };
+    const res = quorumMonteCarlo({ n: m, r: q.r, w: q.w, trials: q.trials, seed: q.seed });
+    ctl.progress?.(q.trials);
+    return { misses: res.misses, trials: q.trials, unavailable: 0, mode: 'pbs-model' };
   }
   const world = createWorld({
     seed: q.seed,
@@ -104,5 +113,5 @@ export async function measureQuorumChunked(q: MeasureInput, ctl: MeasureControl 
     ctl.progress?.(done);
     if (done < q.trials) await ctl.yieldNow?.();
   }
-  return { misses, trials: q.trials, unavailable };
+  return { misses, trials: q.trials, unavailable, mode: 'read-path' };
 }
