@@ -50,6 +50,8 @@ export interface RunRequest {
   exerciseId: string;
   learnerJs: string;
   mode: Mode;
+  /** Wall-clock ms the grader lets a test stay pending before failing it (below the page's kill limit). */
+  settleMs: number;
 }
 
 export type RunReply =

@@ -15,7 +15,12 @@ import runWorkerUrl from './run-worker?worker&url';
 import type { Mode, RunReply, RunRequest } from './protocol';
 import { errorResults, isResults, type Results } from './results';
 
-export const DEFAULT_LIMITS_MS: Record<Mode, number> = { run: 3000, submit: 8000 };
+/**
+ * Wall-clock limit per test (and for loading the learner module before the first test), counted
+ * from the moment the already warmed worker receives the run; the clock restarts at every test.
+ * An exercise may raise it with `meta.limits.wallMsPerTest`.
+ */
+export const DEFAULT_WALL_MS_PER_TEST = 3000;
 
 export interface RunOutcome {
   results: Results;
@@ -67,7 +72,7 @@ export class ExerciseRunner {
   private current: Slot | null = null;
   private runId = 0;
 
-  constructor(private readonly exerciseId: string, private readonly limits = DEFAULT_LIMITS_MS) {}
+  constructor(private readonly exerciseId: string, private readonly wallMsPerTest = DEFAULT_WALL_MS_PER_TEST) {}
 
   /** Starts a spare worker in the background (idempotent). */
   warm(): void {
@@ -86,24 +91,30 @@ export class ExerciseRunner {
     this.spare = null;
     this.current = slot;
     const runId = ++this.runId;
-    const limit = this.limits[mode];
+    const limit = this.wallMsPerTest;
     const t0 = performance.now();
     await slot.ready;
     let lastTest: string | null = null;
     const outcome = await new Promise<RunOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        resolve({
-          kind: 'timeout',
-          ms: performance.now() - t0,
-          results: errorResults(
-            `Timed out after ${(limit / 1000).toFixed(0)} s — possible infinite loop${lastTest ? ` in test "${lastTest}"` : ''} (or a promise that never settles). The runner was stopped; fix the code and run again.`,
-          ),
-        });
-      }, limit);
+      let timer: ReturnType<typeof setTimeout>;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          resolve({
+            kind: 'timeout',
+            ms: performance.now() - t0,
+            results: errorResults(
+              `Timed out after ${(limit / 1000).toFixed(limit % 1000 ? 1 : 0)} s — possible infinite loop ${lastTest ? `in test "${lastTest}"` : 'while loading your module'} (or a promise that never settles). The runner was stopped; fix the code and run again.`,
+            ),
+          });
+        }, limit);
+      };
+      arm();
       slot.port.onmessage = (ev: MessageEvent<RunReply>) => {
         const m = ev.data;
         if (m?.type === 'test-start' && m.runId === runId) {
           lastTest = typeof m.name === 'string' ? m.name : null;
+          arm();
           return;
         }
         if (!m || (m.type !== 'result' && m.type !== 'crash') || m.runId !== runId) return;
@@ -121,7 +132,9 @@ export class ExerciseRunner {
         ev.preventDefault();
         resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner could not start: ${ev.message || 'worker error'}`) });
       }, { once: true });
-      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode };
+      // The grader fails a test that stays pending (a promise that never settles) with its own clear
+      // message a second before the page would have to kill the worker.
+      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: Math.max(500, limit - 1000) };
       slot.port.postMessage(req);
     });
     // One worker per run: throw this one away and warm the next while the learner reads the results.

@@ -123,6 +123,7 @@ async function run(req: RunRequest): Promise<void> {
       exercise: exercise as Parameters<typeof runExercise>[0]['exercise'],
       learnerJs: req.learnerJs,
       mode: req.mode as Mode,
+      limits: { settleMs: req.settleMs },
       onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),
     })) as unknown as Results;
     const ms = now() - t0;

@@ -18,6 +18,7 @@ interface ExerciseData {
   starter: string;
   hints: string[];
   lesson: string;
+  wallMsPerTest?: number;
 }
 
 export interface ExerciseHandle {
@@ -208,7 +209,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   });
 
   // ---- running ---------------------------------------------------------------------------------
-  const runner = new ExerciseRunner(id);
+  const runner = new ExerciseRunner(id, data.wallMsPerTest);
   let running = false;
   const busyButtons = [runBtn, submitBtn, resetBtn];
 

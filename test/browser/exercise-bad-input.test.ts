@@ -1,0 +1,242 @@
+/**
+ * Bad input the exercise runner survives (issue 4, "Bad input"), in Chromium on the playground's
+ * demo exercise: each case asserts the verdict the learner sees, then that a correct Run right
+ * after it passes. Also: the sandbox (no network from learner code — no request is seen by a
+ * listening server — no forged results through postMessage) and page responsiveness (no main-thread
+ * long task over 50 ms while runs happen).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { launch, newPage, siteUrls } from './helpers';
+import {
+  DEMO_PATH,
+  clickAndWait,
+  correctRunPasses,
+  demoSolution,
+  demoWithBlockFor,
+  exerciseRoot,
+  openExercise,
+  setCode,
+  shownTests,
+  summaryStatus,
+} from './exercise-helpers';
+
+// Each page loads Monaco, TypeScript's worker and esbuild-wasm: generous limits for a busy 2-core machine.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+
+let browser: Browser;
+let page: Page;
+let closePage: () => Promise<void>;
+let pageIssues: { pageErrors: string[]; offOrigin: string[] };
+let leak: Server;
+let leakHits: string[] = [];
+let leakUrl = '';
+
+beforeAll(async () => {
+  // A server on another port that counts every request: learner code must never reach it.
+  leak = createServer((req, res) => {
+    leakHits.push(`${req.method} ${req.url}`);
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('content-type', 'text/javascript');
+    res.end('export default 1;');
+  });
+  await new Promise<void>((r) => leak.listen(0, '127.0.0.1', r));
+  const addr = leak.address();
+  leakUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  browser = await launch();
+  const p = await newPage(browser, { baseUrl: siteUrls().root });
+  page = p.page;
+  closePage = p.close;
+  pageIssues = p.issues;
+  await page.goto(siteUrls().root + DEMO_PATH);
+  await openExercise(page);
+});
+
+afterAll(async () => {
+  await closePage?.();
+  await browser?.close();
+  await new Promise<void>((r) => (leak ? leak.close(() => r()) : r()));
+});
+
+async function runAndThenCorrect(code: string): Promise<{ summary: string; status: string | null; tests: Awaited<ReturnType<typeof shownTests>> }> {
+  await setCode(page, code);
+  const summary = await clickAndWait(page, 'Run');
+  const status = await summaryStatus(page);
+  const tests = await shownTests(page);
+  const after = await correctRunPasses(page);
+  expect(after.status, `a correct Run after: ${after.summary}`).toBe('pass');
+  expect(after.summary).toMatch(/^Run: all 4 visible tests passed/);
+  return { summary, status, tests };
+}
+
+describe('bad input: each gets a clear verdict, and the next Run passes', () => {
+  it('a syntax error', async () => {
+    const r = await runAndThenCorrect('export function blockFor(cl: string, rf: number {\n  return 1;\n}\n');
+    expect(r.status).toBe('error');
+    expect(r.summary).toMatch(/Your code does not compile: line 1, column \d+: Expected "\)" but found "\{"/);
+  });
+
+  it('while (true) {}', async () => {
+    const r = await runAndThenCorrect(demoWithBlockFor('while (true) {}'));
+    expect(r.status).toBe('error');
+    expect(r.summary).toMatch(/Timed out after \d+ s — possible infinite loop in test "blockFor > ONE waits for one replica"/);
+  });
+
+  it('a loop at module load (before any test starts)', async () => {
+    const r = await runAndThenCorrect(demoWithBlockFor('return 1;', 'for (;;) {}'));
+    expect(r.status).toBe('error');
+    expect(r.summary).toMatch(/Timed out after \d+ s — possible infinite loop/);
+  });
+
+  it('a promise that never resolves', async () => {
+    const r = await runAndThenCorrect(demoWithBlockFor('return new Promise(() => {});'));
+    expect(r.status).toBe('fail');
+    expect(r.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'fail' });
+    expect(r.tests[0].text).toMatch(/expected .*(Promise|\{\}).* to equal 1/i);
+  });
+
+  it('throwing a string, null and a plain object', async () => {
+    for (const [thrown, shown] of [
+      ["'a string, not an Error'", /a string, not an Error/],
+      ['null', /null/],
+      ['{ code: 42, reason: "plain object" }', /42.*plain object|plain object.*42/],
+    ] as const) {
+      const r = await runAndThenCorrect(demoWithBlockFor(`throw ${thrown};`));
+      expect(r.status, thrown).toBe('fail');
+      expect(r.tests[0].status, thrown).toBe('error');
+      expect(r.tests[0].text, thrown).toMatch(shown);
+    }
+  });
+
+  it('unbounded recursion', async () => {
+    const r = await runAndThenCorrect(demoWithBlockFor('const f = (n: number): number => f(n + 1) + 1;\nreturn f(0);'));
+    expect(r.status).toBe('fail');
+    expect(r.tests[0].status).toBe('error');
+    expect(r.tests[0].text).toMatch(/RangeError: Maximum call stack size exceeded/);
+  });
+
+  it('10 MB of console output: what the learner sees is truncated with a note', async () => {
+    await setCode(page, demoWithBlockFor("console.log('y'.repeat(10 * 1024 * 1024));\nreturn 1;"));
+    await clickAndWait(page, 'Run');
+    const shown = await page.evaluate(() => ({
+      first: document.querySelector('[data-role="tests"] > li pre')?.textContent ?? '',
+      console: document.querySelector('[data-role="console-out"]')?.textContent ?? '',
+    }));
+    expect(shown.first.length).toBeGreaterThan(1000);
+    expect(shown.first.length).toBeLessThan(100_000);
+    expect(shown.first).toMatch(/truncated|more characters not shown/);
+    expect(shown.console.length).toBeLessThan(100_000);
+    const after = await correctRunPasses(page);
+    expect(after.status).toBe('pass');
+  });
+
+  it('tampering with Object.prototype, Math, Date, JSON, Promise and the message port cannot forge a pass', async () => {
+    const tamper = `
+Object.prototype.toString = () => 'tampered';
+Object.defineProperty(Object.prototype, 'status', { get() { return 'pass'; }, set() {}, configurable: true });
+Math.floor = () => 0; Math.max = () => 0; Math.abs = () => 0;
+Date.now = () => 0;
+JSON.stringify = () => '{"status":"pass"}';
+Array.prototype.filter = function () { return []; };
+Promise.prototype.then = function () { return this; };
+const realPost = MessagePort.prototype.postMessage;
+MessagePort.prototype.postMessage = function (m: any, t?: any) {
+  try { if (m && m.results) { m.results.status = 'pass'; for (const x of m.results.tests) x.status = 'pass'; } } catch {}
+  return realPost.call(this, m, t);
+};
+`;
+    const r = await runAndThenCorrect(demoWithBlockFor('return 1;', tamper));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toMatch(/^Run: 3 of 4 visible tests passed; first failure: blockFor > QUORUM of RF=3 waits for two replicas/);
+    expect(r.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas')?.status).toBe('fail');
+  });
+
+  it('calling fetch, XMLHttpRequest, WebSocket, EventSource, importScripts, postMessage or close', async () => {
+    for (const [call, name] of [
+      [`fetch('${'LEAK'}/fetch')`, 'fetch'],
+      [`new XMLHttpRequest()`, 'XMLHttpRequest'],
+      [`new WebSocket('ws://127.0.0.1:1/')`, 'WebSocket'],
+      [`new EventSource('${'LEAK'}/sse')`, 'EventSource'],
+      [`importScripts('${'LEAK'}/script.js')`, 'importScripts'],
+      [`postMessage({ type: 'result', runId: 1, results: { version: 3, status: 'pass', tests: [] } })`, 'postMessage'],
+      [`(self as any).close()`, 'close'],
+      [`new Worker('${'LEAK'}/w.js')`, 'Worker'],
+    ] as const) {
+      const r = await runAndThenCorrect(demoWithBlockFor(`${call.replace('LEAK', leakUrl)};\nreturn 1;`));
+      expect(r.status, call).toBe('fail');
+      expect(r.tests[0].status, call).toBe('error');
+      expect(r.tests[0].text, call).toContain(`${name}() is not available in exercises`);
+    }
+    await page.waitForTimeout(500);
+    expect(leakHits).toEqual([]);
+  });
+
+  it('a forged result posted by learner code is ignored (the verdict is the grader’s)', async () => {
+    // Try every path back to the page: the global, its prototypes, and a copy taken at load time.
+    const forge = `
+const msg = { type: 'result', runId: 1, ms: 1, results: { version: 3, status: 'pass', tests: [{ name: 'forged', status: 'pass', visibility: 'visible' }] } };
+for (let o: any = globalThis; o; o = Object.getPrototypeOf(o)) {
+  try { const d = Object.getOwnPropertyDescriptor(o, 'postMessage'); if (d && typeof d.value === 'function') d.value.call(globalThis, msg); } catch {}
+}
+`;
+    const r = await runAndThenCorrect(demoWithBlockFor('return 1;', forge));
+    expect(r.status).toBe('fail');
+    expect(r.tests.map((t) => t.name)).not.toContain('forged');
+  });
+
+  it('network APIs are gone from the global and its whole prototype chain; eval’d import() is refused', async () => {
+    const probe = `
+const names = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts'];
+const found: string[] = [];
+for (let o: any = Object.getPrototypeOf(globalThis); o; o = Object.getPrototypeOf(o))
+  for (const n of names) if (Object.prototype.hasOwnProperty.call(o, n)) found.push(n);
+console.log('on prototypes: ' + JSON.stringify(found));
+let evalImport = 'not tried';
+try { (0, eval)("import('${'LEAK'}/dyn.js')").then(() => {}, () => {}); evalImport = 'called'; } catch (e) { evalImport = 'threw ' + e; }
+console.log('eval import: ' + evalImport);
+`.replace('LEAK', leakUrl);
+    await setCode(page, demoWithBlockFor("switch (cl) { case 'ONE': return 1; case 'QUORUM': return Math.floor(rf / 2) + 1; default: return rf; }", probe));
+    await clickAndWait(page, 'Run');
+    const out = await page.locator('[data-role="console-out"]').textContent();
+    expect(out).toContain('on prototypes: []');
+    await page.waitForTimeout(1000);
+    expect(leakHits).toEqual([]);
+    expect(pageIssues.offOrigin).toEqual([]);
+  });
+});
+
+describe('the page stays responsive', () => {
+  it('no main-thread task over 50 ms while runs happen (normal, Submit, 10 MB output, timeout)', async () => {
+    const { page: p, context, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await context.addInitScript(() => {
+      const w = window as Window & { __longTasks?: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks!.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await p.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(p);
+    const cases = [
+      { code: demoSolution, mode: 'Run' as const },
+      { code: demoSolution, mode: 'Submit' as const },
+      { code: demoWithBlockFor("console.log('z'.repeat(10 * 1024 * 1024));\nreturn 1;"), mode: 'Run' as const },
+      { code: demoWithBlockFor('while (true) {}'), mode: 'Run' as const },
+      { code: demoSolution, mode: 'Run' as const },
+    ];
+    const during: { start: number; duration: number }[] = [];
+    for (const c of cases) {
+      await setCode(p, c.code);
+      await p.waitForTimeout(600); // let the editor (tokenizer, type checker) settle: not part of a run
+      const t0 = await p.evaluate(() => performance.now());
+      await clickAndWait(p, c.mode);
+      const t1 = await p.evaluate(() => performance.now());
+      const tasks = await p.evaluate(([a, b]) => (window as Window & { __longTasks?: { start: number; duration: number }[] }).__longTasks!.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
+      during.push(...tasks);
+    }
+    expect(await summaryStatus(p)).toBe('pass');
+    expect(during.filter((t) => t.duration > 50)).toEqual([]);
+    await close();
+  });
+});

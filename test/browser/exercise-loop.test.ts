@@ -1,0 +1,326 @@
+/**
+ * The exercise engine's whole loop on the demo exercise (playground page), in Chromium:
+ * static page without JS → Monaco on scroll-in → wrong answer fails on Run → right answer passes
+ * on Submit and the outline marks it done → reload restores code and completion → an infinite
+ * loop times out and the next Run works → export, then import in a fresh browser context restores
+ * everything. Plus the controls (Reset with confirmation, Hint, Solution diff, keyboard only),
+ * compile-error markers, type errors that do not block, degraded storage and axe.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launch, newPage, siteUrls, type PageIssues } from './helpers';
+import {
+  DEMO_PATH,
+  clickAndWait,
+  correctRunPasses,
+  demoSolution,
+  demoStarter,
+  demoWithBlockFor,
+  exerciseRoot,
+  getCode,
+  openExercise,
+  setCode,
+  shownTests,
+  summaryStatus,
+  waitForSummary,
+} from './exercise-helpers';
+
+// Each page loads Monaco, TypeScript's worker and esbuild-wasm: generous limits for a busy 2-core machine.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const demoUrl = () => siteUrls().root + DEMO_PATH;
+
+describe('exercise page without JavaScript', () => {
+  it('shows the tasks and the syntax-highlighted starter code, no editor', async () => {
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, javaScriptEnabled: false });
+    await page.goto(demoUrl());
+    const root = exerciseRoot(page);
+    await expect(root.getByRole('heading', { name: 'How many replicas must answer?' }).count()).resolves.toBe(1);
+    const tasks = await root.locator('.ex-tasks li').allTextContents();
+    expect(tasks).toHaveLength(2);
+    expect(tasks[0]).toContain('blockFor(cl, rf)');
+    // Shiki output: a <pre class="astro-code"> whose text is the starter, with coloured tokens.
+    const pre = root.locator('pre.astro-code');
+    expect((await pre.textContent())?.trim()).toBe(demoStarter.trim());
+    expect(await pre.locator('span[style*="--shiki-light"]').count()).toBeGreaterThan(10);
+    expect(await page.locator('.monaco-editor').count()).toBe(0);
+    await close();
+  });
+
+  it('loads no exercise JavaScript beyond the tiny element script before the exercise is in view', async () => {
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script' || r.url().endsWith('.wasm')) scripts.push(r.url());
+    });
+    await page.goto(demoUrl());
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(500);
+    expect(await exerciseRoot(page).getAttribute('data-state')).toBe('static');
+    expect(scripts.filter((u) => /boot|monaco|editor|ts\.worker|tsMode|compile-worker|run-worker|\.wasm/.test(u))).toEqual([]);
+    // Monaco's CSS is not on the page either (it is injected by the editor chunk).
+    const css = await page.evaluate(() => [...document.styleSheets].map((s) => s.href ?? '').join(' '));
+    expect(css).not.toMatch(/boot|monaco/);
+    expect(await page.locator('style[data-monaco-css]').count()).toBe(0);
+    await close();
+  });
+});
+
+describe('the whole loop on the demo exercise', () => {
+  it('wrong → Run fails; right → Submit passes and marks done; reload restores; infinite loop times out; next Run works', async () => {
+    const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await page.goto(demoUrl());
+    const mark = page.getByTestId('playground-mark').locator('.mark');
+    expect(await mark.getAttribute('data-mark')).toBe('not-started');
+    await openExercise(page);
+    expect(await page.locator('.monaco-editor').count()).toBeGreaterThan(0);
+    expect(await getCode(page)).toBe(demoStarter);
+
+    // The starter is wrong: Run shows the failing visible test.
+    let summary = await clickAndWait(page, 'Run');
+    expect(await summaryStatus(page)).toBe('fail');
+    expect(summary).toMatch(/^Run: 3 of 4 visible tests passed; first failure: missProbability > R=1, W=2 of 3 misses one read in three/);
+    let tests = await shownTests(page);
+    expect(tests.map((t) => t.status)).toEqual(['pass', 'pass', 'pass', 'fail']);
+    expect(tests[3].text).toContain('one of the three replicas never got the write');
+    // Run executes only the visible tests.
+    expect(await exerciseRoot(page).locator('[data-visibility="hidden"]').count()).toBe(0);
+    // Announced to screen readers.
+    await page.waitForFunction(() => /first failure/.test(document.querySelector('[data-role="live"]')?.textContent ?? ''));
+    // Solution is offered only after a first Submit.
+    expect(await exerciseRoot(page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(false);
+
+    // Submit with the starter: hidden failures show scenario/hint/seed but not their code.
+    summary = await clickAndWait(page, 'Submit');
+    expect(summary).toMatch(/^Submit: \d+ of \d+ tests \(visible and hidden\) passed/);
+    const hidden = exerciseRoot(page).locator('[data-visibility="hidden"][data-status="fail"]');
+    expect(await hidden.count()).toBeGreaterThan(0);
+    const seeded = exerciseRoot(page).locator('[data-test-name="missProbability > matches C(N−W, R) / C(N, R) for random N, R, W"]');
+    if ((await seeded.count()) === 1) {
+      expect(await seeded.textContent()).toMatch(/Seed\s*\d+/);
+    }
+    expect(await hidden.first().textContent()).toMatch(/Hint/);
+    expect(await hidden.locator('details').count()).toBe(0); // no "Test code" for hidden tests
+    expect(await exerciseRoot(page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
+    expect(await mark.getAttribute('data-mark')).toBe('in-progress');
+
+    // The right answer: Submit (keyboard shortcut inside the editor) passes everything.
+    await setCode(page, demoSolution);
+    await page.locator('.monaco-editor textarea').first().focus();
+    await page.keyboard.press('Control+Shift+Enter');
+    summary = await waitForSummary(page);
+    expect(summary).toMatch(/^Submit: all \d+ tests \(visible and hidden\) passed\. Exercise complete\./);
+    expect(await summaryStatus(page)).toBe('pass');
+    await expect.poll(() => mark.getAttribute('data-mark')).toBe('done');
+    expect(await exerciseRoot(page).locator('[data-note="complete"]').textContent()).toContain('Completed');
+
+    // Reload: code and completion come back, with the "restored your code · reset" note.
+    await page.reload();
+    await expect.poll(() => mark.getAttribute('data-mark')).toBe('done');
+    await openExercise(page, 'demo', { warm: false });
+    expect(await getCode(page)).toBe(demoSolution);
+    const restored = exerciseRoot(page).locator('[data-note="restored"]');
+    expect(await restored.textContent()).toMatch(/^Restored your code from .+ · reset$/);
+    expect(await restored.getByRole('button', { name: 'reset' }).isVisible()).toBe(true);
+    expect(await exerciseRoot(page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
+
+    // An infinite loop: a timeout verdict, then the next Run works.
+    await page.evaluate(() => window.__exerciseEditors!.demo.warm);
+    await setCode(page, demoWithBlockFor('while (true) {}'));
+    const t0 = Date.now();
+    summary = await clickAndWait(page, 'Run');
+    expect(summary).toMatch(/Timed out after \d+ s — possible infinite loop in test "blockFor > ONE waits for one replica"/);
+    expect(await summaryStatus(page)).toBe('error');
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const again = await correctRunPasses(page);
+    expect(again.status).toBe('pass');
+    expect(again.summary).toMatch(/^Run: all 4 visible tests passed/);
+    // A timed-out Run does not change completion (only Submit does).
+    expect(await mark.getAttribute('data-mark')).toBe('done');
+    expect(issues.all()).toEqual([]);
+    await close();
+  });
+
+  it('export → import in a fresh browser context restores every exercise’s code and status', async () => {
+    const a = await newPage(browser, { baseUrl: siteUrls().root });
+    await a.page.goto(demoUrl());
+    await openExercise(a.page);
+    const marker = '// exported from browser A\n';
+    await setCode(a.page, marker + demoSolution);
+    await clickAndWait(a.page, 'Submit');
+    expect(await summaryStatus(a.page)).toBe('pass');
+    const [download] = await Promise.all([
+      a.page.waitForEvent('download'),
+      exerciseRoot(a.page).getByRole('button', { name: /^Export progress/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^quorum-course-progress-\d{4}-\d\d-\d\d\.json$/);
+    const file = await download.path();
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported.version).toBe(1);
+    expect(exported.exercises.demo).toMatchObject({ code: marker + demoSolution, status: 'pass', submitted: true });
+    await a.close();
+
+    const b = await newPage(browser, { baseUrl: siteUrls().root });
+    await b.page.goto(demoUrl());
+    const mark = b.page.getByTestId('playground-mark').locator('.mark');
+    expect(await mark.getAttribute('data-mark')).toBe('not-started');
+    await openExercise(b.page, 'demo', { warm: false });
+    expect(await getCode(b.page)).toBe(demoStarter);
+    await exerciseRoot(b.page).locator('[data-role="import-file"]').setInputFiles(file);
+    await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toMatch(/^Progress imported/);
+    expect(await getCode(b.page)).toBe(marker + demoSolution);
+    await expect.poll(() => mark.getAttribute('data-mark')).toBe('done');
+    expect(await exerciseRoot(b.page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
+    // And it survives a reload in the new context.
+    await b.page.reload();
+    await openExercise(b.page, 'demo', { warm: false });
+    expect(await getCode(b.page)).toBe(marker + demoSolution);
+    // A broken file imports nothing and says why.
+    await exerciseRoot(b.page).locator('[data-role="import-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 99}') });
+    await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toMatch(/^Nothing was imported: .*version/);
+    expect(await getCode(b.page)).toBe(marker + demoSolution);
+    expect(b.issues.all()).toEqual([]);
+    await b.close();
+  });
+});
+
+describe('controls', () => {
+  let page: Page;
+  let issues: PageIssues;
+  let closeShared: () => Promise<void>;
+  beforeAll(async () => {
+    const p = await newPage(browser, { baseUrl: siteUrls().root });
+    ({ page, issues } = p);
+    closeShared = p.close;
+    await page.goto(demoUrl());
+    await openExercise(page);
+  });
+  afterAll(async () => {
+    expect(issues.all()).toEqual([]);
+    await closeShared?.();
+  });
+
+  it('Reset asks first, then restores the starter; Hint reveals one hint at a time; Solution shows a diff', async () => {
+    const root = exerciseRoot(page);
+    await setCode(page, demoWithBlockFor('return 1;'));
+    const mine = await getCode(page);
+
+    // Reset → Cancel keeps the code; Reset → confirm restores the starter.
+    await root.getByRole('button', { name: /^Reset/ }).click();
+    const dialog = root.locator('dialog[data-role="confirm-reset"]');
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.isVisible()).toBe(false);
+    expect(await getCode(page)).toBe(mine);
+    await root.getByRole('button', { name: /^Reset/ }).click();
+    await dialog.getByRole('button', { name: 'Reset code' }).click();
+    expect(await getCode(page)).toBe(demoStarter);
+
+    // Hints: one per click, in order, then the button is exhausted.
+    const hintBtn = root.getByRole('button', { name: /^Hint/ });
+    expect(await hintBtn.textContent()).toContain('(1 of 4)');
+    await hintBtn.click();
+    expect(await root.locator('[data-role="hint-list"] li').allTextContents()).toEqual(['QUORUM is a majority of the replicas: more than half of them.']);
+    expect(await hintBtn.textContent()).toContain('(2 of 4)');
+    for (let i = 0; i < 3; i++) await hintBtn.click();
+    expect(await root.locator('[data-role="hint-list"] li').count()).toBe(4);
+    expect(await hintBtn.isDisabled()).toBe(true);
+
+    // Solution appears after the first Submit, as a diff editor of the learner's code vs the solution.
+    await clickAndWait(page, 'Submit');
+    const solBtn = root.getByRole('button', { name: /^Solution/ });
+    await solBtn.click();
+    expect(await solBtn.getAttribute('aria-expanded')).toBe('true');
+    await page.waitForSelector('[data-role="diff"] .monaco-diff-editor');
+    const diffText = await page.evaluate(() => {
+      const m = (window.__exerciseEditors!.demo.monaco.editor.getDiffEditors()[0]?.getModel()) ?? null;
+      return m ? { original: m.original.getValue(), modified: m.modified.getValue() } : null;
+    });
+    expect(diffText).toEqual({ original: demoStarter, modified: demoSolution });
+    await solBtn.click();
+    expect(await root.locator('[data-role="solution"]').isVisible()).toBe(false);
+  });
+
+  it('works from the keyboard alone: Tab to Run, Enter runs; Ctrl+Enter in the editor runs', async () => {
+    await setCode(page, demoSolution);
+    // Focus the editor, then leave it with Ctrl+M (tab focus mode) + Tab to reach the Run button.
+    await page.locator('.monaco-editor textarea').first().focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// typed from the keyboard');
+    expect(await getCode(page)).toContain('// typed from the keyboard');
+    await page.keyboard.press('Control+Enter');
+    let summary = await waitForSummary(page);
+    expect(summary).toMatch(/^Run: all 4 visible tests passed/);
+    await page.keyboard.press('Control+m');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(focused).toMatch(/^Run/);
+    await page.evaluate(() => {
+      const s = document.querySelector<HTMLElement>('[data-role="summary"]')!;
+      s.textContent = '';
+    });
+    await page.keyboard.press('Enter');
+    summary = await waitForSummary(page);
+    expect(summary).toMatch(/^Run: all 4 visible tests passed/);
+    // Ctrl+Shift+Enter from a focused button submits.
+    await page.keyboard.press('Control+Shift+Enter');
+    await page.waitForFunction(() => /^Submit/.test(document.querySelector('[data-role="summary"]')?.textContent ?? ''));
+    summary = await waitForSummary(page);
+    expect(summary).toMatch(/^Submit: all \d+ tests/);
+  });
+
+  it('a compile error becomes an editor marker at the right line and column; type errors are shown but do not block', async () => {
+    // Line 3, column 17: the stray ")" (esbuild reports a 0-based byte column; Monaco shows 1-based).
+    await setCode(page, "export type ConsistencyLevel = 'ONE';\nexport function blockFor(cl: string, rf: number) {\n  return rf + 1 );\n}\n");
+    const summary = await clickAndWait(page, 'Run');
+    expect(summary).toMatch(/Your code does not compile: line 3, column 17: Expected ";" but found "\)"/);
+    const markers = await page.evaluate(() => {
+      const { monaco } = window.__exerciseEditors!.demo;
+      return monaco.editor.getModelMarkers({ owner: 'esbuild' }).map((m) => [m.startLineNumber, m.startColumn, m.message]);
+    });
+    expect(markers).toEqual([[3, 17, 'Expected ";" but found ")"']]);
+
+    // A type error (valid syntax): the run still happens and passes; the type error is reported.
+    await setCode(page, demoSolution.replace('export function missProbability(n: number, r: number, w: number): number {', 'export function missProbability(n: number, r: number, w: number): number {\n  const unused: string = 42;'));
+    await expect.poll(() => exerciseRoot(page).locator('[data-role="typeinfo"]').textContent(), { timeout: 30_000 }).toMatch(/1 type error .*line \d+: Type 'number' is not assignable to type 'string'.*You can still run your code/);
+    const ok = await clickAndWait(page, 'Run');
+    expect(ok).toMatch(/^Run: all 4 visible tests passed/);
+    expect(await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getModelMarkers({ owner: 'esbuild' }).length)).toBe(0);
+  });
+
+  it('keeps working in an in-memory session, with a visible warning, when storage is full', async () => {
+    const { page, context, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await context.addInitScript(() => {
+      Storage.prototype.setItem = function () {
+        throw new DOMException('quota', 'QuotaExceededError');
+      };
+    });
+    await page.goto(demoUrl());
+    await openExercise(page);
+    await setCode(page, demoSolution);
+    const summary = await clickAndWait(page, 'Submit');
+    expect(summary).toMatch(/^Submit: all \d+ tests/);
+    const warning = page.locator('[data-storage-warning]');
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toMatch(/storage is full/i);
+    expect(issues.pageErrors).toEqual([]);
+    await close();
+  });
+
+  it('has no serious or critical axe violations with results and hints shown, nor with the reset dialog open', async () => {
+    await clickAndWait(page, 'Submit');
+    await exerciseRoot(page).getByRole('button', { name: /^Reset/ }).click();
+    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+  });
+});
