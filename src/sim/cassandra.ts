@@ -6,7 +6,7 @@
  */
 import { type Endpoint, Network } from './net';
 import { Rng, hashString } from './rng';
-import { Scheduler } from './sched';
+import type { Ev, Scheduler } from './sched';
 import { type CqlTable } from './schema';
 import { type Frag, cloneFrag, digest, emptyFrag, fragBytes, mergeInto, view } from './store';
 
@@ -146,12 +146,19 @@ export class Cluster {
   }
 
   /** Replicas of a partition key: SimpleStrategy on a hash ring. */
+  private replicaCache = new Map<string, CNode[]>();
+
   replicas(table: string, key: unknown): CNode[] {
-    const h = hashString(table + '\u0000' + String(key));
+    const ck = table + '\u0000' + String(key);
+    const hit = this.replicaCache.get(ck);
+    if (hit) return hit;
+    if (this.replicaCache.size > 10_000) this.replicaCache.clear();
+    const h = hashString(ck);
     const n = this.nodes.length;
     const start = h % n;
     const out: CNode[] = [];
     for (let i = 0; i < this.cfg.rf; i++) out.push(this.nodes[(start + i) % n]);
+    this.replicaCache.set(ck, out);
     return out;
   }
 
@@ -161,9 +168,9 @@ export class Cluster {
   }
 
   /** A timer on a node: lost if the node crashes, delayed while it is paused. */
-  nodeTimer(n: CNode, delayUs: number, fn: () => void): void {
+  nodeTimer(n: CNode, delayUs: number, fn: () => void): Ev {
     const ep = n.ep, epoch = ep.epoch;
-    this.ctx.sched.after(delayUs, () => {
+    return this.ctx.sched.after(delayUs, () => {
       if (ep.epoch !== epoch || !ep.alive) return;
       if (ep.paused) ep.deferred.push(() => { if (ep.epoch === epoch) fn(); });
       else fn();
@@ -242,6 +249,8 @@ export class Cluster {
             acked.add(who);
             acks++;
             check();
+            // every replica answered: nothing left for the write timeout to do
+            if (acked.size === liveReps.length && hinted.size + acked.size === reps.length && responded) this.ctx.sched.cancel(timer);
           });
         });
       } else if (this.maybeHint(coord, r, op.table, op.key, op.frag)) {
@@ -249,8 +258,9 @@ export class Cluster {
         if (op.cl === CL.any) acks++;
       }
     }
+    let timer: Ev | undefined;
     check();
-    this.nodeTimer(coord, this.cfg.writeTimeoutUs, () => {
+    timer = this.nodeTimer(coord, this.cfg.writeTimeoutUs, () => {
       for (const r of liveReps) if (!acked.has(r)) this.maybeHint(coord, r, op.table, op.key, op.frag); // sent but silent
       if (!responded) {
         responded = true;
@@ -293,9 +303,11 @@ export class Cluster {
     let dataPresent = false;
     let dataFrag: Frag | undefined;
     const digests = new Map<CNode, number>();
+    let timer: Ev | undefined;
     const finish = (r: ServerReply) => {
       if (done || coord.ep.epoch !== epoch) return;
       done = true;
+      this.ctx.sched.cancel(timer);
       reply(r);
     };
     const answer = (f: Frag | undefined) => {
@@ -305,7 +317,7 @@ export class Cluster {
     const ask = (r: CNode, kind: 'data' | 'digest', cb: (f: Frag | undefined, d: number) => void) => {
       net.send(coord.ep, r.ep, kind === 'data' ? 'read-data' : 'read-digest', op, (o) => {
         const f = r.get(o.table, o.key);
-        const payload = { f: kind === 'data' && f ? cloneFrag(f) : undefined, d: digest(f) };
+        const payload = kind === 'data' ? { f: f ? cloneFrag(f) : undefined, d: 0 } : { f: undefined, d: digest(f) };
         net.send(r.ep, coord.ep, kind === 'data' ? 'data' : 'digest', payload, (p) => {
           if (coord.ep.epoch !== epoch) return;
           cb(p.f, p.d);
@@ -315,9 +327,11 @@ export class Cluster {
     let phase2 = false;
     const firstPhaseDone = () => {
       if (received < need || !dataPresent || phase2 || done) return;
-      const dd = digest(dataFrag);
       let mismatch = false;
-      for (const d of digests.values()) if (d !== dd) mismatch = true;
+      if (digests.size > 0) {
+        const dd = digest(dataFrag);
+        for (const d of digests.values()) if (d !== dd) mismatch = true;
+      }
       if (!mismatch) return answer(dataFrag);
       // digest mismatch: full data from every contacted replica, merge, repair, answer
       phase2 = true;
@@ -356,7 +370,7 @@ export class Cluster {
         firstPhaseDone();
       });
     });
-    this.nodeTimer(coord, this.cfg.readTimeoutUs, () => {
+    timer = this.nodeTimer(coord, this.cfg.readTimeoutUs, () => {
       if (done) return;
       coord.inc('ClientRequest.Read.Timeouts');
       finish({

@@ -16,11 +16,14 @@ export class Ev {
   }
 }
 
+const NOOP: EvFn = () => {};
+
 export class Scheduler {
   /** current virtual time, µs */
   now = 0;
   private heap: Ev[] = [];
   private seq = 0;
+  private cancelledCount = 0;
   /** events executed so far */
   executed = 0;
 
@@ -49,10 +52,30 @@ export class Scheduler {
     return this.at(this.now + (dt > 0 ? dt : 0), fn, arg);
   }
 
+  /** Cancel an event: it will not run, and what it referenced is released now. */
+  cancel(ev: Ev | undefined | null): void {
+    if (!ev || ev.cancelled) return;
+    ev.cancelled = true;
+    ev.fn = NOOP;
+    ev.arg = undefined;
+    // rebuild when cancelled shells dominate the heap
+    if (++this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((e) => !e.cancelled);
+    live.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    this.heap = live; // a sorted array is a valid binary heap
+    this.cancelledCount = 0;
+  }
+
   /** Next live event without removing it (drops cancelled ones on the way). */
   peek(): Ev | undefined {
     const h = this.heap;
-    while (h.length > 0 && h[0].cancelled) this.pop();
+    while (h.length > 0 && h[0].cancelled) {
+      this.pop();
+      if (this.cancelledCount > 0) this.cancelledCount--;
+    }
     return h[0];
   }
 

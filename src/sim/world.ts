@@ -40,7 +40,7 @@ export interface WorldOptions {
 
 /** One thing learner code may be waiting for. */
 interface Pending {
-  desc: string;
+  desc: string | (() => string);
   sinceUs: number;
 }
 
@@ -178,7 +178,7 @@ export class World {
     if (!this.running) throw new SimulationError('usage', `${api} was called outside world.run(…): driver calls only work while the simulation runs`, this.now);
   }
 
-  addPending(desc: string): number {
+  addPending(desc: string | (() => string)): number {
     const id = ++this.pendingSeq;
     this.pendingMap.set(id, { desc, sinceUs: this.sched.now });
     return id;
@@ -200,7 +200,7 @@ export class World {
   }
 
   pendingList(): string[] {
-    return [...this.pendingMap.values()].map((p) => `${p.desc} (since ${fmtMs(p.sinceUs)})`);
+    return [...this.pendingMap.values()].map((p) => `${typeof p.desc === 'function' ? p.desc() : p.desc} (since ${fmtMs(p.sinceUs)})`);
   }
 
   // ---- learner realm host -------------------------------------------------------------------------
@@ -245,7 +245,7 @@ export class World {
     this.activity++;
     const t = this.timers.get(id);
     if (!t) return;
-    t.ev.cancelled = true;
+    this.sched.cancel(t.ev);
     this.removePending(t.token);
     this.timers.delete(id);
   }

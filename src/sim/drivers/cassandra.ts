@@ -7,6 +7,7 @@ import { type CqlStmt, type ParsedCql, type Term, Unsupported, parseCql } from '
 import { SimulationError } from '../errors';
 import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
+import type { Ev } from '../sched';
 import { checkValue } from '../schema';
 import { type Frag } from '../store';
 import { currentWorld } from '../active';
@@ -324,7 +325,7 @@ export class Client {
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
     const readTimeout = opt.readTimeout ?? this.opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.opts.queryOptions?.isIdempotent ?? false;
-    const token = w.addPending(`cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
+    const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
     return new Promise<ResultSet>((resolve, reject) => {
       const tried: Record<string, Error> = {};
       let retries = 0;
@@ -363,10 +364,12 @@ export class Client {
         const addr = `${host.id}:${PORT}`;
         const attempt: Attempt = { host, done: false, fail: () => {} };
         this.inflight.add(attempt);
+        let timer: Ev | undefined;
         const settle = () => {
           if (attempt.done) return false;
           attempt.done = true;
           this.inflight.delete(attempt);
+          w.sched.cancel(timer);
           return true;
         };
         attempt.fail = (e: Error) => {
@@ -376,7 +379,7 @@ export class Client {
           if (idempotent) { retries++; tryFrom(i + 1); } else finish(e);
         };
         if (readTimeout > 0) {
-          w.sched.after(Math.round(readTimeout * 1000), () => {
+          timer = w.sched.after(Math.round(readTimeout * 1000), () => {
             if (!settle()) return;
             const e = new OperationTimedOutError(`The host ${addr} did not reply before timeout ${readTimeout} ms`, addr);
             e.coordinator = addr;
