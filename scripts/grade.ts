@@ -10,6 +10,7 @@
  * Also the worker's entry point (same file), and a library for scripts/verify.ts and bench/.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -20,8 +21,9 @@ import { parseMeta } from '../src/grading/schema';
 import type { TestModule } from '../src/grading/api';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const EXERCISES_DIR = join(ROOT, 'exercises');
-export const DEFAULT_WALL_MS = 5000;
+/** `QC_EXERCISES_DIR` overrides where exercises are read from (used by the CLI tests). */
+export const EXERCISES_DIR = process.env.QC_EXERCISES_DIR ? resolve(process.env.QC_EXERCISES_DIR) : join(ROOT, 'exercises');
+export const DEFAULT_WALL_MS = 10_000;
 /** Starting a worker (tsx, the grader, the simulator, the exercise's tests) on a busy machine. */
 const BOOT_MS = 60_000;
 
@@ -86,135 +88,212 @@ export function compileLearnerTs(code: string, file: string): Compiled {
   }
 }
 
-type WorkerIn = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits };
+type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits };
+type WorkerIn = { type: 'job'; id: number } & Job;
 type WorkerOut =
-  | { type: 'loaded' }
-  | { type: 'start'; name: string; index: number }
-  | { type: 'result'; result: TestResult; index: number }
-  | { type: 'done'; results: Results }
-  | { type: 'crash'; message: string };
+  | { type: 'ready' }
+  | { type: 'loaded'; id: number; visible: number }
+  | { type: 'start'; id: number; name: string; index: number }
+  | { type: 'result'; id: number; result: TestResult; index: number }
+  | { type: 'done'; id: number; results: Results }
+  | { type: 'crash'; id?: number; message: string };
 
-export interface GradeOptions extends WorkerIn {
-  /** Wall-clock ms per test (and for loading the module). */
+export interface GradeOptions extends Job {
+  /** Wall-clock ms per test (and for loading the module). Default: meta.limits.wallMsPerTest or 10000. */
   wallMs?: number;
 }
 
-/** Grade compiled learner JS in a fresh worker thread with a wall-clock limit per test. */
-export function gradeInWorker(opts: GradeOptions): Promise<Results> {
+function wallMsFor(opts: GradeOptions): number {
   let metaWall: number | undefined;
   try {
     metaWall = parseMeta('meta.json', readFileSync(join(EXERCISES_DIR, opts.exerciseId, 'meta.json'), 'utf8')).limits?.wallMsPerTest;
   } catch {
     // the worker reports a malformed exercise
   }
-  const wallMs = opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
-  return new Promise((resolvePromise) => {
+  return opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
+}
+
+/** A grading worker thread: runs jobs one at a time; killed (never reused) when a job overruns. */
+class GradeWorker {
+  private worker: Worker;
+  private listener: ((m: WorkerOut) => void) | null = null;
+  private ready: Promise<void>;
+  dead = false;
+
+  constructor() {
     // The worker loads this TypeScript file through tsx's loader, registered inside the worker.
     const bootstrap = `
       const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(TSX_ESM_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); }).catch((e) => parentPort.postMessage({ type: 'crash', message: 'The grader could not start: ' + String((e && e.stack) || e) }));
     `;
-    const worker = new Worker(bootstrap, {
+    this.worker = new Worker(bootstrap, {
       eval: true,
       execArgv: [],
-      workerData: { exerciseId: opts.exerciseId, learnerJs: opts.learnerJs, mode: opts.mode, limits: opts.limits } satisfies WorkerIn,
+      workerData: { gradingWorker: true },
       stdout: true, // learner output that escapes capture must not corrupt our JSON
       stderr: true,
     });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    const done: TestResult[] = [];
-    let current: string | null = null;
-    let booted = false;
-    let finished = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (r: Results) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolvePromise(r);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (!booted) {
-          finish({ version: 3, status: 'error', message: `The grader did not start within ${BOOT_MS / 1000} s.`, tests: done });
-          return;
-        }
-        const secs = `${wallMs / 1000} s`;
-        if (current === null) {
-          finish({
-            version: 3,
-            status: 'error',
-            message: `Timed out: loading your module took more than ${secs} of real time. Look for an infinite loop (e.g. while (true) {}) at the top level of your code.`,
-            tests: done,
-          });
-          return;
-        }
-        const name = current;
-        const prev = done.find((t) => t.name === name);
-        const timedOut: TestResult = {
-          name,
-          status: 'fail',
-          message: `Timed out: this test ran for more than ${secs} of real time and was stopped. Your code is probably stuck in an infinite loop (e.g. while (true) {}) or a very long computation.`,
-          visibility: prev?.visibility ?? 'visible',
-        };
-        finish({
-          version: 3,
-          status: 'fail',
-          message: `Timed out in "${name}": the remaining tests did not run.`,
-          tests: [...done, timedOut],
-        });
-      }, booted ? wallMs : BOOT_MS);
-    };
-    arm();
-    worker.on('message', (m: WorkerOut) => {
-      if (m.type === 'loaded') {
-        // the wall clock for the learner's code starts now, not while the worker boots
-        booted = true;
-        arm();
-      } else if (m.type === 'start') {
-        current = m.name;
-        arm();
-      } else if (m.type === 'result') {
-        done.push(m.result);
-        arm();
-      } else if (m.type === 'done') finish(m.results);
-      else if (m.type === 'crash') finish({ version: 3, status: 'error', message: m.message, tests: done });
+    this.worker.stdout.resume();
+    this.worker.stderr.resume();
+    let readyResolve!: () => void;
+    this.ready = new Promise((r) => (readyResolve = r));
+    this.worker.on('message', (m: WorkerOut) => {
+      if (m.type === 'ready') readyResolve();
+      else this.listener?.(m);
     });
-    worker.on('error', (e) =>
-      finish({ version: 3, status: 'error', message: `The grader crashed: ${e instanceof Error ? e.message : String(e)}`, tests: done }),
-    );
-    worker.on('exit', (code) => {
-      if (!finished)
-        finish({ version: 3, status: 'error', message: `The grader stopped unexpectedly (exit code ${code}).`, tests: done });
+    const died = (message: string) => {
+      if (this.dead) return;
+      this.dead = true;
+      readyResolve();
+      this.listener?.({ type: 'crash', message });
+    };
+    this.worker.on('error', (e) => died(`The grader crashed: ${e instanceof Error ? e.message : String(e)}`));
+    this.worker.on('exit', (code) => died(`The grader stopped unexpectedly (exit code ${code}).`));
+  }
+
+  kill(): void {
+    this.dead = true;
+    void this.worker.terminate();
+  }
+
+  run(job: Job, wallMs: number, id: number): Promise<Results> {
+    return new Promise((resolvePromise) => {
+      const done: TestResult[] = [];
+      let current: string | null = null;
+      let currentVisibility: 'visible' | 'hidden' = 'visible';
+      let visibleTests = Infinity;
+      let loaded = false;
+      let finished = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (r: Results, kill: boolean) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        this.listener = null;
+        if (kill) this.kill();
+        resolvePromise(r);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (!loaded) {
+            finish({ version: 3, status: 'error', message: `The grader did not start (or load exercise "${job.exerciseId}") within ${BOOT_MS / 1000} s.`, tests: done }, true);
+            return;
+          }
+          const secs = `${wallMs / 1000} s`;
+          if (current === null) {
+            finish(
+              {
+                version: 3,
+                status: 'error',
+                message: `Timed out: loading your module took more than ${secs} of real time. Look for an infinite loop (e.g. while (true) {}) at the top level of your code.`,
+                tests: done,
+              },
+              true,
+            );
+            return;
+          }
+          const timedOut: TestResult = {
+            name: current,
+            status: 'fail',
+            message: `Timed out: this test ran for more than ${secs} of real time and was stopped. Your code is probably stuck in an infinite loop (e.g. while (true) {}) or a very long computation.`,
+            visibility: currentVisibility,
+          };
+          finish({ version: 3, status: 'fail', message: `Timed out in "${current}": the remaining tests did not run.`, tests: [...done, timedOut] }, true);
+        }, loaded ? wallMs : BOOT_MS);
+      };
+      this.listener = (m) => {
+        if (m.type === 'crash') return finish({ version: 3, status: 'error', message: m.message, tests: done }, true);
+        if (m.type === 'ready' || m.id !== id) return;
+        if (m.type === 'loaded') {
+          // the wall clock for the learner's code starts now, not while the worker boots
+          loaded = true;
+          visibleTests = m.visible;
+          arm();
+        } else if (m.type === 'start') {
+          current = m.name;
+          currentVisibility = m.index >= visibleTests ? 'hidden' : 'visible';
+          arm();
+        } else if (m.type === 'result') {
+          done.push(m.result);
+          arm();
+        } else if (m.type === 'done') finish(m.results, false);
+      };
+      arm();
+      if (this.dead) return finish({ version: 3, status: 'error', message: 'The grader is not running.', tests: [] }, true);
+      void this.ready.then(() => this.worker.postMessage({ type: 'job', id, ...job } satisfies WorkerIn));
     });
-  });
+  }
 }
 
-async function workerMain(): Promise<void> {
+/** Grading workers, at most `size` at a time, reused across jobs; a worker that overruns is replaced. */
+export class GradePool {
+  private idle: GradeWorker[] = [];
+  private busy = 0;
+  private waiting: (() => void)[] = [];
+  private nextId = 1;
+  constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  async grade(opts: GradeOptions): Promise<Results> {
+    if (this.busy >= this.size) await new Promise<void>((r) => this.waiting.push(r));
+    this.busy++;
+    let w = this.idle.pop();
+    while (w?.dead) w = this.idle.pop();
+    const worker = w ?? new GradeWorker();
+    try {
+      const { wallMs: _wall, ...job } = opts;
+      return await worker.run(job, wallMsFor(opts), this.nextId++);
+    } finally {
+      if (!worker.dead) this.idle.push(worker);
+      this.busy--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  close(): void {
+    for (const w of this.idle) w.kill();
+    this.idle = [];
+  }
+}
+
+/** Grade compiled learner JS in a fresh worker thread with a wall-clock limit per test. */
+export async function gradeInWorker(opts: GradeOptions): Promise<Results> {
+  const pool = new GradePool(1);
+  try {
+    return await pool.grade(opts);
+  } finally {
+    pool.close();
+  }
+}
+
+function workerMain(): void {
   const port = parentPort!;
-  const post = port.postMessage.bind(port);
+  const post = (m: WorkerOut) => port.postMessage(m);
   // Learner code may leave rejected promises or throwing timers behind: never crash the grader on them.
   process.on('unhandledRejection', () => {});
   process.on('uncaughtException', () => {});
-  const input = workerData as WorkerIn;
-  try {
-    const exercise = await loadExercise(input.exerciseId);
-    post({ type: 'loaded' } satisfies WorkerOut);
-    const results = await runExercise({
-      exercise,
-      learnerJs: input.learnerJs,
-      mode: input.mode,
-      limits: input.limits,
-      onTestStart: (name, index) => post({ type: 'start', name, index } satisfies WorkerOut),
-      onTestResult: (result, index) => post({ type: 'result', result, index } satisfies WorkerOut),
-    });
-    post({ type: 'done', results } satisfies WorkerOut);
-  } catch (e) {
-    post({ type: 'crash', message: `The grader failed: ${e instanceof Error ? e.message : String(e)}` } satisfies WorkerOut);
-  }
+  const exercises = new Map<string, Promise<ExerciseBundle>>();
+  port.on('message', async (m: WorkerIn) => {
+    if (m.type !== 'job') return;
+    try {
+      let p = exercises.get(m.exerciseId);
+      if (!p) exercises.set(m.exerciseId, (p = loadExercise(m.exerciseId)));
+      const exercise = await p;
+      post({ type: 'loaded', id: m.id, visible: exercise.visible.collect().length });
+      const results = await runExercise({
+        exercise,
+        learnerJs: m.learnerJs,
+        mode: m.mode,
+        limits: m.limits,
+        onTestStart: (name, index) => post({ type: 'start', id: m.id, name, index }),
+        onTestResult: (result, index) => post({ type: 'result', id: m.id, result, index }),
+      });
+      post({ type: 'done', id: m.id, results });
+    } catch (e) {
+      post({ type: 'crash', id: m.id, message: `The grader failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  });
+  post({ type: 'ready' });
 }
 
 export function exitCode(r: Results): number {
@@ -274,8 +353,8 @@ async function cliMain(argv: string[]): Promise<number> {
 }
 
 const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (!isMainThread && (workerData as WorkerIn | undefined)?.learnerJs !== undefined) {
-  void workerMain();
+if (!isMainThread && (workerData as { gradingWorker?: boolean } | undefined)?.gradingWorker) {
+  workerMain();
 } else if (isMainThread && isEntry) {
   cliMain(process.argv.slice(2)).then(
     (code) => process.exit(code),

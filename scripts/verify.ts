@@ -9,25 +9,12 @@
  * Prints a table and exits 1 if anything is wrong. Each grading runs in its own worker thread with
  * a wall-clock limit (scripts/grade.ts).
  */
-import { availableParallelism } from 'node:os';
 import { validateExercise } from '../src/grading/schema';
 import type { Results } from '../src/grading/index';
-import { compileLearnerTs, exerciseIds, gradeInWorker, readExerciseFiles } from './grade';
+import { compileLearnerTs, exerciseIds, GradePool, readExerciseFiles } from './grade';
 
-/** At most one grading worker per core at a time. */
-const MAX_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
-let running = 0;
-const waiting: (() => void)[] = [];
-async function limited<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_WORKERS) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+/** Grading workers reused across files; one per core. */
+const pool = new GradePool();
 
 type Row = { exercise: string; check: string; ok: boolean; detail: string };
 
@@ -50,7 +37,7 @@ async function verifyExercise(id: string): Promise<Row[]> {
   const grade = async (file: string): Promise<Results> => {
     const c = compileLearnerTs(files[file], `exercises/${id}/${file}`);
     if (!c.ok) return { version: 3, status: 'error', message: c.message, tests: [] };
-    return limited(() => gradeInWorker({ exerciseId: id, learnerJs: c.js, mode: 'submit' }));
+    return pool.grade({ exerciseId: id, learnerJs: c.js, mode: 'submit' });
   };
 
   const [starter, solution, ...wrongResults] = await Promise.all([
@@ -117,6 +104,7 @@ async function main(): Promise<number> {
   }
   const rows: Row[] = [];
   for (const id of ids) rows.push(...(await verifyExercise(id)));
+  pool.close();
   printTable(rows);
   const bad = rows.filter((r) => !r.ok).length;
   console.log(bad ? `\n${bad} problem(s) in ${ids.length} exercise(s).` : `\nAll ${ids.length} exercise(s) verified.`);

@@ -32,7 +32,29 @@ export const promiseThen: typeof Promise.prototype.then = Promise.prototype.then
 export const OriginalPromise = Promise;
 
 type Entry = { key: PropertyKey; desc: PropertyDescriptor; data: boolean; value: unknown };
-type ObjSnap = { obj: object; proto: object | null; entries: Entry[]; keys: Set<PropertyKey>; realmOwned: Set<PropertyKey> };
+type ObjSnap = {
+  obj: object;
+  proto: object | null;
+  entries: Entry[];
+  keys: Set<PropertyKey>;
+  realmOwned: Set<PropertyKey>;
+  /** part of the cheap mid-test restore (what assertions and the grader's own code touch) */
+  core: boolean;
+  /** look for properties added since the snapshot */
+  scanAdded: boolean;
+};
+
+/**
+ * Objects restored before every assertion: the built-ins chai and the grader use. Everything else
+ * (driver modules, other built-ins, all of globalThis) is restored between tests.
+ */
+const CORE_CTORS = new Set(['Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'Error', 'Promise', 'Map', 'Set', 'RegExp']);
+/** Global bindings checked before every assertion (chai looks these up at call time). */
+const CORE_GLOBALS = [
+  'Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Error', 'TypeError', 'RangeError',
+  'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'JSON', 'Math', 'Reflect', 'Proxy', 'globalThis',
+  'isNaN', 'isFinite', 'parseInt', 'parseFloat',
+];
 
 /** Names on `globalThis` and elsewhere that the simulator's learner realm may swap mid-scenario. */
 const REALM_GLOBALS = new Set<PropertyKey>([
@@ -40,7 +62,9 @@ const REALM_GLOBALS = new Set<PropertyKey>([
   'queueMicrotask', 'Date', 'performance', 'AbortSignal', 'console',
 ]);
 
-function intrinsicRoots(): { obj: object; realm?: Set<PropertyKey> }[] {
+type Root = { obj: object; realm?: Set<PropertyKey>; core?: boolean };
+
+function intrinsicRoots(): Root[] {
   const g = globalThis as Record<string, any>;
   const ctors = [
     'Object', 'Function', 'Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Date', 'RegExp',
@@ -48,20 +72,21 @@ function intrinsicRoots(): { obj: object; realm?: Set<PropertyKey> }[] {
     'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'ArrayBuffer', 'DataView', 'Uint8Array',
     'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal',
   ];
-  const roots: { obj: object; realm?: Set<PropertyKey> }[] = [];
+  const roots: Root[] = [];
   for (const c of ctors) {
     const f = g[c];
     if (typeof f !== 'function') continue;
-    roots.push({ obj: f, realm: c === 'Date' ? new Set(['now']) : c === 'AbortSignal' ? new Set(['timeout']) : undefined });
-    if (f.prototype && (typeof f.prototype === 'object' || typeof f.prototype === 'function')) roots.push({ obj: f.prototype });
+    const core = CORE_CTORS.has(c);
+    roots.push({ obj: f, realm: c === 'Date' ? new Set(['now']) : c === 'AbortSignal' ? new Set(['timeout']) : undefined, core });
+    if (f.prototype && (typeof f.prototype === 'object' || typeof f.prototype === 'function')) roots.push({ obj: f.prototype, core });
   }
   // typed arrays share a prototype
   roots.push({ obj: getProto(Uint8Array) as object }, { obj: getProto(Uint8Array.prototype) as object });
-  roots.push({ obj: Math, realm: new Set(['random']) }, { obj: JSON }, { obj: Reflect });
+  roots.push({ obj: Math, realm: new Set(['random']), core: true }, { obj: JSON, core: true }, { obj: Reflect, core: true });
   if (typeof g.performance === 'object' && g.performance) roots.push({ obj: g.performance, realm: new Set(['now']) });
   // iterator and generator prototypes (for…of, spread and async functions use them)
   const arrayIterProto = getProto([][Symbol.iterator]()) as object;
-  roots.push({ obj: arrayIterProto }, { obj: getProto(arrayIterProto) as object });
+  roots.push({ obj: arrayIterProto, core: true }, { obj: getProto(arrayIterProto) as object, core: true });
   roots.push({ obj: getProto(new Map()[Symbol.iterator]()) as object });
   roots.push({ obj: getProto(new Set()[Symbol.iterator]()) as object });
   roots.push({ obj: getProto(''[Symbol.iterator]()) as object });
@@ -75,14 +100,14 @@ function intrinsicRoots(): { obj: object; realm?: Set<PropertyKey> }[] {
   return roots;
 }
 
-function snapObject(obj: object, realm?: Set<PropertyKey>): ObjSnap {
-  const keys = ownKeys(obj);
+function snapObject(obj: object, realm: Set<PropertyKey> | undefined, core: boolean, only?: PropertyKey[]): ObjSnap {
+  const keys = only ? only.filter((k) => getDesc(obj, k) !== undefined) : ownKeys(obj);
   const entries: Entry[] = [];
   for (let i = 0; i < keys.length; i++) {
     const desc = getDesc(obj, keys[i]);
     if (desc) entries[entries.length] = { key: keys[i], desc, data: 'value' in desc, value: desc.value };
   }
-  return { obj, proto: getProto(obj), entries, keys: new Set(keys), realmOwned: realm ?? new Set() };
+  return { obj, proto: getProto(obj), entries, keys: new Set(keys), realmOwned: realm ?? new Set(), core, scanAdded: !only };
 }
 
 function sameDesc(a: PropertyDescriptor, b: PropertyDescriptor): boolean {
@@ -97,7 +122,9 @@ export class IntrinsicsGuard {
   private seen = new Set<object>();
 
   constructor() {
-    for (const r of intrinsicRoots()) this.add(r.obj, r.realm);
+    for (const r of intrinsicRoots()) this.add(r.obj, r.realm, r.core ?? false);
+    // the global bindings assertions look up, checked cheaply mid-test (all of globalThis between tests)
+    this.snaps[this.snaps.length] = snapObject(globalThis, REALM_GLOBALS, true, CORE_GLOBALS);
   }
 
   /** Also guard these objects (and what they reference, `depth` levels down: e.g. driver modules). */
@@ -110,6 +137,14 @@ export class IntrinsicsGuard {
       for (let i = 0; i < keys.length; i++) {
         const desc = getDesc(v, keys[i]);
         if (desc && 'value' in desc) visit(desc.value, d - 1);
+        else if (desc && desc.get) {
+          // module namespaces from some bundlers expose exports as getters
+          try {
+            visit(apply(desc.get, v, []), d - 1);
+          } catch {
+            /* not readable: skip */
+          }
+        }
       }
       if (typeof v === 'function') {
         const p = (v as { prototype?: unknown }).prototype;
@@ -119,15 +154,16 @@ export class IntrinsicsGuard {
     visit(root, depth);
   }
 
-  private add(obj: object, realm?: Set<PropertyKey>): void {
+  private add(obj: object, realm?: Set<PropertyKey>, core = false): void {
     if (this.seen.has(obj)) return;
     this.seen.add(obj);
-    this.snaps[this.snaps.length] = snapObject(obj, realm);
+    this.snaps[this.snaps.length] = snapObject(obj, realm, core);
   }
 
   /**
-   * Put every guarded property back. `includeRealm: false` (used mid-scenario) leaves the
-   * properties the simulator's realm swaps alone. Returns how many properties were repaired and
+   * Put guarded properties back. `includeRealm: true` (between tests): everything. `false`
+   * (mid-test, before assertions): only the core built-ins, leaving the properties the
+   * simulator's realm swaps alone. Returns how many properties were repaired and
    * which could not be (e.g. the learner froze a built-in after changing it).
    */
   restore(includeRealm: boolean): { repaired: number; broken: string[] } {
@@ -136,6 +172,8 @@ export class IntrinsicsGuard {
     const snaps = this.snaps;
     for (let i = 0; i < snaps.length; i++) {
       const s = snaps[i];
+      if (!includeRealm && !s.core) continue;
+      if (includeRealm && !s.scanAdded) continue; // the partial globalThis snapshot: covered by the full one
       const obj = s.obj;
       try {
         if (getProto(obj) !== s.proto) {
@@ -164,7 +202,7 @@ export class IntrinsicsGuard {
             else broken[broken.length] = describeKey(obj, key);
           }
         }
-        {
+        if (s.scanAdded) {
           const now = ownKeys(obj);
           if (now.length !== s.keys.size) {
             for (let j = 0; j < now.length; j++) {

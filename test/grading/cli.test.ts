@@ -1,0 +1,147 @@
+/**
+ * The Node CLIs as a user runs them: `npm run grade` (exit codes, JSON, syntax errors, infinite
+ * loops stopped by the worker's wall clock) and `npm run verify` (problems in exercise folders).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Results } from '../../src/grading/index';
+
+const ROOT = resolve(__dirname, '../..');
+const TMP = mkdtempSync(join(ROOT, '.tmp', 'grading-cli-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+function run(script: 'grade' | 'verify', args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function grade(file: string, ...extra: string[]) {
+  const r = run('grade', ['demo', file, ...extra]);
+  return { ...r, results: JSON.parse(r.stdout) as Results };
+}
+
+function learnerFile(name: string, code: string): string {
+  const p = join(TMP, name);
+  writeFileSync(p, code);
+  return p;
+}
+
+const solution = readFileSync(join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
+
+describe('npm run grade', () => {
+  it('exits 0 and prints passing results for the solution', { timeout: 120_000 }, () => {
+    const { code, results } = grade('exercises/demo/solution.ts');
+    expect(results.status).toBe('pass');
+    expect(results.tests.length).toBeGreaterThan(5);
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 for the starter, and --run grades only the visible tests', { timeout: 120_000 }, () => {
+    const submit = grade('exercises/demo/starter.ts');
+    expect(submit.results.status).toBe('fail');
+    expect(submit.code).toBe(1);
+    expect(submit.results.tests.some((t) => t.visibility === 'hidden' && t.status === 'fail')).toBe(true);
+    const runOnly = grade('exercises/demo/starter.ts', '--run');
+    expect(runOnly.results.tests.every((t) => t.visibility === 'visible')).toBe(true);
+    expect(runOnly.code).toBe(1); // the starter fails one visible test too
+  });
+
+  it('exits 2 with file:line:column for a syntax error', { timeout: 120_000 }, () => {
+    const f = learnerFile('syntax.ts', 'export function blockFor(cl: string, rf: number) {\n  return rf +;\n}\n');
+    const { code, results } = grade(f);
+    expect(results.status).toBe('error');
+    expect(results.message).toBe(`${f}:2:14: Unexpected ";"`);
+    expect(code).toBe(2);
+  });
+
+  it('exits 2 naming a missing export', { timeout: 120_000 }, () => {
+    const f = learnerFile('missing.ts', solution.replace('export function withTimeout', 'function withTimeout'));
+    const { code, results } = grade(f);
+    expect(results.message).toMatch(/does not export `withTimeout`/);
+    expect(code).toBe(2);
+  });
+
+  it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results', { timeout: 120_000 }, () => {
+    const f = learnerFile('loop.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      while (true) {}"));
+    const started = Date.now();
+    const { code, results } = grade(f, '--timeout', '1500');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(results.status).toBe('fail');
+    expect(code).toBe(1);
+    const names = results.tests.map((t) => t.name);
+    expect(names).toEqual(['blockFor > ONE waits for one replica', 'blockFor > QUORUM of RF=3 waits for two replicas']);
+    expect(results.tests[0].status).toBe('pass');
+    expect(results.tests[1].status).toBe('fail');
+    expect(results.tests[1].message).toMatch(/^Timed out: this test ran for more than 1\.5 s of real time and was stopped\. .*infinite loop/);
+  });
+
+  it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, () => {
+    const f = learnerFile('toploop.ts', `while (true) {}\n${solution}`);
+    const { code, results } = grade(f, '--timeout', '1500');
+    expect(results.status).toBe('error');
+    expect(results.message).toMatch(/^Timed out: loading your module took more than 1\.5 s/);
+    expect(code).toBe(2);
+  });
+
+  it('keeps stdout valid JSON when learner code writes to the real stdout', { timeout: 120_000 }, () => {
+    const f = learnerFile('noisy.ts', `${solution}\nconsole.log('top-level noise'); (globalThis as any).process?.stdout?.write?.('raw noise\\n');`);
+    const { results } = grade(f);
+    expect(results.status).toBe('pass');
+  });
+
+  it('exits 2 for an unknown exercise', { timeout: 120_000 }, () => {
+    const r = run('grade', ['no-such-exercise', 'exercises/demo/solution.ts']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).message).toMatch(/^No exercise "no-such-exercise"/);
+  });
+});
+
+describe('npm run verify', () => {
+  it('passes the demo exercise and reports every kind of problem in a broken one', { timeout: 300_000 }, () => {
+    const dir = join(TMP, 'exercises');
+    mkdirSync(dir);
+    const abs = (text: string) => text.replaceAll("'../../src/", `'${ROOT}/src/`);
+    for (const id of ['demo', 'broken']) {
+      cpSync(join(ROOT, 'exercises/demo'), join(dir, id), { recursive: true });
+      for (const f of ['visible.test.ts', 'hidden.test.ts']) writeFileSync(join(dir, id, f), abs(readFileSync(join(dir, id, f), 'utf8')));
+    }
+    const b = join(dir, 'broken');
+    writeFileSync(join(b, 'starter.ts'), solution); // a starter that already passes
+    writeFileSync(join(b, 'wrong/names-nothing.ts'), `// rejects: no such test\n${solution}`);
+    writeFileSync(join(b, 'wrong/actually-right.ts'), `// rejects: blockFor > ONE waits for one replica\n${solution}`);
+    writeFileSync(join(b, 'wrong/no-header.ts'), solution);
+    const meta = JSON.parse(readFileSync(join(b, 'meta.json'), 'utf8'));
+    meta.hints[2] = 42;
+    const b2 = join(dir, 'bad-meta');
+    cpSync(join(dir, 'demo'), b2, { recursive: true });
+    writeFileSync(join(b2, 'meta.json'), JSON.stringify(meta));
+
+    const r = run('verify', [], { QC_EXERCISES_DIR: dir });
+    expect(readdirSync(dir).sort()).toEqual(['bad-meta', 'broken', 'demo']);
+    const lines = r.stdout.split('\n');
+    const row = (ex: string, check: string) => lines.find((l) => l.startsWith(ex) && l.includes(check)) ?? '';
+    expect(row('bad-meta', 'format')).toContain('exercises/bad-meta/meta.json: hints.2: Expected string, received number');
+    expect(row('broken', 'format')).toContain('exercises/broken/wrong/no-header.ts: line 1: must be "// rejects: <exact test name>"');
+    expect(row('demo ', 'solution passes all')).toMatch(/ ok /);
+    expect(row('demo ', 'starter fails a hidden test')).toMatch(/ ok /);
+    expect(r.stdout).toContain('2 problem(s) in 3 exercise(s).'); // two format problems stop those exercises early
+
+    // fix the header problem: the broken exercise's graded problems show up
+    rmSync(join(b, 'wrong/no-header.ts'));
+    const r2 = run('verify', ['broken'], { QC_EXERCISES_DIR: dir });
+    const lines2 = r2.stdout.split('\n');
+    const row2 = (check: string) => lines2.find((l) => l.startsWith('broken') && l.includes(check)) ?? '';
+    expect(row2('starter fails a hidden test')).toContain('FAIL  starter passes every hidden test');
+    expect(row2('wrong/names-nothing.ts')).toContain('names a test that does not exist: "no such test"');
+    expect(row2('wrong/actually-right.ts')).toContain('FAIL  passes "blockFor > ONE waits for one replica"');
+    expect(row2('wrong/quorum-half.ts')).toContain('ok    rejected by');
+    expect(r2.code).toBe(1);
+  });
+});

@@ -1,0 +1,156 @@
+/** The grader with the simulator: world fixture, learner realm, driver require map, traces. */
+import { describe, expect as vexpect, it } from 'vitest';
+import { expect } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
+import { bundle, grade } from './helpers';
+
+const { types } = drivers['cassandra-driver'];
+const ORDER = { id: 'o-1', customer_id: 'c-7', status: 'paid', total: 42.5, version: 2, updated_at: 0 };
+
+const ex = bundle(
+  (t) => {
+    t.test('reads the order', { seeds: [7, 8] }, async (ctx) => {
+      const world = ctx.world();
+      vexpect(world.seed).toBe(ctx.seed);
+      world.cassandraPut('orders', ORDER);
+      const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+      const { read } = ctx.load();
+      const row = await world.run(() => read({ cassandra: client }, 'o-1'));
+      expect(row?.status, 'the status read back').to.equal('paid');
+    });
+  },
+  () => {},
+  { exports: ['read'] },
+);
+
+const GOOD = `
+import { types } from 'cassandra-driver';
+export async function read(deps: any, id: string) {
+  const rs = await deps.cassandra.execute('SELECT * FROM orders WHERE id = ?', [id], { prepare: true, consistency: types.consistencies.quorum });
+  return rs.first();
+}`;
+
+describe('grader + simulator', () => {
+  it('gives learner code the simulator drivers through require, and the world the test seed', async () => {
+    const r = await grade(ex, GOOD);
+    vexpect(r.status).toBe('pass');
+    vexpect(r.tests[0]).toMatchObject({ status: 'pass', seed: 7 });
+    vexpect(r.tests[0].trace).toBeUndefined(); // passing tests carry no trace
+    vexpect(types.consistencies.quorum).toBe(4);
+  });
+
+  it('a failing simulator test reports its seed and the world trace', async () => {
+    const r = await grade(ex, GOOD.replace("return rs.first();", "const row = rs.first(); return Date.now() > 0 && Math.random() >= 0 ? { ...row, status: 'pending' } : row;"));
+    const t = r.tests[0];
+    vexpect(t.status).toBe('fail');
+    vexpect(t.seed).toBe(7);
+    vexpect(t.message).toBe("the status read back: expected 'pending' to equal 'paid'");
+    const trace = t.trace as { seed: number; history: unknown[]; journal: unknown[] };
+    vexpect(trace.seed).toBe(7);
+    vexpect(trace.history.length).toBeGreaterThan(0);
+    vexpect(trace.journal.length).toBeGreaterThan(0);
+  });
+
+  it('a promise that never resolves inside world.run ends in the simulator deadlock verdict', async () => {
+    const started = performance.now();
+    const r = await grade(ex, `export async function read() { await new Promise(() => {}); return null; }`);
+    const t = r.tests[0];
+    vexpect(t.status).toBe('fail');
+    vexpect(t.message).toMatch(/^Your code is waiting for something that can never happen \(the simulation deadlocked\)\. Deadlock at /);
+    vexpect(t.seed).toBe(7);
+    vexpect(t.trace).toBeDefined();
+    vexpect(performance.now() - started).toBeLessThan(3000); // no wall-clock wait: the simulator knows
+  });
+
+  it('a timer loop that never finishes ends at the per-test virtual-time budget', async () => {
+    const budgeted = bundle(
+      (t) => {
+        t.test('reads within budget', { maxVirtualMs: 5_000 }, async (ctx) => {
+          const world = ctx.world();
+          const { read } = ctx.load();
+          await world.run(() => read());
+        });
+      },
+      () => {},
+      { exports: ['read'] },
+    );
+    const r = await grade(budgeted, `export async function read() { for (;;) await new Promise((r) => setTimeout(r, 1000)); }`);
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/^The scenario ran out of its time\/event budget.*Virtual time budget exceeded: the run would pass 5000 ms/);
+  });
+
+  it('spinning on Date.now() inside a world is a busy-wait verdict, not a hang', async () => {
+    const r = await grade(ex, `export async function read() { const end = Date.now() + 100; while (Date.now() < end) {} return null; }`);
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/busy-wait/i);
+  });
+
+  it('learner setTimeout/Date inside world.run follow virtual time; the real ones are back afterwards', async () => {
+    const timed = bundle(
+      (t) => {
+        t.test('waits 30 virtual seconds', async (ctx) => {
+          const world = ctx.world();
+          const { wait } = ctx.load();
+          const wallStart = performance.now();
+          const waited = await world.run(() => wait(30_000));
+          expect(waited, 'Date.now() difference seen by the learner').to.equal(30_000);
+          expect(world.now).to.equal(30_000);
+          expect(performance.now() - wallStart).to.be.below(2000);
+        });
+      },
+      () => {},
+      { exports: ['wait'] },
+    );
+    const realSetTimeout = globalThis.setTimeout;
+    const r = await grade(timed, `export async function wait(ms: number) { const t0 = Date.now(); await new Promise((r) => setTimeout(r, ms)); return Date.now() - t0; }`);
+    vexpect(r.status).toBe('pass');
+    vexpect(globalThis.setTimeout).toBe(realSetTimeout);
+    vexpect(Date.now()).toBeGreaterThan(1_700_000_000_000);
+  });
+
+  it('learner code that mutates the driver modules does not leak into the next test', async () => {
+    const two = bundle(
+      (t) => {
+        for (const name of ['first', 'second']) {
+          t.test(name, async (ctx) => {
+            const { quorum } = ctx.load();
+            expect(quorum(), 'types.consistencies.quorum as the learner sees it').to.equal(4);
+          });
+        }
+      },
+      () => {},
+      { exports: ['quorum'] },
+    );
+    const r = await grade(
+      two,
+      `import { types } from 'cassandra-driver';
+       export function quorum() { const q = types.consistencies.quorum; (types.consistencies as any).quorum = 1; return q; }`,
+    );
+    vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'pass']);
+    vexpect(types.consistencies.quorum).toBe(4);
+  });
+
+  it('traces of huge worlds are cut to keep results small', async () => {
+    const big = bundle(
+      (t) => {
+        t.test('many reads then a failure', async (ctx) => {
+          const world = ctx.world();
+          world.cassandraPut('orders', ORDER);
+          const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+          const { read } = ctx.load();
+          await world.run(async () => {
+            for (let i = 0; i < 1500; i++) await read({ cassandra: client }, 'o-1');
+          });
+          t.fail('always fails');
+        });
+      },
+      () => {},
+      { exports: ['read'] },
+    );
+    const r = await grade(big, GOOD);
+    const trace = r.tests[0].trace as { journal: unknown[]; journalTruncated?: number };
+    vexpect(r.tests[0].message).toBe('always fails');
+    vexpect(JSON.stringify(trace).length).toBeLessThan(1_500_000);
+    vexpect(trace.journalTruncated).toBeGreaterThan(0);
+  });
+});
