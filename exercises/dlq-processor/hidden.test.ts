@@ -306,7 +306,7 @@ export default defineTests((t) => {
     {
       scenario: 'About 1,000 order events stream in over 20 seconds; for 6–10 seconds of that the processor cannot write a quorum (nodes down, or its zone cut off).',
       hint: 'Follow each path through processOrderEvent: after a failed write, the event has to be somewhere — the DLQ — before you return.',
-      seeds: SEEDS(1, 3),
+      seeds: SEEDS(3, 2),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -324,7 +324,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the stream delivers at least once: about one event in six arrives a second time, some after newer versions of the same order.',
       hint: 'Make the write idempotent and order-proof: `USING TIMESTAMP ?` with `event.version` as the last bound parameter, so the newest version wins whatever order the writes arrive in.',
-      seeds: SEEDS(101, 25),
+      seeds: SEEDS(101, 20),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -339,7 +339,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for a few seconds while events keep arriving; the DLQ works.',
       hint: 'Once the event is safely in the DLQ, return normally. Throwing makes the platform retry it: it is dead-lettered again and again, and the shard stalls behind it.',
-      seeds: SEEDS(201, 25),
+      seeds: SEEDS(201, 20),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -385,7 +385,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; a handful of events fail and go to the DLQ. The on-call engineer reads the DLQ.',
       hint: "Publish `{ key: event.orderId, value: JSON.stringify({ event, error: String(err), failedAt: Date.now() }) }` to the DLQ topic.",
-      seeds: SEEDS(401, 25),
+      seeds: SEEDS(401, 35),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -440,7 +440,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is down for the whole run while about 1,300 events arrive, so the DLQ grows past 1,000.',
       hint: 'Alert on the crossing, not on every event above it: remember (in a field) that you already paged, and re-arm when the depth is back under 1000.',
-      seeds: SEEDS(601, 3),
+      seeds: SEEDS(601, 2),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -461,7 +461,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for a few seconds while events stream in; then it recovers, newer events keep arriving, and the DLQ (hundreds of messages) is redriven.',
       hint: 'Loop: fetch a batch, write each event with the same idempotent write (USING TIMESTAMP from its version), commit it, until fetch returns nothing. An old DLQ event must not overwrite a newer version written after the heal.',
-      seeds: SEEDS(701, 25),
+      seeds: SEEDS(701, 15),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -484,7 +484,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; an operator starts the redrive too early, while it is still down. Later Cassandra recovers and the redrive is run again.',
       hint: 'Commit a DLQ message only after its write succeeded. If a write fails, stop (or throw): the message must stay in the DLQ for the next redrive.',
-      seeds: SEEDS(801, 25),
+      seeds: SEEDS(801, 20),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -516,7 +516,7 @@ export default defineTests((t) => {
     {
       scenario: "A healthy cluster; some customers have ids with quotes in them (c-o'brien, c-d'arcy).",
       hint: "Never paste event fields into CQL: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with the values as parameters and `{ prepare: true }`.",
-      seeds: SEEDS(901, 25),
+      seeds: SEEDS(901, 35),
     },
     async (ctx) => {
       const s = await setup(ctx);
