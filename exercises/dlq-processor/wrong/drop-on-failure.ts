@@ -1,5 +1,5 @@
 // rejects: Cassandra partitioned for a while: every event ends in the read model or the DLQ
-// Logs the failure and moves on: every event processed during the partition is lost from the read model.
+// Logs the failure and moves on: an event whose write never reached a replica is lost from the read model for good.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Producer } from 'kafkajs';
