@@ -1,7 +1,7 @@
 /** Static server and site build used by the browser tests' global setup and by bench/pages.ts (no vitest import). */
 import { createServer, type Server } from 'node:http';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sirv from 'sirv';
 
@@ -43,10 +43,13 @@ export async function startStaticServer(dir: string, base: string): Promise<{ ur
 /** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
 export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const name = path.basename(outDir);
+  // A fresh cache per build: a cache reused across base paths was seen to leak the other base into pages.
+  const cacheDir = path.join(ROOT, `.tmp/astro-cache-${name}`);
+  rmSync(cacheDir, { recursive: true, force: true });
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
       cwd: ROOT,
-      env: { ...process.env, BASE_PATH: base, ASTRO_CACHE_DIR: path.join(ROOT, `node_modules/.astro-${name}`), ASTRO_TELEMETRY_DISABLED: '1', ...extraEnv },
+      env: { ...process.env, BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -6,6 +6,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
+import { readdirSync } from 'node:fs';
+import { lessonSlugFromFile } from '../../src/lib/schemas';
 import type { Browser } from 'playwright-core';
 import { launch, newPage, siteUrls, ROOT } from './helpers';
 import { builtPages, crawlSite, formatReport } from './crawl';
@@ -50,7 +52,10 @@ describe('sub-path build', () => {
   });
 });
 
-const lessonSlugs = () => builtPages(path.join(ROOT, 'dist-root')).filter((p) => p.startsWith('lessons/'));
+/** Lesson paths in outline order ("lessons/incident/", …), from the NN- prefixes of content/lessons. */
+const lessonSlugs = () =>
+  readdirSync(path.join(ROOT, 'content/lessons')).filter((f) => f.endsWith('.mdx')).sort()
+    .map((f) => `lessons/${lessonSlugFromFile(f)}/`);
 
 describe('keyboard only', () => {
   it('reaches the outline from the header on a phone and opens another lesson with Enter', async () => {

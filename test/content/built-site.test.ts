@@ -65,9 +65,11 @@ const words = (html: string) => {
 describe('built site', () => {
   beforeAll(() => {
     rmSync(OUT, { recursive: true, force: true });
+    const cacheDir = path.join(ROOT, '.tmp/astro-cache-content-test');
+    rmSync(cacheDir, { recursive: true, force: true });
     const r = spawnSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', OUT], {
       cwd: ROOT, encoding: 'utf8', timeout: 280_000,
-      env: { ...process.env, BASE_PATH: '/', ASTRO_CACHE_DIR: path.join(ROOT, 'node_modules/.astro-content-test'), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+      env: { ...process.env, BASE_PATH: '/', ASTRO_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
     });
     if (r.status !== 0) throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
   }, 300_000);
