@@ -1,6 +1,6 @@
 /**
  * Issue 6: "lab and explorer interactions update within 100 ms in headless Chromium".
- * Serves the built site (dist-root/, built if missing or with BUILD=1), opens /lab/widgets/ in Debian's
+ * Serves the built site (dist-root/ or $WIDGETS_DIST_ROOT; built if missing or with BUILD=1), opens /lab/widgets/ in Debian's
  * chromium and times, inside the page, from the input event to the frame after the DOM was updated
  * (two requestAnimationFrame callbacks). Writes bench/results/widgets.md.
  *   npx tsx bench/widgets.ts
@@ -22,7 +22,7 @@ function stats(xs: number[]) {
 const f = (x: number) => x.toFixed(1);
 
 async function main() {
-  const dist = path.join(ROOT, 'dist-root');
+  const dist = process.env.WIDGETS_DIST_ROOT ?? path.join(ROOT, 'dist-root');
   if (process.env.BUILD === '1' || !existsSync(path.join(dist, 'lab/widgets/index.html'))) await buildSite(dist, '/');
   const server = await startStaticServer(dist, '/');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });

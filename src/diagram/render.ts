@@ -167,7 +167,7 @@ function outcomeLabel(item: OpItem): string {
     case 'stale':
       return `STALE → ${fmtValue(d.value, 12)}`;
     case 'fail':
-      return `fail: ${fmtValue(d.error ?? d.value ?? 'error', 18)}`;
+      return `fail: ${fmtValue(d.error ?? d.value ?? 'error', 36)}`;
     case 'info':
       return `unknown: ${fmtValue(d.error ?? d.value ?? 'timeout', 15)}`;
     default:

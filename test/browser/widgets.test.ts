@@ -7,21 +7,33 @@ import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { axeViolations, launch, newPage, ROOT, siteUrls } from './helpers';
+import { startStaticServer } from './server';
 
 const SHOTS = path.join(ROOT, 'docs/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const SCENES = ['normal', 'zone-a-isolated', 'quorum-read-repair', 'cqrs-t1-t7', 'hints-pile-up-and-replay'];
 
 let browser: Browser;
+// Normally the suite's global setup builds and serves the site (siteUrls()). WIDGETS_DIST_ROOT and
+// WIDGETS_DIST_SUB point at other builds (base "/" and "/course/") for iterating on the widgets alone.
+let urls: { root: string; sub: string };
+const servers: Array<{ close: () => Promise<void> }> = [];
 beforeAll(async () => {
   browser = await launch();
+  if (process.env.WIDGETS_DIST_ROOT && process.env.WIDGETS_DIST_SUB) {
+    const r = await startStaticServer(process.env.WIDGETS_DIST_ROOT, '/');
+    const s = await startStaticServer(process.env.WIDGETS_DIST_SUB, '/course/');
+    servers.push(r, s);
+    urls = { root: r.url, sub: s.url };
+  } else urls = siteUrls();
 });
 afterAll(async () => {
   await browser?.close();
+  for (const s of servers) await s.close();
 });
 
 async function open(width: number, opts: { js?: boolean; dark?: boolean; base?: 'root' | 'sub' } = {}) {
-  const base = siteUrls()[opts.base ?? 'root'];
+  const base = urls[opts.base ?? 'root'];
   const p = await newPage(browser, {
     baseUrl: base,
     viewport: { width, height: 900 },
