@@ -4,8 +4,10 @@
  * schedule drawn from the seed, then the checkers.
  */
 import { checkers, createWorld, drivers } from '../src/sim/index';
+import { Scheduler } from '../src/sim/sched';
 
 const { types } = drivers['cassandra-driver'];
+const CL = types.consistencies;
 
 type Cass = InstanceType<typeof drivers['cassandra-driver']['Client']>;
 type Pg = InstanceType<typeof drivers['pg']['Pool']>;
@@ -50,4 +52,82 @@ export async function hiddenTestCase(seed: number): Promise<CaseResult> {
   });
   const v = checkers.staleReads(w.history);
   return { seed, hash: w.traceHash(), events: w.sched.executed, ops: w.stats().ops.total, stale: v.valid === 'unknown' ? 'unknown' : !v.valid };
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Raw scheduler: 2M no-op events, ~1000 in the heap at any time (after a warm-up run). */
+export function benchScheduler(n = 2_000_000): { eventsPerSec: number } {
+  const once = (count: number) => {
+    const s = new Scheduler();
+    let left = count;
+    const fn = () => { if (left-- > 0) s.after(1 + (left % 997), fn); };
+    for (let i = 0; i < 1000; i++) s.after(i, fn);
+    const t0 = performance.now();
+    while (s.step());
+    return s.executed / ((performance.now() - t0) / 1000);
+  };
+  once(200_000);
+  return { eventsPerSec: Math.round(once(n)) };
+}
+
+/** Cluster traffic without learner code: QUORUM writes and reads from rotating coordinators, journal on. */
+export function benchClusterEvents(ops = 20_000): { events: number; eventsPerSec: number } {
+  const once = () => {
+    const w = createWorld({ seed: 1 });
+    const nodes = w.cluster.nodes;
+    let i = 0;
+    const next = () => {
+      if (i >= ops) return;
+      const k = i++;
+      const coord = nodes[k % 3];
+      const key = 'k' + (k % 100);
+      if (k % 2 === 0) w.cluster.coordinate(coord, { kind: 'write', table: 'kv', key, cl: CL.quorum, frag: { del: -Infinity, marker: k, cells: { value: { v: k, ts: k, tomb: false } } } }, () => {});
+      else w.cluster.coordinate(coord, { kind: 'read', table: 'kv', key, columns: ['key', 'value'], cl: CL.quorum, limit: 1 }, () => {});
+      w.sched.after(50, next);
+    };
+    for (let c = 0; c < 8; c++) w.sched.after(c, next);
+    const t0 = performance.now();
+    w.advance((ops * 50) / 8 / 1000 + 10_000);
+    return { events: w.sched.executed, ms: performance.now() - t0 };
+  };
+  once(); // warm-up (JIT)
+  const r = once();
+  return { events: r.events, eventsPerSec: Math.round(r.events / (r.ms / 1000)) };
+}
+
+/** Learner-style code: concurrent loops of `await client.execute(…)` inside one world.run. */
+export async function benchDriverCalls(total = 40_000, concurrency = 4): Promise<{ calls: number; callsPerSec: number; events: number }> {
+  const once = async (n: number) => {
+    const w = createWorld({ seed: 2, journal: false });
+    w.cassandraPut('kv', { key: 'k', value: 1 });
+    const c = w.cassandraClient({ zone: 'A' });
+    const per = Math.floor(n / concurrency);
+    const t0 = performance.now();
+    await w.run(async () => {
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        for (let i = 0; i < per; i++) await c.execute('SELECT value FROM kv WHERE key = ?', ['k'], { consistency: CL.one, prepare: true });
+      }));
+    }, { maxEvents: 50_000_000 });
+    return { calls: per * concurrency, ms: performance.now() - t0, events: w.sched.executed };
+  };
+  await once(Math.min(total, 5000)); // warm-up (JIT)
+  const r = await once(total);
+  return { calls: r.calls, callsPerSec: Math.round(r.calls / (r.ms / 1000)), events: r.events };
+}
+
+/** 200 hidden-test-sized fault scenarios (bench/sim-cases.ts), median of `rounds` after one warm-up. */
+export async function benchCases(count = 200, rounds = 5): Promise<{ medianMs: number; allMs: number[]; eventsPerCase: number }> {
+  let events = 0;
+  for (let s = 1; s <= count; s++) events += (await hiddenTestCase(s)).events; // warm-up
+  const all: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let s = 1; s <= count; s++) await hiddenTestCase(s);
+    all.push(Math.round(performance.now() - t0));
+  }
+  return { medianMs: median(all), allMs: all, eventsPerCase: Math.round(events / count) };
 }

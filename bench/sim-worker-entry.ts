@@ -1,8 +1,8 @@
 /** Worker entry bundled by esbuild for Chromium: runs scenarios / bench cases and reports hashes and timings. */
 import { scenarios } from '../src/sim/index';
-import { hiddenTestCase } from './sim-cases';
+import { benchCases, benchClusterEvents, benchDriverCalls, benchScheduler, hiddenTestCase } from './sim-cases';
 
-type Msg = { cmd: 'hash'; cases: Array<[string, number]> } | { cmd: 'cases'; seeds: number[] } | { cmd: 'bench-cases'; count: number; rounds: number };
+type Msg = { cmd: 'hash'; cases: Array<[string, number]> } | { cmd: 'cases'; seeds: number[] } | { cmd: 'bench' };
 
 const post = (x: unknown) => (self as unknown as { postMessage(x: unknown): void }).postMessage(x);
 
@@ -18,13 +18,11 @@ const post = (x: unknown) => (self as unknown as { postMessage(x: unknown): void
       for (const s of m.seeds) out.push(await hiddenTestCase(s));
       post({ ok: true, out });
     } else {
-      const times: number[] = [];
-      for (let r = 0; r < m.rounds; r++) {
-        const t0 = performance.now();
-        for (let s = 1; s <= m.count; s++) await hiddenTestCase(s);
-        times.push(performance.now() - t0);
-      }
-      post({ ok: true, times });
+      const sched = benchScheduler();
+      const cluster = benchClusterEvents();
+      const calls = await benchDriverCalls();
+      const cases = await benchCases();
+      post({ ok: true, sched, cluster, calls, cases });
     }
   } catch (err) {
     post({ ok: false, error: String((err as Error)?.stack ?? err) });
