@@ -40,6 +40,17 @@ export async function startStaticServer(dir: string, base: string): Promise<{ ur
   };
 }
 
+/**
+ * The environment for a child `astro build`: vitest puts Vite's `import.meta.env` values (BASE_URL,
+ * MODE, DEV, PROD, SSR) into process.env, and Astro would take BASE_URL="/" from there over the
+ * configured base. Drop them (and VITEST*).
+ */
+export function buildEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (/^(BASE_URL|MODE|DEV|PROD|SSR|VITEST.*|TEST|NODE_ENV)$/.test(k)) delete env[k];
+  return { ...env, ASTRO_TELEMETRY_DISABLED: '1', ...extra };
+}
+
 /** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
 export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}): Promise<void> {
   const name = path.basename(outDir);
@@ -49,7 +60,7 @@ export function buildSite(outDir: string, base: string, extraEnv: Record<string,
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
       cwd: ROOT,
-      env: { ...process.env, BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1', ...extraEnv },
+      env: buildEnv({ BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ...extraEnv }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

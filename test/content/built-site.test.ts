@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'parse5';
+import { buildEnv } from '../browser/server';
 import yaml from 'js-yaml';
 import { SEED_SECTIONS, lessonSlugFromFile } from '../../src/lib/schemas';
 
@@ -69,7 +70,7 @@ describe('built site', () => {
     rmSync(cacheDir, { recursive: true, force: true });
     const r = spawnSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', OUT], {
       cwd: ROOT, encoding: 'utf8', timeout: 280_000,
-      env: { ...process.env, BASE_PATH: '/', ASTRO_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+      env: buildEnv({ BASE_PATH: '/', ASTRO_CACHE_DIR: cacheDir, NO_COLOR: '1' }),
     });
     if (r.status !== 0) throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
   }, 300_000);

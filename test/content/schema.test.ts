@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import yaml from 'js-yaml';
+import { buildEnv } from '../browser/server';
 import { lessonSchema, quizSchema, lessonSlugFromFile, SEED_SECTIONS } from '../../src/lib/schemas';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -100,7 +101,7 @@ describe('astro build with a malformed lesson', () => {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 170_000,
-        env: { ...process.env, COURSE_LESSONS_DIR: lessons, ASTRO_CACHE_DIR: path.join(dir, 'cache'), ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+        env: buildEnv({ COURSE_LESSONS_DIR: lessons, ASTRO_CACHE_DIR: path.join(dir, 'cache'), NO_COLOR: '1' }),
       });
       const out = `${r.stdout}\n${r.stderr}`;
       expect(r.status, out).not.toBe(0);
