@@ -16,3 +16,8 @@ export function setActive(w: World | null): void {
 export function setLastCreated(w: World): void {
   lastCreated = w;
 }
+
+/** The world whose run is in progress, if any. */
+export function currentRunning(): World | null {
+  return active;
+}

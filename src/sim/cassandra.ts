@@ -242,7 +242,13 @@ export class Cluster {
     };
     for (const r of reps) {
       if (liveReps.includes(r)) {
+        const sentAt = this.ctx.sched.now;
         net.send(coord.ep, r.ep, 'mutation', op, (m) => {
+          // a replica drops a mutation that waited longer than the write timeout (tpstats "Dropped")
+          if (this.ctx.sched.now - sentAt > this.cfg.writeTimeoutUs) {
+            r.inc('DroppedMessage.MUTATION.Dropped');
+            return;
+          }
           r.apply(m.table, m.key, m.frag);
           net.send(r.ep, coord.ep, 'mutation-ack', r, (who) => {
             if (coord.ep.epoch !== epoch || acked.has(who)) return;

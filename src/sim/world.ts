@@ -2,7 +2,7 @@
  * A world: one seeded simulation (clock, heap, network, Cassandra-like cluster, PostgreSQL-like
  * store, Kafka-like broker, stream) plus the machinery that runs async learner code against it.
  */
-import { currentWorld, setActive, setLastCreated } from './active';
+import { currentRunning, currentWorld, setActive, setLastCreated } from './active';
 import { Cluster, type ClusterConfig } from './cassandra';
 import { Client as CassandraClient, type ClientOptions } from './drivers/cassandra';
 import { Kafka, type KafkaConfig } from './drivers/kafkajs';
@@ -258,6 +258,9 @@ export class World {
    */
   async run<T>(fn: () => T | Promise<T>, opts: { maxVirtualMs?: number; maxEvents?: number } = {}): Promise<T> {
     if (typeof fn !== 'function') throw new TypeError('world.run(fn) needs a function');
+    if (currentRunning()) {
+      throw new SimulationError('usage', 'world.run() was called while a run is in progress (nested runs would wait for each other forever); inside a run, just await the code, or use world.sleep(ms)', this.now);
+    }
     const prev = lock;
     let release!: () => void;
     lock = new Promise<void>((r) => (release = r));

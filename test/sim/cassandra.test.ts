@@ -229,6 +229,27 @@ describe('Cassandra-like cluster', () => {
     expect(e2.message).toMatch(/Host considered as DOWN/);
   });
 
+  it('a replica paused past the write timeout drops the queued mutations, and the coordinator hints them', async () => {
+    const w = createWorld({ seed: 14 });
+    const c = w.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+    w.fault({ kind: 'pause', node: 'C', forMs: 5000 });
+    await w.run(async () => {
+      for (let i = 0; i < 3; i++) await c.execute(INS, ['p' + i, 's', i], { consistency: CL.quorum });
+      await w.sleep(6000);
+    });
+    expect(w.metrics('C')['DroppedMessage.MUTATION.Dropped']).toBe(3);
+    expect(w.metrics('A')['HintedHandOffManager.Hints_created-C']).toBe(3);
+    await w.run(() => w.sleep(15_000));
+    expect(w.replicaRow('C', 'orders', 'p2')).toMatchObject({ status: 's' });
+  });
+
+  it('nested world.run is refused instead of hanging', async () => {
+    const w = createWorld({ seed: 15 });
+    const err = await w.run(async () => w.run(async () => 1)).catch((e) => e);
+    expect(err).toBeInstanceOf(SimulationError);
+    expect(err.message).toMatch(/while a run is in progress/);
+  });
+
   it('validates configuration with clear messages', () => {
     expect(() => createWorld({ seed: 1, rf: 5 })).toThrow(/rf must be/);
     expect(() => createWorld({ seed: Number.NaN })).toThrow(/seed/);
