@@ -29,9 +29,10 @@ import {
   type TestModule,
 } from './api';
 import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
-import { IntrinsicsGuard, OriginalPromise, safeApply, thenSafe } from './intrinsics';
+import { IntrinsicsGuard, OriginalPromise, lockPromiseBasics, safeApply, thenSafe } from './intrinsics';
 import type { Meta } from './schema';
 import { testSource } from './source';
+import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
 import { createWorld, driverModules, isSimulationError, type World, type WorldOptions } from './world';
 
 export type { Meta } from './schema';
@@ -106,12 +107,16 @@ const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
 
 const DEFAULT_SETTLE_MS = 3000;
+
+lockPromiseBasics();
 const DEFAULT_SEED = 1;
 
 type LearnerFactory = (require: (name: string) => unknown, module: { exports: unknown }, exports: unknown, console: Console) => void;
 
 function compileLearner(js: string): LearnerFactory {
-  return new FunctionCtor('require', 'module', 'exports', 'console', js) as LearnerFactory;
+  // ES modules are strict; strict mode also means the factory has no `arguments.callee` through
+  // which learner code could keep state between two loads of the same compiled factory.
+  return new FunctionCtor('require', 'module', 'exports', 'console', `"use strict";${js}`) as LearnerFactory;
 }
 
 function learnerRequire(name: string): unknown {
@@ -121,18 +126,17 @@ function learnerRequire(name: string): unknown {
   );
 }
 
-function loadLearner(js: string, console: Console): Record<string, unknown> {
-  const factory = compileLearner(js);
+/** Evaluate the learner module afresh: a new `module` object, top-level code run again. */
+function loadLearner(factory: LearnerFactory, console: Console): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   factory(learnerRequire, module, module.exports, console);
   return module.exports;
 }
 
 /** Compile-time problems in `learnerJs` (e.g. hand-written JS with a syntax error). */
-function syntaxProblem(js: string): string | null {
+function compileOrProblem(js: string): LearnerFactory | string {
   try {
-    compileLearner(js);
-    return null;
+    return compileLearner(js);
   } catch (e) {
     return `Your code could not be compiled: ${describeThrown(e)}`;
   }
@@ -168,8 +172,9 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
   const settleMs = limits.settleMs ?? DEFAULT_SETTLE_MS;
 
   if (typeof learnerJs !== 'string') return errorResults('No code to run.');
-  const syntax = syntaxProblem(learnerJs);
-  if (syntax) return errorResults(syntax);
+  const compiled = compileOrProblem(learnerJs);
+  if (typeof compiled === 'string') return errorResults(compiled);
+  const factory: LearnerFactory = compiled;
 
   // Collect the tests before learner code can touch anything.
   let entries: { entry: TestEntry; visibility: 'visible' | 'hidden' }[];
@@ -181,6 +186,13 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
   } catch (e) {
     return errorResults(`The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`);
   }
+
+  let sourceMap: SourceMap | null | undefined;
+  const withLocation = (message: string, e: unknown): string => {
+    sourceMap ??= inlineSourceMap(learnerJs);
+    const at = learnerLocation(e, sourceMap);
+    return at && !message.startsWith('Unbounded recursion') ? `${message} (at ${at})` : message;
+  };
 
   const guard = new IntrinsicsGuard();
   guard.addGraph(driverModules, 4);
@@ -195,7 +207,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
     let preflightError: string | null = null;
     try {
       (globalThis as { console: Console }).console = captureConsole(loadOut);
-      const exports = loadLearner(learnerJs, captureConsole(loadOut));
+      const exports = loadLearner(factory, captureConsole(loadOut));
       restoreAll();
       const missing = meta.exports.filter((name) => {
         try {
@@ -211,7 +223,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       }
     } catch (e) {
       restoreAll();
-      preflightError = `Your module threw while loading: ${describeThrown(e)}`;
+      preflightError = `Your module threw while loading: ${withLocation(describeThrown(e), e)}`;
     }
     (globalThis as { console: Console }).console = realConsole;
     if (preflightError) {
@@ -282,7 +294,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       seed,
       name: entry.name,
       load<M>() {
-        return loadLearner(learnerJs, learnerConsole) as M;
+        return loadLearner(factory, learnerConsole) as M;
       },
       world(options?: WorldOptions) {
         const budget = {
@@ -296,7 +308,9 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
     };
 
     (globalThis as { console: Console }).console = learnerConsole;
-    const outcome: { ok: boolean; error?: unknown } = { ok: true };
+    // `settled` is set only by our own callbacks: if learner code tampered with promises so that the
+    // await below resumes early, the test cannot pass by accident.
+    const outcome: { ok: boolean; settled: boolean; error?: unknown } = { ok: true, settled: false };
     let timedOut = false;
     try {
       const body = async () => {
@@ -322,7 +336,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       } catch (e) {
         p = OriginalPromise.reject(e);
       }
-      restoreMid();
+      restoreMid(); // undo what the synchronous part of the test did before the grader awaits
       await new OriginalPromise<void>((resolve) => {
         // Outside a simulator world nothing else notices a promise that never settles. Inside one,
         // the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop.
@@ -341,11 +355,13 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
           () => {
             realClearTimeout(timer);
             restoreMid();
+            outcome.settled = true;
             resolve(undefined);
           },
           (e) => {
             realClearTimeout(timer);
             restoreMid();
+            outcome.settled = true;
             outcome.ok = false;
             outcome.error = e;
             resolve(undefined);
@@ -359,6 +375,11 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
     const output = out.text();
     const w = world as World | null;
     // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
+    if (!timedOut && !outcome.settled) {
+      restoreAll();
+      outcome.ok = false;
+      outcome.error = new Error('The test ended before its code settled: built-in promises were tampered with.');
+    }
     const failed = timedOut || !outcome.ok;
     const trace = w && failed ? safeTrace(w) : undefined;
     const usedWorld = w !== null;
@@ -376,7 +397,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
     if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
     if (isSimulationError(err))
       return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
-    return { usedWorld, status: 'error', message: describeThrown(err), output, trace };
+    return { usedWorld, status: 'error', message: withLocation(describeThrown(err), err), output, trace };
   }
 }
 

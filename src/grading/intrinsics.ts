@@ -31,6 +31,19 @@ export const safeApply = apply;
 export const promiseThen: typeof Promise.prototype.then = Promise.prototype.then;
 export const OriginalPromise = Promise;
 
+/**
+ * `await` on a native promise reads `Promise.prototype.constructor` and, if that was changed,
+ * calls `then` through a property lookup: learner code could then make an `await` in a test (or
+ * in the grader) resume with a value of its choosing. These two properties are therefore made
+ * read-only for good (learner code, being strict, gets a TypeError if it tries to change them).
+ */
+export function lockPromiseBasics(): void {
+  for (const key of ['constructor', 'then'] as const) {
+    const d = getDesc(Promise.prototype, key);
+    if (d && (d.writable || d.configurable)) defineProp(Promise.prototype, key, { value: d.value, writable: false, configurable: false, enumerable: d.enumerable });
+  }
+}
+
 type Entry = { key: PropertyKey; desc: PropertyDescriptor; data: boolean; value: unknown };
 type ObjSnap = {
   obj: object;
@@ -175,6 +188,7 @@ export class IntrinsicsGuard {
       if (!includeRealm && !s.core) continue;
       if (includeRealm && !s.scanAdded) continue; // the partial globalThis snapshot: covered by the full one
       const obj = s.obj;
+      const realm = s.realmOwned.size > 0;
       try {
         if (getProto(obj) !== s.proto) {
           if (setProto(obj, s.proto)) repaired++;
@@ -184,7 +198,7 @@ export class IntrinsicsGuard {
         for (let j = 0; j < entries.length; j++) {
           const e = entries[j];
           const key = e.key;
-          if (!includeRealm && s.realmOwned.has(key)) continue;
+          if (!includeRealm && realm && s.realmOwned.has(key)) continue;
           if (e.data) {
             // fast path: a plain read (no allocation); only repair when the value differs
             let v: unknown;

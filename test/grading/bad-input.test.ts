@@ -35,8 +35,8 @@ describe('bad input: nothing can run → status error', () => {
   });
 
   it('a module that throws while loading', async () => {
-    const r = await grade(ex, `throw new TypeError('bad start'); export function f() {}`);
-    vexpect(r).toMatchObject({ status: 'error', message: 'Your module threw while loading: TypeError: bad start', tests: [] });
+    const r = await grade(ex, `type T = number;\n\nthrow new TypeError('bad start'); export function f() {}`);
+    vexpect(r).toMatchObject({ status: 'error', message: 'Your module threw while loading: TypeError: bad start (at learner.ts:3:7)', tests: [] });
     await rightStillPasses();
   });
 
@@ -69,7 +69,7 @@ describe('bad input: per test, readable messages', () => {
     ['a number', `throw 7;`, /^Your code threw number 7 instead of an Error\.$/],
     ['an object with a throwing getter', `throw { get message() { throw new Error('gotcha'); } };`, /^Your code threw a value that is not an Error: \{ message: \[Getter\] \}$/],
     ['a Proxy that throws on every trap', `throw new Proxy({}, { get() { throw 1; }, getPrototypeOf() { throw 1; }, ownKeys() { throw 1; } });`, /^Your code threw a value that is not an Error: /],
-    ['an Error', `throw new RangeError('out of range');`, /^RangeError: out of range$/],
+    ['an Error (with its place in the learner\'s TypeScript)', `throw new RangeError('out of range');`, /^RangeError: out of range \(at learner\.ts:1:\d+\)$/],
     ['a rejected promise with a string', `return Promise.reject('async no');`, /^Your code threw a string instead of an Error: "async no"$/],
   ];
   for (const [what, stmt, msg] of thrown) {

@@ -1,6 +1,7 @@
 import { describe, expect as vexpect, it } from 'vitest';
 import { expect } from '../../src/grading/api';
-import { bundle, byName, grade } from './helpers';
+import { runExercise } from '../../src/grading/index';
+import { bundle, byName, compile, grade } from './helpers';
 
 const RIGHT = `export function f(x: number): number { return x * 2; }`;
 
@@ -102,6 +103,18 @@ export default defineTests((t) => {
       "t.test('doubles 2', (ctx) => {\n  const n: number = 2; // a typed comment ) with a paren\n  expect(ctx.load().f(n)).to.equal(4);\n})",
     );
     vexpect(r.tests[1].test_code).toBe('t.test("it\'s quoted", (ctx) => {\n  expect(`${ctx.load().f(1)}`).to.equal(\'2\');\n})');
+  });
+
+  it('reports each test to onTestStart/onTestResult in order (hosts name the test a timeout hit)', async () => {
+    const events: string[] = [];
+    const r = await runExercise({
+      exercise: ex,
+      learnerJs: compile(RIGHT),
+      mode: 'submit',
+      onTestStart: (name, i) => events.push(`start ${i} ${name}`),
+      onTestResult: (t, i) => events.push(`result ${i} ${t.status}`),
+    });
+    vexpect(events).toEqual(r.tests.flatMap((t, i) => [`start ${i} ${t.name}`, `result ${i} ${t.status}`]));
   });
 
   it('results survive JSON (what a worker posts)', async () => {
@@ -248,7 +261,7 @@ describe('runExercise: console output', () => {
     const ex = bundle((t) => t.test('x', () => {}));
     const r = await grade(ex, `console.log('loading…'); throw new Error('boom');`);
     vexpect(r.status).toBe('error');
-    vexpect(r.message).toContain('Your module threw while loading: Error: boom');
+    vexpect(r.message).toContain('Your module threw while loading: Error: boom (at learner.ts:1:');
     vexpect(r.message).toContain('loading…');
   });
 });
