@@ -40,7 +40,8 @@ function show(q: HTMLElement, selected: string[]): Outcome {
     if (result) c.li.dataset.result = result;
     else delete c.li.dataset.result;
     c.verdict.textContent =
-      result === 'right' ? '✓ right' : result === 'wrong' ? '✗ wrong' : result === 'missed' ? '✓ also right (missed)' : '';
+      result === 'right' ? '✓ right' : result === 'wrong' ? '✗ wrong'
+      : result === 'missed' ? (q.dataset.kind === 'single' ? '✓ the right answer' : '✓ also right (missed)') : '';
     c.expl.hidden = false;
   }
   const fb = q.querySelector<HTMLElement>('.quiz-feedback')!;
