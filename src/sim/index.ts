@@ -22,6 +22,8 @@ export type { ScenarioResult } from './scenarios';
 export { exactMiss, quorumMonteCarlo, pbsWars } from './pbs';
 export type { QuorumResult, PbsOptions, PbsResult } from './pbs';
 export { registerWorkload } from './workload';
+export { shrinkSchedule } from './shrink';
+export { sampleSchedule } from './faults';
 export type { Verdict } from './checkers';
 
 /** Driver-shaped modules for learner code, keyed by the package name `require` maps to them. */

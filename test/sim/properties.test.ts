@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkers, createWorld, drivers } from '../../src/sim/index';
+import { Rng, checkers, createWorld, drivers, sampleSchedule, shrinkSchedule, type Fault } from '../../src/sim/index';
 import { registerWorkload } from '../../src/sim/workload';
 
 const CL = drivers['cassandra-driver'].types.consistencies;
@@ -55,4 +55,29 @@ describe('QUORUM under partitions and crashes (property)', () => {
     expect(a.verdict).toEqual(b.verdict);
     expect(a.w.traceHash()).toBe(b.w.traceHash());
   }, 60_000);
+
+  it('a failing schedule shrinks to the faults that matter', async () => {
+    const runWith = async (seed: number, faults: Fault[]) => {
+      const w = createWorld({ seed, journal: false });
+      const wl = registerWorkload(w, { opsPerClient: 12, keys: 2, thinkMs: 400 });
+      w.schedule(faults);
+      await w.run(wl.run);
+      return checkers.staleReads(w.history).valid === false;
+    };
+    const clients = ['c1-A', 'c2-B', 'c3-C'];
+    let seed = 1, faults: Fault[] = [];
+    for (;; seed++) {
+      const skew = sampleSchedule(new Rng(seed), ['A', 'B', 'C'], ['A', 'B', 'C'], { count: 2, untilMs: 3000, kinds: ['clock-skew'], skewTargets: clients, maxSkewMs: 3000 });
+      const noise = sampleSchedule(new Rng(seed + 1), ['A', 'B', 'C'], ['A', 'B', 'C'], { count: 3, untilMs: 4000, kinds: ['partition', 'crash', 'pause'] });
+      faults = [...noise, ...skew];
+      if (await runWith(seed, faults)) break;
+    }
+    const shrunk = await shrinkSchedule(faults, (f) => runWith(seed, f));
+    expect(shrunk.faults.length).toBeLessThan(faults.length);
+    expect(shrunk.faults.some((f) => f.kind === 'clock-skew')).toBe(true);
+    expect(await runWith(seed, shrunk.faults)).toBe(true);
+    for (let i = 0; i < shrunk.faults.length; i++) {
+      expect(await runWith(seed, shrunk.faults.filter((_, j) => j !== i))).toBe(false);
+    }
+  }, 120_000);
 });
