@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/grading/index';
 
 const ROOT = resolve(__dirname, '../..');
+mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // git-ignored scratch space inside the repo (test files import ../../src)
 const TMP = mkdtempSync(join(ROOT, '.tmp', 'grading-cli-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
