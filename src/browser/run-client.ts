@@ -20,7 +20,7 @@ import { errorResults, isResults, type Results } from './results';
  * from the moment the already warmed worker receives the run; the clock restarts at every test.
  * An exercise may raise it with `meta.limits.wallMsPerTest`.
  */
-export const DEFAULT_WALL_MS_PER_TEST = 3000;
+export const DEFAULT_WALL_MS_PER_TEST = 5000;
 
 export interface RunOutcome {
   results: Results;

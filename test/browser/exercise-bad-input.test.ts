@@ -14,7 +14,9 @@ import {
   clickAndWait,
   correctRunPasses,
   demoSolution,
+  demoVisibleTests,
   demoWithBlockFor,
+  demoWithWithTimeout,
   exerciseRoot,
   openExercise,
   setCode,
@@ -32,8 +34,10 @@ let pageIssues: { pageErrors: string[]; offOrigin: string[] };
 let leak: Server;
 let leakHits: string[] = [];
 let leakUrl = '';
+let visibleNames: string[] = [];
 
 beforeAll(async () => {
+  visibleNames = await demoVisibleTests();
   // A server on another port that counts every request: learner code must never reach it.
   leak = createServer((req, res) => {
     leakHits.push(`${req.method} ${req.url}`);
@@ -66,7 +70,7 @@ async function runAndThenCorrect(code: string): Promise<{ summary: string; statu
   const tests = await shownTests(page);
   const after = await correctRunPasses(page);
   expect(after.status, `a correct Run after: ${after.summary}`).toBe('pass');
-  expect(after.summary).toMatch(/^Run: all 4 visible tests passed/);
+  expect(after.summary).toMatch(new RegExp(`^Run: all ${visibleNames.length} visible tests passed`));
   return { summary, status, tests };
 }
 
@@ -80,7 +84,7 @@ describe('bad input: each gets a clear verdict, and the next Run passes', () => 
   it('while (true) {}', async () => {
     const r = await runAndThenCorrect(demoWithBlockFor('while (true) {}'));
     expect(r.status).toBe('error');
-    expect(r.summary).toMatch(/Timed out after \d+ s — possible infinite loop in test "blockFor > ONE waits for one replica"/);
+    expect(r.summary).toContain(`Timed out after 5 s — possible infinite loop in test "${visibleNames[0]}"`);
   });
 
   it('a loop at module load (before any test starts)', async () => {
@@ -90,10 +94,13 @@ describe('bad input: each gets a clear verdict, and the next Run passes', () => 
   });
 
   it('a promise that never resolves', async () => {
-    const r = await runAndThenCorrect(demoWithBlockFor('return new Promise(() => {});'));
+    const r = await runAndThenCorrect(demoWithWithTimeout('return new Promise<T>(() => {});'));
     expect(r.status).toBe('fail');
-    expect(r.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'fail' });
-    expect(r.tests[0].text).toMatch(/expected .*(Promise|\{\}).* to equal 1/i);
+    const t = r.tests.find((x) => x.name.startsWith('withTimeout'));
+    expect(t, 'the withTimeout test is shown').toBeDefined();
+    expect(t!.status).not.toBe('pass');
+    // The simulator (or the grader's settle timer) explains what is waiting forever.
+    expect(t!.text).toMatch(/never|deadlock|waiting|did not finish|no more events/i);
   });
 
   it('throwing a string, null and a plain object', async () => {
@@ -118,7 +125,8 @@ describe('bad input: each gets a clear verdict, and the next Run passes', () => 
 
   it('10 MB of console output: what the learner sees is truncated with a note', async () => {
     await setCode(page, demoWithBlockFor("console.log('y'.repeat(10 * 1024 * 1024));\nreturn 1;"));
-    await clickAndWait(page, 'Run');
+    const summary = await clickAndWait(page, 'Run');
+    expect(summary).not.toMatch(/Timed out/);
     const shown = await page.evaluate(() => ({
       first: document.querySelector('[data-role="tests"] > li pre')?.textContent ?? '',
       console: document.querySelector('[data-role="console-out"]')?.textContent ?? '',
@@ -148,8 +156,10 @@ MessagePort.prototype.postMessage = function (m: any, t?: any) {
 `;
     const r = await runAndThenCorrect(demoWithBlockFor('return 1;', tamper));
     expect(r.status).toBe('fail');
-    expect(r.summary).toMatch(/^Run: 3 of 4 visible tests passed; first failure: blockFor > QUORUM of RF=3 waits for two replicas/);
-    expect(r.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas')?.status).toBe('fail');
+    const quorum = visibleNames.find((n) => /QUORUM/.test(n))!;
+    expect(r.summary).toMatch(new RegExp(`^Run: ${visibleNames.length - 1} of ${visibleNames.length} visible tests passed; first failure: ${quorum.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+    expect(r.tests.map((t) => t.name)).toEqual(visibleNames);
+    expect(r.tests.find((t) => t.name === quorum)?.status).toBe('fail');
   });
 
   it('calling fetch, XMLHttpRequest, WebSocket, EventSource, importScripts, postMessage or close', async () => {
@@ -207,7 +217,7 @@ console.log('eval import: ' + evalImport);
 });
 
 describe('the page stays responsive', () => {
-  it('no main-thread task over 50 ms while runs happen (normal, Submit, 10 MB output, timeout)', async () => {
+  it('no main-thread task over 50 ms caused by a run (normal, Submit, 10 MB output, timeout)', async () => {
     const { page: p, context, close } = await newPage(browser, { baseUrl: siteUrls().root });
     await context.addInitScript(() => {
       const w = window as Window & { __longTasks?: { start: number; duration: number }[] };
@@ -225,18 +235,21 @@ describe('the page stays responsive', () => {
       { code: demoWithBlockFor('while (true) {}'), mode: 'Run' as const },
       { code: demoSolution, mode: 'Run' as const },
     ];
-    const during: { start: number; duration: number }[] = [];
     for (const c of cases) {
       await setCode(p, c.code);
-      await p.waitForTimeout(600); // let the editor (tokenizer, type checker) settle: not part of a run
-      const t0 = await p.evaluate(() => performance.now());
+      await p.waitForTimeout(600); // the editor (tokenizer, type checker) settles: not part of a run
       await clickAndWait(p, c.mode);
-      const t1 = await p.evaluate(() => performance.now());
-      const tasks = await p.evaluate(([a, b]) => (window as Window & { __longTasks?: { start: number; duration: number }[] }).__longTasks!.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
-      during.push(...tasks);
     }
     expect(await summaryStatus(p)).toBe('pass');
-    expect(during.filter((t) => t.duration > 50)).toEqual([]);
+    // The main-thread work a run causes happens in the slices the exercise records (button press →
+    // compile request, compiled → run request, results → rendered). No long task may overlap one.
+    const { slices, longTasks } = await p.evaluate(() => ({
+      slices: window.__exerciseEditors!.demo.runSlices,
+      longTasks: (window as Window & { __longTasks?: { start: number; duration: number }[] }).__longTasks!,
+    }));
+    expect(slices.length).toBeGreaterThanOrEqual(cases.length * 3);
+    const caused = longTasks.filter((t) => t.duration > 50 && slices.some((s) => t.start < s.end && s.start < t.start + t.duration));
+    expect(caused, `long tasks overlapping run work: ${JSON.stringify(caused)}; slices: ${JSON.stringify(slices.map((s) => [s.what, Math.round(s.end - s.start)]))}`).toEqual([]);
     await close();
   });
 });

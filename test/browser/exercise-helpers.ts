@@ -15,17 +15,28 @@ export const DEMO_PATH = 'playground/demo/';
 export const demoSolution = readFileSync(path.join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
 export const demoStarter = readFileSync(path.join(ROOT, 'exercises/demo/starter.ts'), 'utf8');
 
-/** The demo solution with `blockFor`'s body replaced by `body` (for bad-input cases). */
+export const demoMeta = JSON.parse(readFileSync(path.join(ROOT, 'exercises/demo/meta.json'), 'utf8')) as {
+  title: string;
+  tasks: { id: string; text: string }[];
+  hints: string[];
+};
+
+const BLOCK_FOR = /export function blockFor\(([^)]*)\)(: [A-Za-z]+)? \{\n/;
+const WITH_TIMEOUT = /export function withTimeout<T>\(([^)]*)\)(: [^{]+)? \{\n/;
+
+/**
+ * The demo solution with `body` inserted at the start of `blockFor` (and `preamble` at the top of the
+ * module): every bad-input case is the correct module plus the one thing that is wrong.
+ */
 export function demoWithBlockFor(body: string, preamble = ''): string {
-  return `${preamble}\nexport type ConsistencyLevel = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL';
-export function blockFor(cl: ConsistencyLevel, rf: number): any {
-${body}
+  if (!BLOCK_FOR.test(demoSolution)) throw new Error('exercises/demo/solution.ts no longer declares `export function blockFor(…) {`');
+  return `${preamble}\n${demoSolution.replace(BLOCK_FOR, (_m, params) => `export function blockFor(${params}): any {\n${body}\n`)}`;
 }
-export function missProbability(n: number, r: number, w: number): number {
-  const choose = (a: number, b: number) => { if (b < 0 || b > a) return 0; let c = 1; for (let i = 1; i <= b; i++) c = (c * (a - b + i)) / i; return c; };
-  return choose(n - w, r) / choose(n, r);
-}
-`;
+
+/** The demo solution with `body` inserted at the start of `withTimeout`. */
+export function demoWithWithTimeout(body: string): string {
+  if (!WITH_TIMEOUT.test(demoSolution)) throw new Error('exercises/demo/solution.ts no longer declares `export function withTimeout<T>(…) {`');
+  return demoSolution.replace(WITH_TIMEOUT, (_m, params) => `export function withTimeout<T>(${params}): Promise<T> {\n${body}\n`);
 }
 
 export const exerciseRoot = (page: Page, id = 'demo') => page.locator(`qc-exercise[data-exercise-id="${id}"]`);
@@ -34,7 +45,7 @@ export const exerciseRoot = (page: Page, id = 'demo') => page.locator(`qc-exerci
 export async function openExercise(page: Page, id = 'demo', opts: { warm?: boolean } = {}): Promise<void> {
   const root = exerciseRoot(page, id);
   await root.scrollIntoViewIfNeeded();
-  await page.waitForSelector(`qc-exercise[data-exercise-id="${id}"][data-state="ready"]`, { timeout: 45_000 });
+  await page.waitForSelector(`qc-exercise[data-exercise-id="${id}"][data-state="ready"]`, { timeout: 120_000 });
   if (opts.warm !== false) await page.evaluate((i) => window.__exerciseEditors![i].warm, id);
 }
 
@@ -79,6 +90,12 @@ export async function shownTests(page: Page, id = 'demo'): Promise<{ name: strin
     .evaluateAll((lis) =>
       lis.map((li) => ({ name: (li as HTMLElement).dataset.testName ?? '', status: (li as HTMLElement).dataset.status ?? '', text: li.textContent ?? '' })),
     );
+}
+
+/** The names of the demo's visible tests, in file order (what Run shows). */
+export async function demoVisibleTests(): Promise<string[]> {
+  const mod = (await import('../../exercises/demo/visible.test')).default as { collect(): { name: string }[] };
+  return mod.collect().map((e) => e.name);
 }
 
 /** Runs the demo solution and asserts it passes — "a correct Run afterwards passes". */

@@ -32,6 +32,12 @@ export interface ExerciseHandle {
   lastResults: Results | null;
   /** Runs through the same path as the buttons; resolves when the results are shown. */
   run(mode: Mode): Promise<RunOutcome | null>;
+  /**
+   * The main-thread slices of work each run caused (from the button press to the compile request,
+   * from the compiled code to the run request, from the results to the rendered panel), as
+   * performance.now() intervals: the browser tests check no long task overlaps them.
+   */
+  runSlices: { start: number; end: number; what: string }[];
 }
 
 declare global {
@@ -72,8 +78,14 @@ export async function boot(root: HTMLElement): Promise<void> {
   const lines = Math.max(initial.split('\n').length, data.starter.split('\n').length);
   editorEl.style.setProperty('--ex-editor-h', `${Math.min(Math.max(lines + 3, 14), 34) * 19 + 8}px`);
   host.append(editorEl);
+  const narrow = window.matchMedia('(max-width: 40rem)').matches;
   const editor = monaco.editor.create(editorEl, {
     model,
+    // Small screens: a slim gutter leaves room for the code.
+    lineNumbersMinChars: narrow ? 2 : 4,
+    lineDecorationsWidth: narrow ? 4 : 10,
+    folding: !narrow,
+    glyphMargin: false,
     theme: currentTheme(),
     automaticLayout: true,
     minimap: { enabled: false },
@@ -242,8 +254,17 @@ export async function boot(root: HTMLElement): Promise<void> {
     announce(summary);
   }
 
+  const slices: { start: number; end: number; what: string }[] = [];
+  let sliceStart = 0;
+  const slice = (what: string) => {
+    const end = performance.now();
+    slices.push({ start: sliceStart, end, what });
+    if (slices.length > 500) slices.splice(0, slices.length - 500);
+  };
+
   async function go(mode: Mode): Promise<RunOutcome | null> {
     if (running) return null;
+    sliceStart = performance.now();
     running = true;
     root.dataset.state = 'running';
     busyButtons.forEach((b) => (b.disabled = true));
@@ -255,7 +276,10 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (saveTimer) save();
     const code = editor.getValue();
     try {
-      const compiled = await compile(code, fileName);
+      const compiling = compile(code, fileName);
+      slice('start');
+      const compiled = await compiling;
+      sliceStart = performance.now();
       setCompileMarkers(compiled);
       if (!compiled.ok) {
         const first = compiled.errors[0];
@@ -268,12 +292,17 @@ export async function boot(root: HTMLElement): Promise<void> {
         window.__exerciseEditors![id].lastResults = results;
         show(results, mode, 'compile');
         if (mode === 'submit') recordSubmit(results);
+        slice('compile error shown');
         return { kind: 'crash', results, ms: compiled.ms };
       }
-      const outcome = await runner.run(compiled.js, mode);
+      const running_ = runner.run(compiled.js, mode);
+      slice('compiled → run request');
+      const outcome = await running_;
+      sliceStart = performance.now();
       window.__exerciseEditors![id].lastResults = outcome.results;
       show(outcome.results, mode, outcome.kind);
       if (mode === 'submit') recordSubmit(outcome.results);
+      slice('results shown');
       return outcome;
     } catch (e) {
       const results: Results = { version: 3, status: 'error', message: `Could not run: ${e instanceof Error ? e.message : String(e)}`, tests: [] };
@@ -448,6 +477,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     warm,
     lastResults: null,
     run: go,
+    runSlices: slices,
   };
   root.dataset.state = 'ready';
   root.dispatchEvent(new CustomEvent('exercise-ready', { bubbles: true }));
