@@ -117,7 +117,8 @@ async function main() {
   const md = `# Page weight and LCP (bench/pages.ts)
 
 Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} · Node ${process.version} ·
-Chromium (Debian, headless) on localhost · base "/" · viewport 1280×900 · LCP = median of ${RUNS} cold loads.
+Chromium (Debian, headless) on localhost · base "/" · viewport 1280×900 · LCP = median of ${RUNS} cold loads ·
+load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (LCP grows with machine load; transfer sizes do not).
 
 Transfer = every response the page loads until the network is idle, each body gzip-compressed (level 6).
 Budget: prose pages ≤ 30 KB gzip in total. **${rows.filter((r) => r.prose).length - over.length} of ${rows.filter((r) => r.prose).length} prose pages within budget.**
