@@ -80,8 +80,10 @@ export function errName(e: unknown): string | undefined {
   if (typeof e === 'object') {
     const o = e as Record<string, unknown>;
     if (typeof o.code === 'number' && RESPONSE_CODE[o.code]) return RESPONSE_CODE[o.code];
-    if (o.name === 'OperationTimedOutError') return 'client timeout';
-    if (o.name === 'NoHostAvailableError') {
+    const m0 = String(o.message ?? '');
+    // Names can be minified away in browser builds: recognise the driver's errors by their messages too.
+    if (o.name === 'OperationTimedOutError' || /^Operation timed out|client timeout/i.test(m0)) return 'client timeout';
+    if (o.name === 'NoHostAvailableError' || /^All host\(s\) tried for query failed/.test(m0)) {
       const msg = String(o.message ?? '');
       const inner = /Cannot achieve consistency|Unavailable|Operation timed out - received only|ReadTimeout|WriteTimeout|OperationTimedOut|DOWN/i.exec(msg)?.[0] ?? '';
       const word = /Cannot achieve|Unavailable/i.test(inner)

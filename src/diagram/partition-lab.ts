@@ -154,22 +154,25 @@ function labValue(op: SimOpLike): unknown {
   return typeof v === 'number' ? `v${v}` : v;
 }
 
+// Class checks, not `err.name`: minified builds rename classes, so the simulator's `name` (taken from
+// the class) is not reliable in the browser.
+const E = drivers['cassandra-driver'].errors;
+
 export function classify(err: unknown): { outcome: LabResult['outcome']; outcomeText: string } {
-  const e = err as { name?: string; code?: number; message?: string; innerErrors?: Record<string, unknown> };
-  const name = e?.name ?? '';
-  if (name === 'ResponseError' || typeof e?.code === 'number') {
-    if (e.code === 0x1000) return { outcome: 'unavailable', outcomeText: 'Unavailable' };
-    if (e.code === 0x1200) return { outcome: 'read-timeout', outcomeText: 'ReadTimeout' };
-    if (e.code === 0x1100) return { outcome: 'write-timeout', outcomeText: 'WriteTimeout (outcome unknown)' };
+  if (err instanceof E.ResponseError || (err && typeof (err as { code?: unknown }).code === 'number')) {
+    const code = (err as { code: number }).code;
+    if (code === 0x1000) return { outcome: 'unavailable', outcomeText: 'Unavailable' };
+    if (code === 0x1200) return { outcome: 'read-timeout', outcomeText: 'ReadTimeout' };
+    if (code === 0x1100) return { outcome: 'write-timeout', outcomeText: 'WriteTimeout (outcome unknown)' };
   }
-  if (name === 'OperationTimedOutError') return { outcome: 'client-timeout', outcomeText: 'client timeout' };
-  if (name === 'NoHostAvailableError') {
-    const inner = Object.values(e.innerErrors ?? {})[0];
-    if (inner) {
+  if (err instanceof E.OperationTimedOutError) return { outcome: 'client-timeout', outcomeText: 'client timeout' };
+  if (err instanceof E.NoHostAvailableError) {
+    for (const inner of Object.values(err.innerErrors ?? {})) {
       const c = classify(inner);
       if (c.outcome !== 'error') return c;
     }
     return { outcome: 'no-host', outcomeText: 'no host available' };
   }
+  const e = err as { message?: string } | undefined;
   return { outcome: 'error', outcomeText: e?.message ? `error: ${e.message}` : 'error' };
 }

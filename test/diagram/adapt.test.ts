@@ -77,3 +77,15 @@ describe('journalMarks', () => {
     ]);
   });
 });
+
+describe('errName: driver errors recognised even when a minified build renamed their classes', () => {
+  it('maps codes and messages, not only names', async () => {
+    const { errName } = await import('../../src/diagram/adapt');
+    expect(errName({ name: 'I', message: 'Cannot achieve consistency level QUORUM', code: 0x1000 })).toBe('Unavailable');
+    expect(errName({ name: 'I', message: 'Operation timed out - received only 1 responses.', code: 0x1200 })).toBe('ReadTimeout');
+    expect(
+      errName({ name: 'x', message: 'All host(s) tried for query failed. First host tried, A:9042: I: Cannot achieve consistency level QUORUM. See innerErrors.' }),
+    ).toBe('NoHostAvailable (Unavailable)');
+    expect(errName({ name: 'OperationTimedOutError', message: 'anything' })).toBe('client timeout');
+  });
+});
