@@ -17,7 +17,7 @@ interface SimWorld {
   sleep(ms: number): Promise<void>;
   schedule(faults: object[]): unknown;
   cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  kafka(opts: { clientId: string }): { producer(): { connect(): Promise<void> } };
+  kafka(opts: { clientId: string }): { producer(): { connect(): Promise<void>; send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown> } };
   topic(name: string): { messages: KafkaMessage[]; committed: Map<string, number>; depth: number };
   pgInsert(table: string, row: Record<string, unknown>): void;
   pgRows(table: string): Record<string, unknown>[];
