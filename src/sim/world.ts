@@ -14,7 +14,7 @@ import { KafkaBroker } from './kafka';
 import { type Endpoint, Network } from './net';
 import { PgDatabase } from './pg';
 import { installRealm } from './realm';
-import { Rng, hashString } from './rng';
+import { Rng } from './rng';
 import { Ev, Scheduler } from './sched';
 import { type Schema, defaultSchema } from './schema';
 import { Processor, type ProcessorOptions, Stream } from './stream';
@@ -52,6 +52,28 @@ export interface Note {
 
 const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null; close(): void }; port2: { postMessage(x: unknown): void; close(): void } } }).MessageChannel;
 const REAL_SET_TIMEOUT = (globalThis as unknown as { setTimeout: (f: () => void, ms: number) => unknown }).setTimeout;
+
+/**
+ * A macrotask yield: everything queued as a microtask (all of the learner's promise continuations)
+ * has run when it resolves. One MessageChannel for the whole realm (runs are serialized); in Node
+ * its port is unref'd so an idle channel never keeps the process alive.
+ */
+type Port = { onmessage: ((e: unknown) => void) | null; postMessage(x: unknown): void; unref?: () => void; ref?: () => void };
+let channel: { port1: Port; port2: Port } | null = null;
+let macroResolve: (() => void) | null = null;
+function macroYield(): Promise<void> {
+  return new Promise<void>((res) => {
+    if (!MC) { REAL_SET_TIMEOUT(res, 0); return; }
+    if (!channel) {
+      channel = new MC() as unknown as { port1: Port; port2: Port };
+      channel.port1.onmessage = () => { channel!.port1.unref?.(); const r = macroResolve; macroResolve = null; r?.(); };
+      channel.port2.unref?.();
+    }
+    macroResolve = res;
+    channel.port1.ref?.(); // keep Node alive while a yield is in flight
+    channel.port2.postMessage(0);
+  });
+}
 
 /** One run at a time per JS realm: the learner realm patches globals. */
 let lock: Promise<void> = Promise.resolve();
@@ -269,14 +291,7 @@ export class World {
     this.running = true;
     this.uncaught = undefined;
     this.busy = false;
-    const channel = MC ? new MC() : null;
-    let macroResolve: (() => void) | null = null;
-    if (channel) channel.port1.onmessage = () => { const r = macroResolve; macroResolve = null; r?.(); };
-    const macro = (): Promise<void> =>
-      new Promise<void>((res) => {
-        if (channel) { macroResolve = res; channel.port2.postMessage(0); }
-        else REAL_SET_TIMEOUT(res, 0);
-      });
+    const macro = macroYield;
     const restore = installRealm({
       nowUs: () => this.sched.now,
       dateNowMs: () => { this.touch(); return this.epochMs + Math.floor(this.sched.now / 1000); },
@@ -344,7 +359,6 @@ export class World {
       }
     } finally {
       restore();
-      if (channel) { channel.port1.onmessage = null; channel.port1.close(); channel.port2.close(); }
       this.running = false;
       setActive(null);
       release();
@@ -667,9 +681,14 @@ export class World {
 
   traceHash(): string {
     const s = JSON.stringify(this.trace());
-    const a = hashString(s, 0x811c9dc5);
-    const b = hashString(s, 0x01000193 ^ this.seed);
-    return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+    // two independent 32-bit FNV-1a-style hashes in one pass → 64 bits
+    let a = 0x811c9dc5, b = (0x01000193 ^ this.seed) >>> 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
   }
 }
 
