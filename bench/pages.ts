@@ -40,9 +40,13 @@ function builtPages(dist: string): string[] {
   return out.sort();
 }
 
-/** A page is "prose" unless its HTML embeds an exercise, lab or other widget that needs its own code. */
-function isProse(html: string): boolean {
-  return !/data-exercise-id|class="exercise|data-lab|data-widget/.test(html);
+/**
+ * A page is "prose" unless it embeds an interactive widget that brings its own code: an exercise
+ * (Exercise.astro), the partition lab, the quorum explorer or a diagram stepper. Static diagrams
+ * (inline SVG) are prose.
+ */
+export function isProse(html: string): boolean {
+  return !/data-exercise-section|data-partition-lab|data-quorum-explorer|data-stepper|data-widget/.test(html);
 }
 
 interface Row { page: string; prose: boolean; requests: number; raw: number; gzip: number; lcp: number; byType: Record<string, number> }

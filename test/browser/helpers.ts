@@ -111,7 +111,8 @@ export async function newPage(
 
 /** Serious and critical axe-core violations (WCAG 2.x A/AA + best practices), one line each. */
 export async function axeViolations(page: Page, opts: { include?: string; rules?: string[] } = {}): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
+  // resultTypes: only violations get full node details (passes/incomplete are the slow part).
+  let builder = new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
   if (opts.include) builder = builder.include(opts.include);
   if (opts.rules) builder = builder.withRules(opts.rules);
   const result = await builder.analyze();
