@@ -26,6 +26,7 @@ function stats(xs: number[]) {
 const f = (x: number) => x.toFixed(0);
 
 async function main() {
+  const loadBefore = os.loadavg()[0];
   const rows: string[] = [];
   let allOk = true;
   for (const id of IDS) {
@@ -66,7 +67,7 @@ Measured by \`npx tsx bench/exercises.ts\` on ${new Date().toISOString().slice(0
 ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Reference solution, Submit = visible + hidden
 tests over every seed. ${REPS} in-process reps after one warm-up; CLI path = \`gradeInWorker\` (fresh worker
 thread + tsx loader + imports + grading), ${Math.max(3, Math.ceil(REPS / 2))} reps. Times in ms: median (min–max).
-Other helpers' jobs may have been running on the same 2 cores.
+Other helpers' jobs may have been running on the same cores: 1-minute load average ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.
 
 | exercise | tests | simulator runs | in-process Submit | CLI-path Submit | CLI median ≤ 250 ms |
 |---|---:|---:|---:|---:|:--:|
