@@ -220,10 +220,16 @@ export const SCENES = {
 
 export type SceneName = keyof typeof SCENES;
 
+// One simulator run at a time per JS realm (the learner realm patches globals): Astro renders the
+// <Diagram>s of a page concurrently, so scene runs are queued.
+let queue: Promise<unknown> = Promise.resolve();
+
 export async function sceneTrace(name: SceneName, seed?: number): Promise<DiagramTrace> {
   const scene: Scene | undefined = SCENES[name];
   if (!scene) throw new Error(`Unknown diagram scene "${name}". Known: ${Object.keys(SCENES).join(', ')}`);
-  return scene.build(seed ?? scene.seed);
+  const next = queue.then(() => scene.build(seed ?? scene.seed));
+  queue = next.catch(() => undefined);
+  return next;
 }
 
 export async function renderScene(

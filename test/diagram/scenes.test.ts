@@ -103,3 +103,11 @@ describe('traces as the grader carries them (world.trace() through JSON)', () =>
     expect(svg).toContain('zone A isolated');
   });
 });
+
+describe('build time', () => {
+  it('several <Diagram>s rendered concurrently (as Astro does) all succeed and match the sequential result', async () => {
+    const { renderScene } = await import('../../src/diagram/scenes');
+    const concurrent = await Promise.all(names.map((n) => renderScene(n, { idPrefix: `c-${n}` })));
+    for (const [i, n] of names.entries()) expect(concurrent[i]).toBe(await renderScene(n, { idPrefix: `c-${n}` }));
+  });
+});
