@@ -137,10 +137,11 @@ export class ExerciseRunner {
       const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: Math.max(500, limit - 1000) };
       slot.port.postMessage(req);
     });
-    // One worker per run: throw this one away and warm the next while the learner reads the results.
-    dispose(slot);
+    // One worker per run: throw this one away and warm the next while the learner reads the results
+    // (in later tasks, so the results are rendered first).
     if (this.current === slot) this.current = null;
-    this.warm();
+    setTimeout(() => dispose(slot), 0);
+    setTimeout(() => this.warm(), 50);
     return outcome;
   }
 

@@ -410,6 +410,8 @@ export async function boot(root: HTMLElement): Promise<void> {
       fontSize: 13,
       theme: currentTheme(),
       ariaLabel: 'Your code compared with the reference solution',
+      originalAriaLabel: 'Your code (read-only)',
+      modifiedAriaLabel: 'Reference solution (read-only)',
     } as monaco.editor.IDiffEditorConstructionOptions);
     diffEditor.setModel({
       original: monaco.editor.createModel(editor.getValue(), 'plaintext'),
