@@ -1,18 +1,16 @@
 /**
- * The built site (astro build, base "/") contains every seed section and the errata page, and the
+ * The built site (dist-root/, built with base "/" by the browser suite's global setup) contains every seed section and the errata page, and the
  * seed's known-wrong claims appear only inside `.myth` elements (docs/CONTRACTS.md, <Myth>).
  */
-import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parse } from 'parse5';
-import { buildEnv } from '../browser/server';
 import yaml from 'js-yaml';
 import { SEED_SECTIONS, lessonSlugFromFile } from '../../src/lib/schemas';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT = path.join(ROOT, '.tmp/dist-content-test');
+const OUT = path.join(ROOT, 'dist-root');
 
 /** Phrases from the seed that are wrong (FACTS.md §1, §5, §6): allowed only inside .myth. */
 export const MYTH_PHRASES = [/nodetool\s+statshints/i, /500\s?MB\s+default/i, /driver\s+picks\s+(the\s+)?first\s+response/i];
@@ -64,17 +62,6 @@ const words = (html: string) => {
 };
 
 describe('built site', () => {
-  beforeAll(() => {
-    rmSync(OUT, { recursive: true, force: true });
-    const cacheDir = path.join(ROOT, '.tmp/astro-cache-content-test');
-    rmSync(cacheDir, { recursive: true, force: true });
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', OUT], {
-      cwd: ROOT, encoding: 'utf8', timeout: 590_000, // the Monaco client bundle alone takes minutes on a loaded 2-core machine
-      env: buildEnv({ BASE_PATH: '/', ASTRO_CACHE_DIR: cacheDir, NO_COLOR: '1' }),
-    });
-    if (r.status !== 0) throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
-  }, 600_000);
-
   it('has a page for every lesson, and every seed section is covered by a lesson page with real text', () => {
     for (const section of SEED_SECTIONS) {
       const ls = lessons.filter((l) => l.seedSections.includes(section));
