@@ -27,6 +27,8 @@ async function main() {
   const server = await startStaticServer(dist, '/');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // tsx compiles this file with keepNames, which wraps functions sent to page.evaluate in __name().
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto(server.url + 'lab/widgets/');
   await page.waitForFunction(() => document.querySelector('#quorum-explorer')?.getAttribute('data-measured'), null, { timeout: 30_000 });
 
@@ -83,7 +85,7 @@ async function main() {
     }
     return out;
   }, REPS);
-  results['Quorum explorer: measured value from the simulator (Worker, 4,000 reads) — background, not blocking'] = stats(meas);
+  results['Quorum explorer: measured value from the simulator (Worker, 2,000 simulated reads) — background, not blocking'] = stats(meas);
 
   // 4. Partition lab: isolate toggle, and Run (simulate + table + diagram + stepper) painted.
   const iso: number[] = await page.evaluate(async (reps) => {
