@@ -38,7 +38,6 @@ export class DriverError extends Error {
   query?: string;
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
     this.info = 'Cassandra Driver Error';
   }
 }
@@ -103,6 +102,11 @@ export class NotSupportedError extends DriverError {
 
 export class DriverInternalError extends DriverError {}
 export class AuthenticationError extends DriverError {}
+
+// Literal names (not `new.target.name`): minifiers rename classes, and code compares `err.name`.
+for (const [cls, name] of [[DriverError, 'DriverError'], [NoHostAvailableError, 'NoHostAvailableError'], [OperationTimedOutError, 'OperationTimedOutError'], [ResponseError, 'ResponseError'], [ArgumentError, 'ArgumentError'], [NotSupportedError, 'NotSupportedError'], [DriverInternalError, 'DriverInternalError'], [AuthenticationError, 'AuthenticationError']] as const) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+}
 
 export const errors = {
   DriverError, NoHostAvailableError, OperationTimedOutError, ResponseError, ArgumentError, NotSupportedError,

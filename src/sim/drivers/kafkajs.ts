@@ -7,7 +7,6 @@ export class KafkaJSError extends Error {
   retriable: boolean;
   constructor(message: string, opts: { retriable?: boolean } = {}) {
     super(message);
-    this.name = new.target.name;
     this.retriable = opts.retriable ?? true;
   }
 }
@@ -28,6 +27,11 @@ export class KafkaJSNumberOfRetriesExceeded extends KafkaJSError {
     this.retryCount = opts.retryCount;
     this.retryTime = opts.retryTime;
   }
+}
+
+// Literal names (not `new.target.name`): minifiers rename classes, and code compares `err.name`.
+for (const [cls, name] of [[KafkaJSError, 'KafkaJSError'], [KafkaJSConnectionError, 'KafkaJSConnectionError'], [KafkaJSNumberOfRetriesExceeded, 'KafkaJSNumberOfRetriesExceeded']] as const) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 export interface Message {
