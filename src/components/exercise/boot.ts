@@ -267,7 +267,8 @@ export async function boot(root: HTMLElement): Promise<void> {
     sliceStart = performance.now();
     running = true;
     root.dataset.state = 'running';
-    busyButtons.forEach((b) => (b.disabled = true));
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> mid-run.
+    busyButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     resultsBox.hidden = false;
     summaryEl.dataset.status = 'running';
     summaryEl.dataset.kind = 'pending';
@@ -311,7 +312,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     } finally {
       running = false;
       root.dataset.state = 'ready';
-      busyButtons.forEach((b) => (b.disabled = false));
+      busyButtons.forEach((b) => b.removeAttribute('aria-disabled'));
     }
   }
 
@@ -357,7 +358,9 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (dialog.returnValue === 'reset') doReset();
     else resetBtn.focus();
   });
-  resetBtn.addEventListener('click', askReset);
+  resetBtn.addEventListener('click', () => {
+    if (!running) askReset();
+  });
 
   // ---- hints ---------------------------------------------------------------------------------
   const hintsBox = q('hints');
