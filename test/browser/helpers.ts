@@ -101,6 +101,9 @@ export async function newPage(
   page.on('pageerror', (err) => issues.pageErrors.push(`${err.message} (${page.url()})`));
   page.on('requestfailed', (req) => {
     if (issues.offOrigin.includes(req.url())) return; // already counted as off-origin
+    // ERR_ABORTED = the page itself cancelled it (navigated away while an exercise's workers were
+    // still loading, or terminated a worker). Missing files show up as HTTP ≥ 400 below.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
     issues.failedRequests.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`);
   });
   page.on('response', (res) => {
