@@ -1,0 +1,283 @@
+import { defineTests, type TestContext } from '../../src/grading/api';
+
+// Shared by visible.test.ts and hidden.test.ts of dlq-processor: the simulator fixtures and checks both use.
+export type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
+export interface Processor {
+  processOrderEvent(event: OrderEvent): Promise<void>;
+  redriveDlq(): Promise<number>;
+}
+export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
+export type KafkaMessage = { key: string | null; value: string | null; offset: string };
+/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
+export interface SimWorld {
+  readonly now: number;
+  readonly queries: Query[];
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  sleep(ms: number): Promise<void>;
+  schedule(faults: object[]): unknown;
+  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
+  kafka(opts: { clientId: string }): { producer(): { connect(): Promise<void>; send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown> } };
+  topic(name: string): { messages: KafkaMessage[]; committed: Map<string, number>; depth: number };
+  pgInsert(table: string, row: Record<string, unknown>): void;
+  pgRows(table: string): Record<string, unknown>[];
+  replicaRow(node: string, table: string, key: unknown): Record<string, unknown> | undefined;
+  replicaCellTimestamp(node: string, table: string, key: unknown, column: string): number | undefined;
+}
+
+export const DLQ = 'orders-dlq';
+export const NODES = ['A', 'B', 'C'];
+export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'returned'];
+
+export function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
+export type Setup = {
+  world: SimWorld;
+  proc: Processor;
+  rand: (n: number) => number;
+  alerts: string[];
+  metrics: Map<string, number>;
+  /** Final state of every order, as PostgreSQL has it. */
+  truth: Map<string, OrderEvent>;
+};
+
+/** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
+export async function setup(ctx: TestContext): Promise<Setup> {
+  const world = ctx.world({}) as unknown as SimWorld;
+  const rand = prng(ctx.seed);
+  const alerts: string[] = [];
+  const metrics = new Map<string, number>();
+  const producer = world.kafka({ clientId: 'processor-dlq' }).producer();
+  await world.run(() => producer.connect());
+  const topic = () => world.topic(DLQ);
+  const GROUP = 'redrive';
+  const deps = {
+    cassandra: world.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: true, id: 'processor' }),
+    dlq: producer,
+    metrics: { increment: (name: string) => void metrics.set(name, (metrics.get(name) ?? 0) + 1) },
+    alert: (message: string) => void alerts.push(String(message)),
+    dlqDepth: async () => topic().depth,
+    dlqConsumer: {
+      async fetch(max: number) {
+        const t = topic();
+        const from = t.committed.get(GROUP) ?? 0;
+        return t.messages.slice(from, from + Math.max(0, max)).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
+      },
+      async commit(offset: string) {
+        const t = topic();
+        const i = t.messages.findIndex((m) => m.offset === offset);
+        if (i < 0) throw new Error(`commit(${JSON.stringify(offset)}): no such offset in ${DLQ}`);
+        t.committed.set(GROUP, Math.max(t.committed.get(GROUP) ?? 0, i + 1));
+      },
+    },
+  };
+  const { OrderEventProcessor } = ctx.load<{ OrderEventProcessor: new (deps: unknown) => Processor }>();
+  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map() };
+}
+
+/**
+ * `orders` orders, each changed 1–4 times: the event stream in commit order (per order, versions
+ * ascending), with PostgreSQL holding each order's last version.
+ */
+export function makeEvents(s: Setup, orders: number, opts: { customer?: (i: number) => string } = {}): OrderEvent[] {
+  const perOrder: OrderEvent[][] = [];
+  for (let i = 0; i < orders; i++) {
+    const id = `o-${1000 + i}`;
+    const customerId = opts.customer ? opts.customer(i) : `c-${1 + s.rand(200)}`;
+    const n = 1 + s.rand(4);
+    const evs: OrderEvent[] = [];
+    let total = 10 + s.rand(500);
+    for (let v = 1; v <= n; v++) {
+      if (s.rand(3) === 0) total += s.rand(50);
+      evs.push({ orderId: id, version: v, customerId, status: STATUSES[Math.min(v - 1, STATUSES.length - 1)], total });
+    }
+    perOrder.push(evs);
+    const last = evs[evs.length - 1];
+    s.truth.set(id, last);
+    s.world.pgInsert('orders', { id, customer_id: last.customerId, status: last.status, total: last.total, version: last.version });
+  }
+  // Interleave the orders' streams at random, keeping each order's own versions in order.
+  const out: OrderEvent[] = [];
+  const cursors = perOrder.map(() => 0);
+  let left = perOrder.reduce((a, e) => a + e.length, 0);
+  const open = perOrder.map((_, i) => i);
+  while (left > 0) {
+    const k = s.rand(open.length);
+    const i = open[k];
+    out.push(perOrder[i][cursors[i]++]);
+    left--;
+    if (cursors[i] === perOrder[i].length) open.splice(k, 1);
+  }
+  return out;
+}
+
+export type Attempt = { event: OrderEvent; attempt: number; threw: boolean; error?: unknown; deadLetteredDuringCall: number; at: number };
+export type Delivery = { event: OrderEvent; redelivery: boolean };
+export type Platform = { attempts: Attempt[]; expired: OrderEvent[]; delivered: number };
+
+/**
+ * The stream platform (Kinesis → Lambda-like): events are spread over `shards` by order id and
+ * arrive every `spacingMs`; within a shard they are processed one at a time, in order. A call that
+ * throws is retried with exponential backoff (`backoffMs`, doubling, at most 2 s) up to
+ * `maxAttempts` times; then the record expires. With `redeliver`, some events are delivered a
+ * second time, later (at-least-once delivery: duplicates, and old versions after newer ones).
+ */
+export async function runPlatform(
+  s: Setup,
+  events: OrderEvent[],
+  o: { shards?: number; spacingMs?: number; maxAttempts?: number; backoffMs?: number; redeliver?: number; startAt?: number } = {},
+): Promise<Platform> {
+  const shards = o.shards ?? 2;
+  const spacing = o.spacingMs ?? 10;
+  const maxAttempts = o.maxAttempts ?? 6;
+  const backoff = o.backoffMs ?? 100;
+  const queues: { d: Delivery; at: number }[][] = Array.from({ length: shards }, () => []);
+  const start = o.startAt ?? s.world.now;
+  events.forEach((event, i) => {
+    const shard = hash(event.orderId) % shards;
+    queues[shard].push({ d: { event, redelivery: false }, at: start + i * spacing });
+  });
+  if (o.redeliver) {
+    for (const q of queues) {
+      for (let i = q.length - 1; i >= 0; i--) {
+        if (q[i].d.redelivery || s.rand(1000) >= o.redeliver * 1000) continue;
+        const j = Math.min(q.length, i + 1 + s.rand(25));
+        q.splice(j, 0, { d: { event: q[i].d.event, redelivery: true }, at: q[Math.min(j, q.length - 1)].at });
+      }
+    }
+  }
+  const log: Platform = { attempts: [], expired: [], delivered: 0 };
+  const topic = () => s.world.topic(DLQ);
+  const countFor = (e: OrderEvent, from: number) => {
+    let n = 0;
+    const ms = topic().messages;
+    for (let k = from; k < ms.length; k++) {
+      const ev = parseDlq(ms[k].value)?.event;
+      if (ev && ev.orderId === e.orderId && ev.version === e.version) n++;
+    }
+    return n;
+  };
+  const shardLoop = async (q: { d: Delivery; at: number }[]) => {
+    for (const { d, at } of q) {
+      if (s.world.now < at) await s.world.sleep(at - s.world.now);
+      log.delivered++;
+      for (let attempt = 1; ; attempt++) {
+        const before = topic().messages.length;
+        const t = s.world.now;
+        try {
+          await s.proc.processOrderEvent({ ...d.event });
+          log.attempts.push({ event: d.event, attempt, threw: false, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          break;
+        } catch (error) {
+          if (isSimulationError(error)) throw error;
+          log.attempts.push({ event: d.event, attempt, threw: true, error, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          if (attempt >= maxAttempts) {
+            log.expired.push(d.event);
+            break;
+          }
+          await s.world.sleep(Math.min(2000, backoff * 2 ** (attempt - 1)));
+        }
+      }
+    }
+  };
+  await s.world.run(() => Promise.all(queues.map(shardLoop)));
+  return log;
+}
+
+export function hash(str: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function parseDlq(value: string | null): { event?: OrderEvent; error?: unknown; failedAt?: unknown } | null {
+  if (!value) return null;
+  try {
+    const v = JSON.parse(value);
+    return v && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isSimulationError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+}
+export function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The read model's row for an order once replicas agree: the newest copy on any replica (what repair converges to). */
+export function readModel(s: Setup, id: string): Record<string, unknown> | undefined {
+  let best: Record<string, unknown> | undefined;
+  let bestTs = -Infinity;
+  for (const n of NODES) {
+    const row = s.world.replicaRow(n, 'orders', id);
+    const ts = s.world.replicaCellTimestamp(n, 'orders', id, 'version') ?? -Infinity;
+    if (row && row.version !== null && ts > bestTs) {
+      best = row;
+      bestTs = ts;
+    }
+  }
+  return best;
+}
+
+export function dlqEvents(s: Setup): OrderEvent[] {
+  return s.world
+    .topic(DLQ)
+    .messages.map((m) => parseDlq(m.value)?.event)
+    .filter((e): e is OrderEvent => !!e && typeof e.orderId === 'string');
+}
+
+export const label = (e: OrderEvent) => `${e.orderId} v${e.version}`;
+
+/** Every event is in the read model (its version or a newer one) or in the DLQ. */
+export function expectNothingLost(ctx: TestContext, s: Setup, events: OrderEvent[], situation: string): void {
+  const inDlq = new Set(dlqEvents(s).map(label));
+  for (const e of events) {
+    const row = readModel(s, e.orderId);
+    const v = row ? Number(row.version) : 0;
+    if (v >= e.version || inDlq.has(label(e))) continue;
+    ctx.fail(
+      `Event ${label(e)} (order ${e.orderId} → '${e.status}') is in neither the read model nor the DLQ: it is lost, and customers will see ${
+        row ? `version ${v} ('${String(row.status)}')` : 'no such order'
+      } until someone rebuilds the read model; ${situation} (seed ${ctx.seed}).`,
+    );
+  }
+}
+
+/** The read model holds exactly what PostgreSQL holds, for every order. */
+export function expectReadModelEqualsPostgres(ctx: TestContext, s: Setup, situation: string): void {
+  for (const pg of s.world.pgRows('orders')) {
+    const id = String(pg.id);
+    const row = readModel(s, id);
+    const same =
+      row &&
+      Number(row.version) === Number(pg.version) &&
+      row.status === pg.status &&
+      row.customer_id === pg.customer_id &&
+      Math.abs(Number(row.total) - Number(pg.total)) < 1e-9;
+    if (!same) {
+      ctx.fail(
+        `Order ${id} is ${row ? `'${String(row.status)}' (v${String(row.version)})` : 'missing'} in the read model while PostgreSQL has '${String(pg.status)}' (v${String(pg.version)}): customers see the wrong order; ${situation} (seed ${ctx.seed}).`,
+      );
+    }
+  }
+}
+
+export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; error?: unknown }> {
+  try {
+    return { ok: true, value: await s.world.run(() => s.proc.redriveDlq()) };
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    return { ok: false, error };
+  }
+}
