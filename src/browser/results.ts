@@ -1,30 +1,11 @@
 /**
  * The results object (docs/CONTRACTS.md "Results": Exercism test-runner v3 + our fields), as the page
- * sees it. Kept structural here so the page code does not import the grader (which stays in the run
- * worker's bundle); the grader's own type must stay assignable to this one.
+ * sees it. The types are the grader's own; `export type` is erased at build time, so the page bundle
+ * does not pull the grader in (it stays in the run worker's bundle).
  */
-export type Status = 'pass' | 'fail' | 'error';
+import type { Results } from '../grading/index';
 
-export interface TestResult {
-  name: string;
-  status: Status;
-  message?: string;
-  output?: string;
-  test_code?: string;
-  visibility: 'visible' | 'hidden';
-  scenario?: string;
-  hint?: string;
-  seed?: number;
-  trace?: unknown;
-  duration_ms?: number;
-}
-
-export interface Results {
-  version: 3;
-  status: Status;
-  message?: string;
-  tests: TestResult[];
-}
+export type { Status, TestResult, Results } from '../grading/index';
 
 /** Results for a run that never reached the grader (compile error, timeout, crashed worker). */
 export function errorResults(message: string): Results {
