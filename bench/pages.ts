@@ -11,10 +11,11 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { gzipSync } from 'node:zlib';
-import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSite, startStaticServer, ROOT } from '../test/browser/server';
+import { builtPages } from '../test/browser/crawl';
 
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -24,21 +25,6 @@ const BUDGET = 30 * 1024;
 const RUNS = 3;
 const DIST = path.join(ROOT, 'dist-bench');
 
-function builtPages(dist: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.html')) {
-        const rel = path.relative(dist, full).split(path.sep).join('/');
-        out.push(rel === 'index.html' ? '' : rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel);
-      }
-    }
-  };
-  walk(dist);
-  return out.sort();
-}
 
 /**
  * A page is "prose" unless it embeds an interactive widget that brings its own code: an exercise
