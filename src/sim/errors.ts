@@ -17,3 +17,23 @@ export class SimulationError extends Error {
     if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
   }
 }
+
+const ErrorCtor = Error as unknown as { stackTraceLimit?: number };
+const hasStackLimit = typeof ErrorCtor.stackTraceLimit === 'number';
+
+/**
+ * Driver errors are built with no JavaScript stack: its frames would be simulator internals (the
+ * event that delivered the failure), never the learner's code, and capturing them costs a few µs
+ * each — a Submit can raise tens of thousands while a zone is cut off. Call before `super(message)`
+ * and pass the result to `restoreStack` right after it.
+ */
+export function suspendStack(): number | undefined {
+  if (!hasStackLimit) return undefined;
+  const limit = ErrorCtor.stackTraceLimit;
+  ErrorCtor.stackTraceLimit = 0;
+  return limit;
+}
+
+export function restoreStack(limit: number | undefined): void {
+  if (hasStackLimit) ErrorCtor.stackTraceLimit = limit;
+}

@@ -4,7 +4,7 @@
  */
 import { CL, CNode, type ServerOp, type ServerReply, blockFor } from '../cassandra';
 import { type CqlStmt, type ParsedCql, type Term, Unsupported, parseCql } from '../cql';
-import { SimulationError } from '../errors';
+import { SimulationError, restoreStack, suspendStack } from '../errors';
 import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
 import type { Ev } from '../sched';
@@ -37,7 +37,9 @@ export class DriverError extends Error {
   /** the query text, when a query failed */
   query?: string;
   constructor(message: string) {
+    const limit = suspendStack();
     super(message);
+    restoreStack(limit);
     this.info = 'Cassandra Driver Error';
   }
 }

@@ -1,4 +1,5 @@
 /** `kafkajs`, shaped like its Kafka / Producer / Consumer / Admin, talking to the simulated broker. */
+import { restoreStack, suspendStack } from '../errors';
 import { type Endpoint } from '../net';
 import { currentWorld } from '../active';
 import type { World } from '../world';
@@ -6,7 +7,9 @@ import type { World } from '../world';
 export class KafkaJSError extends Error {
   retriable: boolean;
   constructor(message: string, opts: { retriable?: boolean } = {}) {
+    const limit = suspendStack();
     super(message);
+    restoreStack(limit);
     this.retriable = opts.retriable ?? true;
   }
 }

@@ -1,4 +1,5 @@
 /** `pg` (node-postgres), shaped like its Pool / PoolClient, talking to the simulated PostgreSQL. */
+import { restoreStack, suspendStack } from '../errors';
 import { type ParsedSql, PgError, type PgResultData, parseSql } from '../pg';
 import { type Endpoint } from '../net';
 import { currentWorld } from '../active';
@@ -38,7 +39,9 @@ export class DatabaseError extends Error {
   code: string;
   severity: string;
   constructor(message: string, code: string) {
+    const limit = suspendStack();
     super(message);
+    restoreStack(limit);
     this.name = 'error';
     this.code = code;
     this.severity = 'ERROR';
