@@ -312,23 +312,32 @@ export class World {
         p = Promise.reject(e);
       }
       p.then((v) => { settled = true; ok = true; value = v; this.activity++; }, (e) => { settled = true; error = e; this.activity++; });
+      // `dirty`: an event may have resumed learner code since the learner's microtasks last ran out.
       let dirty = true;
       for (;;) {
-        // adaptive drain: hop microtasks until two hops pass with no learner activity
-        let last = this.activity, idle = 0, hops = 0;
-        while (idle < 2) {
-          await undefined;
-          if (this.activity !== last) { last = this.activity; idle = 0; } else idle++;
-          if (++hops > 100_000) break;
+        if (dirty) {
+          const next = this.sched.peek();
+          if (!next || next.t > this.sched.now || this.pendingMap.size === 0) {
+            // Time is about to move (or nothing is pending): one macrotask guarantees that every
+            // microtask the learner's code queued, however long its await chain, has run.
+            dirty = false;
+            await macro();
+          } else {
+            // More events at this same instant: let the learner's continuations run between them by
+            // hopping microtasks until two hops pass with no learner activity (no macrotask needed:
+            // whatever is still queued runs before the clock moves, by the branch above).
+            let last = this.activity, idle = 0, hops = 0;
+            while (idle < 2) {
+              await undefined;
+              if (this.activity !== last) { last = this.activity; idle = 0; } else idle++;
+              if (++hops > 100_000) break;
+            }
+          }
         }
         if (settled || this.uncaught !== undefined || this.busy) break;
         const next = this.sched.peek();
-        if (dirty && (!next || next.t > this.sched.now || this.pendingMap.size === 0)) {
-          // backstop: a macrotask guarantees the learner's microtask queue is empty before time moves
-          dirty = false;
-          await macro();
-          continue;
-        }
+        // verdicts about what is pending only once the learner's microtasks have surely run out
+        if (dirty && (this.pendingMap.size === 0 || !next)) continue;
         if (this.pendingMap.size === 0) {
           throw new SimulationError('deadlock', `Deadlock at ${this.now} ms: the code under test is still awaiting, but nothing it could be waiting for is pending (no driver call in flight, no timer, no world.sleep). Something awaits a promise that never settles.`, this.now, []);
         }
