@@ -9,14 +9,16 @@
  *
  * Also the worker's entry point (same file), and a library for scripts/verify.ts and bench/.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, isMainThread } from 'node:worker_threads';
 import type { Message } from 'esbuild';
-import { runExercise, type ExerciseBundle, type Results, type TestResult, type Limits } from '../src/grading/index';
+import type { ExerciseBundle, Results, TestResult, Limits } from '../src/grading/index';
+import { mergeShards } from '../src/grading/merge';
 import { parseMeta } from '../src/grading/schema';
 import type { TestModule } from '../src/grading/api';
 
@@ -73,7 +75,6 @@ function formatEsbuildMessage(file: string, m: Message): string {
 
 /** Compile learner TypeScript as the contract says; syntax errors name file:line:column. */
 const nodeRequire = createRequire(import.meta.url);
-const TSX_ESM_API = pathToFileURL(join(dirname(nodeRequire.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
 
 export function compileLearnerTs(code: string, file: string): Compiled {
   // loaded lazily: the grading worker does not need esbuild
@@ -88,8 +89,8 @@ export function compileLearnerTs(code: string, file: string): Compiled {
   }
 }
 
-type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits };
-type WorkerIn = { type: 'job'; id: number } & Job;
+type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits; shard?: { index: number; count: number } };
+type WorkerIn = { type: 'job'; id: number; bundle: string; metaPath: string; visibleSourcePath: string } & Job;
 type WorkerOut =
   | { type: 'ready' }
   | { type: 'loaded'; id: number; visible: number }
@@ -113,6 +114,62 @@ function wallMsFor(opts: GradeOptions): number {
   return opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
 }
 
+type BundleRef = { bundle: string; metaPath: string; visibleSourcePath: string };
+type Bundled = { ok: true; ref: BundleRef } | { ok: false; message: string };
+const bundles = new Map<string, Promise<Bundled>>();
+
+/**
+ * One ES module holding the grader, the simulator and an exercise's visible and hidden tests, built
+ * with esbuild (as the site's run worker gets them from Vite) and written once per content hash to
+ * the OS temp directory. The worker imports it: no TypeScript loader in the grading path. A test
+ * file that does not compile gives an error naming file:line:column.
+ */
+export function bundleExercise(id: string): Promise<Bundled> {
+  let p = bundles.get(id);
+  if (!p) bundles.set(id, (p = buildBundle(id)));
+  return p;
+}
+
+async function buildBundle(id: string): Promise<Bundled> {
+  const { build } = nodeRequire('esbuild') as typeof import('esbuild');
+  const dir = join(EXERCISES_DIR, id);
+  const q = (f: string) => JSON.stringify(f);
+  const entry = [
+    `export { runExercise } from ${q(join(ROOT, 'src/grading/index.ts'))};`,
+    `export { parseMeta } from ${q(join(ROOT, 'src/grading/schema.ts'))};`,
+    `export { default as visible } from ${q(join(dir, 'visible.test.ts'))};`,
+    `export { default as hidden } from ${q(join(dir, 'hidden.test.ts'))};`,
+  ].join('\n');
+  let text: string;
+  try {
+    const r = await build({
+      stdin: { contents: entry, resolveDir: ROOT, sourcefile: `grader-${id}.js`, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
+    text = r.outputFiles[0].text;
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    const message = errors?.length
+      ? errors.map((m) => formatEsbuildMessage(m.location?.file ?? `exercises/${id}`, m)).join('\n')
+      : (e as Error).message;
+    return { ok: false, message: `The tests of exercise "${id}" do not compile:\n${message}` };
+  }
+  const cacheDir = join(tmpdir(), 'quorum-course-grader');
+  const file = join(cacheDir, `${id}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file); // atomic: a concurrent grader never imports half a file
+  }
+  return { ok: true, ref: { bundle: file, metaPath: join(dir, 'meta.json'), visibleSourcePath: join(dir, 'visible.test.ts') } };
+}
+
 /** A grading worker thread: runs jobs one at a time; killed (never reused) when a job overruns. */
 class GradeWorker {
   private worker: Worker;
@@ -121,15 +178,12 @@ class GradeWorker {
   dead = false;
 
   constructor() {
-    // The worker loads this TypeScript file through tsx's loader, registered inside the worker.
-    const bootstrap = `
-      const { parentPort } = require('node:worker_threads');
-      import(${JSON.stringify(TSX_ESM_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); }).catch((e) => parentPort.postMessage({ type: 'crash', message: 'The grader could not start: ' + String((e && e.stack) || e) }));
-    `;
-    this.worker = new Worker(bootstrap, {
-      eval: true,
+    // Plain JavaScript: no TypeScript loader to start. The grader, the simulator and the exercise's
+    // tests arrive as one esbuild bundle per exercise (bundleExercise), imported by the worker.
+    this.worker = new Worker(join(ROOT, 'scripts', 'grade-worker.mjs'), {
       execArgv: [],
-      workerData: { gradingWorker: true },
+      // a young generation big enough for a scenario's short-lived objects: fewer, cheaper scavenges
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
       stdout: true, // learner output that escapes capture must not corrupt our JSON
       stderr: true,
     });
@@ -156,7 +210,7 @@ class GradeWorker {
     void this.worker.terminate();
   }
 
-  run(job: Job, wallMs: number, id: number): Promise<Results> {
+  run(job: Job & BundleRef, wallMs: number, id: number): Promise<Results> {
     return new Promise((resolvePromise) => {
       const done: TestResult[] = [];
       let current: string | null = null;
@@ -239,10 +293,12 @@ export class GradePool {
     this.busy++;
     let w = this.idle.pop();
     while (w?.dead) w = this.idle.pop();
-    const worker = w ?? new GradeWorker();
+    const worker = w ?? new GradeWorker(); // starts booting while the exercise is bundled
     try {
+      const bundled = await bundleExercise(opts.exerciseId);
+      if (!bundled.ok) return { version: 3, status: 'error', message: bundled.message, tests: [] };
       const { wallMs: _wall, ...job } = opts;
-      return await worker.run(job, wallMsFor(opts), this.nextId++);
+      return await worker.run({ ...job, ...bundled.ref }, wallMsFor(opts), this.nextId++);
     } finally {
       if (!worker.dead) this.idle.push(worker);
       this.busy--;
@@ -256,44 +312,21 @@ export class GradePool {
   }
 }
 
-/** Grade compiled learner JS in a fresh worker thread with a wall-clock limit per test. */
-export async function gradeInWorker(opts: GradeOptions): Promise<Results> {
-  const pool = new GradePool(1);
+/**
+ * Grade compiled learner JS in fresh worker threads with a wall-clock limit per test. A Submit is
+ * split over up to `threads` workers (default: one per core, at most 2): test i runs on worker
+ * i % threads, and the parts are merged back in order. A Run (a few visible tests) uses one.
+ */
+export async function gradeInWorker(opts: GradeOptions, threads = Math.min(2, availableParallelism())): Promise<Results> {
+  const count = opts.mode === 'submit' ? Math.max(1, threads) : 1;
+  const pool = new GradePool(count);
   try {
-    return await pool.grade(opts);
+    if (count === 1) return await pool.grade(opts);
+    const parts = await Promise.all(Array.from({ length: count }, (_, index) => pool.grade({ ...opts, shard: { index, count } })));
+    return mergeShards(parts);
   } finally {
     pool.close();
   }
-}
-
-function workerMain(): void {
-  const port = parentPort!;
-  const post = (m: WorkerOut) => port.postMessage(m);
-  // Learner code may leave rejected promises or throwing timers behind: never crash the grader on them.
-  process.on('unhandledRejection', () => {});
-  process.on('uncaughtException', () => {});
-  const exercises = new Map<string, Promise<ExerciseBundle>>();
-  port.on('message', async (m: WorkerIn) => {
-    if (m.type !== 'job') return;
-    try {
-      let p = exercises.get(m.exerciseId);
-      if (!p) exercises.set(m.exerciseId, (p = loadExercise(m.exerciseId)));
-      const exercise = await p;
-      post({ type: 'loaded', id: m.id, visible: exercise.visible.collect().length });
-      const results = await runExercise({
-        exercise,
-        learnerJs: m.learnerJs,
-        mode: m.mode,
-        limits: m.limits,
-        onTestStart: (name, index) => post({ type: 'start', id: m.id, name, index }),
-        onTestResult: (result, index) => post({ type: 'result', id: m.id, result, index }),
-      });
-      post({ type: 'done', id: m.id, results });
-    } catch (e) {
-      post({ type: 'crash', id: m.id, message: `The grader failed: ${e instanceof Error ? e.message : String(e)}` });
-    }
-  });
-  post({ type: 'ready' });
 }
 
 export function exitCode(r: Results): number {
@@ -352,10 +385,9 @@ async function cliMain(argv: string[]): Promise<number> {
   return exitCode(results);
 }
 
-const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (!isMainThread && (workerData as { gradingWorker?: boolean } | undefined)?.gradingWorker) {
-  workerMain();
-} else if (isMainThread && isEntry) {
+// (by path: bench/ bundles this module into its own scripts)
+const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === join(ROOT, 'scripts', 'grade.ts');
+if (isMainThread && isEntry) {
   cliMain(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {

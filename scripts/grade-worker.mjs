@@ -1,0 +1,50 @@
+// The grading worker thread of scripts/grade.ts (plain JavaScript: it starts without a TypeScript
+// loader). Each job names an exercise and the esbuild bundle (grader + simulator + that exercise's
+// tests) the main thread built for it; bundles are imported once and reused for later jobs.
+import { parentPort } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const port = parentPort;
+const post = (m) => port.postMessage(m);
+// Learner code may leave rejected promises or throwing timers behind: never crash the grader on them.
+process.on('unhandledRejection', () => {});
+process.on('uncaughtException', () => {});
+
+/** bundle file → Promise<{ runExercise, exercise }> */
+const loaded = new Map();
+
+async function load(job) {
+  const mod = await import(pathToFileURL(job.bundle).href);
+  const meta = mod.parseMeta(`exercises/${job.exerciseId}/meta.json`, readFileSync(job.metaPath, 'utf8'));
+  let visibleSource;
+  try {
+    visibleSource = readFileSync(job.visibleSourcePath, 'utf8');
+  } catch {
+    visibleSource = undefined;
+  }
+  return { runExercise: mod.runExercise, exercise: { id: job.exerciseId, meta, visible: mod.visible, hidden: mod.hidden, visibleSource } };
+}
+
+port.on('message', async (m) => {
+  if (m.type !== 'job') return;
+  try {
+    let p = loaded.get(m.bundle);
+    if (!p) loaded.set(m.bundle, (p = load(m)));
+    const { runExercise, exercise } = await p;
+    post({ type: 'loaded', id: m.id, visible: exercise.visible.collect().length });
+    const results = await runExercise({
+      exercise,
+      learnerJs: m.learnerJs,
+      mode: m.mode,
+      limits: m.limits,
+      shard: m.shard,
+      onTestStart: (name, index) => post({ type: 'start', id: m.id, name, index }),
+      onTestResult: (result, index) => post({ type: 'result', id: m.id, result, index }),
+    });
+    post({ type: 'done', id: m.id, results });
+  } catch (e) {
+    post({ type: 'crash', id: m.id, message: `The grader failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+});
+post({ type: 'ready' });

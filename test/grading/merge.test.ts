@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { mergeShards } from '../../src/grading/merge';
+import type { Results, TestResult } from '../../src/grading/index';
+
+const t = (name: string, status: TestResult['status'] = 'pass'): TestResult => ({ name, status, visibility: 'hidden' });
+const part = (tests: TestResult[], extra: Partial<Results> = {}): Results => ({ version: 3, status: tests.every((x) => x.status === 'pass') ? 'pass' : 'fail', tests, ...extra });
+
+describe('mergeShards', () => {
+  it('puts the tests of interleaved parts back in their original order and recounts', () => {
+    const r = mergeShards([part([t('t0'), t('t2', 'fail'), t('t4')]), part([t('t1'), t('t3')])]);
+    expect(r.tests.map((x) => x.name)).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect(r.status).toBe('fail');
+    expect(r.message).toBe('1 of 5 tests failed.');
+  });
+
+  it('passes when every part passed', () => {
+    const r = mergeShards([part([t('a')]), part([t('b')]), part([])]);
+    expect(r).toEqual({ version: 3, status: 'pass', tests: [t('a'), t('b')] });
+  });
+
+  it('reads like a sequential run when a part timed out: later tests are dropped, the timeout message kept', () => {
+    const timeout = 'Timed out in "t3": the remaining tests did not run.';
+    const r = mergeShards([part([t('t0'), t('t2'), t('t4'), t('t6')]), part([t('t1'), t('t3', 'fail')], { status: 'fail', message: timeout })]);
+    expect(r.tests.map((x) => x.name)).toEqual(['t0', 't1', 't2', 't3']);
+    expect(r.message).toBe(timeout);
+    expect(r.status).toBe('fail');
+  });
+
+  it('returns the error of a part whose module did not load', () => {
+    const broken: Results = { version: 3, status: 'error', message: 'Your module threw while loading: boom', tests: [] };
+    expect(mergeShards([part([t('t0')]), broken])).toBe(broken);
+  });
+});
