@@ -2,18 +2,30 @@
  * Issue 5: "each exercise's Submit (visible + hidden) median ≤ 250 ms through the Node CLI".
  * For read-fallback, dlq-processor and health-check: compiles the reference solution with esbuild
  * (as the CLI does) and times Submit (mode 'submit': visible + hidden tests, every seed) two ways:
- *   - in-process: `runExercise` from src/grading (what `npm run grade` runs inside its worker);
- *   - CLI path: `gradeInWorker` from scripts/grade.ts (a fresh worker thread with the tsx loader,
- *     module import, grading, results posted back) — what `npm run grade -- <id> <file> --submit` does
- *     minus the npm/tsx process start.
+ *   - in-process: `runExercise` from the exercise's grader bundle (what `npm run grade` runs inside
+ *     its worker), JIT-warm after one untimed Submit;
+ *   - CLI path: `gradeInWorker` from scripts/grade.ts (a fresh worker thread, bundle import, grading
+ *     with a cold JIT, results posted back) — what `npm run grade -- <id> <file> --submit` does minus
+ *     starting npm and the CLI's own process.
  * Also counts the simulator worlds (runs) per Submit. Writes bench/results/exercises.md.
- *   npx tsx bench/exercises.ts            (REPS=7 by default)
+ *   npm run bench -- exercises            (REPS=7 by default)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runExercise } from '../src/grading/index';
-import { ROOT, compileLearnerTs, gradeInWorker, loadExercise, readExerciseFiles } from '../scripts/grade';
+import { pathToFileURL } from 'node:url';
+import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
+import type { parseMeta as ParseMeta } from '../src/grading/schema';
+import { ROOT, bundleExercise, compileLearnerTs, gradeInWorker, readExerciseFiles } from '../scripts/grade';
+
+/** The grader and the exercise's tests as the CLI's worker loads them (one esbuild bundle). */
+async function loadBundled(id: string): Promise<{ runExercise: typeof RunExercise; exercise: ExerciseBundle }> {
+  const b = await bundleExercise(id);
+  if (!b.ok) throw new Error(b.message);
+  const mod = (await import(pathToFileURL(b.ref.bundle).href)) as { runExercise: typeof RunExercise; parseMeta: typeof ParseMeta; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'] };
+  const meta = mod.parseMeta(`exercises/${id}/meta.json`, readFileSync(b.ref.metaPath, 'utf8'));
+  return { runExercise: mod.runExercise, exercise: { id, meta, visible: mod.visible, hidden: mod.hidden } };
+}
 
 const IDS = ['read-fallback', 'dlq-processor', 'health-check'];
 const REPS = Number(process.env.REPS ?? 7);
@@ -33,7 +45,7 @@ async function main() {
     const files = readExerciseFiles(id);
     const c = compileLearnerTs(files['solution.ts'], `exercises/${id}/solution.ts`);
     if (!c.ok) throw new Error(`${id}: solution does not compile: ${c.message}`);
-    const exercise = await loadExercise(id);
+    const { runExercise, exercise } = await loadBundled(id);
     const runs = [...exercise.visible.collect(), ...exercise.hidden.collect()].reduce((a, e) => a + (e.options.seeds?.length ?? 1), 0);
     const tests = exercise.visible.collect().length + exercise.hidden.collect().length;
 
@@ -63,10 +75,10 @@ async function main() {
   }
   const md = `# Exercise Submit timing (Node)
 
-Measured by \`npx tsx bench/exercises.ts\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC,
+Measured by \`npm run bench -- exercises\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC,
 ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Reference solution, Submit = visible + hidden
 tests over every seed. ${REPS} in-process reps after one warm-up; CLI path = \`gradeInWorker\` (fresh worker
-thread + tsx loader + imports + grading), ${Math.max(3, Math.ceil(REPS / 2))} reps. Times in ms: median (min–max).
+thread + bundle import + grading with a cold JIT), ${Math.max(3, Math.ceil(REPS / 2))} reps. Times in ms: median (min–max).
 Other helpers' jobs may have been running on the same cores: 1-minute load average ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.
 
 | exercise | tests | simulator runs | in-process Submit | CLI-path Submit | CLI median ≤ 250 ms |
