@@ -9,8 +9,8 @@ import { parse } from 'parse5';
 import yaml from 'js-yaml';
 import { SEED_SECTIONS, lessonSlugFromFile } from '../../src/lib/schemas';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT = path.join(ROOT, 'dist-root');
+import { DIST_BASE, ROOT } from './server';
+const OUT = path.join(DIST_BASE, 'dist-root');
 
 /** Phrases from the seed that are wrong (FACTS.md §1, §5, §6): allowed only inside .myth. */
 export const MYTH_PHRASES = [/nodetool\s+statshints/i, /500\s?MB\s+default/i, /driver\s+picks\s+(the\s+)?first\s+response/i];

@@ -6,6 +6,8 @@ import path from 'node:path';
 import sirv from 'sirv';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Where the browser suite builds dist-root/ and dist-sub/ (SITE_BUILD_DIR, default the repo root). */
+export const DIST_BASE = path.resolve(ROOT, process.env.SITE_BUILD_DIR ?? '.');
 
 /**
  * Serve a built site under `base` like a static host: directories → index.html, a missing path

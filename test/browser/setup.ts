@@ -2,12 +2,13 @@
  * Global setup of the browser suite (vitest.browser.config.ts): build the site for "/" (dist-root/)
  * and for "/course/" (dist-sub/), serve both on free localhost ports, and provide their URLs to
  * tests (`siteUrls()` in helpers.ts, or `inject('siteRootUrl' | 'siteSubUrl')`).
- * SITE_REUSE_BUILD=1 skips the builds when both dist directories exist (fast local iteration).
+ * SITE_REUSE_BUILD=1 skips the builds when both dist directories exist (fast local iteration);
+ * SITE_BUILD_DIR puts them under another directory (two people testing in one checkout).
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { buildSite, startStaticServer, ROOT } from './server';
+import { buildSite, startStaticServer, DIST_BASE } from './server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,8 +20,8 @@ declare module 'vitest' {
 export const SUB_PATH = '/course/';
 
 export default async function setup(project: TestProject) {
-  const rootDir = path.join(ROOT, 'dist-root');
-  const subDir = path.join(ROOT, 'dist-sub');
+  const rootDir = path.join(DIST_BASE, 'dist-root');
+  const subDir = path.join(DIST_BASE, 'dist-sub');
   const reuse = process.env.SITE_REUSE_BUILD === '1' && existsSync(rootDir) && existsSync(subDir);
   if (!reuse) {
     const t0 = Date.now();

@@ -5,7 +5,8 @@
 import { it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, siteUrls, ROOT } from './helpers';
+import { launch, siteUrls } from './helpers';
+import { DIST_BASE } from './server';
 import { crawlSite, formatReport } from './crawl';
 
 let browser: Browser;
@@ -13,7 +14,7 @@ beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
 
 it('every page at / is clean: 0 console errors, 0 failed/off-origin requests, 0 broken links, 0 serious axe violations', async () => {
-  const { report, problems } = await crawlSite(browser, { base: siteUrls().root, dist: path.join(ROOT, 'dist-root') });
+  const { report, problems } = await crawlSite(browser, { base: siteUrls().root, dist: path.join(DIST_BASE, 'dist-root') });
   console.log(formatReport('/', report));
   expect(report.pages).toBeGreaterThanOrEqual(3);
   expect(problems).toEqual([]);

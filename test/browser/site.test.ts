@@ -10,6 +10,7 @@ import { readdirSync } from 'node:fs';
 import { lessonSlugFromFile } from '../../src/lib/schemas';
 import type { Browser } from 'playwright-core';
 import { launch, newPage, siteUrls, ROOT } from './helpers';
+import { DIST_BASE } from './server';
 import { builtPages, crawlSite, formatReport } from './crawl';
 
 let browser: Browser;
@@ -22,7 +23,7 @@ describe('dark theme', () => {
     // dark palette gets a colour-contrast pass over pages that use every component the frame styles.
     const pages = ['', lessonSlugs()[0]!, await findQuizPage(), '404.html'];
     const { report, problems } = await crawlSite(browser, {
-      base: siteUrls().root, dist: path.join(ROOT, 'dist-root'), colorScheme: 'dark', axeRules: ['color-contrast'], pages, followLinks: false,
+      base: siteUrls().root, dist: path.join(DIST_BASE, 'dist-root'), colorScheme: 'dark', axeRules: ['color-contrast'], pages, followLinks: false,
     });
     console.log(formatReport('/ (dark theme, contrast only)', report));
     expect(report.pages).toBe(4);
@@ -47,7 +48,7 @@ describe('sub-path build', () => {
     const base = siteUrls().sub;
     const { page, close } = await newPage(browser, { baseUrl: base });
     const bad: string[] = [];
-    for (const p of builtPages(path.join(ROOT, 'dist-sub'))) {
+    for (const p of builtPages(path.join(DIST_BASE, 'dist-sub'))) {
       await page.goto(base + p);
       const attrs = await page.evaluate(() =>
         [...document.querySelectorAll('[href], [src]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''));
@@ -227,7 +228,7 @@ describe('layout, themes and progress', () => {
     const base = siteUrls().root;
     const { page, close } = await newPage(browser, { baseUrl: base, viewport: { width: 360, height: 780 } });
     const wide: string[] = [];
-    for (const p of builtPages(path.join(ROOT, 'dist-root'))) {
+    for (const p of builtPages(path.join(DIST_BASE, 'dist-root'))) {
       await page.goto(base + p);
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       if (w > 360) wide.push(`${p || '/'}: ${w}px`);
