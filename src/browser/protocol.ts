@@ -5,7 +5,8 @@
  * `postMessage`; worker → page `CompileReply`. Only the compile worker's own code posts there:
  * learner code never runs in it.
  *
- * Run worker (one fresh worker per run, replaced after every run and on timeout): the page creates a
+ * Run worker (kept for the next run while learner code leaves its realm as it found it; replaced on
+ * timeout, crash, or when a run changed built-ins or left real timers behind): the page creates a
  * `MessageChannel`, transfers `port2` in the very first message (`RunInit`) and from then on listens
  * ONLY on `port1`. The worker keeps the port in module scope (out of reach of learner code) with a
  * pre-bound `postMessage`, so learner code calling `self.postMessage(...)` cannot forge a result:
@@ -57,5 +58,9 @@ export interface RunRequest {
 export type RunReply =
   | { type: 'ready'; runIdle: true }
   | { type: 'test-start'; runId: number; name: string; index: number }
-  | { type: 'result'; runId: number; results: Results; ms: number }
+  /**
+   * `reusable`: the run left the worker's realm as it found it (the grader repaired no built-in,
+   * learner code left no real timer or MessageChannel behind), so the next run may use this worker.
+   */
+  | { type: 'result'; runId: number; results: Results; ms: number; reusable: boolean }
   | { type: 'crash'; runId: number; message: string };

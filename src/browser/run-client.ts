@@ -1,8 +1,11 @@
 /**
  * Page side of the run worker.
  *
- * - Every run gets a FRESH worker (a warmed spare is kept ready, with the grader and the exercise's
- *   test modules already imported), so nothing a learner module does survives into the next run.
+ * - A worker serves run after run (its JIT stays warm) as long as each run leaves its realm as it
+ *   found it — the worker says so in its reply (`reusable`: no built-in had to be repaired, no real
+ *   timer or MessageChannel left behind). Otherwise, and after a timeout or crash, it is thrown
+ *   away and the next run uses a warmed spare (grader and the exercise's test modules already
+ *   imported), so nothing a learner module did survives into the next run.
  * - The worker is started from a `blob:` URL that imports the real worker script, so it inherits the
  *   page's Content-Security-Policy (a worker loaded from its own URL would be governed only by that
  *   script's response headers, which static hosting does not set).
@@ -69,6 +72,8 @@ function dispose(slot: Slot): void {
 /** One runner per exercise element. */
 export class ExerciseRunner {
   private spare: Slot | null = null;
+  /** the worker of the last run, kept because that run left it clean */
+  private kept: Slot | null = null;
   private current: Slot | null = null;
   private runId = 0;
 
@@ -86,15 +91,23 @@ export class ExerciseRunner {
 
   async run(learnerJs: string, mode: Mode): Promise<RunOutcome> {
     if (this.current) dispose(this.current);
-    this.warm();
-    const slot = this.spare!;
-    this.spare = null;
+    let slot: Slot;
+    if (this.kept) {
+      slot = this.kept;
+      this.kept = null;
+    } else {
+      this.warm();
+      slot = this.spare!;
+      this.spare = null;
+    }
     this.current = slot;
+    let reusable = false;
     const runId = ++this.runId;
     const limit = this.wallMsPerTest;
     const t0 = performance.now();
     await slot.ready;
     let lastTest: string | null = null;
+    let onError: ((ev: ErrorEvent) => void) | null = null;
     const outcome = await new Promise<RunOutcome>((resolve) => {
       let timer: ReturnType<typeof setTimeout>;
       const arm = () => {
@@ -124,30 +137,39 @@ export class ExerciseRunner {
         } else if (!isResults(m.results)) {
           resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults('The test runner returned malformed results.') });
         } else {
+          reusable = m.reusable === true;
           resolve({ kind: 'graded', ms: performance.now() - t0, results: m.results });
         }
       };
-      slot.worker.addEventListener('error', (ev) => {
+      onError = (ev: ErrorEvent) => {
         clearTimeout(timer);
         ev.preventDefault();
         resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner could not start: ${ev.message || 'worker error'}`) });
-      }, { once: true });
+      };
+      slot.worker.addEventListener('error', onError, { once: true });
       // The grader fails a test that stays pending (a promise that never settles) with its own clear
       // message a second before the page would have to kill the worker.
       const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: Math.max(500, limit - 1000) };
       slot.port.postMessage(req);
     });
-    // One worker per run: throw this one away and warm the next while the learner reads the results
-    // (in later tasks, so the results are rendered first).
+    if (onError) slot.worker.removeEventListener('error', onError);
     if (this.current === slot) this.current = null;
-    setTimeout(() => dispose(slot), 0);
+    if (reusable && outcome.kind === 'graded' && !this.kept) {
+      slot.port.onmessage = null;
+      this.kept = slot;
+    } else {
+      // Throw this one away (in a later task, so the results are rendered first).
+      setTimeout(() => dispose(slot), 0);
+    }
+    // A spare stays warm for the run after a worker had to be replaced.
     setTimeout(() => this.warm(), 50);
     return outcome;
   }
 
   dispose(): void {
     if (this.spare) dispose(this.spare);
+    if (this.kept) dispose(this.kept);
     if (this.current) dispose(this.current);
-    this.spare = this.current = null;
+    this.spare = this.kept = this.current = null;
   }
 }

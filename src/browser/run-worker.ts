@@ -1,9 +1,12 @@
 /// <reference lib="webworker" />
 /**
- * Run worker: the only place learner code executes. One worker serves ONE run and is then thrown
- * away (the page keeps a warmed spare), so whatever a learner module does to this realm — tampering
- * with Object.prototype, Math, Date, the test API — cannot leak into the next run. The page
- * terminates it when it exceeds its wall-clock limit.
+ * Run worker: the only place learner code executes. The grader loads the learner module fresh for
+ * every test and puts back whatever learner code changed in built-ins (src/grading/intrinsics.ts).
+ * A worker serves the next run too — its JIT is warm, which makes a warm Run a few milliseconds —
+ * but only while runs leave its realm as they found it: when the grader had to repair a built-in, or
+ * learner code left a real timer or a MessageChannel behind, the page throws this worker away and
+ * the next run gets a fresh one (the page keeps a warmed spare). The page also terminates it when it
+ * exceeds its wall-clock limit.
  *
  * Before any learner code can run, this module:
  *  - keeps the reply channel (a MessagePort the page transfers in the first message) in module
@@ -110,7 +113,53 @@ async function loadBundle(id: string): Promise<Bundle> {
 let grader: Promise<typeof import('../grading/index')> | null = null;
 let bundle: Promise<Bundle> | null = null;
 let send: ((m: RunReply) => void) | null = null;
-let used = false;
+let running = false;
+
+// ---- what learner code leaves behind between runs ------------------------------------------------
+/** Real (host) timers learner code created and that have neither fired (one-shot) nor been cleared. */
+const liveTimers = new Set<unknown>();
+let channelsMade = false;
+
+/**
+ * Count learner code's real timers and MessageChannels. Installed after the grader and the
+ * simulator are loaded (they keep the originals), before any learner code runs. Inside a scenario
+ * the simulator swaps in its virtual timers and restores these wrappers afterwards.
+ */
+function trackLeftovers(): void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const realSet = g.setTimeout as (f: unknown, ms?: number, ...a: unknown[]) => unknown;
+  const realInterval = g.setInterval as (f: unknown, ms?: number, ...a: unknown[]) => unknown;
+  const realClear = g.clearTimeout as (id: unknown) => void;
+  const realClearInterval = g.clearInterval as (id: unknown) => void;
+  const RealChannel = g.MessageChannel as typeof MessageChannel;
+  g.setTimeout = function setTimeout(fn: unknown, ms?: number, ...args: unknown[]) {
+    const id: unknown = realSet(function fire(this: unknown) {
+      liveTimers.delete(id);
+      if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+    }, ms);
+    liveTimers.add(id);
+    return id;
+  };
+  g.setInterval = function setInterval(fn: unknown, ms?: number, ...args: unknown[]) {
+    const id = realInterval(fn, ms, ...args);
+    liveTimers.add(id);
+    return id;
+  };
+  g.clearTimeout = function clearTimeout(id: unknown) {
+    liveTimers.delete(id);
+    realClear(id);
+  };
+  g.clearInterval = function clearInterval(id: unknown) {
+    liveTimers.delete(id);
+    realClearInterval(id);
+  };
+  g.MessageChannel = class MessageChannel extends RealChannel {
+    constructor() {
+      super();
+      channelsMade = true;
+    }
+  };
+}
 
 lockDown();
 
@@ -119,19 +168,22 @@ async function run(req: RunRequest): Promise<void> {
   const reply = send!;
   try {
     const [{ runExercise }, exercise] = await Promise.all([grader!, bundle ?? loadBundle(req.exerciseId)]);
+    const realm = { repaired: 0, broken: 0 };
     const results: Results = (await runExercise({
       exercise: exercise as Parameters<typeof runExercise>[0]['exercise'],
       learnerJs: req.learnerJs,
       mode: req.mode as Mode,
       limits: { settleMs: req.settleMs },
+      realm,
       onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),
     })) as unknown as Results;
     const ms = now() - t0;
+    const reusable = realm.repaired === 0 && realm.broken === 0 && liveTimers.size === 0 && !channelsMade;
     try {
-      reply({ type: 'result', runId: req.runId, results, ms });
+      reply({ type: 'result', runId: req.runId, results, ms, reusable });
     } catch {
       // Not structured-cloneable (e.g. learner values inside a message): send a JSON copy.
-      reply({ type: 'result', runId: req.runId, results: jsonParse(jsonStringify(results)) as Results, ms });
+      reply({ type: 'result', runId: req.runId, results: jsonParse(jsonStringify(results)) as Results, ms, reusable });
     }
   } catch (e: unknown) {
     let message: string;
@@ -157,12 +209,17 @@ addListener('message', function onInit(ev: MessageEvent) {
   bundle?.catch(() => {});
   port.onmessage = (e: MessageEvent<RunRequest>) => {
     const req = e.data;
-    if (!req || req.type !== 'run' || used) return;
-    used = true;
-    void run(req);
+    if (!req || req.type !== 'run' || running) return;
+    running = true;
+    void run(req).finally(() => {
+      running = false;
+    });
   };
   Promise.all([grader, bundle]).then(
-    () => send!({ type: 'ready', runIdle: true }),
+    () => {
+      trackLeftovers();
+      send!({ type: 'ready', runIdle: true });
+    },
     () => send!({ type: 'ready', runIdle: true }), // the run reports the load error itself
   );
 });
