@@ -1,13 +1,13 @@
 /**
  * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>]
  *
- * Compiles <file.ts> with esbuild ({ loader: 'ts', format: 'cjs', target: 'es2022' }), grades it
- * against exercises/<exercise-id>/ with `runExercise` in a worker thread, prints the results JSON
- * (Exercism v3 + ours) and exits 0 on pass, 1 on fail, 2 on error. The worker is terminated when
- * one test (or loading the module) runs longer than the wall-clock limit (default 5000 ms), so
- * `while (true) {}` gives a timeout verdict instead of a hang.
+ * Compiles <file.ts> with esbuild (the options in docs/CONTRACTS.md), grades it
+ * against exercises/<exercise-id>/ with `runExercise` in worker threads (a Submit is split over
+ * two), prints the results JSON (Exercism v3 + ours) and exits 0 on pass, 1 on fail, 2 on error. A
+ * worker is terminated when one test (or loading the module) runs longer than the wall-clock limit
+ * (default 10000 ms), so `while (true) {}` gives a timeout verdict instead of a hang.
  *
- * Also the worker's entry point (same file), and a library for scripts/verify.ts and bench/.
+ * Also a library for scripts/verify.ts and bench/. The workers run scripts/grade-worker.mjs.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -80,7 +80,8 @@ export function compileLearnerTs(code: string, file: string): Compiled {
   // loaded lazily: the grading worker does not need esbuild
   const { transformSync } = nodeRequire('esbuild') as typeof import('esbuild');
   try {
-    const r = transformSync(code, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: file });
+    // the same options as the browser's compile worker (docs/CONTRACTS.md "Learner code ↔ simulator")
+    const r = transformSync(code, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: file, supported: { 'dynamic-import': false } });
     return { ok: true, js: r.code };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;

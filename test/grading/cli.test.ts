@@ -83,6 +83,18 @@ describe('npm run grade', () => {
     expect(results.tests[1].message).toMatch(/^Timed out: this test ran for more than 1\.5 s of real time and was stopped\. .*infinite loop/);
   });
 
+  it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, () => {
+    const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
+    expect(solution).toContain(race);
+    const f = learnerFile('dynimport.ts', solution.replace(race, `return import('node:fs').then(() => Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));`));
+    const { code, results } = grade(f);
+    const usingIt = results.tests.filter((t) => t.name.startsWith('withTimeout'));
+    expect(usingIt.length).toBeGreaterThan(0);
+    expect(usingIt.every((t) => t.status !== 'pass')).toBe(true);
+    expect(usingIt.filter((t) => /Module 'node:fs' is not available in this exercise/.test(t.message ?? '')).length).toBeGreaterThan(0);
+    expect(code).toBe(1);
+  });
+
   it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, () => {
     const f = learnerFile('toploop.ts', `while (true) {}\n${solution}`);
     const { code, results } = grade(f, '--timeout', '1500');
