@@ -118,7 +118,7 @@ describe('the whole loop on the demo exercise', () => {
     const hiddenTexts = await hidden.allTextContents();
     expect(hiddenTexts.some((t) => /Seed\s*\d+/.test(t))).toBe(true);
     expect(hiddenTexts.some((t) => /Hint/.test(t))).toBe(true);
-    expect(await hidden.locator('details').count()).toBe(0); // no "Test code" for hidden tests
+    expect(await hidden.locator('summary', { hasText: 'Test code' }).count()).toBe(0); // no "Test code" for hidden tests
     expect(await exerciseRoot(page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
     expect(await mark.getAttribute('data-mark')).toBe('in-progress');
 

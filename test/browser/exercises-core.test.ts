@@ -1,13 +1,15 @@
 /**
  * The three core exercises (read-fallback, dlq-processor, health-check) in the lessons that embed
  * them, in Chromium: the reference solution typed into the editor passes Submit; the starter (the
- * team's code) fails Submit, and a failing hidden test shows its scenario in plain words.
+ * team's code) fails Submit, and a failing hidden test shows its scenario in plain words. For
+ * read-fallback: a failed hidden test shows what happened in the cluster (diagram and stepper,
+ * keyboard and axe), a trace that cannot be drawn leaves a note, re-submitting duplicates no id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { ROOT, launch, newPage, siteUrls } from './helpers';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, axeViolations, launch, newPage, siteUrls } from './helpers';
 import { exerciseRoot, openExercise, setCode, shownTests, summaryStatus, waitForSummary } from './exercise-helpers';
 
 const EXERCISES: { id: string; lesson: string }[] = [
@@ -28,10 +30,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function submit(page: import('playwright-core').Page, id: string): Promise<string> {
+async function submit(page: Page, id: string): Promise<string> {
   await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
   return waitForSummary(page, id, 120_000);
 }
+
+/** Every id attribute that occurs more than once in the document. */
+const duplicateIds = (page: Page) =>
+  page.evaluate(() => {
+    const seen = new Set<string>();
+    const dup = new Set<string>();
+    for (const e of document.querySelectorAll('[id]')) (seen.has(e.id) ? dup : seen).add(e.id);
+    return [...dup];
+  });
 
 describe('core exercises in their lessons', () => {
   for (const { id, lesson } of EXERCISES) {
@@ -60,4 +71,93 @@ describe('core exercises in their lessons', () => {
       await close();
     }, 300_000);
   }
+});
+
+describe('read-fallback in its lesson: what happened in the cluster', () => {
+  const id = 'read-fallback';
+  it('a failed hidden test draws its run and steps with the keyboard; a bad trace leaves a note; re-rendering duplicates no id', async () => {
+    const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await page.goto(siteUrls().root + 'lessons/redesign/');
+    await openExercise(page, id);
+    const root = exerciseRoot(page, id);
+    const panel = root.locator('[data-role="results"]');
+
+    // The starter (the editor's initial code) fails Submit.
+    expect(await submit(page, id)).toMatch(/^Submit: \d+ of \d+ tests/);
+    const withTrace = panel.locator('[data-role="tests"] > li[data-status="fail"]:has(.ex-trace)');
+    const failedWithTrace = await withTrace.count();
+    const shownCount = await panel.locator('[data-role="tests"] > li').count();
+    expect(failedWithTrace, 'several failed tests carry a cluster trace').toBeGreaterThan(1);
+    // Only the first failed test is drawn at once; the others wait until they are opened.
+    await panel.locator('.ex-trace svg[role="img"]').first().waitFor({ timeout: 30_000 });
+    expect(await panel.locator('svg.dg').count()).toBe(1);
+    expect(await withTrace.first().locator('.ex-trace').getAttribute('open')).not.toBeNull();
+
+    // A failed hidden test: open its diagram from the keyboard.
+    const hidden = panel.locator('li[data-visibility="hidden"][data-status="fail"]:has(.ex-trace)').first();
+    const name = (await hidden.getAttribute('data-test-name')) ?? '';
+    const seed = await hidden.evaluate((li) => [...li.querySelectorAll('dt')].find((dt) => dt.textContent === 'Seed')?.nextElementSibling?.textContent);
+    expect(seed).toMatch(/^\d+$/);
+    const summary = hidden.locator('.ex-trace > summary');
+    expect(await summary.textContent()).toBe('Show what happened in the cluster');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const svg = hidden.locator('svg[role="img"]');
+    await svg.waitFor({ timeout: 30_000 });
+    expect(await svg.locator(':scope > title').textContent()).toContain(name);
+    expect(await hidden.locator('figcaption').textContent()).toBe(`What happened in the cluster — hidden test: ${name}, seed ${seed}`);
+    // The diagram's stylesheet is on the page: the stepper is laid out as a row of controls.
+    expect(await page.locator('style#dg-figure-style').count()).toBe(1);
+    expect(await hidden.locator('.dg-stepper').first().evaluate((e) => getComputedStyle(e).display)).toBe('flex');
+
+    // Tab reaches the stepper's buttons; → steps through the run and says where it is.
+    let onStepper = false;
+    for (let i = 0; i < 6 && !onStepper; i++) {
+      await page.keyboard.press('Tab');
+      onStepper = await hidden.evaluate((li) => {
+        const a = document.activeElement;
+        return !!a && a.tagName === 'BUTTON' && !!a.closest('.dg-stepper') && li.contains(a);
+      });
+    }
+    expect(onStepper, 'Tab from the summary reaches a stepper button').toBe(true);
+    const status = hidden.locator('.dg-stepper-status');
+    const before = await status.textContent();
+    expect(before).toMatch(/^Showing the whole run \(\d+ time steps?\)\.$/);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => status.textContent()).toMatch(/^Step 1 of \d+, /);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => status.textContent()).toMatch(/^Step 2 of \d+, /);
+    expect(await axeViolations(page, { include: `qc-exercise[data-exercise-id="${id}"]` })).toEqual([]);
+    expect(await duplicateIds(page)).toEqual([]);
+    const firstIds = await panel.locator('svg.dg').evaluateAll((svgs) => svgs.map((s) => s.id));
+
+    // A trace the renderer cannot draw: a one-line note in its place; the rest of the panel is intact.
+    await page.evaluate((i) => {
+      const h = window.__exerciseEditors![i];
+      const results = structuredClone(h.lastResults!);
+      const bad = results.tests.find((t) => t.status !== 'pass' && t.trace)!;
+      (bad.trace as { history: { type: string }[] }).history[0].type = 'teleported';
+      h.showResults(results, 'submit');
+    }, id);
+    const note = panel.locator('.ex-trace-note');
+    await note.first().waitFor({ timeout: 30_000 });
+    expect(await note.count()).toBe(1);
+    expect(await note.textContent()).toMatch(/^The diagram of this run could not be drawn \(.*history\[0\]\.type.*\)\.$/);
+    expect(await panel.locator('[data-role="tests"] > li').count()).toBe(shownCount);
+    await hidden.locator('.ex-trace > summary').click();
+    await hidden.locator('svg[role="img"]').waitFor({ timeout: 30_000 });
+
+    // Submit again: the panel is rebuilt with new ids (the old diagrams are gone), one diagram drawn.
+    expect(await submit(page, id)).toMatch(/^Submit: \d+ of \d+ tests/);
+    await panel.locator('.ex-trace svg[role="img"]').first().waitFor({ timeout: 30_000 });
+    if ((await hidden.locator('.ex-trace').getAttribute('open')) === null) await hidden.locator('.ex-trace > summary').click();
+    await hidden.locator('svg[role="img"]').waitFor({ timeout: 30_000 });
+    const secondIds = await panel.locator('svg.dg').evaluateAll((svgs) => svgs.map((s) => s.id));
+    expect(secondIds.length).toBeGreaterThan(0);
+    expect(secondIds.filter((x) => firstIds.includes(x))).toEqual([]);
+    expect(await duplicateIds(page)).toEqual([]);
+
+    expect(issues.all().filter((l) => !/net::ERR_ABORTED/.test(l))).toEqual([]);
+    await close();
+  }, 300_000);
 });

@@ -10,7 +10,7 @@ import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import type { Results } from '../../browser/results';
 import * as progress from '../../browser/progress';
-import { consoleText, renderResults, summarize } from './results-view';
+import { clearResults, consoleText, renderResults, summarize } from './results-view';
 
 interface ExerciseData {
   id: string;
@@ -32,6 +32,8 @@ export interface ExerciseHandle {
   lastResults: Results | null;
   /** Runs through the same path as the buttons; resolves when the results are shown. */
   run(mode: Mode): Promise<RunOutcome | null>;
+  /** Shows a results object in the panel as a graded run would (tests: e.g. a malformed trace). */
+  showResults(results: Results, mode: Mode): void;
   /**
    * The main-thread slices of work each run caused (from the button press to the compile request,
    * from the compiled code to the run request, from the results to the rendered panel), as
@@ -246,7 +248,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     summaryEl.dataset.kind = kind;
     const summary = summarize(results, mode);
     summaryEl.textContent = summary;
-    renderResults(testsEl, results);
+    renderResults(testsEl, results, { idPrefix: id });
     const c = consoleText(results);
     consoleBox.hidden = false;
     consoleOut.textContent = c.text || '(no output)';
@@ -273,7 +275,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     summaryEl.dataset.status = 'running';
     summaryEl.dataset.kind = 'pending';
     summaryEl.textContent = mode === 'run' ? 'Running the visible tests…' : 'Running all tests…';
-    testsEl.replaceChildren();
+    clearResults(testsEl);
     if (saveTimer) save();
     const code = editor.getValue();
     try {
@@ -482,6 +484,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     warm,
     lastResults: null,
     run: go,
+    showResults: (results: Results, mode: Mode) => show(results, mode, 'graded'),
     runSlices: slices,
   };
   root.dataset.state = 'ready';

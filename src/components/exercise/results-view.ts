@@ -1,9 +1,17 @@
 /**
  * Renders a results object (docs/CONTRACTS.md "Results") into the exercise's results panel and
  * console. Plain DOM, text only (never innerHTML with learner or test output).
+ *
+ * A failed test that carries a simulator `trace` gets "What happened in the cluster": the diagram
+ * with its stepper (src/diagram/stepper.ts `mountSimTrace`, loaded on first use). Only the first
+ * such test is drawn at once; the others are drawn when their <details> is first opened, so a
+ * Submit with many failures does not build many large SVGs in one go. Every diagram's ids carry
+ * the exercise id, a per-page render counter and the test index, so re-renders and several
+ * exercises on one page never share an id. `clearResults` destroys the steppers of the last render.
  */
 import type { Mode } from '../../browser/protocol';
 import type { Results, TestResult } from '../../browser/results';
+import type { Stepper } from '../../diagram/stepper';
 
 /** What the page shows of one test's captured output, and of the whole console. */
 export const OUTPUT_SHOWN_PER_TEST = 16 * 1024;
@@ -46,7 +54,63 @@ export function summarize(results: Results, mode: Mode): string {
   return `${what}: ${passed} of ${total} ${scope} passed${firstBad ? `; first failure: ${firstBad.name}` : ''}.${extra}`;
 }
 
-function renderTest(t: TestResult, index: number): HTMLLIElement {
+/** Steppers mounted in a results list (destroyed when the list is re-rendered or cleared). */
+const mounted = new WeakMap<HTMLElement, Stepper[]>();
+/** Counts renders on this page: part of every diagram id. */
+let renders = 0;
+let stepperModule: Promise<typeof import('../../diagram/stepper')> | null = null;
+const loadStepper = () => (stepperModule ??= import('../../diagram/stepper'));
+
+/** The caption under a failed test's diagram, in plain words. */
+export function traceCaption(t: TestResult): string {
+  return `What happened in the cluster — ${t.visibility} test: ${t.name}${t.seed !== undefined ? `, seed ${t.seed}` : ''}`;
+}
+
+/** Replaces a diagram slot's content with a short note (a trace that cannot be drawn never breaks the panel). */
+function traceNote(slot: HTMLElement, e: unknown): void {
+  const why = e instanceof Error ? e.message : String(e);
+  slot.replaceChildren(el('p', 'ex-trace-note', `The diagram of this run could not be drawn (${clip(why, 300)}).`));
+}
+
+/**
+ * Draws `t.trace` into `slot` with a stepper. Resolves when it is drawn (or replaced by a note);
+ * if the list was re-rendered meanwhile, the stepper is destroyed at once.
+ */
+async function mountTrace(list: HTMLElement, owner: Stepper[], slot: HTMLElement, t: TestResult, idPrefix: string): Promise<void> {
+  slot.setAttribute('aria-busy', 'true');
+  try {
+    const { mountSimTrace } = await loadStepper();
+    if (mounted.get(list) !== owner) return; // a newer render replaced this one
+    const s = mountSimTrace(slot, t.trace as Parameters<typeof mountSimTrace>[1], { caption: traceCaption(t), idPrefix });
+    owner.push(s);
+  } catch (e) {
+    traceNote(slot, e);
+  } finally {
+    slot.removeAttribute('aria-busy');
+  }
+}
+
+function renderTrace(list: HTMLElement, owner: Stepper[], t: TestResult, idPrefix: string, drawNow: boolean): HTMLDetailsElement {
+  const d = el('details', 'ex-trace');
+  d.append(el('summary', undefined, 'Show what happened in the cluster'));
+  const slot = el('div', 'ex-trace-slot');
+  d.append(slot);
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    void mountTrace(list, owner, slot, t, idPrefix);
+  };
+  if (drawNow) {
+    d.open = true;
+    start();
+  } else {
+    d.addEventListener('toggle', () => d.open && start());
+  }
+  return d;
+}
+
+function renderTest(t: TestResult, index: number, trace?: (t: TestResult) => HTMLElement | null): HTMLLIElement {
   const li = el('li', 'ex-test');
   li.dataset.status = t.status;
   li.dataset.visibility = t.visibility;
@@ -66,6 +130,8 @@ function renderTest(t: TestResult, index: number): HTMLLIElement {
       if (t.seed !== undefined) row('Seed', String(t.seed));
       li.append(dl);
     }
+    const diagram = t.trace !== undefined && t.trace !== null ? trace?.(t) : null;
+    if (diagram) li.append(diagram);
     if (t.visibility === 'visible' && t.test_code) {
       const d = el('details');
       d.append(el('summary', undefined, 'Test code'), el('pre', undefined, clip(t.test_code, 8000)));
@@ -82,9 +148,28 @@ function renderTest(t: TestResult, index: number): HTMLLIElement {
   return li;
 }
 
-export function renderResults(list: HTMLOListElement, results: Results): void {
+/** Destroys the steppers of the last render and empties the list. */
+export function clearResults(list: HTMLElement): void {
+  for (const s of mounted.get(list) ?? []) s.destroy();
+  mounted.delete(list);
+  list.replaceChildren();
+}
+
+/**
+ * Renders every test into `list` (replacing the last render and destroying its steppers).
+ * `idPrefix` (e.g. the exercise id) starts every diagram id.
+ */
+export function renderResults(list: HTMLOListElement, results: Results, opts: { idPrefix?: string } = {}): void {
+  clearResults(list);
+  const owner: Stepper[] = [];
+  mounted.set(list, owner);
+  const run = ++renders;
+  const base = `ex-${(opts.idPrefix ?? 'results').replace(/[^A-Za-z0-9_-]/g, '-')}-r${run}`;
+  let drawn = 0;
   const frag = document.createDocumentFragment();
-  results.tests.forEach((t, i) => frag.append(renderTest(t, i)));
+  results.tests.forEach((t, i) =>
+    frag.append(renderTest(t, i, (test) => renderTrace(list, owner, test, `${base}-t${i}`, drawn++ === 0))),
+  );
   list.replaceChildren(frag);
 }
 
