@@ -53,6 +53,13 @@ const solutions = import.meta.glob('/exercises/*/solution.ts', { query: '?raw', 
 const SAVE_DEBOUNCE_MS = 400;
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
+/** The "What you just fixed" note as one line for the live region: its heading, then its prose. */
+function doneNoteText(note: HTMLElement): string {
+  const heading = note.querySelector('.ex-subhead');
+  const body = [...note.children].filter((c) => c !== heading).map((c) => c.textContent ?? '');
+  return `${heading?.textContent?.trim() ?? ''}: ${body.join(' ')}`.replace(/\s+/g, ' ').trim();
+}
+
 function idle(fn: () => void, timeout = 1500): void {
   const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
   if (ric) ric(fn, { timeout });
@@ -123,6 +130,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   const consoleCount = q('console-count');
   const typeinfo = q('typeinfo');
   const dialog = q<HTMLDialogElement>('confirm-reset');
+  // The lesson's "What you just fixed" note (optional; element.ts shows it from progress storage).
+  const doneNote = root.querySelector<HTMLElement>('[data-role="done"]');
   if (isMac) {
     runBtn.querySelector('.ex-kbd')!.textContent = '⌘ ↵';
     submitBtn.querySelector('.ex-kbd')!.textContent = '⌘ ⇧ ↵';
@@ -242,7 +251,8 @@ export async function boot(root: HTMLElement): Promise<void> {
     monaco.editor.setModelMarkers(model, 'esbuild', markers);
   }
 
-  function show(results: Results, mode: Mode, kind: RunOutcome['kind'] | 'compile') {
+  /** `revealed`: this Submit completed the exercise and showed its "What you just fixed" note. */
+  function show(results: Results, mode: Mode, kind: RunOutcome['kind'] | 'compile', revealed = false) {
     resultsBox.hidden = false;
     summaryEl.dataset.status = results.status;
     summaryEl.dataset.kind = kind;
@@ -253,7 +263,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     consoleBox.hidden = false;
     consoleOut.textContent = c.text || '(no output)';
     consoleCount.textContent = c.lines ? `(${c.lines} ${c.lines === 1 ? 'line' : 'lines'})` : '(empty)';
-    announce(summary);
+    announce(revealed && doneNote ? `${summary} ${doneNoteText(doneNote)}` : summary);
   }
 
   const slices: { start: number; end: number; what: string }[] = [];
@@ -303,8 +313,9 @@ export async function boot(root: HTMLElement): Promise<void> {
       const outcome = await running_;
       sliceStart = performance.now();
       window.__exerciseEditors![id].lastResults = outcome.results;
-      show(outcome.results, mode, outcome.kind);
-      if (mode === 'submit') recordSubmit(outcome.results);
+      // Record first: a passing Submit reveals the "What you just fixed" note, announced with the summary.
+      const revealed = mode === 'submit' && recordSubmit(outcome.results);
+      show(outcome.results, mode, outcome.kind, revealed);
       slice('results shown');
       return outcome;
     } catch (e) {
@@ -318,12 +329,17 @@ export async function boot(root: HTMLElement): Promise<void> {
     }
   }
 
-  function recordSubmit(results: Results) {
+  /** Returns true when this Submit revealed the "What you just fixed" note. */
+  function recordSubmit(results: Results): boolean {
+    const wasHidden = !!doneNote?.hidden;
     submitted = true;
     status = results.status;
     solutionBtn.hidden = false;
     save();
     showCompleted();
+    // element.ts follows progress storage (save() notified it); the same rule here, in case it could not.
+    if (doneNote) doneNote.hidden = status !== 'pass';
+    return wasHidden && !!doneNote && !doneNote.hidden;
   }
 
   runBtn.addEventListener('click', () => void go('run'));
