@@ -1,9 +1,10 @@
 /**
  * The three core exercises (read-fallback, dlq-processor, health-check) in the lessons that embed
  * them, in Chromium: the reference solution typed into the editor passes Submit; the starter (the
- * team's code) fails Submit, and a failing hidden test shows its scenario in plain words. For
- * read-fallback: a failed hidden test shows what happened in the cluster (diagram and stepper,
- * keyboard and axe), a trace that cannot be drawn leaves a note, re-submitting duplicates no id.
+ * team's code) fails Submit, and a failing hidden test shows its scenario in plain words. The
+ * lesson's "What you just fixed" note is hidden until a passing Submit and hides again when the last
+ * Submit fails. For read-fallback: a failed hidden test shows what happened in the cluster (diagram
+ * and stepper, keyboard and axe), re-submitting duplicates no id, and the note comes back on reload.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -35,6 +36,9 @@ async function submit(page: Page, id: string): Promise<string> {
   return waitForSummary(page, id, 120_000);
 }
 
+/** The lesson's "What you just fixed" note of exercise `id`. */
+const doneNote = (page: Page, id: string) => exerciseRoot(page, id).locator('[data-role="done"]');
+
 /** Every id attribute that occurs more than once in the document. */
 const duplicateIds = (page: Page) =>
   page.evaluate(() => {
@@ -50,15 +54,23 @@ describe('core exercises in their lessons', () => {
       const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
       await page.goto(siteUrls().root + lesson);
       expect(await exerciseRoot(page, id).count(), `${lesson} embeds <Exercise id="${id}" />`).toBe(1);
+      // The lesson's note on what this exercise fixes is in the page, hidden until it is complete.
+      const note = doneNote(page, id);
+      expect(await note.count(), `${lesson} writes a "done" note for ${id}`).toBe(1);
+      expect(await note.textContent()).toMatch(/What you just fixed\s*\S.{200,}/s);
       await openExercise(page, id);
+      expect(await note.isVisible()).toBe(false);
 
       await setCode(page, read(id, 'solution.ts'), id);
       const passSummary = await submit(page, id);
       expect(await summaryStatus(page, id), passSummary).toBe('pass');
+      await expect.poll(() => note.isVisible()).toBe(true);
 
       await setCode(page, read(id, 'starter.ts'), id);
       const failSummary = await submit(page, id);
       expect(await summaryStatus(page, id), failSummary).toBe('fail');
+      // The last Submit failed: the exercise is no longer complete (as in the outline), nor is the note shown.
+      await expect.poll(() => note.isVisible()).toBe(false);
       const failed = (await shownTests(page, id)).filter((t) => t.status !== 'pass');
       expect(failed.length).toBeGreaterThan(0);
       const scenarios = hiddenScenarios(id);
@@ -73,9 +85,9 @@ describe('core exercises in their lessons', () => {
   }
 });
 
-describe('read-fallback in its lesson: what happened in the cluster', () => {
+describe('read-fallback in its lesson: what happened in the cluster, and what you just fixed', () => {
   const id = 'read-fallback';
-  it('a failed hidden test draws its run and steps with the keyboard; a bad trace leaves a note; re-rendering duplicates no id', async () => {
+  it('a failed hidden test draws its run, steps with the keyboard, re-renders without duplicate ids; the note survives a reload', async () => {
     const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
     await page.goto(siteUrls().root + 'lessons/redesign/');
     await openExercise(page, id);
@@ -157,6 +169,26 @@ describe('read-fallback in its lesson: what happened in the cluster', () => {
     expect(secondIds.filter((x) => firstIds.includes(x))).toEqual([]);
     expect(await duplicateIds(page)).toEqual([]);
 
+    // The solution completes it: the note appears and is announced with the summary.
+    const done = doneNote(page, id);
+    expect(await done.isVisible()).toBe(false);
+    await setCode(page, read(id, 'solution.ts'), id);
+    expect(await submit(page, id)).toMatch(/^Submit: all \d+ tests .*Exercise complete\./);
+    await expect.poll(() => done.isVisible()).toBe(true);
+    const noteText = (await done.innerText()).replace(/\s+/g, ' ').trim();
+    await expect.poll(() => root.locator('[data-role="live"]').textContent()).toContain('What you just fixed');
+    expect((await root.locator('[data-role="live"]').textContent())?.replace(/\s+/g, ' ')).toContain(noteText.slice(-60));
+    expect(await panel.locator('svg.dg').count(), 'a passing Submit draws no diagram').toBe(0);
+
+    // Reload: completion comes back from storage and the note is shown.
+    await page.reload();
+    await expect.poll(() => done.isVisible()).toBe(true);
+    // A fresh visit (top of the page, exercise not yet in view): shown without loading the editor.
+    await page.goto(siteUrls().root + 'lessons/redesign/');
+    await expect.poll(() => done.isVisible()).toBe(true);
+    expect(await root.getAttribute('data-state'), 'the exercise is below the fold and has not loaded').toBe('static');
+    // The other exercise on the page is not complete: its note stays hidden.
+    expect(await doneNote(page, 'dlq-processor').isVisible()).toBe(false);
     expect(issues.all().filter((l) => !/net::ERR_ABORTED/.test(l))).toEqual([]);
     await close();
   }, 300_000);
