@@ -390,7 +390,8 @@ async function cliMain(argv: string[]): Promise<number> {
 const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === join(ROOT, 'scripts', 'grade.ts');
 if (isMainThread && isEntry) {
   cliMain(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // exit once stdout is flushed: results with traces are large, and a pipe is written asynchronously
+    (code) => process.stdout.write('', () => process.exit(code)),
     (e) => {
       console.error(e);
       process.exit(2);

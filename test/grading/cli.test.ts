@@ -95,6 +95,15 @@ describe('npm run grade', () => {
     expect(code).toBe(1);
   });
 
+  it('prints the whole results JSON through a pipe, however large (traces of failed scenarios)', { timeout: 120_000 }, () => {
+    const r = run('grade', ['dlq-processor', join(ROOT, 'exercises/dlq-processor/wrong/redrive-one-batch.ts')]);
+    expect(r.stdout.length).toBeGreaterThan(200_000);
+    const results = JSON.parse(r.stdout) as Results;
+    expect(results.status).toBe('fail');
+    expect(results.tests.find((t) => t.status === 'fail')?.trace).toBeTruthy();
+    expect(r.code).toBe(1);
+  });
+
   it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, () => {
     const f = learnerFile('toploop.ts', `while (true) {}\n${solution}`);
     const { code, results } = grade(f, '--timeout', '1500');
