@@ -24,13 +24,13 @@ export default defineTests((t) => {
   t.test(
     'Cassandra partitioned for a while: every event ends in the read model or the DLQ',
     {
-      scenario: 'About 1,000 order events stream in over 20 seconds; for 6–10 seconds of that the processor cannot write a quorum (nodes down, or its zone cut off).',
+      scenario: 'About 500 order events stream in over 20 seconds; for 6–10 seconds of that the processor cannot write a quorum (nodes down, or its zone cut off).',
       hint: 'Follow each path through processOrderEvent: after a failed write, the event has to be somewhere — the DLQ — before you return.',
       seeds: SEEDS(3, 2),
     },
     async (ctx) => {
       const s = await setup(ctx);
-      const events = makeEvents(s, 420);
+      const events = makeEvents(s, 200);
       const start = s.world.now;
       const from = start + 3000 + s.rand(3000);
       const what = outage(s, ctx.seed, from, from + 6000 + s.rand(4000));
@@ -190,13 +190,13 @@ export default defineTests((t) => {
   t.test(
     'redrive after heal: the read model equals PostgreSQL',
     {
-      scenario: 'Cassandra is unreachable for a few seconds while events stream in; then it recovers, newer events keep arriving, and the DLQ (hundreds of messages) is redriven.',
+      scenario: 'Cassandra is unreachable for a few seconds while events stream in; then it recovers, newer events keep arriving, and the DLQ (typically over a hundred messages) is redriven.',
       hint: 'Loop: fetch a batch, write each event with the same idempotent write (USING TIMESTAMP from its version), commit it, until fetch returns nothing. An old DLQ event must not overwrite a newer version written after the heal.',
       seeds: SEEDS(701, 15),
     },
     async (ctx) => {
       const s = await setup(ctx);
-      const events = makeEvents(s, 90);
+      const events = makeEvents(s, 60);
       const from = s.world.now + 200;
       const what = outage(s, ctx.seed, from, from + 2500 + s.rand(1500));
       await runPlatform(s, events, { spacingMs: 20 });
