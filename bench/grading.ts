@@ -1,12 +1,13 @@
 /**
  * Benchmark: Submit of a 200-scenario suite.
  *
- *   npx tsx bench/grading.ts [--runs 7] [--cli-runs 3]
+ *   npm run bench -- grading    (or: npx tsx bench/grading.ts [--runs 7] [--cli-runs 3])
  *
  * Writes a bench exercise to .tmp/bench-exercises/bench200/ (one visible test, 200 hidden
  * scenario tests; each creates a seeded simulator world with a fault, seeds data and calls the
  * learner's read-with-fallback code three times), then measures:
- *   - runExercise({ mode: 'submit' }) in this Node process: median of --runs (after one warm-up);
+ *   - runExercise({ mode: 'submit' }) in this Node process, from the same esbuild bundle the CLI's
+ *     worker imports: median of --runs (after one warm-up);
  *   - the CLI (`node --import tsx scripts/grade.ts bench200 solution.ts`) end to end: median wall time
  *     of --cli-runs, which includes starting Node, tsx, the worker and loading the exercise.
  * Results go to bench/results/grading.md.
@@ -16,9 +17,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runExercise, type ExerciseBundle } from '../src/grading/index';
-import { parseMeta } from '../src/grading/schema';
-import { compileLearnerTs } from '../scripts/grade';
+import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
+import type { parseMeta as ParseMeta } from '../src/grading/schema';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -103,15 +103,19 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
+  // scripts/grade reads QC_EXERCISES_DIR when it is first evaluated: import it only now
+  process.env.QC_EXERCISES_DIR = join(ROOT, '.tmp/bench-exercises');
+  const { bundleExercise, compileLearnerTs } = await import('../scripts/grade');
   const compiled = compileLearnerTs(solution, 'solution.ts');
   if (!compiled.ok) throw new Error(compiled.message);
-  const imp = async (f: string) => (await import(pathToFileURL(join(DIR, f)).href)).default;
-  const exercise: ExerciseBundle = {
-    id: 'bench200',
-    meta: parseMeta('meta.json', JSON.stringify(meta)),
-    visible: await imp('visible.test.ts'),
-    hidden: await imp('hidden.test.ts'),
+  // the grader and the suite as the CLI's worker loads them: one esbuild bundle
+  const bundled = await bundleExercise('bench200');
+  if (!bundled.ok) throw new Error(bundled.message);
+  const mod = (await import(pathToFileURL(bundled.ref.bundle).href)) as {
+    runExercise: typeof RunExercise; parseMeta: typeof ParseMeta; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'];
   };
+  const runExercise = mod.runExercise;
+  const exercise: ExerciseBundle = { id: 'bench200', meta: mod.parseMeta('meta.json', JSON.stringify(meta)), visible: mod.visible, hidden: mod.hidden };
 
   // warm-up, and a correctness check: every scenario must pass
   const warm = await runExercise({ exercise, learnerJs: compiled.js, mode: 'submit' });

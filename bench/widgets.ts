@@ -96,7 +96,10 @@ async function main() {
       const before = b.getAttribute('aria-pressed');
       const t0 = performance.now();
       b.click();
-      while (b.getAttribute('aria-pressed') === before) await new Promise((r) => setTimeout(r, 0));
+      while (b.getAttribute('aria-pressed') === before) {
+        if (performance.now() - t0 > 10_000) throw new Error('partition lab: isolate did not take effect within 10 s');
+        await new Promise((r) => setTimeout(r, 0));
+      }
       await frame();
       out.push(performance.now() - t0);
     }
@@ -110,6 +113,8 @@ async function main() {
     const btn = root.querySelector<HTMLButtonElement>('button.pl-run')!;
     const iso = root.querySelector<HTMLButtonElement>('button[data-isolate=A]')!;
     if (iso.getAttribute('aria-pressed') !== 'true') iso.click();
+    // the lab ignores input while it is busy (aria-busy): let the isolation finish first
+    while (root.getAttribute('aria-busy') === 'true' || iso.getAttribute('aria-pressed') !== 'true') await new Promise((r) => setTimeout(r, 0));
     const ops = [['B', 'write', 'QUORUM'], ['A', 'read', 'QUORUM'], ['A', 'read', 'ONE'], ['C', 'read', 'ALL'], ['C', 'read', 'QUORUM'], ['A', 'write', 'ONE']];
     const out: number[] = [];
     const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -121,7 +126,10 @@ async function main() {
       const before = root.dataset.runs ?? '0';
       const t0 = performance.now();
       btn.click();
-      while ((root.dataset.runs ?? '0') === before) await new Promise((r) => setTimeout(r, 0));
+      while ((root.dataset.runs ?? '0') === before) {
+        if (performance.now() - t0 > 10_000) throw new Error(`partition lab: Run ${i + 1} did not finish within 10 s`);
+        await new Promise((r) => setTimeout(r, 0));
+      }
       await frame();
       out.push(performance.now() - t0);
     }

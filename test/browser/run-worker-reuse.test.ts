@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Runs `code` and returns the run workers that closed because of that run (after a short settle). */
-async function runAndSeeClosed(code: string): Promise<{ status: string; closedNow: number }> {
+async function runAndSeeClosed(code: string): Promise<{ status: string | null; closedNow: number }> {
   const before = closed.size;
   await setCode(page, code);
   await clickAndWait(page, 'Run');
