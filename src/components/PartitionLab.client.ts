@@ -1,7 +1,39 @@
-/** Client side of <PartitionLab />: runs the simulator in the page (each operation is a few ms). */
-import { PartitionLab, type Level, type OpKind, type Zone, type LabResult } from '../diagram/partition-lab';
+/**
+ * Client side of <PartitionLab />: the simulator runs in a Worker (partition-lab.worker.ts; each
+ * operation takes a few ms), the page draws the outcome, the table row and the diagram.
+ */
+import type { Level, OpKind, Zone, LabResult } from '../diagram/partition-lab';
 import { mountTraceStepper, type Stepper } from '../diagram/stepper';
 import { fmtTime } from '../diagram/text';
+import type { LabReply, LabRequest, LabState } from './partition-lab.worker';
+
+type Ask = { kind: 'init'; seed: number } | { kind: 'isolate'; zone: Zone | null } | { kind: 'wait'; ms: number } | { kind: 'run'; zone: Zone; op: OpKind; level: Level };
+
+/** A lab in its Worker: each call resolves with the lab's state (and a run's result). */
+function remoteLab(): (ask: Ask) => Promise<{ state: LabState; result?: LabResult }> {
+  const worker = new Worker(new URL('./partition-lab.worker.ts', import.meta.url), { type: 'module', name: 'partition-lab' });
+  const waiting = new Map<number, { resolve: (r: { state: LabState; result?: LabResult }) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  worker.onmessage = (e: MessageEvent<LabReply>) => {
+    const m = e.data;
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve({ state: m.state, result: m.result });
+    else w.reject(new Error(m.message));
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    for (const w of waiting.values()) w.reject(new Error('the simulator could not start in this browser'));
+    waiting.clear();
+  };
+  return (ask) =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...ask } as LabRequest);
+    });
+}
 
 const outcomeClass = (r: LabResult) =>
   r.stale ? 'pl-bad' : r.outcome === 'ok' ? 'pl-good' : r.outcome === 'write-timeout' || r.outcome === 'client-timeout' ? 'pl-unknown' : 'pl-bad';
@@ -23,7 +55,8 @@ export function initPartitionLabs(): void {
     const live = root.querySelector<HTMLElement>('.pl-live')!;
     live.hidden = false;
     const seed = Number(root.dataset.seed ?? '7');
-    const lab = new PartitionLab(seed);
+    const lab = remoteLab();
+    let st: LabState | null = null;
     const state = root.querySelector<HTMLElement>('.pl-state')!;
     const outcome = root.querySelector<HTMLElement>('.pl-outcome')!;
     const form = root.querySelector<HTMLFormElement>('.pl-op')!;
@@ -33,57 +66,67 @@ export function initPartitionLabs(): void {
     const heal = root.querySelector<HTMLButtonElement>('[data-heal]')!;
     const wait = root.querySelector<HTMLButtonElement>('[data-wait]')!;
     let stepper: Stepper | null = null;
-    let busy = false;
 
     const renderState = () => {
-      const v = lab.replicaValues();
-      const net = lab.isolated ? `zone ${lab.isolated} isolated since ${fmtTime(lab.isolatedSince ?? 0)}` : 'no partition';
-      state.textContent = `Time ${fmtTime(lab.now)} · ${net} · replicas: A ${v.A}, B ${v.B}, C ${v.C} · latest acknowledged write: ${lab.latestAcked}`;
-      for (const b of isoButtons) b.setAttribute('aria-pressed', String(b.dataset.isolate === lab.isolated));
-      heal.disabled = lab.isolated === null;
+      if (!st) return;
+      const v = st.replicas;
+      const net = st.isolated ? `zone ${st.isolated} isolated since ${fmtTime(st.isolatedSince ?? 0)}` : 'no partition';
+      state.textContent = `Time ${fmtTime(st.now)} · ${net} · replicas: A ${v.A}, B ${v.B}, C ${v.C} · latest acknowledged write: ${st.latestAcked}`;
+      for (const b of isoButtons) b.setAttribute('aria-pressed', String(b.dataset.isolate === st.isolated));
+      heal.disabled = st.isolated === null;
+    };
+    const ask = async (a: Ask) => {
+      const r = await lab(a);
+      st = r.state;
+      return r;
     };
 
-    const guard = async (fn: () => Promise<void> | void) => {
-      if (busy) return;
-      busy = true;
+    // Operations run one after another, in the order the learner asked for them (a click while the
+    // simulator is busy waits its turn); aria-busy is set while any is pending.
+    let chain: Promise<void> = Promise.resolve();
+    let pending = 0;
+    const guard = (fn: () => Promise<void> | void): Promise<void> => {
+      pending++;
       root.setAttribute('aria-busy', 'true');
-      try {
-        await fn();
-      } catch (err) {
-        outcome.textContent = `The simulator stopped: ${err instanceof Error ? err.message : String(err)}`;
-      } finally {
-        busy = false;
-        root.removeAttribute('aria-busy');
-        renderState();
-      }
+      chain = chain.then(async () => {
+        try {
+          await fn();
+        } catch (err) {
+          outcome.textContent = `The simulator stopped: ${err instanceof Error ? err.message : String(err)}`;
+        } finally {
+          if (--pending === 0) root.removeAttribute('aria-busy');
+          renderState();
+        }
+      });
+      return chain;
     };
 
     for (const b of isoButtons) {
       b.addEventListener('click', () =>
-        guard(() => {
+        guard(async () => {
           const z = b.dataset.isolate as Zone;
-          lab.setIsolation(lab.isolated === z ? null : z);
-          outcome.textContent = lab.isolated ? `Zone ${lab.isolated} is cut off from the other zones (its client too).` : 'Network healed.';
+          await ask({ kind: 'isolate', zone: st?.isolated === z ? null : z });
+          outcome.textContent = st?.isolated ? `Zone ${st.isolated} is cut off from the other zones (its client too).` : 'Network healed.';
         }),
       );
     }
     heal.addEventListener('click', () =>
-      guard(() => {
-        lab.setIsolation(null);
+      guard(async () => {
+        await ask({ kind: 'isolate', zone: null });
         outcome.textContent = 'Network healed. Hints and read repair bring stale replicas back.';
       }),
     );
     wait.addEventListener('click', () =>
       guard(async () => {
-        await lab.wait(Number(wait.dataset.wait));
-        outcome.textContent = `20 s of simulated time passed (now ${fmtTime(lab.now)}).`;
+        await ask({ kind: 'wait', ms: Number(wait.dataset.wait) });
+        outcome.textContent = `20 s of simulated time passed (now ${fmtTime(st?.now ?? 0)}).`;
       }),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       const fd = new FormData(form);
       guard(async () => {
-        const r = await lab.run(fd.get('zone') as Zone, fd.get('op') as OpKind, fd.get('level') as Level);
+        const r = (await ask({ kind: 'run', zone: fd.get('zone') as Zone, op: fd.get('op') as OpKind, level: fd.get('level') as Level })).result!;
         outcome.innerHTML = '';
         const span = document.createElement('span');
         span.className = outcomeClass(r);
@@ -118,6 +161,8 @@ export function initPartitionLabs(): void {
         root.dataset.runs = String(r.n);
       });
     });
-    renderState();
+    void guard(async () => {
+      await ask({ kind: 'init', seed });
+    });
   }
 }

@@ -145,7 +145,8 @@ describe('partition lab', () => {
     const lab = page.locator('#partition-lab');
     await lab.locator('button[data-isolate=A]').focus();
     await page.keyboard.press('Enter');
-    expect(await lab.locator('button[data-isolate=A]').getAttribute('aria-pressed')).toBe('true');
+    // the lab's simulator answers from its Worker
+    await expect.poll(() => lab.locator('button[data-isolate=A]').getAttribute('aria-pressed')).toBe('true');
     // write v2 from zone B at QUORUM: B and C have it
     expect(await runLab(page, 'B', 'write', 'QUORUM')).toMatch(/ok, v2 acknowledged/);
     // QUORUM read from zone A: ReadTimeout before the failure detector convicts B and C
