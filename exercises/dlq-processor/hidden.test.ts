@@ -44,7 +44,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the stream delivers at least once: about one event in six arrives a second time, some after newer versions of the same order.',
       hint: 'Make the write idempotent and order-proof: `USING TIMESTAMP ?` with `event.version` as the last bound parameter, so the newest version wins whatever order the writes arrive in.',
-      seeds: SEEDS(101, 20),
+      seeds: SEEDS(101, 12),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -105,7 +105,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; a handful of events fail and go to the DLQ. The on-call engineer reads the DLQ.',
       hint: "Publish `{ key: event.orderId, value: JSON.stringify({ event, error: String(err), failedAt: Date.now() }) }` to the DLQ topic.",
-      seeds: SEEDS(401, 29),
+      seeds: SEEDS(401, 40),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -160,7 +160,7 @@ export default defineTests((t) => {
     {
       scenario: 'An outage has been going on for a while: the DLQ already holds 900–980 messages. Cassandra stays down while 150 more events arrive, so the depth crosses 1,000 and keeps growing.',
       hint: 'Alert on the crossing, not on every event above it: remember (in a field) that you already paged, and re-arm when the depth is back under 1000.',
-      seeds: SEEDS(601, 8),
+      seeds: SEEDS(601, 5),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -192,7 +192,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for a few seconds while events stream in; then it recovers, newer events keep arriving, and the DLQ (typically over a hundred messages) is redriven.',
       hint: 'Loop: fetch a batch, write each event with the same idempotent write (USING TIMESTAMP from its version), commit it, until fetch returns nothing. An old DLQ event must not overwrite a newer version written after the heal.',
-      seeds: SEEDS(701, 15),
+      seeds: SEEDS(701, 10),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -247,7 +247,7 @@ export default defineTests((t) => {
     {
       scenario: "A healthy cluster; some customers have ids with quotes in them (c-o'brien, c-d'arcy).",
       hint: "Never paste event fields into CQL: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with the values as parameters and `{ prepare: true }`.",
-      seeds: SEEDS(901, 35),
+      seeds: SEEDS(901, 42),
     },
     async (ctx) => {
       const s = await setup(ctx);

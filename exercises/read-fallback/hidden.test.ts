@@ -76,7 +76,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone B or zone C is cut off from the rest; the API (zone A) can still reach a majority of the replicas. Customers read 8 orders.',
       hint: 'QUORUM needs 2 of 3 replicas, so it survives one zone. ALL needs every replica and fails as soon as one zone is gone.',
-      seeds: SEEDS(301, 20),
+      seeds: SEEDS(301, 22),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -105,7 +105,7 @@ export default defineTests((t) => {
     {
       scenario: 'All three Cassandra nodes crash. Customers keep reading orders.',
       hint: 'Catch the driver error (NoHostAvailableError, Unavailable, timeouts) and read PostgreSQL instead of passing the error to the customer.',
-      seeds: SEEDS(401, 20),
+      seeds: SEEDS(401, 22),
     },
     async (ctx) => {
       const s = setup(ctx);
