@@ -61,7 +61,16 @@ const REAL_SET_TIMEOUT = (globalThis as unknown as { setTimeout: (f: () => void,
 type Port = { onmessage: ((e: unknown) => void) | null; postMessage(x: unknown): void; unref?: () => void; ref?: () => void };
 let channel: { port1: Port; port2: Port } | null = null;
 let macroResolve: (() => void) | null = null;
+/**
+ * `scheduler.yield()` where the host has it (Chromium 129+, in workers too): the same guarantee as a
+ * message to ourselves, at about half the cost — and a Submit yields tens of thousands of times.
+ * Captured at load, so learner code replacing `scheduler` later changes nothing.
+ */
+const schedulerObj = (globalThis as unknown as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+const SCHEDULER_YIELD = typeof schedulerObj?.yield === 'function' ? schedulerObj.yield.bind(schedulerObj) : null;
+
 function macroYield(): Promise<void> {
+  if (SCHEDULER_YIELD) return SCHEDULER_YIELD();
   return new Promise<void>((res) => {
     if (!MC) { REAL_SET_TIMEOUT(res, 0); return; }
     if (!channel) {

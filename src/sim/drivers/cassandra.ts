@@ -213,6 +213,44 @@ const PORT = 9042;
 
 type Attempt = { host: CNode; done: boolean; fail: (e: Error) => void };
 
+/**
+ * A host the driver already considers down is recorded as HOST_DOWN and its DriverError is built
+ * only when someone reads it from `innerErrors` (or `triedHosts`): while a zone is out, a Submit
+ * tries thousands of down hosts, and an Error costs several µs to construct in a browser.
+ */
+const HOST_DOWN = 'Host considered as DOWN';
+type Tried = Record<string, Error | typeof HOST_DOWN>;
+
+function hostErrors(tried: Tried): Record<string, Error> {
+  const out: Record<string, Error> = {};
+  for (const addr of Object.keys(tried)) {
+    const e = tried[addr];
+    if (e !== HOST_DOWN) {
+      out[addr] = e;
+      continue;
+    }
+    const settle = (value: Error) => {
+      Object.defineProperty(out, addr, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    };
+    Object.defineProperty(out, addr, {
+      enumerable: true,
+      configurable: true,
+      get: () => settle(new DriverError(HOST_DOWN)),
+      set: (v: Error) => void settle(v),
+    });
+  }
+  return out;
+}
+
+function noHostAvailable(tried: Tried): NoHostAvailableError {
+  const hosts = Object.keys(tried);
+  const first = hosts.length > 0 ? tried[hosts[0]] : undefined;
+  const firstText = first === HOST_DOWN ? `DriverError: ${HOST_DOWN}` : first ? `${first.name}: ${first.message}` : '';
+  const message = 'All host(s) tried for query failed.' + (first ? ` First host tried, ${hosts[0]}: ${firstText}. See innerErrors.` : '');
+  return new NoHostAvailableError(hostErrors(tried), message);
+}
+
 export class Client {
   /** client id in the world's history and journal */
   readonly id: string;
@@ -333,7 +371,7 @@ export class Client {
     const idempotent = opt.isIdempotent ?? this.opts.queryOptions?.isIdempotent ?? false;
     const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
     return new Promise<ResultSet>((resolve, reject) => {
-      const tried: Record<string, Error> = {};
+      const tried: Tried = {};
       let retries = 0;
       const finish = (err: Error | null, rs?: ResultSet) => {
         w.removePending(token);
@@ -358,12 +396,12 @@ export class Client {
           const h = this.plan[i];
           const addr = `${h.id}:${PORT}`;
           if (!h.ep.alive) {
-            if (!(addr in tried)) tried[addr] = new DriverError('Host considered as DOWN');
+            if (!(addr in tried)) tried[addr] = HOST_DOWN;
             continue;
           }
           return send(i);
         }
-        finish(new NoHostAvailableError(tried));
+        finish(noHostAvailable(tried));
       };
       const send = (i: number) => {
         const host = this.plan[i];
@@ -401,7 +439,7 @@ export class Client {
               if (r.ok) {
                 const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
                 return finish(null, new ResultSet(r.rows.map((x) => new Row(x)), cols, {
-                  queriedHost: addr, triedHosts: { ...tried, [addr]: null }, achievedConsistency: cl, speculativeExecutions: 0, warnings: [],
+                  queriedHost: addr, triedHosts: { ...hostErrors(tried), [addr]: null }, achievedConsistency: cl, speculativeExecutions: 0, warnings: [],
                 }));
               }
               const e = new ResponseError(r.error.code, r.error.message);
