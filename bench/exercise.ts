@@ -217,7 +217,7 @@ async function main() {
 
 \`npx tsx bench/exercise.ts\` — headless Chromium (Debian ${'`/usr/bin/chromium`'}), built site served on localhost
 (no compression), viewport 1280×900, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}).
-Load average (1 min) at start ${load0.toFixed(1)}, at end ${load1.toFixed(1)}${load0 > os.cpus().length ? ' — **the machine was busy with other work; times are inflated**' : ''}.
+Load average (1 min) at start ${load0.toFixed(1)}, at end ${load1.toFixed(1)}${load0 > os.cpus().length ? ' — **above the core count (it includes whatever ran in the minute before, e.g. the previous benchmark of \`npm run bench\`)**' : ''}.
 Recorded ${new Date().toISOString()}.
 
 | Measure | Result | Target | Met |
