@@ -55,27 +55,14 @@ describe('run worker reuse', () => {
     expect(started.length).toBeLessThanOrEqual(2);
   });
 
-  it('replaces the worker after a run that left a real timer behind, and the next run passes', async () => {
-    const leaky = `${demoSolution}\nsetInterval(() => {}, 60_000);\n`;
-    const r = await runAndSeeClosed(leaky);
-    expect(r.closedNow).toBe(1);
+  it.each([
+    ['left a real timer behind', `${demoSolution}\nsetInterval(() => {}, 60_000);\n`],
+    ['changed built-ins', `${demoSolution}\nMath.max = () => 0;\n(Array.prototype as any).includes = () => true;\n`],
+    ['made a MessageChannel', `${demoSolution}\nconst ping = new MessageChannel();\nping.port1.onmessage = () => ping.port2.postMessage(0);\n`],
+  ])('replaces the worker after a run that %s, and the next run passes on a clean one', async (_what, code) => {
+    expect((await runAndSeeClosed(code)).closedNow).toBe(1);
     const next = await runAndSeeClosed(demoSolution);
     expect(next.status).toBe('pass');
     expect(next.closedNow).toBe(0);
-  });
-
-  it('replaces the worker after a run that changed built-ins, and the next run passes', async () => {
-    const tamper = `${demoSolution}\nMath.max = () => 0;\n(Array.prototype as any).includes = () => true;\n`;
-    const r = await runAndSeeClosed(tamper);
-    expect(r.closedNow).toBe(1);
-    const next = await runAndSeeClosed(demoSolution);
-    expect(next.status).toBe('pass');
-    expect(next.closedNow).toBe(0);
-  });
-
-  it('replaces the worker after a run that made a MessageChannel', async () => {
-    const r = await runAndSeeClosed(`${demoSolution}\nconst ping = new MessageChannel();\nping.port1.onmessage = () => ping.port2.postMessage(0);\n`);
-    expect(r.closedNow).toBe(1);
-    expect((await runAndSeeClosed(demoSolution)).status).toBe('pass');
   });
 });
