@@ -100,6 +100,8 @@ export function inferKind(id: string): LaneKind {
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const AXIS_W = 76;
 const CLIENT_W = 200;
+/** Operation labels end this far left of their lane (clear of the bar and of a client lane's shading). */
+const OP_LABEL_GAP = 14;
 const LANE_W = 104;
 const HEAD_H = 54;
 const TOP_PAD = 16;
@@ -340,6 +342,7 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     }
   }
   const laneX = new Map(lanes.map((l) => [l.id, l.x]));
+  const clientLanes = new Set(lanes.filter((l) => l.kind === 'client').map((l) => l.id));
 
   // ---- 4. Time → y (distinct times on this page, gaps log-compressed) -----------------------
   const timeSet = new Set<number>();
@@ -414,9 +417,11 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     const st = stepOf(s.span.start);
     const cls = `dg-span dg-span-${s.span.kind}`;
     const txt = spanText(s.span);
-    const lanesHit = s.span.nodes.map((n) => laneX.get(n)).filter((v): v is number => v !== undefined);
+    const hit = s.span.nodes.filter((n) => laneX.has(n));
+    const lanesHit = hit.map((n) => laneX.get(n)!);
     lanesHit.forEach((lx, k) => {
-      const half = s.span.kind === 'timeout' ? 9 : 22;
+      // a client lane's shading stays narrow: its operation labels sit just left of it
+      const half = s.span.kind === 'timeout' ? 9 : clientLanes.has(hit[k]) ? 10 : 22;
       spanOut.push(
         `<rect class="${cls}" ${attrsStep(st, stepOf(s.span.end ?? Infinity))} x="${r1(lx - half)}" y="${r1(y0)}" width="${half * 2}" height="${r1(Math.max(4, y1 - y0))}" rx="3"><title>${esc(txt)}</title></rect>`,
       );
@@ -520,10 +525,10 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
     const tip = `${who(o.lane)}: ${opLabel(o.op)} at ${ft(t0)} → ${outcomeLabel(o)}${t1 !== undefined ? ` at ${ft(t1)}` : ''}`;
     let g = `<g class="${cls}" ${attrsStep(s0, s1)}><title>${esc(tip)}</title>`;
     g += `<rect class="dg-op-bar" x="${r1(lx - 4)}" y="${r1(y0)}" width="8" height="${r1(Math.max(3, y1 - y0))}" rx="2"/>`;
-    if (o.op.type === 'invoke') g += `<text class="dg-op-inv" x="${r1(lx - 10)}" y="${r1(placeLabel(o.lane, y0 + 4))}" text-anchor="end">${esc(opLabel(o.op))}</text>`;
+    if (o.op.type === 'invoke') g += `<text class="dg-op-inv" x="${r1(lx - OP_LABEL_GAP)}" y="${r1(placeLabel(o.lane, y0 + 4))}" text-anchor="end">${esc(opLabel(o.op))}</text>`;
     if (o.done) {
       const badge = outcomeLabel(o);
-      g += `<text class="dg-op-out" ${attrsStep(s1)} x="${r1(lx - 10)}" y="${r1(placeLabel(o.lane, y1 + 4))}" text-anchor="end">${esc(badge)}</text>`;
+      g += `<text class="dg-op-out" ${attrsStep(s1)} x="${r1(lx - OP_LABEL_GAP)}" y="${r1(placeLabel(o.lane, y1 + 4))}" text-anchor="end">${esc(badge)}</text>`;
     }
     // Request/response arrows to the coordinator when the journal does not carry client messages.
     const coordX = o.op.node ? laneX.get(o.op.node) : undefined;
