@@ -1,0 +1,240 @@
+import type { TestContext } from '../../src/grading/api';
+
+// Shared by visible.test.ts and hidden.test.ts of read-your-writes: the simulator fixtures and checks both use.
+export type Order = { id: string; customerId: string; status: string; total: number; version: number };
+export type GetOrderAtLeast = (deps: unknown, orderId: string, minVersion: number) => Promise<Order | null>;
+export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
+type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
+export interface SimWorld {
+  readonly now: number;
+  readonly queries: Query[];
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  sleep(ms: number): Promise<void>;
+  schedule(faults: object[]): unknown;
+  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
+  pgPool(opts?: { id?: string }): unknown;
+  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
+  pgInsert(table: string, row: Record<string, unknown>): void;
+}
+
+/** The status an order has at each version (version 1 = just placed). */
+export const STATUSES = ['none', 'placed', 'paid', 'packed', 'shipped', 'delivered', 'returned', 'refunded'];
+
+/** Small deterministic PRNG for the test's own choices (which ids to read, …). */
+export function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
+/**
+ * What the read model holds for an order when the test starts:
+ * - `current`: every replica has the version PostgreSQL has;
+ * - `behind`: every replica has the previous version (the processor has not applied the last event);
+ * - `missing`: no replica has it (the processor has not written it at all);
+ * - `stale-on-a`: B and C have the current version, node A (the API's zone) the previous one.
+ */
+export type ReadModelState = 'current' | 'behind' | 'missing' | 'stale-on-a';
+
+export type Setup = {
+  world: SimWorld;
+  deps: { cassandra: unknown; pg: unknown };
+  getOrderAtLeast: GetOrderAtLeast;
+  /** What PostgreSQL holds, by id. */
+  truth: Map<string, Order>;
+  /** Every version each order has had, by id then version: what a read may legitimately return. */
+  versions: Map<string, Map<number, Order>>;
+  /** The version the read model holds, by id (0 = not there). */
+  readModel: Map<string, number>;
+  rand: (n: number) => number;
+  /** The command side (the API's writes to PostgreSQL), a pool of its own. */
+  commands: PgPool;
+};
+
+function row(o: Order): Record<string, unknown> {
+  return { id: o.id, customer_id: o.customerId, status: o.status, total: o.total, version: o.version };
+}
+
+function remember(s: Pick<Setup, 'versions'>, o: Order): void {
+  let m = s.versions.get(o.id);
+  if (!m) s.versions.set(o.id, (m = new Map()));
+  m.set(o.version, o);
+}
+
+/**
+ * A world with `count` orders in PostgreSQL (versions 2–5) and a read model in the state `state(i)`
+ * decides for the i-th order. The API's client lives in zone A.
+ */
+export function setup(
+  ctx: TestContext,
+  opts: { count?: number; ids?: string[]; state?: (i: number) => ReadModelState } = {},
+): Setup {
+  const world = ctx.world({}) as unknown as SimWorld;
+  const rand = prng(ctx.seed);
+  const ids = opts.ids ?? Array.from({ length: opts.count ?? 8 }, (_, i) => `o-${100 + i * 7 + rand(5)}`);
+  const s: Setup = {
+    world,
+    deps: {
+      cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
+      pg: world.pgPool({ id: 'api' }),
+    },
+    getOrderAtLeast: ctx.load<{ getOrderAtLeast: GetOrderAtLeast }>().getOrderAtLeast,
+    truth: new Map(),
+    versions: new Map(),
+    readModel: new Map(),
+    rand,
+    commands: world.pgPool({ id: 'commands' }) as PgPool,
+  };
+  ids.forEach((id, i) => {
+    const version = 2 + rand(4);
+    const customerId = `c-${1 + rand(40)}`;
+    const total = 5 + rand(400) + rand(100) / 100;
+    for (let v = 1; v <= version; v++) remember(s, { id, customerId, status: STATUSES[v], total, version: v });
+    const order = s.versions.get(id)!.get(version)!;
+    const previous = s.versions.get(id)!.get(version - 1)!;
+    s.truth.set(id, order);
+    world.pgInsert('orders', row(order));
+    const state = opts.state ? opts.state(i) : 'current';
+    if (state === 'current') world.cassandraPut('orders', row(order), { timestampUs: version });
+    if (state === 'behind') world.cassandraPut('orders', row(previous), { timestampUs: version - 1 });
+    if (state === 'stale-on-a') {
+      world.cassandraPut('orders', row(previous), { nodes: ['A'], timestampUs: version - 1 });
+      world.cassandraPut('orders', row(order), { nodes: ['B', 'C'], timestampUs: version });
+    }
+    s.readModel.set(id, state === 'missing' ? 0 : state === 'behind' ? version - 1 : version);
+  });
+  return s;
+}
+
+/**
+ * The command side, as in the lesson: the customer changes the order's status in PostgreSQL, the
+ * version goes up in the same statement, and the new version comes back as the caller's token.
+ * The read model is not touched: the processor has not applied the event yet.
+ */
+export async function changeStatus(s: Setup, id: string): Promise<number> {
+  const before = s.truth.get(id)!;
+  const status = STATUSES[Math.min(before.version + 1, STATUSES.length - 1)];
+  const res = await s.commands.query('UPDATE orders SET status = $1, version = version + 1 WHERE id = $2 RETURNING version', [status, id]);
+  const version = Number(res.rows[0].version);
+  const order = { ...before, status, version };
+  s.truth.set(id, order);
+  remember(s, order);
+  return version;
+}
+
+/** The command side: a customer places a new order (version 1). Only PostgreSQL has it. */
+export async function placeOrder(s: Setup, id: string): Promise<number> {
+  const order: Order = { id, customerId: `c-${1 + s.rand(40)}`, status: STATUSES[1], total: 5 + s.rand(300), version: 1 };
+  const res = await s.commands.query(
+    'INSERT INTO orders (id, customer_id, status, total, version) VALUES ($1, $2, $3, $4, $5) RETURNING version',
+    [order.id, order.customerId, order.status, order.total, order.version],
+  );
+  order.version = Number(res.rows[0].version);
+  s.truth.set(id, order);
+  remember(s, order);
+  s.readModel.set(id, 0);
+  return order.version;
+}
+
+/** The processor catches up: every replica gets the version PostgreSQL has (written with USING TIMESTAMP <version>). */
+export function catchUp(s: Setup, id: string): void {
+  const o = s.truth.get(id)!;
+  s.world.cassandraPut('orders', row(o), { timestampUs: o.version });
+  s.readModel.set(id, o.version);
+}
+
+export type Read = { id: string; minVersion: number };
+export type Outcome =
+  | { ok: true; value: Order | null; ms: number; queries: Query[] }
+  | { ok: false; error: unknown; ms: number; queries: Query[] };
+
+/** Reads as the API does them, one after another: how long each took, what it returned or threw, which queries it made. */
+export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
+  return s.world.run(async () => {
+    const out: Outcome[] = [];
+    for (const { id, minVersion } of reads) out.push(await readOne(s, id, minVersion));
+    return out;
+  });
+}
+
+/** One read; call inside `world.run`. */
+export async function readOne(s: Setup, id: string, minVersion: number): Promise<Outcome> {
+  const q0 = s.world.queries.length;
+  const t0 = s.world.now;
+  try {
+    const value = await s.getOrderAtLeast(s.deps, id, minVersion);
+    return { ok: true, value, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) };
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    return { ok: false, error, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) };
+  }
+}
+
+export async function read(s: Setup, id: string, minVersion: number): Promise<Outcome> {
+  return (await readAll(s, [{ id, minVersion }]))[0];
+}
+
+export function isSimulationError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+export function show(o: Order | null | undefined): string {
+  if (!o) return String(o);
+  return `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }`;
+}
+
+function who(minVersion: number): string {
+  return minVersion > 0 ? `A customer holding a token for version ${minVersion} of order %ID%` : 'A customer without a token reading order %ID%';
+}
+
+/**
+ * Fails unless the read returned a real version of the order (one it has had), at least `minVersion`.
+ * With `exact`, only what PostgreSQL has now will do.
+ */
+export function expectAtLeast(ctx: TestContext, s: Setup, id: string, minVersion: number, r: Outcome, situation: string, exact = false): void {
+  const want = s.truth.get(id) ?? null;
+  const subject = who(minVersion).replace('%ID%', id);
+  if (!r.ok) {
+    ctx.fail(`${subject} got an error (${describeError(r.error)}) although the order could be read; ${situation} (seed ${ctx.seed}).`);
+  }
+  if (r.value === null || r.value === undefined) {
+    if (want) ctx.fail(`${subject} was told the order does not exist while PostgreSQL has it at version ${want.version}; ${situation} (seed ${ctx.seed}).`);
+    return;
+  }
+  if (!want) ctx.fail(`getOrderAtLeast("${id}", ${minVersion}) returned ${show(r.value)} but there is no such order (seed ${ctx.seed}).`);
+  const known = s.versions.get(id)?.get(Number(r.value.version));
+  const same =
+    !!known &&
+    r.value.id === known.id &&
+    r.value.status === known.status &&
+    r.value.customerId === known.customerId &&
+    Math.abs(r.value.total - known.total) < 1e-9;
+  if (!same) ctx.fail(`${subject} got ${show(r.value)}, which order ${id} never was (PostgreSQL has ${show(want)}) (seed ${ctx.seed}).`);
+  if (r.value.version < minVersion) {
+    ctx.fail(
+      `${subject} was shown version ${r.value.version} (status "${r.value.status}"): their own change seemed lost, although PostgreSQL has ${show(want)}; ${situation} (seed ${ctx.seed}).`,
+    );
+  }
+  if (exact && r.value.version !== want.version) {
+    ctx.fail(`${subject} was shown ${show(r.value)} while PostgreSQL has ${show(want)}; ${situation} (seed ${ctx.seed}).`);
+  }
+}
+
+export function servedByCassandra(r: Outcome): boolean {
+  return r.queries.every((q) => q.driver !== 'pg') && r.queries.some((q) => q.driver === 'cassandra');
+}
+
+export function pick<T>(rand: (n: number) => number, xs: T[]): T {
+  return xs[rand(xs.length)];
+}
