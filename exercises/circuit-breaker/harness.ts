@@ -1,0 +1,243 @@
+import type { TestContext } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
+
+// Shared by visible.test.ts and hidden.test.ts of circuit-breaker: the simulator fixtures and checks both use.
+export type Order = { id: string; customerId: string; status: string; total: number; version: number };
+export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
+/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
+export interface SimWorld {
+  readonly now: number;
+  readonly queries: Query[];
+  run<T>(fn: () => T | Promise<T>): Promise<T>;
+  sleep(ms: number): Promise<void>;
+  schedule(faults: object[]): unknown;
+  fault(fault: object): unknown;
+  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
+  pgPool(opts?: { id?: string }): unknown;
+  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
+  pgInsert(table: string, row: Record<string, unknown>): void;
+}
+type CassandraLike = {
+  execute(q: string, p: unknown[], o: object): Promise<{ first(): Record<string, unknown> | null }>;
+};
+export interface Breaker {
+  readonly state: string;
+  call<T>(fn: () => Promise<T>): Promise<T>;
+}
+export interface Learner {
+  CircuitBreaker: new (opts: { failureThreshold: number; coolDownMs: number; isFailure?: (err: unknown) => boolean }) => Breaker;
+  CircuitOpenError: new (...args: never[]) => Error;
+  NotInReadModelError: new (orderId: string) => Error;
+  getOrder(deps: unknown, orderId: string): Promise<Order | null>;
+}
+
+export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
+/** Cassandra's failure detector convicts a silent peer after ~18 s; waiting this long lets it. */
+export const FD_SETTLED_MS = 25_000;
+export const ALL = ['A', 'B', 'C'];
+
+export function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
+/** One call through the breaker, as the test saw it. */
+export type Call = {
+  id: string;
+  start: number;
+  ms: number;
+  /** Did the breaker call the function (i.e. send a read to Cassandra)? */
+  reached: boolean;
+  ok: boolean;
+  value?: unknown;
+  error?: unknown;
+};
+
+export type Setup = {
+  world: SimWorld;
+  mod: Learner;
+  breaker: Breaker;
+  deps: { cassandra: unknown; pg: unknown; breaker: Breaker };
+  truth: Map<string, Order>;
+  /** Orders in PostgreSQL and in the read model. */
+  ids: string[];
+  /** Orders in PostgreSQL only (the read model has not received them yet). */
+  missing: string[];
+  threshold: number;
+  coolDownMs: number;
+  rand: (n: number) => number;
+  /** Every call made through `viaBreaker`, in order of start. */
+  calls: Call[];
+};
+
+/**
+ * Eight orders in PostgreSQL, six of them also in Cassandra; the API runs in zone A with one breaker.
+ * Unless given, the breaker's threshold (3–6 failures) and cool-down (1–4 s) come from the seed.
+ */
+export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?: number } = {}): Setup {
+  const world = ctx.world({}) as unknown as SimWorld;
+  const rand = prng(ctx.seed);
+  const truth = new Map<string, Order>();
+  const ids: string[] = [];
+  const missing: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const id = `o-${300 + i * 13 + rand(10)}`;
+    const version = 1 + rand(4);
+    const o: Order = { id, customerId: `c-${1 + rand(50)}`, status: STATUSES[version], total: 10 + rand(300), version };
+    truth.set(id, o);
+    const row = { id, customer_id: o.customerId, status: o.status, total: o.total, version };
+    world.pgInsert('orders', row);
+    if (i < 6) {
+      world.cassandraPut('orders', row, { timestampUs: version });
+      ids.push(id);
+    } else missing.push(id);
+  }
+  const mod = ctx.load<Learner>();
+  const threshold = opts.threshold ?? 3 + rand(4);
+  const coolDownMs = opts.coolDownMs ?? 1000 + 500 * rand(7);
+  const breaker = new mod.CircuitBreaker({
+    failureThreshold: threshold,
+    coolDownMs,
+    isFailure: (err) => !(err instanceof mod.NotInReadModelError),
+  });
+  const deps = {
+    cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
+    pg: world.pgPool({ id: 'api' }),
+    breaker,
+  };
+  return { world, mod, breaker, deps, truth, ids, missing, threshold, coolDownMs, rand, calls: [] };
+}
+
+export function isSimulationError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
+}
+export function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/**
+ * The read the breaker guards (the test's own, so only the breaker is under test): a QUORUM read
+ * with a 100 ms budget; a missing row throws the learner's NotInReadModelError.
+ */
+async function cassandraRead(s: Setup, id: string): Promise<Order> {
+  const rs = await (s.deps.cassandra as CassandraLike).execute(
+    'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
+    [id],
+    { prepare: true, consistency: drivers['cassandra-driver'].types.consistencies.quorum, readTimeout: 100 },
+  );
+  const row = rs.first();
+  if (!row) throw new s.mod.NotInReadModelError(id);
+  return { id: String(row.id), customerId: String(row.customer_id), status: String(row.status), total: Number(row.total), version: Number(row.version) };
+}
+
+/** `breaker.call(read of id)`, recorded. Must run inside world.run. */
+export async function viaBreaker(s: Setup, id: string): Promise<Call> {
+  const call: Call = { id, start: s.world.now, ms: 0, reached: false, ok: false };
+  s.calls.push(call);
+  try {
+    call.value = await s.breaker.call(() => {
+      call.reached = true;
+      return cassandraRead(s, id);
+    });
+    call.ok = true;
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    call.error = error;
+  }
+  call.ms = s.world.now - call.start;
+  return call;
+}
+
+/** Inside world.run: one caller, then let `gapMs` pass. */
+export async function step(s: Setup, id: string, gapMs = 0): Promise<Call> {
+  const c = await viaBreaker(s, id);
+  if (gapMs > 0) await s.world.sleep(gapMs);
+  return c;
+}
+
+/** One caller, then let `gapMs` pass (a run of its own). */
+export function one(s: Setup, id: string, gapMs = 0): Promise<Call> {
+  return s.world.run(() => step(s, id, gapMs));
+}
+
+/** Inside world.run: `n` callers at the same instant. */
+export function together(s: Setup, n: number): Promise<Call[]> {
+  return Promise.all(Array.from({ length: n }, (_, i) => viaBreaker(s, s.ids[i % s.ids.length])));
+}
+
+/** `n` callers at the same instant (a run of its own). */
+export function burst(s: Setup, n: number): Promise<Call[]> {
+  return s.world.run(() => together(s, n));
+}
+
+export const isOpenError = (s: Setup, c: Call) => !c.ok && c.error instanceof s.mod.CircuitOpenError;
+
+export function outcome(s: Setup, c: Call): string {
+  if (c.ok) return 'read from Cassandra';
+  if (!c.reached) return c.error instanceof s.mod.CircuitOpenError ? 'rejected (circuit open)' : `rejected with ${describeError(c.error)}`;
+  return `Cassandra failed (${describeError(c.error)})`;
+}
+
+/**
+ * Inside world.run: calls one at a time, `gap()` ms apart, until the breaker rejects one without
+ * calling Cassandra (at most `max`). `openedAt`: the end of the last call that reached Cassandra.
+ */
+export async function untilOpen(s: Setup, gap: () => number, max = 12): Promise<{ reached: number; opened: Call | null; openedAt: number }> {
+  let reached = 0;
+  let openedAt = s.world.now;
+  for (let i = 0; i < max; i++) {
+    const c = await viaBreaker(s, s.ids[i % s.ids.length]);
+    if (!c.reached) return { reached, opened: c, openedAt };
+    reached++;
+    openedAt = c.start + c.ms;
+    await s.world.sleep(gap());
+  }
+  return { reached, opened: null, openedAt };
+}
+
+/** Take the cluster away from the API in zone A in one of four ways (by seed). */
+export function breakCassandra(s: Setup, seed: number): string {
+  const now = s.world.now;
+  switch (seed % 4) {
+    case 0:
+      s.world.schedule([{ at: now, kind: 'isolate', zone: 'A' }]);
+      return 'zone A (the API and node A) is cut off from zones B and C';
+    case 1:
+      s.world.schedule(ALL.map((node) => ({ at: now, kind: 'crash', node })));
+      return 'every Cassandra node is down';
+    case 2:
+      s.world.schedule([{ at: now, kind: 'slow', node: 'A', extraMs: 1000 + s.rand(4000) }]);
+      return 'node A, the coordinator, answers seconds late';
+    default:
+      s.world.schedule(['B', 'C'].map((node) => ({ at: now, kind: 'crash', node })));
+      return 'nodes B and C are down';
+  }
+}
+
+/** Undo breakCassandra. */
+export function healCassandra(s: Setup, seed: number): void {
+  const now = s.world.now;
+  switch (seed % 4) {
+    case 0:
+      s.world.schedule([{ at: now, kind: 'heal' }]);
+      break;
+    case 1:
+      s.world.schedule(ALL.map((node) => ({ at: now, kind: 'restart', node })));
+      break;
+    case 2:
+      s.world.schedule([{ at: now, kind: 'slow', node: 'A', extraMs: 0 }]);
+      break;
+    default:
+      s.world.schedule(['B', 'C'].map((node) => ({ at: now, kind: 'restart', node })));
+  }
+}
+
+export function show(o: Order | null | undefined): string {
+  return o ? `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }` : String(o);
+}
