@@ -1,0 +1,73 @@
+/**
+ * The circuit-breaker exercise in the lesson that embeds it (Question 3, /lessons/fail-fast/, after the
+ * health-check exercise on the same page), in Chromium: the reference solution typed into the editor
+ * passes Submit and shows the lesson's "What you just fixed" note; the starter (the team's naive
+ * breaker) fails Submit, a failing hidden test shows its scenario in plain words, and the note hides
+ * again. The lesson names the libraries used in production.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, launch, newPage, siteUrls } from './helpers';
+import { exerciseRoot, openExercise, setCode, shownTests, summaryStatus, waitForSummary } from './exercise-helpers';
+
+const id = 'circuit-breaker';
+const lesson = 'lessons/fail-fast/';
+
+const read = (file: string) => readFileSync(path.join(ROOT, 'exercises', id, file), 'utf8');
+const hiddenScenarios = () =>
+  [...read('hidden.test.ts').matchAll(/scenario:\s*\n?\s*(['"`])((?:(?!\1).)+)\1/g)].map((m) => m[2].replace(/\\'/g, "'"));
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function submit(page: Page): Promise<string> {
+  await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
+  return waitForSummary(page, id, 120_000);
+}
+
+describe('circuit-breaker in its lesson', () => {
+  it('the solution passes Submit; the starter fails it and the failing scenario is described', async () => {
+    const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await page.goto(siteUrls().root + lesson);
+    expect(await exerciseRoot(page, id).count(), `${lesson} embeds <Exercise id="${id}" />`).toBe(1);
+    // The placeholder this exercise replaces is gone.
+    expect(await page.locator('[data-placeholder-id="circuit-breaker"]').count()).toBe(0);
+    const prose = (await page.locator('main').textContent()) ?? '';
+    expect(prose).toContain('cockatiel');
+    expect(prose).toContain('opossum');
+    const note = exerciseRoot(page, id).locator('[data-role="done"]');
+    expect(await note.count(), `${lesson} writes a "done" note for ${id}`).toBe(1);
+    expect(await note.textContent()).toMatch(/What you just fixed\s*\S.{200,}/s);
+    await openExercise(page, id);
+    expect(await note.isVisible()).toBe(false);
+
+    await setCode(page, read('solution.ts'), id);
+    const passSummary = await submit(page);
+    expect(await summaryStatus(page, id), passSummary).toBe('pass');
+    await expect.poll(() => note.isVisible()).toBe(true);
+
+    await setCode(page, read('starter.ts'), id);
+    const failSummary = await submit(page);
+    expect(await summaryStatus(page, id), failSummary).toBe('fail');
+    await expect.poll(() => note.isVisible()).toBe(false);
+    const failed = (await shownTests(page, id)).filter((t) => t.status !== 'pass');
+    expect(failed.length).toBeGreaterThan(0);
+    const scenarios = hiddenScenarios();
+    expect(scenarios.length).toBeGreaterThanOrEqual(8);
+    expect(
+      failed.some((t) => scenarios.some((s) => t.text.includes(s))),
+      `a failed test shows its scenario; shown: ${failed.map((t) => t.text.slice(0, 120)).join(' | ')}`,
+    ).toBe(true);
+    // A failed hidden test says what went wrong for the customer and names its seed.
+    expect(failed.some((t) => /customer/.test(t.text) && /seed \d+/.test(t.text))).toBe(true);
+    expect(issues.all()).toEqual([]);
+    await close();
+  }, 300_000);
+});
