@@ -78,7 +78,7 @@ export type Setup = {
 
 /**
  * Eight orders in PostgreSQL, six of them also in Cassandra; the API runs in zone A with one breaker.
- * Unless given, the breaker's threshold (3–6 failures) and cool-down (1–4 s) come from the seed.
+ * Unless given, the breaker's threshold (3–6 failures) and cool-down (1.5–4.5 s) come from the seed.
  */
 export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?: number } = {}): Setup {
   const world = ctx.world({}) as unknown as SimWorld;
@@ -100,7 +100,7 @@ export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?:
   }
   const mod = ctx.load<Learner>();
   const threshold = opts.threshold ?? 3 + rand(4);
-  const coolDownMs = opts.coolDownMs ?? 1000 + 500 * rand(7);
+  const coolDownMs = opts.coolDownMs ?? 1500 + 500 * rand(7);
   const breaker = new mod.CircuitBreaker({
     failureThreshold: threshold,
     coolDownMs,

@@ -1,5 +1,5 @@
 // Hidden tests for circuit-breaker: fault scenarios, each over many seeds. Every test gets its own
-// breaker with a failure threshold (3–6) and cool-down (1–4 s) drawn from the seed; the API runs in
+// breaker with a failure threshold (3–6) and cool-down (1.5–4.5 s) drawn from the seed; the API runs in
 // zone A and reads through it.
 import { defineTests, type TestContext } from '../../src/grading/api';
 import {
@@ -206,7 +206,7 @@ export default defineTests((t) => {
       await s.world.run(async () => {
         const { openedAt, index } = await openIt(ctx, s, what);
         const end = openedAt + Math.round(3.5 * s.coolDownMs);
-        while (s.world.now < end) await step(s, pick(s), 200 + s.rand(500));
+        while (s.world.now < end) await step(s, pick(s), 300 + s.rand(900));
         const trials = s.calls.slice(index).filter((c) => c.reached);
         if (trials.length > 4) {
           ctx.fail(`While ${what}, ${trials.length} reads were sent to Cassandra in the ${secs(end - openedAt)} after the circuit opened; with a cool-down of ${secs(s.coolDownMs)} there should be one trial per cool-down (3) (seed ${ctx.seed}).`);
@@ -238,7 +238,7 @@ export default defineTests((t) => {
       await s.world.run(async () => {
         await openIt(ctx, s, what);
         const healAt = s.world.now + 1000 + s.rand(7000);
-        while (s.world.now < healAt) await step(s, pick(s), 200 + s.rand(500));
+        while (s.world.now < healAt) await step(s, pick(s), 300 + s.rand(900));
         healCassandra(s, ctx.seed);
         const healed = s.world.now;
         const deadline = healed + 3 * s.coolDownMs + 10_000;
@@ -248,7 +248,7 @@ export default defineTests((t) => {
             const sent = s.calls.filter((c) => c.reached && c.start >= healed).length;
             ctx.fail(`Cassandra was unreachable (${what}) and was repaired ${secs(s.world.now - healed)} ago, but customers are still turned away by the breaker (${sent} calls reached Cassandra since the repair; cool-down ${secs(s.coolDownMs)}): the circuit is stuck open (seed ${ctx.seed}).`);
           }
-          const c = await step(s, pick(s), 200 + s.rand(500));
+          const c = await step(s, pick(s), 300 + s.rand(900));
           okInARow = c.ok && c.reached ? okInARow + 1 : 0;
         }
       });
