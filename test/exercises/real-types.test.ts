@@ -10,7 +10,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-const EXERCISES = ['read-fallback', 'dlq-processor', 'health-check'];
+const EXERCISES = ['read-fallback', 'dlq-processor', 'health-check', 'read-your-writes', 'circuit-breaker'];
 
 const OPTIONS: ts.CompilerOptions = {
   strict: true,
