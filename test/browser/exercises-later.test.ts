@@ -1,8 +1,10 @@
 /**
- * The read-your-writes exercise in the lesson that embeds it (Question 2, /lessons/is-cqrs-ap/), in
- * Chromium: the reference solution typed into the editor passes Submit and shows the lesson's "What
- * you just fixed" note; the starter (the team's query that trusts the read model) fails Submit, a
- * failing hidden test shows its scenario in plain words, and the note hides again.
+ * The exercises added after the core three, each in the lesson that embeds it, in Chromium:
+ * read-your-writes (Question 2, /lessons/is-cqrs-ap/) and circuit-breaker (Question 3,
+ * /lessons/fail-fast/, after the health-check exercise on the same page). For each: the placeholder it
+ * replaced is gone; the reference solution typed into the editor passes Submit and shows the lesson's
+ * "What you just fixed" note; the starter fails Submit, a failing hidden test shows its scenario in
+ * plain words and what went wrong for the customer with its seed, and the note hides again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -11,12 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import { ROOT, launch, newPage, siteUrls } from './helpers';
 import { exerciseRoot, openExercise, setCode, shownTests, summaryStatus, waitForSummary } from './exercise-helpers';
 
-const id = 'read-your-writes';
-const lesson = 'lessons/is-cqrs-ap/';
-
-const read = (file: string) => readFileSync(path.join(ROOT, 'exercises', id, file), 'utf8');
-const hiddenScenarios = () =>
-  [...read('hidden.test.ts').matchAll(/scenario:\s*\n?\s*(['"`])((?:(?!\1).)+)\1/g)].map((m) => m[2].replace(/\\'/g, "'"));
+const CASES = [
+  { id: 'read-your-writes', lesson: 'lessons/is-cqrs-ap/', prose: [] as string[] },
+  // the lesson names the libraries used in production
+  { id: 'circuit-breaker', lesson: 'lessons/fail-fast/', prose: ['cockatiel', 'opossum'] },
+];
 
 let browser: Browser;
 beforeAll(async () => {
@@ -26,18 +27,23 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function submit(page: Page): Promise<string> {
-  await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
-  return waitForSummary(page, id, 120_000);
-}
+describe.each(CASES)('$id in its lesson', ({ id, lesson, prose }) => {
+  const read = (file: string) => readFileSync(path.join(ROOT, 'exercises', id, file), 'utf8');
+  const hiddenScenarios = () =>
+    [...read('hidden.test.ts').matchAll(/scenario:\s*\n?\s*(['"`])((?:(?!\1).)+)\1/g)].map((m) => m[2].replace(/\\'/g, "'"));
+  async function submit(page: Page): Promise<string> {
+    await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
+    return waitForSummary(page, id, 120_000);
+  }
 
-describe('read-your-writes in its lesson', () => {
   it('the solution passes Submit; the starter fails it and the failing scenario is described', async () => {
     const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
     await page.goto(siteUrls().root + lesson);
     expect(await exerciseRoot(page, id).count(), `${lesson} embeds <Exercise id="${id}" />`).toBe(1);
     // The placeholder this exercise replaces is gone.
-    expect(await page.locator('[data-placeholder-id="read-your-writes"]').count()).toBe(0);
+    expect(await page.locator(`[data-placeholder-id="${id}"]`).count()).toBe(0);
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const word of prose) expect(text).toContain(word);
     const note = exerciseRoot(page, id).locator('[data-role="done"]');
     expect(await note.count(), `${lesson} writes a "done" note for ${id}`).toBe(1);
     expect(await note.textContent()).toMatch(/What you just fixed\s*\S.{200,}/s);
