@@ -13,14 +13,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { createHash } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread } from 'node:worker_threads';
 import type { Message } from 'esbuild';
-import type { ExerciseBundle, Results, TestResult, Limits } from '../src/grading/index';
+import type { Results, TestResult, Limits } from '../src/grading/index';
 import { mergeShards } from '../src/grading/merge';
 import { parseMeta } from '../src/grading/schema';
-import type { TestModule } from '../src/grading/api';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `QC_EXERCISES_DIR` overrides where exercises are read from (used by the CLI tests). */
@@ -48,22 +47,6 @@ export function exerciseIds(): string[] {
   return readdirSync(EXERCISES_DIR)
     .filter((n) => statSync(join(EXERCISES_DIR, n)).isDirectory())
     .sort();
-}
-
-/** Import an exercise's meta and test modules (Node; needs the tsx loader). */
-export async function loadExercise(id: string): Promise<ExerciseBundle> {
-  const dir = join(EXERCISES_DIR, id);
-  const metaPath = join(dir, 'meta.json');
-  const meta = parseMeta(`exercises/${id}/meta.json`, readFileSync(metaPath, 'utf8'));
-  const imp = async (f: string) =>
-    ((await import(pathToFileURL(join(dir, f)).href)) as { default: TestModule }).default;
-  return {
-    id,
-    meta,
-    visible: await imp('visible.test.ts'),
-    hidden: await imp('hidden.test.ts'),
-    visibleSource: readFileSync(join(dir, 'visible.test.ts'), 'utf8'),
-  };
 }
 
 export type Compiled = { ok: true; js: string } | { ok: false; message: string };
