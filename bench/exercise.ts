@@ -172,6 +172,9 @@ async function main() {
     await page.waitForSelector('qc-exercise[data-state="ready"]', { timeout: 60_000 });
     const solution = readFileSync(path.join(ROOT, 'exercises/read-fallback/solution.ts'), 'utf8');
     const starter = readFileSync(path.join(ROOT, 'exercises/read-fallback/starter.ts'), 'utf8');
+    const head = 'export async function getOrder(deps: Deps, orderId: string): Promise<Order | null> {';
+    if (!solution.includes(head)) throw new Error('exercises/read-fallback/solution.ts no longer declares getOrder as expected');
+    const withBody = (body: string) => solution.replace(head, `${head}\n  ${body}`);
     await page.evaluate((i) => window.__exerciseEditors![i].warm, 'read-fallback');
     const plan: Array<['run' | 'submit', string]> = [
       ['submit', solution], // untimed: loads the simulator chunks
@@ -179,6 +182,11 @@ async function main() {
       ...Array.from({ length: 3 }, () => ['submit', solution] as ['submit', string]),
       ...Array.from({ length: 3 }, () => ['submit', starter] as ['submit', string]),
       ...Array.from({ length: 3 }, () => ['run', starter] as ['run', string]),
+      // bad input: 10 MB of console output, a thrown non-Error, an infinite loop (the worker is killed)
+      ['run', withBody("console.log('y'.repeat(10 * 1024 * 1024));")],
+      ['run', withBody("throw { code: 42, reason: 'a plain object' };")],
+      ['run', withBody('while (true) {}')],
+      ['run', solution],
     ];
     const windows: Array<[number, number]> = [];
     for (const [k, [mode, code]] of plan.entries()) {
@@ -211,7 +219,7 @@ async function main() {
     ['First Run after 2 s idle (median)', `${f(stats(firstRun).median)} ms (min ${f(stats(firstRun).min)}, max ${f(stats(firstRun).max)}, n=${firstRun.length})`, '≤ 150 ms', stats(firstRun).median <= 150],
     ['Warm Run (median)', `${f(stats(warm).median)} ms (p90 ${f(stats(warm).p90)}, max ${f(stats(warm).max)}, n=${warm.length})`, '≤ 50 ms', stats(warm).median <= 50],
     ...submits.map((x) => [`Submit of ${x.id} (${x.tests} tests, visible + hidden, every seed) (median)`, `${f(stats(x.ms).median)} ms (min ${f(stats(x.ms).min)}, max ${f(stats(x.ms).max)}, n=${x.ms.length})`, '≤ 500 ms', stats(x.ms).median <= 500] as const),
-    [`Main-thread tasks over 50 ms during ${longTasks.windows} Runs/Submits (read-fallback; passing and failing, results and diagram drawn)`, longTasks.tasks.length === 0 ? 'none' : `${longTasks.tasks.length} (longest ${f(Math.max(...longTasks.tasks))} ms)`, 'none', longTasks.tasks.length === 0] as const,
+    [`Main-thread tasks over 50 ms during ${longTasks.windows} Runs/Submits (read-fallback; passing, failing with the diagram drawn, bad input)`, longTasks.tasks.length === 0 ? 'none' : `${longTasks.tasks.length} (longest ${f(Math.max(...longTasks.tasks))} ms)`, 'none', longTasks.tasks.length === 0] as const,
   ] as const;
   const md = `# Exercise engine benchmark (issue 4)
 
@@ -235,7 +243,9 @@ ${before.map((e) => `  - ${e.url.replace(server.url, '/')}: ${e.bytes} B`).join(
 - *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart.
 - *Submit*: per exercise, ${SUBMITS} Submits of its reference solution after one untimed Submit, 300 ms apart.
 - *Main-thread tasks*: read-fallback; 5 Runs and 3 Submits of the solution, 3 Submits and 3 Runs of the starter (failing: the
-  first failed test's diagram is drawn); every \`longtask\` entry overlapping a run, from the call to 200 ms after its results.
+  first failed test's diagram is drawn), Runs with 10 MB of console output, a thrown plain object and \`while (true) {}\`
+  (the worker is killed at its wall-clock limit), then a correct Run; every \`longtask\` entry overlapping a run, from the
+  call to 200 ms after its results.
 `;
   const out = path.join(ROOT, 'bench/results/exercise.md');
   writeFileSync(out, md);
