@@ -1,6 +1,6 @@
 // rejects: a node down past max_hint_window: warn before, then schedule a repair
 // Pushes an alert on every sample while the condition holds: a page every few seconds for one outage.
-// Alerts on hinted handoff that mean something (FACTS: Cassandra metrics under org.apache.cassandra.metrics).
+// Alerts on hinted handoff that mean something (Cassandra metrics, under org.apache.cassandra.metrics).
 // Counters (Storage.TotalHints, Hints_not_stored-<peer>, DroppedMessage.MUTATION.Dropped) count since
 // the node started: what matters is how much they grew between two samples of the same node, and a
 // restart (the counter going down) starts them again from 0.

@@ -1,6 +1,6 @@
 // rejects: a restarted node stops storing hints: the increase counts from 0
 // Alerts only when a counter passes the highest value it ever had: after a restart, new not-stored hints stay below the old value and go unnoticed.
-// Alerts on hinted handoff that mean something (FACTS: Cassandra metrics under org.apache.cassandra.metrics).
+// Alerts on hinted handoff that mean something (Cassandra metrics, under org.apache.cassandra.metrics).
 // Counters (Storage.TotalHints, Hints_not_stored-<peer>, DroppedMessage.MUTATION.Dropped) count since
 // the node started: what matters is how much they grew between two samples of the same node, and a
 // restart (the counter going down) starts them again from 0.

@@ -1,6 +1,6 @@
 // rejects: zone C isolated for most of the hint window, then healed
 // Warns when a peer has been down for max_hint_window: by then the hints have already stopped.
-// Alerts on hinted handoff that mean something (FACTS: Cassandra metrics under org.apache.cassandra.metrics).
+// Alerts on hinted handoff that mean something (Cassandra metrics, under org.apache.cassandra.metrics).
 // Counters (Storage.TotalHints, Hints_not_stored-<peer>, DroppedMessage.MUTATION.Dropped) count since
 // the node started: what matters is how much they grew between two samples of the same node, and a
 // restart (the counter going down) starts them again from 0.
