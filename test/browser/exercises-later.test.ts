@@ -1,7 +1,8 @@
 /**
  * The exercises added after the core three, each in the lesson that embeds it, in Chromium:
- * read-your-writes (Question 2, /lessons/is-cqrs-ap/) and circuit-breaker (Question 3,
- * /lessons/fail-fast/, after the health-check exercise on the same page). For each: the placeholder it
+ * read-your-writes (Question 2, /lessons/is-cqrs-ap/), circuit-breaker (Question 3,
+ * /lessons/fail-fast/, after the health-check exercise on the same page) and hint-alerts (Question 4,
+ * /lessons/hinted-handoff/). For each: the placeholder it
  * replaced is gone; the reference solution typed into the editor passes Submit and shows the lesson's
  * "What you just fixed" note; the starter fails Submit, a failing hidden test shows its scenario in
  * plain words and what went wrong for the customer with its seed, and the note hides again.
@@ -17,6 +18,7 @@ const CASES = [
   { id: 'read-your-writes', lesson: 'lessons/is-cqrs-ap/', prose: [] as string[] },
   // the lesson names the libraries used in production
   { id: 'circuit-breaker', lesson: 'lessons/fail-fast/', prose: ['cockatiel', 'opossum'] },
+  { id: 'hint-alerts', lesson: 'lessons/hinted-handoff/', prose: ['Hints_not_stored'] },
 ];
 
 let browser: Browser;
