@@ -130,7 +130,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   const consoleCount = q('console-count');
   const typeinfo = q('typeinfo');
   const dialog = q<HTMLDialogElement>('confirm-reset');
-  // The lesson's "What you just fixed" note (optional; element.ts shows it from progress storage).
+  // The lesson's "What you just fixed" note (optional; done-note.ts shows it from progress storage).
   const doneNote = root.querySelector<HTMLElement>('[data-role="done"]');
   if (isMac) {
     runBtn.querySelector('.ex-kbd')!.textContent = '⌘ ↵';
@@ -337,7 +337,8 @@ export async function boot(root: HTMLElement): Promise<void> {
     solutionBtn.hidden = false;
     save();
     showCompleted();
-    // element.ts follows progress storage (save() notified it); the same rule here, in case it could not.
+    // done-note.ts follows progress storage (save() notified it); set it here too so the announcement
+    // below never depends on the order of those listeners.
     if (doneNote) doneNote.hidden = status !== 'pass';
     return wasHidden && !!doneNote && !doneNote.hidden;
   }
