@@ -7,9 +7,12 @@
  *   1. keeps its own references to the few functions it calls (`Reflect.*`, `Promise.prototype.then`);
  *   2. snapshots the own properties of the built-in objects (and of extra roots such as the driver
  *      modules) before any learner code runs;
- *   3. restores that snapshot: before every assertion (`expect(...)`), when a test settles, after
- *      each test and at the end of the run. Properties the simulator's learner realm swaps during a
- *      scenario (timers, `Date`, `Math.random`, `performance`) are restored only between tests.
+ *   3. restores that snapshot: the core built-ins before every assertion (`expect(...)`) and before
+ *      a failed attempt is described; everything once a test's seeds are done (or one fails) and at
+ *      the end of the run. Between two passing seeds nothing is checked: a suite runs hundreds of
+ *      seeds, and a learner's code can only hurt its own scenario. Properties the simulator's
+ *      learner realm swaps during a scenario (timers, `Date`, `Math.random`, `performance`) are
+ *      restored only between tests.
  *
  * Pure TypeScript: no DOM, no Node built-ins.
  */
