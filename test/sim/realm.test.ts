@@ -68,6 +68,24 @@ describe('learner realm', () => {
     expect(r).toEqual({ chainAt: 0, timerAt: 1 });
   });
 
+  it('a long await chain later in a run also finishes before the clock moves', async () => {
+    // After its first yield the run loop waits for microtasks differently (process.nextTick in Node)
+    const w = createWorld({ seed: 1 });
+    const r = await w.run(async () => {
+      await new Promise<void>((res) => setTimeout(res, 5));
+      const t0 = Date.now();
+      let timerAt = -1;
+      const timer = new Promise<void>((res) => setTimeout(() => { timerAt = Date.now() - t0; res(); }, 1));
+      const chain = (async () => {
+        for (let i = 0; i < 20000; i++) await null;
+        return Date.now() - t0;
+      })();
+      const [chainAt] = await Promise.all([chain, timer]);
+      return { chainAt, timerAt };
+    });
+    expect(r).toEqual({ chainAt: 0, timerAt: 1 });
+  });
+
   it('nested async functions between driver calls do not let time pass', async () => {
     const w = createWorld({ seed: 2 });
     const c = w.cassandraClient({ zone: 'A' });
