@@ -7,7 +7,7 @@ export interface Processor {
   redriveDlq(): Promise<number>;
 }
 export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
-export type KafkaMessage = { key: string | null; value: string | null; offset: string };
+export type KafkaMessage = { key: string | null; value: string | null; offset: string; headers?: Record<string, string>; timestamp?: string };
 /** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
 export interface SimWorld {
   readonly now: number;
@@ -56,9 +56,11 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const alerts: string[] = [];
   const metrics = new Map<string, number>();
   const producer = world.kafka({ clientId: 'processor-dlq' }).producer();
-  await world.run(() => producer.connect());
+  await producer.connect(); // needs no network in the simulator: no world.run for it
   const topic = () => world.topic(DLQ);
   const GROUP = 'redrive';
+  /** Like a Kafka poll, a fetch returns at most this many messages, whatever `max` asks for. */
+  const FETCH_LIMIT = 25;
   const deps = {
     cassandra: world.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: true, id: 'processor' }),
     dlq: producer,
@@ -69,7 +71,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
       async fetch(max: number) {
         const t = topic();
         const from = t.committed.get(GROUP) ?? 0;
-        return t.messages.slice(from, from + Math.max(0, max)).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
+        return t.messages.slice(from, from + Math.min(FETCH_LIMIT, Math.max(0, max))).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
       },
       async commit(offset: string) {
         const t = topic();

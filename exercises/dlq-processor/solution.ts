@@ -35,8 +35,8 @@ export interface Deps {
   alert: (message: string) => void;
   /** How many messages are waiting in the DLQ topic. */
   dlqDepth: () => Promise<number>;
-  /** For the redrive: the messages still waiting (oldest first, at most `max`), and a way to
-   *  mark a message, and every message before it, as handled. */
+  /** For the redrive: the messages still waiting (oldest first; at most `max`, and like a Kafka
+   *  poll it may return fewer), and a way to mark a message, and every message before it, as handled. */
   dlqConsumer: {
     fetch(max: number): Promise<DlqRecord[]>;
     commit(offset: string): Promise<void>;
