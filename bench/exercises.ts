@@ -6,7 +6,8 @@
  *     its worker), JIT-warm after one untimed Submit;
  *   - CLI path: `gradeInWorker` from scripts/grade.ts (a fresh worker thread, bundle import, grading
  *     with a cold JIT, results posted back) — what `npm run grade -- <id> <file> --submit` does minus
- *     starting npm and the CLI's own process.
+ *     starting npm and the CLI's own process (and bundling, cached here after the first rep). The CLI
+ *     grades once per process, so each rep starts once the previous rep's worker has exited.
  * Also counts the simulator worlds (runs) per Submit. Writes bench/results/exercises.md.
  *   npm run bench -- exercises            (REPS=7 by default)
  */
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
 import type { parseMeta as ParseMeta } from '../src/grading/schema';
-import { ROOT, bundleExercise, compileLearnerTs, gradeInWorker, readExerciseFiles } from '../scripts/grade';
+import { ROOT, bundleExercise, compileLearnerTs, gradeInWorker, gradersExited, readExerciseFiles } from '../scripts/grade';
 
 /** The grader and the exercise's tests as the CLI's worker loads them (one esbuild bundle). */
 async function loadBundled(id: string): Promise<{ runExercise: typeof RunExercise; exercise: ExerciseBundle }> {
@@ -29,6 +30,7 @@ async function loadBundled(id: string): Promise<{ runExercise: typeof RunExercis
 
 const IDS = ['read-fallback', 'dlq-processor', 'health-check'];
 const REPS = Number(process.env.REPS ?? 7);
+const CLI_REPS = Number(process.env.CLI_REPS ?? 9);
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,7 +52,8 @@ async function main() {
     const tests = exercise.visible.collect().length + exercise.hidden.collect().length;
 
     const cli: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(REPS / 2)); i++) {
+    for (let i = 0; i < CLI_REPS; i++) {
+      await gradersExited();
       const t0 = performance.now();
       const r = await gradeInWorker({ exerciseId: id, learnerJs: c.js, mode: 'submit', wallMs: 30_000 });
       cli.push(performance.now() - t0);
@@ -78,7 +81,8 @@ async function main() {
 Measured by \`npm run bench -- exercises\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC,
 ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Reference solution, Submit = visible + hidden
 tests over every seed. ${REPS} in-process reps after one warm-up; CLI path = \`gradeInWorker\` (fresh worker
-thread + bundle import + grading with a cold JIT), ${Math.max(3, Math.ceil(REPS / 2))} reps. Times in ms: median (min–max).
+thread + bundle import + grading with a cold JIT; each rep starts after the previous rep's worker
+exited), ${CLI_REPS} reps. Times in ms: median (min–max).
 Other helpers' jobs may have been running on the same cores: 1-minute load average ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end.
 
 | exercise | tests | simulator runs | in-process Submit | CLI-path Submit | CLI median ≤ 250 ms |
