@@ -17,7 +17,7 @@ const loaded = new Map();
 
 async function load(job) {
   const mod = await import(pathToFileURL(job.bundle).href);
-  const meta = mod.parseMeta(`exercises/${job.exerciseId}/meta.json`, readFileSync(job.metaPath, 'utf8'));
+  const meta = job.meta; // validated by the main thread
   let visibleSource;
   try {
     visibleSource = readFileSync(job.visibleSourcePath, 'utf8');

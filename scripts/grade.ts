@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread } from 'node:worker_threads';
-import type { Message } from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import type { Results, TestResult, Limits } from '../src/grading/index';
 import { mergeShards } from '../src/grading/merge';
-import { parseMeta } from '../src/grading/schema';
+import { parseMeta, type Meta } from '../src/grading/schema';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `QC_EXERCISES_DIR` overrides where exercises are read from (used by the CLI tests). */
@@ -75,7 +75,7 @@ export function compileLearnerTs(code: string, file: string): Compiled {
 }
 
 type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits; shard?: { index: number; count: number } };
-type WorkerIn = { type: 'job'; id: number; bundle: string; metaPath: string; visibleSourcePath: string } & Job;
+type WorkerIn = { type: 'job'; id: number; bundle: string; meta: Meta; visibleSourcePath: string } & Job;
 type WorkerOut =
   | { type: 'ready' }
   | { type: 'loaded'; id: number; visible: number }
@@ -99,7 +99,7 @@ function wallMsFor(opts: GradeOptions): number {
   return opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
 }
 
-type BundleRef = { bundle: string; metaPath: string; visibleSourcePath: string };
+type BundleRef = { bundle: string; meta: Meta; visibleSourcePath: string };
 type Bundled = { ok: true; ref: BundleRef } | { ok: false; message: string };
 const bundles = new Map<string, Promise<Bundled>>();
 
@@ -115,13 +115,26 @@ export function bundleExercise(id: string): Promise<Bundled> {
   return p;
 }
 
+/**
+ * meta.json is validated here, in the main thread, and the worker gets it parsed: marking the
+ * schema module free of side effects lets esbuild leave it, and zod with it (a quarter of the
+ * bundle), out of what every grading worker has to parse.
+ */
+const schemaWithoutSideEffects: Plugin = {
+  name: 'schema-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/schema$/ }, (args) =>
+      args.importer.startsWith(join(ROOT, 'src', 'grading')) ? { path: join(args.resolveDir, 'schema.ts'), sideEffects: false } : undefined,
+    );
+  },
+};
+
 async function buildBundle(id: string): Promise<Bundled> {
   const { build } = nodeRequire('esbuild') as typeof import('esbuild');
   const dir = join(EXERCISES_DIR, id);
   const q = (f: string) => JSON.stringify(f);
   const entry = [
     `export { runExercise } from ${q(join(ROOT, 'src/grading/index.ts'))};`,
-    `export { parseMeta } from ${q(join(ROOT, 'src/grading/schema.ts'))};`,
     `export { default as visible } from ${q(join(dir, 'visible.test.ts'))};`,
     `export { default as hidden } from ${q(join(dir, 'hidden.test.ts'))};`,
   ].join('\n');
@@ -135,6 +148,7 @@ async function buildBundle(id: string): Promise<Bundled> {
       platform: 'node',
       target: 'es2022',
       logLevel: 'silent',
+      plugins: [schemaWithoutSideEffects],
     });
     text = r.outputFiles[0].text;
   } catch (e) {
@@ -164,7 +178,13 @@ async function buildBundle(id: string): Promise<Bundled> {
       }
     }
   }
-  return { ok: true, ref: { bundle: file, metaPath: join(dir, 'meta.json'), visibleSourcePath: join(dir, 'visible.test.ts') } };
+  let meta: Meta;
+  try {
+    meta = parseMeta(`exercises/${id}/meta.json`, readFileSync(join(dir, 'meta.json'), 'utf8'));
+  } catch (e) {
+    return { ok: false, message: (e as Error).message };
+  }
+  return { ok: true, ref: { bundle: file, meta, visibleSourcePath: join(dir, 'visible.test.ts') } };
 }
 
 /**
