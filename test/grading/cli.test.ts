@@ -125,6 +125,20 @@ describe('npm run grade', () => {
   });
 });
 
+describe('gradeInWorker', () => {
+  it('a Submit split over two workers reads exactly like one worker\'s', { timeout: 120_000 }, async () => {
+    const { compileLearnerTs, gradeInWorker, readExerciseFiles } = await import('../../scripts/grade');
+    const c = compileLearnerTs(readExerciseFiles('demo')['starter.ts'], 'starter.ts');
+    if (!c.ok) throw new Error(c.message);
+    const one = await gradeInWorker({ exerciseId: 'demo', learnerJs: c.js, mode: 'submit' }, 1);
+    const two = await gradeInWorker({ exerciseId: 'demo', learnerJs: c.js, mode: 'submit' }, 2);
+    const strip = (r: Results) => ({ ...r, tests: r.tests.map(({ duration_ms: _d, ...t }) => t) });
+    expect(one.status).toBe('fail');
+    expect(one.tests.length).toBeGreaterThan(3);
+    expect(strip(two)).toEqual(strip(one));
+  });
+});
+
 describe('npm run verify', () => {
   it('passes the demo exercise and reports every kind of problem in a broken one', { timeout: 300_000 }, () => {
     const dir = join(TMP, 'exercises');
