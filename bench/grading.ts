@@ -18,7 +18,6 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
-import type { parseMeta as ParseMeta } from '../src/grading/schema';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -112,10 +111,10 @@ async function main() {
   const bundled = await bundleExercise('bench200');
   if (!bundled.ok) throw new Error(bundled.message);
   const mod = (await import(pathToFileURL(bundled.ref.bundle).href)) as {
-    runExercise: typeof RunExercise; parseMeta: typeof ParseMeta; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'];
+    runExercise: typeof RunExercise; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'];
   };
   const runExercise = mod.runExercise;
-  const exercise: ExerciseBundle = { id: 'bench200', meta: mod.parseMeta('meta.json', JSON.stringify(meta)), visible: mod.visible, hidden: mod.hidden };
+  const exercise: ExerciseBundle = { id: 'bench200', meta: bundled.ref.meta, visible: mod.visible, hidden: mod.hidden };
 
   // warm-up, and a correctness check: every scenario must pass
   const warm = await runExercise({ exercise, learnerJs: compiled.js, mode: 'submit' });
