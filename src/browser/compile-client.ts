@@ -3,6 +3,7 @@
  * (`warmCompiler()` — called while the learner reads) and kept alive.
  */
 import CompileWorker from './compile-worker?worker';
+import { namedWorker } from './worker-ctor';
 import type { CompileDiagnostic, CompileReply } from './protocol';
 
 export type CompileResult =
@@ -18,7 +19,7 @@ function start(): Promise<void> {
   if (readyPromise) return readyPromise;
   readyPromise = new Promise<void>((resolve, reject) => {
     try {
-      worker = new CompileWorker({ name: 'exercise-compiler' });
+      worker = namedWorker(CompileWorker, 'exercise-compiler');
     } catch (e) {
       reject(e instanceof Error ? e : new Error(String(e)));
       return;

@@ -11,6 +11,7 @@ import 'monaco-editor/languages/definitions/typescript/register';
 import { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
+import { namedWorker } from '../../browser/worker-ctor';
 
 export { monaco };
 
@@ -22,8 +23,8 @@ declare global {
 
 window.MonacoEnvironment = {
   getWorker(_id: string, label: string) {
-    if (label === 'typescript' || label === 'javascript') return new TsWorker({ name: 'monaco-typescript' });
-    return new EditorWorker({ name: `monaco-${label}` });
+    if (label === 'typescript' || label === 'javascript') return namedWorker(TsWorker, 'monaco-typescript');
+    return namedWorker(EditorWorker, `monaco-${label}`);
   },
 };
 
