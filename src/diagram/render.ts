@@ -102,6 +102,9 @@ const AXIS_W = 76;
 const CLIENT_W = 200;
 /** Operation labels end this far left of their lane (clear of the bar and of a client lane's shading). */
 const OP_LABEL_GAP = 14;
+/** Estimated advance of one character of an operation label (11 px system-ui; bold for outcomes). */
+const CHAR_W = 6.2;
+const CHAR_W_BOLD = 6.9;
 const LANE_W = 104;
 const HEAD_H = 54;
 const TOP_PAD = 16;
@@ -323,10 +326,18 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
   const lanes: Lane[] = [];
   let x = AXIS_W;
   const actors = new Set(ops.map((o) => o.lane));
+  // An actor's lane sits far enough right for its longest operation label (right-aligned to it) to
+  // clear the time axis or the lane before it.
+  const labelRoom = new Map<string, number>();
+  for (const o of ops) {
+    const w = Math.max(opLabel(o.op).length * CHAR_W, o.done ? outcomeLabel(o).length * CHAR_W_BOLD : 0);
+    labelRoom.set(o.lane, Math.max(labelRoom.get(o.lane) ?? 0, w));
+  }
   for (const l of lanesUnsorted) {
     if (l.kind === 'client' || actors.has(l.id)) {
-      lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + CLIENT_W - 48 });
-      x += CLIENT_W;
+      const offset = Math.max(CLIENT_W - 48, Math.ceil((labelRoom.get(l.id) ?? 0) + OP_LABEL_GAP + 6));
+      lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + offset });
+      x += offset + 48;
     } else {
       lanes.push({ id: l.id, label: l.label, kind: l.kind, zone: l.zone, x: x + LANE_W / 2 });
       x += LANE_W;
