@@ -12,7 +12,7 @@ import { parseMeta } from '../../src/grading/schema';
 
 const ROOT = resolve(__dirname, '../..');
 // the three core exercises, and the later ones held to the same bar
-const CORE = ['read-fallback', 'dlq-processor', 'health-check', 'read-your-writes', 'circuit-breaker', 'hint-alerts'];
+const CORE = ['read-fallback', 'dlq-processor', 'health-check', 'read-your-writes', 'circuit-breaker', 'hint-alerts', 'break-quorum'];
 
 async function load(id: string) {
   const dir = join(ROOT, 'exercises', id);
