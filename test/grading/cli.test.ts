@@ -118,6 +118,22 @@ describe('npm run grade', () => {
     expect(results.status).toBe('pass');
   });
 
+  it('grades an edited test file as edited (the cached bundle is rebuilt), and an unchanged one the same', { timeout: 120_000 }, () => {
+    const dir = join(TMP, 'edit-exercises');
+    cpSync(join(ROOT, 'exercises/demo'), join(dir, 'demo'), { recursive: true });
+    for (const f of ['visible.test.ts', 'hidden.test.ts']) {
+      const p = join(dir, 'demo', f);
+      writeFileSync(p, readFileSync(p, 'utf8').replaceAll("'../../src/", `'${ROOT}/src/`));
+    }
+    const hidden = join(dir, 'demo', 'hidden.test.ts');
+    const names = () => (JSON.parse(run('grade', ['demo', 'exercises/demo/solution.ts'], { QC_EXERCISES_DIR: dir }).stdout) as Results).tests.map((t) => t.name);
+    const before = names();
+    expect(before.filter((n) => n.endsWith('> ALL, TWO, THREE and ANY'))).toHaveLength(1);
+    expect(names()).toEqual(before);
+    writeFileSync(hidden, readFileSync(hidden, 'utf8').replace("'ALL, TWO, THREE and ANY'", "'ALL, TWO, THREE and ANY (edited)'"));
+    expect(names().filter((n) => n.endsWith('> ALL, TWO, THREE and ANY (edited)'))).toHaveLength(1);
+  });
+
   it('exits 2 for an unknown exercise', { timeout: 120_000 }, () => {
     const r = run('grade', ['no-such-exercise', 'exercises/demo/solution.ts']);
     expect(r.code).toBe(2);
