@@ -1,8 +1,9 @@
 /**
  * The exercises added after the core three, each in the lesson that embeds it, in Chromium:
  * read-your-writes (Question 2, /lessons/is-cqrs-ap/), circuit-breaker (Question 3,
- * /lessons/fail-fast/, after the health-check exercise on the same page) and hint-alerts (Question 4,
- * /lessons/hinted-handoff/). For each: the placeholder it
+ * /lessons/fail-fast/, after the health-check exercise on the same page), hint-alerts (Question 4,
+ * /lessons/hinted-handoff/) and the break-quorum challenge (Question 1, /lessons/why-quorum-failed/,
+ * where the learner writes a fault schedule rather than application code). For each: the placeholder it
  * replaced is gone; the reference solution typed into the editor passes Submit and shows the lesson's
  * "What you just fixed" note; the starter fails Submit, a failing hidden test shows its scenario in
  * plain words and what went wrong for the customer with its seed, and the note hides again.
@@ -19,6 +20,8 @@ const CASES = [
   // the lesson names the libraries used in production
   { id: 'circuit-breaker', lesson: 'lessons/fail-fast/', prose: ['cockatiel', 'opossum'] },
   { id: 'hint-alerts', lesson: 'lessons/hinted-handoff/', prose: ['Hints_not_stored'] },
+  // the set-up paragraph says what the learner writes
+  { id: 'break-quorum', lesson: 'lessons/why-quorum-failed/', prose: ['schedule(plan)'] },
 ];
 
 let browser: Browser;
