@@ -58,17 +58,7 @@ type SimWorld = {
   replicaCellTimestamp(node: string, table: string, key: unknown, column: string): number | undefined;
 };
 
-/** Small deterministic PRNG for the test's own choices. */
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
+export { prng } from '../../src/grading/api';
 
 export const pick = <T>(r: (n: number) => number, xs: readonly T[]): T => xs[r(xs.length)];
 /** An integer in [lo, hi]. */

@@ -1,4 +1,4 @@
-import type { TestContext } from '../../src/grading/api';
+import { prng, type TestContext } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of circuit-breaker: the simulator fixtures and checks both use.
@@ -36,16 +36,6 @@ export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 export const FD_SETTLED_MS = 25_000;
 export const ALL = ['A', 'B', 'C'];
 
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
 
 /** One call through the breaker, as the test saw it. */
 export type Call = {

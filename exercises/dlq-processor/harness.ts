@@ -1,4 +1,4 @@
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of dlq-processor: the simulator fixtures and checks both use.
 export type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
@@ -28,16 +28,7 @@ export const DLQ = 'orders-dlq';
 export const NODES = ['A', 'B', 'C'];
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'returned'];
 
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
+export { prng };
 
 export type Setup = {
   world: SimWorld;

@@ -1,4 +1,4 @@
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of health-check: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
@@ -25,16 +25,7 @@ export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 /** Cassandra's failure detector convicts a silent peer after ~18 s; waiting this long lets it. */
 export const FD_SETTLED_MS = 25_000;
 
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
+export { prng };
 
 export type Setup = { world: SimWorld; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: (n: number) => number };
 

@@ -55,17 +55,7 @@ export type RunOptions = {
 
 export type Run = { samples: MetricSample[]; faults: Fault[]; maxHintWindowMs: number };
 
-/** Small deterministic PRNG for the test's own choices. */
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
+export { prng } from '../../src/grading/api';
 
 /** Runs the cluster with clients in zones A and B writing orders in turn, and samples every live node. */
 export async function simulate(ctx: TestContext, opts: RunOptions): Promise<Run> {

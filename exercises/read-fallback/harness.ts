@@ -1,4 +1,4 @@
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of read-fallback: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
@@ -20,17 +20,7 @@ export interface SimWorld {
 
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 
-/** Small deterministic PRNG for the test's own choices (which ids to read, …). */
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n);
-  };
-}
+export { prng };
 
 export type Setup = {
   world: SimWorld;

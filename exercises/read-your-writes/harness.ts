@@ -1,4 +1,4 @@
-import type { TestContext } from '../../src/grading/api';
+import { prng, type TestContext } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of read-your-writes: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
@@ -21,17 +21,7 @@ export interface SimWorld {
 /** The status an order has at each version (version 1 = just placed). */
 export const STATUSES = ['none', 'placed', 'paid', 'packed', 'shipped', 'delivered', 'returned', 'refunded'];
 
-/** Small deterministic PRNG for the test's own choices (which ids to read, …). */
-export function prng(seed: number): (n: number) => number {
-  let s = (seed * 0x9e3779b1) >>> 0;
-  return (n: number) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
-}
+export { prng };
 
 /**
  * What the read model holds for an order when the test starts:

@@ -195,6 +195,22 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
   };
 }
 
+/**
+ * A small deterministic PRNG for a test's own choices (event counts, outage times): `prng(ctx.seed)`
+ * gives \`rand(n)\`, an integer in [0, n). Separate from the world's RNG, so a test's choices do not
+ * shift the simulation's random stream.
+ */
+export function prng(seed: number): (n: number) => number {
+  let s = (seed * 0x9e3779b1) >>> 0;
+  return (n: number) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+}
+
 export function isTestModule(v: unknown): v is TestModule {
   return typeof v === 'object' && v !== null && (v as TestModule).kind === 'quorum-course-tests';
 }
