@@ -49,6 +49,9 @@ describe.each(CASES)('$id in its lesson', ({ id, lesson, prose, heading }) => {
     expect(await page.locator(`[data-placeholder-id="${id}"]`).count()).toBe(0);
     const text = (await page.locator('main').textContent()) ?? '';
     for (const word of prose) expect(text).toContain(word);
+    // the tasks' Markdown (`code`, **strong**) is rendered, not shown as typed
+    const tasks = exerciseRoot(page, id).locator('.ex-tasks');
+    expect(await tasks.textContent()).not.toMatch(/\*\*|`/);
     const note = exerciseRoot(page, id).locator('[data-role="done"]');
     expect(await note.count(), `${lesson} writes a "done" note for ${id}`).toBe(1);
     expect(await note.textContent()).toMatch(new RegExp(`${heading}\\s*\\S.{200,}`, 's'));
