@@ -105,6 +105,8 @@ const OP_LABEL_GAP = 14;
 /** Estimated advance of one character of an operation label (11 px system-ui; bold for outcomes). */
 const CHAR_W = 6.2;
 const CHAR_W_BOLD = 6.9;
+/** …and of a 10 px message or fault-span label. */
+const SMALL_CHAR_W = 5.6;
 const LANE_W = 104;
 const HEAD_H = 54;
 const TOP_PAD = 16;
@@ -421,6 +423,8 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
 
   // Spans (under everything else)
   const spanOut: string[] = [];
+  /** Where the fault spans' labels are (message labels keep clear of them). */
+  const spanLabels: { x0: number; x1: number; y0: number; y1: number }[] = [];
   for (const s of spans) {
     if (!s.ev.some(inPage) && !(s.span.start < pageT0 && (s.span.end ?? Infinity) > pageT1)) continue;
     const y0 = Math.max(HEAD_H, s.span.start < times[0] ? HEAD_H : yOf(s.span.start));
@@ -437,8 +441,10 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
         `<rect class="${cls}" ${attrsStep(st, stepOf(s.span.end ?? Infinity))} x="${r1(lx - half)}" y="${r1(y0)}" width="${half * 2}" height="${r1(Math.max(4, y1 - y0))}" rx="3"><title>${esc(txt)}</title></rect>`,
       );
       if (k === 0) {
+        const label = fmtValue(txt, 28);
+        spanLabels.push({ x0: lx + half + 3, x1: lx + half + 3 + label.length * SMALL_CHAR_W, y0: y0 + 1, y1: y0 + 14 });
         spanOut.push(
-          `<text class="dg-span-label dg-span-label-${s.span.kind}" ${attrsStep(st)} x="${r1(lx + half + 3)}" y="${r1(y0 + 11)}">${esc(fmtValue(txt, 28))}</text>`,
+          `<text class="dg-span-label dg-span-label-${s.span.kind}" ${attrsStep(st)} x="${r1(lx + half + 3)}" y="${r1(y0 + 11)}">${esc(label)}</text>`,
         );
       }
     });
@@ -500,10 +506,16 @@ export function renderTraceDetailed(trace: DiagramTrace, options: RenderOptions 
       parts += `<line x1="${r1(x0)}" y1="${r1(ya)}" x2="${r1(x1)}" y2="${r1(yb)}" marker-end="url(#${idPrefix}-arrow${m.status === 'inflight' ? '-f' : ''})"/>`;
     }
     if (m.label) {
-      const f = stagger.get(m) ?? 0.5;
-      const lx = x0 + (x1 - x0) * f;
-      const ly = ya + (yb - ya) * f - 3;
-      parts += `<text class="dg-msg-label" x="${r1(lx)}" y="${r1(ly)}" text-anchor="middle">${esc(fmtValue(m.label, 20))}</text>`;
+      const label = fmtValue(m.label, 20);
+      const at = (f: number) => ({ lx: x0 + (x1 - x0) * f, ly: ya + (yb - ya) * f - 3 });
+      const clear = ({ lx, ly }: { lx: number; ly: number }) => {
+        const hw = (label.length * SMALL_CHAR_W) / 2 + 6; // and a gap, so two labels never read as one
+        return !spanLabels.some((b) => lx + hw > b.x0 && lx - hw < b.x1 && ly > b.y0 && ly - 10 < b.y1);
+      };
+      // along its arrow, clear of the fault spans' labels where it can be
+      const f0 = stagger.get(m) ?? 0.5;
+      const { lx, ly } = [f0, 0.3, 0.7, 0.2, 0.8].map(at).find(clear) ?? at(f0);
+      parts += `<text class="dg-msg-label" x="${r1(lx)}" y="${r1(ly)}" text-anchor="middle">${esc(label)}</text>`;
     }
     msgOut.push(parts + '</g>');
   }
