@@ -64,6 +64,18 @@ describe('renderTrace: structure a reader relies on', () => {
     expect(svg).toContain('STALE → v1');
   });
 
+  it('leaves room left of an actor for its longest operation label (nothing runs off the edge or over the axis)', () => {
+    const t = structuredClone(isolatedRead);
+    const failed = t.history!.find((h) => h.type === 'fail')!;
+    failed.error = 'NoHostAvailable (Unavailable: Cannot achieve consistency level QUORUM)';
+    const svg = renderTrace(t);
+    const labels = [...svg.matchAll(/<text class="dg-op-(?:out|inv)"[^>]* x="([\d.]+)"[^>]*text-anchor="end">([^<]*)<\/text>/g)];
+    expect(labels.length).toBeGreaterThan(3);
+    const axisX = Number(svg.match(/<line class="dg-axis" x1="([\d.]+)"/)![1]);
+    // right-aligned at x: the text starts about 7 px per (bold) character further left
+    for (const [, x, text] of labels) expect(Number(x) - text.length * 7, text).toBeGreaterThan(axisX);
+  });
+
   it('is deterministic and stable (file snapshot: open the .svg to review a change)', async () => {
     const a = renderTrace(isolatedRead);
     const b = renderTrace(structuredClone(isolatedRead));
