@@ -76,6 +76,20 @@ describe('renderTrace: structure a reader relies on', () => {
     for (const [, x, text] of labels) expect(Number(x) - text.length * 7, text).toBeGreaterThan(axisX);
   });
 
+  it('keeps message labels clear of the fault spans\' labels', () => {
+    const svg = renderTrace(isolatedRead);
+    const box = (x: number, y: number, text: string, anchor: 'start' | 'middle') => {
+      const w = text.length * 5.6;
+      const x0 = anchor === 'middle' ? x - w / 2 : x;
+      return { x0, x1: x0 + w, y0: y - 10, y1: y };
+    };
+    const msgs = [...svg.matchAll(/<text class="dg-msg-label" x="([\d.]+)" y="([\d.]+)" text-anchor="middle">([^<]*)</g)].map((m) => box(+m[1], +m[2], m[3], 'middle'));
+    const spans = [...svg.matchAll(/<text class="dg-span-label[^"]*"[^>]* x="([\d.]+)" y="([\d.]+)">([^<]*)</g)].map((m) => box(+m[1], +m[2], m[3], 'start'));
+    expect(msgs.length).toBeGreaterThan(2);
+    expect(spans.length).toBe(2); // zone A isolated, read_request_timeout 5 s
+    for (const m of msgs) for (const sp of spans) expect(m.x1 <= sp.x0 || m.x0 >= sp.x1 || m.y1 <= sp.y0 || m.y0 >= sp.y1, JSON.stringify({ m, sp })).toBe(true);
+  });
+
   it('is deterministic and stable (file snapshot: open the .svg to review a change)', async () => {
     const a = renderTrace(isolatedRead);
     const b = renderTrace(structuredClone(isolatedRead));
