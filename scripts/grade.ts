@@ -89,16 +89,6 @@ export interface GradeOptions extends Job {
   wallMs?: number;
 }
 
-function wallMsFor(opts: GradeOptions): number {
-  let metaWall: number | undefined;
-  try {
-    metaWall = parseMeta('meta.json', readFileSync(join(EXERCISES_DIR, opts.exerciseId, 'meta.json'), 'utf8')).limits?.wallMsPerTest;
-  } catch {
-    // the worker reports a malformed exercise
-  }
-  return opts.wallMs ?? metaWall ?? DEFAULT_WALL_MS;
-}
-
 type BundleRef = { bundle: string; meta: Meta; visibleSourcePath: string };
 type Bundled = { ok: true; ref: BundleRef } | { ok: false; message: string };
 const bundles = new Map<string, Promise<Bundled>>();
@@ -295,13 +285,12 @@ class GradeWorker {
     this.worker.on('exit', (code) => died(`The grader stopped unexpectedly (exit code ${code}).`));
   }
 
-  /** Stop the thread; resolves once it has exited (its heap torn down). */
-  kill(): Promise<unknown> {
+  /** Stop the thread (gradersExited() waits until it has exited). */
+  kill(): void {
     this.dead = true;
     const exited = this.worker.terminate();
     exiting.add(exited);
     void exited.finally(() => exiting.delete(exited));
-    return exited;
   }
 
   run(job: Job & BundleRef, wallMs: number, id: number): Promise<Results> {
@@ -318,7 +307,7 @@ class GradeWorker {
         finished = true;
         clearTimeout(timer);
         this.listener = null;
-        if (kill) void this.kill();
+        if (kill) this.kill();
         resolvePromise(r);
       };
       const arm = () => {
@@ -392,7 +381,8 @@ export class GradePool {
       const bundled = await bundleExercise(opts.exerciseId);
       if (!bundled.ok) return { version: 3, status: 'error', message: bundled.message, tests: [] };
       const { wallMs: _wall, ...job } = opts;
-      return await worker.run({ ...job, ...bundled.ref }, wallMsFor(opts), this.nextId++);
+      const wallMs = opts.wallMs ?? bundled.ref.meta.limits?.wallMsPerTest ?? DEFAULT_WALL_MS;
+      return await worker.run({ ...job, ...bundled.ref }, wallMs, this.nextId++);
     } finally {
       if (!worker.dead) this.idle.push(worker);
       this.busy--;
@@ -401,7 +391,7 @@ export class GradePool {
   }
 
   close(): void {
-    for (const w of this.idle) void w.kill();
+    for (const w of this.idle) w.kill();
     this.idle = [];
   }
 }
