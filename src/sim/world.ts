@@ -54,41 +54,28 @@ const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onm
 const REAL_SET_TIMEOUT = (globalThis as unknown as { setTimeout: (f: () => void, ms: number) => unknown }).setTimeout;
 
 /**
- * A macrotask yield: everything queued as a microtask (all of the learner's promise continuations)
- * has run when it resolves. One MessageChannel for the whole realm (runs are serialized); in Node
- * its port is unref'd so an idle channel never keeps the process alive.
- */
-type Port = { onmessage: ((e: unknown) => void) | null; postMessage(x: unknown): void; unref?: () => void; ref?: () => void };
-let channel: { port1: Port; port2: Port } | null = null;
-let macroResolve: (() => void) | null = null;
-/**
- * `scheduler.yield()` where the host has it (Chromium 129+, in workers too): the same guarantee as a
- * message to ourselves, at about half the cost — and a Submit yields tens of thousands of times.
- * Captured at load, so learner code replacing `scheduler` later changes nothing.
+ * Waiting until the learner's microtasks have all run (before the simulated clock moves), cheapest
+ * first for the host:
+ *   - `scheduler.yield()` (Chromium 129+, in workers too): a macrotask at about half the cost of a
+ *     message to ourselves, and a Submit yields tens of thousands of times;
+ *   - Node: `setImmediate` (microtasks drain before the check phase), and once the run loop itself
+ *     resumes from a microtask, `process.nextTick`: queued from a microtask, it runs only when the
+ *     whole microtask queue has drained (Node empties V8's queue, then its tick queue), without a
+ *     turn of the event loop. (Learner code that calls `process.nextTick` itself, which only Node
+ *     has, may see the clock move before that tick's own continuations have run.)
+ *   - other browsers: a message on one MessageChannel for the realm (runs are serialized).
+ * All captured at load, so learner code replacing them later changes nothing.
  */
 const schedulerObj = (globalThis as unknown as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
 const SCHEDULER_YIELD = typeof schedulerObj?.yield === 'function' ? schedulerObj.yield.bind(schedulerObj) : null;
-/**
- * Node (the grading CLI and the tests) has no `scheduler.yield()`; its `setImmediate` gives the same
- * guarantee (microtasks drain before the check phase) without a MessagePort's event-dispatch cost.
- */
 const REAL_SET_IMMEDIATE = (globalThis as unknown as { setImmediate?: (f: () => void) => unknown }).setImmediate;
-/**
- * Cheaper still in Node, once the run loop itself resumes from a microtask (after its first yield):
- * a `process.nextTick` queued from a microtask runs only when the whole microtask queue has drained
- * (Node empties V8's queue, then its tick queue), so it gives the same guarantee without a turn of
- * the event loop. (Learner code that calls `process.nextTick` itself, which only Node has, may see
- * the clock move before that tick's own continuations have run.)
- */
 const nodeProcess = (globalThis as unknown as { process?: { nextTick?: (f: () => void) => void } }).process;
 const REAL_NEXT_TICK = typeof nodeProcess?.nextTick === 'function' ? nodeProcess.nextTick.bind(nodeProcess) : null;
+type Port = { onmessage: ((e: unknown) => void) | null; postMessage(x: unknown): void };
+let channel: { port1: Port; port2: Port } | null = null;
+let macroResolve: (() => void) | null = null;
 
-/** A yield with macroYield's guarantee, for a caller already running as a microtask. */
-function drainYield(): Promise<void> {
-  if (REAL_NEXT_TICK) return new Promise<void>((res) => REAL_NEXT_TICK(res));
-  return macroYield();
-}
-
+/** A macrotask yield: everything queued as a microtask has run when it resolves. */
 function macroYield(): Promise<void> {
   if (SCHEDULER_YIELD) return SCHEDULER_YIELD();
   if (REAL_SET_IMMEDIATE) return new Promise<void>((res) => void REAL_SET_IMMEDIATE(res));
@@ -96,13 +83,17 @@ function macroYield(): Promise<void> {
     if (!MC) { REAL_SET_TIMEOUT(res, 0); return; }
     if (!channel) {
       channel = new MC() as unknown as { port1: Port; port2: Port };
-      channel.port1.onmessage = () => { channel!.port1.unref?.(); const r = macroResolve; macroResolve = null; r?.(); };
-      channel.port2.unref?.();
+      channel.port1.onmessage = () => { const r = macroResolve; macroResolve = null; r?.(); };
     }
     macroResolve = res;
-    channel.port1.ref?.(); // keep Node alive while a yield is in flight
     channel.port2.postMessage(0);
   });
+}
+
+/** The same guarantee, for a caller already running as a microtask. */
+function drainYield(): Promise<void> {
+  if (REAL_NEXT_TICK) return new Promise<void>((res) => REAL_NEXT_TICK(res));
+  return macroYield();
 }
 
 /** One run at a time per JS realm: the learner realm patches globals. */
