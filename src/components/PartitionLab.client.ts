@@ -5,9 +5,7 @@
 import type { Level, OpKind, Zone, LabResult } from '../diagram/partition-lab';
 import { mountTraceStepper, type Stepper } from '../diagram/stepper';
 import { fmtTime } from '../diagram/text';
-import type { LabReply, LabRequest, LabState } from './partition-lab.worker';
-
-type Ask = { kind: 'init'; seed: number } | { kind: 'isolate'; zone: Zone | null } | { kind: 'wait'; ms: number } | { kind: 'run'; zone: Zone; op: OpKind; level: Level };
+import type { LabAsk as Ask, LabReply, LabRequest, LabState } from './partition-lab.worker';
 
 /** A lab in its Worker: each call resolves with the lab's state (and a run's result). */
 function remoteLab(): (ask: Ask) => Promise<{ state: LabState; result?: LabResult }> {
@@ -31,7 +29,7 @@ function remoteLab(): (ask: Ask) => Promise<{ state: LabState; result?: LabResul
     new Promise((resolve, reject) => {
       const id = ++next;
       waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, ...ask } as LabRequest);
+      worker.postMessage({ id, ...ask } satisfies LabRequest);
     });
 }
 

@@ -15,11 +15,14 @@ export interface LabState {
   latestAcked: string;
 }
 
-export type LabRequest =
-  | { id: number; kind: 'init'; seed: number }
-  | { id: number; kind: 'isolate'; zone: Zone | null }
-  | { id: number; kind: 'wait'; ms: number }
-  | { id: number; kind: 'run'; zone: Zone; op: OpKind; level: Level };
+/** What the page asks the lab to do. */
+export type LabAsk =
+  | { kind: 'init'; seed: number }
+  | { kind: 'isolate'; zone: Zone | null }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'run'; zone: Zone; op: OpKind; level: Level };
+
+export type LabRequest = LabAsk & { id: number };
 
 export type LabReply = { id: number; ok: true; state: LabState; result?: LabResult } | { id: number; ok: false; message: string };
 
