@@ -346,5 +346,9 @@ describe('controls', () => {
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+    // Code that ends in a newline: Monaco's default draws the last line number at 40 % opacity.
+    await setCode(page, `${demoSolution.trimEnd()}\n`);
+    await page.waitForFunction(() => document.querySelectorAll('.exercise .line-numbers').length > 3);
+    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
   });
 });

@@ -106,6 +106,9 @@ export async function boot(root: HTMLElement): Promise<void> {
     ariaLabel: `Code editor: ${data.title}. Press Alt+F1 for accessibility help.`,
     padding: { top: 4, bottom: 4 },
     renderLineHighlight: 'line',
+    // Monaco's defaults draw the last line number and unused code faded, below WCAG contrast.
+    renderFinalNewline: 'on',
+    showUnused: false,
     wordWrap: 'off',
   });
   staticCode.remove();
