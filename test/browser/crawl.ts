@@ -72,6 +72,19 @@ export async function crawlSite(
     visited.add(pageUrl);
     const res = await page.goto(pageUrl, { waitUntil: 'load' });
     if (!res || res.status() !== 200) problems.push(`page ${pageUrl}: HTTP ${res?.status()}`);
+    // Exercises mount their editor on scroll-in. Mount every one, so axe always sees the page the
+    // learner works in (not a race between the editor's loading and the check).
+    for (const ex of await page.locator('qc-exercise').all()) {
+      await ex.scrollIntoViewIfNeeded();
+      const state = await ex.evaluate((el) => new Promise<string>((resolve) => {
+        const done = () => (el as HTMLElement).dataset.state === 'ready' || (el as HTMLElement).dataset.state === 'failed';
+        if (done()) return resolve((el as HTMLElement).dataset.state!);
+        setTimeout(() => resolve(`still ${(el as HTMLElement).dataset.state} after 60 s`), 60_000);
+        new MutationObserver(() => { if (done()) resolve((el as HTMLElement).dataset.state!); }).observe(el, { attributes: true });
+      }));
+      if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
     const violations = await axeViolations(page, { rules: opts.axeRules });
     axeCount += violations.length;
     problems.push(...violations);
