@@ -5,6 +5,8 @@ import mdx from '@astrojs/mdx';
 // and every built page gets a Content-Security-Policy meta tag.
 import { monacoCssAsJs } from './src/browser/build/monaco-css.mjs';
 import { cspMeta } from './src/browser/build/csp.mjs';
+// Monaco's declarations of the driver modules, generated from src/sim at build time.
+import { driverTypes } from './src/browser/build/driver-types.mjs';
 
 // BASE_PATH lets the same source build for the root ("/") or a sub-path ("/course/").
 // Normalised to start and end with "/" so `import.meta.env.BASE_URL + 'lessons/x/'` always works.
@@ -50,7 +52,7 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
-    plugins: [monacoCssAsJs()],
+    plugins: [monacoCssAsJs(), driverTypes()],
     worker: { format: 'es' },
     // Worker-only dependencies: pre-bundled up front so `astro dev` does not reload the page.
     optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod'] },

@@ -1,9 +1,9 @@
 /**
- * npm run gen:types — declarations for the driver-shaped modules, generated from src/sim with the
- * TypeScript compiler API (never written by hand), as `src/generated/driver-types.json`:
- * { "cassandra-driver": "declare module 'cassandra-driver' { … }", "pg": …, "kafkajs": … } for Monaco.
+ * Declarations for the driver-shaped modules, generated from src/sim with the TypeScript compiler API
+ * (never written by hand): { "cassandra-driver": "declare module 'cassandra-driver' { … }", "pg": …,
+ * "kafkajs": … }. The site's Vite plugin (src/browser/build/driver-types.mjs) serves them to Monaco as
+ * `virtual:driver-types`; `npm run gen:types` prints them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -15,8 +15,11 @@ const MODULES: Record<string, string> = {
   kafkajs: 'src/sim/drivers/kafkajs.ts',
 };
 
+/** The files the declarations come from (absolute paths). */
+export const DRIVER_SOURCES: string[] = Object.values(MODULES).map((f) => resolve(ROOT, f));
+
 export function generateDriverTypes(): Record<string, string> {
-  const files = Object.values(MODULES).map((f) => resolve(ROOT, f));
+  const files = DRIVER_SOURCES;
   const out = new Map<string, string>();
   const program = ts.createProgram(files, {
     declaration: true,
@@ -54,9 +57,5 @@ export function generateDriverTypes(): Record<string, string> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const types = generateDriverTypes();
-  const target = resolve(ROOT, 'src/generated/driver-types.json');
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, JSON.stringify(types, null, 2) + '\n');
-  console.log(`wrote ${target}: ${Object.entries(types).map(([k, v]) => `${k} (${v.length} chars)`).join(', ')}`);
+  for (const [mod, dts] of Object.entries(generateDriverTypes())) console.log(`// ---- ${mod}\n${dts}`);
 }

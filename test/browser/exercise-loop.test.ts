@@ -7,11 +7,11 @@
  * compile-error markers, type errors that do not block, degraded storage and axe.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launch, newPage, siteUrls, type PageIssues } from './helpers';
+import { ROOT, axeViolations, launch, newPage, siteUrls, type PageIssues } from './helpers';
 import {
   DEMO_PATH,
   clickAndWait,
@@ -350,5 +350,35 @@ describe('controls', () => {
     await setCode(page, `${demoSolution.trimEnd()}\n`);
     await page.waitForFunction(() => document.querySelectorAll('.exercise .line-numbers').length > 3);
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+  });
+});
+
+describe('types in the editor', () => {
+  it("every exercise's starter and reference solution have no type errors: the driver modules are declared", async () => {
+    const ids = readdirSync(path.join(ROOT, 'exercises')).filter((d) => existsSync(path.join(ROOT, 'exercises', d, 'meta.json')));
+    expect(ids.length).toBeGreaterThanOrEqual(8);
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    const found: Record<string, string[]> = {};
+    for (const id of ids) {
+      await page.goto(`${siteUrls().root}playground/${id}/`);
+      await openExercise(page, id, { warm: false });
+      const errors = async (what: string) => {
+        const list = await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id);
+        if (list.length > 0) found[`${id} ${what}`] = list;
+      };
+      await errors('starter');
+      // What a learner sees: no "type errors" line under the editor.
+      await page.waitForTimeout(300);
+      expect(await exerciseRoot(page, id).locator('[data-role="typeinfo"]').isVisible()).toBe(false);
+      await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
+      await errors('solution');
+    }
+    expect(found).toEqual({});
+    // The check itself works: a call with the wrong argument type is reported.
+    await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n", ids.at(-1));
+    expect(await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), ids.at(-1)!)).toEqual([
+      expect.stringMatching(/^line 2: Type 'number' is not assignable to type 'string'/),
+    ]);
+    await close();
   });
 });

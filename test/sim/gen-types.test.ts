@@ -14,7 +14,7 @@ function check(decls: Record<string, string>, learner: string): string[] {
   return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
-describe('generated driver declarations (npm run gen:types)', () => {
+describe('generated driver declarations (virtual:driver-types, npm run gen:types)', () => {
   const decls = generateDriverTypes();
 
   it('has one ambient module per driver', () => {

@@ -4,7 +4,7 @@
  * spare run worker are warmed while the learner reads. Learner code runs only in the run worker and
  * only after Run or Submit.
  */
-import { monaco, configureTypeScript, currentTheme } from './monaco';
+import { monaco, configureTypeScript, currentTheme, typeErrors } from './monaco';
 import { compile, warmCompiler, type CompileResult } from '../../browser/compile-client';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
@@ -40,6 +40,8 @@ export interface ExerciseHandle {
    * performance.now() intervals: the browser tests check no long task overlaps them.
    */
   runSlices: { start: number; end: number; what: string }[];
+  /** The editor code's TypeScript errors, once the driver declarations are loaded. */
+  typeErrors: () => Promise<string[]>;
 }
 
 declare global {
@@ -506,6 +508,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     run: go,
     showResults: (results: Results, mode: Mode) => show(results, mode, 'graded'),
     runSlices: slices,
+    typeErrors: () => typesP.then(() => typeErrors(model)),
   };
   root.dataset.state = 'ready';
   root.dispatchEvent(new CustomEvent('exercise-ready', { bubbles: true }));

@@ -8,7 +8,7 @@ import * as monaco from 'monaco-editor/editor';
 // (IOutlineModelService, ICodeLensCache, treeViewsDndService).
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/typescript/register';
-import { typescriptDefaults, ScriptTarget, ModuleKind, ModuleResolutionKind } from 'monaco-editor/languages/features/typescript/register';
+import { typescriptDefaults, getTypeScriptWorker, ScriptTarget, ModuleKind, ModuleResolutionKind } from 'monaco-editor/languages/features/typescript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import { namedWorker } from '../../browser/worker-ctor';
@@ -41,12 +41,7 @@ declare function queueMicrotask(callback: () => void): void;
 
 let configured = false;
 
-/** The generated driver declarations (`npm run gen:types`); absent until the simulator provides them. */
-const driverTypes = import.meta.glob('/src/generated/driver-types.json', { import: 'default' }) as Record<
-  string,
-  () => Promise<Record<string, string>>
->;
-
+/** Declares the driver modules (`cassandra-driver`, `pg`, `kafkajs`) and the run-time globals. */
 export async function configureTypeScript(): Promise<{ driverTypes: boolean }> {
   if (configured) return { driverTypes: true };
   configured = true;
@@ -63,10 +58,9 @@ export async function configureTypeScript(): Promise<{ driverTypes: boolean }> {
   });
   typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false });
   typescriptDefaults.addExtraLib(AMBIENT, 'file:///node_modules/@types/exercise-globals/index.d.ts');
-  const load = driverTypes['/src/generated/driver-types.json'];
-  if (!load) return { driverTypes: false };
   try {
-    const libs = await load();
+    // Generated from src/sim at build time (src/browser/build/driver-types.mjs).
+    const { default: libs } = await import('virtual:driver-types');
     for (const [name, dts] of Object.entries(libs)) {
       typescriptDefaults.addExtraLib(dts, `file:///node_modules/@types/${name.replace(/[^a-z0-9@/_-]/gi, '_')}/index.d.ts`);
     }
@@ -74,6 +68,18 @@ export async function configureTypeScript(): Promise<{ driverTypes: boolean }> {
   } catch {
     return { driverTypes: false };
   }
+}
+
+/** The TypeScript errors of a model as the editor's TS worker sees them now ("line 3: message"). */
+export async function typeErrors(model: monaco.editor.ITextModel): Promise<string[]> {
+  const client = await (await getTypeScriptWorker())(model.uri);
+  const uri = model.uri.toString();
+  const diags = [...(await client.getSyntacticDiagnostics(uri)), ...(await client.getSemanticDiagnostics(uri))];
+  return diags.map((d) => {
+    const line = d.start === undefined ? 0 : model.getPositionAt(d.start).lineNumber;
+    const text = typeof d.messageText === 'string' ? d.messageText : d.messageText.messageText;
+    return `line ${line}: ${text}`;
+  });
 }
 
 const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches;
