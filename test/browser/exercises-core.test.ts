@@ -79,6 +79,16 @@ describe('core exercises in their lessons', () => {
         failed.some((t) => scenarios.some((s) => t.text.includes(s))),
         `a failed test shows its scenario; shown: ${failed.map((t) => t.text.slice(0, 120)).join(' | ')}`,
       ).toBe(true);
+      // Scenarios and hints render their `code` spans, as do the hints behind the Hint button.
+      const root = exerciseRoot(page, id);
+      const details = root.locator('[data-role="tests"] dd');
+      expect((await details.allTextContents()).join(' ')).not.toContain('`');
+      const hintButton = root.getByRole('button', { name: /^Hint\b/ });
+      while (await hintButton.isEnabled()) await hintButton.click();
+      const hints = root.locator('[data-role="hint-list"] > li');
+      expect(await hints.count()).toBe(JSON.parse(read(id, 'meta.json')).hints.length);
+      expect((await hints.allTextContents()).join(' ')).not.toContain('`');
+      expect(await hints.locator('code').count()).toBeGreaterThan(0);
       expect(issues.all()).toEqual([]);
       await close();
     }, 300_000);

@@ -11,6 +11,7 @@ import type { Mode } from '../../browser/protocol';
 import type { Results } from '../../browser/results';
 import * as progress from '../../browser/progress';
 import { clearResults, consoleText, renderResults, summarize } from './results-view';
+import { appendInline } from './inline';
 
 interface ExerciseData {
   id: string;
@@ -400,7 +401,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   hintBtn.addEventListener('click', () => {
     if (shownHints >= data.hints.length) return;
     const li = document.createElement('li');
-    li.textContent = data.hints[shownHints++];
+    appendInline(li, data.hints[shownHints++]);
     hintList.append(li);
     hintsBox.hidden = false;
     updateHintBtn();

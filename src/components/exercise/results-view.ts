@@ -12,6 +12,7 @@
 import type { Mode } from '../../browser/protocol';
 import type { Results, TestResult } from '../../browser/results';
 import type { Stepper } from '../../diagram/stepper';
+import { appendInline } from './inline';
 
 /** What the page shows of one test's captured output, and of the whole console. */
 export const OUTPUT_SHOWN_PER_TEST = 16 * 1024;
@@ -124,7 +125,7 @@ function renderTest(t: TestResult, index: number, trace?: (t: TestResult) => HTM
     if (t.message) li.append(el('p', 'ex-test-msg', clip(t.message, 4000)));
     if (t.visibility === 'hidden' && (t.scenario || t.hint || t.seed !== undefined)) {
       const dl = el('dl');
-      const row = (k: string, v: string) => dl.append(el('dt', undefined, k), el('dd', undefined, v));
+      const row = (k: string, v: string) => dl.append(el('dt', undefined, k), appendInline(el('dd'), v));
       if (t.scenario) row('Scenario', t.scenario);
       if (t.hint) row('Hint', t.hint);
       if (t.seed !== undefined) row('Seed', String(t.seed));

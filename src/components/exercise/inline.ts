@@ -1,0 +1,31 @@
+/**
+ * The little Markdown exercise texts may use (task texts and hints in meta.json, scenarios and hints
+ * of hidden tests): `code` and **strong**. Everything else is plain text, never HTML.
+ */
+export type InlinePart = { code: string } | { strong: string } | { text: string };
+
+export function inlineParts(text: string): InlinePart[] {
+  return text
+    .split(/(`[^`]+`|\*\*[^*]+\*\*)/g)
+    .filter((p) => p !== '')
+    .map((p) =>
+      p.length > 1 && p.startsWith('`') && p.endsWith('`')
+        ? { code: p.slice(1, -1) }
+        : p.length > 4 && p.startsWith('**') && p.endsWith('**')
+          ? { strong: p.slice(2, -2) }
+          : { text: p },
+    );
+}
+
+/** Appends `text` to `el` as text nodes, <code> and <strong> (browser only). */
+export function appendInline(el: HTMLElement, text: string): HTMLElement {
+  for (const p of inlineParts(text)) {
+    if ('text' in p) el.append(p.text);
+    else {
+      const e = document.createElement('code' in p ? 'code' : 'strong');
+      e.textContent = 'code' in p ? p.code : p.strong;
+      el.append(e);
+    }
+  }
+  return el;
+}
