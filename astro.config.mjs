@@ -7,6 +7,8 @@ import { monacoCssAsJs } from './src/browser/build/monaco-css.mjs';
 import { cspMeta } from './src/browser/build/csp.mjs';
 // Monaco's declarations of the driver modules, generated from src/sim at build time.
 import { driverTypes } from './src/browser/build/driver-types.mjs';
+// The service worker that keeps the built site working offline (writes dist/sw.js; keep it last).
+import { offlineWorker } from './src/browser/build/offline.mjs';
 
 // BASE_PATH lets the same source build for the root ("/") or a sub-path ("/course/").
 // Normalised to start and end with "/" so `import.meta.env.BASE_URL + 'lessons/x/'` always works.
@@ -35,7 +37,7 @@ function rehypeBaseLinks() {
 export default defineConfig({
   base,
   trailingSlash: 'ignore',
-  integrations: [mdx(), cspMeta()],
+  integrations: [mdx(), cspMeta(), offlineWorker()],
   build: { format: 'directory' },
   // Tests build several variants at once (root, sub-path, fixtures): each gets its own cache so the
   // content-layer data store of one build never leaks into another.

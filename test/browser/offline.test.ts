@@ -1,0 +1,86 @@
+/**
+ * Offline, under the sub-path: a learner loads the course once, the host goes away, and the course
+ * still works — lessons never opened, an exercise never opened (Monaco, esbuild-wasm, grading),
+ * the 404 page for an unknown URL. The "host going away" is the static server closing, so nothing
+ * can come from the network. The service worker's scope is the base path.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { ROOT, launch } from './helpers';
+import { DIST_BASE, startStaticServer } from './server';
+import { SUB_PATH } from './setup';
+import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('offline once loaded', () => {
+  it('after one visit, lessons and exercises never opened still work with the host gone', async () => {
+    const dist = path.join(DIST_BASE, 'dist-sub');
+    const manifest = JSON.parse(/^self\.QC_OFFLINE = (.*);$/m.exec(readFileSync(path.join(dist, 'sw.js'), 'utf8'))![1]) as {
+      base: string; precache: string[]; large: string[];
+    };
+    expect(manifest.base).toBe(SUB_PATH);
+    expect(manifest.precache).toContain('lessons/misconception/');
+    expect(manifest.large.some((f) => f.endsWith('.wasm'))).toBe(true);
+
+    const server = await startStaticServer(dist, SUB_PATH);
+    const base = server.url;
+    // Service workers allowed (the other browser tests block them); no request interception.
+    const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    // One visit to the landing page, online.
+    await page.goto(base);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(base);
+    // Every file of the build ends up cached: pages and small assets at install, the editor's large
+    // files in the background.
+    const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
+    await expect
+      .poll(async () => page.evaluate(async (list) => {
+        const missing: string[] = [];
+        for (const u of list) if (!(await caches.match(u))) missing.push(u);
+        return missing;
+      }, urls), { timeout: 120_000, interval: 500 })
+      .toEqual([]);
+
+    await server.close();
+
+    // A lesson never opened.
+    await page.goto(base + 'lessons/misconception/');
+    expect(await page.locator('h1').textContent()).toMatch(/misconception/i);
+    // A link from it to the next lesson, and back through the outline.
+    await page.locator('nav.outline a', { hasText: 'Question 3' }).click();
+    await page.waitForURL(base + 'lessons/fail-fast/');
+    expect(await page.locator('h1').textContent()).toMatch(/fail fast/i);
+
+    // An exercise never opened: the editor loads, the reference solution compiles and passes Submit.
+    const id = 'health-check';
+    await page.goto(base + `playground/${id}/`);
+    await openExercise(page, id);
+    await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
+    await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
+    expect(await waitForSummary(page, id, 120_000)).toMatch(/^Submit: all \d+ tests/);
+
+    // An unknown URL gets the course's 404 page, with a way back.
+    const res = await page.goto(base + 'lessons/no-such-lesson/');
+    expect(res?.status()).toBe(404);
+    expect(await page.locator('a[href="' + SUB_PATH + '"]').count()).toBeGreaterThan(0);
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+});
