@@ -382,3 +382,19 @@ describe('types in the editor', () => {
     await close();
   });
 });
+
+describe('dark theme', () => {
+  it('the editor, results and hints keep sufficient contrast (comments included)', async () => {
+    const id = 'read-fallback';
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, colorScheme: 'dark' });
+    await page.goto(`${siteUrls().root}playground/${id}/`);
+    await openExercise(page, id, { warm: false });
+    // The starter opens with comments, the token Monaco's own dark theme draws too dim.
+    expect(await page.locator('.exercise .view-line').first().textContent()).toMatch(/^\/\//);
+    await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
+    await waitForSummary(page, id, 120_000);
+    await exerciseRoot(page, id).getByRole('button', { name: /^Hint\b/ }).click();
+    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+    await close();
+  });
+});

@@ -84,9 +84,12 @@ export async function typeErrors(model: monaco.editor.ITextModel): Promise<strin
 
 const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches;
 
-export function currentTheme(): 'vs' | 'vs-dark' {
+// Monaco's dark theme draws comments in #608b4e on #1e1e1e, 4.2:1: below WCAG AA's 4.5:1.
+monaco.editor.defineTheme('qc-dark', { base: 'vs-dark', inherit: true, rules: [{ token: 'comment', foreground: '6a9955' }], colors: {} });
+
+export function currentTheme(): 'vs' | 'qc-dark' {
   const t = document.documentElement.dataset.theme;
-  if (t === 'dark') return 'vs-dark';
+  if (t === 'dark') return 'qc-dark';
   if (t === 'light') return 'vs';
-  return prefersDark() ? 'vs-dark' : 'vs';
+  return prefersDark() ? 'qc-dark' : 'vs';
 }
