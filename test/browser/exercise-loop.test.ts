@@ -384,8 +384,9 @@ describe('types in the editor', () => {
 });
 
 describe('dark theme', () => {
-  it('the editor, results and hints keep sufficient contrast (comments included)', async () => {
-    const id = 'read-fallback';
+  it('the editor, results, hints and the solution diff have no serious axe violation (contrast of comments included)', async () => {
+    // health-check: the starter's comments differ from the solution's, so the diff marks comment text.
+    const id = 'health-check';
     const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, colorScheme: 'dark' });
     await page.goto(`${siteUrls().root}playground/${id}/`);
     await openExercise(page, id, { warm: false });
@@ -394,6 +395,10 @@ describe('dark theme', () => {
     await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
     await waitForSummary(page, id, 120_000);
     await exerciseRoot(page, id).getByRole('button', { name: /^Hint\b/ }).click();
+    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
+    // The solution diff: two read-only editors, each with its own accessible name.
+    await exerciseRoot(page, id).getByRole('button', { name: /^Solution\b/ }).click();
+    await page.waitForSelector('[data-role="diff"] .monaco-diff-editor .view-line');
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
     await close();
   });

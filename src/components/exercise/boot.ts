@@ -441,6 +441,10 @@ export async function boot(root: HTMLElement): Promise<void> {
       originalAriaLabel: 'Your code (read-only)',
       modifiedAriaLabel: 'Reference solution (read-only)',
     } as monaco.editor.IDiffEditorConstructionOptions);
+    // The construction options' labels do not reach the two inner editors' text inputs.
+    diffEditor.getOriginalEditor().updateOptions({ ariaLabel: 'Your code (read-only)' });
+    diffEditor.getModifiedEditor().updateOptions({ ariaLabel: 'Reference solution (read-only)' });
+    // Plain text: token colours on the diff's red and green backgrounds fall below WCAG contrast.
     diffEditor.setModel({
       original: monaco.editor.createModel(editor.getValue(), 'plaintext'),
       modified: monaco.editor.createModel(solution, 'plaintext'),
