@@ -18,15 +18,13 @@ beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
 
 describe('dark theme', () => {
-  it('the landing page, the first lesson and the quiz keep sufficient colour contrast in the dark theme', async () => {
-    // Every page is checked with all axe rules in the light theme (site-root/site-sub); here the
-    // dark palette gets a colour-contrast pass over pages that use every component the frame styles.
-    const pages = ['', lessonSlugs()[0]!, await findQuizPage(), '404.html'];
-    const { report, problems } = await crawlSite(browser, {
-      base: siteUrls().root, dist: path.join(DIST_BASE, 'dist-root'), colorScheme: 'dark', axeRules: ['color-contrast'], pages, followLinks: false,
-    });
-    console.log(formatReport('/ (dark theme, contrast only)', report));
-    expect(report.pages).toBe(4);
+  it('every page, its exercises mounted, has no serious axe violation in the dark theme', async () => {
+    // The light theme is crawled by site-root/site-sub; the dark palette (and Monaco's dark theme)
+    // gets the same axe pass here. Links were followed there, so not again.
+    const dist = path.join(DIST_BASE, 'dist-root');
+    const { report, problems } = await crawlSite(browser, { base: siteUrls().root, dist, colorScheme: 'dark', followLinks: false });
+    console.log(formatReport('/ (dark theme)', report));
+    expect(report.pages).toBe(builtPages(dist).length);
     expect(problems).toEqual([]);
   }, 300_000);
 });
