@@ -57,8 +57,20 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
     `<button type="button" data-act="next">Next ▶</button>` +
     `<button type="button" data-act="all">Show all</button>` +
     `<p id="${id}-status" class="dg-stepper-status" role="status" aria-live="polite"></p>`;
-  const scroll = figure.querySelector('.dg-scroll');
+  const scroll = figure.querySelector<HTMLElement>('.dg-scroll');
   (scroll ?? svg).insertAdjacentElement('afterend', bar);
+  // On a narrow screen most lanes are off to the right: say so while the diagram overflows.
+  const note = document.createElement('p');
+  note.className = 'dg-overflow-note';
+  note.textContent = 'Wider than your screen: scroll the diagram sideways to see every lane →';
+  note.hidden = true;
+  scroll?.insertAdjacentElement('beforebegin', note);
+  const fits = scroll && typeof ResizeObserver !== 'undefined'
+    ? new ResizeObserver(() => {
+        note.hidden = scroll.scrollWidth <= scroll.clientWidth + 2;
+      })
+    : null;
+  if (scroll) fits?.observe(scroll);
   const range = bar.querySelector<HTMLInputElement>('input')!;
   const status = bar.querySelector<HTMLElement>('.dg-stepper-status')!;
 
@@ -135,6 +147,8 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
       range.removeEventListener('input', onInput);
       figure.removeEventListener('keydown', onKey);
       bar.remove();
+      fits?.disconnect();
+      note.remove();
       for (const el of items) el.classList.remove('dg-future', 'dg-current');
     },
   };

@@ -75,6 +75,7 @@ export const FIGURE_STYLE = `
 .dg-scroll svg.dg{display:block;max-width:none;height:auto}
 .dg-figure figcaption{font-size:.9rem;color:var(--muted,#53575e);margin:.4rem 0}
 .dg-pagenote{font-size:.9rem;color:var(--warn,#7a4a00)}
+.dg-overflow-note{font-size:.85rem;color:var(--muted,#53575e);margin:0 0 .3rem}
 .dg-text summary{cursor:pointer}
 .dg-text ol{font-size:.9rem;padding-left:3.2em}
 .dg-text li[aria-current]{background:var(--note-bg,#eef4fc);font-weight:600}

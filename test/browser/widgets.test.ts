@@ -199,6 +199,17 @@ describe('screenshots (docs/screenshots/)', () => {
       // the page itself never scrolls sideways; only the figures do
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      // a diagram wider than the screen says it scrolls sideways; one that fits does not
+      const notes = await page.locator('[data-diagram-scene]').evaluateAll((figs) =>
+        figs.map((f) => {
+          const box = f.querySelector('.dg-scroll')!;
+          const note = f.querySelector<HTMLElement>('.dg-overflow-note');
+          return { overflows: box.scrollWidth > box.clientWidth + 2, noted: !!note && !note.hidden };
+        }),
+      );
+      expect(notes.length).toBe(SCENES.length);
+      for (const n of notes) expect(n.noted).toBe(n.overflows);
+      if (width === 360) expect(notes.some((n) => n.overflows)).toBe(true);
       expect(issues.all()).toEqual([]);
       await close();
     });
