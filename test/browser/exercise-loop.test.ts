@@ -354,7 +354,7 @@ describe('controls', () => {
 });
 
 describe('types in the editor', () => {
-  it("every exercise's starter and reference solution have no type errors: the driver modules are declared", async () => {
+  it("every exercise's starter and reference solution have no type errors (the driver modules are declared); starters fit the editor's width", async () => {
     const ids = readdirSync(path.join(ROOT, 'exercises')).filter((d) => existsSync(path.join(ROOT, 'exercises', d, 'meta.json')));
     expect(ids.length).toBeGreaterThanOrEqual(8);
     const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
@@ -367,9 +367,14 @@ describe('types in the editor', () => {
         if (list.length > 0) found[`${id} ${what}`] = list;
       };
       await errors('starter');
-      // What a learner sees: no "type errors" line under the editor.
+      // What a learner sees: no "type errors" line under the editor, and no text off its right edge.
       await page.waitForTimeout(300);
       expect(await exerciseRoot(page, id).locator('[data-role="typeinfo"]').isVisible()).toBe(false);
+      const fit = await page.evaluate((i) => {
+        const { editor } = window.__exerciseEditors![i];
+        return { scroll: editor.getScrollWidth(), width: editor.getLayoutInfo().width };
+      }, id);
+      expect(fit.scroll, `${id}: the starter's lines fit the editor`).toBeLessThanOrEqual(fit.width);
       await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
       await errors('solution');
     }

@@ -112,7 +112,9 @@ export async function boot(root: HTMLElement): Promise<void> {
     // Monaco's defaults draw the last line number and unused code faded, below WCAG contrast.
     renderFinalNewline: 'on',
     showUnused: false,
-    wordWrap: 'off',
+    // The starters explain the task in long comment lines: wrap them rather than hide them off the right edge.
+    wordWrap: 'on',
+    wrappingIndent: 'same',
   });
   staticCode.remove();
   // Follow the site's theme toggle.
