@@ -27,14 +27,17 @@ export type Plan = {
 };
 
 export type Fault =
-  | { at: number; kind: 'clock-skew'; target: string; offsetMs: number } // a node's or a client's clock; + = runs ahead
-  | { at: number; kind: 'isolate'; zone: string } // the zone's node and clients cut off from the other zones
+  // a node's or a client's clock; + = runs ahead
+  | { at: number; kind: 'clock-skew'; target: string; offsetMs: number }
+  // the zone's node and clients cut off from the other zones
+  | { at: number; kind: 'isolate'; zone: string }
   | { at: number; kind: 'partition'; groups: string[][] } // e.g. [['A'], ['B', 'C']]
   | { at: number; kind: 'heal' } // removes every partition
   | { at: number; kind: 'crash' | 'restart'; node: string }
   | { at: number; kind: 'pause'; node: string; forMs: number }
   | { at: number; kind: 'slow'; node: string; extraMs: number }
-  | { at: number; kind: 'loss'; probability: number }; // every message is dropped with this probability
+  // every message is dropped with this probability
+  | { at: number; kind: 'loss'; probability: number };
 
 /** Extra margin on top of the gap, for network delays and for who stamps when. */
 const MARGIN_MS = 1000;

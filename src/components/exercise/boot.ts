@@ -112,8 +112,9 @@ export async function boot(root: HTMLElement): Promise<void> {
     // Monaco's defaults draw the last line number and unused code faded, below WCAG contrast.
     renderFinalNewline: 'on',
     showUnused: false,
-    // The starters explain the task in long comment lines: wrap them rather than hide them off the right edge.
-    wordWrap: 'on',
+    // On a phone, wrap the starters' explanatory comments rather than hide them off the right edge.
+    // Not on wide screens, where the lines fit and wrapping slowed the editor's start and first Run.
+    wordWrap: narrow ? 'on' : 'off',
     wrappingIndent: 'same',
   });
   staticCode.remove();
