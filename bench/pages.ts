@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildSite, startStaticServer, ROOT } from '../test/browser/server';
 import { builtPages } from '../test/browser/crawl';
+import { readOfflineManifest } from '../src/browser/build/offline.mjs';
 
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -78,9 +79,7 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** What the offline service worker (dist/sw.js) downloads besides the pages' own requests. */
 function offlineLine(): string {
-  const m = /^self\.QC_OFFLINE = (.*);$/m.exec(readFileSync(path.join(DIST, 'sw.js'), 'utf8'));
-  if (!m) throw new Error('dist-bench/sw.js has no QC_OFFLINE manifest');
-  const { precache, large } = JSON.parse(m[1]!) as { precache: string[]; large: string[] };
+  const { precache, large } = readOfflineManifest(DIST);
   const gz = (files: string[]) =>
     files.reduce((n, f) => n + gzipSync(readFileSync(path.join(DIST, f === '' || f.endsWith('/') ? `${f}index.html` : f)), { level: 6 }).length, 0);
   return (

@@ -76,12 +76,11 @@ export async function crawlSite(
     // learner works in (not a race between the editor's loading and the check).
     for (const ex of await page.locator('qc-exercise').all()) {
       await ex.scrollIntoViewIfNeeded();
-      const state = await ex.evaluate((el) => new Promise<string>((resolve) => {
-        const done = () => (el as HTMLElement).dataset.state === 'ready' || (el as HTMLElement).dataset.state === 'failed';
-        if (done()) return resolve((el as HTMLElement).dataset.state!);
-        setTimeout(() => resolve(`still ${(el as HTMLElement).dataset.state} after 60 s`), 60_000);
-        new MutationObserver(() => { if (done()) resolve((el as HTMLElement).dataset.state!); }).observe(el, { attributes: true });
-      }));
+      const settled = ex.and(page.locator('[data-state="ready"], [data-state="failed"]'));
+      const state = await settled.waitFor({ timeout: 60_000 }).then(
+        () => ex.getAttribute('data-state'),
+        async () => `still ${await ex.getAttribute('data-state')} after 60 s`,
+      );
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { ROOT, launch } from './helpers';
 import { DIST_BASE, startStaticServer } from './server';
 import { SUB_PATH } from './setup';
+import { readOfflineManifest } from '../../src/browser/build/offline.mjs';
 import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -26,9 +27,7 @@ afterAll(async () => {
 describe('offline once loaded', () => {
   it('after one visit, lessons and exercises never opened still work with the host gone', async () => {
     const dist = path.join(DIST_BASE, 'dist-sub');
-    const manifest = JSON.parse(/^self\.QC_OFFLINE = (.*);$/m.exec(readFileSync(path.join(dist, 'sw.js'), 'utf8'))![1]) as {
-      base: string; precache: string[]; large: string[];
-    };
+    const manifest = readOfflineManifest(dist);
     expect(manifest.base).toBe(SUB_PATH);
     expect(manifest.precache).toContain('lessons/misconception/');
     expect(manifest.large.some((f) => f.endsWith('.wasm'))).toBe(true);

@@ -9,6 +9,7 @@
  * worker, esbuild's wasm) are cached separately, when the page asks or loads them.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,19 @@ export async function offlineManifest(dir, base) {
     (body.length >= LARGE_BYTES ? large : precache).push(url);
   }
   return { base, version: hash.digest('hex').slice(0, 16), precache, large };
+}
+
+const HEADER = /^self\.QC_OFFLINE = (.*);$/m;
+
+/**
+ * The manifest a built site's sw.js carries (for tests and benchmarks).
+ * @param {string} dir
+ * @returns {{ base: string; version: string; precache: string[]; large: string[] }}
+ */
+export function readOfflineManifest(dir) {
+  const m = HEADER.exec(readFileSync(path.join(dir, SW_FILE), 'utf8'));
+  if (!m) throw new Error(`${path.join(dir, SW_FILE)} has no QC_OFFLINE manifest`);
+  return JSON.parse(m[1]);
 }
 
 /** @returns {import('astro').AstroIntegration} */
