@@ -206,6 +206,82 @@ export function monotonicReads(history: readonly Op[]): Verdict {
   }
 }
 
+/** Consistency levels that read from a quorum or more: QUORUM, ALL, LOCAL_QUORUM, EACH_QUORUM, SERIAL, LOCAL_SERIAL. */
+const QUORUM_LEVELS: readonly number[] = [0x04, 0x05, 0x06, 0x07, 0x08, 0x09];
+
+/** The write-timestamp interval of the writes that could have produced a read's value; undefined = unordered. */
+function versionOf(ws: WriteRec[], col: string, value: unknown): { lo: number; hi: number } | undefined {
+  const src = sources(ws, col, value);
+  const stamps: number[] = value === null || value === undefined ? [-Infinity] : [];
+  for (const w of src) {
+    const ts = (w.p.invoke.value as { timestamp?: unknown }).timestamp;
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
+    stamps.push(ts);
+  }
+  if (stamps.length === 0) return undefined;
+  return { lo: Math.min(...stamps), hi: Math.max(...stamps) };
+}
+
+/**
+ * Monotonic quorum reads (Cassandra's promise with read_repair = 'blocking'): once a read at QUORUM
+ * (or stronger) has returned a value, no read at such a level that begins after it returned — from
+ * any client — returns an older one. "Older" is last-write-wins order: the write timestamps of the
+ * writes that could have produced each value. Reads overlapping each other may differ. Values written
+ * with server-side timestamps (no timestamp in the history) are not ordered, so they are not judged.
+ */
+export function monotonicQuorumReads(history: readonly Op[], o: { consistencies?: readonly number[] } = {}): Verdict {
+  try {
+    const levels = o.consistencies ?? QUORUM_LEVELS;
+    const { writes, reads } = index(history);
+    const qreads = reads.filter((r) => levels.includes((r.p.invoke.value as { cl?: number }).cl ?? -1));
+    if (qreads.length === 0) return { valid: 'unknown', reason: 'no successful quorum reads to check' };
+    // per (key, column): walk invokes and completions in history order, keeping the newest version returned so far
+    type Seen = { lo: number; read: ReadRec; value: unknown };
+    const events: Array<{ at: number; kind: 'start' | 'end'; r: ReadRec }> = [];
+    for (const r of qreads) { events.push({ at: r.start, kind: 'start', r }, { at: r.end, kind: 'end', r }); }
+    events.sort((a, b) => a.at - b.at);
+    const newest = new Map<string, Seen>();
+    const floor = new Map<ReadRec, Map<string, Seen>>();
+    let compared = 0;
+    for (const e of events) {
+      const key = e.r.p.invoke.key!;
+      if (e.kind === 'start') {
+        const snap = new Map<string, Seen>();
+        for (const [k, v] of newest) if (k.startsWith(key + '#')) snap.set(k, v);
+        floor.set(e.r, snap);
+        continue;
+      }
+      const cols = new Set<string>();
+      for (const k of writes.keys()) if (k.startsWith(key + '#') && !k.endsWith('#*')) cols.add(k.slice(key.length + 1));
+      for (const col of cols) {
+        if (e.r.row && !(col in e.r.row)) continue;
+        const value = e.r.row ? (e.r.row[col] ?? null) : null;
+        const ver = versionOf(writesFor(writes, key, col), col, value);
+        if (!ver) continue;
+        const kc = keyCol(key, col);
+        const before = floor.get(e.r)!.get(kc);
+        if (before) {
+          compared++;
+          if (ver.hi < before.lo) {
+            const r1 = before.read, r2 = e.r;
+            return {
+              valid: false,
+              reason: `${r1.p.invoke.process} read ${key} at ${r1.p.invoke.time} ms and got ${col}=${JSON.stringify(before.value)}; ${r2.p.invoke.process}'s later quorum read at ${r2.p.invoke.time} ms (begun after that one returned) got the older ${col}=${JSON.stringify(value)}`,
+              witness: { first: brief(r1.p.done), firstInvoke: brief(r1.p.invoke), second: brief(r2.p.done), secondInvoke: brief(r2.p.invoke), column: col },
+            };
+          }
+        }
+        const cur = newest.get(kc);
+        if (!cur || ver.lo > cur.lo) newest.set(kc, { lo: ver.lo, read: e.r, value });
+      }
+    }
+    if (compared === 0) return { valid: 'unknown', reason: `${qreads.length} quorum reads, but none began after another read of the same key had returned` };
+    return { valid: true, reason: `${qreads.length} quorum reads checked (${compared} ordered pairs): none returned a value older than one an earlier quorum read had returned` };
+  } catch (e) {
+    return { valid: 'unknown', reason: `checker could not analyse the history: ${(e as Error).message}` };
+  }
+}
+
 /** The read model's row as a full repair would leave it: all replicas merged (LWW). */
 export function mergedRow(world: World, table: string, key: unknown): Record<string, unknown> | null {
   const def = world.schema.cassandra[table];
