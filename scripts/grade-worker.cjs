@@ -40,6 +40,7 @@ port.on('message', async (m) => {
       mode: m.mode,
       limits: m.limits,
       shard: m.shard,
+      seed: m.seed,
       onTestStart: (name, index) => post({ type: 'start', id: m.id, name, index }),
       onTestResult: (result, index) => post({ type: 'result', id: m.id, result, index }),
     });

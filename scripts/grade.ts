@@ -1,5 +1,7 @@
 /**
- * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>]
+ * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>]
+ *   --seed <n>: replay one seed a failed test reported (seeded tests run only that seed, properties
+ *   only that generated case, shrunk again to the same minimal case)
  *
  * Compiles <file.ts> with esbuild (the options in docs/CONTRACTS.md), grades it
  * against exercises/<exercise-id>/ with `runExercise` in a worker thread, prints the results JSON
@@ -74,7 +76,7 @@ export function compileLearnerTs(code: string, file: string): Compiled {
   }
 }
 
-type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits; shard?: { index: number; count: number } };
+type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limits?: Limits; shard?: { index: number; count: number }; seed?: number };
 type WorkerIn = { type: 'job'; id: number; bundle: string; meta: Meta; visibleSourcePath: string } & Job;
 type WorkerOut =
   | { type: 'ready' }
@@ -419,11 +421,12 @@ export function exitCode(r: Results): number {
   return r.status === 'pass' ? 0 : r.status === 'fail' ? 1 : 2;
 }
 
-const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>]';
+const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>]';
 
 async function cliMain(argv: string[]): Promise<number> {
   let mode: 'run' | 'submit' = 'submit';
   let wallMs: number | undefined;
+  let seed: number | undefined;
   const pos: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -433,6 +436,12 @@ async function cliMain(argv: string[]): Promise<number> {
       wallMs = Number(argv[++i]);
       if (!Number.isFinite(wallMs) || wallMs <= 0) {
         console.error(`--timeout needs a positive number of milliseconds\n${USAGE}`);
+        return 2;
+      }
+    } else if (a === '--seed') {
+      seed = Number(argv[++i]);
+      if (!Number.isSafeInteger(seed)) {
+        console.error(`--seed needs an integer (the seed a failed test reported)\n${USAGE}`);
         return 2;
       }
     } else if (a === '-h' || a === '--help') {
@@ -466,7 +475,7 @@ async function cliMain(argv: string[]): Promise<number> {
     print(r);
     return 2;
   }
-  const results = await gradeInWorker({ exerciseId: id, learnerJs: compiled.js, mode, wallMs });
+  const results = await gradeInWorker({ exerciseId: id, learnerJs: compiled.js, mode, wallMs, seed });
   print(results);
   return exitCode(results);
 }

@@ -26,6 +26,16 @@
  * });
  * ```
  *
+ * Properties: an invariant of the task over generated scenarios (docs/CONTRACTS.md "Properties").
+ *
+ * ```ts
+ *   t.property('Ask PostgreSQL whenever Cassandra errors, times out, or does not have the order', {
+ *     cases: gen.outage({ kinds: ['crash', 'isolate'] }),  // fast-check arbitrary; `gen.*` are shared
+ *     scenario: (o) => words.outage(o),                    // one case in plain words
+ *     hint: '…',
+ *   }, async (ctx, o) => { … ctx.world() … });            // runs once per case; shrunk on failure
+ * ```
+ *
  * - Test names are `describe > test` (joined by " > "); they are what `wrong/*.ts` files name in
  *   their first line (`// rejects: blockFor > QUORUM of RF=4 is 3 replicas`).
  * - Tests run in file order. `beforeEach`/`afterEach` apply to the tests of the enclosing
@@ -41,8 +51,11 @@
  */
 import { expect as chaiExpect, AssertionError } from 'chai';
 import type { World, WorldOptions } from './world';
+import { DEFAULT_MAX_SHRINKS, DEFAULT_RUNS, fc, type PropertySpec } from './property';
 
 export type { World, WorldOptions } from './world';
+export { fc } from './property';
+export { gen, words } from './generators';
 
 /** Learner module as loaded by `ctx.load()`: its `module.exports`. */
 export type LearnerModule = Record<string, any>;
@@ -74,12 +87,39 @@ export interface TestContext {
 }
 
 export type TestBody = (ctx: TestContext) => unknown | Promise<unknown>;
+
+/**
+ * A property: an invariant the task states, checked over generated scenarios (`t.property`).
+ * Its name is the task sentence it checks.
+ */
+export interface PropertyOptions<C> {
+  /** The scenarios: a fast-check arbitrary; the shared generators are `gen.*`. */
+  cases: fc.Arbitrary<C>;
+  /** One scenario in plain words (shown for the minimal failing case); `words.*` help. */
+  scenario: (c: C) => string;
+  /** A nudge shown when the property fails. */
+  hint?: string;
+  /** Generated cases per Submit. Default 50. */
+  runs?: number;
+  /** Re-runs spent shrinking a failure. Default 60. */
+  maxShrinks?: number;
+  /** Per-case virtual-time budget for simulator worlds (ms of simulated time). */
+  maxVirtualMs?: number;
+  /** Per-case simulator event budget. */
+  maxEvents?: number;
+}
+export type PropertyBody<C> = (ctx: TestContext, scenario: C) => unknown | Promise<unknown>;
 export type Hook = (ctx: TestContext) => unknown | Promise<unknown>;
 
 export interface TestBuilder {
   describe(name: string, body: () => void): void;
   test(name: string, body: TestBody): void;
   test(name: string, options: TestOptions, body: TestBody): void;
+  /**
+   * A property: `body` runs once per generated scenario (each on a fresh context whose `ctx.seed`,
+   * the case's seed, also seeds its world); a failing scenario is shrunk to a minimal one.
+   */
+  property<C>(sentence: string, options: PropertyOptions<C>, body: PropertyBody<C>): void;
   beforeEach(hook: Hook): void;
   afterEach(hook: Hook): void;
   /** Fail the current test with exactly this message. */
@@ -98,6 +138,8 @@ export interface TestEntry {
   body: TestBody;
   beforeEach: Hook[];
   afterEach: Hook[];
+  /** Set for a property (`t.property`): its generator and check; `body` is then unused. */
+  property?: PropertySpec;
 }
 
 export interface TestModule {
@@ -142,6 +184,17 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
       const guard = (what: string) => {
         if (!collecting) throw new Error(`t.${what}() must be called while the tests are being defined, not inside a test`);
       };
+      const add = (name: string, options: TestOptions, body: TestBody): TestEntry => {
+        const prefix = stack.map((s) => s.name).filter((n): n is string => n !== null);
+        const full = [...prefix, name].join(NAME_SEPARATOR);
+        if (entries.some((e) => e.name === full)) throw new Error(`Two tests are named "${full}": test names must be unique`);
+        const ownNameIndex = seen.get(name) ?? 0;
+        seen.set(name, ownNameIndex + 1);
+        const entry: TestEntry = { name: full, ownName: name, ownNameIndex, options, body, beforeEach: [], afterEach: [] };
+        frames.set(entry, [...stack]);
+        entries.push(entry);
+        return entry;
+      };
       const builder: TestBuilder = {
         describe(name, body) {
           guard('describe');
@@ -163,14 +216,32 @@ export function defineTests(define: (t: TestBuilder) => void): TestModule {
             if (!Array.isArray(options.seeds) || options.seeds.length === 0 || !options.seeds.every((s) => Number.isInteger(s)))
               throw new Error(`t.test("${name}"): seeds must be a non-empty array of integers`);
           }
-          const prefix = stack.map((s) => s.name).filter((n): n is string => n !== null);
-          const full = [...prefix, name].join(NAME_SEPARATOR);
-          if (entries.some((e) => e.name === full)) throw new Error(`Two tests are named "${full}": test names must be unique`);
-          const ownNameIndex = seen.get(name) ?? 0;
-          seen.set(name, ownNameIndex + 1);
-          const entry: TestEntry = { name: full, ownName: name, ownNameIndex, options, body, beforeEach: [], afterEach: [] };
-          frames.set(entry, [...stack]);
-          entries.push(entry);
+          add(name, options, body);
+        },
+        property<C>(sentence: string, options: PropertyOptions<C>, body: PropertyBody<C>) {
+          guard('property');
+          if (typeof sentence !== 'string' || !sentence) throw new Error('t.property(sentence, …): the sentence must be a non-empty string');
+          const where = `t.property("${sentence}")`;
+          if (!options || !(options.cases instanceof fc.Arbitrary))
+            throw new Error(`${where}: options.cases must be a fast-check arbitrary (e.g. gen.outage(…))`);
+          if (typeof options.scenario !== 'function') throw new Error(`${where}: options.scenario must say a case in words: (c) => string`);
+          if (typeof body !== 'function') throw new Error(`${where}: the last argument must be the check, (ctx, scenario) => …`);
+          const count = (v: number | undefined, what: string, dflt: number) => {
+            if (v === undefined) return dflt;
+            if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${what} must be a positive integer`);
+            return v;
+          };
+          const spec: PropertySpec = {
+            cases: options.cases as fc.Arbitrary<unknown>,
+            describe: options.scenario as (c: unknown) => string,
+            runs: count(options.runs, 'runs', DEFAULT_RUNS),
+            maxShrinks: count(options.maxShrinks, 'maxShrinks', DEFAULT_MAX_SHRINKS),
+            body: body as PropertySpec['body'],
+          };
+          const testOptions: TestOptions = { hint: options.hint, maxVirtualMs: options.maxVirtualMs, maxEvents: options.maxEvents };
+          add(sentence, testOptions, () => {
+            throw new Error(`${where} is a property: the grader runs it with its generated scenarios`);
+          }).property = spec;
         },
         beforeEach(hook) {
           guard('beforeEach');

@@ -32,6 +32,7 @@ import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } fr
 import { IntrinsicsGuard, OriginalPromise, lockPromiseBasics, safeApply, thenSafe } from './intrinsics';
 import type { Meta } from './schema';
 import { summarize } from './merge';
+import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
 import { createWorld, driverModules, isSimulationError, type World, type WorldOptions } from './world';
@@ -108,6 +109,12 @@ export interface RunOptions {
    * reuses its realm for the next run does so only when both stay 0.
    */
   realm?: { repaired: number; broken: number };
+  /**
+   * Replay one seed (`npm run grade -- … --seed <n>`): every test with `seeds` runs only this seed,
+   * and every property only the case with this seed (generated from it and shrunk as in the Submit
+   * that reported it). Default: every seed and every generated case.
+   */
+  seed?: number;
 }
 
 const FunctionCtor = Function;
@@ -255,17 +262,45 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
 
     const results: TestResult[] = [];
     let aborted: string | null = null;
+    /** Restores every built-in after a test; if one cannot be, the remaining tests cannot run. */
+    const withBrokenBuiltins = (attempt: Attempt): Attempt => {
+      const broken = restoreAll().broken;
+      if (!broken.length) return attempt;
+      aborted = `Not run: an earlier test's code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}).`;
+      if (attempt.status !== 'pass') return attempt;
+      return {
+        status: 'error',
+        message: `Your code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}); the remaining tests cannot run.`,
+        output: attempt.output,
+      };
+    };
     const shard = opts.shard;
     for (let i = 0; i < entries.length; i++) {
       if (shard && i % shard.count !== shard.index) continue;
       const { entry, visibility } = entries[i];
       opts.onTestStart?.(entry.name, i);
       const started = perfNow();
-      const seeds = entry.options.seeds ?? [DEFAULT_SEED];
+      const seeds = opts.seed !== undefined ? [opts.seed] : entry.options.seeds ?? [DEFAULT_SEED];
       let attempt: Attempt = { status: 'pass', output: '' };
       let seedUsed: number | undefined;
+      let scenario = entry.options.scenario;
       if (aborted) {
         attempt = { status: 'error', message: aborted, output: '' };
+      } else if (entry.property) {
+        const spec = entry.property;
+        const found = await runProperty(spec, opts.seed !== undefined ? [opts.seed] : caseSeeds(entry.name, spec.runs), (seed, value) =>
+          runAttempt(entry, seed, value),
+        );
+        if (!found.ok && 'broken' in found) attempt = { status: 'error', message: found.broken, output: '' };
+        else if (!found.ok) {
+          const f = found.failure;
+          attempt = f.outcome;
+          seedUsed = f.seed;
+          scenario = `${f.words} (the smallest failing case: generated case ${f.cases} of ${opts.seed !== undefined ? 1 : spec.runs}${
+            f.shrinks ? `, made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''
+          })`;
+        }
+        attempt = withBrokenBuiltins(attempt);
       } else {
         for (let k = 0; k < seeds.length; k++) {
           attempt = await runAttempt(entry, seeds[k]);
@@ -273,17 +308,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
           // Everything is restored once the test's seeds are done or one fails (a suite runs
           // hundreds of seeds: the full check is too dear for each).
           if (k < seeds.length - 1 && attempt.status === 'pass') continue;
-          const broken = restoreAll().broken;
-          if (broken.length) {
-            aborted = `Not run: an earlier test's code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}).`;
-            if (attempt.status === 'pass') {
-              attempt = {
-                status: 'error',
-                message: `Your code changed built-ins in a way that cannot be undone (${broken.slice(0, 3).join(', ')}); the remaining tests cannot run.`,
-                output: attempt.output,
-              };
-            }
-          }
+          attempt = withBrokenBuiltins(attempt);
           if (attempt.status !== 'pass' || aborted) break;
         }
       }
@@ -291,9 +316,14 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       if (attempt.message !== undefined) r.message = attempt.message;
       if (attempt.output) r.output = attempt.output;
       if (visibility === 'visible') r.test_code = testCode(exercise, entry);
-      if (entry.options.scenario) r.scenario = entry.options.scenario;
+      if (entry.property) {
+        if (attempt.status !== 'pass' && scenario) r.scenario = scenario;
+        if (seedUsed !== undefined) r.seed = seedUsed;
+      } else {
+        if (scenario) r.scenario = scenario;
+        if (entry.options.seeds || attempt.usedWorld) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
+      }
       if (entry.options.hint && attempt.status !== 'pass') r.hint = entry.options.hint;
-      if (entry.options.seeds || attempt.usedWorld) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
       if (attempt.trace !== undefined && attempt.status !== 'pass') r.trace = attempt.trace;
       r.duration_ms = Math.round((perfNow() - started) * 100) / 100;
       results.push(r);
@@ -307,7 +337,8 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
     setBeforeAssert(null);
   }
 
-  async function runAttempt(entry: TestEntry, seed: number): Promise<Attempt> {
+  /** One run of a test (or of one case of a property, `value` being its scenario) on a fresh context. */
+  async function runAttempt(entry: TestEntry, seed: number, value?: unknown): Promise<Attempt> {
     const out = new OutputBuffer(outputCap);
     const learnerConsole = captureConsole(out);
     let world: World | null = null; // the last world the test created (its trace goes into the results)
@@ -338,7 +369,8 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
         let firstError: { error: unknown } | null = null;
         try {
           for (const h of entry.beforeEach) await h(ctx);
-          await entry.body(ctx);
+          if (entry.property) await entry.property.body(ctx, value);
+          else await entry.body(ctx);
         } catch (e) {
           firstError = { error: e };
         }

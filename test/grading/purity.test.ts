@@ -1,6 +1,6 @@
 /**
  * src/grading runs unchanged in a browser Worker and in Node: it imports no DOM, no Node
- * built-ins, no esbuild/Astro/Monaco — only its own modules, the simulator's public entry, chai
+ * built-ins, no esbuild/Astro/Monaco — only its own modules, the simulator's public entry, chai, fast-check
  * and zod. Checked on the real import graph (esbuild's metafile), not by grepping.
  */
 import { builtinModules } from 'node:module';
@@ -14,7 +14,7 @@ const DIR = join(ROOT, 'src/grading');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 
 describe('src/grading purity', () => {
-  it('bundles for the browser with only chai, zod and the simulator outside its folder', () => {
+  it('bundles for the browser with only chai, fast-check (and its pure-rand), zod and the simulator outside its folder', () => {
     const r = buildSync({
       entryPoints: [join(DIR, 'index.ts'), join(DIR, 'api.ts'), join(DIR, 'schema.ts')],
       bundle: true,
@@ -28,7 +28,7 @@ describe('src/grading purity', () => {
     const inputs = Object.keys(r.metafile!.inputs);
     const outside = inputs.filter((p) => !p.startsWith('src/grading/') && !p.startsWith('src/sim/'));
     const packages = [...new Set(outside.map((p) => p.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1')))].sort();
-    expect(packages).toEqual(['chai', 'zod']);
+    expect(packages).toEqual(['chai', 'fast-check', 'pure-rand', 'zod']);
     const fromSim = inputs.filter((p) => p.startsWith('src/sim/'));
     expect(fromSim).toContain('src/sim/index.ts');
   });
