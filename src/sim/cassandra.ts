@@ -39,7 +39,45 @@ export interface ClusterConfig {
   convictUs: number;
   upDelayUs: number;
   hintDispatchIntervalUs: number;
+  /** the tables' `speculative_retry` (default '99p') */
+  speculativeRetry: SpeculativeRetry;
+  /** `dynamic_snitch` (default true): replicas whose reads recently timed out are asked last */
+  dynamicSnitch: boolean;
 }
+
+export type SpeculativeRetry = { kind: 'none' } | { kind: 'percentile'; p: number } | { kind: 'fixed'; us: number };
+
+/** Parses a CQL `speculative_retry` value: 'NONE', '99p' / '99PERCENTILE', '50ms'. */
+export function parseSpeculativeRetry(v: string): SpeculativeRetry {
+  const t = String(v).trim().toUpperCase();
+  if (t === 'NONE') return { kind: 'none' };
+  let m = /^(\d+(?:\.\d+)?)(?:P|PERCENTILE)$/.exec(t);
+  if (m && Number(m[1]) > 0 && Number(m[1]) < 100) return { kind: 'percentile', p: Number(m[1]) };
+  m = /^(\d+(?:\.\d+)?)MS$/.exec(t);
+  if (m) return { kind: 'fixed', us: Math.round(Number(m[1]) * 1000) };
+  throw new Error(`speculativeRetry must be 'NONE', a percentile like '99p' or a delay like '50ms', got '${v}'`);
+}
+
+/** A coordinator's recent read latencies for one table (the `CoordinatorReadLatency` histogram). */
+export class ReadStats {
+  private readonly ring: number[] = [];
+  private pos = 0;
+  constructor(public thresholdUs: number, public updateAtUs: number) {}
+  get size(): number {
+    return this.ring.length;
+  }
+  add(us: number): void {
+    if (this.ring.length < 128) this.ring.push(us);
+    else { this.ring[this.pos] = us; this.pos = (this.pos + 1) & 127; }
+  }
+  percentile(p: number): number {
+    const s = this.ring.slice().sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  }
+}
+
+/** `dynamic_snitch_reset_interval_in_ms`: 10 minutes */
+const SNITCH_RESET_US = 600_000_000;
 
 /** An error a coordinator answers with (becomes a driver ResponseError). */
 export interface ServerError {
@@ -69,6 +107,12 @@ export class CNode {
   metrics: Record<string, number> = {};
   dispatchTimer = false;
   dispatching = new Set<string>();
+  /** per table: recent coordinator read latencies and the speculative-retry threshold */
+  readStats = new Map<string, ReadStats>();
+  /** dynamic snitch: peer → reset window in which one of its read callbacks expired */
+  slowPeers = new Map<string, number>();
+  /** last server-side write timestamp (µs), `ClientState.lastTimestampMicros` */
+  lastTs = 0;
   readonly rng: Rng;
   constructor(readonly id: string, readonly ep: Endpoint, rng: Rng) {
     this.rng = rng;
@@ -89,6 +133,20 @@ export class CNode {
   }
   get(table: string, key: unknown): Frag | undefined {
     return this.data.get(table)?.get(key);
+  }
+  /** Coordinator-side write timestamp: whole ms × 1000, and node-wide monotonic (`ClientState.getTimestamp`). */
+  serverTimestamp(clockUs: number): number {
+    const current = Math.floor(clockUs / 1000) * 1000;
+    const ts = this.lastTs >= current ? this.lastTs + 1 : current;
+    this.lastTs = ts;
+    return ts;
+  }
+  /** What a process restart forgets (in-memory state; data and hints are on disk). */
+  resetVolatile(): void {
+    this.metrics = {};
+    this.readStats = new Map();
+    this.slowPeers = new Map();
+    this.lastTs = 0;
   }
   pendingHints(target?: string): number {
     if (target) return this.hints.get(target)?.length ?? 0;
@@ -185,7 +243,7 @@ export class Cluster {
 
   restart(n: CNode): void {
     this.ctx.net.restart(n.ep);
-    n.metrics = {};
+    n.resetVolatile();
     if (n.pendingHints() > 0) this.scheduleDispatch(n);
   }
 
@@ -284,36 +342,50 @@ export class Cluster {
     void sched;
   }
 
+  /**
+   * A read, as `StorageProxy.read` runs it: `blockFor` replicas are contacted (the coordinator first
+   * when it is one, then the others in dynamic-snitch order); if they have not all answered after the
+   * table's speculative-retry threshold, one more replica is asked (`SpeculatingReadExecutor`); on a
+   * digest mismatch, full data reads and blocking read repair.
+   */
   private read(coord: CNode, op: Extract<ServerOp, { kind: 'read' }>, reply: (r: ServerReply) => void): void {
-    const { net } = this.ctx;
+    const { net, sched } = this.ctx;
     const need = blockFor(op.cl, this.cfg.rf);
     if (op.cl === CL.any || need < 0) {
       return reply({ ok: false, error: { code: E_INVALID, message: 'ANY ConsistencyLevel is only supported for writes', props: {} } });
     }
     const reps = this.replicas(op.table, op.key);
     const liveReps = reps.filter((r) => !this.isDown(coord, r));
+    const stats = this.readStats(coord, op.table);
     if (liveReps.length < need) {
       coord.inc('ClientRequest.Read.Unavailables');
+      stats.add(0);
       return reply(this.unavailable(op.cl, need, liveReps.length));
     }
-    // the coordinator first if it is a replica, then the others in (dynamic-snitch-like) random order
-    const self = liveReps.indexOf(coord);
-    const others = liveReps.filter((r) => r !== coord);
-    coord.rng.shuffle(others);
-    const order = self >= 0 ? [coord, ...others] : others;
-    const targets = order.slice(0, need);
+    const order = this.readOrder(coord, liveReps);
     const tableDef = this.tables[op.table];
     const epoch = coord.ep.epoch;
+    const startUs = sched.now;
+    const deadlineUs = startUs + this.cfg.readTimeoutUs;
     let done = false;
+    /** 1: first responses; 2: full data reads after a digest mismatch; 3: repair writes pending */
+    let phase = 1;
     let received = 0;
     let dataPresent = false;
     let dataFrag: Frag | undefined;
-    const digests = new Map<CNode, number>();
+    const digests: number[] = [];
+    const contacted: CNode[] = [];
+    const answered = new Set<CNode>();
+    let p2received = 0;
+    let repairPending = 0;
     let timer: Ev | undefined;
+    let speculated = false;
     const finish = (r: ServerReply) => {
       if (done || coord.ep.epoch !== epoch) return;
       done = true;
-      this.ctx.sched.cancel(timer);
+      stats.add(sched.now - startUs);
+      // the callbacks of silent replicas stay registered until they expire (and feed the snitch)
+      if (!this.cfg.dynamicSnitch || answered.size === contacted.length) sched.cancel(timer);
       reply(r);
     };
     const answer = (f: Frag | undefined) => {
@@ -330,64 +402,134 @@ export class Cluster {
         });
       });
     };
-    let phase2 = false;
-    const firstPhaseDone = () => {
-      if (received < need || !dataPresent || phase2 || done) return;
-      let mismatch = false;
-      if (digests.size > 0) {
-        const dd = digest(dataFrag);
-        for (const d of digests.values()) if (d !== dd) mismatch = true;
-      }
-      if (!mismatch) return answer(dataFrag);
-      // digest mismatch: full data from every contacted replica, merge, repair, answer
-      phase2 = true;
-      coord.inc('ReadRepair.Attempted');
-      const full = new Map<CNode, Frag | undefined>();
-      for (const r of targets) {
-        ask(r, 'data', (f) => {
-          full.set(r, f);
-          if (full.size < targets.length) return;
-          const merged = emptyFrag();
-          for (const x of full.values()) if (x) mergeInto(merged, x);
-          if (this.cfg.readRepair === 'none') return answer(merged);
-          const md = digest(merged);
-          const stale = targets.filter((t) => digest(full.get(t)) !== md);
-          let pending = stale.length;
-          if (pending === 0) return answer(merged);
-          for (const t of stale) {
-            coord.inc('ReadRepair.RepairedBlocking');
-            net.send(coord.ep, t.ep, 'read-repair', { table: op.table, key: op.key, frag: cloneFrag(merged) }, (m) => {
-              t.apply(m.table, m.key, m.frag);
-              net.send(t.ep, coord.ep, 'read-repair-ack', null, () => {
-                if (coord.ep.epoch !== epoch) return;
-                if (--pending === 0) answer(merged);
-              });
-            });
-          }
+    const repair = (responders: Map<CNode, Frag | undefined>) => {
+      const merged = emptyFrag();
+      for (const x of responders.values()) if (x) mergeInto(merged, x);
+      if (this.cfg.readRepair === 'none') return answer(merged);
+      const md = digest(merged);
+      const stale = [...responders.keys()].filter((t) => digest(responders.get(t)) !== md);
+      if (stale.length === 0) return answer(merged);
+      phase = 3;
+      repairPending = stale.length;
+      for (const t of stale) {
+        coord.inc('ReadRepair.RepairedBlocking');
+        net.send(coord.ep, t.ep, 'read-repair', { table: op.table, key: op.key, frag: cloneFrag(merged) }, (m) => {
+          t.apply(m.table, m.key, m.frag);
+          net.send(t.ep, coord.ep, 'read-repair-ack', null, () => {
+            if (coord.ep.epoch !== epoch) return;
+            if (--repairPending === 0) answer(merged);
+          });
         });
       }
     };
-    targets.forEach((r, i) => {
-      ask(r, i === 0 ? 'data' : 'digest', (f, d) => {
-        if (phase2) return;
+    const firstPhaseDone = () => {
+      if (received < need || !dataPresent || phase !== 1 || done) return;
+      const dd = digest(dataFrag);
+      let mismatch = false;
+      for (const d of digests) if (d !== dd) mismatch = true;
+      if (!mismatch) return answer(dataFrag);
+      // digest mismatch: full data from every contacted replica; the first blockFor answers are merged
+      phase = 2;
+      coord.inc('ReadRepair.Attempted');
+      const full = new Map<CNode, Frag | undefined>();
+      for (const r of contacted) {
+        ask(r, 'data', (f) => {
+          answered.add(r);
+          if (phase !== 2 || done) return;
+          full.set(r, f);
+          p2received = full.size;
+          if (full.size === need) repair(full);
+        });
+      }
+    };
+    const contact = (r: CNode, kind: 'data' | 'digest') => {
+      contacted.push(r);
+      ask(r, kind, (f, d) => {
+        answered.add(r);
+        if (phase !== 1 || done) return;
         received++;
-        if (i === 0) { dataPresent = true; dataFrag = f; }
-        else digests.set(r, d);
+        if (kind === 'data' && !dataPresent) { dataPresent = true; dataFrag = f; }
+        else digests.push(kind === 'data' ? digest(f) : d);
         firstPhaseDone();
       });
-    });
-    timer = this.nodeTimer(coord, this.cfg.readTimeoutUs, () => {
+    };
+    for (let i = 0; i < need; i++) contact(order[i], i === 0 ? 'data' : 'digest');
+    const expire = () => {
+      if (this.cfg.dynamicSnitch) {
+        const window = this.snitchWindow();
+        for (const r of contacted) if (!answered.has(r)) coord.slowPeers.set(r.id, window);
+      }
       if (done) return;
       coord.inc('ClientRequest.Read.Timeouts');
+      // what the handler that timed out had: phase-1 responses, the repair reads' own count, or
+      // BlockingReadRepair.awaitWrites's min(blockFor - waitingOn, blockFor - 1)
+      const got = phase === 1 ? received : phase === 2 ? p2received : Math.min(need - repairPending, need - 1);
       finish({
         ok: false,
         error: {
           code: E_READ_TIMEOUT,
-          message: `Operation timed out - received only ${received} responses.`,
-          props: { consistencies: op.cl, received, blockFor: need, isDataPresent: dataPresent },
+          message: `Operation timed out - received only ${got} responses.`,
+          props: { consistencies: op.cl, received: got, blockFor: need, isDataPresent: phase === 1 ? dataPresent : phase === 2 ? p2received > 0 : true },
         },
       });
-    });
+    };
+    const specUs = order.length > need && op.cl !== CL.eachQuorum ? this.speculationThresholdUs(stats) : -1;
+    if (specUs >= 0 && startUs + specUs < deadlineUs) {
+      timer = this.nodeTimer(coord, specUs, () => {
+        if (!done && phase === 1 && !speculated) {
+          speculated = true;
+          coord.inc('Table.SpeculativeRetries');
+          contact(order[need], dataPresent ? 'digest' : 'data');
+        }
+        if (!done || answered.size < contacted.length) timer = this.nodeTimer(coord, deadlineUs - sched.now, expire);
+      });
+    } else {
+      timer = this.nodeTimer(coord, this.cfg.readTimeoutUs, expire);
+    }
+  }
+
+  /** Replicas in the order a coordinator contacts them: itself, then by (dynamic-snitch) score. */
+  private readOrder(coord: CNode, liveReps: CNode[]): CNode[] {
+    const others = liveReps.filter((r) => r !== coord);
+    coord.rng.shuffle(others);
+    if (this.cfg.dynamicSnitch && coord.slowPeers.size > 0 && others.length > 1) {
+      // a replica whose read callback recently expired scores as badly as the timeout: last
+      const window = this.snitchWindow();
+      const slow = (r: CNode) => coord.slowPeers.get(r.id) === window;
+      const fast = others.filter((r) => !slow(r));
+      if (fast.length < others.length) { others.length = 0; others.push(...fast, ...liveReps.filter((r) => r !== coord && slow(r))); }
+    }
+    return liveReps.includes(coord) ? [coord, ...others] : others;
+  }
+
+  /** The dynamic snitch forgets its scores every `dynamic_snitch_reset_interval` (10 min). */
+  private snitchWindow(): number {
+    return Math.floor(this.ctx.sched.now / SNITCH_RESET_US);
+  }
+
+  private readStats(n: CNode, table: string): ReadStats {
+    let s = n.readStats.get(table);
+    if (!s) {
+      s = new ReadStats(this.cfg.readTimeoutUs / 2, this.ctx.sched.now + this.cfg.readTimeoutUs);
+      n.readStats.set(table, s);
+    }
+    return s;
+  }
+
+  /**
+   * `speculative_retry`: a fixed delay, or a percentile of this table's coordinator read latency,
+   * re-computed every read_request_timeout (until there are samples: read_request_timeout / 2).
+   */
+  private speculationThresholdUs(s: ReadStats): number {
+    const sr = this.cfg.speculativeRetry;
+    if (sr.kind === 'none') return -1;
+    if (sr.kind === 'fixed') return sr.us;
+    const now = this.ctx.sched.now;
+    if (now >= s.updateAtUs) {
+      s.updateAtUs = now + this.cfg.readTimeoutUs;
+      if (s.size > 0) s.thresholdUs = s.percentile(sr.p);
+    }
+    return s.thresholdUs;
   }
 
   // ---- hints -----------------------------------------------------------------------------------
@@ -443,7 +585,8 @@ export class Cluster {
   private dispatchTo(n: CNode, t: CNode): void {
     const { net } = this.ctx;
     n.dispatching.add(t.id);
-    const rate = (this.cfg.hintThrottleKiB * 1024) / Math.max(1, this.nodes.length - 1); // bytes/s
+    // hinted_handoff_throttle per destination (0 = unthrottled), bytes/s
+    const rate = this.cfg.hintThrottleKiB > 0 ? (this.cfg.hintThrottleKiB * 1024) / Math.max(1, this.nodes.length - 1) : Infinity;
     const epoch = n.ep.epoch;
     const step = () => {
       const q = n.hints.get(t.id);
@@ -452,21 +595,18 @@ export class Cluster {
         return;
       }
       const h = q.shift()!;
-      n.inc('Storage.TotalHintsInProgress');
       let settled = false;
       net.send(n.ep, t.ep, 'hint', h, (hh) => {
         t.apply(hh.table, hh.key, hh.frag);
         net.send(t.ep, n.ep, 'hint-ack', null, () => {
           if (settled || n.ep.epoch !== epoch) return;
           settled = true;
-          n.inc('Storage.TotalHintsInProgress', -1);
           n.inc('HintsService.HintsSucceeded');
         });
       });
       this.nodeTimer(n, this.cfg.writeTimeoutUs, () => {
         if (settled) return;
         settled = true;
-        n.inc('Storage.TotalHintsInProgress', -1);
         n.inc('HintsService.HintsTimedOut');
         const qq = n.hints.get(t.id) ?? [];
         qq.push(h);

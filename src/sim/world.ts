@@ -3,7 +3,7 @@
  * store, Kafka-like broker, stream) plus the machinery that runs async learner code against it.
  */
 import { currentRunning, currentWorld, setActive, setLastCreated } from './active';
-import { Cluster, type ClusterConfig } from './cassandra';
+import { Cluster, type ClusterConfig, parseSpeculativeRetry } from './cassandra';
 import { Client as CassandraClient, type ClientOptions } from './drivers/cassandra';
 import { Kafka, type KafkaConfig } from './drivers/kafkajs';
 import { Pool, type PoolConfig } from './drivers/pg';
@@ -29,6 +29,10 @@ export interface WorldOptions {
   timeouts?: { readMs?: number; writeMs?: number };
   hints?: { enabled?: boolean; maxHintWindowMs?: number; maxHintsPerHost?: number; throttleKiB?: number; dispatchIntervalMs?: number };
   failureDetectorMs?: number;
+  /** the tables' `speculative_retry`: '99p' (Cassandra's default), 'NONE', 'Np' or 'Nms' */
+  speculativeRetry?: string;
+  /** `dynamic_snitch` (default true): a replica whose reads recently timed out is asked last */
+  dynamicSnitch?: boolean;
   latency?: { sameZone?: string; crossZone?: string };
   limits?: { maxVirtualMs?: number; maxEvents?: number };
   schema?: Partial<Schema>;
@@ -181,6 +185,8 @@ export class World {
       convictUs: ms(opts.failureDetectorMs, 18_000, 'failureDetectorMs'),
       upDelayUs: 1_000_000,
       hintDispatchIntervalUs: ms(opts.hints?.dispatchIntervalMs, 10_000, 'hints.dispatchIntervalMs'),
+      speculativeRetry: parseSpeculativeRetry(opts.speculativeRetry ?? '99p'),
+      dynamicSnitch: opts.dynamicSnitch ?? true,
     };
     if (cfg.readRepair !== 'blocking' && cfg.readRepair !== 'none') throw new Error(`readRepair must be 'blocking' or 'none', got '${String(cfg.readRepair)}'`);
     this.cluster = new Cluster(cfg, this.schema.cassandra, {
@@ -622,7 +628,7 @@ export class World {
   }
 
   metrics(node: string): Record<string, number> {
-    return { ...this.cluster.node(node).metrics, 'Storage.PendingHints': this.cluster.node(node).pendingHints() };
+    return { ...this.cluster.node(node).metrics };
   }
 
   pendingHints(node: string, target?: string): number {

@@ -467,7 +467,7 @@ export class Client {
   /** Server-side timestamps: the coordinator stamps writes that carry none. */
   private stamp(op: ServerOp, coord: CNode): ServerOp {
     if (op.kind !== 'write' || !Number.isNaN(op.frag.marker) || !this.pendingStamp.has(op)) return op;
-    const ts = this.world.epochMs * 1000 + this.world.net.clockUs(coord.ep);
+    const ts = coord.serverTimestamp(this.world.epochMs * 1000 + this.world.net.clockUs(coord.ep));
     const spec = this.pendingStamp.get(op)!;
     return { ...op, frag: spec(ts) };
   }
