@@ -76,30 +76,41 @@ export const SCENES = {
   },
   'zone-a-isolated': {
     title: 'Zone A isolated: the coordinator in A cannot reach a quorum',
-    about: 'Lesson 3 (failure mode), corrected per FACTS §2: B and C hold v3; a QUORUM read through A times out (ReadTimeout) and, once the failure detector has marked B and C down, fails at once (Unavailable). Never a stale answer.',
+    about: 'Lesson 3 (failure mode), corrected per FACTS §2 and §5: before the failure detectors convict, B sends v3 to A too (lost at the cut) and stores a hint when the write times out, and a QUORUM read through A times out (ReadTimeout); after, B sends v4 to B and C only and stores the hint at once, and the read through A fails at once (Unavailable). Never a stale answer.',
     seed: 1,
     build: async (seed) => {
       const world = createWorld({ seed });
+      const marks: DiagramMark[] = [];
+      const mark = (node: string, text: string, kind: DiagramMark['kind'] = 'info') => marks.push({ time: world.now, node, text, kind });
       world.cassandraPut('kv', { key: 'order-1', value: 2 }, { nodes: ['A', 'B', 'C'], timestampUs: 1 });
       const a = world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: false, id: 'api-a' });
       const b = world.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: false, id: 'api-b' });
       world.fault({ kind: 'isolate', zone: 'A' });
       const attempt = (p: Promise<unknown>) => p.catch(() => undefined);
+      const hintStored = (n: number) => world.waitFor(() => world.pendingHints('B', 'A') >= n, { pollMs: 1, what: `hint ${n} for A` });
       await world.run(async () => {
         await b.execute(INSERT, ['order-1', 3], { prepare: true, consistency: CL.quorum });
+        const firstHint = hintStored(1).then(() => mark('B', 'write timed out for A: hint stored', 'warn'));
         await world.sleep(5);
         await attempt(a.execute(SELECT, ['order-1'], { prepare: true, consistency: CL.quorum }));
-        await world.sleep(20_000); // the failure detector convicts B and C (~18 s)
+        await firstHint;
+        // the failure detectors convict the other side of the cut (~18 s)
+        await world.waitFor(() => world.isDown('B', 'A') && world.isDown('A', 'B') && world.isDown('A', 'C'), { pollMs: 100, what: 'failure detectors convict' });
+        mark('B', 'A marked down', 'info');
+        await b.execute(INSERT, ['order-1', 4], { prepare: true, consistency: CL.quorum });
+        if (world.pendingHints('B', 'A') >= 2) mark('B', 'nothing sent to A: hint stored at once', 'warn');
+        await world.sleep(5);
         await attempt(a.execute(SELECT, ['order-1'], { prepare: true, consistency: CL.quorum }));
       });
       return fromSimTrace(traceOf(world), {
-        title: 'Zone A isolated: B and C take v3; QUORUM reads through A fail, never stale',
+        title: 'Zone A isolated: B and C take v3 and v4; QUORUM reads through A fail, never stale',
         description:
-          'Zone A (node A and its API) is cut off. A QUORUM write of v3 from zone B reaches B and C; the mutation to A is dropped. A QUORUM read through the coordinator in zone A first waits out read_request_timeout (ReadTimeout after 5 s); after the failure detector has marked B and C down it answers Unavailable at once.',
+          'Zone A (node A and its API) is cut off. A QUORUM write of v3 from zone B is sent to A, B and C: B and C acknowledge, the copy for A is dropped at the cut, and B stores a hint for A when the 2 s write timeout expires. A QUORUM read through the coordinator in zone A waits out read_request_timeout (ReadTimeout after 5 s). Once the failure detectors have convicted the other side, a QUORUM write of v4 is sent to B and C only, with the hint for A stored at once, and the read through A answers Unavailable at once.',
         labels,
         opValue: version,
+        marks,
         final: replicaValues(world, 'order-1'),
-        expected: 'v3',
+        expected: 'v4',
       });
     },
   },
@@ -207,7 +218,7 @@ export const SCENES = {
       return fromSimTrace(traceOf(world), {
         title: 'Hints pile up for C while it is cut off, then replay after the heal',
         description:
-          'Zone C is cut off. Four QUORUM writes through A succeed on A and B; the mutations to C are dropped and A stores a hint for C after each. After the heal, A replays the hints (throttled) and C catches up.',
+          'Zone C is cut off. Four QUORUM writes through A succeed on A and B; the mutations to C are dropped, and since the failure detector has not marked C down yet, A stores a hint for C when each write times out for it (2 s). After the heal, A replays the hints (throttled) and C catches up.',
         labels,
         opValue: version,
         marks,

@@ -33,14 +33,21 @@ describe('each diagram shows what its lesson says', () => {
     expect(t.final).toEqual({ A: 'v2', B: 'v2', C: 'v2' });
   });
 
-  it('zone A isolated (FACTS §2): B and C hold v3; reads through A fail with ReadTimeout, then Unavailable — never stale', async () => {
+  it('zone A isolated (FACTS §2, §5): A gets v3 sent and is hinted on timeout, then once marked down gets nothing and is hinted at once; reads through A fail with ReadTimeout, then Unavailable — never stale', async () => {
     const t = await sceneTrace('zone-a-isolated');
-    expect(t.final).toEqual({ A: 'v2', B: 'v3', C: 'v3' });
+    expect(t.final).toEqual({ A: 'v2', B: 'v4', C: 'v4' });
     expect(outcomes(t)).toEqual([
       'api-b write order-1 ok v3',
       'api-a read order-1 fail ReadTimeout',
+      'api-b write order-1 ok v4',
       'api-a read order-1 fail NoHostAvailable (Unavailable)',
     ]);
+    const marks = t.marks!.map((m) => m.text);
+    expect(marks).toEqual(['write timed out for A: hint stored', 'A marked down', 'nothing sent to A: hint stored at once']);
+    const markedDown = t.marks!.find((m) => m.text === 'A marked down')!.time;
+    const mutationsToA = t.network!.filter((m) => m.event === 'send' && m.type === 'mutation' && m.from === 'B' && m.to === 'A');
+    expect(mutationsToA.length).toBe(1);
+    expect(mutationsToA.every((m) => m.time < markedDown)).toBe(true);
     expect(t.network!.some((m) => m.event === 'drop' && m.to === 'A' && m.reason === 'partition')).toBe(true);
     expect(t.spans).toContainEqual(expect.objectContaining({ kind: 'partition', nodes: ['A', 'api-a'], label: 'zone A isolated' }));
   });
