@@ -1,13 +1,12 @@
 /**
  * The runner survives bad learner input with a clear verdict, and the next run works.
- * (Synchronous infinite loops need a worker to kill: see cli.test.ts.)
+ * (Synchronous infinite loops need a worker to kill: see cli.slow.test.ts. Tampering with built-ins runs
+ * in a process of its own: tamper.slow.test.ts.)
  */
 import { describe, expect as vexpect, it } from 'vitest';
 import { expect } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
-import { execFileSync } from 'node:child_process';
 import type { Results } from '../../src/grading/index';
-import { CASES } from './fixtures/tamper-cases';
 import { bundle, grade } from './helpers';
 
 const ex = bundle((t) => {
@@ -97,49 +96,12 @@ describe('bad input: per test, readable messages', () => {
   });
 
   it('a promise that never resolves (outside a simulator world)', async () => {
-    const started = performance.now();
+    // The message names the 300 ms settle limit: the grader stopped waiting there (a hang would hit the test's limit).
     const r = await grade(ex, `export function f(x: number) { return x === 2 ? new Promise(() => {}) : x * 2; }`, 'submit', { settleMs: 300 });
     vexpect(r.status).toBe('fail');
     vexpect(r.tests[0].status).toBe('fail');
     vexpect(r.tests[0].message).toMatch(/did not finish within 300 ms: your code is waiting for something that never happens/);
     vexpect(r.tests[1].status).toBe('pass');
-    vexpect(performance.now() - started).toBeLessThan(5000);
     await rightStillPasses();
-  });
-});
-
-describe('bad input: tampering with built-ins (in a process of its own)', () => {
-  // The grader runs in a dedicated worker in production; here the cases run in a child process so
-  // the tampering cannot disturb vitest. All cases share that process, in order: each case also
-  // proves the previous ones left nothing behind.
-  const lines = execFileSync(process.execPath, ['--import', 'tsx', 'test/grading/fixtures/tamper-run.ts'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { name: string; results: Results; sane: Record<string, boolean>; after: string; afterTests: string[] });
-
-  it('ran every case', () => {
-    vexpect(lines.map((l) => l.name)).toEqual(CASES.map((c) => c[0]));
-  });
-
-  for (const line of lines.slice(0, -1)) {
-    it(`${line.name}: a wrong answer still fails, the next test and the next run are unaffected`, () => {
-      const r = line.results;
-      vexpect(r.status).toBe('fail');
-      vexpect(r.tests[0]).toMatchObject({ name: 'f doubles', status: 'fail', message: 'expected 5 to equal 4' });
-      vexpect(r.tests[1]).toMatchObject({ name: 'f doubles again', status: 'pass' });
-      vexpect(Object.entries(line.sane).filter(([, ok]) => !ok)).toEqual([]);
-      vexpect(line.after).toBe('pass');
-    });
-  }
-
-  it('Object.freeze(Object.prototype) after polluting it: nothing passes, a clear verdict', () => {
-    const last = lines[lines.length - 1];
-    const r = last.results;
-    vexpect(r.status).toBe('fail');
-    vexpect(r.tests.map((t) => t.status)).toEqual(['error', 'error']);
-    vexpect(r.tests[1].message).toMatch(/^Not run: an earlier test's code changed built-ins in a way that cannot be undone \(Object\.prototype\.negate\)/);
   });
 });

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../scripts/sim';
 
@@ -50,8 +48,4 @@ describe('npm run sim', () => {
     expect((await main(['frobnicate'])).stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
-  it('runs as a command (npm run sim -- quorum … --json)', () => {
-    const out = execFileSync('npx', ['tsx', resolve(__dirname, '../../scripts/sim.ts'), 'quorum', '--n', '3', '--r', '2', '--w', '2', '--trials', '1000', '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toMatchObject({ command: 'quorum', missRate: 0, exact: 0 });
-  }, 60_000);
 });

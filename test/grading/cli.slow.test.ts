@@ -71,9 +71,8 @@ describe('npm run grade', () => {
 
   it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results', { timeout: 120_000 }, () => {
     const f = learnerFile('loop.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      while (true) {}"));
-    const started = Date.now();
+    // The verdict names the 1.5 s limit: the worker was stopped by it (a hang would end at spawnSync's limit, with no JSON).
     const { code, results } = grade(f, '--timeout', '1500');
-    expect(Date.now() - started).toBeLessThan(60_000);
     expect(results.status).toBe('fail');
     expect(code).toBe(1);
     const names = results.tests.map((t) => t.name);

@@ -1,0 +1,39 @@
+/**
+ * A malformed lesson stops the build with a message that names the file and the field. Checked with
+ * `astro sync` on a temporary lessons folder: the content-layer sync is the step of `astro build`
+ * that validates frontmatter (the build runs it first), so a full build of the site is not needed.
+ * A spawned Astro: the slow tier.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildEnv } from '../browser/server';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe('astro build with a malformed lesson', () => {
+  it('fails and names the file and the field', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lessons-fixture-'));
+    const lessons = path.join(dir, 'lessons');
+    mkdirSync(lessons);
+    writeFileSync(path.join(lessons, '01-fine.mdx'), '---\ntitle: "Fine"\nsummary: "ok"\norder: 1\nseedSections: [incident]\nminutes: 3\n---\n\nHello.\n');
+    writeFileSync(path.join(lessons, '07-broken-lesson.mdx'), '---\ntitle: "Broken"\nsummary: "ok"\norder: seven\nseedSections: [incident]\nminutes: 3\n---\n\nHello.\n');
+    try {
+      const r = spawnSync(path.join(ROOT, 'node_modules/.bin/astro'), ['sync'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 230_000,
+        env: buildEnv({ COURSE_LESSONS_DIR: lessons, ASTRO_CACHE_DIR: path.join(dir, 'cache'), NO_COLOR: '1' }),
+      });
+      const out = `${r.stdout}\n${r.stderr}`;
+      expect(r.status, out).not.toBe(0);
+      expect(out).toContain('07-broken-lesson.mdx');
+      expect(out).toMatch(/order/);
+      expect(out).not.toContain('01-fine.mdx');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Which test file runs in which tier (read by vitest.config.ts and by test/lint/hygiene.test.ts).
+ *
+ *   fast     `npm run test:fast`  pure unit tests: *.test.ts in FAST_FOLDERS, in-process, no build,
+ *                                 no spawned process, no server. The lint test fails a fast file that
+ *                                 spawns a process, opens a socket or imports a database driver.
+ *   slow     `npm run test:slow`  everything else outside test/browser/: any *.slow.test.ts (spawned
+ *                                 CLIs, a content-layer sync, child processes) and every test in a
+ *                                 folder not listed below (e.g. test/differential/, a real PostgreSQL).
+ *   browser  `npm run test:browser`  test/browser/**: Chromium against the built site.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const TEST_DIR = path.resolve(import.meta.dirname);
+
+/** Folders of pure unit tests. A new file here is fast by default; name it *.slow.test.ts if it is not. */
+export const FAST_FOLDERS = ['sim', 'grading', 'diagram', 'progress', 'content', 'exercises', 'lint'] as const;
+
+export const SLOW_SUFFIX = '.slow.test.ts';
+
+/** Globs (relative to the repo root) of the fast tier. */
+export const FAST_INCLUDE = FAST_FOLDERS.map((f) => `test/${f}/**/*.test.ts`);
+export const FAST_EXCLUDE = [`test/**/*${SLOW_SUFFIX}`];
+
+/** Globs of the slow tier: every *.slow.test.ts, and every folder of test/ that is neither fast nor browser. */
+export function slowInclude(): string[] {
+  const otherFolders = readdirSync(TEST_DIR).filter(
+    (name) => statSync(path.join(TEST_DIR, name)).isDirectory() && name !== 'browser' && !(FAST_FOLDERS as readonly string[]).includes(name),
+  );
+  return [`test/**/*${SLOW_SUFFIX}`, 'test/*.test.ts', ...otherFolders.map((f) => `test/${f}/**/*.test.ts`)];
+}
+export const SLOW_EXCLUDE = ['test/browser/**'];
+
+export const BROWSER_INCLUDE = ['test/browser/**/*.test.ts'];
