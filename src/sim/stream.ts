@@ -18,7 +18,9 @@ export interface StreamRecord<T = unknown> {
 export class Stream<T = unknown> {
   readonly shards: StreamRecord<T>[][];
   private seq = 0;
-  constructor(readonly world: World, readonly name: string, shardCount: number, readonly retentionMs: number) {
+  readonly #world: World;
+  constructor(world: World, readonly name: string, shardCount: number, readonly retentionMs: number) {
+    this.#world = world;
     if (!(Number.isInteger(shardCount) && shardCount >= 1)) throw new Error(`stream '${name}': shards must be a positive integer`);
     this.shards = Array.from({ length: shardCount }, () => []);
   }
@@ -30,9 +32,9 @@ export class Stream<T = unknown> {
   /** PutRecord: appends to the key's shard; returns the record. */
   put(partitionKey: string, data: T): StreamRecord<T> {
     const shardId = this.shardOf(String(partitionKey));
-    const r: StreamRecord<T> = { shardId, sequenceNumber: ++this.seq, partitionKey: String(partitionKey), data, arrivalMs: this.world.now };
+    const r: StreamRecord<T> = { shardId, sequenceNumber: ++this.seq, partitionKey: String(partitionKey), data, arrivalMs: this.#world.now };
     this.shards[shardId].push(r);
-    this.world.note('stream-put', { stream: this.name, shard: shardId, seq: r.sequenceNumber, key: r.partitionKey });
+    this.#world.note('stream-put', { stream: this.name, shard: shardId, seq: r.sequenceNumber, key: r.partitionKey });
     return r;
   }
 
@@ -82,7 +84,9 @@ export class Processor<T = unknown> {
   /** every (sequenceNumber, attempt) the handler was called with, for duplicate checks */
   readonly deliveries: Array<{ seq: number; key: string; timeMs: number }> = [];
 
-  constructor(readonly world: World, opts: ProcessorOptions<T>) {
+  readonly #world: World;
+  constructor(world: World, opts: ProcessorOptions<T>) {
+    this.#world = world;
     if (!opts || !opts.stream || typeof opts.handler !== 'function') throw new Error('processor({ stream, handler }) needs a stream and a handler function');
     this.o = {
       batchSize: 100, maxRetryAttempts: -1, maxRecordAgeMs: -1, reportBatchItemFailures: false, backoffMs: 1000,
@@ -95,7 +99,7 @@ export class Processor<T = unknown> {
   start(): this {
     if (this.running) return this;
     this.running = true;
-    this.state.forEach((_, i) => this.world.sched.after(0, () => this.poll(i)));
+    this.state.forEach((_, i) => this.#world.sched.after(0, () => this.poll(i)));
     return this;
   }
 
@@ -119,7 +123,7 @@ export class Processor<T = unknown> {
     for (let i = 0; i < this.state.length; i++) {
       const s = this.state[i];
       const recs = this.o.stream.shards[i];
-      const age = s.checkpoint < recs.length ? this.world.now - recs[s.checkpoint].arrivalMs : 0;
+      const age = s.checkpoint < recs.length ? this.#world.now - recs[s.checkpoint].arrivalMs : 0;
       if (age > m) m = age;
     }
     return m;
@@ -127,7 +131,7 @@ export class Processor<T = unknown> {
 
   stall(shard: number, forMs: number): void {
     const s = this.state[shard];
-    if (s) s.stalledUntilUs = this.world.sched.now + Math.round(forMs * 1000);
+    if (s) s.stalledUntilUs = this.#world.sched.now + Math.round(forMs * 1000);
   }
 
   private retention(): number {
@@ -137,7 +141,7 @@ export class Processor<T = unknown> {
 
   private poll(i: number): void {
     if (!this.running) return;
-    const w = this.world;
+    const w = this.#world;
     const s = this.state[i];
     const recs = this.o.stream.shards[i];
     if (s.busy) return;

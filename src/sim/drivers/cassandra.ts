@@ -10,7 +10,7 @@ import { type Endpoint } from '../net';
 import type { Ev } from '../sched';
 import { checkValue } from '../schema';
 import { type Frag } from '../store';
-import { currentWorld } from '../active';
+import { worldFor } from '../active';
 import type { World } from '../world';
 
 export const types = {
@@ -251,28 +251,32 @@ function noHostAvailable(tried: Tried): NoHostAvailableError {
   return new NoHostAvailableError(hostErrors(tried), message);
 }
 
+/** Parsed statements by text, shared by every client (module state, out of learner code's reach). */
+const cqlCache = new Map<string, ParsedCql | Error>();
+
 export class Client {
   /** client id in the world's history and journal */
   readonly id: string;
   readonly keyspace: string;
-  private readonly world: World;
-  private readonly ep: Endpoint;
-  private readonly plan: CNode[];
-  private readonly opts: ClientOptions;
-  private lastTs = 0;
-  private inflight = new Set<Attempt>();
-  private closed = false;
-  private static cache = new Map<string, ParsedCql | Error>();
+  // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
+  // the test's options through it (TypeScript's `private` is visible at run time).
+  readonly #world: World;
+  readonly #ep: Endpoint;
+  readonly #plan: CNode[];
+  readonly #opts: ClientOptions;
+  #lastTs = 0;
+  #inflight = new Set<Attempt>();
+  #closed = false;
 
   constructor(options: ClientOptions) {
     if (!options || typeof options !== 'object') throw new ArgumentError('Client options must be an object with contactPoints');
     if (!Array.isArray(options.contactPoints) || options.contactPoints.length === 0) {
       throw new ArgumentError("'contactPoints' is not defined or empty. Use contactPoints with a node id, e.g. ['A']");
     }
-    const w = (options.sim?.world as World | undefined) ?? currentWorld();
+    const w = worldFor(options.sim?.world);
     if (!w) throw new ArgumentError('No simulated world: create one with createWorld({ seed }) first (tests), or construct the Client inside world.run');
-    this.world = w;
-    this.opts = options;
+    this.#world = w;
+    this.#opts = options;
     this.keyspace = options.keyspace ?? w.schema.keyspace;
     const contacts = options.contactPoints.map((cp) => {
       const id = String(cp).replace(/:\d+$/, '');
@@ -281,11 +285,11 @@ export class Client {
       return n;
     });
     const failover = options.sim?.failover !== false;
-    this.plan = failover ? [...contacts, ...w.cluster.nodes.filter((n) => !contacts.includes(n))] : contacts;
+    this.#plan = failover ? [...contacts, ...w.cluster.nodes.filter((n) => !contacts.includes(n))] : contacts;
     this.id = options.sim?.id ?? w.nextClientId('cassandra-client');
-    this.ep = w.net.add(this.id, options.sim?.zone ?? contacts[0].ep.zone, 'client');
+    this.#ep = w.net.add(this.id, options.sim?.zone ?? contacts[0].ep.zone, 'client');
     w.crashListeners.push((node) => {
-      for (const a of [...this.inflight]) if (a.host.id === node) a.fail(Object.assign(new DriverError(`Connection to ${node}:${PORT} was closed`), { isSocketError: true }));
+      for (const a of [...this.#inflight]) if (a.host.id === node) a.fail(Object.assign(new DriverError(`Connection to ${node}:${PORT} was closed`), { isSocketError: true }));
     });
   }
 
@@ -293,7 +297,7 @@ export class Client {
   async connect(): Promise<void> {}
 
   async shutdown(): Promise<void> {
-    this.closed = true;
+    this.#closed = true;
   }
 
   /** Not supported by the simulator (rejects with NotSupportedError). */
@@ -301,8 +305,8 @@ export class Client {
     throw new NotSupportedError('The course simulator does not support batches (client.batch)');
   }
 
-  private parse(query: string): ParsedCql {
-    let p = Client.cache.get(query);
+  #parse(query: string): ParsedCql {
+    let p = cqlCache.get(query);
     if (!p) {
       try {
         p = parseCql(query);
@@ -311,8 +315,8 @@ export class Client {
         else if (e instanceof SyntaxErr) p = Object.assign(new ResponseError(types.responseErrorCodes.syntaxError, e.message), {});
         else p = e as Error;
       }
-      if (Client.cache.size > 5000) Client.cache.clear();
-      Client.cache.set(query, p);
+      if (cqlCache.size > 5000) cqlCache.clear();
+      cqlCache.set(query, p);
     }
     if (p instanceof Error) {
       const e = p instanceof NotSupportedError ? new NotSupportedError(p.message) : p instanceof ResponseError ? new ResponseError(p.code, p.message) : p;
@@ -321,10 +325,10 @@ export class Client {
     return p;
   }
 
-  private nextTimestamp(): number {
-    const clock = this.world.epochMs * 1000 + this.world.net.clockUs(this.ep);
-    const ts = clock > this.lastTs ? clock : this.lastTs + 1;
-    this.lastTs = ts;
+  #nextTimestamp(): number {
+    const clock = this.#world.epochMs * 1000 + this.#world.net.clockUs(this.#ep);
+    const ts = clock > this.#lastTs ? clock : this.#lastTs + 1;
+    this.#lastTs = ts;
     return ts;
   }
 
@@ -334,7 +338,7 @@ export class Client {
    * NoHostAvailableError (every host in the plan failed) or NotSupportedError.
    */
   execute(query: string, params?: unknown[] | null, options?: QueryOptions): Promise<ResultSet> {
-    const w = this.world;
+    const w = this.#world;
     w.assertRunning('cassandra-driver Client.execute');
     w.activity++;
     const opt: QueryOptions = options ?? {};
@@ -344,31 +348,31 @@ export class Client {
       params: Array.isArray(paramsArr) ? paramsArr.slice() : [paramsArr], options: { ...opt }, literals: [],
     });
     const rec = w.queries[w.queries.length - 1];
-    if (this.closed) return Promise.reject(new DriverError('Client has been shut down'));
+    if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     if (typeof query !== 'string') return Promise.reject(new ArgumentError('Query must be a string'));
     if (!Array.isArray(paramsArr)) {
       return Promise.reject(new NotSupportedError('The course simulator supports positional parameters only (an array for the ? markers), not named parameters'));
     }
     let parsed: ParsedCql;
     try {
-      parsed = this.parse(query);
+      parsed = this.#parse(query);
     } catch (e) {
       return Promise.reject(e);
     }
     rec.literals = parsed.literals.slice();
-    const cl = opt.consistency ?? this.opts.queryOptions?.consistency ?? types.consistencies.localOne;
+    const cl = opt.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let op: ServerOp;
     let f: string;
     let hkey: string | undefined;
     let hvalue: Record<string, unknown>;
     try {
-      ({ op, f, hkey, hvalue } = this.build(parsed, paramsArr, cl, opt));
+      ({ op, f, hkey, hvalue } = this.#build(parsed, paramsArr, cl, opt));
     } catch (e) {
       return Promise.reject(e);
     }
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
-    const readTimeout = opt.readTimeout ?? this.opts.socketOptions?.readTimeout ?? 12000;
-    const idempotent = opt.isIdempotent ?? this.opts.queryOptions?.isIdempotent ?? false;
+    const readTimeout = opt.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
+    const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
     return new Promise<ResultSet>((resolve, reject) => {
       const tried: Tried = {};
@@ -392,8 +396,8 @@ export class Client {
         }
       };
       const tryFrom = (start: number) => {
-        for (let i = start; i < this.plan.length; i++) {
-          const h = this.plan[i];
+        for (let i = start; i < this.#plan.length; i++) {
+          const h = this.#plan[i];
           const addr = `${h.id}:${PORT}`;
           if (!h.ep.alive) {
             if (!(addr in tried)) tried[addr] = HOST_DOWN;
@@ -404,15 +408,15 @@ export class Client {
         finish(noHostAvailable(tried));
       };
       const send = (i: number) => {
-        const host = this.plan[i];
+        const host = this.#plan[i];
         const addr = `${host.id}:${PORT}`;
         const attempt: Attempt = { host, done: false, fail: () => {} };
-        this.inflight.add(attempt);
+        this.#inflight.add(attempt);
         let timer: Ev | undefined;
         const settle = () => {
           if (attempt.done) return false;
           attempt.done = true;
-          this.inflight.delete(attempt);
+          this.#inflight.delete(attempt);
           w.sched.cancel(timer);
           return true;
         };
@@ -431,9 +435,9 @@ export class Client {
             if (idempotent) { retries++; tryFrom(i + 1); } else finish(e);
           });
         }
-        const ep = this.ep;
+        const ep = this.#ep;
         w.net.send(ep, host.ep, 'execute', op, (o) => {
-          w.cluster.coordinate(host, this.stamp(o, host), (reply: ServerReply) => {
+          w.cluster.coordinate(host, this.#stamp(o, host), (reply: ServerReply) => {
             w.net.send(host.ep, ep, reply.ok ? 'result' : 'error', reply, (r) => {
               if (!settle()) return;
               if (r.ok) {
@@ -465,20 +469,20 @@ export class Client {
   }
 
   /** Server-side timestamps: the coordinator stamps writes that carry none. */
-  private stamp(op: ServerOp, coord: CNode): ServerOp {
-    if (op.kind !== 'write' || !Number.isNaN(op.frag.marker) || !this.pendingStamp.has(op)) return op;
-    const ts = coord.serverTimestamp(this.world.epochMs * 1000 + this.world.net.clockUs(coord.ep));
-    const spec = this.pendingStamp.get(op)!;
+  #stamp(op: ServerOp, coord: CNode): ServerOp {
+    if (op.kind !== 'write' || !Number.isNaN(op.frag.marker) || !this.#pendingStamp.has(op)) return op;
+    const ts = coord.serverTimestamp(this.#world.epochMs * 1000 + this.#world.net.clockUs(coord.ep));
+    const spec = this.#pendingStamp.get(op)!;
     return { ...op, frag: spec(ts) };
   }
 
-  private pendingStamp = new WeakMap<ServerOp, (ts: number) => Frag>();
+  #pendingStamp = new WeakMap<ServerOp, (ts: number) => Frag>();
 
-  private bindValue(t: Term, params: readonly unknown[]): unknown {
+  #bindValue(t: Term, params: readonly unknown[]): unknown {
     return t.kind === 'bind' ? params[t.index] : t.value;
   }
 
-  private build(p: ParsedCql, params: readonly unknown[], cl: number, opt: QueryOptions): { op: ServerOp; f: string; hkey?: string; hvalue: Record<string, unknown> } {
+  #build(p: ParsedCql, params: readonly unknown[], cl: number, opt: QueryOptions): { op: ServerOp; f: string; hkey?: string; hvalue: Record<string, unknown> } {
     const s: CqlStmt = p.stmt;
     if (params.length !== p.markers) {
       throw new ResponseError(types.responseErrorCodes.invalid, `Invalid amount of bind variables: expected ${p.markers}, got ${params.length}`);
@@ -490,7 +494,7 @@ export class Client {
     if (s.ks !== undefined && s.ks !== this.keyspace) {
       throw new ResponseError(types.responseErrorCodes.invalid, `Keyspace ${s.ks} does not exist (the simulated keyspace is '${this.keyspace}')`);
     }
-    const def = this.world.schema.cassandra[s.table];
+    const def = this.#world.schema.cassandra[s.table];
     if (!def) throw new ResponseError(types.responseErrorCodes.invalid, `unconfigured table ${s.table}`);
     const colCheck = (c: string) => {
       if (!(c in def.columns)) throw new ResponseError(types.responseErrorCodes.invalid, `Undefined column name ${c} in table ${this.keyspace}.${s.table}`);
@@ -506,7 +510,7 @@ export class Client {
       if (where.col !== def.key) {
         throw new ResponseError(types.responseErrorCodes.invalid, `Cannot execute this query as it might involve data filtering and thus may have unpredictable performance (restriction on non-key column ${where.col}; the partition key is ${def.key})`);
       }
-      const k = typed(def.key, this.bindValue(where.term, params));
+      const k = typed(def.key, this.#bindValue(where.term, params));
       if (k === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value in condition for column ${def.key}`);
       return k;
     };
@@ -515,13 +519,13 @@ export class Client {
       const key = keyOf(s.where);
       const columns = s.columns === '*' ? Object.keys(def.columns) : s.columns;
       for (const c of columns) colCheck(c);
-      const limit = s.limit ? Number(this.bindValue(s.limit, params)) : 1;
+      const limit = s.limit ? Number(this.#bindValue(s.limit, params)) : 1;
       if (!(limit > 0)) throw new ResponseError(types.responseErrorCodes.invalid, 'LIMIT must be strictly positive');
       return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read', hkey: hkey(key), hvalue: { table: s.table, key, cl } };
     }
     // writes
     let tsTerm: Term | undefined = s.timestamp;
-    let ts: number | undefined = tsTerm ? Number(this.bindValue(tsTerm, params)) : opt.timestamp;
+    let ts: number | undefined = tsTerm ? Number(this.#bindValue(tsTerm, params)) : opt.timestamp;
     if (ts !== undefined && (!Number.isInteger(ts) || ts < 0)) {
       throw new ResponseError(types.responseErrorCodes.invalid, `Invalid timestamp ${String(ts)}: USING TIMESTAMP needs a non-negative integer (µs)`);
     }
@@ -532,7 +536,7 @@ export class Client {
       s.columns.forEach(colCheck);
       if (!s.columns.includes(def.key)) throw new ResponseError(types.responseErrorCodes.invalid, `Some partition key parts are missing: ${def.key}`);
       s.columns.forEach((c, i) => {
-        const v = typed(c, this.bindValue(s.values[i], params));
+        const v = typed(c, this.#bindValue(s.values[i], params));
         if (c === def.key) key = v;
         else cells[c] = v;
       });
@@ -543,7 +547,7 @@ export class Client {
       for (const [c, t] of s.sets) {
         colCheck(c);
         if (c === def.key) throw new ResponseError(types.responseErrorCodes.invalid, `PRIMARY KEY part ${c} found in SET part`);
-        cells[c] = typed(c, this.bindValue(t, params));
+        cells[c] = typed(c, this.#bindValue(t, params));
       }
     } else {
       key = keyOf(s.where);
@@ -555,11 +559,11 @@ export class Client {
       for (const c in cells) frag.cells[c] = { v: cells[c], ts: t, tomb: cells[c] === null };
       return frag;
     };
-    const serverSide = this.opts.timestampGeneration === null && ts === undefined;
-    if (!serverSide && ts === undefined) ts = this.nextTimestamp();
+    const serverSide = this.#opts.timestampGeneration === null && ts === undefined;
+    if (!serverSide && ts === undefined) ts = this.#nextTimestamp();
     const frag = serverSide ? { del: NaN, marker: NaN, cells: {} } : mk(ts!);
     const op: ServerOp = { kind: 'write', table: s.table, key, frag, cl };
-    if (serverSide) this.pendingStamp.set(op, mk);
+    if (serverSide) this.#pendingStamp.set(op, mk);
     return {
       op,
       f: s.type === 'delete' ? 'delete' : 'write',

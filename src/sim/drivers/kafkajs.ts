@@ -1,7 +1,7 @@
 /** `kafkajs`, shaped like its Kafka / Producer / Consumer / Admin, talking to the simulated broker. */
 import { restoreStack, suspendStack } from '../errors';
 import { type Endpoint } from '../net';
-import { currentWorld } from '../active';
+import { worldFor } from '../active';
 import type { World } from '../world';
 
 export class KafkaJSError extends Error {
@@ -128,13 +128,19 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
 }
 
 export class Producer {
+  readonly #w: World;
+  readonly #ep: Endpoint;
+  readonly #cfg: KafkaConfig;
+  readonly #clientId: string;
   /** @internal */
-  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
+  constructor(w: World, ep: Endpoint, cfg: KafkaConfig, clientId: string) {
+    this.#w = w; this.#ep = ep; this.#cfg = cfg; this.#clientId = clientId;
+  }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
   /** Append messages to a topic; resolves with one RecordMetadata per partition written. */
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    const w = this.w;
+    const w = this.#w;
     if (!record || typeof record.topic !== 'string' || !Array.isArray(record.messages)) {
       return Promise.reject(new KafkaJSError('Invalid send: expected { topic: string, messages: [{ key, value }] }', { retriable: false }));
     }
@@ -142,8 +148,8 @@ export class Producer {
       if (!m || typeof m !== 'object' || !('value' in m)) throw new KafkaJSError('Invalid message without value', { retriable: false });
       return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: { ...(m.headers ?? {}) } };
     });
-    w.queries.push({ time: w.now, client: this.clientId, driver: 'kafka', text: `send ${record.topic}`, params: msgs.map((m) => m.value), options: {}, literals: [] });
-    return brokerCall(w, this.ep, 'produce', this.cfg, this.clientId, () => {
+    w.queries.push({ time: w.now, client: this.#clientId, driver: 'kafka', text: `send ${record.topic}`, params: msgs.map((m) => m.value), options: {}, literals: [] });
+    return brokerCall(w, this.#ep, 'produce', this.#cfg, this.#clientId, () => {
       const t = w.kafkaBroker.topic(record.topic);
       const base = t.messages.length;
       for (const m of msgs) t.messages.push({ ...m, offset: String(t.messages.length), timestamp: String(w.epochMs + Math.floor(w.sched.now / 1000)) });
@@ -153,40 +159,47 @@ export class Producer {
 }
 
 export class Consumer {
-  private topics: string[] = [];
-  private fromBeginning = false;
-  private running = false;
+  #topics: string[] = [];
+  #fromBeginning = false;
+  #running = false;
+  readonly #w: World;
+  readonly #ep: Endpoint;
+  readonly #cfg: KafkaConfig;
+  readonly #clientId: string;
+  readonly #groupId: string;
   /** @internal */
-  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string, private groupId: string) {}
+  constructor(w: World, ep: Endpoint, cfg: KafkaConfig, clientId: string, groupId: string) {
+    this.#w = w; this.#ep = ep; this.#cfg = cfg; this.#clientId = clientId; this.#groupId = groupId;
+  }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {
-    this.running = false;
+    this.#running = false;
   }
   async stop(): Promise<void> {
-    this.running = false;
+    this.#running = false;
   }
   async subscribe(s: { topic?: string; topics?: string[]; fromBeginning?: boolean }): Promise<void> {
-    if (s.topic) this.topics.push(s.topic);
-    if (s.topics) this.topics.push(...s.topics);
-    this.fromBeginning = !!s.fromBeginning;
+    if (s.topic) this.#topics.push(s.topic);
+    if (s.topics) this.#topics.push(...s.topics);
+    this.#fromBeginning = !!s.fromBeginning;
   }
   /**
    * Start consuming: each message is passed to `eachMessage` in order and its offset committed after
    * it resolves; a throw is retried after 300 ms. Polls every 100 ms of virtual time until stop().
    */
   async run(o: { eachMessage: (p: EachMessagePayload) => Promise<void> }): Promise<void> {
-    const w = this.w;
+    const w = this.#w;
     w.assertRunning('kafkajs consumer.run');
-    this.running = true;
-    for (const name of this.topics) {
+    this.#running = true;
+    for (const name of this.#topics) {
       const t = w.kafkaBroker.topic(name);
-      if (!t.committed.has(this.groupId)) t.committed.set(this.groupId, this.fromBeginning ? 0 : t.messages.length);
+      if (!t.committed.has(this.#groupId)) t.committed.set(this.#groupId, this.#fromBeginning ? 0 : t.messages.length);
     }
     const loop = () => {
-      if (!this.running) return;
-      for (const name of this.topics) {
+      if (!this.#running) return;
+      for (const name of this.#topics) {
         const t = w.kafkaBroker.topic(name);
-        const off = t.committed.get(this.groupId) ?? 0;
+        const off = t.committed.get(this.#groupId) ?? 0;
         if (off < t.messages.length && w.kafkaBroker.up) {
           const m = t.messages[off];
           w.wake();
@@ -196,9 +209,9 @@ export class Consumer {
           } catch (e) {
             p = Promise.reject(e);
           }
-          const token = w.addPending(`kafkajs eachMessage(${name}@${off}) by ${this.clientId}`);
+          const token = w.addPending(`kafkajs eachMessage(${name}@${off}) by ${this.#clientId}`);
           p.then(
-            () => { w.removePending(token); t.committed.set(this.groupId, Math.max(off + 1, t.committed.get(this.groupId) ?? 0)); w.sched.after(0, loop); },
+            () => { w.removePending(token); t.committed.set(this.#groupId, Math.max(off + 1, t.committed.get(this.#groupId) ?? 0)); w.sched.after(0, loop); },
             () => { w.removePending(token); w.sched.after(300_000, loop); },
           );
           return;
@@ -211,48 +224,54 @@ export class Consumer {
 }
 
 export class Admin {
+  readonly #w: World;
+  readonly #ep: Endpoint;
+  readonly #cfg: KafkaConfig;
+  readonly #clientId: string;
   /** @internal */
-  constructor(private w: World, private ep: Endpoint, private cfg: KafkaConfig, private clientId: string) {}
+  constructor(w: World, ep: Endpoint, cfg: KafkaConfig, clientId: string) {
+    this.#w = w; this.#ep = ep; this.#cfg = cfg; this.#clientId = clientId;
+  }
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
   /** High/low watermarks of a topic (one partition). */
   fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; offset: string; high: string; low: string }>> {
-    return brokerCall(this.w, this.ep, 'fetchTopicOffsets', this.cfg, this.clientId, () => {
-      const t = this.w.kafkaBroker.topic(topic);
+    return brokerCall(this.#w, this.#ep, 'fetchTopicOffsets', this.#cfg, this.#clientId, () => {
+      const t = this.#w.kafkaBroker.topic(topic);
       const h = String(t.messages.length);
       return [{ partition: 0, offset: h, high: h, low: '0' }];
     }, 'kafka-admin', { topic });
   }
   /** Committed offsets of a consumer group. */
   fetchOffsets(o: { groupId: string; topics: string[] }): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>> {
-    return brokerCall(this.w, this.ep, 'fetchOffsets', this.cfg, this.clientId, () =>
-      o.topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: String(this.w.kafkaBroker.topic(topic).committed.get(o.groupId) ?? -1) }] })), 'kafka-admin', o);
+    return brokerCall(this.#w, this.#ep, 'fetchOffsets', this.#cfg, this.#clientId, () =>
+      o.topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: String(this.#w.kafkaBroker.topic(topic).committed.get(o.groupId) ?? -1) }] })), 'kafka-admin', o);
   }
 }
 
 export class Kafka {
   readonly clientId: string;
-  private w: World;
-  private ep: Endpoint;
-  private cfg: KafkaConfig;
+  readonly #w: World;
+  readonly #ep: Endpoint;
+  readonly #cfg: KafkaConfig;
   constructor(config: KafkaConfig) {
     if (!config || !Array.isArray(config.brokers)) throw new KafkaJSError('Failed to connect: expected brokers array', { retriable: false });
-    const w = (config.sim?.world as World | undefined) ?? currentWorld();
+    const w = worldFor(config.sim?.world);
     if (!w) throw new KafkaJSError('No simulated world: create one with createWorld({ seed }) first', { retriable: false });
-    this.w = w;
-    this.cfg = config;
+    this.#w = w;
+    this.#cfg = config;
     this.clientId = config.sim?.id ?? config.clientId ?? w.nextClientId('kafka');
-    this.ep = w.net.endpoints.get(this.clientId) ?? w.net.add(this.clientId, config.sim?.zone ?? 'app', 'client');
+    this.#ep = w.net.endpoints.get(this.clientId) ?? w.net.add(this.clientId, config.sim?.zone ?? 'app', 'client');
   }
   producer(_o?: Record<string, unknown>): Producer {
-    return new Producer(this.w, this.ep, this.cfg, this.clientId);
+    return new Producer(this.#w, this.#ep, this.#cfg, this.clientId);
   }
   consumer(o: { groupId: string }): Consumer {
     if (!o || typeof o.groupId !== 'string') throw new KafkaJSError('Consumer groupId must be a non-empty string', { retriable: false });
-    return new Consumer(this.w, this.ep, this.cfg, this.clientId, o.groupId);
+    return new Consumer(this.#w, this.#ep, this.#cfg, this.clientId, o.groupId);
   }
   admin(): Admin {
-    return new Admin(this.w, this.ep, this.cfg, this.clientId);
+    return new Admin(this.#w, this.#ep, this.#cfg, this.clientId);
   }
 }
 

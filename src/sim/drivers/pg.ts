@@ -2,7 +2,7 @@
 import { restoreStack, suspendStack } from '../errors';
 import { type ParsedSql, PgError, type PgResultData, parseSql } from '../pg';
 import { type Endpoint } from '../net';
-import { currentWorld } from '../active';
+import { worldFor } from '../active';
 import type { World } from '../world';
 
 export interface QueryResult<R = Record<string, any>> {
@@ -66,6 +66,8 @@ function parse(text: string): ParsedSql {
   return p;
 }
 
+let bindingOf: (q: Queryable) => { world: World; ep: Endpoint; cfg: PoolConfig };
+
 abstract class Queryable {
   readonly id: string;
   #world: World;
@@ -79,17 +81,10 @@ abstract class Queryable {
     this.#cfg = cfg;
     this.id = id;
   }
-  /** @internal */
-  protected get worldRef(): World {
-    return this.#world;
-  }
-  /** @internal */
-  protected get epRef(): Endpoint {
-    return this.#ep;
-  }
-  /** @internal */
-  protected get cfgRef(): PoolConfig {
-    return this.#cfg;
+  // Pool.connect reads its pool's binding through this module-private accessor, not a getter
+  // learner code could call: the world stays out of reach of whoever holds a pool.
+  static {
+    bindingOf = (q) => ({ world: q.#world, ep: q.#ep, cfg: q.#cfg });
   }
   /** @internal rolls back an open transaction */
   protected rollbackOpen(): void {
@@ -181,26 +176,27 @@ export class PoolClient extends Queryable {
 }
 
 function bind(config: PoolConfig): [World, Endpoint, PoolConfig, string] {
-  const w = (config.sim?.world as World | undefined) ?? currentWorld();
+  const w = worldFor(config.sim?.world);
   if (!w) throw new Error('No simulated world: create one with createWorld({ seed }) first');
   const id = config.sim?.id ?? w.nextClientId('pg-pool');
   return [w, w.net.add(id, config.sim?.zone ?? 'app', 'client'), config, id];
 }
 
 export class Pool extends Queryable {
-  private ended = false;
-  private seq = 0;
+  #ended = false;
+  #seq = 0;
   constructor(config: PoolConfig = {}) {
     super(...bind(config));
   }
   /** Check out a connection (for BEGIN … COMMIT); call release() when done. */
   async connect(): Promise<PoolClient> {
-    this.worldRef.assertRunning('pg Pool.connect');
-    if (this.ended) throw new Error('Cannot use a pool after calling end on the pool');
-    return new PoolClient(this.worldRef, this.epRef, this.cfgRef, `${this.id}/${++this.seq}`);
+    const { world, ep, cfg } = bindingOf(this);
+    world.assertRunning('pg Pool.connect');
+    if (this.#ended) throw new Error('Cannot use a pool after calling end on the pool');
+    return new PoolClient(world, ep, cfg, `${this.id}/${++this.#seq}`);
   }
   async end(): Promise<void> {
-    this.ended = true;
+    this.#ended = true;
   }
   /** Event listeners are accepted and never called (pool errors surface on queries). */
   on(_event: string, _listener: (...args: unknown[]) => void): this {
