@@ -4,7 +4,7 @@
  * schedule drawn from the seed, then the checkers.
  */
 import { checkers, createWorld, drivers } from '../src/sim/index';
-import { Scheduler } from '../src/sim/sched';
+import { Scheduler, createEngineWorld } from '../src/sim/internal';
 
 const { types } = drivers['cassandra-driver'];
 const CL = types.consistencies;
@@ -51,7 +51,8 @@ export async function hiddenTestCase(seed: number): Promise<CaseResult> {
     }));
   });
   const v = checkers.staleReads(w.history);
-  return { seed, hash: w.traceHash(), events: w.sched.executed, ops: w.stats().ops.total, stale: v.valid === 'unknown' ? 'unknown' : !v.valid };
+  const stats = w.stats();
+  return { seed, hash: w.traceHash(), events: stats.events, ops: stats.ops.total, stale: v.valid === 'unknown' ? 'unknown' : !v.valid };
 }
 
 function median(xs: number[]): number {
@@ -77,7 +78,7 @@ export function benchScheduler(n = 2_000_000): { eventsPerSec: number } {
 /** Cluster traffic without learner code: QUORUM writes and reads from rotating coordinators, journal on. */
 export function benchClusterEvents(ops = 20_000): { events: number; eventsPerSec: number } {
   const once = () => {
-    const w = createWorld({ seed: 1 });
+    const w = createEngineWorld({ seed: 1 });
     const nodes = w.cluster.nodes;
     let i = 0;
     const next = () => {
@@ -102,7 +103,7 @@ export function benchClusterEvents(ops = 20_000): { events: number; eventsPerSec
 /** Learner-style code: concurrent loops of `await client.execute(…)` inside one world.run. */
 export async function benchDriverCalls(total = 40_000, concurrency = 4): Promise<{ calls: number; callsPerSec: number; events: number }> {
   const once = async (n: number) => {
-    const w = createWorld({ seed: 2, journal: false });
+    const w = createEngineWorld({ seed: 2, journal: false });
     w.cassandraPut('kv', { key: 'k', value: 1 });
     const c = w.cassandraClient({ zone: 'A' });
     const per = Math.floor(n / concurrency);

@@ -1,4 +1,4 @@
-import type { TestContext } from '../../src/grading/api';
+import { type TestContext } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of break-quorum. A fixed workload on one order, in a
@@ -48,15 +48,6 @@ const STATUS_PAIRS: Array<[string, string]> = [
 ];
 
 type Client = { execute(q: string, p: unknown[], o: object): Promise<{ first(): { get(c: string): unknown } | null }> };
-type SimWorld = {
-  readonly now: number;
-  readonly epochMs: number;
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): void;
-  cassandraClient(opts: object): unknown;
-  replicaCellTimestamp(node: string, table: string, key: unknown, column: string): number | undefined;
-};
 
 export { prng } from '../../src/grading/api';
 
@@ -142,7 +133,7 @@ export async function play(ctx: TestContext, setup: Setup): Promise<Outcome> {
   const { schedule } = ctx.load<{ schedule: Schedule }>();
   if (typeof schedule !== 'function') ctx.fail('The module must export a function schedule(plan) that returns the faults.');
   const faults = checkSchedule(ctx, plan, schedule(JSON.parse(JSON.stringify(plan)) as Plan));
-  const world = ctx.world({ nodes: 3, rf: 3 } as never) as unknown as SimWorld;
+  const world = ctx.world({ nodes: 3, rf: 3 });
   const client = (c: { client: string; zone: Zone }) =>
     world.cassandraClient({
       id: c.client, zone: c.zone, contactPoints: [c.zone], failover: false,
@@ -150,7 +141,7 @@ export async function play(ctx: TestContext, setup: Setup): Promise<Outcome> {
     }) as Client;
   const [w1, w2, rd] = [client(plan.first), client(plan.second), client(plan.read)];
   try {
-    world.schedule(JSON.parse(JSON.stringify(faults)) as object[]);
+    world.schedule(JSON.parse(JSON.stringify(faults)));
   } catch (e) {
     ctx.fail(`The simulator refused your schedule: ${(e as Error).message} (seed ${ctx.seed}).`);
   }

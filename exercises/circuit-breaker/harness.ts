@@ -1,22 +1,8 @@
-import { prng, type TestContext } from '../../src/grading/api';
+import { prng, type TestContext, type World } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of circuit-breaker: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
-export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
-/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
-export interface SimWorld {
-  readonly now: number;
-  readonly queries: Query[];
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): unknown;
-  fault(fault: object): unknown;
-  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  pgPool(opts?: { id?: string }): unknown;
-  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
-  pgInsert(table: string, row: Record<string, unknown>): void;
-}
 type CassandraLike = {
   execute(q: string, p: unknown[], o: object): Promise<{ first(): Record<string, unknown> | null }>;
 };
@@ -50,7 +36,7 @@ export type Call = {
 };
 
 export type Setup = {
-  world: SimWorld;
+  world: World;
   mod: Learner;
   breaker: Breaker;
   deps: { cassandra: unknown; pg: unknown; breaker: Breaker };
@@ -71,7 +57,7 @@ export type Setup = {
  * Unless given, the breaker's threshold (3–6 failures) and cool-down (1.5–4.5 s) come from the seed.
  */
 export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?: number } = {}): Setup {
-  const world = ctx.world({}) as unknown as SimWorld;
+  const world = ctx.world({});
   const rand = prng(ctx.seed);
   const truth = new Map<string, Order>();
   const ids: string[] = [];

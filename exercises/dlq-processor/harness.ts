@@ -1,4 +1,4 @@
-import { defineTests, prng, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext, type World } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of dlq-processor: the simulator fixtures and checks both use.
 export type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
@@ -6,23 +6,7 @@ export interface Processor {
   processOrderEvent(event: OrderEvent): Promise<void>;
   redriveDlq(): Promise<number>;
 }
-export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
 export type KafkaMessage = { key: string | null; value: string | null; offset: string; headers?: Record<string, string>; timestamp?: string };
-/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
-export interface SimWorld {
-  readonly now: number;
-  readonly queries: Query[];
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): unknown;
-  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  kafka(opts: { clientId: string }): { producer(): { connect(): Promise<void>; send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown> } };
-  topic(name: string): { messages: KafkaMessage[]; committed: Map<string, number>; depth: number };
-  pgInsert(table: string, row: Record<string, unknown>): void;
-  pgRows(table: string): Record<string, unknown>[];
-  replicaRow(node: string, table: string, key: unknown): Record<string, unknown> | undefined;
-  replicaCellTimestamp(node: string, table: string, key: unknown, column: string): number | undefined;
-}
 
 export const DLQ = 'orders-dlq';
 export const NODES = ['A', 'B', 'C'];
@@ -31,7 +15,7 @@ export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'r
 export { prng };
 
 export type Setup = {
-  world: SimWorld;
+  world: World;
   proc: Processor;
   rand: (n: number) => number;
   alerts: string[];
@@ -42,7 +26,7 @@ export type Setup = {
 
 /** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
 export async function setup(ctx: TestContext): Promise<Setup> {
-  const world = ctx.world({}) as unknown as SimWorld;
+  const world = ctx.world({});
   const rand = prng(ctx.seed);
   const alerts: string[] = [];
   const metrics = new Map<string, number>();

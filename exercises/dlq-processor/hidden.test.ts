@@ -1,7 +1,7 @@
 // Hidden tests for dlq-processor: fault scenarios, each over several seeds.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type OrderEvent, type Processor, type Query, type KafkaMessage, type SimWorld, DLQ, NODES, STATUSES, prng, type Setup, setup, makeEvents, type Attempt, type Delivery, type Platform, runPlatform, hash, parseDlq, isSimulationError, describeError, readModel, dlqEvents, label, expectNothingLost, expectReadModelEqualsPostgres, redrive } from './harness';
+import { type OrderEvent, type Processor, type KafkaMessage, DLQ, NODES, STATUSES, prng, type Setup, setup, makeEvents, type Attempt, type Delivery, type Platform, runPlatform, hash, parseDlq, isSimulationError, describeError, readModel, dlqEvents, label, expectNothingLost, expectReadModelEqualsPostgres, redrive } from './harness';
 
 const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -9,7 +9,7 @@ const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => f
 function outage(s: Setup, seed: number, from: number, until: number): string {
   const kind = seed % 3;
   if (kind === 0) {
-    s.world.schedule([...NODES.map((node) => ({ at: from, kind: 'crash', node })), ...NODES.map((node) => ({ at: until, kind: 'restart', node }))]);
+    s.world.schedule([...NODES.map((node) => ({ at: from, kind: 'crash' as const, node })), ...NODES.map((node) => ({ at: until, kind: 'restart' as const, node }))]);
     return 'every Cassandra node was down for a while';
   }
   if (kind === 1) {

@@ -1,7 +1,7 @@
 // Visible tests for dlq-processor: what OrderEventProcessor must do.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type OrderEvent, type Processor, type Query, type KafkaMessage, type SimWorld, DLQ, NODES, STATUSES, prng, type Setup, setup, makeEvents, type Attempt, type Delivery, type Platform, runPlatform, hash, parseDlq, isSimulationError, describeError, readModel, dlqEvents, label, expectNothingLost, expectReadModelEqualsPostgres, redrive } from './harness';
+import { type OrderEvent, type Processor, type KafkaMessage, DLQ, NODES, STATUSES, prng, type Setup, setup, makeEvents, type Attempt, type Delivery, type Platform, runPlatform, hash, parseDlq, isSimulationError, describeError, readModel, dlqEvents, label, expectNothingLost, expectReadModelEqualsPostgres, redrive } from './harness';
 
 export default defineTests((t) => {
   t.test('writes the event into the read model', async (ctx) => {

@@ -1,4 +1,6 @@
-import { defineTests, prng, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext, type World, type Query, type Fault } from '../../src/grading/api';
+
+export type { Query };
 
 // Shared by visible.test.ts and hidden.test.ts of health-check: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
@@ -7,19 +9,6 @@ export interface Cluster {
   checkHealth(): Promise<Health>;
   readWithFallback(orderId: string): Promise<Order | null>;
 }
-export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
-/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
-export interface SimWorld {
-  readonly now: number;
-  readonly queries: Query[];
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): unknown;
-  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  pgPool(opts?: { id?: string }): unknown;
-  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
-  pgInsert(table: string, row: Record<string, unknown>): void;
-}
 
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 /** Cassandra's failure detector convicts a silent peer after ~18 s; waiting this long lets it. */
@@ -27,11 +16,11 @@ export const FD_SETTLED_MS = 25_000;
 
 export { prng };
 
-export type Setup = { world: SimWorld; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: (n: number) => number };
+export type Setup = { world: World; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: (n: number) => number };
 
 /** Six orders in PostgreSQL (all but `missing` also in Cassandra); the API runs in zone A. */
 export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setup {
-  const world = ctx.world({}) as unknown as SimWorld;
+  const world = ctx.world({});
   const rand = prng(ctx.seed);
   const truth = new Map<string, Order>();
   const ids: string[] = [];
@@ -100,4 +89,4 @@ export async function expectRead(ctx: TestContext, s: Setup, id: string, situati
   return r;
 }
 
-export const every = (zoneNodes: string[], f: (node: string) => object) => zoneNodes.map(f);
+export const every = (zoneNodes: string[], f: (node: string) => Fault): Fault[] => zoneNodes.map(f);

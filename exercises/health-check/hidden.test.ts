@@ -1,7 +1,7 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type Order, type Health, type Cluster, type Query, type SimWorld, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
+import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
 const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const ALL = ['A', 'B', 'C'];

@@ -1,7 +1,7 @@
 // Visible tests for health-check: what CassandraCluster.checkHealth() and readWithFallback() must do.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type Order, type Health, type Cluster, type Query, type SimWorld, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
+import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
 export default defineTests((t) => {
   t.test("a healthy cluster is 'healthy'", async (ctx) => {

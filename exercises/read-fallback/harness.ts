@@ -1,29 +1,17 @@
-import { defineTests, prng, type TestContext } from '../../src/grading/api';
+import { defineTests, prng, type TestContext, type World, type Query } from '../../src/grading/api';
+
+export type { Query };
 
 // Shared by visible.test.ts and hidden.test.ts of read-fallback: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
 export type GetOrder = (deps: unknown, orderId: string) => Promise<Order | null>;
-export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
-/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
-export interface SimWorld {
-  readonly now: number;
-  readonly queries: Query[];
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): unknown;
-  fault(fault: object): unknown;
-  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  pgPool(opts?: { id?: string }): unknown;
-  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
-  pgInsert(table: string, row: Record<string, unknown>): void;
-}
 
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 
 export { prng };
 
 export type Setup = {
-  world: SimWorld;
+  world: World;
   deps: { cassandra: unknown; pg: unknown };
   getOrder: GetOrder;
   /** What PostgreSQL holds, by id. */
@@ -39,7 +27,7 @@ export function setup(
   ctx: TestContext,
   opts: { count?: number; inReadModel?: (i: number) => boolean; ids?: string[]; staleOnA?: number } = {},
 ): Setup {
-  const world = ctx.world({}) as unknown as SimWorld;
+  const world = ctx.world({});
   const rand = prng(ctx.seed);
   const ids = opts.ids ?? Array.from({ length: opts.count ?? 12 }, (_, i) => `o-${100 + i * 7 + rand(5)}`);
   const truth = new Map<string, Order>();

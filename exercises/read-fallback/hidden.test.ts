@@ -1,7 +1,7 @@
 // Hidden tests for read-fallback: fault scenarios, each over many seeds.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type Order, type GetOrder, type Query, type SimWorld, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
+import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
 
 const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 

@@ -1,7 +1,7 @@
 // Visible tests for read-fallback: what getOrder(deps, orderId) must do.
 import { defineTests, type TestContext } from '../../src/grading/api';
 
-import { type Order, type GetOrder, type Query, type SimWorld, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
+import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
 
 export default defineTests((t) => {
   t.test('returns an order the read model has', async (ctx) => {

@@ -1,22 +1,11 @@
-import { prng, type TestContext } from '../../src/grading/api';
+import { prng, type TestContext, type World, type Query } from '../../src/grading/api';
+
+export type { Query };
 
 // Shared by visible.test.ts and hidden.test.ts of read-your-writes: the simulator fixtures and checks both use.
 export type Order = { id: string; customerId: string; status: string; total: number; version: number };
 export type GetOrderAtLeast = (deps: unknown, orderId: string, minVersion: number) => Promise<Order | null>;
-export type Query = { time: number; client: string; driver: 'cassandra' | 'pg' | 'kafka'; text: string; params?: unknown; literals?: unknown[] };
 type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
-/** The part of the simulator world these tests use (docs/CONTRACTS.md, "Simulator API"). */
-export interface SimWorld {
-  readonly now: number;
-  readonly queries: Query[];
-  run<T>(fn: () => T | Promise<T>): Promise<T>;
-  sleep(ms: number): Promise<void>;
-  schedule(faults: object[]): unknown;
-  cassandraClient(opts: { zone: string; contactPoints?: string[]; failover?: boolean; id?: string }): unknown;
-  pgPool(opts?: { id?: string }): unknown;
-  cassandraPut(table: string, row: Record<string, unknown>, opts?: { nodes?: string[]; timestampUs?: number }): void;
-  pgInsert(table: string, row: Record<string, unknown>): void;
-}
 
 /** The status an order has at each version (version 1 = just placed). */
 export const STATUSES = ['none', 'placed', 'paid', 'packed', 'shipped', 'delivered', 'returned', 'refunded'];
@@ -33,7 +22,7 @@ export { prng };
 export type ReadModelState = 'current' | 'behind' | 'missing' | 'stale-on-a';
 
 export type Setup = {
-  world: SimWorld;
+  world: World;
   deps: { cassandra: unknown; pg: unknown };
   getOrderAtLeast: GetOrderAtLeast;
   /** What PostgreSQL holds, by id. */
@@ -65,7 +54,7 @@ export function setup(
   ctx: TestContext,
   opts: { count?: number; ids?: string[]; state?: (i: number) => ReadModelState } = {},
 ): Setup {
-  const world = ctx.world({}) as unknown as SimWorld;
+  const world = ctx.world({});
   const rand = prng(ctx.seed);
   const ids = opts.ids ?? Array.from({ length: opts.count ?? 8 }, (_, i) => `o-${100 + i * 7 + rand(5)}`);
   const s: Setup = {

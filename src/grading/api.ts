@@ -53,7 +53,8 @@ import { expect as chaiExpect, AssertionError } from 'chai';
 import type { World, WorldOptions } from './world';
 import { DEFAULT_MAX_SHRINKS, DEFAULT_RUNS, fc, type PropertySpec } from './property';
 
-export type { World, WorldOptions } from './world';
+export type { World, WorldOptions, Query } from './world';
+export type { Fault } from '../sim/index';
 export { fc } from './property';
 export { gen, words } from './generators';
 

@@ -7,11 +7,16 @@ import {
   createWorld as simCreateWorld,
   drivers,
   SimulationError,
-  type World as SimWorld,
+  type PublicWorld,
+  type QueryRecord,
   type WorldOptions as SimWorldOptions,
 } from '../sim/index';
 
-export type World = SimWorld;
+/** One statement a driver received (`world.queries`). */
+export type Query = QueryRecord;
+
+/** The world a test gets from `ctx.world()`: the simulator's public world type. */
+export type World = PublicWorld;
 /** Options for `ctx.world()`: the simulator's, without `seed` (always `ctx.seed`). */
 export type WorldOptions = Omit<SimWorldOptions, 'seed'>;
 

@@ -4,7 +4,8 @@
  */
 import type { Op } from './history';
 import { pairs } from './history';
-import type { World } from './world';
+import { worldOf } from './world';
+import type { PublicWorld } from './world-public';
 import { emptyFrag, mergeInto, view } from './store';
 
 export interface Verdict {
@@ -283,7 +284,8 @@ export function monotonicQuorumReads(history: readonly Op[], o: { consistencies?
 }
 
 /** The read model's row as a full repair would leave it: all replicas merged (LWW). */
-export function mergedRow(world: World, table: string, key: unknown): Record<string, unknown> | null {
+export function mergedRow(pub: PublicWorld, table: string, key: unknown): Record<string, unknown> | null {
+  const world = worldOf(pub);
   const def = world.schema.cassandra[table];
   const merged = emptyFrag();
   let any = false;
@@ -295,7 +297,7 @@ export function mergedRow(world: World, table: string, key: unknown): Record<str
 }
 
 /** Every event is in the read model (merged replicas) or in the DLQ topic. */
-export function nothingLost(world: World, o: { eventIds: string[]; table?: string; dlqTopic?: string; idOfMessage?: (value: string | null, key: string | null) => string | undefined }): Verdict {
+export function nothingLost(world: PublicWorld, o: { eventIds: string[]; table?: string; dlqTopic?: string; idOfMessage?: (value: string | null, key: string | null) => string | undefined }): Verdict {
   try {
     const table = o.table ?? 'orders';
     const topic = o.dlqTopic ?? 'orders-dlq';
@@ -315,8 +317,9 @@ export function nothingLost(world: World, o: { eventIds: string[]; table?: strin
 }
 
 /** After heal: every replica of every PostgreSQL row holds the same values for `columns`. */
-export function convergence(world: World, o: { pgTable?: string; table?: string; columns: string[]; perReplica?: boolean }): Verdict {
+export function convergence(pub: PublicWorld, o: { pgTable?: string; table?: string; columns: string[]; perReplica?: boolean }): Verdict {
   try {
+    const world = worldOf(pub);
     const pgTable = o.pgTable ?? 'orders', table = o.table ?? 'orders';
     const def = world.schema.cassandra[table];
     const rows = world.pgRows(pgTable);
@@ -360,7 +363,7 @@ export function duplicateEffects(effects: ReadonlyArray<{ kind: string; id: stri
 }
 
 /** DLQ messages of a topic as effects keyed by event id. */
-export function topicEffects(world: World, topic: string, idOf?: (value: string | null, key: string | null) => string | undefined): Array<{ kind: string; id: string; time?: number }> {
+export function topicEffects(world: PublicWorld, topic: string, idOf?: (value: string | null, key: string | null) => string | undefined): Array<{ kind: string; id: string; time?: number }> {
   const f = idOf ?? ((_v: string | null, k: string | null) => k ?? undefined);
   return world.topic(topic).messages.map((m) => ({ kind: topic, id: String(f(m.value, m.key) ?? m.offset) }));
 }

@@ -6,12 +6,25 @@ import * as cassandraDriver from './drivers/cassandra';
 import * as kafkajs from './drivers/kafkajs';
 import * as pg from './drivers/pg';
 
-export { World, createWorld } from './world';
-export type { WorldOptions, Note } from './world';
+import { createWorld as createWorldImpl } from './world';
+import type { PublicWorld, WorldOptions } from './world-public';
+
+export type {
+  PublicWorld, WorldOptions, Note, RunBudget, CassandraClientOptions, Trace, WorldStats,
+} from './world-public';
+
+/**
+ * A new seeded world. Its type is the narrow `PublicWorld` (what exercises, tests and the site
+ * use); the drivers and the simulator's own modules work on the wide `World` class behind it.
+ */
+export function createWorld(opts: WorldOptions): PublicWorld {
+  return createWorldImpl(opts);
+}
 export { SimulationError } from './errors';
 export type { SimulationErrorKind } from './errors';
 export type { Fault, SampleOptions } from './faults';
 export type { Op, QueryRecord } from './history';
+export type { Topic, KafkaMessage } from './kafka';
 export type { JournalEntry } from './net';
 export { Rng } from './rng';
 export type { Stream, StreamRecord, Processor, ProcessorOptions } from './stream';

@@ -4,6 +4,7 @@ import type { Verdict } from './checkers';
 import { types } from './drivers/cassandra';
 import type { StreamRecord } from './stream';
 import { World, createWorld } from './world';
+import type { PublicWorld, Trace, WorldStats } from './world-public';
 
 const CL = types.consistencies;
 
@@ -14,10 +15,10 @@ export interface ScenarioResult {
   verdicts: Record<string, Verdict>;
   /** outcome counts and values worth showing */
   outcomes: Record<string, unknown>;
-  stats: ReturnType<World['stats']>;
+  stats: WorldStats;
   traceHash: string;
-  trace: ReturnType<World['trace']>;
-  world: World;
+  trace: Trace;
+  world: PublicWorld;
 }
 
 interface ScenarioDef {

@@ -1,6 +1,7 @@
 /** A register workload (Jepsen-style): clients in each zone write unique values and read them back. */
 import type { Client } from './drivers/cassandra';
-import type { World } from './world';
+import { worldOf } from './world';
+import type { PublicWorld } from './world-public';
 
 export interface RegisterWorkload {
   /** clients, one per zone in order A, B, C, … (default 3) */
@@ -19,7 +20,8 @@ export interface RegisterWorkload {
 }
 
 /** Builds the clients now; the returned function runs the workload (call it inside world.run). */
-export function registerWorkload(world: World, o: RegisterWorkload = {}): { clients: Client[]; run: () => Promise<void> } {
+export function registerWorkload(pub: PublicWorld, o: RegisterWorkload = {}): { clients: Client[]; run: () => Promise<void> } {
+  const world = worldOf(pub);
   const zones = o.zones ?? world.cluster.cfg.zones;
   const n = o.clients ?? 3;
   const clients: Client[] = [];

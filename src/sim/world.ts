@@ -19,39 +19,14 @@ import { Ev, Scheduler } from './sched';
 import { type Schema, defaultSchema } from './schema';
 import { Processor, type ProcessorOptions, Stream } from './stream';
 import { type Frag, mergeInto } from './store';
+import type { CassandraClientOptions, Note, PublicWorld, RunBudget, Trace, WorldOptions, WorldStats } from './world-public';
 
-export interface WorldOptions {
-  seed: number;
-  nodes?: number;
-  rf?: number;
-  zones?: string[];
-  readRepair?: 'blocking' | 'none';
-  timeouts?: { readMs?: number; writeMs?: number };
-  hints?: { enabled?: boolean; maxHintWindowMs?: number; maxHintsPerHost?: number; throttleKiB?: number; dispatchIntervalMs?: number };
-  failureDetectorMs?: number;
-  /** the tables' `speculative_retry`: '99p' (Cassandra's default), 'NONE', 'Np' or 'Nms' */
-  speculativeRetry?: string;
-  /** `dynamic_snitch` (default true): a replica whose reads recently timed out is asked last */
-  dynamicSnitch?: boolean;
-  latency?: { sameZone?: string; crossZone?: string };
-  limits?: { maxVirtualMs?: number; maxEvents?: number };
-  schema?: Partial<Schema>;
-  /** record the network journal (default true) */
-  journal?: boolean;
-  /** Date.now() at virtual time 0 (default 2026-01-01T00:00:00Z) */
-  epochMs?: number;
-}
+export type { WorldOptions, Note, PublicWorld, Trace, WorldStats } from './world-public';
 
 /** One thing learner code may be waiting for. */
 interface Pending {
   desc: string | (() => string);
   sinceUs: number;
-}
-
-export interface Note {
-  time: number;
-  kind: string;
-  data: Record<string, unknown>;
 }
 
 const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null; close(): void }; port2: { postMessage(x: unknown): void; close(): void } } }).MessageChannel;
@@ -108,7 +83,7 @@ function fmtMs(us: number): string {
   return `${us / 1000} ms`;
 }
 
-export class World {
+export class World implements PublicWorld {
   readonly seed: number;
   readonly opts: WorldOptions;
   readonly rng: Rng;
@@ -305,7 +280,7 @@ export class World {
    * and Math.random follow the simulation. Resolves/rejects like `fn`; rejects with
    * SimulationError on deadlock, budget exhaustion or busy-waiting.
    */
-  async run<T>(fn: () => T | Promise<T>, opts: { maxVirtualMs?: number; maxEvents?: number } = {}): Promise<T> {
+  async run<T>(fn: () => T | Promise<T>, opts: RunBudget = {}): Promise<T> {
     if (typeof fn !== 'function') throw new TypeError('world.run(fn) needs a function');
     if (currentRunning()) {
       throw new SimulationError('usage', 'world.run() was called while a run is in progress (nested runs would wait for each other forever); inside a run, just await the code, or use world.sleep(ms)', this.now);
@@ -458,7 +433,7 @@ export class World {
    * A cassandra-driver Client bound to this world. `zone`: where the client runs (default: the
    * first contact point's zone). `failover: false` keeps it on its contact points only.
    */
-  cassandraClient(o: { zone?: string; contactPoints?: string[]; failover?: boolean; id?: string; readTimeout?: number; consistency?: number; timestampGeneration?: null | 'client' } = {}): CassandraClient {
+  cassandraClient(o: CassandraClientOptions = {}): CassandraClient {
     const opts: ClientOptions = {
       contactPoints: o.contactPoints ?? [this.cluster.nodes.find((n) => n.ep.zone === (o.zone ?? 'A'))?.id ?? 'A'],
       localDataCenter: 'dc1',
@@ -662,7 +637,7 @@ export class World {
   }
 
   /** Maelstrom-style statistics of everything so far. */
-  stats() {
+  stats(): WorldStats {
     const byType: Record<string, number> = { ok: 0, fail: 0, info: 0 };
     const byF: Record<string, Record<string, number>> = {};
     const lat: Record<string, number[]> = {};
@@ -692,7 +667,7 @@ export class World {
     const faults: Record<string, number> = {};
     for (const f of this.faultLog) faults[f.fault.kind] = (faults[f.fault.kind] ?? 0) + 1;
     return {
-      ops: { total: opsDone, ...byType, byF },
+      ops: { total: opsDone, ok: byType.ok, fail: byType.fail, info: byType.info, byF },
       messages: { sent, delivered, dropped, dropReasons, perOp: opsDone > 0 ? Math.round((sent / opsDone) * 100) / 100 : 0 },
       latencyMs: latency,
       faults,
@@ -702,7 +677,7 @@ export class World {
   }
 
   // ---- trace -----------------------------------------------------------------------------------
-  trace() {
+  trace(): Trace {
     return {
       version: 1,
       seed: this.seed,
@@ -731,4 +706,10 @@ export class World {
 
 export function createWorld(opts: WorldOptions): World {
   return new World(opts);
+}
+
+/** The simulator's own view of a world handed to it as a `PublicWorld` (checkers, workloads). */
+export function worldOf(w: PublicWorld): World {
+  if (!(w instanceof World)) throw new TypeError('expected a world made by createWorld');
+  return w;
 }
