@@ -3,7 +3,8 @@
  * A lesson that states one of these facts is only as good as the run here that shows it.
  */
 import { describe, expect, it } from 'vitest';
-import { checkers, createWorld, drivers, type World } from '../../src/sim/index';
+import { checkers, drivers } from '../../src/sim/index';
+import { createEngineWorld as createWorld, type World } from '../../src/sim/internal';
 import { registerWorkload } from '../../src/sim/workload';
 
 const { types } = drivers['cassandra-driver'];
