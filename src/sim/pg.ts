@@ -1,257 +1,172 @@
-/** PostgreSQL-like source of truth: a single linearizable node and the SQL subset the course uses. */
-import { Cursor, SyntaxErr, lex } from './lex';
-import { type SqlTable, checkValue } from './schema';
+/**
+ * PostgreSQL-like source of truth: a single linearizable node executing the course's SQL subset
+ * (parsed by sql.ts) with PostgreSQL's typing (pg-types.ts). Each statement is analysed in
+ * PostgreSQL's order (relation, columns, literals), then its bound values are converted, then it
+ * runs atomically: a statement that fails changes nothing.
+ */
+import { PG_TYPE_NAME, PgError, checkArithmetic, integerForColumn, notNullViolation, parseInput, toClient, uniqueViolation } from './pg-types';
+import type { SqlColumn, SqlTable, SqlType } from './schema';
+import { type Cols, type Cond, type ParsedSql, type SqlStmt, type Term, parseSql, unsupported } from './sql';
 
-export class PgError extends Error {
-  code: string;
-  severity = 'ERROR';
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'error';
-    this.code = code;
-  }
-}
-
-type Term = { kind: 'bind'; index: number } | { kind: 'lit'; value: unknown } | { kind: 'now' };
-type Cond = { col: string; op: '=' | '!=' | '<' | '>' | '<=' | '>=' | 'is null' | 'is not null'; term?: Term };
-type SetItem = { col: string; term: Term; add?: { col: string; sign: 1 | -1 } };
-
-export type SqlStmt =
-  | { type: 'select-const'; cols: Array<{ name: string; term: Term }> }
-  | { type: 'select'; table: string; cols: string[] | '*' | 'count'; where: Cond[]; order?: { col: string; desc: boolean }; limit?: Term }
-  | { type: 'insert'; table: string; cols: string[]; rows: Term[][]; onConflictNothing: boolean; returning?: string[] | '*' }
-  | { type: 'update'; table: string; sets: SetItem[]; where: Cond[]; returning?: string[] | '*' }
-  | { type: 'delete'; table: string; where: Cond[]; returning?: string[] | '*' }
-  | { type: 'tx'; op: 'BEGIN' | 'COMMIT' | 'ROLLBACK' };
-
-export interface ParsedSql {
-  stmt: SqlStmt;
-  maxParam: number;
-  literals: unknown[];
-}
-
-function unsupported(part: string): never {
-  throw new PgError('0A000', `The course simulator does not support ${part} in SQL. Supported: SELECT … FROM t [WHERE …] [ORDER BY …] [LIMIT n], INSERT … VALUES … [ON CONFLICT DO NOTHING] [RETURNING …], UPDATE t SET … WHERE …, DELETE FROM t WHERE …, BEGIN/COMMIT/ROLLBACK, SELECT 1.`);
-}
-
-class P {
-  maxParam = 0;
-  literals: unknown[] = [];
-  constructor(readonly c: Cursor) {}
-  term(): Term {
-    const c = this.c;
-    const t = c.peek();
-    if (t.k === 'bind') { c.next(); if (t.v < 1) c.fail('$1…'); this.maxParam = Math.max(this.maxParam, t.v); return this.cast({ kind: 'bind', index: t.v - 1 }); }
-    if (t.k === 'str') { c.next(); this.literals.push(t.v); return this.cast({ kind: 'lit', value: t.v }); }
-    if (t.k === 'num') { c.next(); this.literals.push(t.v); return { kind: 'lit', value: t.v }; }
-    if (t.k === 'id' && !t.quoted) {
-      if (t.up === 'TRUE' || t.up === 'FALSE') { c.next(); this.literals.push(t.up === 'TRUE'); return { kind: 'lit', value: t.up === 'TRUE' }; }
-      if (t.up === 'NULL') { c.next(); return { kind: 'lit', value: null }; }
-      if (t.up === 'NOW' && c.isP('(', 1)) { c.next(); c.expectP('('); c.expectP(')'); return { kind: 'now' }; }
-      if (c.isP('(', 1)) unsupported(`the function '${t.v}(…)'`);
-    }
-    return c.fail('a value or $n');
-  }
-  cast(t: Term): Term {
-    if (this.c.acceptP('::')) this.c.ident('a type name');
-    return t;
-  }
-  cols(): string[] | '*' {
-    const c = this.c;
-    if (c.acceptP('*')) return '*';
-    const out: string[] = [];
-    do out.push(c.ident('a column name'));
-    while (c.acceptP(','));
-    return out;
-  }
-  where(): Cond[] {
-    const c = this.c;
-    if (!c.acceptKw('WHERE')) return [];
-    const out: Cond[] = [];
-    do {
-      const col = c.ident('a column name');
-      if (c.acceptKw('IS')) {
-        const not = c.acceptKw('NOT');
-        c.expectKw('NULL');
-        out.push({ col, op: not ? 'is not null' : 'is null' });
-        continue;
-      }
-      if (c.isKw('IN')) unsupported("'IN (…)'");
-      if (c.isKw('LIKE')) unsupported('LIKE');
-      const t = c.next();
-      if (t.k !== 'p' || !['=', '!=', '<>', '<', '>', '<=', '>='].includes(t.v)) { c.i--; c.fail("'=', '<', '>' …"); }
-      const tv = (t as { v: string }).v;
-      const op = (tv === '<>' ? '!=' : tv) as Cond['op'];
-      out.push({ col, op, term: this.term() });
-    } while (c.acceptKw('AND'));
-    if (c.isKw('OR')) unsupported('OR in WHERE');
-    return out;
-  }
-  returning(): string[] | '*' | undefined {
-    return this.c.acceptKw('RETURNING') ? this.cols() : undefined;
-  }
-  end(): void {
-    const c = this.c;
-    if (c.isKw('FOR')) unsupported('SELECT … FOR UPDATE');
-    if (c.isKw('OFFSET')) unsupported('OFFSET');
-    if (c.isKw('GROUP')) unsupported('GROUP BY');
-    for (let k = c.i; k < c.toks.length; k++) {
-      const t = c.toks[k];
-      if (t.k === 'id' && !t.quoted && t.up === 'JOIN') unsupported('JOIN');
-      if (t.k === 'id' && !t.quoted && t.up === 'UNION') unsupported('UNION');
-    }
-    c.acceptP(';');
-    if (c.peek().k !== 'eof') {
-      const t = c.peek();
-      throw new PgError('42601', `syntax error at or near "${c.show(t)}"`);
-    }
-  }
-}
-
-export function parseSql(text: string): ParsedSql {
-  if (typeof text !== 'string') throw new TypeError('Client was passed a null or undefined query');
-  let c: Cursor;
-  try {
-    c = new Cursor(lex(text, 'sql'), text);
-  } catch (e) {
-    if (e instanceof SyntaxErr) throw new PgError('42601', `syntax error: ${e.message}`);
-    throw e;
-  }
-  const p = new P(c);
-  try {
-    const stmt = parseStmt(p, c);
-    p.end();
-    return { stmt, maxParam: p.maxParam, literals: p.literals };
-  } catch (e) {
-    if (e instanceof SyntaxErr) {
-      const t = c.peek();
-      throw new PgError('42601', `syntax error at or near "${c.show(t)}"`);
-    }
-    throw e;
-  }
-}
-
-function parseStmt(p: P, c: Cursor): SqlStmt {
-  const t = c.next();
-  const kw = t.k === 'id' ? t.up : '';
-  switch (kw) {
-    case 'BEGIN': case 'COMMIT': case 'ROLLBACK':
-      c.acceptKw('TRANSACTION') || c.acceptKw('WORK');
-      return { type: 'tx', op: kw };
-    case 'START':
-      c.expectKw('TRANSACTION');
-      return { type: 'tx', op: 'BEGIN' };
-    case 'SELECT': {
-      if (c.isKw('DISTINCT')) unsupported('SELECT DISTINCT');
-      if (c.isKw('COUNT') && c.isP('(', 1)) {
-        c.next(); c.expectP('('); c.expectP('*'); c.expectP(')');
-        c.expectKw('FROM');
-        const table = c.ident('a table name');
-        return { type: 'select', table, cols: 'count', where: p.where() };
-      }
-      // SELECT 1 / SELECT now()
-      const first = c.peek();
-      if (first.k === 'num' || first.k === 'str' || first.k === 'bind' || (first.k === 'id' && first.up === 'NOW' && c.isP('(', 1))) {
-        const cols: Array<{ name: string; term: Term }> = [];
-        do {
-          const term = p.term();
-          let name = term.kind === 'now' ? 'now' : '?column?';
-          if (c.acceptKw('AS')) name = c.ident('a column alias');
-          cols.push({ name, term });
-        } while (c.acceptP(','));
-        if (c.isKw('FROM')) unsupported('SELECT of constants FROM a table');
-        return { type: 'select-const', cols };
-      }
-      const cols = p.cols();
-      c.expectKw('FROM');
-      const table = c.ident('a table name');
-      if (c.isP(',')) unsupported('selecting from several tables');
-      const where = p.where();
-      let order: { col: string; desc: boolean } | undefined;
-      if (c.acceptKw('ORDER')) {
-        c.expectKw('BY');
-        const col = c.ident('a column name');
-        const desc = c.acceptKw('DESC');
-        if (!desc) c.acceptKw('ASC');
-        if (c.isP(',')) unsupported('ORDER BY several columns');
-        order = { col, desc };
-      }
-      let limit: Term | undefined;
-      if (c.acceptKw('LIMIT')) limit = p.term();
-      return { type: 'select', table, cols, where, order, limit };
-    }
-    case 'INSERT': {
-      c.expectKw('INTO');
-      const table = c.ident('a table name');
-      c.expectP('(');
-      const cols: string[] = [];
-      do cols.push(c.ident('a column name'));
-      while (c.acceptP(','));
-      c.expectP(')');
-      if (c.isKw('SELECT')) unsupported('INSERT … SELECT');
-      c.expectKw('VALUES');
-      const rows: Term[][] = [];
-      do {
-        c.expectP('(');
-        const row: Term[] = [];
-        do row.push(p.term());
-        while (c.acceptP(','));
-        c.expectP(')');
-        if (row.length !== cols.length) throw new PgError('42601', `INSERT has ${row.length > cols.length ? 'more expressions than target columns' : 'more target columns than expressions'}`);
-        rows.push(row);
-      } while (c.acceptP(','));
-      let onConflictNothing = false;
-      if (c.acceptKw('ON')) {
-        c.expectKw('CONFLICT');
-        if (c.acceptP('(')) { do c.ident(); while (c.acceptP(',')); c.expectP(')'); }
-        c.expectKw('DO');
-        if (c.isKw('UPDATE')) unsupported('ON CONFLICT … DO UPDATE');
-        c.expectKw('NOTHING');
-        onConflictNothing = true;
-      }
-      return { type: 'insert', table, cols, rows, onConflictNothing, returning: p.returning() };
-    }
-    case 'UPDATE': {
-      const table = c.ident('a table name');
-      c.expectKw('SET');
-      const sets: SetItem[] = [];
-      do {
-        const col = c.ident('a column name');
-        c.expectP('=');
-        const t2 = c.peek();
-        if (t2.k === 'id' && !t2.quoted && (c.isP('+', 1) || c.isP('-', 1))) {
-          const src = c.ident();
-          const opTok = c.next() as { v: string };
-          const sign = opTok.v === '-' ? -1 : 1;
-          sets.push({ col, term: p.term(), add: { col: src, sign } });
-        } else sets.push({ col, term: p.term() });
-      } while (c.acceptP(','));
-      const where = p.where();
-      if (where.length === 0) unsupported('UPDATE without WHERE');
-      return { type: 'update', table, sets, where, returning: p.returning() };
-    }
-    case 'DELETE': {
-      c.expectKw('FROM');
-      const table = c.ident('a table name');
-      const where = p.where();
-      if (where.length === 0) unsupported('DELETE without WHERE');
-      return { type: 'delete', table, where, returning: p.returning() };
-    }
-    case 'CREATE': case 'DROP': case 'ALTER': case 'TRUNCATE': case 'WITH': case 'LOCK': case 'COPY':
-      unsupported(`${kw} statements`);
-    default:
-      c.i = 0;
-      throw new PgError('42601', `syntax error at or near "${c.show(c.peek())}"`);
-  }
-}
+export { PgError, parseSql, type ParsedSql, type SqlStmt };
 
 export type PgRow = Record<string, unknown>;
 
 export interface PgResultData {
   command: string;
   rows: PgRow[];
-  rowCount: number;
+  /** null for commands without a row count (BEGIN, COMMIT, …), as `pg` reports them */
+  rowCount: number | null;
   fields: Array<{ name: string }>;
+}
+
+/** A term after analysis: a value, or the index of a bound parameter. */
+type Res = { v: unknown } | { p: number };
+type RCond = { col: string; op: Cond['op']; type: SqlType; term?: Res };
+
+/** The literal's own PostgreSQL type, as messages name it. */
+function literalType(t: Term): string {
+  if (t.kind === 'num') {
+    if (!t.integer) return 'numeric';
+    return Math.abs(t.value) <= 2147483647 ? 'integer' : Number.isSafeInteger(t.value) ? 'bigint' : 'numeric';
+  }
+  if (t.kind === 'bool') return 'boolean';
+  if (t.kind === 'now') return 'timestamp with time zone';
+  return 'unknown';
+}
+
+const NUMERIC: ReadonlySet<SqlType> = new Set(['int', 'bigint', 'double']);
+
+/** Parse analysis of one statement: resolves tables, columns and literals; types the parameters. */
+class Analysis {
+  readonly paramTypes: Array<SqlType | undefined> = [];
+  /** errors PostgreSQL raises later, when the planner folds constants (after the values are bound) */
+  readonly planErrors: PgError[] = [];
+  /** errors the rewriter raises, after analysis and before the values are bound */
+  readonly rewriteErrors: PgError[] = [];
+  constructor(private readonly defs: Record<string, SqlTable>, private readonly extended: boolean) {}
+
+  table(name: string): SqlTable {
+    const d = this.defs[name];
+    if (!d) throw new PgError('42P01', `relation "${name}" does not exist`);
+    return d;
+  }
+
+  /** A column referenced in an expression (`column "x" does not exist`). */
+  col(t: SqlTable, name: string): SqlColumn {
+    const c = t.columns[name];
+    if (!c) throw new PgError('42703', `column "${name}" does not exist`);
+    return c;
+  }
+
+  /** A column named as an assignment target (`column "x" of relation "t" does not exist`). */
+  target(t: SqlTable, table: string, name: string): SqlColumn {
+    const c = t.columns[name];
+    if (!c) throw new PgError('42703', `column "${name}" of relation "${table}" does not exist`);
+    return c;
+  }
+
+  cols(t: SqlTable, cols: Cols): string[] {
+    if (cols === '*') return Object.keys(t.columns);
+    for (const c of cols) this.col(t, c);
+    return cols;
+  }
+
+  param(index: number, type: SqlType): Res {
+    if (!this.extended) throw new PgError('42P02', `there is no parameter $${index + 1}`);
+    const seen = this.paramTypes[index];
+    if (seen && seen !== type) throw new PgError('42P08', `inconsistent types deduced for parameter $${index + 1}`);
+    this.paramTypes[index] = type;
+    return { p: index };
+  }
+
+  /** A term stored into a column of `type` (INSERT values, UPDATE SET). */
+  assign(t: Term, type: SqlType, col: string): Res {
+    switch (t.kind) {
+      case 'bind': return this.param(t.index, type);
+      case 'null': return { v: null };
+      case 'str': return { v: parseInput(type, t.value) };
+      case 'num':
+        if (type === 'double') return { v: t.value };
+        if ((type === 'int' || type === 'bigint') && t.integer) {
+          try {
+            return { v: integerForColumn(type, t.value, t.raw) };
+          } catch (e) {
+            if (!(e instanceof PgError) || e.code !== '22003') throw e;
+            this.planErrors.push(e);
+            return { v: null };
+          }
+        }
+        if (type === 'json' || type === 'boolean') throw this.mismatch(col, type, t);
+        return unsupported(`storing the number ${t.raw} in the ${PG_TYPE_NAME[type]} column "${col}" (write it as a string or a $n parameter)`);
+      case 'bool':
+        if (type === 'boolean') return { v: t.value };
+        if (type !== 'text') throw this.mismatch(col, type, t);
+        return unsupported(`storing a boolean in the text column "${col}"`);
+      case 'now':
+        return unsupported(`now() (a timestamp) in the ${PG_TYPE_NAME[type]} column "${col}"`);
+    }
+  }
+
+  /** LIMIT's argument: a bigint. */
+  limit(t: Term): Res {
+    if (t.kind === 'bool' || t.kind === 'now') throw new PgError('42804', `argument of LIMIT must be type bigint, not type ${literalType(t)}`);
+    if (t.kind === 'num' && !t.integer) unsupported('a decimal LIMIT');
+    return this.assign(t, 'bigint', 'LIMIT');
+  }
+
+  /** PostgreSQL's error for a value of another type stored into a column (no assignment cast). */
+  mismatch(col: string, type: SqlType, t: Term): PgError {
+    return new PgError('42804', `column "${col}" is of type ${PG_TYPE_NAME[type]} but expression is of type ${literalType(t)}`);
+  }
+
+  /** A term compared with a column of `type` (WHERE). */
+  compare(t: Term, type: SqlType, op: string): Res {
+    if (type === 'json') unsupported('comparing json values (only IS NULL / IS NOT NULL)');
+    switch (t.kind) {
+      case 'bind': return this.param(t.index, type);
+      case 'null': return { v: null };
+      case 'str': return { v: parseInput(type, t.value) };
+      case 'num':
+        if (NUMERIC.has(type)) {
+          if (!Number.isSafeInteger(t.value) && t.integer) unsupported(`the integer ${t.raw} (beyond ±2^53)`);
+          return { v: t.value };
+        }
+        break;
+      case 'bool':
+        if (type === 'boolean') return { v: t.value };
+        break;
+      case 'now':
+        break;
+    }
+    throw new PgError('42883', `operator does not exist: ${PG_TYPE_NAME[type]} ${op === '!=' ? '<>' : op} ${literalType(t)}`);
+  }
+
+  where(t: SqlTable, where: Cond[]): RCond[] {
+    return where.map((w) => {
+      const type = this.col(t, w.col).type;
+      return { col: w.col, op: w.op, type, term: w.term ? this.compare(w.term, type, w.op) : undefined };
+    });
+  }
+
+  /** After analysis: every $n up to the highest must have a type (PostgreSQL cannot infer one otherwise). */
+  checkParams(maxParam: number): void {
+    for (let i = 0; i < maxParam; i++) {
+      if (!this.paramTypes[i]) throw new PgError('42P18', `could not determine data type of parameter $${i + 1}`);
+    }
+  }
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+function holds(op: RCond['op'], a: unknown, b: unknown): boolean {
+  if (op === 'is null') return a === null || a === undefined;
+  if (op === 'is not null') return a !== null && a !== undefined;
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  const c = compareValues(a, b);
+  return op === '=' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '>' ? c > 0 : op === '<=' ? c <= 0 : c >= 0;
 }
 
 /** The database: tables of rows keyed by primary key, executing one statement at a time. */
@@ -262,187 +177,260 @@ export class PgDatabase {
     for (const t of Object.keys(defs)) this.tables.set(t, new Map());
   }
 
-  private def(table: string): SqlTable {
-    const d = this.defs[table];
-    if (!d) throw new PgError('42P01', `relation "${table}" does not exist`);
-    return d;
-  }
-
-  private checkCol(table: string, col: string): void {
-    if (!(col in this.def(table).columns)) throw new PgError('42703', `column "${col}" of relation "${table}" does not exist`);
-  }
-
   private nextSeq(name: string): number {
     const v = (this.seqs.get(name) ?? 0) + 1;
     this.seqs.set(name, v);
     return v;
   }
 
-  private value(t: Term, params: readonly unknown[]): unknown {
-    if (t.kind === 'bind') return params[t.index] === undefined ? null : params[t.index];
-    if (t.kind === 'now') return this.nowMs();
-    return t.value;
-  }
-
-  private coerce(table: string, col: string, v: unknown): unknown {
-    const r = checkValue(this.def(table).columns[col].type, v);
-    if (!r.ok) throw new PgError('22P02', `invalid input syntax for type ${this.def(table).columns[col].type} (column "${col}"): ${r.msg}`);
-    return r.v;
-  }
-
-  private match(table: string, row: PgRow, where: Cond[], params: readonly unknown[]): boolean {
-    for (const w of where) {
-      this.checkCol(table, w.col);
-      const a = row[w.col];
-      if (w.op === 'is null') { if (a !== null && a !== undefined) return false; continue; }
-      if (w.op === 'is not null') { if (a === null || a === undefined) return false; continue; }
-      const b = this.coerce(table, w.col, this.value(w.term!, params));
-      if (a === null || a === undefined || b === null) return false;
-      const cmp = (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
-      const ok = w.op === '=' ? cmp === 0 : w.op === '!=' ? cmp !== 0 : w.op === '<' ? cmp < 0 : w.op === '>' ? cmp > 0 : w.op === '<=' ? cmp <= 0 : cmp >= 0;
-      if (!ok) return false;
-    }
-    return true;
-  }
-
-  private project(table: string, row: PgRow, cols: string[] | '*'): PgRow {
-    const names = cols === '*' ? Object.keys(this.def(table).columns) : cols;
+  private project(def: SqlTable, row: PgRow, names: string[]): PgRow {
     const out: PgRow = {};
-    for (const c of names) {
-      this.checkCol(table, c);
-      const v = row[c];
-      out[c] = v === undefined ? null : typeof v === 'object' && v !== null ? JSON.parse(JSON.stringify(v)) : v;
+    for (const c of names) out[c] = toClient(def.columns[c].type, row[c]);
+    return out;
+  }
+
+  /**
+   * Execute one statement. `params` are the bound values as `pg` sends them (text or null); an
+   * empty list is the simple-query protocol (no `$n` allowed). `undo` collects inverse operations
+   * for an open transaction's ROLLBACK.
+   */
+  exec(p: ParsedSql, params: ReadonlyArray<string | null>, undo?: Array<() => void>): PgResultData {
+    const a = new Analysis(this.defs, params.length > 0);
+    const run = this.analyse(p.stmt, a);
+    if (a.rewriteErrors.length) throw a.rewriteErrors[0];
+    a.checkParams(p.maxParam);
+    if (params.length > 0 && p.maxParam !== params.length) {
+      throw new PgError('08P01', `bind message supplies ${params.length} parameters, but prepared statement "" requires ${p.maxParam}`);
+    }
+    const values = params.map((v, i) => (v === null ? null : parseInput(a.paramTypes[i] ?? 'text', v)));
+    if (a.planErrors.length) throw a.planErrors[0];
+    const get = (r: Res | undefined): unknown => (r === undefined ? undefined : 'v' in r ? r.v : values[r.p]);
+    const local: Array<() => void> = [];
+    try {
+      const res = run(get, local);
+      undo?.push(...local);
+      return res;
+    } catch (e) {
+      for (let i = local.length - 1; i >= 0; i--) local[i]();
+      throw e;
+    }
+  }
+
+  /** Analyse a statement; returns the function that runs it with the converted parameters. */
+  private analyse(s: SqlStmt, a: Analysis): (get: (r: Res | undefined) => unknown, undo: Array<() => void>) => PgResultData {
+    switch (s.type) {
+      case 'tx':
+        return () => ({ command: s.tag, rows: [], rowCount: null, fields: [] });
+      case 'select-const':
+        return this.selectConst(s, a);
+      case 'select':
+        return this.select(s, a);
+      case 'insert':
+        return this.insert(s, a);
+      case 'update':
+        return this.update(s, a);
+      case 'delete':
+        return this.remove(s, a);
+    }
+  }
+
+  private selectConst(s: Extract<SqlStmt, { type: 'select-const' }>, a: Analysis) {
+    const terms = s.cols.map((c): Res | { now: true } => {
+      const t = c.term;
+      if (t.kind === 'bind') return a.param(t.index, 'text');
+      if (t.kind === 'now') return { now: true };
+      if (t.kind === 'num') {
+        if (!t.integer) unsupported('selecting a decimal constant');
+        return { v: Math.abs(t.value) <= 2147483647 ? t.value : String(t.value) };
+      }
+      return { v: t.kind === 'null' ? null : t.value };
+    });
+    return (get: (r: Res | undefined) => unknown): PgResultData => {
+      const row: PgRow = {};
+      s.cols.forEach((c, i) => {
+        const t = terms[i];
+        row[c.name] = 'now' in t ? new Date(this.nowMs()) : get(t);
+      });
+      return { command: 'SELECT', rows: [row], rowCount: 1, fields: s.cols.map((c) => ({ name: c.name })) };
+    };
+  }
+
+  private matching(table: string, where: RCond[], get: (r: Res | undefined) => unknown): PgRow[] {
+    const out: PgRow[] = [];
+    for (const row of this.tables.get(table)!.values()) {
+      if (where.every((w) => holds(w.op, row[w.col], get(w.term)))) out.push(row);
     }
     return out;
   }
 
-  private fields(table: string, cols: string[] | '*'): Array<{ name: string }> {
-    return (cols === '*' ? Object.keys(this.def(table).columns) : cols).map((name) => ({ name }));
-  }
-
-  /** Execute one statement. `undo` collects inverse operations (for ROLLBACK). */
-  exec(p: ParsedSql, params: readonly unknown[], undo?: Array<() => void>): PgResultData {
-    const s = p.stmt;
-    if (p.maxParam !== params.length) {
-      throw new PgError('08P01', `bind message supplies ${params.length} parameters, but prepared statement "" requires ${p.maxParam}`);
-    }
-    switch (s.type) {
-      case 'tx':
-        return { command: s.op, rows: [], rowCount: 0, fields: [] };
-      case 'select-const': {
-        const row: PgRow = {};
-        for (const c of s.cols) row[c.name] = this.value(c.term, params);
-        return { command: 'SELECT', rows: [row], rowCount: 1, fields: s.cols.map((c) => ({ name: c.name })) };
+  private select(s: Extract<SqlStmt, { type: 'select' }>, a: Analysis) {
+    const def = a.table(s.table);
+    const names = s.cols === 'count' ? [] : a.cols(def, s.cols);
+    const where = a.where(def, s.where);
+    if (s.order) a.col(def, s.order.col);
+    const limit = s.limit ? a.limit(s.limit) : undefined;
+    return (get: (r: Res | undefined) => unknown): PgResultData => {
+      let rows = this.matching(s.table, where, get);
+      if (s.cols === 'count') return { command: 'SELECT', rows: [{ count: String(rows.length) }], rowCount: 1, fields: [{ name: 'count' }] };
+      if (s.order) rows = sortRows(rows, s.order.col, s.order.desc);
+      const n = get(limit);
+      if (n !== undefined && n !== null) {
+        if ((n as number) < 0) throw new PgError('2201W', 'LIMIT must not be negative');
+        rows = rows.slice(0, n as number);
       }
-      case 'select': {
-        const t = this.tables.get(s.table);
-        this.def(s.table);
-        let rows = [...t!.values()].filter((r) => this.match(s.table, r, s.where, params));
-        if (s.cols === 'count') return { command: 'SELECT', rows: [{ count: String(rows.length) }], rowCount: 1, fields: [{ name: 'count' }] };
-        if (s.order) {
-          const { col, desc } = s.order;
-          this.checkCol(s.table, col);
-          rows = rows.slice().sort((a, b) => {
-            const x = a[col] as number, y = b[col] as number;
-            const c = x === y ? 0 : x === null || x === undefined ? 1 : y === null || y === undefined ? -1 : x < y ? -1 : 1;
-            return desc ? -c : c;
-          });
-        }
-        if (s.limit) {
-          const n = Number(this.value(s.limit, params));
-          if (!Number.isInteger(n) || n < 0) throw new PgError('2201W', 'LIMIT must not be negative');
-          rows = rows.slice(0, n);
-        }
-        const out = rows.map((r) => this.project(s.table, r, s.cols as string[] | '*'));
-        return { command: 'SELECT', rows: out, rowCount: out.length, fields: this.fields(s.table, s.cols) };
-      }
-      case 'insert': {
-        const def = this.def(s.table);
-        const t = this.tables.get(s.table)!;
-        const inserted: PgRow[] = [];
-        for (const c of s.cols) this.checkCol(s.table, c);
-        for (const terms of s.rows) {
-          const row: PgRow = {};
-          s.cols.forEach((c, i) => { row[c] = this.coerce(s.table, c, this.value(terms[i], params)); });
-          for (const [c, cd] of Object.entries(def.columns)) {
-            if (c in row && row[c] !== null) continue;
-            if (c in row && row[c] === null && cd.default === undefined) continue;
-            if (cd.default === 'serial') row[c] = this.nextSeq(s.table + '.' + c);
-            else if (cd.default === 'ord') row[c] = 'ord-' + this.nextSeq(s.table + '.' + c);
-            else if (cd.default === 'now') row[c] = this.nowMs();
-            else if (cd.default !== undefined) row[c] = cd.default;
-            else if (!(c in row)) row[c] = null;
-          }
-          const key = row[def.key];
-          if (key === null || key === undefined) throw new PgError('23502', `null value in column "${def.key}" of relation "${s.table}" violates not-null constraint`);
-          if (t.has(key)) {
-            if (s.onConflictNothing) continue;
-            throw new PgError('23505', `duplicate key value violates unique constraint "${s.table}_pkey"`);
-          }
-          t.set(key, row);
-          undo?.push(() => t.delete(key));
-          inserted.push(row);
-        }
-        const rows = s.returning ? inserted.map((r) => this.project(s.table, r, s.returning!)) : [];
-        return { command: 'INSERT', rows, rowCount: inserted.length, fields: s.returning ? this.fields(s.table, s.returning) : [] };
-      }
-      case 'update': {
-        const def = this.def(s.table);
-        const t = this.tables.get(s.table)!;
-        const changed: PgRow[] = [];
-        for (const it of s.sets) {
-          this.checkCol(s.table, it.col);
-          if (it.col === def.key) unsupported('updating the primary key');
-        }
-        for (const row of t.values()) {
-          if (!this.match(s.table, row, s.where, params)) continue;
-          const before = { ...row };
-          const next: PgRow = { ...row };
-          for (const it of s.sets) {
-            let v = this.value(it.term, params);
-            if (it.add) {
-              this.checkCol(s.table, it.add.col);
-              const base = row[it.add.col];
-              v = base === null || base === undefined || v === null ? null : (base as number) + it.add.sign * Number(v);
-            }
-            next[it.col] = this.coerce(s.table, it.col, v);
-          }
-          Object.assign(row, next);
-          undo?.push(() => { for (const k of Object.keys(row)) delete row[k]; Object.assign(row, before); });
-          changed.push(row);
-        }
-        const rows = s.returning ? changed.map((r) => this.project(s.table, r, s.returning!)) : [];
-        return { command: 'UPDATE', rows, rowCount: changed.length, fields: s.returning ? this.fields(s.table, s.returning) : [] };
-      }
-      case 'delete': {
-        const def = this.def(s.table);
-        const t = this.tables.get(s.table)!;
-        const gone: PgRow[] = [];
-        for (const [k, row] of [...t]) {
-          if (!this.match(s.table, row, s.where, params)) continue;
-          t.delete(k);
-          undo?.push(() => t.set(k, row));
-          gone.push(row);
-        }
-        void def;
-        const rows = s.returning ? gone.map((r) => this.project(s.table, r, s.returning!)) : [];
-        return { command: 'DELETE', rows, rowCount: gone.length, fields: s.returning ? this.fields(s.table, s.returning) : [] };
-      }
-    }
-  }
-
-  insertDirect(table: string, row: PgRow): PgRow {
-    const cols = Object.keys(row);
-    const parsed: ParsedSql = {
-      stmt: { type: 'insert', table, cols, rows: [cols.map((_, i) => ({ kind: 'bind', index: i }))], onConflictNothing: false, returning: '*' },
-      maxParam: cols.length,
-      literals: [],
+      const out = rows.map((r) => this.project(def, r, names));
+      return { command: 'SELECT', rows: out, rowCount: out.length, fields: names.map((name) => ({ name })) };
     };
-    return this.exec(parsed, cols.map((c) => row[c])).rows[0];
+  }
+
+  private returning(def: SqlTable, a: Analysis, cols: Cols | undefined): string[] {
+    return cols ? a.cols(def, cols) : [];
+  }
+
+  private result(command: string, def: SqlTable, rows: PgRow[], returning: string[] | null): PgResultData {
+    const out = returning ? rows.map((r) => this.project(def, r, returning)) : [];
+    return { command, rows: out, rowCount: rows.length, fields: (returning ?? []).map((name) => ({ name })) };
+  }
+
+  private insert(s: Extract<SqlStmt, { type: 'insert' }>, a: Analysis) {
+    const def = a.table(s.table);
+    const seen = new Set<string>();
+    for (const c of s.cols) {
+      a.target(def, s.table, c);
+      if (seen.has(c)) throw new PgError('42701', `column "${c}" specified more than once`);
+      seen.add(c);
+    }
+    const width = s.rows[0].length;
+    if (s.rows.some((r) => r.length !== width)) throw new PgError('42601', 'VALUES lists must all be the same length');
+    if (width !== s.cols.length) throw new PgError('42601', `INSERT has ${width > s.cols.length ? 'more expressions than target columns' : 'more target columns than expressions'}`);
+    const rows = s.rows.map((terms) => terms.map((t, i) => a.assign(t, def.columns[s.cols[i]].type, s.cols[i])));
+    if (s.conflictTarget) for (const c of s.conflictTarget) a.col(def, c);
+    const returning = s.returning ? this.returning(def, a, s.returning) : null;
+    return (get: (r: Res | undefined) => unknown, undo: Array<() => void>): PgResultData => {
+      // The planner matches the conflict target to a unique index, after the values are bound.
+      if (s.conflictTarget && (s.conflictTarget.length !== 1 || s.conflictTarget[0] !== def.key)) {
+        throw new PgError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+      }
+      const t = this.tables.get(s.table)!;
+      const inserted: PgRow[] = [];
+      for (const terms of rows) {
+        const row = this.withDefaults(s.table, def, s.cols, terms.map(get));
+        const key = row[def.key];
+        if (t.has(key)) {
+          if (s.onConflictNothing) continue;
+          throw uniqueViolation(s.table, def.key, def.columns[def.key].type, key);
+        }
+        t.set(key, row);
+        undo.push(() => t.delete(key));
+        inserted.push(row);
+      }
+      return this.result('INSERT', def, inserted, returning);
+    };
+  }
+
+  /** One new row: the given columns, then every other column's default; NOT NULL checked. */
+  private withDefaults(table: string, def: SqlTable, cols: string[], values: unknown[]): PgRow {
+    const row: PgRow = {};
+    for (const [c, cd] of Object.entries(def.columns)) {
+      const i = cols.indexOf(c);
+      if (i >= 0) row[c] = values[i];
+      else if (cd.default === 'serial') row[c] = this.nextSeq(table + '.' + c);
+      else if (cd.default === 'ord') row[c] = 'ord-' + this.nextSeq(table + '.' + c);
+      else if (cd.default === 'now') row[c] = this.nowMs();
+      else row[c] = cd.default ?? null;
+    }
+    for (const [c, cd] of Object.entries(def.columns)) {
+      if ((c === def.key || cd.notNull) && (row[c] === null || row[c] === undefined)) {
+        throw notNullViolation(table, c, row, Object.fromEntries(Object.entries(def.columns).map(([k, v]) => [k, v.type])));
+      }
+    }
+    return row;
+  }
+
+  private update(s: Extract<SqlStmt, { type: 'update' }>, a: Analysis) {
+    const def = a.table(s.table);
+    const where = a.where(def, s.where);
+    const returning = s.returning ? this.returning(def, a, s.returning) : null;
+    const seen = new Set<string>();
+    const sets = s.sets.map((it) => {
+      const type = a.target(def, s.table, it.col).type;
+      if (seen.has(it.col)) a.rewriteErrors.push(new PgError('42601', `multiple assignments to same column "${it.col}"`));
+      seen.add(it.col);
+      if (it.col === def.key) unsupported('updating the primary key');
+      if (!it.add) return { col: it.col, type, term: a.assign(it.term, type, it.col) };
+      const src = a.col(def, it.add.col).type;
+      if (!NUMERIC.has(src) || src !== type) unsupported(`'${it.add.col} ${it.add.sign < 0 ? '-' : '+'} …' into a column of another type`);
+      if (it.term.kind === 'num' && !it.term.integer && type !== 'double') unsupported('adding a decimal to an integer column');
+      return { col: it.col, type, term: a.assign(it.term, type, it.col), add: it.add };
+    });
+    return (get: (r: Res | undefined) => unknown, undo: Array<() => void>): PgResultData => {
+      const changed: PgRow[] = [];
+      for (const row of this.matching(s.table, where, get)) {
+        const next: PgRow = {};
+        for (const it of sets) {
+          const v = get(it.term);
+          if (!it.add) next[it.col] = v;
+          else {
+            const base = row[it.add.col];
+            next[it.col] = base === null || base === undefined || v === null ? null : checkArithmetic(it.type, (base as number) + it.add.sign * (v as number));
+          }
+        }
+        const before = { ...row };
+        Object.assign(row, next);
+        undo.push(() => Object.assign(row, before));
+        changed.push(row);
+      }
+      return this.result('UPDATE', def, changed, returning);
+    };
+  }
+
+  private remove(s: Extract<SqlStmt, { type: 'delete' }>, a: Analysis) {
+    const def = a.table(s.table);
+    const where = a.where(def, s.where);
+    const returning = s.returning ? this.returning(def, a, s.returning) : null;
+    return (get: (r: Res | undefined) => unknown, undo: Array<() => void>): PgResultData => {
+      const t = this.tables.get(s.table)!;
+      const gone = this.matching(s.table, where, get);
+      for (const row of gone) {
+        const k = row[def.key];
+        t.delete(k);
+        undo.push(() => t.set(k, row));
+      }
+      return this.result('DELETE', def, gone, returning);
+    };
+  }
+
+  /** Seed a row without SQL (tests and harnesses): JS values, converted as `pg` would send them. */
+  insertDirect(table: string, row: PgRow): PgRow {
+    const def = this.defs[table];
+    if (!def) throw new PgError('42P01', `relation "${table}" does not exist`);
+    const cols = Object.keys(row);
+    const values = cols.map((c) => {
+      const cd = def.columns[c];
+      if (!cd) throw new PgError('42703', `column "${c}" of relation "${table}" does not exist`);
+      const v = row[c];
+      if (v === null || v === undefined) return null;
+      if (cd.type === 'json') return JSON.parse(JSON.stringify(v));
+      return parseInput(cd.type, v instanceof Date ? String(v.getTime()) : String(v));
+    });
+    const stored = this.withDefaults(table, def, cols, values);
+    const t = this.tables.get(table)!;
+    if (t.has(stored[def.key])) throw uniqueViolation(table, def.key, def.columns[def.key].type, stored[def.key]);
+    t.set(stored[def.key], stored);
+    return { ...stored };
   }
 
   rows(table: string): PgRow[] {
-    this.def(table);
+    if (!this.defs[table]) throw new PgError('42P01', `relation "${table}" does not exist`);
     return [...this.tables.get(table)!.values()].map((r) => ({ ...r }));
   }
+}
+
+/** ORDER BY one column: NULLs last ascending and first descending, as PostgreSQL does. */
+function sortRows(rows: PgRow[], col: string, desc: boolean): PgRow[] {
+  return rows.slice().sort((a, b) => {
+    const x = a[col], y = b[col];
+    const c = x === y ? 0 : x === null || x === undefined ? 1 : y === null || y === undefined ? -1 : compareValues(x, y);
+    return desc ? -c : c;
+  });
 }

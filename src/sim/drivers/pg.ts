@@ -1,13 +1,16 @@
 /** `pg` (node-postgres), shaped like its Pool / PoolClient, talking to the simulated PostgreSQL. */
 import { restoreStack, suspendStack } from '../errors';
 import { type ParsedSql, PgError, type PgResultData, parseSql } from '../pg';
+import { type PgErrorFields, prepareParam } from '../pg-types';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
+import type { PgDatabase } from '../pg';
 
 export interface QueryResult<R = Record<string, any>> {
   command: string;
-  rowCount: number;
+  /** rows returned or changed; null for BEGIN, COMMIT, ROLLBACK (as in pg) */
+  rowCount: number | null;
   rows: R[];
   fields: Array<{ name: string }>;
 }
@@ -34,23 +37,38 @@ export interface PoolConfig {
   [option: string]: unknown;
 }
 
-/** The error pg raises for a server error: `code` is the SQLSTATE (e.g. '23505'). */
+/**
+ * The error pg raises for a server error: `code` is the SQLSTATE (e.g. '23505'); `detail`, `schema`,
+ * `table`, `column` and `constraint` are set where PostgreSQL sends them (unique and not-null
+ * violations), undefined otherwise, as in pg.
+ */
 export class DatabaseError extends Error {
   code: string;
   severity: string;
-  constructor(message: string, code: string) {
+  detail: string | undefined;
+  schema: string | undefined;
+  table: string | undefined;
+  column: string | undefined;
+  constraint: string | undefined;
+  constructor(message: string, code: string, fields: PgErrorFields = {}) {
     const limit = suspendStack();
     super(message);
     restoreStack(limit);
     this.name = 'error';
     this.code = code;
     this.severity = 'ERROR';
+    this.detail = fields.detail;
+    this.schema = fields.schema;
+    this.table = fields.table;
+    this.column = fields.column;
+    this.constraint = fields.constraint;
   }
 }
 
 const parseCache = new Map<string, ParsedSql | PgError>();
 
-function parse(text: string): ParsedSql {
+/** The statement, or the server's parse error for it (sent to the server like any query). */
+function parse(text: string): ParsedSql | PgError {
   let p = parseCache.get(text);
   if (!p) {
     try {
@@ -62,7 +80,6 @@ function parse(text: string): ParsedSql {
     if (parseCache.size > 5000) parseCache.clear();
     parseCache.set(text, p);
   }
-  if (p instanceof PgError) throw new DatabaseError(p.message, p.code);
   return p;
 }
 
@@ -73,7 +90,10 @@ abstract class Queryable {
   #world: World;
   #ep: Endpoint;
   #cfg: PoolConfig;
+  /** the open transaction's undo log (null: no transaction) */
   #undo: Array<() => void> | null = null;
+  /** an error happened inside the open transaction: PostgreSQL ignores commands until its end */
+  #aborted = false;
   /** @internal */
   constructor(world: World, ep: Endpoint, cfg: PoolConfig, id: string) {
     this.#world = world;
@@ -92,6 +112,40 @@ abstract class Queryable {
       for (let i = this.#undo.length - 1; i >= 0; i--) this.#undo[i]();
       this.#undo = null;
     }
+    this.#aborted = false;
+  }
+
+  /**
+   * One statement on this connection, with PostgreSQL's transaction rules: BEGIN opens an undo log;
+   * an error inside a transaction aborts it (every later command fails with 25P02 until ROLLBACK,
+   * and COMMIT then rolls back and answers ROLLBACK); a failed statement itself changes nothing.
+   */
+  private execOnConnection(db: PgDatabase, pq: ParsedSql | PgError, params: ReadonlyArray<string | null>): PgResultData {
+    if (pq instanceof PgError) {
+      // a syntax error is reported even in an aborted transaction, and aborts an open one
+      if (this.#undo) this.#aborted = true;
+      throw pq;
+    }
+    const st = pq.stmt;
+    if (this.#aborted) {
+      if (st.type === 'tx' && st.op !== 'BEGIN') {
+        this.rollbackOpen();
+        return { command: 'ROLLBACK', rows: [], rowCount: null, fields: [] };
+      }
+      throw new PgError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    try {
+      const res = db.exec(pq, params, this.#undo ?? undefined);
+      if (st.type === 'tx') {
+        if (st.op === 'BEGIN') this.#undo ??= [];
+        else if (st.op === 'ROLLBACK') this.rollbackOpen();
+        else this.#undo = null;
+      }
+      return res;
+    } catch (e) {
+      if (this.#undo) this.#aborted = true;
+      throw e;
+    }
   }
 
   /** Run one statement: `query(text, values)` or `query({ text, values })`. */
@@ -108,17 +162,18 @@ abstract class Queryable {
     const rec = w.queries[w.queries.length - 1];
     if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
     if (!Array.isArray(vals)) return Promise.reject(new TypeError('Query values must be an array'));
-    let parsed: ParsedSql;
+    let wire: Array<string | null>;
     try {
-      parsed = parse(text);
+      wire = vals.map(prepareParam);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof PgError ? new DatabaseError(e.message, e.code, e.fields) : e);
     }
-    rec.literals = parsed.literals.slice();
-    const st = parsed.stmt;
-    const write = st.type === 'insert' || st.type === 'update' || st.type === 'delete';
-    const f = write ? 'pg-write' : st.type === 'tx' ? 'pg-tx' : 'pg-read';
-    const table = 'table' in st ? st.table : undefined;
+    const parsed = parse(text);
+    const st = parsed instanceof PgError ? null : parsed.stmt;
+    if (!(parsed instanceof PgError)) rec.literals = parsed.literals.slice();
+    const write = st?.type === 'insert' || st?.type === 'update' || st?.type === 'delete';
+    const f = write ? 'pg-write' : st?.type === 'tx' ? 'pg-tx' : 'pg-read';
+    const table = st && 'table' in st ? st.table : undefined;
     const inv = w.record(this.id, 'invoke', f, { text, values: vals.slice() }, { key: table });
     const token = w.addPending(`pg query('${text.length > 60 ? text.slice(0, 57) + '…' : text}') by ${this.id}`);
     return new Promise<QueryResult<R>>((resolve, reject) => {
@@ -149,14 +204,9 @@ abstract class Queryable {
           let res: PgResultData | undefined;
           let err: Error | null = null;
           try {
-            if (st.type === 'tx') {
-              if (st.op === 'BEGIN') this.#undo = [];
-              else if (st.op === 'ROLLBACK') this.rollbackOpen();
-              else this.#undo = null;
-            }
-            res = w.pgdb.exec(pq, vals, this.#undo ?? undefined);
+            res = this.execOnConnection(w.pgdb, pq, wire);
           } catch (e) {
-            err = e instanceof PgError ? new DatabaseError(e.message, e.code) : (e as Error);
+            err = e instanceof PgError ? new DatabaseError(e.message, e.code, e.fields) : (e as Error);
           }
           w.net.send(w.pgEp, this.#ep, err ? 'error' : 'rows', err ?? res!, (x) => (err ? finish(x as Error) : finish(null, x as PgResultData)));
         };
