@@ -27,6 +27,7 @@ const BENCHES: Record<string, string[]> = {
   pages: ['bench/pages.ts'],
   exercise: ['bench/exercise.ts'],
   widgets: ['bench/widgets.ts'],
+  'pg-differential': ['bench/pg-differential.ts'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
