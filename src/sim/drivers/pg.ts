@@ -1,7 +1,7 @@
 /** `pg` (node-postgres), shaped like its Pool / PoolClient, talking to the simulated PostgreSQL. */
 import { restoreStack, suspendStack } from '../errors';
 import { type ParsedSql, PgError, type PgResultData, parseSql } from '../pg';
-import { type PgErrorFields, prepareParam } from '../pg-types';
+import { prepareParam } from '../pg-types';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
@@ -50,7 +50,7 @@ export class DatabaseError extends Error {
   table: string | undefined;
   column: string | undefined;
   constraint: string | undefined;
-  constructor(message: string, code: string, fields: PgErrorFields = {}) {
+  constructor(message: string, code: string, fields: { detail?: string; schema?: string; table?: string; column?: string; constraint?: string } = {}) {
     const limit = suspendStack();
     super(message);
     restoreStack(limit);
