@@ -441,7 +441,7 @@ export class World implements PublicWorld {
     };
     if (o.readTimeout !== undefined) opts.socketOptions = { readTimeout: o.readTimeout };
     if (o.consistency !== undefined) opts.queryOptions = { consistency: o.consistency };
-    if (o.timestampGeneration !== undefined) opts.timestampGeneration = o.timestampGeneration;
+    if (o.timestampGeneration === null) opts.policies = { timestampGeneration: null };
     return new CassandraClient(opts);
   }
 

@@ -16,21 +16,14 @@ describe('cassandra-driver (simulated)', () => {
     expect(new errors.NoHostAvailableError({ 'A:9042': new Error('down') }).message).toMatch(/All host\(s\) tried for query failed. First host tried, A:9042/);
   });
 
-  it('NoHostAvailableError lists every down host with a DriverError, like the real driver', async () => {
+  it("NoHostAvailableError lists every host the driver skipped as 'Host considered as DOWN', like the real driver", async () => {
     const w = createWorld({ seed: 1 });
     for (const node of ['A', 'B', 'C']) w.fault({ kind: 'crash', node });
     const c = w.cassandraClient({ zone: 'A', contactPoints: ['A'] });
     const e = (await w.run(() => c.execute('SELECT id FROM orders WHERE id = ?', ['o1'], { prepare: true }).catch((x: unknown) => x))) as InstanceType<typeof errors.NoHostAvailableError>;
     expect(e).toBeInstanceOf(errors.NoHostAvailableError);
-    expect(e.message).toBe('All host(s) tried for query failed. First host tried, A:9042: DriverError: Host considered as DOWN. See innerErrors.');
-    expect(Object.keys(e.innerErrors)).toEqual(['A:9042', 'B:9042', 'C:9042']);
-    for (const inner of Object.values(e.innerErrors)) {
-      expect(inner).toBeInstanceOf(errors.DriverError);
-      expect(inner).toBeInstanceOf(Error);
-      expect(inner.message).toBe('Host considered as DOWN');
-    }
-    expect(e.innerErrors['B:9042']).toBe(e.innerErrors['B:9042']); // the same object every time
-    expect(JSON.parse(JSON.stringify(e.innerErrors))).toEqual({ 'A:9042': expect.any(Object), 'B:9042': expect.any(Object), 'C:9042': expect.any(Object) });
+    expect(e.message).toBe('All host(s) tried for query failed. First host tried, A:9042: Host considered as DOWN. See innerErrors.');
+    expect(e.innerErrors).toEqual({ 'A:9042': 'Host considered as DOWN', 'B:9042': 'Host considered as DOWN', 'C:9042': 'Host considered as DOWN' });
   });
 
   it('returns a ResultSet shaped like the driver’s', async () => {

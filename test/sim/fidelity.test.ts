@@ -2,9 +2,14 @@
 // each describe names the item and states what Apache Cassandra 4.1 / cassandra-driver 4.10 /
 // kafkajs 2.2 / Lambda really do.
 import { describe, expect, it } from 'vitest';
+import { transformSync } from 'esbuild';
+import ts from 'typescript';
+import { join, resolve } from 'node:path';
 import { createWorld, drivers } from '../../src/sim/index';
 
-const { types } = drivers['cassandra-driver'];
+const ROOT = resolve(__dirname, '../..');
+const cd = drivers['cassandra-driver'];
+const { types } = cd;
 const CL = types.consistencies;
 const SEL = 'SELECT * FROM orders WHERE id = ?';
 
@@ -90,5 +95,175 @@ describe('S1 speculative retry and dynamic snitch: with zone A cut off, every QU
     });
     expect(errs[0]).toEqual({ code: types.responseErrorCodes.readTimeout, received: 1 });
     expect(errs[errs.length - 1].code).toBe(types.responseErrorCodes.unavailableException);
+  });
+});
+
+/**
+ * Code written for the real driver, compiled as the course compiles learner code (esbuild, CJS) and run
+ * with `require('cassandra-driver')` resolving to the simulated driver; it must also type-check
+ * against the real package's declarations.
+ */
+const REAL_DRIVER_SNIPPET = `
+import { Client, policies, types } from 'cassandra-driver';
+
+const client = new Client({
+  contactPoints: ['A', 'B', 'C'],
+  localDataCenter: 'dc1',
+  keyspace: 'shop',
+  policies: {
+    // If the first coordinator has not answered after 200 ms, ask one more coordinator.
+    speculativeExecution: new policies.speculativeExecution.ConstantSpeculativeExecutionPolicy(200, 1),
+  },
+});
+
+export async function readStatus(orderId: string, isIdempotent: boolean) {
+  const result = await client.execute('SELECT status FROM orders WHERE id = ?', [orderId], {
+    prepare: true,
+    consistency: types.consistencies.quorum,
+    isIdempotent,
+  });
+  const row = result.first();
+  return { status: row ? String(row.get('status')) : undefined, host: result.info.queriedHost, speculative: result.info.speculativeExecutions };
+}
+`;
+
+function loadSnippet(src: string): Record<string, (...a: unknown[]) => Promise<unknown>> {
+  const js = transformSync(src, { loader: 'ts', format: 'cjs', target: 'es2022' }).code;
+  const mod = { exports: {} as Record<string, (...a: unknown[]) => Promise<unknown>> };
+  const req = (name: string) => {
+    if (name in drivers) return drivers[name as keyof typeof drivers];
+    throw new Error(`Module '${name}' is not available`);
+  };
+  new Function('require', 'module', 'exports', js)(req, mod, mod.exports);
+  return mod.exports;
+}
+
+describe('S7 the driver takes the real option shapes: policies.retry, loadBalancing, speculativeExecution, timestampGeneration, localDataCenter', () => {
+  it("the lesson's speculative-execution snippet type-checks against the real cassandra-driver and runs unchanged: with coordinator A slow, an idempotent read is answered by B after 200 ms", async () => {
+    const file = join(ROOT, 'test/sim/__virtual__/snippet.ts');
+    const host = ts.createCompilerHost({}, true);
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => (f === file ? REAL_DRIVER_SNIPPET : read(f));
+    host.fileExists = ((orig) => (f: string) => f === file || orig(f))(host.fileExists.bind(host));
+    const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts'], types: [], skipLibCheck: true }, host);
+    const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diags).toEqual([]);
+
+    const w = createWorld({ seed: 11 });
+    w.cassandraPut('orders', { id: 'o-1', status: 'paid' }, { timestampUs: 1 });
+    w.fault({ kind: 'slow', node: 'A', extraMs: 1000 });
+    const out = await w.run(async () => {
+      const m = loadSnippet(REAL_DRIVER_SNIPPET);
+      const t0 = w.now;
+      const fast = (await m.readStatus('o-1', true)) as { status: string; host: string; speculative: number };
+      const t1 = w.now;
+      const slow = (await m.readStatus('o-1', false)) as { status: string; host: string; speculative: number };
+      return { fast, fastMs: t1 - t0, slow, slowMs: w.now - t1 };
+    });
+    expect(out.fast).toEqual({ status: 'paid', host: 'B:9042', speculative: 1 });
+    expect(out.fastMs).toBeGreaterThanOrEqual(200);
+    expect(out.fastMs).toBeLessThan(1000);
+    // not idempotent: never sent twice, so it waits for the slow coordinator
+    expect(out.slow).toEqual({ status: 'paid', host: 'A:9042', speculative: 0 });
+    expect(out.slowMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('policies.timestampGeneration: null gives server-side timestamps (whole ms of the coordinator clock); the top-level option does not exist', async () => {
+    const w = createWorld({ seed: 12 });
+    w.fault({ kind: 'clock-skew', target: 'B', offsetMs: 5000 });
+    await w.run(async () => {
+      const c = new cd.Client({ contactPoints: ['B'], localDataCenter: 'dc1', policies: { timestampGeneration: null } });
+      await c.execute('INSERT INTO orders (id, status) VALUES (?, ?)', ['o-2', 'new'], { consistency: CL.all });
+    });
+    const ts0 = w.replicaCellTimestamp('A', 'orders', 'o-2', 'status')!;
+    expect(ts0 % 1000).toBe(0);
+    expect(ts0).toBeGreaterThanOrEqual((w.epochMs + 5000) * 1000);
+    expect(() => new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', sim: { world: w }, timestampGeneration: null } as never)).toThrow(/policies\.timestampGeneration/);
+  });
+
+  it('a custom RetryPolicy subclass runs: Unavailable at QUORUM retried at ONE on the next host', async () => {
+    class DowngradingRetry extends cd.policies.retry.RetryPolicy {
+      override onUnavailable(info: { nbRetry: number }) {
+        return info.nbRetry > 0 ? this.rethrowResult() : this.retryResult(CL.one, false);
+      }
+    }
+    const w = createWorld({ seed: 13 });
+    w.cassandraPut('orders', { id: 'o-3', status: 'paid' }, { timestampUs: 1 });
+    w.fault({ kind: 'crash', node: 'B' });
+    w.fault({ kind: 'crash', node: 'C' });
+    w.advance(20_000);
+    w.fault({ kind: 'restart', node: 'B' });
+    const rs = await w.run(async () => {
+      const c = new cd.Client({ contactPoints: ['A', 'B'], localDataCenter: 'dc1', policies: { retry: new DowngradingRetry() } });
+      return c.execute(SEL, ['o-3'], { consistency: CL.quorum });
+    });
+    expect(rs.first()?.status).toBe('paid');
+    expect(rs.info.achievedConsistency).toBe(CL.one);
+    expect(rs.info.queriedHost).toBe('B:9042');
+    expect(rs.info.triedHosts['A:9042']).toMatchObject({ name: 'ResponseError', code: types.responseErrorCodes.unavailableException });
+  });
+
+  it('execute(…, { retry }) overrides the client policy: FallthroughRetryPolicy rethrows the Unavailable itself', async () => {
+    const w = createWorld({ seed: 14 });
+    w.fault({ kind: 'crash', node: 'B' });
+    w.fault({ kind: 'crash', node: 'C' });
+    w.advance(20_000);
+    const c = w.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+    const e = await w.run(() => c.execute(SEL, ['o-4'], { consistency: CL.quorum, retry: new cd.policies.retry.FallthroughRetryPolicy() }).catch((x: Error) => x));
+    expect(e).toBeInstanceOf(cd.errors.ResponseError);
+    expect((e as { code?: number }).code).toBe(types.responseErrorCodes.unavailableException);
+  });
+
+  it('AllowListPolicy keeps every request on the listed hosts', async () => {
+    const w = createWorld({ seed: 15 });
+    w.fault({ kind: 'crash', node: 'A' });
+    const e = await w.run(async () => {
+      const { AllowListPolicy, DefaultLoadBalancingPolicy } = cd.policies.loadBalancing;
+      const c = new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', policies: { loadBalancing: new AllowListPolicy(new DefaultLoadBalancingPolicy(), ['A:9042']) } });
+      return c.execute(SEL, ['o-5'], { consistency: CL.one }).catch((x: Error) => x);
+    });
+    expect(e).toBeInstanceOf(cd.errors.NoHostAvailableError);
+    expect(Object.keys((e as unknown as { innerErrors: object }).innerErrors)).toEqual(['A:9042']);
+  });
+
+  it("without localDataCenter the default load-balancing policy refuses to start, with the real driver's message; a wrong policy type is a TypeError; an unknown policies key names itself", async () => {
+    const w = createWorld({ seed: 16 });
+    const e = await w.run(async () => {
+      const c = new cd.Client({ contactPoints: ['A'] });
+      return c.connect().then(() => null, (x: Error) => x);
+    });
+    expect(e).toBeInstanceOf(cd.errors.ArgumentError);
+    expect(e?.message).toBe("'localDataCenter' is not defined in Client options and also was not specified in constructor. At least one is required. Available DCs are: [dc1]");
+    expect(() => new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', sim: { world: w }, policies: { retry: {} as never } })).toThrow(new TypeError('Retry policy must be an instance of RetryPolicy'));
+    expect(() => new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', sim: { world: w }, policies: { speculativeExecutions: 1 } as never })).toThrow(/Unknown policy 'policies.speculativeExecutions'/);
+  });
+
+  it('the module exports policies like the real package', async () => {
+    const real = await import('cassandra-driver');
+    for (const group of ['addressResolution', 'loadBalancing', 'reconnection', 'retry', 'speculativeExecution', 'timestampGeneration'] as const) {
+      const names = Object.keys((real.policies as unknown as Record<string, object>)[group]);
+      expect(Object.keys(cd.policies[group]).sort(), group).toEqual(expect.arrayContaining(names.sort()));
+    }
+    expect(cd.policies.retry.RetryPolicy.retryDecision).toEqual((real.policies.retry.RetryPolicy as unknown as { retryDecision: object }).retryDecision);
+    expect(types.distance).toEqual(real.types.distance);
+  });
+});
+
+describe('S6 client-side timestamps: milliseconds × 1000 plus a counter that restarts every millisecond (MonotonicTimestampGenerator)', () => {
+  it('writes from two clients in the same millisecond get the same timestamp; one client never goes backwards', async () => {
+    const w = createWorld({ seed: 17, latency: { sameZone: 'const:0.1', crossZone: 'const:0.1' } });
+    const a = w.cassandraClient({ zone: 'A', contactPoints: ['A'], id: 'a' });
+    const b = w.cassandraClient({ zone: 'B', contactPoints: ['B'], id: 'b' });
+    await w.run(async () => {
+      await Promise.all([
+        a.execute('INSERT INTO kv (key, value) VALUES (?, ?)', ['x', 1], { consistency: CL.all }),
+        b.execute('INSERT INTO kv (key, value) VALUES (?, ?)', ['y', 2], { consistency: CL.all }),
+      ]);
+      await a.execute('INSERT INTO kv (key, value) VALUES (?, ?)', ['z', 3], { consistency: CL.all });
+    });
+    const tx = w.replicaCellTimestamp('A', 'kv', 'x', 'value')!;
+    expect(tx % 1000).toBe(0);
+    expect(w.replicaCellTimestamp('A', 'kv', 'y', 'value')).toBe(tx);
+    expect(w.replicaCellTimestamp('A', 'kv', 'z', 'value')).toBe(tx + 1); // same millisecond: the counter
   });
 });

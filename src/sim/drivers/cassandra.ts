@@ -27,6 +27,8 @@ export const types = {
     syntaxError: 0x2000, unauthorized: 0x2100, invalid: 0x2200, configError: 0x2300,
     alreadyExists: 0x2400, unprepared: 0x2500, clientWriteFailure: 0x8000,
   },
+  /** how far a host is for the load-balancing policy */
+  distance: { local: 0, remote: 1, ignored: 2 },
 } as const;
 
 /** Base class of every error the driver raises. */
@@ -44,12 +46,18 @@ export class DriverError extends Error {
   }
 }
 
-/** No host could run the query; `innerErrors` maps each host tried ('A:9042') to its error. */
+/**
+ * No host could run the query; `innerErrors` maps each host tried ('A:9042') to its error, or to the
+ * text 'Host considered as DOWN' for a host the driver skipped (typed `any`, as in the real driver).
+ */
 export class NoHostAvailableError extends DriverError {
-  innerErrors: Record<string, Error>;
-  constructor(innerErrors: Record<string, Error>, message?: string) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  innerErrors: Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  constructor(innerErrors: Record<string, any>, message?: string) {
     const hosts = Object.keys(innerErrors ?? {});
-    super(message ?? ('All host(s) tried for query failed.' + (hosts.length > 0 ? ` First host tried, ${hosts[0]}: ${innerErrors[hosts[0]].name}: ${innerErrors[hosts[0]].message}. See innerErrors.` : '')));
+    const first = hosts.length > 0 ? innerErrors[hosts[0]] : undefined;
+    super(message ?? ('All host(s) tried for query failed.' + (hosts.length > 0 ? ` First host tried, ${hosts[0]}: ${first instanceof Error ? `${first.name}: ${first.message}` : String(first)}. See innerErrors.` : '')));
     this.innerErrors = innerErrors ?? {};
     this.info = 'Represents an error when a query cannot be performed because no host is available or could be reached by the driver.';
   }
@@ -138,7 +146,9 @@ export class Row {
 
 export interface ExecutionInfo {
   queriedHost: string;
-  triedHosts: Record<string, unknown>;
+  /** host → the error of a failed attempt, 'Host considered as DOWN', or null */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  triedHosts: Record<string, any>;
   achievedConsistency: number;
   speculativeExecutions: number;
   warnings: string[];
@@ -170,6 +180,441 @@ export class ResultSet {
   }
 }
 
+// ---- policies (`require('cassandra-driver').policies`, the real module's shape) -------------------
+
+const distance = types.distance;
+
+/** The simulated node behind each Host: module state, so learner code holding a Host cannot reach it. */
+const hostNodes = new WeakMap<Host, CNode>();
+
+function nodeOf(h: Host): CNode {
+  const n = hostNodes.get(h);
+  if (!n) throw new ArgumentError(`'${String((h as { address?: unknown })?.address)}' is not one of this client's hosts`);
+  return n;
+}
+
+/** A node as the driver sees it (`client.hosts`, load-balancing policies, `info.queriedHost`). */
+export class Host {
+  /** 'A:9042' */
+  readonly address: string;
+  readonly datacenter: string;
+  readonly rack: string;
+  /** @internal */
+  constructor(node: CNode) {
+    hostNodes.set(this, node);
+    this.address = `${node.id}:${PORT}`;
+    this.datacenter = DATACENTER;
+    this.rack = 'rack-' + node.ep.zone;
+  }
+  /** Whether the driver considers the host up (the simulated driver knows at once when a node crashes). */
+  isUp(): boolean {
+    return nodeOf(this).ep.alive;
+  }
+}
+
+/** The hosts a load-balancing policy is initialised with (`HostMap`). */
+export class HostMap {
+  /** @internal */
+  constructor(private readonly list: Host[]) {}
+  get length(): number {
+    return this.list.length;
+  }
+  get(address: string): Host | undefined {
+    return this.list.find((h) => h.address === address);
+  }
+  keys(): string[] {
+    return this.list.map((h) => h.address);
+  }
+  values(): Host[] {
+    return this.list.slice();
+  }
+  forEach(cb: (host: Host, address: string) => void): void {
+    for (const h of this.list) cb(h, h.address);
+  }
+}
+
+/** What a policy learns about the request it decides for. */
+export class ExecutionOptions {
+  /** @internal */
+  constructor(private readonly o: { idempotent: boolean; consistency: number; readTimeout: number; retry: RetryPolicy; keyspace: string; timestamp?: number }) {}
+  isIdempotent(): boolean {
+    return this.o.idempotent;
+  }
+  getConsistency(): number {
+    return this.o.consistency;
+  }
+  getReadTimeout(): number {
+    return this.o.readTimeout;
+  }
+  getRetryPolicy(): RetryPolicy {
+    return this.o.retry;
+  }
+  getKeyspace(): string {
+    return this.o.keyspace;
+  }
+  getTimestamp(): number | undefined {
+    return this.o.timestamp;
+  }
+}
+
+/** The information a retry policy gets (`OperationInfo`). */
+export interface OperationInfo {
+  query: string;
+  executionOptions: ExecutionOptions;
+  /** retries already made by this execution */
+  nbRetry: number;
+}
+
+/** A retry policy's answer (`DecisionInfo`); `decision` is a `RetryPolicy.retryDecision` value. */
+export interface DecisionInfo {
+  decision: number;
+  consistency?: number;
+  useCurrentHost?: boolean;
+}
+
+/** The default retry policy, method for method as in lib/policies/retry.js. */
+export class RetryPolicy {
+  static readonly retryDecision = { rethrow: 0, retry: 1, ignore: 2 } as const;
+  onUnavailable(info: OperationInfo, consistency: number, required: number, alive: number): DecisionInfo {
+    void consistency; void required; void alive;
+    if (info.nbRetry > 0) return this.rethrowResult();
+    return this.retryResult(undefined, false);
+  }
+  onReadTimeout(info: OperationInfo, consistency: number, received: number, blockFor: number, isDataPresent: boolean): DecisionInfo {
+    void consistency;
+    if (info.nbRetry > 0) return this.rethrowResult();
+    return received >= blockFor && !isDataPresent ? this.retryResult() : this.rethrowResult();
+  }
+  onWriteTimeout(info: OperationInfo, consistency: number, received: number, blockFor: number, writeType: string): DecisionInfo {
+    void consistency; void received; void blockFor;
+    if (info.nbRetry > 0) return this.rethrowResult();
+    return writeType === 'BATCH_LOG' ? this.retryResult() : this.rethrowResult();
+  }
+  /** Client timeouts, closed connections and overloaded coordinators, for idempotent queries only. */
+  onRequestError(info: OperationInfo, consistency: number, err: Error): DecisionInfo {
+    void info; void consistency; void err;
+    return this.retryResult(undefined, false);
+  }
+  retryResult(consistency?: number, useCurrentHost?: boolean): DecisionInfo {
+    return { decision: RetryPolicy.retryDecision.retry, consistency, useCurrentHost: useCurrentHost !== false };
+  }
+  rethrowResult(): DecisionInfo {
+    return { decision: RetryPolicy.retryDecision.rethrow };
+  }
+}
+
+/** Deprecated in the real driver: retries request errors and write timeouts only for idempotent queries. */
+export class IdempotenceAwareRetryPolicy extends RetryPolicy {
+  private readonly child: RetryPolicy;
+  constructor(childPolicy?: RetryPolicy) {
+    super();
+    this.child = childPolicy ?? new RetryPolicy();
+  }
+  override onReadTimeout(info: OperationInfo, consistency: number, received: number, blockFor: number, isDataPresent: boolean): DecisionInfo {
+    return this.child.onReadTimeout(info, consistency, received, blockFor, isDataPresent);
+  }
+  override onRequestError(info: OperationInfo, consistency: number, err: Error): DecisionInfo {
+    return info.executionOptions.isIdempotent() ? this.child.onRequestError(info, consistency, err) : this.rethrowResult();
+  }
+  override onUnavailable(info: OperationInfo, consistency: number, required: number, alive: number): DecisionInfo {
+    return this.child.onUnavailable(info, consistency, required, alive);
+  }
+  override onWriteTimeout(info: OperationInfo, consistency: number, received: number, blockFor: number, writeType: string): DecisionInfo {
+    return info.executionOptions.isIdempotent() ? this.child.onWriteTimeout(info, consistency, received, blockFor, writeType) : this.rethrowResult();
+  }
+}
+
+/** Never retries. */
+export class FallthroughRetryPolicy extends RetryPolicy {
+  override onReadTimeout(): DecisionInfo {
+    return this.rethrowResult();
+  }
+  override onRequestError(): DecisionInfo {
+    return this.rethrowResult();
+  }
+  override onUnavailable(): DecisionInfo {
+    return this.rethrowResult();
+  }
+  override onWriteTimeout(): DecisionInfo {
+    return this.rethrowResult();
+  }
+}
+
+/**
+ * Base of the load-balancing policies. In the simulator every built-in policy yields the same plan:
+ * the client's contact points in order, then the other nodes (see docs/CONTRACTS.md); a subclass
+ * may override `newQueryPlan` (and `getDistance`) and is honoured.
+ */
+export class LoadBalancingPolicy {
+  protected hosts: HostMap = new HostMap([]);
+  /** @internal */
+  plan: Host[] = [];
+  init(client: unknown, hosts: HostMap, callback: (err?: Error | null) => void): void {
+    void client;
+    this.hosts = hosts;
+    callback();
+  }
+  getDistance(host: Host): number {
+    void host;
+    return distance.local;
+  }
+  newQueryPlan(keyspace: string, executionOptions: ExecutionOptions | null, callback: (err: Error | null, iterator: Iterator<Host>) => void): void {
+    void keyspace; void executionOptions;
+    callback(null, this.plan[Symbol.iterator]());
+  }
+  getOptions(): Map<string, unknown> {
+    return new Map();
+  }
+}
+
+/** Policies that need a local data center (`localDataCenter` or the constructor argument). */
+class DcPolicy extends LoadBalancingPolicy {
+  localDc?: string;
+  override init(client: unknown, hosts: HostMap, callback: (err?: Error | null) => void): void {
+    this.localDc = this.localDc || (client as Client | null)?.localDataCenter;
+    if (!this.localDc) {
+      return callback(new ArgumentError(`'localDataCenter' is not defined in Client options and also was not specified in constructor. At least one is required. Available DCs are: [${DATACENTER}]`));
+    }
+    if (this.localDc !== DATACENTER) return callback(new ArgumentError(`Datacenter ${this.localDc} was not found. Available DCs are: [${DATACENTER}]`));
+    super.init(client, hosts, callback);
+  }
+}
+
+export class DefaultLoadBalancingPolicy extends DcPolicy {
+  private readonly filter?: (host: Host) => boolean;
+  constructor(options?: string | { localDc?: string; filter?: (host: Host) => boolean }) {
+    super();
+    const o = typeof options === 'string' ? { localDc: options } : options ?? {};
+    this.localDc = o.localDc;
+    this.filter = o.filter;
+  }
+  override getDistance(host: Host): number {
+    return this.filter && !this.filter(host) ? distance.ignored : distance.local;
+  }
+}
+
+export class DCAwareRoundRobinPolicy extends DcPolicy {
+  constructor(localDc?: string) {
+    super();
+    this.localDc = localDc;
+  }
+}
+
+export class RoundRobinPolicy extends LoadBalancingPolicy {}
+
+/** Wraps a child policy; the child's plan is used (token awareness is not simulated). */
+export class TokenAwarePolicy extends LoadBalancingPolicy {
+  constructor(readonly childPolicy: LoadBalancingPolicy) {
+    super();
+  }
+  override init(client: unknown, hosts: HostMap, callback: (err?: Error | null) => void): void {
+    this.childPolicy.plan = this.plan;
+    this.childPolicy.init(client, hosts, callback);
+  }
+  override getDistance(host: Host): number {
+    return this.childPolicy.getDistance(host);
+  }
+  override newQueryPlan(keyspace: string, executionOptions: ExecutionOptions | null, callback: (err: Error | null, iterator: Iterator<Host>) => void): void {
+    this.childPolicy.newQueryPlan(keyspace, executionOptions, callback);
+  }
+}
+
+/** Only the listed hosts ('A:9042', as `host.address`) are ever used. */
+export class AllowListPolicy extends LoadBalancingPolicy {
+  private readonly allow: Set<string>;
+  constructor(readonly childPolicy: LoadBalancingPolicy, allowList: string[]) {
+    super();
+    if (!childPolicy) throw new Error('You must specify a child load balancing policy');
+    if (!Array.isArray(allowList)) throw new Error('You must provide the list of allowed host addresses');
+    this.allow = new Set(allowList);
+  }
+  override init(client: unknown, hosts: HostMap, callback: (err?: Error | null) => void): void {
+    this.childPolicy.plan = this.plan;
+    this.childPolicy.init(client, hosts, callback);
+  }
+  override getDistance(host: Host): number {
+    return this.allow.has(host.address) ? this.childPolicy.getDistance(host) : distance.ignored;
+  }
+  override newQueryPlan(keyspace: string, executionOptions: ExecutionOptions | null, callback: (err: Error | null, iterator: Iterator<Host>) => void): void {
+    this.childPolicy.newQueryPlan(keyspace, executionOptions, (err, it) => {
+      if (err) return callback(err, it);
+      const allow = this.allow;
+      callback(null, { next(): IteratorResult<Host> { for (;;) { const r = it.next(); if (r.done || allow.has(r.value.address)) return r; } } });
+    });
+  }
+}
+
+export class WhiteListPolicy extends AllowListPolicy {}
+
+/** Base of the speculative execution policies: `newPlan(…).nextExecution(host)` → delay ms, or < 0 for no more. */
+export class SpeculativeExecutionPolicy {
+  init(client: unknown): void {
+    void client;
+  }
+  shutdown(): void {}
+  newPlan(keyspace: string, queryInfo: string | Array<object>): { nextExecution: (host?: Host) => number } {
+    void keyspace; void queryInfo;
+    throw new Error('You must implement newPlan() method in the SpeculativeExecutionPolicy');
+  }
+  getOptions(): Map<string, unknown> {
+    return new Map();
+  }
+}
+
+export class NoSpeculativeExecutionPolicy extends SpeculativeExecutionPolicy {
+  override newPlan(): { nextExecution: () => number } {
+    return { nextExecution: () => -1 };
+  }
+}
+
+/** After `delay` ms without an answer, ask the next host, at most `maxSpeculativeExecutions` times (idempotent queries only). */
+export class ConstantSpeculativeExecutionPolicy extends SpeculativeExecutionPolicy {
+  private readonly delay: number;
+  private readonly max: number;
+  constructor(delay: number, maxSpeculativeExecutions: number) {
+    super();
+    if (!(delay >= 0)) throw new ArgumentError('delay must be a positive number or zero');
+    if (!(maxSpeculativeExecutions > 0)) throw new ArgumentError('maxSpeculativeExecutions must be a positive number');
+    this.delay = delay;
+    this.max = maxSpeculativeExecutions;
+  }
+  override newPlan(): { nextExecution: () => number } {
+    let executions = 0;
+    return { nextExecution: () => (executions++ < this.max ? this.delay : -1) };
+  }
+  override getOptions(): Map<string, unknown> {
+    return new Map<string, unknown>([['delay', this.delay], ['maxSpeculativeExecutions', this.max]]);
+  }
+}
+
+/** Base of the timestamp generators: `next(client)` → µs since the epoch (or null: let the server stamp). */
+export class TimestampGenerator {
+  next(client: Client): number | { toNumber(): number } | null {
+    void client;
+    throw new Error('next() must be implemented');
+  }
+}
+
+/**
+ * The default generator: milliseconds × 1000 plus a counter that restarts every millisecond, never
+ * going backwards. `getDate()` is the client's clock (clock-skew faults apply to it).
+ */
+export class MonotonicTimestampGenerator extends TimestampGenerator {
+  private lastDate = 0;
+  private micros = -1;
+  private client: Client | null = null;
+  constructor(warningThreshold?: number, minLogInterval?: number) {
+    super();
+    void warningThreshold; void minLogInterval;
+  }
+  /** The current time in ms since the epoch. */
+  getDate(): number {
+    return this.client ? this.client.clockMs() : Date.now();
+  }
+  override next(client: Client): number {
+    this.client = client instanceof Client ? client : null;
+    let date = this.getDate();
+    if (date > this.lastDate) {
+      this.micros = 0;
+      this.lastDate = date;
+      return date * 1000;
+    }
+    if (date < this.lastDate) date = this.lastDate;
+    if (++this.micros === 1000) {
+      this.micros = 0;
+      if (date === this.lastDate) date++;
+    }
+    this.lastDate = date;
+    return this.lastDate * 1000 + this.micros;
+  }
+}
+
+/** Accepted and not used: the simulated driver does not reconnect (a restarted node is used at once). */
+export class ReconnectionPolicy {
+  getOptions(): Map<string, unknown> {
+    return new Map();
+  }
+  newSchedule(): Iterator<number> {
+    return [][Symbol.iterator]();
+  }
+}
+export class ConstantReconnectionPolicy extends ReconnectionPolicy {
+  constructor(readonly delay: number) {
+    super();
+  }
+}
+export class ExponentialReconnectionPolicy extends ReconnectionPolicy {
+  constructor(readonly baseDelay: number, readonly maxDelay: number, readonly startWithNoDelay?: boolean) {
+    super();
+  }
+}
+
+/** Accepted and not used: simulated nodes have no addresses to translate. */
+export class AddressTranslator {
+  translate(address: string, port: number, callback: (endPoint: string) => void): void {
+    callback(`${address}:${port}`);
+  }
+}
+export class EC2MultiRegionTranslator extends AddressTranslator {}
+
+export const policies = {
+  addressResolution: { AddressTranslator, EC2MultiRegionTranslator },
+  loadBalancing: { LoadBalancingPolicy, DefaultLoadBalancingPolicy, DCAwareRoundRobinPolicy, RoundRobinPolicy, TokenAwarePolicy, AllowListPolicy, WhiteListPolicy },
+  reconnection: { ReconnectionPolicy, ConstantReconnectionPolicy, ExponentialReconnectionPolicy },
+  retry: { RetryPolicy, IdempotenceAwareRetryPolicy, FallthroughRetryPolicy },
+  speculativeExecution: { SpeculativeExecutionPolicy, NoSpeculativeExecutionPolicy, ConstantSpeculativeExecutionPolicy },
+  timestampGeneration: { TimestampGenerator, MonotonicTimestampGenerator },
+  defaultAddressTranslator: (): AddressTranslator => new AddressTranslator(),
+  defaultLoadBalancingPolicy: (localDc?: string): LoadBalancingPolicy => new DefaultLoadBalancingPolicy(localDc),
+  defaultRetryPolicy: (): RetryPolicy => new RetryPolicy(),
+  defaultReconnectionPolicy: (): ReconnectionPolicy => new ExponentialReconnectionPolicy(1000, 10 * 60 * 1000, false),
+  defaultSpeculativeExecutionPolicy: (): SpeculativeExecutionPolicy => new NoSpeculativeExecutionPolicy(),
+  defaultTimestampGenerator: (): TimestampGenerator => new MonotonicTimestampGenerator(),
+};
+
+/** The policies a client runs with (`client.options.policies`). */
+export interface ClientPolicies {
+  loadBalancing: LoadBalancingPolicy;
+  retry: RetryPolicy;
+  speculativeExecution: SpeculativeExecutionPolicy;
+  timestampGeneration: TimestampGenerator | null;
+  reconnection: ReconnectionPolicy;
+  addressResolution: AddressTranslator;
+}
+
+const POLICY_CHECKS: Record<keyof ClientPolicies, [new (...a: never[]) => unknown, string]> = {
+  loadBalancing: [LoadBalancingPolicy, 'Load balancing policy must be an instance of LoadBalancingPolicy'],
+  reconnection: [ReconnectionPolicy, 'Reconnection policy must be an instance of ReconnectionPolicy'],
+  retry: [RetryPolicy, 'Retry policy must be an instance of RetryPolicy'],
+  addressResolution: [AddressTranslator, 'Address resolution policy must be an instance of AddressTranslator'],
+  speculativeExecution: [SpeculativeExecutionPolicy, 'Speculative execution policy must be an instance of SpeculativeExecutionPolicy'],
+  timestampGeneration: [TimestampGenerator, 'Timestamp generation policy must be an instance of TimestampGenerator'],
+};
+
+/** The defaults merged with `options.policies`, validated like lib/client-options.js. */
+function clientPolicies(given: unknown): ClientPolicies {
+  const p: ClientPolicies = {
+    loadBalancing: policies.defaultLoadBalancingPolicy(),
+    retry: policies.defaultRetryPolicy(),
+    speculativeExecution: policies.defaultSpeculativeExecutionPolicy(),
+    timestampGeneration: policies.defaultTimestampGenerator(),
+    reconnection: policies.defaultReconnectionPolicy(),
+    addressResolution: policies.defaultAddressTranslator(),
+  };
+  if (given === undefined) return p;
+  if (!given || typeof given !== 'object') throw new TypeError('policies not defined in options');
+  for (const [k, v] of Object.entries(given)) {
+    if (!(k in POLICY_CHECKS)) {
+      throw new NotSupportedError(`Unknown policy 'policies.${k}': the driver has ${Object.keys(POLICY_CHECKS).join(', ')}`);
+    }
+    if (v === undefined) continue;
+    const [cls, msg] = POLICY_CHECKS[k as keyof ClientPolicies];
+    if (!(v === null && k === 'timestampGeneration') && !(v instanceof cls)) throw new TypeError(msg);
+    (p as unknown as Record<string, unknown>)[k] = v;
+  }
+  return p;
+}
+
 export interface QueryOptions {
   /** default: the client's queryOptions.consistency, else types.consistencies.localOne */
   consistency?: number;
@@ -179,6 +624,8 @@ export interface QueryOptions {
   isIdempotent?: boolean;
   /** write timestamp, µs since the epoch (number) */
   timestamp?: number;
+  /** this query's retry policy (default: the client's policies.retry) */
+  retry?: RetryPolicy;
   /** sets fetchSize etc. are accepted and ignored */
   fetchSize?: number;
   keyspace?: string;
@@ -198,73 +645,88 @@ export interface SimBinding {
 
 export interface ClientOptions {
   contactPoints: string[];
+  /** required by the default load-balancing policy; the simulated cluster's data center is 'dc1' */
   localDataCenter?: string;
   keyspace?: string;
-  queryOptions?: { consistency?: number; prepare?: boolean; isIdempotent?: boolean };
+  queryOptions?: { consistency?: number; prepare?: boolean; isIdempotent?: boolean; retry?: RetryPolicy };
   socketOptions?: { readTimeout?: number; connectTimeout?: number };
-  /** null = server-side timestamps (the coordinator's clock); default: client-side, like driver 4.x */
-  timestampGeneration?: null | 'client';
+  /** `timestampGeneration: null` = server-side timestamps (the coordinator's clock) */
+  policies?: Partial<ClientPolicies>;
   /** Simulator binding (tests set this through world.cassandraClient) */
   sim?: SimBinding;
   [option: string]: unknown;
 }
 
 const PORT = 9042;
+const DATACENTER = 'dc1';
 
-type Attempt = { host: CNode; done: boolean; fail: (e: Error) => void };
+type Attempt = { host: CNode; done: boolean; fail: (e: Error) => void; timer?: Ev };
 
-/**
- * A host the driver already considers down is recorded as HOST_DOWN and its DriverError is built
- * only when someone reads it from `innerErrors` (or `triedHosts`): while a zone is out, a Submit
- * tries thousands of down hosts, and an Error costs several µs to construct in a browser.
- */
+/** A host the driver already considers down is recorded with this text, as the real driver does. */
 const HOST_DOWN = 'Host considered as DOWN';
-type Tried = Record<string, Error | typeof HOST_DOWN>;
-
-function hostErrors(tried: Tried): Record<string, Error> {
-  const out: Record<string, Error> = {};
-  for (const addr of Object.keys(tried)) {
-    const e = tried[addr];
-    if (e !== HOST_DOWN) {
-      out[addr] = e;
-      continue;
-    }
-    const settle = (value: Error) => {
-      Object.defineProperty(out, addr, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    };
-    Object.defineProperty(out, addr, {
-      enumerable: true,
-      configurable: true,
-      get: () => settle(new DriverError(HOST_DOWN)),
-      set: (v: Error) => void settle(v),
-    });
-  }
-  return out;
-}
+/** host address → the error of its last attempt, HOST_DOWN, or null (in use / answered) */
+type Tried = Record<string, Error | string | null>;
 
 function noHostAvailable(tried: Tried): NoHostAvailableError {
   const hosts = Object.keys(tried);
   const first = hosts.length > 0 ? tried[hosts[0]] : undefined;
-  const firstText = first === HOST_DOWN ? `DriverError: ${HOST_DOWN}` : first ? `${first.name}: ${first.message}` : '';
-  const message = 'All host(s) tried for query failed.' + (first ? ` First host tried, ${hosts[0]}: ${firstText}. See innerErrors.` : '');
-  return new NoHostAvailableError(hostErrors(tried), message);
+  const firstText = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
+  const message = 'All host(s) tried for query failed.' + (hosts.length > 0 ? ` First host tried, ${hosts[0]}: ${firstText}. See innerErrors.` : '');
+  return new NoHostAvailableError({ ...tried }, message);
 }
+
+/** How the driver classifies a failed attempt (lib/request-execution.js `_getErrorCode`). */
+type ErrorKind = 'socket' | 'clientTimeout' | 'overloaded' | 'unavailable' | 'readTimeout' | 'writeTimeout' | 'other';
+
+function errorKind(err: Error): ErrorKind {
+  if ((err as { isSocketError?: boolean }).isSocketError) return 'socket';
+  if (err instanceof OperationTimedOutError) return 'clientTimeout';
+  if (err instanceof ResponseError) {
+    switch (err.code) {
+      case types.responseErrorCodes.overloaded: case types.responseErrorCodes.isBootstrapping: case types.responseErrorCodes.truncateError: return 'overloaded';
+      case types.responseErrorCodes.unavailableException: return 'unavailable';
+      case types.responseErrorCodes.readTimeout: return 'readTimeout';
+      case types.responseErrorCodes.writeTimeout: return 'writeTimeout';
+    }
+  }
+  return 'other';
+}
+
+/** The retry decision for a failed attempt (lib/request-execution.js `_getDecision`). */
+function decide(kind: ErrorKind, err: Error, info: OperationInfo, consistency: number): DecisionInfo | undefined {
+  const policy = info.executionOptions.getRetryPolicy();
+  const idempotent = info.executionOptions.isIdempotent();
+  const e = err as ResponseError;
+  switch (kind) {
+    case 'socket': case 'clientTimeout': case 'overloaded':
+      return idempotent ? policy.onRequestError(info, consistency, err) : { decision: RetryPolicy.retryDecision.rethrow };
+    case 'unavailable': return policy.onUnavailable(info, e.consistencies!, e.required!, e.alive!);
+    case 'readTimeout': return policy.onReadTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.isDataPresent!);
+    case 'writeTimeout':
+      return idempotent ? policy.onWriteTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.writeType!) : { decision: RetryPolicy.retryDecision.rethrow };
+    default: return { decision: RetryPolicy.retryDecision.rethrow };
+  }
+}
+
+/** One execution of a request (the first, or a speculative one) and its retries. */
+type Execution = { host: Host; retries: number; cl: number; cancelled: boolean; attempt?: Attempt };
 
 /** Parsed statements by text, shared by every client (module state, out of learner code's reach). */
 const cqlCache = new Map<string, ParsedCql | Error>();
 
 export class Client {
+  // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
+  // the test's options through it (TypeScript's `private` is visible at run time).
   /** client id in the world's history and journal */
   readonly id: string;
   readonly keyspace: string;
-  // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
-  // the test's options through it (TypeScript's `private` is visible at run time).
+  /** the cluster's nodes */
+  readonly hosts: HostMap;
   readonly #world: World;
   readonly #ep: Endpoint;
-  readonly #plan: CNode[];
   readonly #opts: ClientOptions;
-  #lastTs = 0;
+  readonly #policies: ClientPolicies;
+  #initError: Error | null | undefined = undefined;
   #inflight = new Set<Attempt>();
   #closed = false;
 
@@ -273,28 +735,63 @@ export class Client {
     if (!Array.isArray(options.contactPoints) || options.contactPoints.length === 0) {
       throw new ArgumentError("'contactPoints' is not defined or empty. Use contactPoints with a node id, e.g. ['A']");
     }
+    if ('timestampGeneration' in options) {
+      throw new NotSupportedError("'timestampGeneration' is not a Client option: the driver reads policies.timestampGeneration (null = server-side timestamps)");
+    }
     const w = worldFor(options.sim?.world);
     if (!w) throw new ArgumentError('No simulated world: create one with createWorld({ seed }) first (tests), or construct the Client inside world.run');
     this.#world = w;
     this.#opts = options;
+    this.#policies = clientPolicies(options.policies);
     this.keyspace = options.keyspace ?? w.schema.keyspace;
+    const all = w.cluster.nodes.map((n) => new Host(n));
     const contacts = options.contactPoints.map((cp) => {
       const id = String(cp).replace(/:\d+$/, '');
-      const n = w.cluster.byId.get(id);
-      if (!n) throw new ArgumentError(`Unknown contact point '${cp}': the simulated nodes are ${w.cluster.nodes.map((x) => x.id).join(', ')}`);
-      return n;
+      const h = all.find((x) => nodeOf(x).id === id);
+      if (!h) throw new ArgumentError(`Unknown contact point '${cp}': the simulated nodes are ${w.cluster.nodes.map((x) => x.id).join(', ')}`);
+      return h;
     });
+    this.hosts = new HostMap(all);
     const failover = options.sim?.failover !== false;
-    this.#plan = failover ? [...contacts, ...w.cluster.nodes.filter((n) => !contacts.includes(n))] : contacts;
+    this.#policies.loadBalancing.plan = failover ? [...contacts, ...all.filter((h) => !contacts.includes(h))] : contacts;
     this.id = options.sim?.id ?? w.nextClientId('cassandra-client');
-    this.#ep = w.net.add(this.id, options.sim?.zone ?? contacts[0].ep.zone, 'client');
+    this.#ep = w.net.add(this.id, options.sim?.zone ?? nodeOf(contacts[0]).ep.zone, 'client');
     w.crashListeners.push((node) => {
-      for (const a of [...this.#inflight]) if (a.host.id === node) a.fail(Object.assign(new DriverError(`Connection to ${node}:${PORT} was closed`), { isSocketError: true }));
+      for (const a of [...this.#inflight]) {
+        if (a.host.id === node) a.fail(Object.assign(new DriverError('Socket was closed'), { isSocketError: true }));
+      }
     });
   }
 
-  /** Resolves at once (connections are simulated). */
-  async connect(): Promise<void> {}
+  /** @internal the data center the default load-balancing policy falls back to */
+  get localDataCenter(): string | undefined {
+    return this.#opts.localDataCenter;
+  }
+
+  /** @internal this client's clock, ms since the epoch (clock-skew faults apply) */
+  clockMs(): number {
+    return Math.floor((this.#world.epochMs * 1000 + this.#world.net.clockUs(this.#ep)) / 1000);
+  }
+
+  /** Initialises the load-balancing policy once (as connecting does); its error, if any. */
+  #init(): Error | null {
+    if (this.#initError === undefined) {
+      this.#initError = null;
+      try {
+        this.#policies.loadBalancing.init(this, this.hosts, (err) => { if (err) this.#initError = err; });
+        this.#policies.speculativeExecution.init(this);
+      } catch (e) {
+        this.#initError = e as Error;
+      }
+    }
+    return this.#initError;
+  }
+
+  /** Resolves at once (connections are simulated); rejects when the policies cannot start (e.g. no localDataCenter). */
+  async connect(): Promise<void> {
+    const e = this.#init();
+    if (e) throw e;
+  }
 
   async shutdown(): Promise<void> {
     this.#closed = true;
@@ -325,17 +822,12 @@ export class Client {
     return p;
   }
 
-  #nextTimestamp(): number {
-    const clock = this.#world.epochMs * 1000 + this.#world.net.clockUs(this.#ep);
-    const ts = clock > this.#lastTs ? clock : this.#lastTs + 1;
-    this.#lastTs = ts;
-    return ts;
-  }
-
   /**
    * Execute a CQL statement. `params` are bound to `?` markers in order.
    * Rejects with ResponseError (server), OperationTimedOutError (client timeout),
    * NoHostAvailableError (every host in the plan failed) or NotSupportedError.
+   * Failed attempts go to the retry policy, and idempotent queries to the speculative execution
+   * policy, as in the real driver (lib/request-handler.js, lib/request-execution.js).
    */
   execute(query: string, params?: unknown[] | null, options?: QueryOptions): Promise<ResultSet> {
     const w = this.#world;
@@ -349,10 +841,14 @@ export class Client {
     });
     const rec = w.queries[w.queries.length - 1];
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
+    const initError = this.#init();
+    if (initError) return Promise.reject(initError);
     if (typeof query !== 'string') return Promise.reject(new ArgumentError('Query must be a string'));
     if (!Array.isArray(paramsArr)) {
       return Promise.reject(new NotSupportedError('The course simulator supports positional parameters only (an array for the ? markers), not named parameters'));
     }
+    const retryPolicy = opt.retry ?? this.#opts.queryOptions?.retry ?? this.#policies.retry;
+    if (!(retryPolicy instanceof RetryPolicy)) return Promise.reject(new ArgumentError('retry must be an instance of policies.retry.RetryPolicy'));
     let parsed: ParsedCql;
     try {
       parsed = this.#parse(query);
@@ -373,10 +869,9 @@ export class Client {
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
     const readTimeout = opt.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
+    const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
     const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
     return new Promise<ResultSet>((resolve, reject) => {
-      const tried: Tried = {};
-      let retries = 0;
       const finish = (err: Error | null, rs?: ResultSet) => {
         w.removePending(token);
         w.wake();
@@ -386,7 +881,7 @@ export class Client {
             key: hkey, invoke: inv.index,
             error: { name: err.name, message: err.message, code: (err as ResponseError).code },
           });
-          (err as DriverError).query = query;
+          if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = query;
           reject(err);
         } else {
           const row = rs!.rows[0];
@@ -395,77 +890,155 @@ export class Client {
           resolve(rs!);
         }
       };
-      const tryFrom = (start: number) => {
-        for (let i = start; i < this.#plan.length; i++) {
-          const h = this.#plan[i];
-          const addr = `${h.id}:${PORT}`;
-          if (!h.ep.alive) {
-            if (!(addr in tried)) tried[addr] = HOST_DOWN;
-            continue;
-          }
-          return send(i);
+      this.#run(op, query, cl, readTimeout, execOptions, finish);
+    });
+  }
+
+  /** The request handler: query plan, executions (first and speculative), retries, completion. */
+  #run(op: ServerOp, query: string, cl: number, readTimeout: number, execOptions: ExecutionOptions, finish: (err: Error | null, rs?: ResultSet) => void): void {
+    const w = this.#world;
+    const lbp = this.#policies.loadBalancing;
+    const tried: Tried = {};
+    const executions: Execution[] = [];
+    let speculativeExecutions = -1;
+    let completed = false;
+    let specTimer: Ev | undefined;
+    let hosts: Iterator<Host> | undefined;
+    const complete = (err: Error | null, rs?: ResultSet) => {
+      if (completed) return;
+      completed = true;
+      w.sched.cancel(specTimer);
+      for (const x of executions) this.#cancel(x);
+      finish(err, rs);
+    };
+    const specPlan = this.#policies.speculativeExecution.newPlan(this.keyspace, query);
+    try {
+      lbp.newQueryPlan(this.keyspace, execOptions, (err, it) => {
+        if (err) throw err;
+        hosts = it;
+      });
+    } catch (e) {
+      return complete(e as Error);
+    }
+    if (!hosts) return complete(new DriverInternalError('The load-balancing policy did not return a query plan'));
+    const plan = hosts;
+    const known = new Set(this.hosts.values());
+    const nextHost = (): Host | null => {
+      for (;;) {
+        const r = plan.next();
+        if (r.done) return null;
+        const h = r.value;
+        if (!known.has(h)) {
+          tried[String((h as { address?: unknown } | null)?.address)] = new ArgumentError('The load-balancing policy returned a host that is not one of client.hosts');
+          continue;
         }
-        finish(noHostAvailable(tried));
+        if (lbp.getDistance(h) === distance.ignored) continue;
+        if (!h.isUp()) { tried[h.address] = HOST_DOWN; continue; }
+        tried[h.address] = null;
+        return h;
+      }
+    };
+    const noHost = (x: Execution | null) => {
+      if (x) executions.splice(executions.indexOf(x), 1);
+      if (executions.length === 0) complete(noHostAvailable(tried));
+    };
+    const onError = (x: Execution, e: Error) => {
+      tried[x.host.address] = e;
+      (e as DriverError).coordinator = x.host.address;
+      let d: DecisionInfo | undefined;
+      try {
+        d = decide(errorKind(e), e, { query, executionOptions: execOptions, nbRetry: x.retries }, x.cl);
+      } catch (pe) {
+        return complete(pe as Error);
+      }
+      if (!d || d.decision === RetryPolicy.retryDecision.rethrow) return complete(e);
+      if (d.decision === RetryPolicy.retryDecision.ignore) return complete(null, this.#resultSet([], null, x, tried, speculativeExecutions));
+      x.retries++;
+      if (typeof d.consistency === 'number') x.cl = d.consistency;
+      if (d.useCurrentHost !== false && x.host.isUp()) return send(x);
+      const h = nextHost();
+      if (!h) return noHost(x);
+      x.host = h;
+      send(x);
+    };
+    const send = (x: Execution) => {
+      const host = nodeOf(x.host);
+      const attempt: Attempt = { host, done: false, fail: () => {} };
+      x.attempt = attempt;
+      this.#inflight.add(attempt);
+      const settle = () => {
+        if (attempt.done) return false;
+        attempt.done = true;
+        this.#inflight.delete(attempt);
+        w.sched.cancel(attempt.timer);
+        return true;
       };
-      const send = (i: number) => {
-        const host = this.#plan[i];
-        const addr = `${host.id}:${PORT}`;
-        const attempt: Attempt = { host, done: false, fail: () => {} };
-        this.#inflight.add(attempt);
-        let timer: Ev | undefined;
-        const settle = () => {
-          if (attempt.done) return false;
-          attempt.done = true;
-          this.#inflight.delete(attempt);
-          w.sched.cancel(timer);
-          return true;
-        };
-        attempt.fail = (e: Error) => {
-          if (!settle()) return;
-          (e as DriverError).coordinator = addr;
-          tried[addr] = e;
-          if (idempotent) { retries++; tryFrom(i + 1); } else finish(e);
-        };
-        if (readTimeout > 0) {
-          timer = w.sched.after(Math.round(readTimeout * 1000), () => {
+      attempt.fail = (e: Error) => {
+        if (settle()) onError(x, e);
+      };
+      if (readTimeout > 0) {
+        attempt.timer = w.sched.after(Math.round(readTimeout * 1000), () => {
+          if (settle()) onError(x, new OperationTimedOutError(`The host ${x.host.address} did not reply before timeout ${readTimeout} ms`, x.host.address));
+        });
+      }
+      const sop = this.#withConsistency(op, x.cl);
+      const ep = this.#ep;
+      w.net.send(ep, host.ep, 'execute', sop, (o) => {
+        w.cluster.coordinate(host, this.#stamp(o, host), (reply: ServerReply) => {
+          w.net.send(host.ep, ep, reply.ok ? 'result' : 'error', reply, (r) => {
             if (!settle()) return;
-            const e = new OperationTimedOutError(`The host ${addr} did not reply before timeout ${readTimeout} ms`, addr);
-            e.coordinator = addr;
-            tried[addr] = e;
-            if (idempotent) { retries++; tryFrom(i + 1); } else finish(e);
-          });
-        }
-        const ep = this.#ep;
-        w.net.send(ep, host.ep, 'execute', op, (o) => {
-          w.cluster.coordinate(host, this.#stamp(o, host), (reply: ServerReply) => {
-            w.net.send(host.ep, ep, reply.ok ? 'result' : 'error', reply, (r) => {
-              if (!settle()) return;
-              if (r.ok) {
-                const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
-                return finish(null, new ResultSet(r.rows.map((x) => new Row(x)), cols, {
-                  queriedHost: addr, triedHosts: { ...hostErrors(tried), [addr]: null }, achievedConsistency: cl, speculativeExecutions: 0, warnings: [],
-                }));
-              }
-              const e = new ResponseError(r.error.code, r.error.message);
-              Object.assign(e, r.error.props);
-              e.coordinator = addr;
-              tried[addr] = e;
-              // the driver's default RetryPolicy
-              if (e.code === types.responseErrorCodes.unavailableException && retries === 0) {
-                retries++;
-                return tryFrom(i + 1);
-              }
-              if (e.code === types.responseErrorCodes.readTimeout && retries === 0 && (e.received ?? 0) >= (e.blockFor ?? 0) && !e.isDataPresent) {
-                retries++;
-                return send(i);
-              }
-              finish(e);
-            });
+            if (r.ok) {
+              const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
+              return complete(null, this.#resultSet(r.rows.map((row) => new Row(row)), cols, x, tried, speculativeExecutions));
+            }
+            const e = new ResponseError(r.error.code, r.error.message);
+            Object.assign(e, r.error.props);
+            onError(x, e);
           });
         });
-      };
-      tryFrom(0);
+      });
+    };
+    const startExecution = (speculative: boolean) => {
+      const h = nextHost();
+      if (!h) return noHost(null);
+      if (speculative && executions.length > 0 && executions[0].cancelled) return;
+      const x: Execution = { host: h, retries: 0, cl, cancelled: false };
+      executions.push(x);
+      speculativeExecutions++;
+      send(x);
+      if (!execOptions.isIdempotent()) return;
+      const delay = specPlan.nextExecution(h);
+      if (typeof delay !== 'number' || delay < 0) return;
+      specTimer = w.sched.after(Math.round(delay * 1000), () => {
+        if (!completed) startExecution(true);
+      });
+    };
+    startExecution(false);
+  }
+
+  #cancel(x: Execution): void {
+    x.cancelled = true;
+    const a = x.attempt;
+    if (a && !a.done) {
+      a.done = true;
+      this.#inflight.delete(a);
+      this.#world.sched.cancel(a.timer);
+    }
+  }
+
+  #resultSet(rows: Row[], cols: string[] | null, x: Execution, tried: Tried, speculativeExecutions: number): ResultSet {
+    return new ResultSet(rows, cols, {
+      queriedHost: x.host.address, triedHosts: { ...tried }, achievedConsistency: x.cl, speculativeExecutions, warnings: [],
     });
+  }
+
+  /** The operation at a consistency level a retry policy chose. */
+  #withConsistency(op: ServerOp, cl: number): ServerOp {
+    if (op.kind === 'system' || op.cl === cl) return op;
+    const o = { ...op, cl };
+    const spec = this.#pendingStamp.get(op);
+    if (spec) this.#pendingStamp.set(o, spec);
+    return o;
   }
 
   /** Server-side timestamps: the coordinator stamps writes that carry none. */
@@ -477,6 +1050,17 @@ export class Client {
   }
 
   #pendingStamp = new WeakMap<ServerOp, (ts: number) => Frag>();
+
+  /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */
+  #generateTimestamp(): number | undefined {
+    const gen = this.#policies.timestampGeneration;
+    if (gen === null) return undefined;
+    const t = gen.next(this);
+    if (t === null || t === undefined) return undefined;
+    const n = typeof t === 'number' ? t : t.toNumber();
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`The timestamp generator returned ${String(t)}: expected a non-negative integer (µs since the epoch)`);
+    return n;
+  }
 
   #bindValue(t: Term, params: readonly unknown[]): unknown {
     return t.kind === 'bind' ? params[t.index] : t.value;
@@ -559,8 +1143,8 @@ export class Client {
       for (const c in cells) frag.cells[c] = { v: cells[c], ts: t, tomb: cells[c] === null };
       return frag;
     };
-    const serverSide = this.#opts.timestampGeneration === null && ts === undefined;
-    if (!serverSide && ts === undefined) ts = this.#nextTimestamp();
+    if (ts === undefined) ts = this.#generateTimestamp();
+    const serverSide = ts === undefined;
     const frag = serverSide ? { del: NaN, marker: NaN, cells: {} } : mk(ts!);
     const op: ServerOp = { kind: 'write', table: s.table, key, frag, cl };
     if (serverSide) this.#pendingStamp.set(op, mk);
@@ -577,4 +1161,4 @@ void SimulationError;
 void blockFor;
 void CL;
 
-export default { Client, types, errors, ResultSet, Row };
+export default { Client, types, errors, policies, ResultSet, Row };
