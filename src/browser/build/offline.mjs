@@ -6,7 +6,9 @@
  *
  * The worker learns the build's files from `self.QC_OFFLINE`: pages as the URLs they are visited at
  * ("", "lessons/x/", "404.html"), assets by path; files of LARGE_BYTES or more (Monaco, TypeScript's
- * worker, esbuild's wasm) are cached separately, when the page asks or loads them.
+ * worker, esbuild's wasm) are cached separately, when the page asks or loads them. `sha256` holds
+ * every file's SHA-256 (base64) by that URL: the worker serves or stores a response only when its
+ * body is the build's own file (a cache entry written by anything else is dropped and refetched).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,13 +42,15 @@ export async function offlineManifest(dir, base) {
   const hash = createHash('sha256');
   /** @type {string[]} */ const precache = [];
   /** @type {string[]} */ const large = [];
+  /** @type {Record<string, string>} */ const sha256 = {};
   for await (const rel of files(dir)) {
     const body = await readFile(path.join(dir, rel));
     hash.update(rel).update('\0').update(body);
     const url = rel === 'index.html' ? '' : rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel;
     (body.length >= LARGE_BYTES ? large : precache).push(url);
+    sha256[url] = createHash('sha256').update(body).digest('base64');
   }
-  return { base, version: hash.digest('hex').slice(0, 16), precache, large };
+  return { base, version: hash.digest('hex').slice(0, 16), precache, large, sha256 };
 }
 
 const HEADER = /^self\.QC_OFFLINE = (.*);$/m;
@@ -54,7 +58,7 @@ const HEADER = /^self\.QC_OFFLINE = (.*);$/m;
 /**
  * The manifest a built site's sw.js carries (for tests and benchmarks).
  * @param {string} dir
- * @returns {{ base: string; version: string; precache: string[]; large: string[] }}
+ * @returns {{ base: string; version: string; precache: string[]; large: string[]; sha256: Record<string, string> }}
  */
 export function readOfflineManifest(dir) {
   const m = HEADER.exec(readFileSync(path.join(dir, SW_FILE), 'utf8'));

@@ -3,7 +3,7 @@
 /**
  * The course's service worker: once a learner has loaded the site, it keeps working offline.
  * Built into `<dist>/sw.js` by src/browser/build/offline.mjs, which puts `self.QC_OFFLINE` (the
- * build's file list and version) in front of this file.
+ * build's file list, version and every file's SHA-256) in front of this file.
  *
  *  - install: every page and every small asset goes into this version's cache.
  *  - activate: older versions' caches are dropped. Then the large editor files (Monaco, TypeScript's
@@ -12,11 +12,16 @@
  *  - pages: network first (an author's update shows at once), the cached copy when offline, the
  *    cached 404 page for an unknown URL.
  *  - assets (content-hashed file names): cache first.
+ *  - only the build's own files: a response is stored, and a cached one served, only when its body
+ *    hashes to the manifest's SHA-256 for that URL. Anything else in the origin's CacheStorage (a
+ *    rewritten entry, a cache this worker did not make) is never served: a bad entry is dropped and
+ *    the file refetched. So whatever once wrote to this origin's caches cannot make a later page
+ *    load run its script.
  */
-const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis & { QC_OFFLINE: { base: string; version: string; precache: string[]; large: string[] } }} */ (
+const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis & { QC_OFFLINE: { base: string; version: string; precache: string[]; large: string[]; sha256: Record<string, string> } }} */ (
   /** @type {unknown} */ (self)
 );
-const { base, version, precache, large } = sw.QC_OFFLINE;
+const { base, version, precache, large, sha256 } = sw.QC_OFFLINE;
 const PREFIX = `qc-offline:${base}:`;
 const PAGES = `${PREFIX}${version}`;
 const LARGE = `${PREFIX}large`;
@@ -25,12 +30,56 @@ const ALL = new Set([...precache, ...large].map(abs));
 const LARGE_URLS = large.map(abs);
 /** Pages ("", "lessons/x/", "404.html") are served network first; everything else cache first. */
 const ASSETS = new Set([...precache.filter((p) => !(p === '' || p.endsWith('/') || p.endsWith('.html'))), ...large].map(abs));
+/** The build's SHA-256 (base64) of each file, by absolute URL. */
+const EXPECTED = new Map(Object.entries(sha256).map(([p, h]) => [abs(p), h]));
+
+/**
+ * The response as the build's own file for `url`, or null when its body is anything else.
+ * Reads the body: the returned copy is what gets served or stored.
+ */
+async function ownFile(/** @type {string} */ url, /** @type {Response | undefined} */ res) {
+  const want = EXPECTED.get(url);
+  if (!res || !want || !res.ok) return null;
+  const body = await res.arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+  let bin = '';
+  for (const b of digest) bin += String.fromCharCode(b);
+  if (btoa(bin) !== want) return null;
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** The build's file for `url` from this worker's own caches (never another cache), dropping a bad entry. */
+async function cachedOwn(/** @type {string} */ url) {
+  for (const name of [PAGES, LARGE]) {
+    const cache = await caches.open(name);
+    const hit = await cache.match(url);
+    if (!hit) continue;
+    const own = await ownFile(url, hit);
+    if (own) return own;
+    await cache.delete(url);
+  }
+  return null;
+}
+
+/** Stores `res` (fetched for `url`) when it is the build's own file. Returns whether it was stored. */
+async function storeOwn(/** @type {string} */ cacheName, /** @type {string} */ url, /** @type {Response} */ res) {
+  const own = await ownFile(url, res);
+  if (!own) return false;
+  await (await caches.open(cacheName)).put(url, own);
+  return true;
+}
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      const cache = await caches.open(PAGES);
-      await cache.addAll(precache.map((p) => new Request(abs(p), { cache: 'reload' })));
+      await Promise.all(
+        precache.map(async (p) => {
+          const res = await fetch(new Request(abs(p), { cache: 'reload' }));
+          if (!res.ok) throw new Error(`${abs(p)}: HTTP ${res.status}`);
+          // A file that differs from the build's (a deploy in progress) is fetched again when used.
+          await storeOwn(PAGES, abs(p), res);
+        }),
+      );
       await sw.skipWaiting();
     })(),
   );
@@ -63,11 +112,9 @@ let filled = false;
 function fillLarge() {
   if (filled) return Promise.resolve();
   filling ??= (async () => {
-    const cache = await caches.open(LARGE);
     for (const url of LARGE_URLS) {
-      if (await cache.match(url)) continue;
-      const res = await fetch(url);
-      if (res.ok) await cache.put(url, res);
+      if (await cachedOwn(url)) continue;
+      await storeOwn(LARGE, url, await fetch(url));
     }
     filled = true;
   })()
@@ -92,22 +139,24 @@ async function page(/** @type {Request} */ request) {
   const key = pageKey(url);
   try {
     const res = await fetch(request);
-    if (res.ok && ALL.has(key)) (await caches.open(PAGES)).put(key, res.clone());
+    if (res.ok && ALL.has(key)) storeOwn(PAGES, key, res.clone()).catch(() => {});
     return res;
   } catch (err) {
-    const cached = (await caches.match(key)) ?? (await caches.match(key.endsWith('/') ? key : `${key}/`));
+    const cached = (await cachedOwn(key)) ?? (key.endsWith('/') ? null : await cachedOwn(`${key}/`));
     if (cached) return cached;
-    const notFound = await caches.match(abs('404.html'));
+    const notFound = await cachedOwn(abs('404.html'));
     if (notFound) return new Response(notFound.body, { status: 404, statusText: 'Not Found', headers: notFound.headers });
     throw err;
   }
 }
 
 async function asset(/** @type {Request} */ request) {
-  const cached = await caches.match(request.url);
+  const url = new URL(request.url);
+  const key = url.origin + url.pathname;
+  const cached = await cachedOwn(key);
   if (cached) return cached;
   const res = await fetch(request);
-  if (res.ok) (await caches.open(LARGE_URLS.includes(request.url) ? LARGE : PAGES)).put(request.url, res.clone());
+  if (res.ok) storeOwn(LARGE_URLS.includes(key) ? LARGE : PAGES, key, res.clone()).catch(() => {});
   return res;
 }
 
