@@ -1,6 +1,12 @@
 /**
  * Page side of the compile worker: one shared worker for every exercise on the page, started once
- * (`warmCompiler()` — called while the learner reads) and kept alive.
+ * (`warmCompiler()` — called while the learner reads) and kept alive while it works.
+ *
+ * A compiler that failed internally is replaced before the next compile: esbuild-wasm does not
+ * survive some inputs (e.g. 100 000 nested brackets overflow its stack, after which every later
+ * transform fails or never answers). When the worker reports such a failure, throws, or does not
+ * answer within COMPILE_LIMIT_MS, the compiles waiting on it get a clear error, the worker is
+ * terminated, and the next compile starts a fresh one.
  */
 import CompileWorker from './compile-worker?worker';
 import { namedWorker } from './worker-ctor';
@@ -10,48 +16,106 @@ export type CompileResult =
   | { ok: true; js: string; warnings: CompileDiagnostic[]; ms: number }
   | { ok: false; errors: CompileDiagnostic[]; ms: number };
 
-let worker: Worker | null = null;
-let readyPromise: Promise<void> | null = null;
-let nextId = 1;
-const pending = new Map<number, (r: CompileResult) => void>();
+/** A compile that takes longer than this is treated as a compiler that stopped answering. */
+export const COMPILE_LIMIT_MS = 20_000;
 
-function start(): Promise<void> {
-  if (readyPromise) return readyPromise;
-  readyPromise = new Promise<void>((resolve, reject) => {
-    try {
-      worker = namedWorker(CompileWorker, 'exercise-compiler');
-    } catch (e) {
-      reject(e instanceof Error ? e : new Error(String(e)));
-      return;
-    }
+interface Compiler {
+  worker: Worker;
+  ready: Promise<void>;
+  pending: Map<number, { resolve: (r: CompileResult) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
+}
+
+let current: Compiler | null = null;
+let nextId = 1;
+/** How many times a broken compiler was replaced on this page (a test hook, see compilerRestarts()). */
+let restarts = 0;
+
+const failure = (text: string): CompileDiagnostic[] => [{ text, line: 1, column: 1, endLine: 1, endColumn: 2 }];
+
+/** Ends `c` (if it is still the current compiler): every waiting compile gets `why`, the next compile starts afresh. */
+function retire(c: Compiler, why: string): void {
+  if (current !== c) return;
+  current = null;
+  restarts++;
+  c.worker.terminate();
+  for (const [, p] of c.pending) {
+    clearTimeout(p.timer);
+    p.resolve({ ok: false, ms: performance.now() - p.t0, errors: failure(why) });
+  }
+  c.pending.clear();
+}
+
+const BROKEN = (detail: string) =>
+  `The compiler failed on this code (${detail}) — for example, expressions nested too deeply. It has been restarted: change the code and run again.`;
+
+function start(): Compiler {
+  if (current) return current;
+  let worker: Worker;
+  try {
+    worker = namedWorker(CompileWorker, 'exercise-compiler');
+  } catch (e) {
+    const ready = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    ready.catch(() => {});
+    return { worker: { terminate() {}, postMessage() {} } as unknown as Worker, ready, pending: new Map() };
+  }
+  const pending: Compiler['pending'] = new Map();
+  let started = false;
+  const c: Compiler = { worker, pending, ready: Promise.resolve() };
+  c.ready = new Promise<void>((resolve, reject) => {
     worker.addEventListener('message', (ev: MessageEvent<CompileReply>) => {
       const m = ev.data;
-      if (m.type === 'ready') resolve();
-      else if (m.type === 'init-failed') reject(new Error(`The compiler could not start: ${m.message}`));
+      if (m.type === 'ready') {
+        started = true;
+        resolve();
+      } else if (m.type === 'init-failed') reject(new Error(`The compiler could not start: ${m.message}`));
+      else if (m.type === 'broken') retire(c, BROKEN(m.message));
       else if (m.type === 'compiled') {
-        const done = pending.get(m.id);
+        const p = pending.get(m.id);
         pending.delete(m.id);
-        done?.(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms });
+        if (p) {
+          clearTimeout(p.timer);
+          p.resolve(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms });
+        }
+        if (!m.ok && m.internal) retire(c, BROKEN(m.errors[0]?.text ?? 'internal error'));
       }
     });
-    worker.addEventListener('error', (ev) => reject(new Error(`The compiler could not start: ${ev.message || 'worker error'}`)));
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      if (!started) reject(new Error(`The compiler could not start: ${ev.message || 'worker error'}`));
+      retire(c, BROKEN(ev.message || 'worker error'));
+    });
   });
   // Avoid an unhandled rejection when nobody awaits the warm-up; compile() reports the error.
-  readyPromise.catch(() => {});
-  return readyPromise;
+  c.ready.catch(() => {});
+  current = c;
+  return c;
 }
 
 /** Starts esbuild-wasm in its worker if it is not running yet. Safe to call many times. */
 export function warmCompiler(): Promise<void> {
-  return start();
+  return start().ready;
+}
+
+/** How many times this page replaced a compiler that failed (for tests). */
+export function compilerRestarts(): number {
+  return restarts;
 }
 
 /** Compiles learner TypeScript to CommonJS (`{loader:'ts', format:'cjs', target:'es2022'}`). */
 export async function compile(code: string, file: string): Promise<CompileResult> {
-  await start();
+  const c = start();
+  try {
+    await c.ready;
+  } catch (e) {
+    if (current === c) current = null; // try a fresh start next time
+    throw e;
+  }
+  if (current !== c) return compile(code, file); // it failed while we waited: use the new one
   const id = nextId++;
   return new Promise<CompileResult>((resolve) => {
-    pending.set(id, resolve);
-    worker!.postMessage({ type: 'compile', id, code, file });
+    const t0 = performance.now();
+    const timer = setTimeout(() => retire(c, BROKEN(`no answer within ${COMPILE_LIMIT_MS / 1000} s`)), COMPILE_LIMIT_MS);
+    c.pending.set(id, { resolve, timer, t0 });
+    c.worker.postMessage({ type: 'compile', id, code, file });
   });
 }

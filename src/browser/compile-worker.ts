@@ -3,6 +3,11 @@
  * Compile worker: TypeScript → CommonJS with esbuild-wasm, initialised once from the site's own wasm
  * file and kept alive for the page's lifetime (a fresh wasm start costs ~150–250 ms).
  * Learner code is only transformed here, never executed.
+ *
+ * When esbuild itself fails (not a diagnostic about the code: an error without esbuild's `errors`,
+ * a stack overflow inside the wasm, an uncaught error in this worker), the reply says `internal` or
+ * the worker posts `broken`, and the page replaces this worker before the next compile
+ * (compile-client.ts): a wasm instance that overflowed its stack is not trusted again.
  */
 import * as esbuild from 'esbuild-wasm/esm/browser.js';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
@@ -25,6 +30,10 @@ const ready: Promise<boolean> = esbuild
     post({ type: 'init-failed', message: e instanceof Error ? e.message : String(e) });
     return false;
   });
+
+// esbuild's Go runtime can fail outside the transform's promise (e.g. a stack overflow in a callback).
+self.addEventListener('error', (ev) => post({ type: 'broken', message: ev.message || 'uncaught error' }));
+self.addEventListener('unhandledrejection', (ev) => post({ type: 'broken', message: String(ev.reason) }));
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -73,14 +82,17 @@ self.addEventListener('message', async (ev: MessageEvent<CompileRequest>) => {
     post({ type: 'compiled', id: req.id, ok: true, js: out.code, warnings: out.warnings.map(toDiagnostic), ms: performance.now() - start });
   } catch (e: unknown) {
     const errors = (e as { errors?: esbuild.Message[] }).errors;
+    // esbuild reports problems with the code as `errors`; anything else is esbuild itself failing.
+    const internal = !(Array.isArray(errors) && errors.length) || e instanceof RangeError;
     post({
       type: 'compiled',
       id: req.id,
       ok: false,
+      internal,
       ms: performance.now() - start,
-      errors: Array.isArray(errors) && errors.length
-        ? errors.map(toDiagnostic)
-        : [{ text: e instanceof Error ? e.message : String(e), line: 1, column: 1, endLine: 1, endColumn: 2 }],
+      errors: internal
+        ? [{ text: e instanceof Error ? `${e.name}: ${e.message}` : String(e), line: 1, column: 1, endLine: 1, endColumn: 2 }]
+        : errors!.map(toDiagnostic),
     });
   }
 });

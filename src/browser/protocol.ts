@@ -1,9 +1,9 @@
 /**
  * Messages between the page and the exercise workers (src/browser/*-worker.ts).
  *
- * Compile worker (kept alive for the page's lifetime): page → worker `CompileRequest` via
- * `postMessage`; worker → page `CompileReply`. Only the compile worker's own code posts there:
- * learner code never runs in it.
+ * Compile worker (kept alive while it works; replaced after esbuild fails internally): page → worker
+ * `CompileRequest` via `postMessage`; worker → page `CompileReply`. Only the compile worker's own code
+ * posts there: learner code never runs in it.
  *
  * Run worker (kept for the next run while learner code leaves its realm as it found it; replaced on
  * timeout, crash, or when a run changed built-ins or left real timers behind): the page creates a
@@ -38,7 +38,10 @@ export type CompileReply =
   | { type: 'ready'; ms: number }
   | { type: 'init-failed'; message: string }
   | { type: 'compiled'; id: number; ok: true; js: string; warnings: CompileDiagnostic[]; ms: number }
-  | { type: 'compiled'; id: number; ok: false; errors: CompileDiagnostic[]; ms: number };
+  /** `internal`: esbuild itself failed (not a diagnostic about the code); the page replaces the worker. */
+  | { type: 'compiled'; id: number; ok: false; errors: CompileDiagnostic[]; ms: number; internal?: boolean }
+  /** esbuild failed outside a transform (uncaught error): the page replaces the worker. */
+  | { type: 'broken'; message: string };
 
 export interface RunInit {
   type: 'init';
