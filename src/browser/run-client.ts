@@ -1,22 +1,23 @@
 /**
  * Page side of the run worker.
  *
+ * - The worker lives in an opaque origin (run-sandbox.ts): a sandboxed frame without
+ *   `allow-same-origin` starts it, so learner code has no CacheStorage, IndexedDB, localStorage,
+ *   cookies or service worker to reach. The frame inherits the page's Content-Security-Policy and
+ *   the worker the frame's (it is started from a `blob:` URL).
  * - A worker serves run after run (its JIT stays warm) as long as each run leaves its realm as it
- *   found it — the worker says so in its reply (`reusable`: no built-in had to be repaired, no real
- *   timer or MessageChannel left behind). Otherwise, and after a timeout or crash, it is thrown
- *   away and the next run uses a warmed spare (grader and the exercise's test modules already
- *   imported), so nothing a learner module did survives into the next run.
- * - The worker is started from a `blob:` URL that imports the real worker script, so it inherits the
- *   page's Content-Security-Policy (a worker loaded from its own URL would be governed only by that
- *   script's response headers, which static hosting does not set).
- * - Replies are accepted only on the `MessagePort` handed to the worker in its first message; what
- *   arrives on the Worker object itself (where learner `postMessage` would land) is ignored.
- * - A run that exceeds its wall-clock limit is terminated and reported as timed out; the next run
- *   uses a new worker.
+ *   found it — the worker says so in its reply (`reusable`: the grader reports nothing changed or
+ *   left pending, no real timer or MessageChannel left behind). Otherwise, and after a timeout or
+ *   crash, it is thrown away and the next run uses a warmed spare (grader and the exercise's test
+ *   modules already imported), so nothing a learner module did survives into the next run.
+ * - Replies are accepted only on the private `MessagePort` whose other end went to the worker in
+ *   its first message; nothing the frame or the worker posts anywhere else is listened to.
+ * - A run that exceeds its wall-clock limit is ended (its frame removed, which ends the worker) and
+ *   reported as timed out; the next run uses a new worker.
  */
-import runWorkerUrl from './run-worker?worker&url';
 import type { Mode, RunReply, RunRequest } from './protocol';
 import { errorResults, isResults, type Results } from './results';
+import { startRunSandbox, type RunSandbox } from './run-sandbox';
 
 /**
  * Wall-clock limit per test (and for loading the learner module before the first test), counted
@@ -32,42 +33,9 @@ export interface RunOutcome {
   ms: number;
 }
 
-interface Slot {
-  worker: Worker;
-  port: MessagePort;
-  ready: Promise<void>;
-  url: string;
-}
-
-function spawn(exerciseId: string): Slot {
-  const abs = new URL(runWorkerUrl, location.href).href;
-  const url = URL.createObjectURL(new Blob([`import ${JSON.stringify(abs)};\n`], { type: 'text/javascript' }));
-  const worker = new Worker(url, { type: 'module', name: `exercise-run-${exerciseId}` });
-  // Whatever arrives on the worker object itself is not ours (learner code would post there).
-  worker.onmessage = null;
-  const channel = new MessageChannel();
-  const port = channel.port1;
-  const ready = new Promise<void>((resolve) => {
-    const onReady = (ev: MessageEvent<RunReply>) => {
-      if (ev.data?.type === 'ready') {
-        port.removeEventListener('message', onReady);
-        resolve();
-      }
-    };
-    port.addEventListener('message', onReady);
-    port.start();
-    // A worker that fails to load still counts as "ready": the run then reports the failure.
-    worker.addEventListener('error', () => resolve(), { once: true });
-  });
-  worker.postMessage({ type: 'init', port: channel.port2, exerciseId }, [channel.port2]);
-  return { worker, port, ready, url };
-}
-
-function dispose(slot: Slot): void {
-  slot.worker.terminate();
-  slot.port.close();
-  URL.revokeObjectURL(slot.url);
-}
+type Slot = RunSandbox;
+const spawn = (exerciseId: string): Slot => startRunSandbox(exerciseId);
+const dispose = (slot: Slot): void => slot.dispose();
 
 /** One runner per exercise element. */
 export class ExerciseRunner {
@@ -107,7 +75,6 @@ export class ExerciseRunner {
     const t0 = performance.now();
     await slot.ready;
     let lastTest: string | null = null;
-    let onError: ((ev: ErrorEvent) => void) | null = null;
     const outcome = await new Promise<RunOutcome>((resolve) => {
       let timer: ReturnType<typeof setTimeout>;
       const arm = () => {
@@ -141,18 +108,18 @@ export class ExerciseRunner {
           resolve({ kind: 'graded', ms: performance.now() - t0, results: m.results });
         }
       };
-      onError = (ev: ErrorEvent) => {
+      const onCrash = (message: string) => {
         clearTimeout(timer);
-        ev.preventDefault();
-        resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner could not start: ${ev.message || 'worker error'}`) });
+        resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner stopped: ${message}`) });
       };
-      slot.worker.addEventListener('error', onError, { once: true });
+      if (slot.crashed !== null) return onCrash(slot.crashed);
+      slot.onCrash = onCrash;
       // The grader fails a test that stays pending (a promise that never settles) with its own clear
       // message a second before the page would have to kill the worker.
       const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: Math.max(500, limit - 1000) };
       slot.port.postMessage(req);
     });
-    if (onError) slot.worker.removeEventListener('error', onError);
+    slot.onCrash = null;
     if (this.current === slot) this.current = null;
     if (reusable && outcome.kind === 'graded' && !this.kept) {
       slot.port.onmessage = null;

@@ -118,6 +118,7 @@ let running = false;
 // ---- what learner code leaves behind between runs ------------------------------------------------
 /** Real (host) timers learner code created and that have neither fired (one-shot) nor been cleared. */
 const liveTimers = new Set<unknown>();
+/** Something learner code did outlives the run by design (a channel, a listener on the worker, a queued task). */
 let channelsMade = false;
 
 /**
@@ -159,6 +160,48 @@ function trackLeftovers(): void {
       channelsMade = true;
     }
   };
+  // Other ways to be called back after the run: prioritized tasks, animation frames, listeners on
+  // the worker itself. Any use makes the worker single-use.
+  const sched = g.scheduler as { postTask?: (...a: unknown[]) => unknown } | undefined;
+  if (sched && typeof sched.postTask === 'function') {
+    const realPostTask = sched.postTask.bind(sched);
+    try {
+      Object.defineProperty(sched, 'postTask', {
+        value: function postTask(...a: unknown[]) {
+          channelsMade = true;
+          return realPostTask(...a);
+        },
+        configurable: true,
+        writable: true,
+      });
+    } catch {
+      /* not replaceable: then it is not trackable either — leave as is */
+    }
+  }
+  for (const name of ['requestAnimationFrame', 'addEventListener'] as const) {
+    const real = g[name];
+    if (typeof real !== 'function') continue;
+    g[name] = function (this: unknown, ...a: unknown[]) {
+      channelsMade = true;
+      return (real as (...x: unknown[]) => unknown).apply(this === undefined ? globalThis : this, a);
+    };
+  }
+  for (const name of ['onmessage', 'onerror', 'onunhandledrejection', 'onrejectionhandled', 'onmessageerror'] as const) {
+    const d = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(globalThis), name) ??
+      Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Object.getPrototypeOf(globalThis)), name);
+    if (!d?.set || !d.get) continue;
+    const { get, set } = d;
+    Object.defineProperty(globalThis, name, {
+      get() {
+        return get.call(globalThis);
+      },
+      set(v: unknown) {
+        channelsMade = true;
+        set.call(globalThis, v);
+      },
+      configurable: true,
+    });
+  }
 }
 
 lockDown();

@@ -12,7 +12,9 @@
  *    from the run worker (which inherits this policy because it is started from a blob: URL).
  *  - script-src 'unsafe-eval': the grader evaluates compiled learner code with `new Function` in
  *    the run worker, which inherits this policy; 'wasm-unsafe-eval' for esbuild-wasm.
- *  - worker-src 'self' blob:: Monaco's and the compile worker's own files; the run worker's blob: shim.
+ *  - worker-src 'self' blob:: Monaco's and the compile worker's own files; the run worker's blob: copy.
+ *  - the run worker's opaque-origin frame (src/browser/sandbox-frame.mjs) is a `srcdoc` document: it
+ *    inherits this policy, and its one inline script is allowed by its hash (added to every page).
  *  - style-src 'unsafe-inline': Monaco sets styles at runtime; Shiki colours are inline styles.
  * Dev mode (`astro dev`) has no policy: Vite's dev client needs things this policy forbids.
  */
@@ -20,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAME_SCRIPT } from '../sandbox-frame.mjs';
 
 /** @param {string[]} scriptHashes */
 export function contentSecurityPolicy(scriptHashes = []) {
@@ -41,6 +44,9 @@ export function contentSecurityPolicy(scriptHashes = []) {
 
 const INLINE_SCRIPT = /<script\b([^>]*)>([\s\S]*?)<\/script>/gi;
 
+/** @param {string} source */
+const sha256 = (source) => `sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}`;
+
 /** @param {string} html */
 export function inlineScriptHashes(html) {
   const hashes = new Set();
@@ -49,7 +55,7 @@ export function inlineScriptHashes(html) {
     if (/\bsrc\s*=/.test(attrs)) continue;
     const type = /\btype\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1]?.toLowerCase();
     if (type && type !== 'module' && type !== 'text/javascript' && type !== 'application/javascript') continue; // data blocks
-    hashes.add(`sha256-${createHash('sha256').update(m[2], 'utf8').digest('base64')}`);
+    hashes.add(sha256(m[2]));
   }
   return [...hashes].sort();
 }
@@ -57,7 +63,8 @@ export function inlineScriptHashes(html) {
 /** @param {string} html */
 export function addCspMeta(html) {
   if (/http-equiv=["']?content-security-policy/i.test(html)) return html;
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(inlineScriptHashes(html))}">`;
+  const hashes = [...new Set([...inlineScriptHashes(html), sha256(FRAME_SCRIPT)])].sort();
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(hashes)}">`;
   const charset = /<meta\s+charset=[^>]*>/i.exec(html);
   if (charset) return html.slice(0, charset.index + charset[0].length) + meta + html.slice(charset.index + charset[0].length);
   const head = /<head[^>]*>/i.exec(html);

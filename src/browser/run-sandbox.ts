@@ -1,0 +1,152 @@
+/**
+ * Where a run worker lives: an opaque origin (docs/CONTRACTS.md, "What learner code can reach").
+ *
+ * `startRunSandbox(exerciseId)` adds a hidden `<iframe sandbox="allow-scripts" srcdoc>` (no
+ * `allow-same-origin`: the frame's origin is opaque) that starts the run worker from a `blob:` copy
+ * of the worker's single-file script (src/browser/sandbox-frame.mjs). CacheStorage, IndexedDB,
+ * localStorage, cookies and the site's service worker do not exist in that origin, by construction.
+ * The page fetches the script itself (same origin, so the service worker serves it offline and the
+ * sub-path works) and hands the frame the script, a private `MessagePort` for the worker's replies
+ * and one for the frame's reports (the worker failed to start or threw). Nothing else crosses:
+ * the page never listens to `window` messages from the frame, so a message's origin ("null")
+ * never matters — only which port it arrived on.
+ *
+ * `astro dev` serves the worker as a module graph that an opaque origin could only import through
+ * CORS, so in dev the worker runs in the page's origin instead (the built site never does).
+ */
+import runWorkerUrl from './run-worker?worker&url';
+import { FRAME_HTML } from './sandbox-frame.mjs';
+
+export interface RunSandbox {
+  /** The page's end of the worker's private reply channel. */
+  port: MessagePort;
+  /** Resolves when the worker said `ready` — or failed to start (the run then reports the failure). */
+  ready: Promise<void>;
+  /** Why the worker failed to start or threw outside the grader (a crash), once it has; else null. */
+  crashed: string | null;
+  /** Called when it crashes (set by the run in progress). */
+  onCrash: ((message: string) => void) | null;
+  /** Ends the worker at once (also mid-run: an infinite loop) and removes its frame. */
+  dispose(): void;
+}
+
+let script: Promise<Blob> | null = null;
+
+/**
+ * The run worker's script, fetched once per page, as a classic script (an opaque origin cannot
+ * start module workers): the built file has no `import`/`export` (build/worker-bundle.mjs), and is
+ * wrapped in a strict function so that its top-level bindings (the reply port among them) are not
+ * global names learner code could look up.
+ */
+function workerScript(): Promise<Blob> {
+  script ??= fetch(new URL(runWorkerUrl, location.href).href).then(async (r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status} for the test runner's script`);
+    const text = await r.text();
+    return new Blob(['(function () {"use strict";\n', text, '\n})();\n'], { type: 'text/javascript' });
+  });
+  script.catch(() => {
+    script = null; // try again on the next start (e.g. back online)
+  });
+  return script;
+}
+
+/** Resolves `ready` on the worker's first `ready` message on `port`. */
+function readyOn(port: MessagePort): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onReady = (ev: MessageEvent) => {
+      if ((ev.data as { type?: unknown } | null)?.type !== 'ready') return;
+      port.removeEventListener('message', onReady);
+      resolve();
+    };
+    port.addEventListener('message', onReady);
+    port.start();
+  });
+}
+
+function crashReporter(sandbox: RunSandbox): (message: string) => void {
+  return (message) => {
+    if (sandbox.crashed !== null) return;
+    sandbox.crashed = message;
+    sandbox.onCrash?.(message);
+  };
+}
+
+function startInFrame(exerciseId: string): RunSandbox {
+  const replies = new MessageChannel();
+  const reports = new MessageChannel();
+  const frame = document.createElement('iframe');
+  frame.setAttribute('sandbox', 'allow-scripts');
+  frame.setAttribute('aria-hidden', 'true');
+  frame.tabIndex = -1;
+  frame.title = 'Exercise test runner';
+  frame.hidden = true;
+  frame.srcdoc = FRAME_HTML;
+  const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+  const sandbox: RunSandbox = {
+    port: replies.port1,
+    ready: Promise.resolve(),
+    crashed: null,
+    onCrash: null,
+    dispose() {
+      frame.remove(); // ends the frame's document, and with it the worker, even mid-loop
+      replies.port1.close();
+      reports.port1.close();
+    },
+  };
+  const crash = crashReporter(sandbox);
+  let failed: (message: string) => void = () => {};
+  const startFailed = new Promise<void>((resolve) => {
+    failed = (message) => {
+      crash(message);
+      resolve();
+    };
+  });
+  reports.port1.onmessage = (ev: MessageEvent) => {
+    const m = ev.data as { type?: unknown; message?: unknown } | null;
+    if (m?.type === 'worker-error') failed(typeof m.message === 'string' ? m.message : 'worker error');
+  };
+  document.body.append(frame);
+  const started = Promise.all([loaded, workerScript()]).then(
+    ([, code]) => {
+      frame.contentWindow?.postMessage({ type: 'qc-run-frame', code, name: `exercise-run-${exerciseId}`, exerciseId }, '*', [replies.port2, reports.port2]);
+    },
+    (e: unknown) => failed(`the test runner could not be loaded (${e instanceof Error ? e.message : String(e)})`),
+  );
+  sandbox.ready = Promise.race([started.then(() => readyOn(replies.port1)), startFailed]);
+  return sandbox;
+}
+
+/** `astro dev` only: the worker in the page's origin, started from a blob: shim (inherits the page's CSP). */
+function startInPage(exerciseId: string): RunSandbox {
+  const abs = new URL(runWorkerUrl, location.href).href;
+  const url = URL.createObjectURL(new Blob([`import ${JSON.stringify(abs)};\n`], { type: 'text/javascript' }));
+  const worker = new Worker(url, { type: 'module', name: `exercise-run-${exerciseId}` });
+  const replies = new MessageChannel();
+  const sandbox: RunSandbox = {
+    port: replies.port1,
+    ready: Promise.resolve(),
+    crashed: null,
+    onCrash: null,
+    dispose() {
+      worker.terminate();
+      replies.port1.close();
+      URL.revokeObjectURL(url);
+    },
+  };
+  const crash = crashReporter(sandbox);
+  let failedToStart: () => void = () => {};
+  const startFailed = new Promise<void>((resolve) => (failedToStart = resolve));
+  worker.addEventListener('error', (ev) => {
+    ev.preventDefault();
+    crash(ev.message || 'worker error');
+    failedToStart();
+  });
+  sandbox.ready = Promise.race([readyOn(replies.port1), startFailed]);
+  worker.postMessage({ type: 'init', port: replies.port2, exerciseId }, [replies.port2]);
+  return sandbox;
+}
+
+/** A run worker for `exerciseId`, in an opaque origin (in `astro dev`: in the page's origin). */
+export function startRunSandbox(exerciseId: string): RunSandbox {
+  return import.meta.env.DEV ? startInPage(exerciseId) : startInFrame(exerciseId);
+}
