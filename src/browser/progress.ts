@@ -2,8 +2,13 @@
  * The learner's progress in browser storage (docs/CONTRACTS.md, "Browser storage").
  *
  * One versioned JSON document under localStorage key `qc:progress`:
- *   { version: 1, lessons: {slug: {state, at}}, exercises: {id: {code, status, submitted, at}},
+ *   { version: 2, lessons: {slug: {state, at}},
+ *     exercises: {id: {code, status, submitted, at, solutionViewedBeforePass}},
  *     quiz: {quizId: {answers: {questionId: string[]}, score}} }
+ * `solutionViewedBeforePass`: the learner opened the reference solution before their Submit passed;
+ * the exercise then counts as "completed with the solution viewed", as course platforms record it.
+ * Older documents (version 1, from before that was recorded) are migrated when read or imported:
+ * their exercises get `solutionViewedBeforePass: false` (nothing was known then).
  *
  * Failure never throws: corrupt JSON, an unknown version, a full quota or missing/blocked
  * localStorage switch the store to an in-memory session (`storageStatus() === 'memory'`, with a
@@ -16,15 +21,22 @@
  */
 
 export const STORAGE_KEY = 'qc:progress';
-export const PROGRESS_VERSION = 1;
+export const PROGRESS_VERSION = 2;
 
 export type LessonState = 'in-progress' | 'done';
 export interface LessonProgress { state: LessonState; at: number }
 export type ExerciseStatus = 'pass' | 'fail' | 'error' | 'started';
-export interface ExerciseProgress { code: string; status: ExerciseStatus; submitted: boolean; at: number }
+export interface ExerciseProgress {
+  code: string;
+  status: ExerciseStatus;
+  submitted: boolean;
+  at: number;
+  /** The reference solution was opened before a Submit of this exercise passed (stays true). */
+  solutionViewedBeforePass: boolean;
+}
 export interface QuizProgress { answers: Record<string, string[]>; score: number }
 export interface Progress {
-  version: 1;
+  version: 2;
   lessons: Record<string, LessonProgress>;
   exercises: Record<string, ExerciseProgress>;
   quiz: Record<string, QuizProgress>;
@@ -39,7 +51,10 @@ export interface ProgressStore {
   /** `null` forgets the lesson (back to "not started"). A lesson already "done" stays done when set to "in-progress" unless `force`. */
   setLesson(slug: string, state: LessonState | null, opts?: { force?: boolean }): void;
   getExercise(id: string): ExerciseProgress | undefined;
-  setExercise(id: string, value: Omit<ExerciseProgress, 'at'> & { at?: number }): void;
+  /** `solutionViewedBeforePass` once true stays true (omitted: kept as stored). */
+  setExercise(id: string, value: Omit<ExerciseProgress, 'at' | 'solutionViewedBeforePass'> & { at?: number; solutionViewedBeforePass?: boolean }): void;
+  /** Records that the reference solution was opened now (`code`: the editor's code, kept if nothing is stored yet): before a pass, the exercise is marked so. */
+  markSolutionViewed(id: string, code: string): void;
   getQuiz(quizId: string): QuizProgress | undefined;
   setQuiz(quizId: string, value: QuizProgress): void;
   exportProgress(): string;
@@ -53,15 +68,16 @@ export interface ProgressStore {
   storageReason(): string | null;
 }
 
-const empty = (): Progress => ({ version: 1, lessons: {}, exercises: {}, quiz: {} });
+const empty = (): Progress => ({ version: PROGRESS_VERSION, lessons: {}, exercises: {}, quiz: {} });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Validates a parsed document. Returns the progress or an error message naming what is wrong. */
 export function parseProgress(raw: unknown): { ok: true; value: Progress } | { ok: false; error: string } {
   if (!isObj(raw)) return { ok: false, error: 'not a JSON object' };
-  if (raw.version !== PROGRESS_VERSION)
-    return { ok: false, error: `unsupported version ${JSON.stringify(raw.version)} (this site reads version ${PROGRESS_VERSION})` };
+  if (raw.version !== 1 && raw.version !== PROGRESS_VERSION)
+    return { ok: false, error: `unsupported version ${JSON.stringify(raw.version)} (this site reads versions 1 to ${PROGRESS_VERSION})` };
+  const v1 = raw.version === 1;
   const out = empty();
   const lessons = raw.lessons ?? {};
   const exercises = raw.exercises ?? {};
@@ -75,10 +91,13 @@ export function parseProgress(raw: unknown): { ok: true; value: Progress } | { o
   for (const [id, e] of Object.entries(exercises)) {
     if (
       !isObj(e) || typeof e.code !== 'string' || typeof e.submitted !== 'boolean' || !isNum(e.at) ||
-      !['pass', 'fail', 'error', 'started'].includes(e.status as string)
+      !['pass', 'fail', 'error', 'started'].includes(e.status as string) ||
+      (!v1 && typeof e.solutionViewedBeforePass !== 'boolean')
     )
       return { ok: false, error: `exercises.${id} is malformed` };
-    out.exercises[id] = { code: e.code, status: e.status as ExerciseStatus, submitted: e.submitted, at: e.at };
+    // Version 1 did not record the solution being viewed: migrated as "not viewed".
+    const viewed = v1 ? false : (e.solutionViewedBeforePass as boolean);
+    out.exercises[id] = { code: e.code, status: e.status as ExerciseStatus, submitted: e.submitted, at: e.at, solutionViewedBeforePass: viewed };
   }
   for (const [id, q] of Object.entries(quiz)) {
     if (!isObj(q) || !isNum(q.score) || !isObj(q.answers)) return { ok: false, error: `quiz.${id} is malformed` };
@@ -223,7 +242,18 @@ export function createProgressStore(
     },
     setExercise(id, value) {
       ensure();
-      data.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now() };
+      const viewed = data.exercises[id]?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
+      data.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
+      persist();
+    },
+    markSolutionViewed(id, code) {
+      ensure();
+      const e = data.exercises[id];
+      if (e && e.status === 'pass' && e.submitted) return; // viewed after passing: nothing to record
+      if (e?.solutionViewedBeforePass) return;
+      data.exercises[id] = e
+        ? { ...e, solutionViewedBeforePass: true }
+        : { code, status: 'started', submitted: false, at: now(), solutionViewedBeforePass: true };
       persist();
     },
     getQuiz(quizId) {
@@ -295,6 +325,7 @@ export const getLesson = defaultStore.getLesson;
 export const setLesson = defaultStore.setLesson;
 export const getExercise = defaultStore.getExercise;
 export const setExercise = defaultStore.setExercise;
+export const markSolutionViewed = defaultStore.markSolutionViewed;
 export const getQuiz = defaultStore.getQuiz;
 export const setQuiz = defaultStore.setQuiz;
 export const exportProgress = defaultStore.exportProgress;
@@ -304,19 +335,22 @@ export const subscribe = defaultStore.subscribe;
 export const storageStatus = defaultStore.storageStatus;
 export const storageReason = defaultStore.storageReason;
 
+export type LessonMark = 'not-started' | 'in-progress' | 'done' | 'done-with-solution';
+
+/** Completed: its last Submit passed. */
+export const exercisePassed = (e: ExerciseProgress | undefined): boolean => !!e && e.status === 'pass' && e.submitted;
+
 /**
  * The mark shown in the outline: "done" when the learner marked it done or (if the lesson embeds
- * exercises) when every one of them passed on Submit; "in-progress" once visited; else "not-started".
+ * exercises) when every one of them passed on Submit — "done-with-solution" instead when one of
+ * those exercises was passed after its reference solution was viewed; "in-progress" once visited;
+ * else "not-started".
  */
-export function lessonMark(
-  progress: Progress,
-  slug: string,
-  exerciseIds: readonly string[] = [],
-): 'not-started' | 'in-progress' | 'done' {
+export function lessonMark(progress: Progress, slug: string, exerciseIds: readonly string[] = []): LessonMark {
   const l = progress.lessons[slug];
-  if (l?.state === 'done') return 'done';
-  if (exerciseIds.length > 0 && exerciseIds.every((id) => progress.exercises[id]?.status === 'pass' && progress.exercises[id]?.submitted))
-    return 'done';
-  if (l || exerciseIds.some((id) => progress.exercises[id])) return 'in-progress';
+  const exercises = exerciseIds.map((id) => progress.exercises[id]);
+  const done = l?.state === 'done' || (exerciseIds.length > 0 && exercises.every(exercisePassed));
+  if (done) return exercises.some((e) => exercisePassed(e) && e!.solutionViewedBeforePass) ? 'done-with-solution' : 'done';
+  if (l || exercises.some((e) => e)) return 'in-progress';
   return 'not-started';
 }

@@ -291,7 +291,7 @@ describe('layout, themes and progress', () => {
     page.once('dialog', (d) => d.accept());
     await page.getByRole('button', { name: 'Start fresh' }).click();
     await expect(warning.isVisible()).resolves.toBe(false);
-    await expect(page.evaluate(() => JSON.parse(localStorage.getItem('qc:progress')!).version)).resolves.toBe(1);
+    await expect(page.evaluate(() => JSON.parse(localStorage.getItem('qc:progress')!).version)).resolves.toBe(2);
     expect(issues.all()).toEqual([]);
     await close();
   });

@@ -30,11 +30,11 @@ describe('progress store', () => {
   it('starts empty, persists a versioned document and reads it back in a new session', () => {
     const s = new FakeStorage();
     const a = createProgressStore(s, { now });
-    expect(a.loadProgress()).toEqual({ version: 1, lessons: {}, exercises: {}, quiz: {} });
+    expect(a.loadProgress()).toEqual({ version: 2, lessons: {}, exercises: {}, quiz: {} });
     a.setLesson('incident', 'in-progress');
     a.setExercise('read-fallback', { code: 'x', status: 'fail', submitted: false });
     a.setQuiz('quick-check', { answers: { q1: ['b'] }, score: 1 });
-    expect(stored(s).version).toBe(1);
+    expect(stored(s).version).toBe(2);
     const b = createProgressStore(s, { now });
     expect(b.getLesson('incident')?.state).toBe('in-progress');
     expect(b.getExercise('read-fallback')).toMatchObject({ code: 'x', status: 'fail', submitted: false });
@@ -76,10 +76,10 @@ describe('progress store', () => {
 
   it('a document with an unknown version or wrong shape → memory session naming the problem', () => {
     const s = new FakeStorage();
-    s.map.set(STORAGE_KEY, JSON.stringify({ version: 2, lessons: {} }));
+    s.map.set(STORAGE_KEY, JSON.stringify({ version: 3, lessons: {} }));
     const st = createProgressStore(s, { now });
     expect(st.storageStatus()).toBe('memory');
-    expect(st.storageReason()).toMatch(/unsupported version 2/);
+    expect(st.storageReason()).toMatch(/unsupported version 3/);
 
     const s2 = new FakeStorage();
     s2.map.set(STORAGE_KEY, JSON.stringify({ version: 1, lessons: { incident: { state: 'finished', at: 1 } } }));
@@ -181,17 +181,70 @@ describe('progress store', () => {
   });
 });
 
+describe('the reference solution viewed before passing', () => {
+  it('is recorded when opened before a passing Submit, and stays recorded after the pass', () => {
+    const s = new FakeStorage();
+    const st = createProgressStore(s, { now });
+    st.setExercise('read-fallback', { code: 'mine', status: 'fail', submitted: true });
+    st.markSolutionViewed('read-fallback', 'mine');
+    expect(st.getExercise('read-fallback')).toMatchObject({ code: 'mine', status: 'fail', solutionViewedBeforePass: true });
+    st.setExercise('read-fallback', { code: 'fixed', status: 'pass', submitted: true });
+    expect(st.getExercise('read-fallback')?.solutionViewedBeforePass).toBe(true);
+    expect(stored(s).exercises['read-fallback'].solutionViewedBeforePass).toBe(true);
+    expect(lessonMark(st.loadProgress(), 'q5', ['read-fallback'])).toBe('done-with-solution');
+  });
+
+  it('is not recorded when opened after the exercise was passed', () => {
+    const st = createProgressStore(new FakeStorage(), { now });
+    st.setExercise('read-fallback', { code: 'mine', status: 'pass', submitted: true });
+    st.markSolutionViewed('read-fallback', 'mine');
+    expect(st.getExercise('read-fallback')?.solutionViewedBeforePass).toBe(false);
+    expect(lessonMark(st.loadProgress(), 'q5', ['read-fallback'])).toBe('done');
+  });
+
+  it('a version 1 document is migrated (nothing known about the solution: not viewed) and saved as version 2', () => {
+    const s = new FakeStorage();
+    s.map.set(STORAGE_KEY, JSON.stringify({
+      version: 1,
+      lessons: { incident: { state: 'done', at: 5 } },
+      exercises: { 'read-fallback': { code: 'x', status: 'pass', submitted: true, at: 7 } },
+      quiz: {},
+    }));
+    const st = createProgressStore(s, { now });
+    expect(st.storageStatus()).toBe('ok');
+    expect(st.getExercise('read-fallback')).toEqual({ code: 'x', status: 'pass', submitted: true, at: 7, solutionViewedBeforePass: false });
+    st.setLesson('misconception', 'in-progress');
+    expect(stored(s).version).toBe(2);
+    expect(stored(s).lessons.incident.state).toBe('done');
+    // An exported version 1 file imports too.
+    const b = createProgressStore(new FakeStorage(), { now });
+    expect(b.importProgress(JSON.stringify({ version: 1, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }))).toEqual({ ok: true });
+    expect(b.getExercise('a')?.solutionViewedBeforePass).toBe(false);
+  });
+
+  it('a version 2 exercise without the field is malformed', () => {
+    const st = createProgressStore(new FakeStorage(), { now });
+    expect(st.importProgress(JSON.stringify({ version: 2, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} })))
+      .toEqual({ ok: false, error: expect.stringMatching(/exercises\.a is malformed/) });
+  });
+});
+
 describe('lessonMark', () => {
-  const p = (x: Partial<Progress>): Progress => ({ version: 1, lessons: {}, exercises: {}, quiz: {}, ...x });
+  const p = (x: Partial<Progress>): Progress => ({ version: 2, lessons: {}, exercises: {}, quiz: {}, ...x });
   it('not started / in progress / done by the learner', () => {
     expect(lessonMark(p({}), 'incident')).toBe('not-started');
     expect(lessonMark(p({ lessons: { incident: { state: 'in-progress', at: 1 } } }), 'incident')).toBe('in-progress');
     expect(lessonMark(p({ lessons: { incident: { state: 'done', at: 1 } } }), 'incident')).toBe('done');
   });
   it('a lesson with exercises is done when all of them passed on submit', () => {
-    const ex = (status: 'pass' | 'fail', submitted = true) => ({ code: '', status, submitted, at: 1 });
+    const ex = (status: 'pass' | 'fail', submitted = true, solutionViewedBeforePass = false) => ({ code: '', status, submitted, at: 1, solutionViewedBeforePass });
     expect(lessonMark(p({ exercises: { a: ex('pass'), b: ex('fail') } }), 'q5', ['a', 'b'])).toBe('in-progress');
     expect(lessonMark(p({ exercises: { a: ex('pass'), b: ex('pass', false) } }), 'q5', ['a', 'b'])).toBe('in-progress');
     expect(lessonMark(p({ exercises: { a: ex('pass'), b: ex('pass') } }), 'q5', ['a', 'b'])).toBe('done');
+    // one of them passed after its solution was viewed: done, and shown as such
+    expect(lessonMark(p({ exercises: { a: ex('pass'), b: ex('pass', true, true) } }), 'q5', ['a', 'b'])).toBe('done-with-solution');
+    expect(lessonMark(p({ lessons: { q5: { state: 'done', at: 1 } }, exercises: { a: ex('pass', true, true) } }), 'q5', ['a'])).toBe('done-with-solution');
+    // viewed but not yet passed: still in progress
+    expect(lessonMark(p({ exercises: { a: ex('fail', true, true) } }), 'q5', ['a'])).toBe('in-progress');
   });
 });

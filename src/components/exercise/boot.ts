@@ -174,6 +174,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   // ---- progress ------------------------------------------------------------------------------
   let submitted = saved?.submitted ?? false;
   let status: progress.ExerciseStatus = saved?.status ?? 'started';
+  /** The reference solution was opened before a Submit passed (recorded in progress, shown in the outline). */
+  let viewedBeforePass = saved?.solutionViewedBeforePass ?? false;
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let applyingExternal = false;
 
@@ -195,7 +197,12 @@ export async function boot(root: HTMLElement): Promise<void> {
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && saveTimer && save());
 
   const showCompleted = () => {
-    if (status === 'pass' && submitted) note('ok', 'complete', ['✓ Completed: your last Submit passed every test.']);
+    if (status === 'pass' && submitted)
+      note('ok', 'complete', [
+        viewedBeforePass
+          ? '✓ Completed with the solution viewed: your last Submit passed every test, after you opened the reference solution.'
+          : '✓ Completed: your last Submit passed every test.',
+      ]);
     else dropNote('complete');
   };
 
@@ -221,6 +228,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     if (!e) return;
     submitted = e.submitted;
     status = e.status;
+    viewedBeforePass = e.solutionViewedBeforePass;
     solutionBtn.hidden = !submitted;
     showCompleted();
     if (e.code !== editor.getValue() && !saveTimer) {
@@ -428,6 +436,15 @@ export async function boot(root: HTMLElement): Promise<void> {
     const load = solutions[`/exercises/${id}/solution.ts`];
     if (!load) return;
     const solution = await load();
+    // Recorded before it is shown: opening the solution before passing is part of the record.
+    if (!(status === 'pass' && submitted)) {
+      if (saveTimer) save();
+      viewedBeforePass = true;
+      progress.markSolutionViewed(id, editor.getValue());
+      note('info', 'solution-viewed', [
+        'You opened the reference solution before passing: this exercise will be recorded as completed with the solution viewed.',
+      ]);
+    }
     solutionBox.hidden = false;
     solutionBtn.setAttribute('aria-expanded', 'true');
     diffEditor = monaco.editor.createDiffEditor(q('diff'), {
