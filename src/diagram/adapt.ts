@@ -85,14 +85,14 @@ export function errName(e: unknown): string | undefined {
     if (o.name === 'OperationTimedOutError' || /^Operation timed out|client timeout/i.test(m0)) return 'client timeout';
     if (o.name === 'NoHostAvailableError' || /^All host\(s\) tried for query failed/.test(m0)) {
       const msg = String(o.message ?? '');
-      const inner = /Cannot achieve consistency|Unavailable|Operation timed out - received only|ReadTimeout|WriteTimeout|OperationTimedOut|DOWN/i.exec(msg)?.[0] ?? '';
-      const word = /Cannot achieve|Unavailable/i.test(inner)
+      const inner = /Not enough replicas|Server timeout during (?:read|write|batchlog)|Cannot achieve consistency|Unavailable|Operation timed out - received only|ReadTimeout|WriteTimeout|OperationTimedOut|DOWN/i.exec(msg)?.[0] ?? '';
+      const word = /Cannot achieve|Unavailable|Not enough replicas/i.test(inner)
         ? 'Unavailable'
         : /DOWN/.test(inner)
           ? 'host down'
           : /OperationTimedOut/.test(inner)
             ? 'client timeout'
-            : /received only|Timeout/i.test(inner)
+            : /received only|Timeout|Server timeout/i.test(inner)
               ? (/write/i.test(msg) ? 'WriteTimeout' : 'ReadTimeout')
               : '';
       return word ? `NoHostAvailable (${word})` : 'NoHostAvailable';

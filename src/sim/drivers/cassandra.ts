@@ -84,8 +84,8 @@ export class ResponseError extends DriverError {
   /** Read/Write timeout: acknowledgements received and required */
   received?: number;
   blockFor?: number;
-  /** Read timeout: whether the replica asked for data answered */
-  isDataPresent?: boolean;
+  /** Read timeout: whether the replica asked for data answered (the protocol's byte: 1 or 0) */
+  isDataPresent?: number;
   /** Write timeout: 'SIMPLE', 'BATCH', … */
   writeType?: string;
   constructor(code: number, message: string) {
@@ -110,8 +110,19 @@ export class NotSupportedError extends DriverError {
   }
 }
 
-export class DriverInternalError extends DriverError {}
-export class AuthenticationError extends DriverError {}
+export class DriverInternalError extends DriverError {
+  constructor(message: string) {
+    super(message);
+    this.info = 'Represents a bug inside the driver or in a Cassandra host.';
+  }
+}
+
+export class AuthenticationError extends DriverError {
+  constructor(message: string) {
+    super(message);
+    this.info = 'Represents an authentication error from the driver or from a Cassandra node.';
+  }
+}
 
 // Literal names (not `new.target.name`): minifiers rename classes, and code compares `err.name`.
 for (const [cls, name] of [[DriverError, 'DriverError'], [NoHostAvailableError, 'NoHostAvailableError'], [OperationTimedOutError, 'OperationTimedOutError'], [ResponseError, 'ResponseError'], [ArgumentError, 'ArgumentError'], [NotSupportedError, 'NotSupportedError'], [DriverInternalError, 'DriverInternalError'], [AuthenticationError, 'AuthenticationError']] as const) {
@@ -675,6 +686,33 @@ function noHostAvailable(tried: Tried): NoHostAvailableError {
   return new NoHostAvailableError({ ...tried }, message);
 }
 
+const CL_TEXT: Record<number, string> = Object.fromEntries(Object.entries(types.consistencies).map(([k, v]) => [v, k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()]));
+
+/**
+ * A server error as the driver reads it off the wire (lib/readers.js `readError`): the fields of
+ * Unavailable and Read/WriteTimeout, `isDataPresent` as the protocol's byte (0/1), and the driver's
+ * own message for those three in place of the server's.
+ */
+function responseError(code: number, serverMessage: string, props: Record<string, unknown>): ResponseError {
+  const e = new ResponseError(code, serverMessage);
+  const f = props as { consistencies?: number; required?: number; alive?: number; received?: number; blockFor?: number; isDataPresent?: unknown; writeType?: string };
+  const cl = CL_TEXT[f.consistencies ?? -1];
+  if (code === types.responseErrorCodes.unavailableException) {
+    Object.assign(e, { consistencies: f.consistencies, required: f.required, alive: f.alive });
+    e.message = `Not enough replicas available for query at consistency ${cl} (${f.required} required but only ${f.alive} alive)`;
+  } else if (code === types.responseErrorCodes.readTimeout) {
+    Object.assign(e, { consistencies: f.consistencies, received: f.received, blockFor: f.blockFor, isDataPresent: f.isDataPresent ? 1 : 0 });
+    const details = f.received! < f.blockFor!
+      ? `${f.received} replica(s) responded over ${f.blockFor} required`
+      : !f.isDataPresent ? "the replica queried for the data didn't respond" : 'timeout while waiting for repair of inconsistent replica';
+    e.message = `Server timeout during read query at consistency ${cl} (${details})`;
+  } else if (code === types.responseErrorCodes.writeTimeout) {
+    Object.assign(e, { consistencies: f.consistencies, received: f.received, blockFor: f.blockFor, writeType: f.writeType });
+    e.message = `Server timeout during ${f.writeType === 'BATCH_LOG' ? 'batchlog write' : 'write query'} at consistency ${cl} (${f.received} peer(s) acknowledged the write over ${f.blockFor} required)`;
+  } else Object.assign(e, props);
+  return e;
+}
+
 /** How the driver classifies a failed attempt (lib/request-execution.js `_getErrorCode`). */
 type ErrorKind = 'socket' | 'clientTimeout' | 'overloaded' | 'unavailable' | 'readTimeout' | 'writeTimeout' | 'other';
 
@@ -701,7 +739,7 @@ function decide(kind: ErrorKind, err: Error, info: OperationInfo, consistency: n
     case 'socket': case 'clientTimeout': case 'overloaded':
       return idempotent ? policy.onRequestError(info, consistency, err) : { decision: RetryPolicy.retryDecision.rethrow };
     case 'unavailable': return policy.onUnavailable(info, e.consistencies!, e.required!, e.alive!);
-    case 'readTimeout': return policy.onReadTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.isDataPresent!);
+    case 'readTimeout': return policy.onReadTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.isDataPresent as unknown as boolean); // the byte, as the real driver passes it
     case 'writeTimeout':
       return idempotent ? policy.onWriteTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.writeType!) : { decision: RetryPolicy.retryDecision.rethrow };
     default: return { decision: RetryPolicy.retryDecision.rethrow };
@@ -991,9 +1029,7 @@ export class Client {
               const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
               return complete(null, this.#resultSet(r.rows.map((row) => new Row(row)), cols, x, tried, speculativeExecutions));
             }
-            const e = new ResponseError(r.error.code, r.error.message);
-            Object.assign(e, r.error.props);
-            onError(x, e);
+            onError(x, responseError(r.error.code, r.error.message, r.error.props));
           });
         });
       });
