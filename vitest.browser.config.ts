@@ -1,13 +1,18 @@
 import { defineConfig } from 'vitest/config';
+import { BROWSER_INCLUDE } from './test/tiers';
 
 // Browser tests: real Chromium (Debian's /usr/bin/chromium via playwright-core) against the built site.
-// Global setup builds the site at "/" and "/course/" and serves both (test/browser/setup.ts).
+// Global setup builds the site at "/" and "/course/" once and serves both (test/browser/setup.ts).
+// Limits are upper bounds for a 2-core machine busy with other work (a test ends as soon as the state
+// it waits for is there): no test should need them on a quiet machine.
 export default defineConfig({
   test: {
-    include: ['test/browser/**/*.test.ts'],
+    include: BROWSER_INCLUDE,
     globalSetup: ['test/browser/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 240_000,
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    // expect.poll waits for a state; its default (1 s) is a timing assumption.
+    expect: { poll: { timeout: 120_000, interval: 100 } },
     // Each file launches one browser; two cores → at most two files at a time.
     maxWorkers: 2,
     fileParallelism: true,

@@ -1,7 +1,14 @@
 /**
- * Crawl of a whole built site (used by site-root/site-sub/site tests): visit every built page, follow
- * every internal link and asset, record console errors, failed and off-origin requests, broken links
- * and #fragments, and serious/critical axe-core violations.
+ * Crawl of a whole built site (used by site-root/site-sub/site tests), one page per test:
+ *
+ *   const crawl = await openCrawl(browser, { base, dist });   // one browser page, reused
+ *   it.each(builtPages(dist))('%s', async (p) => expect(await crawl.visit(p)).toEqual([]));
+ *   it('links', async () => { const { report, problems } = await crawl.finish(); … });
+ *
+ * `visit` loads a page, mounts every exercise on it, runs axe and records its links, assets and ids;
+ * it returns that page's problems (console errors, failed and off-origin requests, HTTP status, an
+ * exercise that did not load, serious/critical axe violations). `finish` follows every internal link
+ * and asset seen (broken links, #fragments, pages reachable only by a link) and returns the report.
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -49,26 +56,44 @@ export function formatReport(name: string, r: Report): string {
     `serious/critical axe violations ${r.axeSerious}`;
 }
 
+/** How long one exercise may take to mount (Monaco, TypeScript worker, esbuild-wasm) on a loaded machine. */
+export const EXERCISE_MOUNT_MS = 150_000;
+
+export interface Crawl {
+  /** Visit one page (a path relative to the base, as builtPages returns it); returns its problems. */
+  visit(pagePath: string): Promise<string[]>;
+  /** Follow every link and asset the visited pages had; returns the report and the problems found. */
+  finish(): Promise<{ report: Report; problems: string[] }>;
+  close(): Promise<void>;
+}
+
 /**
- * Visit every page of `dist` served at `base`. `axeRules` limits axe to some rules (e.g. a dark-theme
- * pass that only re-checks colour contrast). Returns the counts and every problem as a readable line.
+ * A crawl of the build in `dist` served at `base`. `axeRules` limits axe to some rules;
+ * `followLinks: false` makes `finish` skip the links (another crawl of the same build follows them).
  */
-export async function crawlSite(
+export async function openCrawl(
   browser: Browser,
-  opts: { base: string; dist: string; colorScheme?: 'light' | 'dark'; axeRules?: string[]; pages?: string[]; followLinks?: boolean },
-): Promise<{ report: Report; problems: string[] }> {
-  const { base, dist } = opts;
-  const pages = opts.pages ?? builtPages(dist);
+  opts: { base: string; dist: string; colorScheme?: 'light' | 'dark'; axeRules?: string[]; followLinks?: boolean },
+): Promise<Crawl> {
+  const { base } = opts;
   const { page, issues, close, context } = await newPage(browser, { baseUrl: base, colorScheme: opts.colorScheme ?? 'light' });
-  const problems: string[] = [];
-  if (!opts.pages && (!pages.includes('') || !pages.includes('404.html'))) problems.push(`build ${dist} lacks index.html or 404.html`);
   const visited = new Set<string>();
   const linkTargets = new Map<string, string>(); // target → first page linking to it
   const assetTargets = new Set<string>();
   const ids = new Map<string, Set<string>>();
   let axeCount = 0;
+  let reported = 0; // issues already attributed to an earlier page
 
-  const visit = async (pageUrl: string) => {
+  /** Issues (console errors, failed and off-origin requests) that arose since the last call. */
+  const newIssues = () => {
+    const all = issues.all();
+    const fresh = all.slice(reported);
+    reported = all.length;
+    return fresh;
+  };
+
+  const visitUrl = async (pageUrl: string): Promise<string[]> => {
+    const problems: string[] = [];
     visited.add(pageUrl);
     const res = await page.goto(pageUrl, { waitUntil: 'load' });
     if (!res || res.status() !== 200) problems.push(`page ${pageUrl}: HTTP ${res?.status()}`);
@@ -77,9 +102,9 @@ export async function crawlSite(
     for (const ex of await page.locator('qc-exercise').all()) {
       await ex.scrollIntoViewIfNeeded();
       const settled = ex.and(page.locator('[data-state="ready"], [data-state="failed"]'));
-      const state = await settled.waitFor({ timeout: 60_000 }).then(
+      const state = await settled.waitFor({ timeout: EXERCISE_MOUNT_MS }).then(
         () => ex.getAttribute('data-state'),
-        async () => `still ${await ex.getAttribute('data-state')} after 60 s`,
+        async () => `still ${await ex.getAttribute('data-state')} after ${EXERCISE_MOUNT_MS / 1000} s`,
       );
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
@@ -91,41 +116,48 @@ export async function crawlSite(
     const { links, assets } = await pageLinks(page);
     for (const l of links) if (!linkTargets.has(l)) linkTargets.set(l, pageUrl);
     for (const a of assets) assetTargets.add(a);
+    problems.push(...newIssues());
+    return problems;
   };
 
-  for (const p of pages) await visit(base + p);
-  const origin = new URL(base).origin;
-  const basePath = new URL(base).pathname;
-  let broken = 0;
-  for (const [target, from] of opts.followLinks === false ? [] : linkTargets) {
-    const u = new URL(target);
-    if (u.origin !== origin) { problems.push(`external link ${target} on ${from}`); issues.offOrigin.push(target); continue; }
-    if (!u.pathname.startsWith(basePath)) { problems.push(`link outside the base path: ${target} on ${from}`); broken++; continue; }
-    const pageUrl = u.origin + u.pathname;
-    if (!visited.has(pageUrl)) {
-      const r = await context.request.get(pageUrl, { maxRedirects: 0 });
-      if (r.status() !== 200) { problems.push(`broken link ${target} on ${from}: HTTP ${r.status()}`); broken++; continue; }
-      // A page reachable by a link but missing from the build listing (e.g. a redirect target): check it too.
-      if ((r.headers()['content-type'] ?? '').includes('text/html')) await visit(pageUrl);
-    }
-    if (u.hash && ids.has(pageUrl) && !ids.get(pageUrl)!.has(decodeURIComponent(u.hash.slice(1)))) {
-      problems.push(`broken fragment ${target} on ${from}`);
-      broken++;
-    }
-  }
-  for (const a of assetTargets) {
-    if (new URL(a).origin !== origin) continue; // recorded as off-origin by newPage
-    const r = await context.request.get(a);
-    if (r.status() !== 200) { problems.push(`broken asset ${a}: HTTP ${r.status()}`); broken++; }
-  }
-  problems.push(...issues.all());
-  await close();
   return {
-    report: {
-      pages: visited.size, links: linkTargets.size, assets: assetTargets.size,
-      consoleErrors: issues.consoleErrors.length + issues.pageErrors.length, failedRequests: issues.failedRequests.length,
-      offOrigin: issues.offOrigin.length, brokenLinks: broken, axeSerious: axeCount,
+    visit: (pagePath) => visitUrl(base + pagePath),
+    async finish() {
+      const problems: string[] = [];
+      const origin = new URL(base).origin;
+      const basePath = new URL(base).pathname;
+      let broken = 0;
+      for (const [target, from] of opts.followLinks === false ? [] : linkTargets) {
+        const u = new URL(target);
+        if (u.origin !== origin) { problems.push(`external link ${target} on ${from}`); issues.offOrigin.push(target); continue; }
+        if (!u.pathname.startsWith(basePath)) { problems.push(`link outside the base path: ${target} on ${from}`); broken++; continue; }
+        const pageUrl = u.origin + u.pathname;
+        if (!visited.has(pageUrl)) {
+          const r = await context.request.get(pageUrl, { maxRedirects: 0 });
+          if (r.status() !== 200) { problems.push(`broken link ${target} on ${from}: HTTP ${r.status()}`); broken++; continue; }
+          // A page reachable by a link but missing from the build listing (e.g. a redirect target): check it too.
+          if ((r.headers()['content-type'] ?? '').includes('text/html')) problems.push(...(await visitUrl(pageUrl)));
+        }
+        if (u.hash && ids.has(pageUrl) && !ids.get(pageUrl)!.has(decodeURIComponent(u.hash.slice(1)))) {
+          problems.push(`broken fragment ${target} on ${from}`);
+          broken++;
+        }
+      }
+      for (const a of assetTargets) {
+        if (new URL(a).origin !== origin) continue; // recorded as off-origin by newPage
+        const r = await context.request.get(a);
+        if (r.status() !== 200) { problems.push(`broken asset ${a}: HTTP ${r.status()}`); broken++; }
+      }
+      problems.push(...newIssues());
+      return {
+        report: {
+          pages: visited.size, links: linkTargets.size, assets: assetTargets.size,
+          consoleErrors: issues.consoleErrors.length + issues.pageErrors.length, failedRequests: issues.failedRequests.length,
+          offOrigin: issues.offOrigin.length, brokenLinks: broken, axeSerious: axeCount,
+        },
+        problems,
+      };
     },
-    problems,
+    close,
   };
 }

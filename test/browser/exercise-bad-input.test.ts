@@ -25,7 +25,7 @@ import {
 } from './exercise-helpers';
 
 // Each page loads Monaco, TypeScript's worker and esbuild-wasm: generous limits for a busy 2-core machine.
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 let browser: Browser;
 let page: Page;
@@ -62,6 +62,21 @@ afterAll(async () => {
   await browser?.close();
   await new Promise<void>((r) => (leak ? leak.close(() => r()) : r()));
 });
+
+/**
+ * Ends every worker of the page (by navigating away) and waits for each one's close event, then
+ * opens the exercise again. After it, no learner code is running anywhere: whatever it could have
+ * requested has been requested. (Every request of the page and its workers goes through the test's
+ * route, which records and aborts any to another origin: `pageIssues.offOrigin`.)
+ */
+async function endLearnerCode(): Promise<void> {
+  // page.workers() lists the live ones; listeners are attached before anything can close.
+  const gone = Promise.all(page.workers().map((w) => new Promise((closed) => w.once('close', closed))));
+  await page.goto('about:blank');
+  await gone;
+  await page.goto(siteUrls().root + DEMO_PATH);
+  await openExercise(page);
+}
 
 async function runAndThenCorrect(code: string): Promise<{ summary: string; status: string | null; tests: Awaited<ReturnType<typeof shownTests>> }> {
   await setCode(page, code);
@@ -179,8 +194,9 @@ MessagePort.prototype.postMessage = function (m: any, t?: any) {
       expect(r.tests[0].status, call).toBe('error');
       expect(r.tests[0].text, call).toContain(`${name}() is not available in exercises`);
     }
-    await page.waitForTimeout(500);
+    await endLearnerCode();
     expect(leakHits).toEqual([]);
+    expect(pageIssues.offOrigin).toEqual([]);
   });
 
   it('a forged result posted by learner code is ignored (the verdict is the grader’s)', async () => {
@@ -211,7 +227,7 @@ console.log('eval import: ' + evalImport);
     await clickAndWait(page, 'Run');
     const out = await page.locator('[data-role="console-out"]').textContent();
     expect(out).toContain('on prototypes: []');
-    await page.waitForTimeout(1000);
+    await endLearnerCode();
     expect(leakHits).toEqual([]);
     expect(pageIssues.offOrigin).toEqual([]);
   });

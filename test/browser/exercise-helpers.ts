@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT } from './server';
+import { ACTION_TIMEOUT_MS, ROOT } from './server';
 
 export const DEMO_PATH = 'playground/demo/';
 export const demoSolution = readFileSync(path.join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
@@ -65,7 +65,7 @@ export async function clickAndWait(page: Page, name: 'Run' | 'Submit', id = 'dem
 }
 
 /** Waits until the results summary is final (not "Running…") and returns its text. */
-export async function waitForSummary(page: Page, id = 'demo', timeout = 30_000): Promise<string> {
+export async function waitForSummary(page: Page, id = 'demo', timeout = ACTION_TIMEOUT_MS): Promise<string> {
   const summary = exerciseRoot(page, id).locator('[data-role="summary"]');
   await page.waitForFunction(
     (i) => {

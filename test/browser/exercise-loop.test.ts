@@ -31,7 +31,7 @@ import {
 } from './exercise-helpers';
 
 // Each page loads Monaco, TypeScript's worker and esbuild-wasm: generous limits for a busy 2-core machine.
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 let browser: Browser;
 beforeAll(async () => {
@@ -71,7 +71,21 @@ describe('exercise page without JavaScript', () => {
     });
     await page.goto(demoUrl());
     await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(500);
+    // The element starts loading from its IntersectionObserver's callback. An observer of our own,
+    // made later, gets its first (initial) notification in the same task, after the element's: once
+    // ours has fired, the element has seen that it is out of view and decided.
+    const ours = await page.evaluate(
+      () =>
+        new Promise<{ intersecting: boolean }>((resolve) => {
+          const el = document.querySelector('qc-exercise')!;
+          const io = new IntersectionObserver((entries) => {
+            io.disconnect();
+            resolve({ intersecting: entries.some((e) => e.isIntersecting) });
+          });
+          io.observe(el);
+        }),
+    );
+    expect(ours.intersecting, 'the exercise is below the fold').toBe(false);
     expect(await exerciseRoot(page).getAttribute('data-state')).toBe('static');
     expect(scripts.filter((u) => /boot|monaco|editor|ts\.worker|tsMode|compile-worker|run-worker|\.wasm/.test(u))).toEqual([]);
     // Monaco's CSS is not on the page either (it is injected by the editor chunk).
@@ -143,13 +157,12 @@ describe('the whole loop on the demo exercise', () => {
     expect(await exerciseRoot(page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
 
     // An infinite loop: a timeout verdict, then the next Run works.
+    // (How long the timeout verdict takes is measured by bench/exercise.ts, not asserted here.)
     await page.evaluate(() => window.__exerciseEditors!.demo.warm);
     await setCode(page, demoWithBlockFor('while (true) {}'));
-    const t0 = Date.now();
     summary = await clickAndWait(page, 'Run');
     expect(summary).toContain(`Timed out after 5 s — possible infinite loop in test "${visible[0]}"`);
     expect(await summaryStatus(page)).toBe('error');
-    expect(Date.now() - t0).toBeLessThan(20_000);
     const again = await correctRunPasses(page);
     expect(again.status).toBe('pass');
     expect(again.summary).toMatch(new RegExp(`^Run: all ${visible.length} visible tests passed`));
@@ -277,9 +290,10 @@ describe('controls', () => {
     let summary = await waitForSummary(page);
     expect(summary).toMatch(/^Run: all \d+ visible tests passed/);
     await page.locator('.ex-monaco .view-lines').click(); // focus back in the editor after the run
-    await page.waitForTimeout(300);
+    await page.waitForFunction(() => window.__exerciseEditors!.demo.editor.hasTextFocus());
     await page.keyboard.press('Control+m');
-    await page.waitForTimeout(300);
+    // Monaco announces the switch to tab focus mode (Tab now moves focus out of the editor).
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-alert')].some((e) => /Tab will now move focus/.test(e.textContent ?? '')));
     // Tab leaves the editor (through Monaco's own focusable widgets, e.g. sticky scroll) to Run.
     let focused = '';
     for (let i = 0; i < 4 && !/^Run/.test(focused); i++) {
@@ -315,7 +329,7 @@ describe('controls', () => {
 
     // A type error (valid syntax): the run still happens and passes; the type error is reported.
     await setCode(page, demoSolution.replace('export function missProbability(n: number, r: number, w: number): number {', 'export function missProbability(n: number, r: number, w: number): number {\n  const unused: string = 42;'));
-    await expect.poll(() => exerciseRoot(page).locator('[data-role="typeinfo"]').textContent(), { timeout: 30_000 }).toMatch(/1 type error .*line \d+: Type 'number' is not assignable to type 'string'.*You can still run your code/);
+    await expect.poll(() => exerciseRoot(page).locator('[data-role="typeinfo"]').textContent()).toMatch(/1 type error .*line \d+: Type 'number' is not assignable to type 'string'.*You can still run your code/);
     const ok = await clickAndWait(page, 'Run');
     expect(ok).toMatch(/^Run: all \d+ visible tests passed/);
     expect(await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getModelMarkers({ owner: 'esbuild' }).length)).toBe(0);
@@ -354,29 +368,39 @@ describe('controls', () => {
 });
 
 describe('types in the editor', () => {
-  it("every exercise's starter and reference solution have no type errors: the driver modules are declared", async () => {
-    const ids = readdirSync(path.join(ROOT, 'exercises')).filter((d) => existsSync(path.join(ROOT, 'exercises', d, 'meta.json')));
+  const ids = readdirSync(path.join(ROOT, 'exercises')).filter((d) => existsSync(path.join(ROOT, 'exercises', d, 'meta.json')));
+
+  it('there are at least 8 exercises', () => {
     expect(ids.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(ids)("%s: the starter and the reference solution have no type errors (the driver modules are declared)", async (id) => {
     const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
-    const found: Record<string, string[]> = {};
-    for (const id of ids) {
-      await page.goto(`${siteUrls().root}playground/${id}/`);
-      await openExercise(page, id, { warm: false });
-      const errors = async (what: string) => {
-        const list = await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id);
-        if (list.length > 0) found[`${id} ${what}`] = list;
-      };
-      await errors('starter');
-      // What a learner sees: no "type errors" line under the editor.
-      await page.waitForTimeout(300);
-      expect(await exerciseRoot(page, id).locator('[data-role="typeinfo"]').isVisible()).toBe(false);
-      await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
-      await errors('solution');
-    }
-    expect(found).toEqual({});
-    // The check itself works: a call with the wrong argument type is reported.
-    await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n", ids.at(-1));
-    expect(await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), ids.at(-1)!)).toEqual([
+    await page.goto(`${siteUrls().root}playground/${id}/`);
+    await openExercise(page, id, { warm: false });
+    const errors = () => page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id);
+    expect(await errors(), 'starter').toEqual([]);
+    // What a learner sees: no "type errors" line under the editor. To know the line reflects a
+    // finished check of the starter (not one still pending), add a type error, wait for the line,
+    // put the starter back and wait for the line to go.
+    const typeinfo = exerciseRoot(page, id).locator('[data-role="typeinfo"]');
+    const starter = await getCode(page, id);
+    await setCode(page, `${starter}\nconst __typeProbe: string = 42;\n`, id);
+    await typeinfo.waitFor({ state: 'visible' });
+    await setCode(page, starter, id);
+    await typeinfo.waitFor({ state: 'hidden' });
+    await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
+    expect(await errors(), 'solution').toEqual([]);
+    await close();
+  });
+
+  it('the check itself works: a call with the wrong argument type is reported', async () => {
+    const id = ids.at(-1)!;
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    await page.goto(`${siteUrls().root}playground/${id}/`);
+    await openExercise(page, id, { warm: false });
+    await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n", id);
+    expect(await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id)).toEqual([
       expect.stringMatching(/^line 2: Type 'number' is not assignable to type 'string'/),
     ]);
     await close();

@@ -91,7 +91,7 @@ describe('core exercises in their lessons', () => {
       expect(await hints.locator('code').count()).toBeGreaterThan(0);
       expect(issues.all()).toEqual([]);
       await close();
-    }, 300_000);
+    }, 600_000);
   }
 });
 
@@ -111,7 +111,7 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
     const shownCount = await panel.locator('[data-role="tests"] > li').count();
     expect(failedWithTrace, 'several failed tests carry a cluster trace').toBeGreaterThan(1);
     // Only the first failed test is drawn at once; the others wait until they are opened.
-    await panel.locator('.ex-trace svg[role="img"]').first().waitFor({ timeout: 30_000 });
+    await panel.locator('.ex-trace svg[role="img"]').first().waitFor();
     expect(await panel.locator('svg.dg').count()).toBe(1);
     expect(await withTrace.first().locator('.ex-trace').getAttribute('open')).not.toBeNull();
 
@@ -125,7 +125,7 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
     await summary.focus();
     await page.keyboard.press('Enter');
     const svg = hidden.locator('svg[role="img"]');
-    await svg.waitFor({ timeout: 30_000 });
+    await svg.waitFor();
     expect(await svg.locator(':scope > title').textContent()).toContain(name);
     expect(await hidden.locator('figcaption').textContent()).toBe(`What happened in the cluster — hidden test: ${name}, seed ${seed}`);
     // The diagram's stylesheet is on the page: the stepper is laid out as a row of controls.
@@ -162,18 +162,18 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
       h.showResults(results, 'submit');
     }, id);
     const note = panel.locator('.ex-trace-note');
-    await note.first().waitFor({ timeout: 30_000 });
+    await note.first().waitFor();
     expect(await note.count()).toBe(1);
     expect(await note.textContent()).toMatch(/^The diagram of this run could not be drawn \(.*history\[0\]\.type.*\)\.$/);
     expect(await panel.locator('[data-role="tests"] > li').count()).toBe(shownCount);
     await hidden.locator('.ex-trace > summary').click();
-    await hidden.locator('svg[role="img"]').waitFor({ timeout: 30_000 });
+    await hidden.locator('svg[role="img"]').waitFor();
 
     // Submit again: the panel is rebuilt with new ids (the old diagrams are gone), one diagram drawn.
     expect(await submit(page, id)).toMatch(/^Submit: \d+ of \d+ tests/);
-    await panel.locator('.ex-trace svg[role="img"]').first().waitFor({ timeout: 30_000 });
+    await panel.locator('.ex-trace svg[role="img"]').first().waitFor();
     if ((await hidden.locator('.ex-trace').getAttribute('open')) === null) await hidden.locator('.ex-trace > summary').click();
-    await hidden.locator('svg[role="img"]').waitFor({ timeout: 30_000 });
+    await hidden.locator('svg[role="img"]').waitFor();
     const secondIds = await panel.locator('svg.dg').evaluateAll((svgs) => svgs.map((s) => s.id));
     expect(secondIds.length).toBeGreaterThan(0);
     expect(secondIds.filter((x) => firstIds.includes(x))).toEqual([]);
@@ -201,5 +201,5 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
     expect(await doneNote(page, 'dlq-processor').isVisible()).toBe(false);
     expect(issues.all().filter((l) => !/net::ERR_ABORTED/.test(l))).toEqual([]);
     await close();
-  }, 300_000);
+  }, 600_000);
 });

@@ -79,5 +79,5 @@ describe.each(CASES)('$id in its lesson', ({ id, lesson, prose, heading }) => {
     expect(failed.some((t) => /customer/.test(t.text) && /seed \d+/.test(t.text))).toBe(true);
     expect(issues.all()).toEqual([]);
     await close();
-  }, 300_000);
+  }, 600_000);
 });

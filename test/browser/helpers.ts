@@ -32,7 +32,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import AxeBuilder from '@axe-core/playwright';
 import { inject } from 'vitest';
 
-export { ROOT } from './server';
+import { ACTION_TIMEOUT_MS } from './server';
+
+export { ROOT, ACTION_TIMEOUT_MS } from './server';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -94,6 +96,9 @@ export async function newPage(
     issues.offOrigin.push(u);
     return route.abort('blockedbyclient');
   });
+  // Playwright's default 30 s per action or wait is a timing assumption; a busy machine can need more.
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
   const page = await context.newPage();
   page.on('console', (msg) => {
     if (msg.type() === 'error') issues.consoleErrors.push(`${msg.text()} (${page.url()})`);

@@ -14,7 +14,7 @@ import { SUB_PATH } from './setup';
 import { readOfflineManifest } from '../../src/browser/build/offline.mjs';
 import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';
 
-vi.setConfig({ testTimeout: 300_000 });
+vi.setConfig({ testTimeout: 600_000 });
 
 let browser: Browser;
 beforeAll(async () => {

@@ -1,20 +1,23 @@
 /**
  * The run worker is kept for the next run only while runs leave it as they found it (issue 4:
  * a warm Run in a blink, and nothing a learner module does survives into the next run). Observed
- * from outside, through the page's workers: run workers are the ones started from `blob:` URLs.
+ * from outside, through the page's workers: run workers are the ones started from `blob:` URLs,
+ * each with its own URL. Every learner module here also logs `self.location.href`, so each run
+ * names the worker it ran in: "kept" is the next run naming the same worker, "replaced" is the next
+ * run naming another one and the old one's `close` event. No waiting for something not to happen.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page, Worker } from 'playwright-core';
 import { launch, newPage, siteUrls } from './helpers';
 import { DEMO_PATH, clickAndWait, demoSolution, openExercise, setCode, summaryStatus } from './exercise-helpers';
 
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
 let browser: Browser;
 let page: Page;
 let closePage: () => Promise<void>;
 const started: Worker[] = [];
-const closed = new Set<Worker>();
+const closedUrls = new Set<string>();
 
 beforeAll(async () => {
   browser = await launch();
@@ -24,7 +27,7 @@ beforeAll(async () => {
   page.on('worker', (w) => {
     if (!w.url().startsWith('blob:')) return;
     started.push(w);
-    w.on('close', () => closed.add(w));
+    w.on('close', () => closedUrls.add(w.url()));
   });
   await page.goto(siteUrls().root + DEMO_PATH);
   await openExercise(page);
@@ -35,24 +38,32 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs `code` and returns the run workers that closed because of that run (after a short settle). */
-async function runAndSeeClosed(code: string): Promise<{ status: string | null; closedNow: number }> {
-  const before = closed.size;
-  await setCode(page, code);
+/** Appended to every learner module: logs the URL of the worker the module runs in. */
+const WHERE = "\nconsole.log('run worker: ' + (globalThis as any).location.href);\n";
+
+/** Runs `code` and returns the verdict and the URL of the run worker that ran it. */
+async function runIn(code: string): Promise<{ status: string | null; worker: string }> {
+  await setCode(page, code + WHERE);
   await clickAndWait(page, 'Run');
   const status = await summaryStatus(page);
-  await page.waitForTimeout(500); // a replaced worker is terminated in a later task
-  return { status, closedNow: closed.size - before };
+  const outputs = await page.evaluate(() => (window.__exerciseEditors!.demo.lastResults?.tests ?? []).map((t) => t.output ?? ''));
+  const urls = new Set(outputs.flatMap((o) => [...o.matchAll(/run worker: (blob:\S+)/g)].map((m) => m[1])));
+  expect(urls.size, `every test of one run names the same worker: ${[...urls].join(', ')}`).toBe(1);
+  return { status, worker: [...urls][0] };
 }
 
 describe('run worker reuse', () => {
   it('keeps one warm worker across clean runs (plus one spare), terminating none', async () => {
-    for (let i = 0; i < 4; i++) {
-      const r = await runAndSeeClosed(demoSolution);
-      expect(r.status).toBe('pass');
-      expect(r.closedNow).toBe(0);
+    const first = await runIn(demoSolution);
+    expect(first.status).toBe('pass');
+    expect(started.map((w) => w.url())).toContain(first.worker);
+    for (let i = 0; i < 3; i++) {
+      const next = await runIn(demoSolution);
+      expect(next.status).toBe('pass');
+      expect(next.worker, `run ${i + 2} ran in the worker of run 1`).toBe(first.worker);
     }
     expect(started.length).toBeLessThanOrEqual(2);
+    expect([...closedUrls]).toEqual([]);
   });
 
   it.each([
@@ -60,9 +71,16 @@ describe('run worker reuse', () => {
     ['changed built-ins', `${demoSolution}\nMath.max = () => 0;\n(Array.prototype as any).includes = () => true;\n`],
     ['made a MessageChannel', `${demoSolution}\nconst ping = new MessageChannel();\nping.port1.onmessage = () => ping.port2.postMessage(0);\n`],
   ])('replaces the worker after a run that %s, and the next run passes on a clean one', async (_what, code) => {
-    expect((await runAndSeeClosed(code)).closedNow).toBe(1);
-    const next = await runAndSeeClosed(demoSolution);
+    const tainted = await runIn(code);
+    const next = await runIn(demoSolution);
     expect(next.status).toBe('pass');
-    expect(next.closedNow).toBe(0);
+    expect(next.worker, 'the next run uses another worker').not.toBe(tainted.worker);
+    // The tainted worker is terminated: wait for its close event.
+    await expect.poll(() => closedUrls.has(tainted.worker)).toBe(true);
+    // The clean one is kept again.
+    const after = await runIn(demoSolution);
+    expect(after.status).toBe('pass');
+    expect(after.worker).toBe(next.worker);
+    expect(closedUrls.has(next.worker)).toBe(false);
   });
 });

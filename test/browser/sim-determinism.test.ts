@@ -12,7 +12,7 @@ describe('simulator determinism: Node vs headless Chromium (Worker)', () => {
   let code: string;
   beforeAll(async () => {
     [browser, code] = await Promise.all([launchChromium(), bundleSimWorker()]);
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
   });
@@ -23,12 +23,12 @@ describe('simulator determinism: Node vs headless Chromium (Worker)', () => {
     const chrome = await inWorker<{ out: typeof node }>(browser, code, { cmd: 'hash', cases: CASES });
     expect(chrome.out).toEqual(node);
     expect(new Set(node.map((x) => x.hash)).size).toBe(node.length); // different scenarios/seeds really differ
-  }, 180_000);
+  }, 600_000);
 
   it('learner-style fault cases (timers, Promise.race, Math.random) hash identically too', async () => {
     const node: CaseResult[] = [];
     for (const s of SEEDS) node.push(await hiddenTestCase(s));
     const chrome = await inWorker<{ out: CaseResult[] }>(browser, code, { cmd: 'cases', seeds: SEEDS });
     expect(chrome.out).toEqual(node);
-  }, 180_000);
+  }, 600_000);
 });

@@ -2,7 +2,8 @@
  * Site behaviour in Chromium: dark-theme contrast on every page, 404 and links under the sub-path,
  * keyboard-only outline and quiz, JavaScript disabled, 360 px layout, themes, progress marks, storage
  * failure warnings, export/import. The full crawl (every page at "/" and "/course/": console errors,
- * failed/off-origin requests, broken links, axe) is in site-root.test.ts and site-sub.test.ts.
+ * failed/off-origin requests, broken links, axe) is in site-root.test.ts and site-sub.test.ts, the
+ * dark-theme axe pass over every page in site-dark.test.ts.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
@@ -11,23 +12,11 @@ import { lessonSlugFromFile } from '../../src/lib/schemas';
 import type { Browser } from 'playwright-core';
 import { launch, newPage, siteUrls, ROOT } from './helpers';
 import { DIST_BASE } from './server';
-import { builtPages, crawlSite, formatReport } from './crawl';
+import { builtPages } from './crawl';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
 afterAll(async () => { await browser?.close(); });
-
-describe('dark theme', () => {
-  it('every page, its exercises mounted, has no serious axe violation in the dark theme', async () => {
-    // The light theme is crawled by site-root/site-sub; the dark palette (and Monaco's dark theme)
-    // gets the same axe pass here. Links were followed there, so not again.
-    const dist = path.join(DIST_BASE, 'dist-root');
-    const { report, problems } = await crawlSite(browser, { base: siteUrls().root, dist, colorScheme: 'dark', followLinks: false });
-    console.log(formatReport('/ (dark theme)', report));
-    expect(report.pages).toBe(builtPages(dist).length);
-    expect(problems).toEqual([]);
-  }, 300_000);
-});
 
 describe('sub-path build', () => {
   it('serves the 404 page for unknown URLs, with links that resolve under /course/', async () => {
@@ -42,16 +31,14 @@ describe('sub-path build', () => {
     await close();
   });
 
-  it('every URL in the built HTML is under /course/ (no root-relative leaks)', async () => {
+  it.each(builtPages(path.join(DIST_BASE, 'dist-sub')).map((p) => [p || '/']))('every URL in the built HTML of %s is under /course/ (no root-relative leaks)', async (p) => {
     const base = siteUrls().sub;
     const { page, close } = await newPage(browser, { baseUrl: base });
     const bad: string[] = [];
-    for (const p of builtPages(path.join(DIST_BASE, 'dist-sub'))) {
-      await page.goto(base + p);
-      const attrs = await page.evaluate(() =>
-        [...document.querySelectorAll('[href], [src]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''));
-      for (const a of attrs) if (a.startsWith('/') && !a.startsWith('/course/')) bad.push(`${p}: ${a}`);
-    }
+    await page.goto(base + (p === '/' ? '' : p));
+    const attrs = await page.evaluate(() =>
+      [...document.querySelectorAll('[href], [src]')].map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? ''));
+    for (const a of attrs) if (a.startsWith('/') && !a.startsWith('/course/')) bad.push(`${p}: ${a}`);
     await close();
     expect(bad).toEqual([]);
   });
@@ -222,17 +209,13 @@ describe('without JavaScript', () => {
 });
 
 describe('layout, themes and progress', () => {
-  it('no page scrolls sideways at 360 px', async () => {
+  it.each(builtPages(path.join(DIST_BASE, 'dist-root')).map((p) => [p || '/']))('%s does not scroll sideways at 360 px', async (p) => {
     const base = siteUrls().root;
     const { page, close } = await newPage(browser, { baseUrl: base, viewport: { width: 360, height: 780 } });
-    const wide: string[] = [];
-    for (const p of builtPages(path.join(DIST_BASE, 'dist-root'))) {
-      await page.goto(base + p);
-      const w = await page.evaluate(() => document.documentElement.scrollWidth);
-      if (w > 360) wide.push(`${p || '/'}: ${w}px`);
-    }
+    await page.goto(base + (p === '/' ? '' : p));
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
     await close();
-    expect(wide).toEqual([]);
+    expect(w, `${p} is ${w}px wide`).toBeLessThanOrEqual(360);
   });
 
   it('follows the OS theme, the toggle overrides it and the choice applies before first paint on the next page', async () => {
