@@ -10,7 +10,7 @@
  *     measured in bench/, not asserted in a test. Clock reads inside a simulator run
  *     (`world.run(() => …)`, virtual time) are not real.
  *   - `tier`: a fast-tier file (test/tiers.ts), or a test/ module it imports, that starts processes,
- *     opens sockets or uses a database, browser or cluster client: it belongs in *.slow.test.ts.
+ *     opens sockets or drives a browser: it belongs in *.slow.test.ts.
  */
 import ts from 'typescript';
 
@@ -22,10 +22,13 @@ export interface Finding {
 
 const ASSERT_CALLEE = /^(expect|vexpect|assert)$/;
 const SLEEP_NAMES = new Set(['sleep', 'delay']);
-/** Imports that make a file more than a pure unit test. */
+/**
+ * Imports that make a file more than a pure unit test: processes, sockets, a browser. (A driver
+ * library alone is fine — e.g. the real cassandra-driver over fake in-process hosts.)
+ */
 export const NOT_UNIT_MODULES = [
   'child_process', 'node:child_process', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net',
-  'pg', 'cassandra-driver', 'kafkajs', 'playwright-core', 'playwright', '@axe-core/playwright',
+  'playwright-core', 'playwright', '@axe-core/playwright',
 ];
 
 function rootName(e: ts.Expression): string | null {
