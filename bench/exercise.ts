@@ -124,8 +124,8 @@ async function main() {
     await ctx.close();
   }
 
-  // 5. Submit (visible + hidden, every seed) of each core exercise's reference solution (issue 4: a
-  //    200-scenario suite ≤ 500 ms; issue 5: each exercise's Submit ≤ 500 ms).
+  // 5. Submit (visible + hidden, every seed) of each core exercise's reference solution (targets: a
+  //    200-scenario suite ≤ 500 ms; each exercise's Submit ≤ 500 ms).
   const submits: Array<{ id: string; tests: number; ms: number[] }> = [];
   for (const id of SUBMIT_IDS) {
     const ctx = await newContext(browser);
@@ -151,7 +151,7 @@ async function main() {
     submits.push(row);
     await ctx.close();
   }
-  // 6. Main-thread long tasks caused by runs (issue 4: "no main-thread task over 50 ms caused by a
+  // 6. Main-thread long tasks caused by runs (target: "no main-thread task over 50 ms caused by a
   //    run"): read-fallback in its playground; Runs and Submits of the solution, and Submits of the
   //    starter (failing: the results panel draws the first failed test's cluster diagram). Every
   //    long task (PerformanceObserver 'longtask', > 50 ms by definition) that overlaps a run — from
@@ -221,7 +221,7 @@ async function main() {
     ...submits.map((x) => [`Submit of ${x.id} (${x.tests} tests, visible + hidden, every seed) (median)`, `${f(stats(x.ms).median)} ms (min ${f(stats(x.ms).min)}, max ${f(stats(x.ms).max)}, n=${x.ms.length})`, '≤ 500 ms', stats(x.ms).median <= 500] as const),
     [`Main-thread tasks over 50 ms during ${longTasks.windows} Runs/Submits (read-fallback; passing, failing with the diagram drawn, bad input)`, longTasks.tasks.length === 0 ? 'none' : `${longTasks.tasks.length} (longest ${f(Math.max(...longTasks.tasks))} ms)`, 'none', longTasks.tasks.length === 0] as const,
   ] as const;
-  const md = `# Exercise engine benchmark (issue 4)
+  const md = `# Exercise engine benchmark
 
 \`npx tsx bench/exercise.ts\` — headless Chromium (Debian ${'`/usr/bin/chromium`'}), built site served on localhost
 (no compression), viewport 1280×900, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}).

@@ -162,7 +162,7 @@ async function main() {
 
   const version = (await import('node:child_process')).execSync('/usr/bin/chromium --version').toString().trim();
   const lines = [
-    '# Widgets: interaction latency (issue 6)',
+    '# Widgets: interaction latency',
     '',
     `Measured by \`npx tsx bench/widgets.ts\` on ${new Date().toISOString().slice(0, 16)}Z — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${version}, headless, 1280×900.`,
     'Each number is milliseconds from the input event to the second animation frame after it (the DOM updated and a frame painted).',

@@ -1,5 +1,5 @@
 /**
- * Exact quorum arithmetic for the quorum explorer (FACTS.md §10, Bailis et al., PBS, VLDB 2012).
+ * Exact quorum arithmetic for the quorum explorer (Bailis et al., "Probabilistically Bounded Staleness", VLDB 2012).
  * Worst case: the write reached only the W replicas that acknowledged it; the read asks R replicas
  * chosen uniformly at random. P(miss) = C(N−W, R) / C(N, R). Pure, no DOM.
  */

@@ -1,5 +1,5 @@
 /**
- * The course's build-time diagrams: named simulator runs with fixed seeds (issue 6). Each scene runs
+ * The course's build-time diagrams: named simulator runs with fixed seeds. Each scene runs
  * the simulator through its public API (src/sim/index.ts: createWorld, drivers, faults) and turns
  * the world's trace into a DiagramTrace. Same name + seed → the same SVG on every build
  * (snapshot-tested in test/diagram/scenes.test.ts).

@@ -12,7 +12,7 @@ import { SEED_SECTIONS, lessonSlugFromFile } from '../../src/lib/schemas';
 import { DIST_BASE, ROOT } from './server';
 const OUT = path.join(DIST_BASE, 'dist-root');
 
-/** Phrases from the seed that are wrong (FACTS.md §1, §5, §6): allowed only inside .myth. */
+/** Phrases from the seed incident write-up that are wrong: allowed only inside .myth. */
 export const MYTH_PHRASES = [/nodetool\s+statshints/i, /500\s?MB\s+default/i, /driver\s+picks\s+(the\s+)?first\s+response/i];
 
 type Node = { nodeName: string; value?: string; attrs?: { name: string; value: string }[]; childNodes?: Node[]; content?: Node };

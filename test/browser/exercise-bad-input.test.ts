@@ -1,5 +1,5 @@
 /**
- * Bad input the exercise runner survives (issue 4, "Bad input"), in Chromium on the playground's
+ * Bad input the exercise runner survives (README, "Bad input"), in Chromium on the playground's
  * demo exercise: each case asserts the verdict the learner sees, then that a correct Run right
  * after it passes. Also: the sandbox (no network from learner code — no request is seen by a
  * listening server — no forged results through postMessage) and page responsiveness (no main-thread
@@ -235,4 +235,4 @@ console.log('eval import: ' + evalImport);
 
 // The "no main-thread task over 50 ms caused by a run" check was a timed test and failed on this
 // 2-core machine (long tasks of 70–611 ms overlapping run work); it belongs in bench/exercise.ts as a
-// recorded measurement — see issue 4's note.
+// recorded measurement (bench/results/exercise.md).

@@ -1,6 +1,6 @@
 /**
- * The run worker is kept for the next run only while runs leave it as they found it (issue 4:
- * a warm Run in a blink, and nothing a learner module does survives into the next run). Observed
+ * The run worker is kept for the next run only while runs leave it as they found it (a warm Run
+ * in a blink, and nothing a learner module does survives into the next run). Observed
  * from outside, through the page's workers: run workers are the ones started from `blob:` URLs,
  * each with its own URL. Every learner module here also logs `self.location.href`, so each run
  * names the worker it ran in: "kept" is the next run naming the same worker, "replaced" is the next

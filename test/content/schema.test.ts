@@ -76,7 +76,7 @@ describe('quiz schema', () => {
     expect(noExpl.success ? '' : noExpl.error.issues[0]!.message).toMatch(/every choice needs an explanation/);
   });
 
-  it('content/quiz/quick-check.json is valid: the seed\'s 5 questions plus at least 5 from FACTS.md', () => {
+  it('content/quiz/quick-check.json is valid: the seed\'s 5 questions plus at least 5 more', () => {
     const data = JSON.parse(readFileSync(path.join(ROOT, 'content/quiz/quick-check.json'), 'utf8'));
     const r = quizSchema.safeParse(data);
     expect(r.success, r.success ? '' : r.error.message).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * The shape issue 5 asks of each core exercise's suite: 3–6 visible tests a learner reads; at least
+ * The shape every core exercise's suite has (README, "Adding an exercise"): 3–6 visible tests a learner reads; at least
  * 8 distinct hidden fault scenarios, each described in plain words with a hint, over at least 200
  * simulator runs (seeds) in all; 3–5 hints; at least 8 known-wrong solutions, each naming the test
  * that rejects it (`npm run verify` proves the rejection itself).

@@ -1,5 +1,5 @@
 /**
- * The TypeScript-only Monaco subset (ARCHITECTURE.md "Known pitfalls"), loaded by a dynamic import
+ * The TypeScript-only Monaco subset (not the full bundle with every language), loaded by a dynamic import
  * only when an exercise scrolls into view. Its CSS is injected at runtime by the Vite plugin in
  * src/browser/vite-plugin-monaco-css.mjs, so Astro never hoists it onto prose pages.
  */
