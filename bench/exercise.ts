@@ -15,7 +15,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { buildSite, startStaticServer, ROOT } from '../test/browser/server';
+import { buildSite, startStaticServer, ROOT } from '../support/server';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPS = Number(process.env.REPS ?? 5);

@@ -14,8 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSite, startStaticServer, ROOT } from '../test/browser/server';
-import { builtPages } from '../test/browser/crawl';
+import { buildSite, startStaticServer, ROOT } from '../support/server';
+import { builtPages } from '../support/crawl';
 import { readOfflineManifest } from '../src/browser/build/offline.mjs';
 
 const CHROMIUM_ARGS = [

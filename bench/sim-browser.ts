@@ -4,7 +4,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { writeSection } from './sim';
-import { bundleSimWorker, inWorker, launchChromium } from './sim-harness';
+import { bundleSimWorker, inWorker, launchChromium } from '../support/sim-harness';
 
 type R = { eventsPerSec: number };
 const browser = await launchChromium();

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchCases, benchClusterEvents, benchDriverCalls, benchScheduler } from './sim-cases';
+import { benchCases, benchClusterEvents, benchDriverCalls, benchScheduler } from '../support/sim-cases';
 
 async function main() {
   const load = loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -19,7 +19,7 @@ async function main() {
     `- Scheduler, no-op events: **${sched.eventsPerSec.toLocaleString('en-US')} events/s** (target ≥ 2,000,000)`,
     `- Cluster traffic (QUORUM reads/writes, network journal on, no learner code): **${cluster.eventsPerSec.toLocaleString('en-US')} events/s** over ${cluster.events.toLocaleString('en-US')} events (target ≥ 1,000,000)`,
     `- Learner-style awaited driver calls (4 concurrent \`await client.execute\` loops): **${calls.callsPerSec.toLocaleString('en-US')} calls/s** over ${calls.calls.toLocaleString('en-US')} calls (target ≥ 100,000)`,
-    `- 200 hidden-test-sized fault scenarios (\`bench/sim-cases.ts\`, ~${cases.eventsPerCase} events each): **${cases.medianMs} ms** median of ${cases.allMs.length} rounds (${cases.allMs.join(', ')} ms) (target < 250 ms)`,
+    `- 200 hidden-test-sized fault scenarios (\`support/sim-cases.ts\`, ~${cases.eventsPerCase} events each): **${cases.medianMs} ms** median of ${cases.allMs.length} rounds (${cases.allMs.join(', ')} ms) (target < 250 ms)`,
   ];
   console.log(lines.join('\n'));
   if (process.argv.includes('--write')) writeSection('Node', lines);

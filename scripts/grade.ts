@@ -21,7 +21,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread } from 'node:worker_threads';
 import type { Message, Plugin } from 'esbuild';
 import type { Results, TestResult, Limits } from '../src/grading/index';
-import { mergeShards } from '../src/grading/merge';
+import { mergeShards } from '../src/grading/index';
 import { parseMeta, type Meta } from '../src/grading/schema';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

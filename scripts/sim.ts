@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { pbsWars, quorumMonteCarlo, scenarios } from '../src/sim/index';
+import { pbsWars, quorumMonteCarlo, scenarios } from '#sim';
 
 const USAGE = `usage: npm run sim -- <command> [options]
   quorum   --n N --r R --w W [--trials 20000] [--seed 1] [--json]

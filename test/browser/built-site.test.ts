@@ -9,7 +9,7 @@ import { parse } from 'parse5';
 import yaml from 'js-yaml';
 import { SEED_SECTIONS, lessonSlugFromFile } from '../../src/lib/schemas';
 
-import { DIST_BASE, ROOT } from './server';
+import { DIST_BASE, ROOT } from '../../support/server';
 const OUT = path.join(DIST_BASE, 'dist-root');
 
 /** Phrases from the seed incident write-up that are wrong: allowed only inside .myth. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './helpers';
-import { builtPages, formatReport, openCrawl, type Crawl } from './crawl';
+import { builtPages, formatReport, openCrawl, type Crawl } from '../../support/crawl';
 
 /** Per page: load, mount every exercise (up to 150 s each when the machine is busy), axe. */
 const PAGE_TEST_MS = 600_000;

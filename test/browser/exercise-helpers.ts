@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { ACTION_TIMEOUT_MS, ROOT } from './server';
+import { ACTION_TIMEOUT_MS, ROOT } from '../../support/server';
 
 export const DEMO_PATH = 'playground/demo/';
 export const demoSolution = readFileSync(path.join(ROOT, 'exercises/demo/solution.ts'), 'utf8');

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ROOT, launch } from './helpers';
-import { DIST_BASE, startStaticServer } from './server';
+import { DIST_BASE, startStaticServer } from '../../support/server';
 import { SUB_PATH } from './setup';
 import { readOfflineManifest } from '../../src/browser/build/offline.mjs';
 import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';

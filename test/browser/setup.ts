@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { buildSite, startStaticServer, DIST_BASE } from './server';
+import { buildSite, startStaticServer, DIST_BASE } from '../../support/server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { scenarios } from '../../src/sim/index';
-import { hiddenTestCase, type CaseResult } from '../../bench/sim-cases';
-import { bundleSimWorker, inWorker, launchChromium } from '../../bench/sim-harness';
+import { hiddenTestCase, type CaseResult } from '../../support/sim-cases';
+import { bundleSimWorker, inWorker, launchChromium } from '../../support/sim-harness';
 
 const CASES: Array<[string, number]> = scenarios.scenarioNames.flatMap((n) => [[n, 1], [n, 20260101]] as Array<[string, number]>);
 const SEEDS = Array.from({ length: 20 }, (_, i) => 1000 + i);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { siteUrls } from './helpers';
-import { DIST_BASE } from './server';
+import { DIST_BASE } from '../../support/server';
 import { crawlTests } from './crawl-tests';
 
 crawlTests('/ (dark theme)', { base: () => siteUrls().root, dist: path.join(DIST_BASE, 'dist-root'), colorScheme: 'dark', followLinks: false });

@@ -11,8 +11,8 @@ import { readdirSync } from 'node:fs';
 import { lessonSlugFromFile } from '../../src/lib/schemas';
 import type { Browser } from 'playwright-core';
 import { launch, newPage, siteUrls, ROOT } from './helpers';
-import { DIST_BASE } from './server';
-import { builtPages } from './crawl';
+import { DIST_BASE } from '../../support/server';
+import { builtPages } from '../../support/crawl';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });

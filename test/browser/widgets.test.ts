@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { axeViolations, launch, newPage, ROOT, siteUrls } from './helpers';
-import { startStaticServer } from './server';
+import { startStaticServer } from '../../support/server';
 
 const SHOTS = path.join(ROOT, 'docs/screenshots');
 mkdirSync(SHOTS, { recursive: true });

@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildEnv } from '../browser/server';
+import { buildEnv } from '../../support/server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import sirv from 'sirv';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(import.meta.dirname, '..');
 /** Upper bound for one browser action or wait (click, goto, waitForSelector…) on a loaded machine. */
 export const ACTION_TIMEOUT_MS = 120_000;
 /** Where the browser suite builds dist-root/ and dist-sub/ (SITE_BUILD_DIR, default the repo root). */

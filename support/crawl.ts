@@ -13,7 +13,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { newPage, axeViolations } from './helpers';
+import { newPage, axeViolations } from './browser';
 
 /** Every HTML page of a build, as a path relative to the base ("", "lessons/incident/", "404.html"). */
 export function builtPages(dist: string): string[] {

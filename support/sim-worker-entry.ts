@@ -1,5 +1,5 @@
 /** Worker entry bundled by esbuild for Chromium: runs scenarios / bench cases and reports hashes and timings. */
-import { scenarios } from '../src/sim/index';
+import { scenarios } from '#sim';
 import { benchCases, benchClusterEvents, benchDriverCalls, benchScheduler, hiddenTestCase } from './sim-cases';
 
 type Msg = { cmd: 'hash'; cases: Array<[string, number]> } | { cmd: 'cases'; seeds: number[] } | { cmd: 'bench' };

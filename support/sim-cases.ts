@@ -3,8 +3,8 @@
  * learner-style code (Cassandra first with a short timeout, PostgreSQL fallback) under a fault
  * schedule drawn from the seed, then the checkers.
  */
-import { checkers, createWorld, drivers } from '../src/sim/index';
-import { Scheduler, createEngineWorld } from '../src/sim/internal';
+import { checkers, createWorld, drivers } from '#sim';
+import { Scheduler, createEngineWorld } from '#sim/internal';
 
 const { types } = drivers['cassandra-driver'];
 const CL = types.consistencies;
@@ -120,7 +120,7 @@ export async function benchDriverCalls(total = 40_000, concurrency = 4): Promise
   return { calls: r.calls, callsPerSec: Math.round(r.calls / (r.ms / 1000)), events: r.events };
 }
 
-/** 200 hidden-test-sized fault scenarios (bench/sim-cases.ts), median of `rounds` after one warm-up. */
+/** 200 hidden-test-sized fault scenarios (support/sim-cases.ts), median of `rounds` after one warm-up. */
 export async function benchCases(count = 200, rounds = 5): Promise<{ medianMs: number; allMs: number[]; eventsPerCase: number }> {
   let events = 0;
   for (let s = 1; s <= count; s++) events += (await hiddenTestCase(s)).events; // warm-up

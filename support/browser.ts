@@ -1,0 +1,102 @@
+/**
+ * Chromium pages for browser tests and benchmarks (test/browser/helpers.ts documents the API):
+ * launch(), newPage() with issue recording, axeViolations(). Shared by test/ and bench/.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+import { ACTION_TIMEOUT_MS } from './server';
+
+export { ROOT, ACTION_TIMEOUT_MS } from './server';
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+
+export interface PageIssues {
+  consoleErrors: string[];
+  pageErrors: string[];
+  failedRequests: string[];
+  offOrigin: string[];
+  /** Every issue as one list of readable lines (empty = clean). */
+  all(): string[];
+}
+
+export interface NewPageOptions {
+  baseUrl: string;
+  javaScriptEnabled?: boolean;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
+export async function newPage(
+  browser: Browser,
+  opts: NewPageOptions,
+): Promise<{ page: Page; context: BrowserContext; issues: PageIssues; close: () => Promise<void> }> {
+  const origin = new URL(opts.baseUrl).origin;
+  const context = await browser.newContext({
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    colorScheme: opts.colorScheme ?? 'light',
+    reducedMotion: opts.reducedMotion ?? 'reduce',
+    serviceWorkers: 'block',
+  });
+  const issues: PageIssues = {
+    consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [],
+    all() {
+      return [
+        ...this.consoleErrors.map((m) => `console error: ${m}`),
+        ...this.pageErrors.map((m) => `page error: ${m}`),
+        ...this.failedRequests.map((m) => `failed request: ${m}`),
+        ...this.offOrigin.map((m) => `off-origin request: ${m}`),
+      ];
+    },
+  };
+  // Nothing may leave the origin: record and abort (there is no network anyway).
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (/^(data|blob|about):/.test(u) || new URL(u).origin === origin) return route.continue();
+    issues.offOrigin.push(u);
+    return route.abort('blockedbyclient');
+  });
+  // Playwright's default 30 s per action or wait is a timing assumption; a busy machine can need more.
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') issues.consoleErrors.push(`${msg.text()} (${page.url()})`);
+  });
+  page.on('pageerror', (err) => issues.pageErrors.push(`${err.message} (${page.url()})`));
+  page.on('requestfailed', (req) => {
+    if (issues.offOrigin.includes(req.url())) return; // already counted as off-origin
+    // ERR_ABORTED = the page itself cancelled it (navigated away while an exercise's workers were
+    // still loading, or terminated a worker). Missing files show up as HTTP ≥ 400 below.
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    issues.failedRequests.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) issues.failedRequests.push(`${res.url()}: HTTP ${res.status()}`);
+  });
+  return { page, context, issues, close: () => context.close() };
+}
+
+/** Serious and critical axe-core violations (WCAG 2.x A/AA + best practices), one line each. */
+export async function axeViolations(page: Page, opts: { include?: string; rules?: string[] } = {}): Promise<string[]> {
+  // resultTypes: only violations get full node details (passes/incomplete are the slow part).
+  let builder = new AxeBuilder({ page }).options({ resultTypes: ['violations'] });
+  if (opts.include) builder = builder.include(opts.include);
+  if (opts.rules) builder = builder.withRules(opts.rules);
+  const result = await builder.analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')} (${page.url()})`);
+}
+
+export { startStaticServer, buildSite } from './server';
