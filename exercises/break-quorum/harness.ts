@@ -1,4 +1,4 @@
-import { type TestContext } from '../../src/grading/api';
+import { type TestContext, type TestRandom } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of break-quorum. A fixed workload on one order, in a
@@ -51,17 +51,17 @@ type Client = { execute(q: string, p: unknown[], o: object): Promise<{ first(): 
 
 export { prng } from '../../src/grading/api';
 
-export const pick = <T>(r: (n: number) => number, xs: readonly T[]): T => xs[r(xs.length)];
+export const pick = <T>(r: TestRandom, xs: readonly T[]): T => r.pick(xs);
 /** An integer in [lo, hi]. */
-export const between = (r: (n: number) => number, lo: number, hi: number): number => lo + r(hi - lo + 1);
+export const between = (r: TestRandom, lo: number, hi: number): number => r.between(lo, hi);
 /** Two different zones, and the remaining one. */
-export function threeZones(r: (n: number) => number): [Zone, Zone, Zone] {
+export function threeZones(r: TestRandom): [Zone, Zone, Zone] {
   const a = pick(r, ZONES);
   const rest = ZONES.filter((z) => z !== a);
   const b = pick(r, rest);
   return [a, b, rest.find((z) => z !== b)!];
 }
-export const statusPair = (r: (n: number) => number): [string, string] => pick(r, STATUS_PAIRS);
+export const statusPair = (r: TestRandom): [string, string] => pick(r, STATUS_PAIRS);
 
 export function planOf(s: Setup, seed: number): Plan {
   const lc = (z: Zone) => z.toLowerCase();

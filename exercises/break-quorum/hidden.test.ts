@@ -1,11 +1,10 @@
 // Hidden tests for break-quorum: the same workload with the timeline drawn from the seed: which zone writes
 // first, the gap between the writes (tens of ms to seconds), which zone reads, and who stamps the writes
 // (the writing client or the coordinator node). Many seeds each.
-import { defineTests } from '../../src/grading/api';
+import { defineTests, seeds } from '../../src/grading/api';
 
 import { between, expectBroken, pick, prng, statusPair, threeZones, type Setup, type Zone } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 /** A setup drawn from the seed; `over` fixes what the scenario is about. */
 function drawn(seed: number, gap: [number, number], over: (z: [Zone, Zone, Zone]) => Partial<Setup>): Setup {
@@ -34,7 +33,7 @@ export default defineTests((t) => {
       scenario:
         'A processor in one zone writes the order status at QUORUM; tens of milliseconds later, after that write was acknowledged, a support tool in another zone writes a newer status. The order page in the third zone then reads at QUORUM. The driver stamps writes from the client clock.',
       hint: HINT_STAMP,
-      seeds: SEEDS(1, 30),
+      seeds: seeds(1, 30),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [15, 99], () => ({}))),
   );
@@ -45,7 +44,7 @@ export default defineTests((t) => {
       scenario:
         'The same three clients, but the newer status is written a few hundred milliseconds after the first one. Timestamps come from the writing client clocks.',
       hint: 'How far ahead must the first writer clock be for its older write to carry the higher timestamp? Read the gap from the plan.',
-      seeds: SEEDS(101, 25),
+      seeds: seeds(101, 25),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [100, 990], () => ({}))),
   );
@@ -56,7 +55,7 @@ export default defineTests((t) => {
       scenario:
         'The newer status is written one to six seconds after the first, as when a customer pays a while after placing the order. Timestamps come from the writing client clocks.',
       hint: 'A clock that is a few milliseconds off is not enough when the writes are seconds apart: the skew must exceed plan.second.at - plan.first.at.',
-      seeds: SEEDS(201, 25),
+      seeds: seeds(201, 25),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [1000, 6000], () => ({}))),
   );
@@ -67,7 +66,7 @@ export default defineTests((t) => {
       scenario:
         'The order page runs in the same zone as the client that wrote the newer status, so its QUORUM read is coordinated by the node that coordinated the newer write. Client-side timestamps.',
       hint: 'Where the read runs does not matter: the coordinator merges the replies, and the highest timestamp wins wherever the read runs.',
-      seeds: SEEDS(301, 20),
+      seeds: seeds(301, 20),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [15, 3000], (z) => ({ readZone: z[1] }))),
   );
@@ -78,7 +77,7 @@ export default defineTests((t) => {
       scenario:
         'The order page runs in the same zone as the client that wrote the older status; the newer status comes from another zone. Client-side timestamps.',
       hint: HINT_STAMP,
-      seeds: SEEDS(401, 20),
+      seeds: seeds(401, 20),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [15, 3000], (z) => ({ readZone: z[0] }))),
   );
@@ -89,7 +88,7 @@ export default defineTests((t) => {
       scenario:
         'The clients send writes without a timestamp, so the coordinator node stamps each write from its own clock. The two writes are tens of milliseconds apart, each through the node in its own zone.',
       hint: 'With server-side timestamps the client clocks play no part: the node that coordinated the first write chose its timestamp.',
-      seeds: SEEDS(501, 30),
+      seeds: seeds(501, 30),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [15, 99], () => ({ timestamps: 'coordinator' }))),
   );
@@ -100,7 +99,7 @@ export default defineTests((t) => {
       scenario:
         'Coordinator nodes stamp the writes from their own clocks, and the newer status is written one to six seconds after the first.',
       hint: 'Skew the clock of plan.first.coordinator, by more than the gap between the writes.',
-      seeds: SEEDS(601, 25),
+      seeds: seeds(601, 25),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [1000, 6000], () => ({ timestamps: 'coordinator' }))),
   );
@@ -111,7 +110,7 @@ export default defineTests((t) => {
       scenario:
         'Coordinator nodes stamp the writes, and the order page runs in the zone of the first writer, so the node that stamped the older status also coordinates the read.',
       hint: 'The read coordinator does not stamp anything; only the clock that stamped the first write matters.',
-      seeds: SEEDS(701, 20),
+      seeds: seeds(701, 20),
     },
     (ctx) => expectBroken(ctx, drawn(ctx.seed, [15, 3000], (z) => ({ timestamps: 'coordinator', readZone: z[0] }))),
   );
@@ -122,7 +121,7 @@ export default defineTests((t) => {
       scenario:
         'The writes happen 20 to 40 seconds into the run, from any zones, and the plan says whether the clients or the coordinators stamp them.',
       hint: 'Read plan.timestamps, plan.first and plan.second: every number you need is in the plan.',
-      seeds: SEEDS(801, 25),
+      seeds: seeds(801, 25),
     },
     (ctx) => {
       const r = prng(ctx.seed * 7 + 3);

@@ -1,8 +1,13 @@
-import { prng, type TestContext, type World } from '../../src/grading/api';
+import {
+  describeError, isSimulationError, measure, prng, putOrder, randomOrder, showOrder,
+  type Order, type Query, type TestContext, type TestRandom, type World,
+} from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
+export type { Order, Query };
+export { describeError, isSimulationError };
+
 // Shared by visible.test.ts and hidden.test.ts of circuit-breaker: the simulator fixtures and checks both use.
-export type Order = { id: string; customerId: string; status: string; total: number; version: number };
 type CassandraLike = {
   execute(q: string, p: unknown[], o: object): Promise<{ first(): Record<string, unknown> | null }>;
 };
@@ -47,7 +52,7 @@ export type Setup = {
   missing: string[];
   threshold: number;
   coolDownMs: number;
-  rand: (n: number) => number;
+  rand: TestRandom;
   /** Every call made through `viaBreaker`, in order of start. */
   calls: Call[];
 };
@@ -64,15 +69,10 @@ export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?:
   const missing: string[] = [];
   for (let i = 0; i < 8; i++) {
     const id = `o-${300 + i * 13 + rand(10)}`;
-    const version = 1 + rand(4);
-    const o: Order = { id, customerId: `c-${1 + rand(50)}`, status: STATUSES[version], total: 10 + rand(300), version };
+    const o = randomOrder(rand, { id, version: 1 + rand(4), statuses: STATUSES, customers: 50, total: () => 10 + rand(300) });
     truth.set(id, o);
-    const row = { id, customer_id: o.customerId, status: o.status, total: o.total, version };
-    world.pgInsert('orders', row);
-    if (i < 6) {
-      world.cassandraPut('orders', row, { timestampUs: version });
-      ids.push(id);
-    } else missing.push(id);
+    putOrder(world, o, i < 6 ? 'current' : 'missing');
+    (i < 6 ? ids : missing).push(id);
   }
   const mod = ctx.load<Learner>();
   const threshold = opts.threshold ?? 3 + rand(4);
@@ -88,13 +88,6 @@ export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?:
     breaker,
   };
   return { world, mod, breaker, deps, truth, ids, missing, threshold, coolDownMs, rand, calls: [] };
-}
-
-export function isSimulationError(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
-}
-export function describeError(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 /**
@@ -116,17 +109,17 @@ async function cassandraRead(s: Setup, id: string): Promise<Order> {
 export async function viaBreaker(s: Setup, id: string): Promise<Call> {
   const call: Call = { id, start: s.world.now, ms: 0, reached: false, ok: false };
   s.calls.push(call);
-  try {
-    call.value = await s.breaker.call(() => {
+  const r = await measure(s.world, () =>
+    s.breaker.call(() => {
       call.reached = true;
       return cassandraRead(s, id);
-    });
+    }),
+  );
+  if (r.ok) {
+    call.value = r.value;
     call.ok = true;
-  } catch (error) {
-    if (isSimulationError(error)) throw error;
-    call.error = error;
-  }
-  call.ms = s.world.now - call.start;
+  } else call.error = r.error;
+  call.ms = r.ms;
   return call;
 }
 
@@ -214,6 +207,4 @@ export function healCassandra(s: Setup, seed: number): void {
   }
 }
 
-export function show(o: Order | null | undefined): string {
-  return o ? `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }` : String(o);
-}
+export const show = showOrder;

@@ -1,13 +1,12 @@
 // Hidden tests for circuit-breaker: fault scenarios, each over many seeds. Every test gets its own
 // breaker with a failure threshold (3–6) and cool-down (1.5–4.5 s) drawn from the seed; the API runs in
 // zone A and reads through it.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, type TestContext } from '../../src/grading/api';
 import {
   type Call, type Setup, setup, step, together, viaBreaker, untilOpen, outcome, isOpenError, show, describeError,
   breakCassandra, healCassandra, ALL,
 } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** Inside world.run: break Cassandra and make calls until the breaker opens; fail the test if it never does. */
@@ -32,7 +31,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra becomes unreachable from the API (zone A cut off, every node down, a coordinator seconds late, or two nodes down). Customers keep reading orders, one after another and in bursts.',
       hint: 'Count failures in a row; when the count reaches `failureThreshold`, remember the time and open the circuit. While open, `throw new CircuitOpenError()` before calling `fn`: no await, no Cassandra.',
-      seeds: SEEDS(1, 25),
+      seeds: seeds(1, 25),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -67,7 +66,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable and the circuit has opened. Customers read orders through getOrder(), which falls back to PostgreSQL.',
       hint: 'An open circuit must reject (throw), not resolve with nothing: getOrder() only asks PostgreSQL when the call through the breaker throws.',
-      seeds: SEEDS(101, 20),
+      seeds: seeds(101, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -94,7 +93,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is flaky: now and then node A answers too late and a read times out, but never failureThreshold times in a row; the reads in between succeed.',
       hint: 'The threshold is for consecutive failures. A successful call proves Cassandra works: set the failure count back to 0.',
-      seeds: SEEDS(201, 25),
+      seeds: seeds(201, 25),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -125,7 +124,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is healthy, but some customers ask for orders the read model has not received yet ("no such row"), in between reads that time out now and then.',
       hint: 'Pass every error to `options.isFailure` (default: every error is a failure). When it returns false, Cassandra answered: treat the call like a success (reset the count) and rethrow the error unchanged.',
-      seeds: SEEDS(301, 20),
+      seeds: seeds(301, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -156,7 +155,7 @@ export default defineTests((t) => {
     {
       scenario: 'The circuit is open. When the cool-down ends, a burst of customers arrives at once, while Cassandra is still cut off (or is back but slow).',
       hint: "When the cool-down has passed, the first caller switches the state to 'half-open' and is the trial. While the state is 'half-open', every other caller gets a CircuitOpenError at once: they must not call `fn`, and must not wait for the trial either.",
-      seeds: SEEDS(401, 25),
+      seeds: seeds(401, 25),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -198,7 +197,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra stays unreachable for several cool-downs while customers keep reading orders every few hundred milliseconds.',
       hint: "If the trial fails, open the circuit again and restart the cool-down from now. One trial per cool-down, not one per call once the first cool-down has ended.",
-      seeds: SEEDS(501, 25),
+      seeds: seeds(501, 25),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -230,7 +229,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for 1–8 seconds, then the fault is repaired. Customers keep reading orders every few hundred milliseconds throughout.',
       hint: 'Measure the cool-down from when the circuit opened, not from the last rejected call: under steady traffic a cool-down that restarts on every call never ends.',
-      seeds: SEEDS(601, 25),
+      seeds: seeds(601, 25),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -261,7 +260,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node goes down and the circuit opens; the nodes come back and a trial call closes the circuit. Later a few reads time out, fewer than the threshold.',
       hint: 'Closing the circuit starts a fresh count: set the failure count to 0 when the trial succeeds.',
-      seeds: SEEDS(701, 20),
+      seeds: seeds(701, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -290,7 +289,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra comes back after an outage; the first customer after the cool-down asks for an order the read model has not received yet.',
       hint: "The trial's outcome decides the state, whatever it is: success, or an error `isFailure` says is not a failure → closed; a failure → open. Make sure no path leaves the state 'half-open' with nobody on trial.",
-      seeds: SEEDS(801, 20),
+      seeds: seeds(801, 20),
     },
     async (ctx) => {
       const s = setup(ctx);

@@ -1,4 +1,4 @@
-import { defineTests, prng, type TestContext, type World } from '../../src/grading/api';
+import { describeError, isSimulationError, measure, prng, type TestContext, type TestRandom, type World } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of dlq-processor: the simulator fixtures and checks both use.
 export type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
@@ -6,18 +6,18 @@ export interface Processor {
   processOrderEvent(event: OrderEvent): Promise<void>;
   redriveDlq(): Promise<number>;
 }
-export type KafkaMessage = { key: string | null; value: string | null; offset: string; headers?: Record<string, string>; timestamp?: string };
+export type { KafkaMessage } from '../../src/sim/index';
 
 export const DLQ = 'orders-dlq';
 export const NODES = ['A', 'B', 'C'];
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'returned'];
 
-export { prng };
+export { describeError, isSimulationError, prng };
 
 export type Setup = {
   world: World;
   proc: Processor;
-  rand: (n: number) => number;
+  rand: TestRandom;
   alerts: string[];
   metrics: Map<string, number>;
   /** Final state of every order, as PostgreSQL has it. */
@@ -185,13 +185,6 @@ export function parseDlq(value: string | null): { event?: OrderEvent; error?: un
   }
 }
 
-export function isSimulationError(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
-}
-export function describeError(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 /** The read model's row for an order once replicas agree: the newest copy on any replica (what repair converges to). */
 export function readModel(s: Setup, id: string): Record<string, unknown> | undefined {
   let best: Record<string, unknown> | undefined;
@@ -251,10 +244,6 @@ export function expectReadModelEqualsPostgres(ctx: TestContext, s: Setup, situat
 }
 
 export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; error?: unknown }> {
-  try {
-    return { ok: true, value: await s.world.run(() => s.proc.redriveDlq()) };
-  } catch (error) {
-    if (isSimulationError(error)) throw error;
-    return { ok: false, error };
-  }
+  const r = await measure(s.world, () => s.proc.redriveDlq());
+  return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }

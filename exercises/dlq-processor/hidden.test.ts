@@ -1,9 +1,8 @@
 // Hidden tests for dlq-processor: fault scenarios, each over several seeds.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, type TestContext } from '../../src/grading/api';
 
 import { type OrderEvent, type Processor, type KafkaMessage, DLQ, NODES, STATUSES, prng, type Setup, setup, makeEvents, type Attempt, type Delivery, type Platform, runPlatform, hash, parseDlq, isSimulationError, describeError, readModel, dlqEvents, label, expectNothingLost, expectReadModelEqualsPostgres, redrive } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 /** An outage of the read model as seen from the processor (zone B), chosen by the seed. */
 function outage(s: Setup, seed: number, from: number, until: number): string {
@@ -26,7 +25,7 @@ export default defineTests((t) => {
     {
       scenario: 'About 75 order events stream in over 3 seconds; for 1.2–2 seconds of that the processor cannot write a quorum (nodes down, or its zone cut off).',
       hint: 'Follow each path through processOrderEvent: after a failed write, the event has to be somewhere — the DLQ — before you return.',
-      seeds: SEEDS(3, 4),
+      seeds: seeds(3, 4),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -44,7 +43,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the stream delivers at least once: about one event in three arrives a second time, some after newer versions of the same order.',
       hint: 'Make the write idempotent and order-proof: `USING TIMESTAMP ?` with `event.version` as the last bound parameter, so the newest version wins whatever order the writes arrive in.',
-      seeds: SEEDS(101, 12),
+      seeds: seeds(101, 12),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -59,7 +58,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for a second and a half while events keep arriving; the DLQ works.',
       hint: 'Once the event is safely in the DLQ, return normally. Throwing makes the platform retry it: it is dead-lettered again and again, and the shard stalls behind it.',
-      seeds: SEEDS(201, 20),
+      seeds: seeds(201, 20),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -83,7 +82,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable and, for part of that time, so is the DLQ topic (Kafka brokers down). Events keep arriving; the platform retries a failed event with backoff.',
       hint: "`await` the DLQ publish and let its error escape: then the platform retries the event later instead of acknowledging an event that is nowhere.",
-      seeds: SEEDS(301, 25),
+      seeds: seeds(301, 25),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -105,7 +104,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; a handful of events fail and go to the DLQ. The on-call engineer reads the DLQ.',
       hint: "Publish `{ key: event.orderId, value: JSON.stringify({ event, error: String(err), failedAt: Date.now() }) }` to the DLQ topic.",
-      seeds: SEEDS(401, 40),
+      seeds: seeds(401, 40),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -138,7 +137,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; the DLQ is down for part of the time, so some publishes fail and the platform retries those events.',
       hint: "Increment `cassandra.dlq` once per event actually put in the DLQ: after the `send` succeeded, not before.",
-      seeds: SEEDS(501, 25),
+      seeds: seeds(501, 25),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -160,7 +159,7 @@ export default defineTests((t) => {
     {
       scenario: 'An outage has been going on for a while: the DLQ already holds 975–990 messages. Cassandra stays down while 40 more events arrive, so the depth crosses 1,000 and keeps growing.',
       hint: 'Alert on the crossing, not on every event above it: remember (in a field) that you already paged, and re-arm when the depth is back under 1000.',
-      seeds: SEEDS(601, 5),
+      seeds: seeds(601, 5),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -189,7 +188,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for about a second while events stream in; then it recovers, newer events keep arriving, and the DLQ (often more messages than one fetch returns) is redriven.',
       hint: 'Loop: fetch a batch, write each event with the same idempotent write (USING TIMESTAMP from its version), commit it, until fetch returns nothing. An old DLQ event must not overwrite a newer version written after the heal.',
-      seeds: SEEDS(701, 10),
+      seeds: seeds(701, 10),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -212,7 +211,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable; an operator starts the redrive too early, while it is still down. Later Cassandra recovers and the redrive is run again.',
       hint: 'Commit a DLQ message only after its write succeeded. If a write fails, stop (or throw): the message must stay in the DLQ for the next redrive.',
-      seeds: SEEDS(801, 20),
+      seeds: seeds(801, 20),
     },
     async (ctx) => {
       const s = await setup(ctx);
@@ -244,7 +243,7 @@ export default defineTests((t) => {
     {
       scenario: "A healthy cluster; some customers have ids with quotes in them (c-o'brien, c-d'arcy).",
       hint: "Never paste event fields into CQL: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with the values as parameters and `{ prepare: true }`.",
-      seeds: SEEDS(901, 42),
+      seeds: seeds(901, 42),
     },
     async (ctx) => {
       const s = await setup(ctx);

@@ -1,9 +1,11 @@
-import { defineTests, prng, type TestContext, type World, type Query, type Fault } from '../../src/grading/api';
-
-export type { Query };
+import {
+  describeError, isSimulationError, measure, prng, putOrder, randomOrder, showOrder,
+  type Fault, type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
+} from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of health-check: the simulator fixtures and checks both use.
-export type Order = { id: string; customerId: string; status: string; total: number; version: number };
+export type { Order, Query };
+export { describeError, isSimulationError, prng };
 export type Health = 'healthy' | 'degraded' | 'unavailable';
 export interface Cluster {
   checkHealth(): Promise<Health>;
@@ -14,9 +16,7 @@ export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 /** Cassandra's failure detector convicts a silent peer after ~18 s; waiting this long lets it. */
 export const FD_SETTLED_MS = 25_000;
 
-export { prng };
-
-export type Setup = { world: World; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: (n: number) => number };
+export type Setup = { world: World; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: TestRandom };
 
 /** Six orders in PostgreSQL (all but `missing` also in Cassandra); the API runs in zone A. */
 export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setup {
@@ -26,13 +26,10 @@ export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setu
   const ids: string[] = [];
   for (let i = 0; i < 6; i++) {
     const id = `o-${200 + i * 11 + rand(10)}`;
-    const version = 1 + rand(4);
-    const o: Order = { id, customerId: `c-${1 + rand(50)}`, status: STATUSES[version], total: 10 + rand(300), version };
+    const o = randomOrder(rand, { id, version: 1 + rand(4), statuses: STATUSES, customers: 50, total: () => 10 + rand(300) });
     truth.set(id, o);
     ids.push(id);
-    const row = { id, customer_id: o.customerId, status: o.status, total: o.total, version };
-    world.pgInsert('orders', row);
-    if (!opts.missing?.includes(i)) world.cassandraPut('orders', row, { timestampUs: version });
+    putOrder(world, o, opts.missing?.includes(i) ? 'missing' : 'current');
   }
   const deps = {
     cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
@@ -42,25 +39,11 @@ export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setu
   return { world, cluster: new CassandraCluster(deps), truth, ids, rand };
 }
 
-export function isSimulationError(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
-}
-export function describeError(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
+export type Timed<T> = Measured<T>;
 
-export type Timed<T> = { ok: true; value: T; ms: number; queries: Query[] } | { ok: false; error: unknown; ms: number; queries: Query[] };
-
-export async function timed<T>(s: Setup, fn: () => Promise<T>): Promise<Timed<T>> {
-  const q0 = s.world.queries.length;
-  const t0 = s.world.now;
-  try {
-    const value = await s.world.run(fn);
-    return { ok: true, value, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
-  } catch (error) {
-    if (isSimulationError(error)) throw error;
-    return { ok: false, error, ms: s.world.now - t0, queries: s.world.queries.slice(q0) };
-  }
+/** One call of the learner's code in a run of its own, measured. */
+export function timed<T>(s: Setup, fn: () => Promise<T>): Promise<Timed<T>> {
+  return measure(s.world, fn);
 }
 
 /** checkHealth(), failing the test if it throws. */
@@ -72,9 +55,7 @@ export async function health(ctx: TestContext, s: Setup, situation: string): Pro
 
 export const cassandraQueries = (qs: Query[]) => qs.filter((q) => q.driver === 'cassandra');
 
-export function show(o: Order | null | undefined): string {
-  return o ? `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }` : String(o);
-}
+export const show = showOrder;
 
 /** readWithFallback(id) must return exactly what PostgreSQL has. */
 export async function expectRead(ctx: TestContext, s: Setup, id: string, situation: string) {

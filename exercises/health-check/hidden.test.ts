@@ -1,9 +1,8 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, type TestContext } from '../../src/grading/api';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const ALL = ['A', 'B', 'C'];
 
 export default defineTests((t) => {
@@ -12,7 +11,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 3–8 seconds late (or is paused). The API checks health.',
       hint: "A health check must be faster than the reads it protects. Pass a short `readTimeout` (a few hundred ms) to the probe; the driver's default is 12 s.",
-      seeds: SEEDS(1, 20),
+      seeds: seeds(1, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -31,7 +30,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node is reachable but answers seconds late. The API checks health.',
       hint: "A timeout from a node you reached is not \"no host\". The driver throws `errors.OperationTimedOutError` for a client timeout (and `ResponseError` with code `readTimeout` for a coordinator timeout): map those to 'degraded'.",
-      seeds: SEEDS(101, 20),
+      seeds: seeds(101, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -48,7 +47,7 @@ export default defineTests((t) => {
     {
       scenario: 'Either every node is down, or two of three nodes are down and the third knows it. The API checks health.',
       hint: "`errors.NoHostAvailableError`, and `errors.ResponseError` with `code === types.responseErrorCodes.unavailableException`, both mean QUORUM cannot be served: 'unavailable'.",
-      seeds: SEEDS(201, 20),
+      seeds: seeds(201, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -68,7 +67,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone A is cut off from zones B and C. The API (in zone A) can still reach node A, which is up but cannot reach any other replica.',
       hint: '`SELECT now() FROM system.local` is answered by the coordinator alone, and ONE is satisfied by its own replica. Probe a real table at QUORUM: an isolated node then answers Unavailable or times out.',
-      seeds: SEEDS(301, 20),
+      seeds: seeds(301, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -88,7 +87,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the API checks health before each of a dozen requests over 4 seconds.',
       hint: 'Remember when you last probed and what you found; within 5 s return that instead of probing again.',
-      seeds: SEEDS(401, 20),
+      seeds: seeds(401, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -114,7 +113,7 @@ export default defineTests((t) => {
     {
       scenario: 'The cluster is healthy at first; a second later every node becomes unreachable. The API checks health again 6–9 seconds later.',
       hint: "Cache the verdict for 5 s, not forever: after that, probe again.",
-      seeds: SEEDS(501, 20),
+      seeds: seeds(501, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -136,7 +135,7 @@ export default defineTests((t) => {
     {
       scenario: 'Ten requests arrive at the same moment, each checking health first, while the cluster is in trouble (down, cut off, or slow).',
       hint: 'Keep the promise of the running probe in a field; callers that arrive while it runs await that same promise. Clear it when it settles.',
-      seeds: SEEDS(601, 20),
+      seeds: seeds(601, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -165,7 +164,7 @@ export default defineTests((t) => {
     {
       scenario: 'Two or three Cassandra nodes are down; the health check says unavailable. Customers read orders.',
       hint: "When the verdict is 'unavailable', read PostgreSQL directly: a request to Cassandra can only fail, and costs time.",
-      seeds: SEEDS(701, 20),
+      seeds: seeds(701, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -188,7 +187,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 2–4 seconds late; the health check says degraded. Customers read orders.',
       hint: "In the degraded branch, read Cassandra with `readTimeout: 100` and fall back to PostgreSQL on any error.",
-      seeds: SEEDS(801, 20),
+      seeds: seeds(801, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -209,7 +208,7 @@ export default defineTests((t) => {
     {
       scenario: "The health check has just said 'healthy'; a moment later Cassandra fails (nodes crash, or zone A is cut off). Customers read orders within the 5-second cache window.",
       hint: "'healthy' is a 5-second-old opinion. In the healthy branch too, catch the Cassandra error and read PostgreSQL.",
-      seeds: SEEDS(901, 20),
+      seeds: seeds(901, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -227,7 +226,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the customer reads an order the processor has not written into Cassandra yet.',
       hint: 'A missing row in the read model is not "no such order": ask PostgreSQL before returning null.',
-      seeds: SEEDS(1001, 20),
+      seeds: seeds(1001, 20),
     },
     async (ctx) => {
       const s = setup(ctx, { missing: [2] });

@@ -1,11 +1,10 @@
 // Hidden tests for hint-alerts: metric samples taken from simulator runs (healthy long-running
 // nodes, restarts, pauses, nodes down near and past max_hint_window, an isolated zone), many seeds each.
-import { defineTests } from '../../src/grading/api';
+import { defineTests, seeds } from '../../src/grading/api';
 import type { TestContext } from '../../src/grading/api';
 
 import { type Alert, HINT_BYTES, simulate, config, evaluate, of, onlyAllowed, atMost, plainMessage, prng, describe } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 /** Counters of nodes that have been up for weeks: big, and not growing during the sampled window. */
 function longRunning(seed: number) {
@@ -41,7 +40,7 @@ export default defineTests((t) => {
       scenario:
         'Three nodes have been up for weeks: Storage.TotalHints is in the hundreds of thousands or millions from old outages, and Hints_not_stored and dropped MUTATION counters are non-zero from incidents long since repaired. Nothing is wrong now; orders are written at QUORUM.',
       hint: 'These are counters since the node started, not a backlog. Compare each counter with the same node\'s previous sample and alert only when it grows.',
-      seeds: SEEDS(1, 30),
+      seeds: seeds(1, 30),
     },
     async (ctx) => {
       const run = await simulate(ctx, { untilMs: 12_000, baseline: longRunning(ctx.seed) });
@@ -55,7 +54,7 @@ export default defineTests((t) => {
       scenario:
         'A node of a long-running cluster is restarted for an upgrade (down for a few seconds); its counters start again from 0 while the other nodes keep theirs. Nothing else happens.',
       hint: 'A counter lower than in the previous sample means the node restarted: count the increase from 0, not as a huge negative (or positive) jump.',
-      seeds: SEEDS(101, 28),
+      seeds: seeds(101, 28),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -75,7 +74,7 @@ export default defineTests((t) => {
       scenario:
         'Node C stalls twice for about 4 seconds (a long GC pause); writes queue up and C drops the mutations that waited longer than the write timeout (DroppedMessage.MUTATION).',
       hint: 'Dropped MUTATION messages mean this replica is missing writes right now: alert when the counter grows, once per episode, and re-arm once it stops growing.',
-      seeds: SEEDS(201, 26),
+      seeds: seeds(201, 26),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -99,7 +98,7 @@ export default defineTests((t) => {
       scenario:
         'Node C crashes and stays down. The other nodes keep taking writes and storing hints for C; after max_hint_window (30 s here) they stop storing hints and count Hints_not_stored-C.',
       hint: 'Two alerts: a node down for most of the window (downWarnMs), raised while hints are still being stored; and any increase of Hints_not_stored-<peer>, which means the peer needs a repair.',
-      seeds: SEEDS(301, 26),
+      seeds: seeds(301, 26),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -122,7 +121,7 @@ export default defineTests((t) => {
       scenario:
         'Node A was restarted a few seconds ago (its counters, including an old Hints_not_stored-C in the hundreds, went back to 0). Then C crashes and stays down past max_hint_window.',
       hint: 'After a restart, compare with 0, not with the highest value the counter ever had: a few hints not stored after the restart are a new incident.',
-      seeds: SEEDS(401, 24),
+      seeds: seeds(401, 24),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -144,7 +143,7 @@ export default defineTests((t) => {
       scenario:
         'Zone C is cut off from A and B for about 25 s (max_hint_window is 30 s), then the network heals. Each side sees the other down; hints pile up and are replayed after the heal.',
       hint: 'Warn when a peer has been down for downWarnMs, not when the window has already closed: by then the hints have stopped.',
-      seeds: SEEDS(501, 24),
+      seeds: seeds(501, 24),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -167,7 +166,7 @@ export default defineTests((t) => {
       scenario:
         'Node C crashes for about 24 s, comes back (the hints are replayed), and crashes again for about 24 s. Hints pile up on A and B each time.',
       hint: 'One alert per incident, not one for ever: re-arm an alert once its condition has cleared (the peer is up again, the hints directory has drained).',
-      seeds: SEEDS(601, 22),
+      seeds: seeds(601, 22),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -196,7 +195,7 @@ export default defineTests((t) => {
       scenario:
         'max_hints_size_per_host is set (here: 10 hints per target), so hints for C stop at the cap without any Hints_not_stored. C crashes and comes back after about 27 s, inside the 30 s window.',
       hint: 'The node-down warning is what tells on-call about this outage: raise it when the peer has been down for downWarnMs.',
-      seeds: SEEDS(701, 22),
+      seeds: seeds(701, 22),
     },
     async (ctx) => {
       const r = prng(ctx.seed);

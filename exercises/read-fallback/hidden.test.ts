@@ -1,9 +1,8 @@
 // Hidden tests for read-fallback: fault scenarios, each over many seeds.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, type TestContext } from '../../src/grading/api';
 
 import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
 
-const SEEDS = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 export default defineTests((t) => {
   t.test(
@@ -11,7 +10,7 @@ export default defineTests((t) => {
     {
       scenario: 'All three Cassandra nodes are up and have every order. Customers read 10 orders.',
       hint: 'The read model exists to take reads off PostgreSQL: read Cassandra first and use PostgreSQL only when Cassandra cannot answer.',
-      seeds: SEEDS(1, 24),
+      seeds: seeds(1, 24),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -37,7 +36,7 @@ export default defineTests((t) => {
     {
       scenario: 'Customers read orders they just placed: PostgreSQL has them, but the processor has not written a third of them into Cassandra yet.',
       hint: 'No row in Cassandra proves only that the read model has not caught up. Ask PostgreSQL before saying "no such order".',
-      seeds: SEEDS(101, 24),
+      seeds: seeds(101, 24),
     },
     async (ctx) => {
       const s = setup(ctx, { inReadModel: (i) => i % 3 !== 0 });
@@ -54,7 +53,7 @@ export default defineTests((t) => {
       scenario:
         'Zone A (with the API and Cassandra node A) is cut off from zones B and C. Node A missed the last update of some orders; B and C have it. Customers in zone A read those orders.',
       hint: 'At CL ONE node A answers from its own stale replica. At QUORUM an isolated node answers Unavailable or times out — then ask PostgreSQL.',
-      seeds: SEEDS(201, 24),
+      seeds: seeds(201, 24),
     },
     async (ctx) => {
       const s = setup(ctx, { staleOnA: 4 });
@@ -76,7 +75,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone B or zone C is cut off from the rest; the API (zone A) can still reach a majority of the replicas. Customers read 8 orders.',
       hint: 'QUORUM needs 2 of 3 replicas, so it survives one zone. ALL needs every replica and fails as soon as one zone is gone.',
-      seeds: SEEDS(301, 22),
+      seeds: seeds(301, 22),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -105,7 +104,7 @@ export default defineTests((t) => {
     {
       scenario: 'All three Cassandra nodes crash. Customers keep reading orders.',
       hint: 'Catch the driver error (NoHostAvailableError, Unavailable, timeouts) and read PostgreSQL instead of passing the error to the customer.',
-      seeds: SEEDS(401, 22),
+      seeds: seeds(401, 22),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -125,7 +124,7 @@ export default defineTests((t) => {
     {
       scenario: 'Two or three Cassandra nodes answer 2–5 seconds late (GC pauses, a saturated disk). Customers read orders.',
       hint: 'Without readTimeout the driver waits 12 s. Give Cassandra about 100 ms (`readTimeout: 100`), then ask PostgreSQL.',
-      seeds: SEEDS(501, 24),
+      seeds: seeds(501, 24),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -147,7 +146,7 @@ export default defineTests((t) => {
     {
       scenario: "Customers read orders whose ids contain quotes, e.g. o'brien-7 (some in the read model, some only in PostgreSQL).",
       hint: "Never paste input into a query. Cassandra: `execute('… WHERE id = ?', [orderId], { prepare: true })`; PostgreSQL: `query('… WHERE id = $1', [orderId])`.",
-      seeds: SEEDS(601, 20),
+      seeds: seeds(601, 20),
     },
     async (ctx) => {
       const r0 = prng(ctx.seed);
@@ -169,7 +168,7 @@ export default defineTests((t) => {
     {
       scenario: 'PostgreSQL is down for maintenance; Cassandra is healthy and has every order. Customers read orders.',
       hint: 'When Cassandra has the order, return it: do not ask PostgreSQL as well.',
-      seeds: SEEDS(701, 20),
+      seeds: seeds(701, 20),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -184,7 +183,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra cannot be reached (all nodes down, or the API cut off from them) and PostgreSQL is down too. Customers read orders that exist.',
       hint: "If PostgreSQL cannot answer, you do not know whether the order exists. Let the error propagate (the API answers 503), never return null (404).",
-      seeds: SEEDS(801, 20),
+      seeds: seeds(801, 20),
     },
     async (ctx) => {
       const s = setup(ctx);

@@ -1,9 +1,12 @@
-import { prng, type TestContext, type World, type Query } from '../../src/grading/api';
+import {
+  describeError, isSimulationError, measure, orderRow, prng, putOrder, showOrder,
+  type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
+} from '../../src/grading/api';
 
-export type { Query };
+export type { Order, Query };
+export { describeError, isSimulationError };
 
 // Shared by visible.test.ts and hidden.test.ts of read-your-writes: the simulator fixtures and checks both use.
-export type Order = { id: string; customerId: string; status: string; total: number; version: number };
 export type GetOrderAtLeast = (deps: unknown, orderId: string, minVersion: number) => Promise<Order | null>;
 type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
 
@@ -31,14 +34,10 @@ export type Setup = {
   versions: Map<string, Map<number, Order>>;
   /** The version the read model holds, by id (0 = not there). */
   readModel: Map<string, number>;
-  rand: (n: number) => number;
+  rand: TestRandom;
   /** The command side (the API's writes to PostgreSQL), a pool of its own. */
   commands: PgPool;
 };
-
-function row(o: Order): Record<string, unknown> {
-  return { id: o.id, customer_id: o.customerId, status: o.status, total: o.total, version: o.version };
-}
 
 function remember(s: Pick<Setup, 'versions'>, o: Order): void {
   let m = s.versions.get(o.id);
@@ -78,14 +77,8 @@ export function setup(
     const order = s.versions.get(id)!.get(version)!;
     const previous = s.versions.get(id)!.get(version - 1)!;
     s.truth.set(id, order);
-    world.pgInsert('orders', row(order));
     const state = opts.state ? opts.state(i) : 'current';
-    if (state === 'current') world.cassandraPut('orders', row(order), { timestampUs: version });
-    if (state === 'behind') world.cassandraPut('orders', row(previous), { timestampUs: version - 1 });
-    if (state === 'stale-on-a') {
-      world.cassandraPut('orders', row(previous), { nodes: ['A'], timestampUs: version - 1 });
-      world.cassandraPut('orders', row(order), { nodes: ['B', 'C'], timestampUs: version });
-    }
+    putOrder(world, order, state === 'behind' ? { behind: previous } : state === 'stale-on-a' ? { staleOn: ['A'], previous } : state);
     s.readModel.set(id, state === 'missing' ? 0 : state === 'behind' ? version - 1 : version);
   });
   return s;
@@ -124,14 +117,12 @@ export async function placeOrder(s: Setup, id: string): Promise<number> {
 /** The processor catches up: every replica gets the version PostgreSQL has (written with USING TIMESTAMP <version>). */
 export function catchUp(s: Setup, id: string): void {
   const o = s.truth.get(id)!;
-  s.world.cassandraPut('orders', row(o), { timestampUs: o.version });
+  s.world.cassandraPut('orders', orderRow(o), { timestampUs: o.version });
   s.readModel.set(id, o.version);
 }
 
 export type Read = { id: string; minVersion: number };
-export type Outcome =
-  | { ok: true; value: Order | null; ms: number; queries: Query[] }
-  | { ok: false; error: unknown; ms: number; queries: Query[] };
+export type Outcome = Measured<Order | null>;
 
 /** Reads as the API does them, one after another: how long each took, what it returned or threw, which queries it made. */
 export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
@@ -144,34 +135,15 @@ export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
 
 /** One read; call inside `world.run`. */
 export async function readOne(s: Setup, id: string, minVersion: number): Promise<Outcome> {
-  const q0 = s.world.queries.length;
-  const t0 = s.world.now;
-  try {
-    const value = await s.getOrderAtLeast(s.deps, id, minVersion);
-    return { ok: true, value, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) };
-  } catch (error) {
-    if (isSimulationError(error)) throw error;
-    return { ok: false, error, ms: Math.round(s.world.now - t0), queries: s.world.queries.slice(q0) };
-  }
+  const r = await measure(s.world, () => s.getOrderAtLeast(s.deps, id, minVersion));
+  return { ...r, ms: Math.round(r.ms) };
 }
 
 export async function read(s: Setup, id: string, minVersion: number): Promise<Outcome> {
   return (await readAll(s, [{ id, minVersion }]))[0];
 }
 
-export function isSimulationError(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'SimulationError';
-}
-
-export function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
-
-export function show(o: Order | null | undefined): string {
-  if (!o) return String(o);
-  return `{ id: ${JSON.stringify(o.id)}, status: ${JSON.stringify(o.status)}, version: ${o.version} }`;
-}
+export const show = showOrder;
 
 function who(minVersion: number): string {
   return minVersion > 0 ? `A customer holding a token for version ${minVersion} of order %ID%` : 'A customer without a token reading order %ID%';
@@ -214,6 +186,4 @@ export function servedByCassandra(r: Outcome): boolean {
   return r.queries.every((q) => q.driver !== 'pg') && r.queries.some((q) => q.driver === 'cassandra');
 }
 
-export function pick<T>(rand: (n: number) => number, xs: T[]): T {
-  return xs[rand(xs.length)];
-}
+export const pick = <T>(rand: TestRandom, xs: readonly T[]): T => rand.pick(xs);

@@ -27,7 +27,7 @@ import {
   type TestContext,
   type TestEntry,
   type TestModule,
-} from './api';
+} from './suite';
 import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
 import { IntrinsicsGuard, OriginalPromise, lockPromiseBasics, safeApply, thenSafe } from './intrinsics';
 import type { Meta } from './schema';

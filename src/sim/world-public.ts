@@ -90,6 +90,8 @@ export interface PublicWorld {
   readonly seed: number;
   /** virtual time, ms */
   readonly now: number;
+  /** the Cassandra nodes' ids, in ring order ('A', 'B', 'C' by default) */
+  readonly nodes: readonly string[];
   /** `Date.now()` at virtual time 0 */
   readonly epochMs: number;
   /** is a `run` in progress? */

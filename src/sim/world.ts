@@ -181,6 +181,10 @@ export class World implements PublicWorld {
     return this.sched.now / 1000;
   }
 
+  get nodes(): string[] {
+    return this.cluster.nodes.map((n) => n.id);
+  }
+
   get journal() {
     return this.net.journal;
   }

@@ -1,0 +1,71 @@
+/**
+ * What every exercise's tests need besides `defineTests`: seed lists, a seeded random source for
+ * the test's own choices, measuring one call against the world, and recognising and describing
+ * errors. Re-exported by ./api (the authors' surface). Pure TypeScript.
+ */
+import { Rng } from '../sim/index';
+import { isSimulationError, type Query, type World } from './world';
+
+export { isSimulationError };
+
+/** `n` consecutive seeds starting at `from`: `seeds(101, 24)` → 101 … 124. */
+export function seeds(from: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => from + i);
+}
+
+/**
+ * A seeded random source for a test's own choices (event counts, outage times). Call it as
+ * `rand(n)` for an integer in [0, n). It is the simulator's generator on a stream of its own
+ * (`fork('test')`), so a test's choices never shift the world's random stream.
+ */
+export interface TestRandom {
+  (n: number): number;
+  /** one element of `xs` */
+  pick<T>(xs: readonly T[]): T;
+  /** an integer in [lo, hi] */
+  between(lo: number, hi: number): number;
+  /** true with probability p */
+  chance(p: number): boolean;
+}
+
+export function prng(seed: number): TestRandom {
+  const rng = new Rng(seed >>> 0).fork('test');
+  return Object.assign((n: number) => rng.int(n), {
+    pick: <T>(xs: readonly T[]) => rng.pick(xs),
+    between: (lo: number, hi: number) => rng.range(lo, hi),
+    chance: (p: number) => rng.chance(p),
+  });
+}
+
+/** One call as the test saw it: what it returned or threw, how long it took, which queries it made. */
+export type Measured<T> =
+  | { ok: true; value: T; ms: number; queries: Query[] }
+  | { ok: false; error: unknown; ms: number; queries: Query[] };
+
+/**
+ * Run `fn` (the learner's code) against `world` and record the outcome, the virtual ms it took and
+ * the queries it sent. Inside `world.run` it measures in place; outside, it runs `fn` in a run of
+ * its own. The simulator's own verdicts (deadlock, budget, busy-wait, …) are not outcomes of the
+ * call: they are rethrown, so the test reports them.
+ */
+export async function measure<T>(world: World, fn: () => T | Promise<T>): Promise<Measured<T>> {
+  const q0 = world.queries.length;
+  const t0 = world.now;
+  const done = () => ({ ms: world.now - t0, queries: world.queries.slice(q0) });
+  try {
+    const value = world.isRunning ? await fn() : await world.run(fn);
+    return { ok: true, value, ...done() };
+  } catch (error) {
+    if (isSimulationError(error)) throw error;
+    return { ok: false, error, ...done() };
+  }
+}
+
+/** `Name: message` for an Error, the string form of anything else (never throws). */
+export function describeError(e: unknown): string {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    return 'an unprintable value';
+  }
+}
