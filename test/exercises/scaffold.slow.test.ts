@@ -49,7 +49,7 @@ describe('npm run new:exercise', () => {
     });
     const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
     expect(diags).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it('is accepted by npm run verify as it is', () => {
     const r = run('scripts/verify.ts', [ID]);
@@ -57,7 +57,7 @@ describe('npm run new:exercise', () => {
     expect(r.stdout).toMatch(/solution passes all\s+ok/);
     expect(r.stdout).toMatch(/wrong\/cl-all\.ts\s+ok\s+rejected by "A read sees the status acknowledged at QUORUM/);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-  }, 240_000);
+  }, 600_000);
 
   it('refuses a bad id and an existing folder, writing nothing', () => {
     const bad = run('scripts/new-exercise.ts', ['Quorum Read']);
