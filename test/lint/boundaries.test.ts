@@ -64,9 +64,10 @@ const RULES: Rule[] = [
   { files: /^src\/diagram\//, allow: [/^src\/diagram\//, /^src\/sim\/index\.ts$/], why: "diagrams run simulations through the simulator's public entry" },
   {
     // Node-side Vite/Astro plugins that run at build time (not browser code); the driver-types plugin
-    // generates the drivers' declarations with scripts/gen-types.ts.
+    // generates the drivers' declarations with scripts/gen-types.ts, and the CSP plugin hashes the
+    // sandbox frame's own source.
     files: /^src\/browser\/build\//,
-    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, NODE, /^pkg:/],
+    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, /^src\/browser\/sandbox-frame\.mjs$/, NODE, /^pkg:/],
     why: 'build plugins use Node and the declaration generator',
   },
   { files: /^src\/browser\/offline\/sw\.js$/, allow: [], why: 'the service worker is self-contained' },
