@@ -18,8 +18,11 @@ export const FD_SETTLED_MS = 25_000;
 
 export type Setup = { world: World; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: TestRandom };
 
-/** Six orders in PostgreSQL (all but `missing` also in Cassandra); the API runs in zone A. */
-export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setup {
+/**
+ * Six orders in PostgreSQL (all but `missing` also in Cassandra); the API runs in zone A (or in a
+ * network zone of its own, `zone: 'D'`, reaching node A first).
+ */
+export function setup(ctx: TestContext, opts: { missing?: number[]; zone?: string } = {}): Setup {
   const world = ctx.world({});
   const rand = prng(ctx.seed);
   const truth = new Map<string, Order>();
@@ -32,7 +35,7 @@ export function setup(ctx: TestContext, opts: { missing?: number[] } = {}): Setu
     putOrder(world, o, opts.missing?.includes(i) ? 'missing' : 'current');
   }
   const deps = {
-    cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
+    cassandra: world.cassandraClient({ zone: opts.zone ?? 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
     pg: world.pgPool({ id: 'api' }),
   };
   const { CassandraCluster } = ctx.load<{ CassandraCluster: new (deps: unknown) => Cluster }>();

@@ -1,5 +1,5 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
-import { defineTests, seeds, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, fc, words, type TestContext } from '../../src/grading/api';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
@@ -11,7 +11,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 3–8 seconds late (or is paused). The API checks health.',
       hint: "A health check must be faster than the reads it protects. Pass a short `readTimeout` (a few hundred ms) to the probe; the driver's default is 12 s.",
-      seeds: seeds(1, 20),
+      seeds: seeds(1, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -30,7 +30,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node is reachable but answers seconds late. The API checks health.',
       hint: "A timeout from a node you reached is not \"no host\". The driver throws `errors.OperationTimedOutError` for a client timeout (and `ResponseError` with code `readTimeout` for a coordinator timeout): map those to 'degraded'.",
-      seeds: seeds(101, 20),
+      seeds: seeds(101, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -47,7 +47,7 @@ export default defineTests((t) => {
     {
       scenario: 'Either every node is down, or two of three nodes are down and the third knows it. The API checks health.',
       hint: "`errors.NoHostAvailableError`, and `errors.ResponseError` with `code === types.responseErrorCodes.unavailableException`, both mean QUORUM cannot be served: 'unavailable'.",
-      seeds: seeds(201, 20),
+      seeds: seeds(201, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -67,7 +67,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone A is cut off from zones B and C. The API (in zone A) can still reach node A, which is up but cannot reach any other replica.',
       hint: '`SELECT now() FROM system.local` is answered by the coordinator alone, and ONE is satisfied by its own replica. Probe a real table at QUORUM: an isolated node then answers Unavailable or times out.',
-      seeds: seeds(301, 20),
+      seeds: seeds(301, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -87,7 +87,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the API checks health before each of a dozen requests over 4 seconds.',
       hint: 'Remember when you last probed and what you found; within 5 s return that instead of probing again.',
-      seeds: seeds(401, 20),
+      seeds: seeds(401, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -113,7 +113,7 @@ export default defineTests((t) => {
     {
       scenario: 'The cluster is healthy at first; a second later every node becomes unreachable. The API checks health again 6–9 seconds later.',
       hint: "Cache the verdict for 5 s, not forever: after that, probe again.",
-      seeds: seeds(501, 20),
+      seeds: seeds(501, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -135,7 +135,7 @@ export default defineTests((t) => {
     {
       scenario: 'Ten requests arrive at the same moment, each checking health first, while the cluster is in trouble (down, cut off, or slow).',
       hint: 'Keep the promise of the running probe in a field; callers that arrive while it runs await that same promise. Clear it when it settles.',
-      seeds: seeds(601, 20),
+      seeds: seeds(601, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -164,7 +164,7 @@ export default defineTests((t) => {
     {
       scenario: 'Two or three Cassandra nodes are down; the health check says unavailable. Customers read orders.',
       hint: "When the verdict is 'unavailable', read PostgreSQL directly: a request to Cassandra can only fail, and costs time.",
-      seeds: seeds(701, 20),
+      seeds: seeds(701, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -187,7 +187,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 2–4 seconds late; the health check says degraded. Customers read orders.',
       hint: "In the degraded branch, read Cassandra with `readTimeout: 100` and fall back to PostgreSQL on any error.",
-      seeds: seeds(801, 20),
+      seeds: seeds(801, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -208,7 +208,7 @@ export default defineTests((t) => {
     {
       scenario: "The health check has just said 'healthy'; a moment later Cassandra fails (nodes crash, or zone A is cut off). Customers read orders within the 5-second cache window.",
       hint: "'healthy' is a 5-second-old opinion. In the healthy branch too, catch the Cassandra error and read PostgreSQL.",
-      seeds: seeds(901, 20),
+      seeds: seeds(901, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -226,11 +226,300 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the customer reads an order the processor has not written into Cassandra yet.',
       hint: 'A missing row in the read model is not "no such order": ask PostgreSQL before returning null.',
-      seeds: seeds(1001, 20),
+      seeds: seeds(1001, 3),
     },
     async (ctx) => {
       const s = setup(ctx, { missing: [2] });
       await expectRead(ctx, s, s.ids[2], 'the read model has not received it yet');
     },
   );
+
+  // ── Properties: each task sentence over generated scenarios ─────────────────────────────────────
+  properties(t);
 });
+
+/**
+ * What the cluster is doing when the API checks health, and what a probe of the read path (a QUORUM
+ * read through node A) meets there: `verdicts` are the answers the task's mapping allows.
+ */
+type SituationKind = 'healthy' | 'one-down' | 'all-slow' | 'all-paused' | 'all-down' | 'two-down' | 'zone-a-cut-off' | 'nodes-split';
+type Situation = { kind: SituationKind; nodes: string[]; extraMs: number; settled: boolean };
+
+const SITUATION_KINDS: SituationKind[] = ['healthy', 'one-down', 'all-slow', 'all-paused', 'all-down', 'two-down', 'zone-a-cut-off', 'nodes-split'];
+/** Situations in which node A is up and answers, but cannot get a quorum of replicas to answer with it. */
+const CUT_OFF: SituationKind[] = ['two-down', 'zone-a-cut-off', 'nodes-split'];
+
+function situation(kinds: SituationKind[] = SITUATION_KINDS): fc.Arbitrary<Situation> {
+  return fc.record({
+    kind: fc.constantFrom(...kinds),
+    pair: fc.constantFrom(['B', 'C'], ['A', 'B'], ['A', 'C']),
+    one: fc.constantFrom('B', 'C'),
+    extraMs: fc.integer({ min: 1500, max: 6000 }),
+    settled: fc.boolean(),
+  }).map(({ kind, pair, one, extraMs, settled }) => ({
+    kind,
+    nodes: kind === 'two-down' ? pair : kind === 'one-down' ? [one] : kind === 'zone-a-cut-off' || kind === 'nodes-split' ? [] : ALL,
+    extraMs,
+    settled: kind === 'healthy' ? false : settled,
+  }));
+}
+
+function situationWords(c: Situation): string {
+  const when = c.settled ? ', long enough for the other nodes to have noticed (25 s)' : ', a moment ago';
+  switch (c.kind) {
+    case 'healthy':
+      return 'every node is up';
+    case 'one-down':
+      return `node ${c.nodes[0]} crashed${when}`;
+    case 'all-slow':
+      return `every node answers ${words.ms(c.extraMs)} late`;
+    case 'all-paused':
+      return 'every node is frozen (a long GC pause)';
+    case 'all-down':
+      return 'every node has crashed';
+    case 'two-down':
+      return `nodes ${words.list(c.nodes)} crashed${when}`;
+    case 'zone-a-cut-off':
+      return `zone A (the API and node A) is cut off from zones B and C${when}`;
+    case 'nodes-split':
+      return `the nodes cannot reach each other (a firewall change on the inter-node port) while the API, in a zone of its own, reaches each of them${when}`;
+  }
+}
+
+/** The verdicts the task's mapping allows for what a QUORUM probe through node A meets in this situation. */
+function allowedVerdicts(c: Situation): { verdicts: Health[]; why: string } {
+  switch (c.kind) {
+    case 'healthy':
+      return { verdicts: ['healthy'], why: 'a QUORUM read succeeds' };
+    case 'one-down':
+      return c.settled
+        ? { verdicts: ['healthy'], why: 'two replicas of three answer a QUORUM read' }
+        : { verdicts: ['healthy', 'degraded'], why: 'a QUORUM read succeeds, or times out while a replica is not yet known to be down' };
+    case 'all-slow':
+    case 'all-paused':
+      return { verdicts: ['degraded'], why: 'the probe times out' };
+    case 'all-down':
+      return { verdicts: ['unavailable'], why: 'no host can be reached (NoHostAvailableError)' };
+    case 'two-down':
+      return c.settled
+        ? { verdicts: ['unavailable'], why: 'the coordinator knows too few replicas are alive (Unavailable), and no other host can answer (NoHostAvailableError)' }
+        : { verdicts: ['degraded'], why: 'the coordinator waits for replicas that are down but not yet known to be: the probe times out' };
+    case 'zone-a-cut-off':
+      return { verdicts: ['degraded', 'unavailable'], why: 'node A answers Unavailable or the probe times out' };
+    case 'nodes-split':
+      return c.settled
+        ? { verdicts: ['unavailable'], why: 'every coordinator answers Unavailable (a ResponseError with code unavailableException)' }
+        : { verdicts: ['degraded'], why: 'the coordinator waits for replicas it cannot reach yet: the probe times out' };
+  }
+}
+
+/** A world in the situation, the API's cluster object, and the time the situation is reached. */
+async function enter(ctx: TestContext, c: Situation, opts: { missing?: number[] } = {}) {
+  const s = setup(ctx, { ...opts, zone: c.kind === 'nodes-split' ? 'D' : 'A' });
+  const at = s.world.now;
+  const faults: object[] =
+    c.kind === 'healthy'
+      ? []
+      : c.kind === 'all-slow'
+        ? every(c.nodes, (node) => ({ at, kind: 'slow', node, extraMs: c.extraMs }))
+        : c.kind === 'all-paused'
+          ? every(c.nodes, (node) => ({ at, kind: 'pause', node, forMs: 120_000 }))
+          : c.kind === 'zone-a-cut-off'
+            ? [{ at, kind: 'isolate', zone: 'A' }]
+            : c.kind === 'nodes-split'
+              ? [{ at, kind: 'partition', groups: [['A'], ['B'], ['C']] }]
+              : every(c.nodes, (node) => ({ at, kind: 'crash', node }));
+  s.world.schedule(faults);
+  // faults first, then the probe: a probe in flight when a node crashes sees a closed connection, which the task does not map
+  await s.world.run(() => s.world.sleep(c.settled ? FD_SETTLED_MS : 20));
+  return s;
+}
+
+/** One group of callers: `count` at once, `afterMs` after the previous group started. */
+type Calls = { afterMs: number; count: number }[];
+const callGroups = (max: number) =>
+  fc.array(fc.record({ afterMs: fc.integer({ min: 0, max: 4000 }), count: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: max });
+
+function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
+  t.property(
+    'Probe the path reads take: a QUORUM read of a real table (e.g. `orders`), not `SELECT now() FROM system.local` at ONE, which only proves that one coordinator answers.',
+    {
+      cases: situation(CUT_OFF),
+      scenario: (c) => `${situationWords(c)}; the API checks health.`,
+      hint: '`system.local` is answered by the coordinator alone, and ONE by its own replica. Read a row of `orders` at `types.consistencies.quorum`: a missing row is fine, two replicas still have to answer.',
+      runs: 50,
+    },
+    async (ctx, c) => {
+      const s = await enter(ctx, c);
+      const h = await health(ctx, s, situationWords(c));
+      if (h.value === 'healthy') {
+        ctx.fail(`checkHealth() said 'healthy' while node A could not get a second replica to answer: every QUORUM read it coordinates fails or times out, yet reads are sent there for the next 5 seconds; ${situationWords(c)}.`);
+      }
+    },
+  );
+
+  t.property(
+    'Bound the probe with a short timeout (well under a second), so checking health never takes longer than the reads it protects.',
+    {
+      cases: situation(),
+      scenario: (c) => `${situationWords(c)}; the API checks health.`,
+      hint: "Pass a short `readTimeout` (a few hundred ms) to the probe; the driver's default is 12 s.",
+      runs: 50,
+    },
+    async (ctx, c) => {
+      const s = await enter(ctx, c);
+      const h = await health(ctx, s, situationWords(c));
+      if (h.ms > 1000) ctx.fail(`checkHealth() took ${words.ms(h.ms)}: every request that checks health first waited that long (expected at most 1 s); ${situationWords(c)}.`);
+    },
+  );
+
+  t.property(
+    'Map the outcome: success → `healthy`; a timeout → `degraded`; no host or not enough replicas (`Unavailable`) → `unavailable`.',
+    {
+      cases: situation(),
+      scenario: (c) => `${situationWords(c)}; the API checks health.`,
+      hint: "`errors.OperationTimedOutError` is a timeout: 'degraded'. `errors.NoHostAvailableError`, and `errors.ResponseError` with `code === types.responseErrorCodes.unavailableException`, mean 'unavailable'.",
+      runs: 70,
+    },
+    async (ctx, c) => {
+      const s = await enter(ctx, c);
+      const h = await health(ctx, s, situationWords(c));
+      const { verdicts, why } = allowedVerdicts(c);
+      if (!verdicts.includes(h.value)) {
+        ctx.fail(`checkHealth() returned '${h.value}' when ${situationWords(c)}: there ${why}, so the task's mapping gives ${words.list(verdicts.map((v) => `'${v}'`))}.`);
+      }
+    },
+  );
+
+  t.property(
+    'Cache the result for 5 seconds, and let concurrent callers share the one probe in flight instead of starting their own or reading a half-finished check.',
+    {
+      cases: fc.record({
+        first: situation(['healthy', 'all-slow', 'all-paused', 'all-down']),
+        later: fc.constantFrom<'healthy' | 'all-slow' | 'all-down' | 'same'>('healthy', 'all-slow', 'all-down', 'same'),
+        changeAt: fc.integer({ min: 0, max: 12_000 }),
+        calls: callGroups(6),
+      }).map((c) => (c.first.kind === 'all-paused' ? { ...c, later: 'same' as const } : c)),
+      scenario: (c) =>
+        `${situationWords(c.first)}${c.later === 'same' ? '' : `; ${words.ms(c.changeAt)} later ${c.later === 'healthy' ? 'every node is fine again' : c.later === 'all-slow' ? 'every node answers 3 s late' : 'every node crashes'}`}; requests check health in groups: ${c.calls
+          .map((g) => `${g.count} at once ${g.afterMs ? `${words.ms(g.afterMs)} later` : 'right after'}`)
+          .join(', ')}.`,
+      hint: 'Keep the running probe\'s promise in a field and hand it to every caller until it settles; record the verdict and the time when it does, and return that verdict for 5 s.',
+      runs: 70,
+    },
+    async (ctx, c) => {
+      const first = { ...c.first, settled: false };
+      const s = await enter(ctx, first);
+      const t0 = s.world.now;
+      if (c.later !== 'same') {
+        const at = t0 + c.changeAt;
+        // the first situation ends (a GC pause cannot be ended early: paused cases keep it) and the later one begins
+        const end = first.kind === 'all-slow' ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: 0 })) : first.kind === 'all-down' ? every(ALL, (node) => ({ at, kind: 'restart', node })) : [];
+        s.world.schedule([
+          ...end,
+          ...(c.later === 'all-slow' ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: 3000 })) : c.later === 'all-down' ? every(ALL, (node) => ({ at, kind: 'crash', node })) : []),
+        ]);
+      }
+      type Call = { start: number; end: number; verdict: Health };
+      const calls: Call[] = [];
+      const q0 = s.world.queries.length;
+      const said = situationWords(first);
+      const r = await timed(s, async () => {
+        const pending: Promise<void>[] = [];
+        for (const g of c.calls) {
+          if (g.afterMs) await s.world.sleep(g.afterMs);
+          for (let k = 0; k < g.count; k++) {
+            const start = s.world.now;
+            pending.push(s.cluster.checkHealth().then((verdict) => void calls.push({ start, end: s.world.now, verdict })));
+          }
+        }
+        await Promise.all(pending);
+      });
+      if (!r.ok) return ctx.fail(`checkHealth() threw ${describeError(r.error)}; it should return a verdict, not throw; ${said}.`);
+      const probes = cassandraQueries(s.world.queries.slice(q0)).map((q) => q.time);
+      for (let i = 1; i < probes.length; i++) {
+        if (probes[i] - probes[i - 1] < 4990) {
+          ctx.fail(`A probe started ${words.ms(probes[i] - t0)} in, only ${words.ms(probes[i] - probes[i - 1])} after the one before: ${probes[i] - probes[i - 1] < 1000 ? 'concurrent callers each started their own instead of sharing the one in flight' : 'the last result should have been reused for 5 s'}; ${said}.`);
+        }
+      }
+      calls.sort((a, b) => a.start - b.start);
+      for (const call of calls) {
+        const last = probes.filter((p) => p <= call.start).pop();
+        if (last === undefined || call.start - last > 6000) {
+          ctx.fail(`A health check ${words.ms(call.start - t0)} in got '${call.verdict}' from a probe ${last === undefined ? 'that never ran' : `${words.ms(call.start - last)} old`}: the result is cached for 5 s, then checked again; ${said}.`);
+        }
+      }
+      // every caller between one probe's start and the next gets that probe's verdict
+      for (let i = 0; i < probes.length; i++) {
+        const group = calls.filter((x) => x.start >= probes[i] && (i + 1 === probes.length || x.start < probes[i + 1]));
+        const verdicts = [...new Set(group.map((x) => x.verdict))];
+        if (verdicts.length > 1) {
+          ctx.fail(`Health checks that came after the probe started at ${words.ms(probes[i] - t0)} got different answers (${words.list(verdicts.map((v) => `'${v}'`))}): callers during a probe got an older state instead of waiting for the probe in flight; ${said}.`);
+        }
+      }
+      // and that verdict is right for the first probe (the cluster was in the first situation throughout it)
+      const firstGroup = calls.filter((x) => x.end <= t0 + Math.min(c.later === 'same' ? Infinity : c.changeAt, 2000));
+      const allowed = allowedVerdicts(first);
+      const wrong = firstGroup.find((x) => !allowed.verdicts.includes(x.verdict));
+      if (wrong) {
+        ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' although ${said} (${allowed.why}): it read the state before the probe finished; expected ${words.list(allowed.verdicts.map((v) => `'${v}'`))}.`);
+      }
+    },
+  );
+
+  t.property(
+    '`readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss.',
+    {
+      cases: fc.record({
+        // degraded is weighted up: it is the branch with the most to get right (a row, a miss, a timeout)
+        at: fc.oneof({ arbitrary: situation(['all-slow']), weight: 2 }, { arbitrary: situation(['healthy', 'all-paused', 'all-down', 'two-down', 'zone-a-cut-off']), weight: 3 }),
+        // what happens to Cassandra after the health check, within its 5 s
+        then: fc.constantFrom<'nothing' | 'recovers' | 'fails'>('recovers', 'nothing', 'fails'),
+        thenAfterMs: fc.integer({ min: 1, max: 3000 }),
+        missing: fc.subarray([0, 1, 2]),
+        reads: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+      }),
+      scenario: (c) =>
+        `${situationWords(c.at)}; the API checks health; ${
+          c.then === 'nothing' ? '' : c.then === 'recovers' ? `${words.ms(c.thenAfterMs)} later Cassandra is fine again; ` : `${words.ms(c.thenAfterMs)} later every Cassandra node crashes; `
+        }customers read ${words.list(c.reads.map((i) => `order #${i + 1}${c.missing.includes(i) ? ' (not in the read model yet)' : ''}`))}.`,
+      hint: "Pick the strategy from the verdict: 'unavailable' → PostgreSQL only; 'degraded' → Cassandra with `readTimeout: 100`, then PostgreSQL on an error or a miss; 'healthy' → Cassandra, then PostgreSQL on an error or a miss.",
+      runs: 60,
+    },
+    async (ctx, c) => {
+      const s = await enter(ctx, c.at, { missing: c.missing });
+      const h = await health(ctx, s, situationWords(c.at));
+      const at = s.world.now + c.thenAfterMs;
+      if (c.then === 'recovers') {
+        if (c.at.kind === 'all-paused') return; // a GC pause cannot be ended early
+        s.world.schedule(
+          c.at.kind === 'all-slow'
+            ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: 0 }))
+            : c.at.kind === 'zone-a-cut-off'
+              ? [{ at, kind: 'heal' }]
+              : every(c.at.nodes, (node) => ({ at, kind: 'restart', node })),
+        );
+        await s.world.run(() => s.world.sleep(c.thenAfterMs + (c.at.kind === 'all-slow' ? 10 : 1500)));
+      } else if (c.then === 'fails') {
+        s.world.schedule(every(ALL, (node) => ({ at, kind: 'crash', node })));
+        await s.world.run(() => s.world.sleep(c.thenAfterMs + 20));
+      }
+      const situation = `${situationWords(c.at)}, and checkHealth() said '${h.value}'${c.then === 'nothing' ? '' : c.then === 'recovers' ? '; then Cassandra recovered' : '; then every node crashed'}`;
+      for (const i of c.reads) {
+        const id = s.ids[i];
+        const r = await expectRead(ctx, s, id, situation);
+        const cq = cassandraQueries(r.queries);
+        if (h.value === 'unavailable' && cq.length > 0) {
+          ctx.fail(`With the cluster known to be unavailable, reading order ${id} still sent a query to Cassandra (${cq[0].text}): it can only fail and delays the customer; ${situation}.`);
+        }
+        if (h.value === 'degraded') {
+          if (cq.length === 0) ctx.fail(`With the cluster degraded, reading order ${id} did not ask Cassandra at all: degraded means "try Cassandra briefly (100 ms), then PostgreSQL"; ${situation}.`);
+          if (r.ms > 250) ctx.fail(`With the cluster degraded, a customer waited ${words.ms(r.ms)} for order ${id}: Cassandra should get about 100 ms before PostgreSQL answers (expected at most 250 ms); ${situation}.`);
+        }
+        if (h.value === 'healthy' && cq.length === 0) {
+          ctx.fail(`With the cluster healthy, reading order ${id} did not ask Cassandra: the read model is there to take these reads; ${situation}.`);
+        }
+      }
+    },
+  );
+}

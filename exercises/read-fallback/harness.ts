@@ -72,6 +72,7 @@ export async function read(s: Setup, id: string): Promise<Outcome> {
 export function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, situation: string): void {
   const want = s.truth.get(id) ?? null;
   if (!r.ok) {
+    if (!want) ctx.fail(`getOrder("${id}") threw ${describeError(r.error)} although PostgreSQL answered that there is no such order: return null (the API answers 404); ${situation} (seed ${ctx.seed}).`);
     ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although the order exists; ${situation} (seed ${ctx.seed}).`);
   }
   if (r.value === null || r.value === undefined) {

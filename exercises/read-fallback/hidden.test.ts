@@ -1,5 +1,5 @@
 // Hidden tests for read-fallback: fault scenarios, each over many seeds.
-import { defineTests, seeds, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, fc, gen, words, type Outage, type TestContext } from '../../src/grading/api';
 
 import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
 
@@ -10,7 +10,7 @@ export default defineTests((t) => {
     {
       scenario: 'All three Cassandra nodes are up and have every order. Customers read 10 orders.',
       hint: 'The read model exists to take reads off PostgreSQL: read Cassandra first and use PostgreSQL only when Cassandra cannot answer.',
-      seeds: seeds(1, 24),
+      seeds: seeds(1, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -36,7 +36,7 @@ export default defineTests((t) => {
     {
       scenario: 'Customers read orders they just placed: PostgreSQL has them, but the processor has not written a third of them into Cassandra yet.',
       hint: 'No row in Cassandra proves only that the read model has not caught up. Ask PostgreSQL before saying "no such order".',
-      seeds: seeds(101, 24),
+      seeds: seeds(101, 3),
     },
     async (ctx) => {
       const s = setup(ctx, { inReadModel: (i) => i % 3 !== 0 });
@@ -53,7 +53,7 @@ export default defineTests((t) => {
       scenario:
         'Zone A (with the API and Cassandra node A) is cut off from zones B and C. Node A missed the last update of some orders; B and C have it. Customers in zone A read those orders.',
       hint: 'At CL ONE node A answers from its own stale replica. At QUORUM an isolated node answers Unavailable or times out — then ask PostgreSQL.',
-      seeds: seeds(201, 24),
+      seeds: seeds(201, 3),
     },
     async (ctx) => {
       const s = setup(ctx, { staleOnA: 4 });
@@ -75,7 +75,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone B or zone C is cut off from the rest; the API (zone A) can still reach a majority of the replicas. Customers read 8 orders.',
       hint: 'QUORUM needs 2 of 3 replicas, so it survives one zone. ALL needs every replica and fails as soon as one zone is gone.',
-      seeds: seeds(301, 22),
+      seeds: seeds(301, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -104,7 +104,7 @@ export default defineTests((t) => {
     {
       scenario: 'All three Cassandra nodes crash. Customers keep reading orders.',
       hint: 'Catch the driver error (NoHostAvailableError, Unavailable, timeouts) and read PostgreSQL instead of passing the error to the customer.',
-      seeds: seeds(401, 22),
+      seeds: seeds(401, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -124,7 +124,7 @@ export default defineTests((t) => {
     {
       scenario: 'Two or three Cassandra nodes answer 2–5 seconds late (GC pauses, a saturated disk). Customers read orders.',
       hint: 'Without readTimeout the driver waits 12 s. Give Cassandra about 100 ms (`readTimeout: 100`), then ask PostgreSQL.',
-      seeds: seeds(501, 24),
+      seeds: seeds(501, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -146,7 +146,7 @@ export default defineTests((t) => {
     {
       scenario: "Customers read orders whose ids contain quotes, e.g. o'brien-7 (some in the read model, some only in PostgreSQL).",
       hint: "Never paste input into a query. Cassandra: `execute('… WHERE id = ?', [orderId], { prepare: true })`; PostgreSQL: `query('… WHERE id = $1', [orderId])`.",
-      seeds: seeds(601, 20),
+      seeds: seeds(601, 3),
     },
     async (ctx) => {
       const r0 = prng(ctx.seed);
@@ -168,7 +168,7 @@ export default defineTests((t) => {
     {
       scenario: 'PostgreSQL is down for maintenance; Cassandra is healthy and has every order. Customers read orders.',
       hint: 'When Cassandra has the order, return it: do not ask PostgreSQL as well.',
-      seeds: seeds(701, 20),
+      seeds: seeds(701, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -183,7 +183,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra cannot be reached (all nodes down, or the API cut off from them) and PostgreSQL is down too. Customers read orders that exist.',
       hint: "If PostgreSQL cannot answer, you do not know whether the order exists. Let the error propagate (the API answers 503), never return null (404).",
-      seeds: seeds(801, 20),
+      seeds: seeds(801, 3),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -200,4 +200,191 @@ export default defineTests((t) => {
       }
     },
   );
+
+  // ── Properties: each task sentence over generated scenarios ─────────────────────────────────────
+  properties(t);
 });
+
+/** What the read model holds of an order: its row, nothing yet, or (on node A only) the version before the last. */
+type OrderState = 'model' | 'missing' | 'stale';
+type Scenario = {
+  /** The orders PostgreSQL has, by what the read model holds of each. */
+  orders: OrderState[];
+  /** What the customers read, in turn: an index into `orders`, or -1 for an id PostgreSQL does not have. */
+  reads: number[];
+  /** What happens to Cassandra (none: a healthy cluster). */
+  outage: Outage | null;
+  /** When the reads start, in ms after the outage started (during it, or after the failure detector has convicted). */
+  readAt: number;
+  /** PostgreSQL goes down this many ms before the reads (null: it stays up). */
+  pgDownBefore: number | null;
+};
+
+const STATE_WORDS: Record<OrderState, string> = {
+  model: 'in the read model',
+  missing: 'not in the read model yet',
+  stale: 'in the read model, but node A missed its last update',
+};
+
+function scenarioWords(c: Scenario): string {
+  const orders = c.orders.map((st, i) => `order #${i + 1} is ${STATE_WORDS[st]}`);
+  const reads = c.reads.map((i) => (i < 0 ? 'an order that does not exist' : `order #${i + 1}`));
+  const faults = c.outage ? `${words.outage(c.outage)}, and the reads start ${words.ms(c.readAt)} after it began` : 'Cassandra is healthy';
+  const pg = c.pgDownBefore === null ? 'PostgreSQL is up' : 'PostgreSQL is down';
+  return `${words.list(orders)}; ${faults}; ${pg}; a customer in zone A reads ${words.list(reads)}.`;
+}
+
+const orderStates = (states: OrderState[]) => fc.array(fc.constantFrom(...states), { minLength: 1, maxLength: 4 });
+const reads = (orders: number, missing: boolean) =>
+  fc.array(fc.integer({ min: missing ? -1 : 0, max: orders - 1 }), { minLength: 1, maxLength: 3 });
+
+/** Orders, reads, an outage (or none) and when the reads happen; PostgreSQL up unless `pg` says so. */
+function scenarios(o: { states: OrderState[]; outage: fc.Arbitrary<Outage | null>; pgDown?: fc.Arbitrary<number | null>; missingIds?: boolean }): fc.Arbitrary<Scenario> {
+  return orderStates(o.states).chain((orders) =>
+    fc.record({
+      orders: fc.constant(orders),
+      reads: reads(orders.length, o.missingIds ?? true),
+      outage: o.outage,
+      readAt: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 })),
+      pgDownBefore: o.pgDown ?? fc.constant(null),
+    }),
+  );
+}
+
+const anyOutage = gen.outage({ at: [0, 0], forMs: [40_000, 40_000], extraMs: [300, 5000] });
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 4 });
+
+/** Builds the world of a scenario, runs its reads, and returns them. */
+async function play(ctx: TestContext, c: Scenario) {
+  // stale orders first: the harness makes the first `staleOnA` orders stale on node A
+  const order = c.orders.map((st, i) => ({ st, i })).sort((a, b) => Number(b.st === 'stale') - Number(a.st === 'stale'));
+  const s = setup(ctx, {
+    ids: order.map(({ i }) => `o-${100 + i * 7 + (ctx.seed % 5)}`),
+    staleOnA: c.orders.filter((st) => st === 'stale').length,
+    inReadModel: (k) => order[k].st === 'model',
+  });
+  const keys = [...s.truth.keys()];
+  const idOf = (i: number) => (i < 0 ? `o-missing-${ctx.seed % 97}` : keys[order.findIndex((x) => x.i === i)]);
+  const t0 = s.world.now;
+  if (c.outage) s.world.schedule(gen.outageFaults(c.outage, t0));
+  const start = t0 + (c.outage ? c.readAt : 0);
+  if (c.pgDownBefore !== null) s.world.schedule([{ at: Math.max(t0, start - c.pgDownBefore), kind: 'pg', state: 'down' }]);
+  if (start > s.world.now) await s.world.run(() => s.world.sleep(start - s.world.now));
+  const ids = c.reads.map(idOf);
+  const results = await readAll(s, ids);
+  return { s, ids, results, situation: scenarioWords(c) };
+}
+
+function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
+  t.property(
+    'Stop building queries from the order id: use a bound parameter (`?` in CQL with `{ prepare: true }`, `$1` in PostgreSQL).',
+    {
+      cases: fc.record({
+        id: fc.oneof(
+          fc.constantFrom(`o'brien-7`, `x' OR 'a'='a`, `it's-"9"`, `o-1; DROP TABLE orders`, `o-\\'5`, `o-$1`, `o-%s`),
+          fc.string({ minLength: 1, maxLength: 12 }).map((x) => `o-${x}'`),
+        ),
+        inModel: fc.boolean(),
+        cassandraDown: fc.boolean(),
+      }),
+      scenario: (c) =>
+        `a customer reads order ${JSON.stringify(c.id)}, which PostgreSQL has and the read model ${c.inModel ? 'has too' : 'does not have yet'}; ${
+          c.cassandraDown ? 'every Cassandra node is down' : 'Cassandra is healthy'
+        }.`,
+      hint: "Never paste the id into the query text. Cassandra: `execute('… WHERE id = ?', [orderId], { prepare: true })`; PostgreSQL: `query('… WHERE id = $1', [orderId])`.",
+      runs: 50,
+    },
+    async (ctx, c) => {
+      const s = setup(ctx, { ids: [c.id, 'o-100'], inReadModel: (i) => i === 1 || c.inModel });
+      if (c.cassandraDown) s.world.schedule(['A', 'B', 'C'].map((node) => ({ at: s.world.now, kind: 'crash', node })));
+      const r = await read(s, c.id);
+      const pasted = r.queries.find((q) => q.text.includes(c.id) || (Array.isArray(q.literals) && q.literals.some((l) => String(l) === c.id)));
+      if (pasted) {
+        ctx.fail(`The order id ${JSON.stringify(c.id)} was pasted into the query text (${pasted.driver}: ${pasted.text}): a quote in it breaks the query, and a crafted id could read other customers' orders. Pass it as a bound parameter.`);
+      }
+      expectTruth(ctx, s, c.id, r, `its id is ${JSON.stringify(c.id)}`);
+    },
+  );
+
+  t.property(
+    "Read from Cassandra at QUORUM with a short budget (about 100 ms) instead of CL ONE and the driver's 12-second default.",
+    {
+      cases: scenarios({ states: ['stale', 'stale', 'model'], outage: maybe(anyOutage), missingIds: false }),
+      scenario: scenarioWords,
+      hint: 'At QUORUM a cut-off or out-of-date replica cannot answer alone; `readTimeout: 100` stops a slow or silent coordinator from holding the customer for 12 s. Then ask PostgreSQL.',
+      runs: 60,
+    },
+    async (ctx, c) => {
+      const { s, ids, results, situation } = await play(ctx, c);
+      results.forEach((r, i) => {
+        expectTruth(ctx, s, ids[i], r, situation);
+        if (r.ms > 250) ctx.fail(`A customer waited ${r.ms} ms for order ${ids[i]}: Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms); ${situation}`);
+      });
+    },
+  );
+
+  t.property(
+    'Ask Cassandra first, at QUORUM, with a short budget (about 100 ms). On a healthy cluster nearly every read ends here; that is why the read model exists.',
+    {
+      cases: scenarios({
+        states: ['model'],
+        outage: maybe(gen.outage({ kinds: ['crash', 'isolate'], nodes: [1, 1], zones: ['B', 'C'], at: [0, 0], forMs: [60_000, 60_000] }).filter((o) => !o.nodes.includes('A'))),
+        missingIds: false,
+      })
+        .map((c) => ({ ...c, readAt: c.outage ? Math.max(c.readAt, 25_000) : 0 }))
+        .chain((c) => fc.array(fc.nat(c.orders.length - 1), { minLength: 4, maxLength: 6 }).map((reads) => ({ ...c, reads }))),
+      scenario: scenarioWords,
+      hint: 'Read Cassandra first and use PostgreSQL only when Cassandra cannot answer: a row from a QUORUM read is the answer.',
+      runs: 50,
+    },
+    async (ctx, c) => {
+      const { s, ids, results, situation } = await play(ctx, c);
+      let fromCassandra = 0;
+      results.forEach((r, i) => {
+        expectTruth(ctx, s, ids[i], r, situation);
+        if (servedByCassandra(r)) fromCassandra++;
+      });
+      if (fromCassandra < results.length - 1) {
+        ctx.fail(`Only ${fromCassandra} of ${results.length} reads were served by Cassandra although two replicas were reachable and had every order: the rest loaded PostgreSQL, the source of truth the read model is there to protect; ${situation}`);
+      }
+    },
+  );
+
+  t.property(
+    'Ask PostgreSQL whenever Cassandra errors, times out, or does not have the order: a miss in the read model is not proof that the order does not exist.',
+    {
+      cases: scenarios({ states: ['model', 'missing', 'missing', 'stale'], outage: maybe(anyOutage) }),
+      scenario: scenarioWords,
+      hint: 'Try Cassandra; if it returned a row, return it; otherwise (no row, or any error caught) ask PostgreSQL. Return `null` only when PostgreSQL says there is no such order.',
+      runs: 70,
+    },
+    async (ctx, c) => {
+      const { s, ids, results, situation } = await play(ctx, c);
+      results.forEach((r, i) => expectTruth(ctx, s, ids[i], r, situation));
+    },
+  );
+
+  t.property(
+    'When PostgreSQL cannot answer either, throw: never tell a customer an order does not exist because you could not look it up.',
+    {
+      cases: scenarios({
+        states: ['model', 'missing', 'missing'],
+        outage: maybe(gen.outage({ kinds: ['crash', 'isolate', 'pause'], at: [0, 0], forMs: [40_000, 40_000] })),
+        pgDown: fc.integer({ min: 0, max: 2000 }),
+      }),
+      scenario: scenarioWords,
+      hint: 'Do not catch PostgreSQL\'s error (or rethrow it): the API then answers 503 "try again", not 404 "no such order".',
+      runs: 70,
+    },
+    async (ctx, c) => {
+      const { s, ids, results, situation } = await play(ctx, c);
+      results.forEach((r, i) => {
+        if (!r.ok) return; // failing loudly is right when nobody could check
+        if (r.value === null || r.value === undefined) {
+          ctx.fail(`A customer was told order ${ids[i]} does not exist, but PostgreSQL was down: nobody could check. Throw instead (the API answers 503, not 404); ${situation}`);
+        }
+        expectTruth(ctx, s, ids[i], r, situation);
+      });
+    },
+  );
+}

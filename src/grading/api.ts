@@ -71,3 +71,4 @@ export { seeds, prng, measure, describeError, isSimulationError } from './author
 export type { TestRandom, Measured } from './authoring';
 export { orderRow, showOrder, randomOrder, putOrder } from './orders';
 export type { Order, ReadModelState } from './orders';
+export type { Outage, OutageKind, CounterHistory, NodeId } from './generators';

@@ -34,20 +34,44 @@ describe.each(CORE)('%s', (id) => {
     expect(meta.hints.length).toBeLessThanOrEqual(5);
   });
 
-  it('has at least 8 distinct hidden scenarios, each in plain words with a hint, over at least 200 seeded runs', async () => {
+  it('has at least 8 distinct hidden scenarios, each in plain words with a hint, over at least 200 seeded runs or generated cases', async () => {
     const { hidden } = await load(id);
     const scenarios = new Set(hidden.map((t) => t.options.scenario?.trim()).filter((s): s is string => !!s && s.length > 20));
     expect(scenarios.size).toBeGreaterThanOrEqual(8);
     for (const t of hidden) {
-      expect(t.options.scenario, t.name).toBeTruthy();
+      // a property says each generated scenario in words itself
+      if (!t.property) expect(t.options.scenario, t.name).toBeTruthy();
       expect(t.options.hint, t.name).toBeTruthy();
     }
-    const runs = hidden.reduce((n, t) => n + (t.options.seeds?.length ?? 1), 0);
+    const runs = hidden.reduce((n, t) => n + (t.property?.runs ?? t.options.seeds?.length ?? 1), 0);
     expect(runs).toBeGreaterThanOrEqual(200);
   });
 
   it('has at least 8 known-wrong solutions', async () => {
     const { wrong } = await load(id);
     expect(wrong.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+/** The exercises whose hidden suites have their property phase (issue 12). */
+const WITH_PROPERTIES = ['read-fallback', 'health-check'];
+
+/** Text as a learner reads it: Markdown emphasis and MDX tags removed, whitespace collapsed. */
+const plain = (s: string) => s.replace(/\*\*/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+
+describe.each(WITH_PROPERTIES)('%s: property phase', (id) => {
+  it('runs at least 300 generated cases per Submit, each property named by a sentence of the task or its lesson', async () => {
+    const { meta, hidden } = await load(id);
+    const props = hidden.filter((t) => t.property);
+    expect(props.reduce((n, t) => n + t.property!.runs, 0)).toBeGreaterThanOrEqual(300);
+    const lessonFile = readdirSync(join(ROOT, 'content/lessons')).find((f) => f.replace(/^\d+-/, '').replace(/\.mdx$/, '') === meta.lesson)!;
+    const sources = [...meta.tasks.map((t) => t.text), ...meta.hints, plain(readFileSync(join(ROOT, 'content/lessons', lessonFile), 'utf8'))].map(plain);
+    for (const p of props) expect(sources.some((s) => s.includes(plain(p.name))), p.name).toBe(true);
+  });
+
+  it('checks every sentence of the task with a property', async () => {
+    const { meta, hidden } = await load(id);
+    const names = new Set(hidden.filter((t) => t.property).map((t) => t.name));
+    for (const task of meta.tasks) expect(names.has(task.text), task.text).toBe(true);
   });
 });
