@@ -17,13 +17,14 @@ import { buildSync } from 'esbuild';
  * its speed — an artefact of the dev loader, not of the code. (Those scripts live one directory
  * below the root, as scripts/ does, so their relative paths resolve the same from the bundle.)
  */
-const BUNDLED = new Set(['sim', 'grading', 'exercises']);
+const BUNDLED = new Set(['sim', 'grading', 'exercises', 'properties']);
 
 const BENCHES: Record<string, string[]> = {
   sim: ['bench/sim.ts', '--write'],
   'sim-browser': ['bench/sim-browser.ts', '--write'],
   grading: ['bench/grading.ts'],
   exercises: ['bench/exercises.ts'],
+  properties: ['bench/properties.ts'],
   pages: ['bench/pages.ts'],
   exercise: ['bench/exercise.ts'],
   widgets: ['bench/widgets.ts'],

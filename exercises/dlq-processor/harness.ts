@@ -22,6 +22,10 @@ export type Setup = {
   metrics: Map<string, number>;
   /** Final state of every order, as PostgreSQL has it. */
   truth: Map<string, OrderEvent>;
+  /** Every `dlqConsumer.commit` that succeeded: the offset, when, and how long the history was then. */
+  commits: { offset: string; at: number; history: number }[];
+  /** The DLQ depth after each message the processor put in it (what an alert on the depth watches). */
+  depths: number[];
 };
 
 /** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
@@ -32,8 +36,17 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const metrics = new Map<string, number>();
   const producer = world.kafka({ clientId: 'processor-dlq' }).producer();
   await producer.connect(); // needs no network in the simulator: no world.run for it
+  const depths: number[] = [];
+  const send = producer.send.bind(producer);
+  // the depth after each message the processor publishes (what an alert on the depth watches)
+  producer.send = async (record) => {
+    const r = await send(record);
+    depths.push(world.topic(DLQ).depth);
+    return r;
+  };
   const topic = () => world.topic(DLQ);
   const GROUP = 'redrive';
+  const commits: Setup['commits'] = [];
   /** Like a Kafka poll, a fetch returns at most this many messages, whatever `max` asks for. */
   const FETCH_LIMIT = 25;
   const deps = {
@@ -53,11 +66,12 @@ export async function setup(ctx: TestContext): Promise<Setup> {
         const i = t.messages.findIndex((m) => m.offset === offset);
         if (i < 0) throw new Error(`commit(${JSON.stringify(offset)}): no such offset in ${DLQ}`);
         t.committed.set(GROUP, Math.max(t.committed.get(GROUP) ?? 0, i + 1));
+        commits.push({ offset, at: world.now, history: world.history.length });
       },
     },
   };
   const { OrderEventProcessor } = ctx.load<{ OrderEventProcessor: new (deps: unknown) => Processor }>();
-  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map() };
+  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map(), commits, depths };
 }
 
 /**
@@ -96,7 +110,18 @@ export function makeEvents(s: Setup, orders: number, opts: { customer?: (i: numb
   return out;
 }
 
-export type Attempt = { event: OrderEvent; attempt: number; threw: boolean; error?: unknown; deadLetteredDuringCall: number; at: number };
+export type Attempt = {
+  event: OrderEvent;
+  attempt: number;
+  threw: boolean;
+  error?: unknown;
+  /** DLQ messages holding this event that the call published. */
+  deadLetteredDuringCall: number;
+  /** Whether the call wrote this event's version into the read model (a write Cassandra acknowledged). */
+  wroteDuringCall: boolean;
+  at: number;
+  end: number;
+};
 export type Delivery = { event: OrderEvent; redelivery: boolean };
 export type Platform = { attempts: Attempt[]; expired: OrderEvent[]; delivered: number };
 
@@ -148,14 +173,16 @@ export async function runPlatform(
       log.delivered++;
       for (let attempt = 1; ; attempt++) {
         const before = topic().messages.length;
+        const h0 = s.world.history.length;
         const t = s.world.now;
+        const seen = () => ({ deadLetteredDuringCall: countFor(d.event, before), wroteDuringCall: wroteOk(s, d.event, h0), at: t, end: s.world.now });
         try {
           await s.proc.processOrderEvent({ ...d.event });
-          log.attempts.push({ event: d.event, attempt, threw: false, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          log.attempts.push({ event: d.event, attempt, threw: false, ...seen() });
           break;
         } catch (error) {
           if (isSimulationError(error)) throw error;
-          log.attempts.push({ event: d.event, attempt, threw: true, error, deadLetteredDuringCall: countFor(d.event, before), at: t });
+          log.attempts.push({ event: d.event, attempt, threw: true, error, ...seen() });
           if (attempt >= maxAttempts) {
             log.expired.push(d.event);
             break;
@@ -246,4 +273,40 @@ export function expectReadModelEqualsPostgres(ctx: TestContext, s: Setup, situat
 export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; error?: unknown }> {
   const r = await measure(s.world, () => s.proc.redriveDlq());
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
+}
+
+/** Did the processor's client get an acknowledged write of this event's version (history from index `from`)? */
+export function wroteOk(s: Setup, e: OrderEvent, from = 0, to = s.world.history.length): boolean {
+  const h = s.world.history;
+  for (let i = from; i < to; i++) {
+    const op = h[i];
+    if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor') continue;
+    const v = op.value;
+    if (v && v.table === 'orders' && String(v.key) === e.orderId && v.cells && Number(v.cells.version) === e.version) return true;
+  }
+  return false;
+}
+
+/**
+ * `failedAt` as epoch ms, in any reasonable form: epoch milliseconds or seconds (a number or a string
+ * of digits), or a date string (ISO 8601, RFC 2822); `null` if it is not a time.
+ */
+export function failedAtMs(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v >= 1e11 ? v : v * 1000;
+  if (typeof v === 'string' && v.trim()) {
+    if (/^\d+(\.\d+)?$/.test(v.trim())) return failedAtMs(Number(v));
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+/** `error` says what went wrong, in any reasonable form: a message string, or `{ name?, message?, code? }`. */
+export function saysWhatFailed(v: unknown): boolean {
+  if (typeof v === 'string') return v.trim() !== '';
+  if (v && typeof v === 'object') {
+    const o = v as { message?: unknown; name?: unknown; code?: unknown };
+    return [o.message, o.name].some((x) => typeof x === 'string' && x.trim() !== '') || typeof o.code === 'number';
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
 import { defineTests, seeds, fc, words, type TestContext } from '../../src/grading/api';
+import meta from './meta.json';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
@@ -11,7 +12,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 3–8 seconds late (or is paused). The API checks health.',
       hint: "A health check must be faster than the reads it protects. Pass a short `readTimeout` (a few hundred ms) to the probe; the driver's default is 12 s.",
-      seeds: seeds(1, 3),
+      seeds: seeds(1, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -30,7 +31,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node is reachable but answers seconds late. The API checks health.',
       hint: "A timeout from a node you reached is not \"no host\". The driver throws `errors.OperationTimedOutError` for a client timeout (and `ResponseError` with code `readTimeout` for a coordinator timeout): map those to 'degraded'.",
-      seeds: seeds(101, 3),
+      seeds: seeds(101, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -47,7 +48,7 @@ export default defineTests((t) => {
     {
       scenario: 'Either every node is down, or two of three nodes are down and the third knows it. The API checks health.',
       hint: "`errors.NoHostAvailableError`, and `errors.ResponseError` with `code === types.responseErrorCodes.unavailableException`, both mean QUORUM cannot be served: 'unavailable'.",
-      seeds: seeds(201, 3),
+      seeds: seeds(201, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -67,7 +68,7 @@ export default defineTests((t) => {
     {
       scenario: 'Zone A is cut off from zones B and C. The API (in zone A) can still reach node A, which is up but cannot reach any other replica.',
       hint: '`SELECT now() FROM system.local` is answered by the coordinator alone, and ONE is satisfied by its own replica. Probe a real table at QUORUM: an isolated node then answers Unavailable or times out.',
-      seeds: seeds(301, 3),
+      seeds: seeds(301, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -87,7 +88,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the API checks health before each of a dozen requests over 4 seconds.',
       hint: 'Remember when you last probed and what you found; within 5 s return that instead of probing again.',
-      seeds: seeds(401, 3),
+      seeds: seeds(401, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -113,7 +114,7 @@ export default defineTests((t) => {
     {
       scenario: 'The cluster is healthy at first; a second later every node becomes unreachable. The API checks health again 6–9 seconds later.',
       hint: "Cache the verdict for 5 s, not forever: after that, probe again.",
-      seeds: seeds(501, 3),
+      seeds: seeds(501, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -135,7 +136,7 @@ export default defineTests((t) => {
     {
       scenario: 'Ten requests arrive at the same moment, each checking health first, while the cluster is in trouble (down, cut off, or slow).',
       hint: 'Keep the promise of the running probe in a field; callers that arrive while it runs await that same promise. Clear it when it settles.',
-      seeds: seeds(601, 3),
+      seeds: seeds(601, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -164,7 +165,7 @@ export default defineTests((t) => {
     {
       scenario: 'Two or three Cassandra nodes are down; the health check says unavailable. Customers read orders.',
       hint: "When the verdict is 'unavailable', read PostgreSQL directly: a request to Cassandra can only fail, and costs time.",
-      seeds: seeds(701, 3),
+      seeds: seeds(701, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -187,7 +188,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node answers 2–4 seconds late; the health check says degraded. Customers read orders.',
       hint: "In the degraded branch, read Cassandra with `readTimeout: 100` and fall back to PostgreSQL on any error.",
-      seeds: seeds(801, 3),
+      seeds: seeds(801, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -208,7 +209,7 @@ export default defineTests((t) => {
     {
       scenario: "The health check has just said 'healthy'; a moment later Cassandra fails (nodes crash, or zone A is cut off). Customers read orders within the 5-second cache window.",
       hint: "'healthy' is a 5-second-old opinion. In the healthy branch too, catch the Cassandra error and read PostgreSQL.",
-      seeds: seeds(901, 3),
+      seeds: seeds(901, 2),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -226,7 +227,7 @@ export default defineTests((t) => {
     {
       scenario: 'A healthy cluster; the customer reads an order the processor has not written into Cassandra yet.',
       hint: 'A missing row in the read model is not "no such order": ask PostgreSQL before returning null.',
-      seeds: seeds(1001, 3),
+      seeds: seeds(1001, 2),
     },
     async (ctx) => {
       const s = setup(ctx, { missing: [2] });
@@ -340,9 +341,16 @@ type Calls = { afterMs: number; count: number }[];
 const callGroups = (max: number) =>
   fc.array(fc.record({ afterMs: fc.integer({ min: 0, max: 4000 }), count: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: max });
 
+/** A task sentence by its id in meta.json: each property is named by the sentence it checks. */
+function task(id: string): string {
+  const t = meta.tasks.find((x: { id: string }) => x.id === id);
+  if (!t) throw new Error(`exercises/${'health-check'}/meta.json has no task "${id}"`);
+  return t.text;
+}
+
 function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   t.property(
-    'Probe the path reads take: a QUORUM read of a real table (e.g. `orders`), not `SELECT now() FROM system.local` at ONE, which only proves that one coordinator answers.',
+    task('probe-path'),
     {
       cases: situation(CUT_OFF),
       scenario: (c) => `${situationWords(c)}; the API checks health.`,
@@ -359,7 +367,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   );
 
   t.property(
-    'Bound the probe with a short timeout (well under a second), so checking health never takes longer than the reads it protects.',
+    task('bounded'),
     {
       cases: situation(),
       scenario: (c) => `${situationWords(c)}; the API checks health.`,
@@ -374,7 +382,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   );
 
   t.property(
-    'Map the outcome: success → `healthy`; a timeout → `degraded`; no host or not enough replicas (`Unavailable`) → `unavailable`.',
+    task('classify'),
     {
       cases: situation(),
       scenario: (c) => `${situationWords(c)}; the API checks health.`,
@@ -392,7 +400,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   );
 
   t.property(
-    'Cache the result for 5 seconds, and let concurrent callers share the one probe in flight instead of starting their own or reading a half-finished check.',
+    task('cache-share'),
     {
       cases: fc.record({
         first: situation(['healthy', 'all-slow', 'all-paused', 'all-down']),
@@ -468,7 +476,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   );
 
   t.property(
-    '`readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss.',
+    task('read'),
     {
       cases: fc.record({
         // degraded is weighted up: it is the branch with the most to get right (a row, a miss, a timeout)

@@ -296,9 +296,8 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
           const f = found.failure;
           attempt = f.outcome;
           seedUsed = f.seed;
-          scenario = `${f.words} (the smallest failing case: generated case ${f.cases} of ${opts.seed !== undefined ? 1 : spec.runs}${
-            f.shrinks ? `, made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''
-          })`;
+          // the same words on a replay (`seed`): where the case was found is not part of them
+          scenario = `${f.words} (the smallest failing case found${f.shrinks ? `: made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''})`;
         }
         attempt = withBrokenBuiltins(attempt);
       } else {

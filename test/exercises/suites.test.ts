@@ -54,7 +54,7 @@ describe.each(CORE)('%s', (id) => {
 });
 
 /** The exercises whose hidden suites have their property phase (issue 12). */
-const WITH_PROPERTIES = ['read-fallback', 'health-check'];
+const WITH_PROPERTIES = ['read-fallback', 'health-check', 'dlq-processor'];
 
 /** Text as a learner reads it: Markdown emphasis and MDX tags removed, whitespace collapsed. */
 const plain = (s: string) => s.replace(/\*\*/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -67,6 +67,14 @@ describe.each(WITH_PROPERTIES)('%s: property phase', (id) => {
     const lessonFile = readdirSync(join(ROOT, 'content/lessons')).find((f) => f.replace(/^\d+-/, '').replace(/\.mdx$/, '') === meta.lesson)!;
     const sources = [...meta.tasks.map((t) => t.text), ...meta.hints, plain(readFileSync(join(ROOT, 'content/lessons', lessonFile), 'utf8'))].map(plain);
     for (const p of props) expect(sources.some((s) => s.includes(plain(p.name))), p.name).toBe(true);
+  });
+
+  it('every property is named by at least one wrong/ file it must reject (npm run verify proves the rejection)', async () => {
+    const { hidden } = await load(id);
+    const rejects = readdirSync(join(ROOT, 'exercises', id, 'wrong'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(ROOT, 'exercises', id, 'wrong', f), 'utf8').split('\n')[0].replace(/^\/\/ rejects: /, '').trim());
+    for (const p of hidden.filter((t) => t.property)) expect(rejects, p.name).toContain(p.name);
   });
 
   it('checks every sentence of the task with a property', async () => {

@@ -133,6 +133,28 @@ describe('npm run grade', () => {
     expect(names().filter((n) => n.endsWith('> ALL, TWO, THREE and ANY (edited)'))).toHaveLength(1);
   });
 
+  it('--seed replays the case a failed property reported: the same verdict, seed, message and minimal scenario', { timeout: 300_000 }, () => {
+    const file = join(ROOT, 'exercises/read-fallback/wrong/miss-while-pg-down-null.ts');
+    const name = 'When PostgreSQL cannot answer either, throw: never tell a customer an order does not exist because you could not look it up.';
+    const submit = run('grade', ['read-fallback', file]);
+    expect(submit.code, submit.stderr).toBe(1);
+    const failed = (JSON.parse(submit.stdout) as Results).tests.find((t) => t.name === name)!;
+    expect(failed.status).toBe('fail');
+    expect(Number.isInteger(failed.seed)).toBe(true);
+    const replay = run('grade', ['read-fallback', file, '--seed', String(failed.seed)]);
+    expect(replay.code, replay.stderr).toBe(1);
+    const again = (JSON.parse(replay.stdout) as Results).tests.find((t) => t.name === name)!;
+    expect({ status: again.status, seed: again.seed, message: again.message, scenario: again.scenario }).toEqual({
+      status: failed.status,
+      seed: failed.seed,
+      message: failed.message,
+      scenario: failed.scenario,
+    });
+    const bad = run('grade', ['read-fallback', file, '--seed', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--seed needs an integer/);
+  });
+
   it('exits 2 for an unknown exercise', { timeout: 120_000 }, () => {
     const r = run('grade', ['no-such-exercise', 'exercises/demo/solution.ts']);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-// rejects: every dead-lettered event is counted in cassandra.dlq
+// rejects: When the write fails, publish `{ event, error, failedAt }` to the DLQ topic keyed by the order id, and count it with the `cassandra.dlq` metric. The DLQ must hold the event itself: the platform's `OnFailure` destination would keep only a pointer (shard and sequence numbers) to records the stream deletes when its retention ends.
 // Counts before publishing: when the publish fails and the platform retries, one failure is counted several times.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

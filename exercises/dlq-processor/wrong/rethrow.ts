@@ -1,4 +1,4 @@
-// rejects: a dead-lettered event is not also retried by the platform
+// rejects: Once an event is safely in the DLQ, return normally: rethrowing makes the platform retry it as well (duplicates in the DLQ, a blocked shard).
 // Dead-letters the event and rethrows (the Go code's `return err`): the platform retries it too, and the DLQ fills with duplicates.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

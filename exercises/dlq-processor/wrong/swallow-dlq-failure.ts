@@ -1,4 +1,4 @@
-// rejects: DLQ unavailable: the event is retried, not lost
+// rejects: If the DLQ publish itself fails, throw: the event is still in the stream, so the platform retries it and nothing is lost.
 // Ignores a failed DLQ publish: while the DLQ is down, failed events vanish.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

@@ -1,4 +1,4 @@
-// rejects: duplicates and late deliveries never roll an order back
+// rejects: Write the order into the read model idempotently: bound parameters (`?`, `{ prepare: true }`) and `USING TIMESTAMP` taken from the event's version, so a duplicate or an old event delivered late cannot overwrite a newer one.
 // USING TIMESTAMP, but the processing time instead of the event's version: a late old event still wins.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

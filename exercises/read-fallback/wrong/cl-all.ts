@@ -1,4 +1,4 @@
-// rejects: one zone cut off: the other two still serve reads from Cassandra
+// rejects: Ask Cassandra first, at QUORUM, with a short budget (about 100 ms). On a healthy cluster nearly every read ends here; that is why the read model exists.
 // Reads at CL ALL (the original notes' advice): one unreachable replica sends every read to PostgreSQL.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

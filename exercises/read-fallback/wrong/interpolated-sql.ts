@@ -1,4 +1,4 @@
-// rejects: an order id containing quotes is a bound parameter
+// rejects: Stop building queries from the order id: use a bound parameter (`?` in CQL with `{ prepare: true }`, `$1` in PostgreSQL).
 // Binds the CQL but builds the SQL from the order id: the fallback breaks on quotes (and invites injection).
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
