@@ -281,7 +281,7 @@ export function wroteOk(s: Setup, e: OrderEvent, from = 0, to = s.world.history.
   for (let i = from; i < to; i++) {
     const op = h[i];
     if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor') continue;
-    const v = op.value;
+    const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null } | undefined;
     if (v && v.table === 'orders' && String(v.key) === e.orderId && v.cells && Number(v.cells.version) === e.version) return true;
   }
   return false;

@@ -1,5 +1,5 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
-import { defineTests, seeds, fc, words, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, fc, words, type Fault, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
@@ -259,7 +259,7 @@ function situation(kinds: SituationKind[] = SITUATION_KINDS): fc.Arbitrary<Situa
     settled: fc.boolean(),
   }).map(({ kind, pair, one, extraMs, settled }) => ({
     kind,
-    nodes: kind === 'two-down' ? pair : kind === 'one-down' ? [one] : kind === 'zone-a-cut-off' || kind === 'nodes-split' ? [] : ALL,
+    nodes: kind === 'two-down' ? [...pair] : kind === 'one-down' ? [one] : kind === 'zone-a-cut-off' || kind === 'nodes-split' ? [] : ALL,
     extraMs,
     settled: kind === 'healthy' ? false : settled,
   }));
@@ -318,7 +318,7 @@ function allowedVerdicts(c: Situation): { verdicts: Health[]; why: string } {
 async function enter(ctx: TestContext, c: Situation, opts: { missing?: number[] } = {}) {
   const s = setup(ctx, { ...opts, zone: c.kind === 'nodes-split' ? 'D' : 'A' });
   const at = s.world.now;
-  const faults: object[] =
+  const faults: Fault[] =
     c.kind === 'healthy'
       ? []
       : c.kind === 'all-slow'

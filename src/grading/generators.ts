@@ -9,6 +9,7 @@
  * Pure TypeScript: no DOM, no Node built-ins.
  */
 import * as fc from 'fast-check';
+import type { Fault } from '../sim/index';
 
 export const NODES = ['A', 'B', 'C'] as const;
 export type NodeId = (typeof NODES)[number];
@@ -77,21 +78,24 @@ export function episodes(one: fc.Arbitrary<Outage>, opts: { max?: number; min?: 
 }
 
 /** The simulator faults of an outage, starting at `t0 + o.at` (its end included unless `open`). */
-export function outageFaults(o: Outage, t0 = 0, open = false): object[] {
+export function outageFaults(o: Outage, t0 = 0, open = false): Fault[] {
   const at = t0 + o.at;
   const end = at + o.forMs;
   switch (o.kind) {
     case 'crash':
-      return [...o.nodes.map((node) => ({ at, kind: 'crash', node })), ...(open ? [] : o.nodes.map((node) => ({ at: end, kind: 'restart', node })))];
+      return [
+        ...o.nodes.map((node): Fault => ({ at, kind: 'crash', node })),
+        ...(open ? [] : o.nodes.map((node): Fault => ({ at: end, kind: 'restart', node }))),
+      ];
     case 'isolate':
-      return [{ at, kind: 'isolate', zone: o.nodes[0] }, ...(open ? [] : [{ at: end, kind: 'heal' }])];
+      return [{ at, kind: 'isolate', zone: o.nodes[0] }, ...(open ? [] : [{ at: end, kind: 'heal' } as Fault])];
     case 'slow':
       return [
-        ...o.nodes.map((node) => ({ at, kind: 'slow', node, extraMs: o.extraMs })),
-        ...(open ? [] : o.nodes.map((node) => ({ at: end, kind: 'slow', node, extraMs: 0 }))),
+        ...o.nodes.map((node): Fault => ({ at, kind: 'slow', node, extraMs: o.extraMs })),
+        ...(open ? [] : o.nodes.map((node): Fault => ({ at: end, kind: 'slow', node, extraMs: 0 }))),
       ];
     case 'pause':
-      return o.nodes.map((node) => ({ at, kind: 'pause', node, forMs: o.forMs }));
+      return o.nodes.map((node): Fault => ({ at, kind: 'pause', node, forMs: o.forMs }));
   }
 }
 

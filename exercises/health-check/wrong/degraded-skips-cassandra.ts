@@ -23,7 +23,6 @@ export interface Deps {
 
 const PROBE_TIMEOUT_MS = 500;
 const CACHE_MS = 5000;
-const DEGRADED_BUDGET_MS = 100;
 const HEALTHY_BUDGET_MS = 1000;
 /** Any key will do: a QUORUM read of a missing row still needs two replicas to answer. */
 const PROBE_KEY = 'health-probe';
@@ -69,9 +68,8 @@ export class CassandraCluster {
     if (health !== 'healthy') {
       return this.readFromPostgres(orderId);
     }
-    const budget = health === 'degraded' ? DEGRADED_BUDGET_MS : HEALTHY_BUDGET_MS;
     try {
-      const order = await this.readFromCassandra(orderId, budget);
+      const order = await this.readFromCassandra(orderId, HEALTHY_BUDGET_MS);
       if (order) return order;
     } catch {
       // fall through to the source of truth
