@@ -181,14 +181,22 @@ export class Network {
     this.changed();
   }
 
+  /**
+   * Recomputes who hears whom after any change. Heartbeats spread by gossip: `y` is heard by `x` when
+   * some path of live, running nodes joins them, each hop open both ways (gossip is SYN → ACK → ACK2,
+   * `GossipDigestAck(2)VerbHandler` → `notifyFailureDetector`). A paused observer keeps its last view
+   * (it runs nothing, and `FailureDetector`'s local-pause guard ignores the gap).
+   */
   private changed(): void {
     const now = this.sched.now;
     const m = this.fdMembers;
+    const comp = this.gossipComponents();
     for (const x of m) {
+      if (x.paused) continue;
       for (const y of m) {
         if (x === y) continue;
         const l = this.links.get(y.id + '>' + x.id)!;
-        const hearing = y.alive && !y.paused && x.alive && !this.blocked(y, x);
+        const hearing = x.alive && y.alive && !y.paused && comp.get(x) === comp.get(y);
         if (hearing === l.hearing) continue;
         l.hearing = hearing;
         if (!hearing) {
@@ -201,6 +209,29 @@ export class Network {
       }
     }
     for (const f of this.onChange) f();
+  }
+
+  /** Connected components of live, running nodes over links open in both directions. */
+  private gossipComponents(): Map<Endpoint, number> {
+    const m = this.fdMembers;
+    const comp = new Map<Endpoint, number>();
+    let next = 0;
+    for (const start of m) {
+      if (comp.has(start) || !start.alive || start.paused) continue;
+      const c = next++;
+      comp.set(start, c);
+      const stack = [start];
+      while (stack.length > 0) {
+        const a = stack.pop()!;
+        for (const b of m) {
+          if (comp.has(b) || !b.alive || b.paused) continue;
+          if (this.blocked(a, b) || this.blocked(b, a)) continue;
+          comp.set(b, c);
+          stack.push(b);
+        }
+      }
+    }
+    return comp;
   }
 
   /**
@@ -265,17 +296,20 @@ export class Network {
       return;
     }
     this.log('send', id, from, to, type);
-    if (this.lossP > 0 && this.rng.chance(this.lossP)) {
-      this.log('drop', id, from, to, type, 'loss');
-      return;
+    // every protocol here runs over TCP: a lost segment is retransmitted (RTO 200 ms, doubling), so
+    // loss delays a message and never drops it
+    let retransmitUs = 0;
+    if (this.lossP > 0) {
+      for (let rto = 200_000, k = 0; k < 6 && this.rng.chance(this.lossP); k++, rto *= 2) retransmitUs += rto;
     }
-    this.schedule(id, from, to, type, payload, deliver);
-    if (this.dupP > 0 && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver);
+    this.schedule(id, from, to, type, payload, deliver, retransmitUs);
+    // a duplicate is a message Cassandra's internode messaging sends twice; client protocols never see one
+    if (this.dupP > 0 && from.kind === 'node' && to.kind === 'node' && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver, 0);
   }
 
-  private schedule<P>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void): void {
+  private schedule<P>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void, extraUs: number): void {
     const ep = to.epoch;
-    this.sched.after(this.latencyUs(from, to), () => {
+    this.sched.after(this.latencyUs(from, to) + extraUs, () => {
       if (!to.alive || to.epoch !== ep) return this.log('drop', id, from, to, type, 'crashed');
       if (this.blocked(from, to)) return this.log('drop', id, from, to, type, 'partition');
       if (to.paused) {

@@ -63,8 +63,29 @@ export interface ProcessorOptions<T> {
   pollMs?: number;
   /** chance that a successful batch's checkpoint is lost, so the batch is delivered again */
   redeliveryProbability?: number;
-  /** OnFailure destination: called with the records of a batch that was given up */
-  onFailure?: (records: StreamRecord<T>[], error: unknown) => void;
+  /**
+   * OnFailure destination (SQS/SNS): called with the metadata of a batch that was given up — shard
+   * and sequence-number range, never the records (read them from the stream before they expire).
+   */
+  onFailure?: (invocation: FailedInvocation) => void;
+}
+
+/** What a Kinesis event source mapping sends to an SQS/SNS on-failure destination. */
+export interface FailedInvocation {
+  requestContext: { condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded'; approximateInvokeCount: number };
+  responseContext: { functionError: 'Unhandled' | null };
+  version: '1.0';
+  /** ISO time of the failure */
+  timestamp: string;
+  KinesisBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
 }
 
 interface ShardState {
@@ -134,6 +155,29 @@ export class Processor<T = unknown> {
     if (s) s.stalledUntilUs = this.#world.sched.now + Math.round(forMs * 1000);
   }
 
+  /** The on-failure destination's document for records given up (metadata only, as Lambda sends to SQS/SNS). */
+  private sendToDestination(shard: number, given: StreamRecord<T>[], condition: FailedInvocation['requestContext']['condition'], attempts: number): void {
+    if (!this.o.onFailure || given.length === 0) return;
+    const w = this.#world;
+    const iso = (ms: number) => new Date(w.epochMs + Math.floor(ms)).toISOString();
+    const doc: FailedInvocation = {
+      requestContext: { condition, approximateInvokeCount: attempts },
+      responseContext: { functionError: condition === 'RetryAttemptsExhausted' ? 'Unhandled' : null },
+      version: '1.0',
+      timestamp: iso(w.now),
+      KinesisBatchInfo: {
+        shardId: `shardId-${String(shard).padStart(12, '0')}`,
+        startSequenceNumber: String(given[0].sequenceNumber),
+        endSequenceNumber: String(given[given.length - 1].sequenceNumber),
+        approximateArrivalOfFirstRecord: iso(given[0].arrivalMs),
+        approximateArrivalOfLastRecord: iso(given[given.length - 1].arrivalMs),
+        batchSize: given.length,
+        streamArn: `arn:aws:kinesis:sim:000000000000:stream/${this.o.stream.name}`,
+      },
+    };
+    try { this.o.onFailure(doc); } catch { /* a destination error is not the processor's */ }
+  }
+
   private retention(): number {
     const max = this.o.maxRecordAgeMs;
     return max >= 0 ? Math.min(max, this.o.stream.retentionMs) : this.o.stream.retentionMs;
@@ -151,11 +195,16 @@ export class Processor<T = unknown> {
     }
     // expired records are skipped (data loss for the processor)
     const maxAge = this.retention();
+    const from = s.checkpoint;
     while (s.checkpoint < recs.length && w.now - recs[s.checkpoint].arrivalMs > maxAge) {
       w.note('record-expired', { shard: i, seq: recs[s.checkpoint].sequenceNumber });
       s.checkpoint++;
-      s.attempts = 0;
     }
+    // records older than MaximumRecordAgeInSeconds go to the destination (past retention they are simply gone)
+    if (s.checkpoint > from && this.o.maxRecordAgeMs >= 0 && this.o.maxRecordAgeMs < this.o.stream.retentionMs) {
+      this.sendToDestination(i, recs.slice(from, s.checkpoint), 'RecordAgeExceeded', s.attempts);
+    }
+    if (s.checkpoint > from) s.attempts = 0;
     if (s.checkpoint >= recs.length) {
       s.iteratorAgeMs = 0;
       w.sched.after(this.o.pollMs * 1000, () => this.poll(i));
@@ -194,7 +243,7 @@ export class Processor<T = unknown> {
         this.metrics.discarded += batch.length - (this.o.reportBatchItemFailures ? progressed : 0);
         const given = this.o.reportBatchItemFailures ? batch.slice(progressed) : batch;
         w.note('batch-discarded', { shard: i, from: given[0].sequenceNumber, count: given.length });
-        try { this.o.onFailure?.(given, err); } catch { /* a destination error is not the processor's */ }
+        this.sendToDestination(i, given, 'RetryAttemptsExhausted', s.attempts);
         s.checkpoint = epochAtStart + batch.length;
         s.attempts = 0;
         w.sched.after(0, () => this.poll(i));

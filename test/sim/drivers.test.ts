@@ -246,7 +246,7 @@ describe('kafkajs (simulated)', () => {
     const t0 = w.now;
     const e = await w.run(() => kafka.producer().send({ topic: 't', messages: [{ value: 'x' }] })).catch((x) => x);
     expect(e).toBeInstanceOf(drivers.kafkajs.KafkaJSNumberOfRetriesExceeded);
-    expect(e.originalError).toBeInstanceOf(drivers.kafkajs.KafkaJSConnectionError);
+    expect(e.cause).toBeInstanceOf(drivers.kafkajs.KafkaJSConnectionError);
     expect(w.now - t0).toBeGreaterThan(300 + 600 + 1200 + 2400 + 4800);
     expect(w.topic('t').messages).toHaveLength(0);
   });

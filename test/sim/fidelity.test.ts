@@ -267,3 +267,77 @@ describe('S6 client-side timestamps: milliseconds × 1000 plus a counter that re
     expect(w.replicaCellTimestamp('A', 'kv', 'z', 'value')).toBe(tx + 1); // same millisecond: the counter
   });
 });
+
+describe('S2 failure detection by gossip: a node reachable through a third one is not convicted', () => {
+  it('A and B cut from each other but both connected to C: after 30 s nobody is convicted (heartbeats travel through C)', async () => {
+    const w = createWorld({ seed: 21 });
+    w.fault({ kind: 'partition', groups: [['A'], ['B']] });
+    w.advance(30_000);
+    for (const [o, t] of [['A', 'B'], ['B', 'A'], ['A', 'C'], ['C', 'B']]) expect(w.isDown(o, t), `${o} sees ${t}`).toBe(false);
+  });
+
+  it('a one-way cut breaks gossip round trips both ways: A and the nodes it cannot reach convict each other', async () => {
+    const w = createWorld({ seed: 22 });
+    w.fault({ kind: 'one-way', from: ['A'], to: ['B', 'C'] });
+    w.advance(30_000);
+    expect([w.isDown('A', 'B'), w.isDown('B', 'A'), w.isDown('C', 'A'), w.isDown('B', 'C')]).toEqual([true, true, true, false]);
+  });
+
+  it('an isolated zone is still convicted after failureDetectorMs', async () => {
+    const w = createWorld({ seed: 23 });
+    w.fault({ kind: 'isolate', zone: 'A' });
+    w.advance(17_000);
+    expect(w.isDown('B', 'A')).toBe(false);
+    w.advance(2_000);
+    expect([w.isDown('B', 'A'), w.isDown('A', 'B'), w.isDown('B', 'C')]).toEqual([true, true, false]);
+  });
+});
+
+describe('S10 TCP protocols neither lose nor duplicate requests: loss delays a message (retransmission), duplicates are internode only', () => {
+  it('under duplicate probability 1, a pg UPDATE is applied once; under loss 0.5 every pg query still answers', async () => {
+    const w = createWorld({ seed: 24 });
+    w.pgInsert('orders', { id: 'o-1', status: 'new', version: 1 });
+    const pool = w.pgPool({ id: 'api' });
+    w.fault({ kind: 'duplicate', probability: 1 });
+    await w.run(() => pool.query('UPDATE orders SET version = version + 1 WHERE id = $1', ['o-1']));
+    expect(w.pgRows('orders')[0].version).toBe(2);
+    w.fault({ kind: 'duplicate', probability: 0 });
+    w.fault({ kind: 'loss', probability: 0.5 });
+    const counts = await w.run(async () => {
+      const out: number[] = [];
+      for (let i = 0; i < 20; i++) out.push((await pool.query('SELECT 1')).rowCount ?? -1);
+      return out;
+    });
+    expect(counts).toEqual(Array(20).fill(1));
+  });
+
+  it('under loss, CQL requests arrive late instead of timing out on the client after 12 s', async () => {
+    const w = createWorld({ seed: 25 });
+    w.cassandraPut('orders', { id: 'o-1', status: 'paid' }, { timestampUs: 1 });
+    const c = w.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: false });
+    w.fault({ kind: 'loss', probability: 0.3 });
+    const res = await w.run(async () => {
+      const out: string[] = [];
+      for (let i = 0; i < 30; i++) out.push(await c.execute(SEL, ['o-1'], { consistency: CL.quorum }).then((rs) => String(rs.first()?.status), (e: Error) => e.name));
+      return out;
+    });
+    expect(res).toEqual(Array(30).fill('paid'));
+    expect(w.journal.filter((j) => j.kind === 'drop')).toEqual([]);
+  });
+});
+
+describe('S18 kafkajs 2.2 errors: the wrapped error is `cause`; an unanswered request times out after requestTimeout and is retried', () => {
+  it('a producer cut off from the broker gets KafkaJSRequestTimeoutError per attempt, then KafkaJSNumberOfRetriesExceeded with it as cause (no deadlock)', async () => {
+    const w = createWorld({ seed: 26 });
+    const producer = w.kafka({ clientId: 'app' }).producer();
+    w.fault({ kind: 'partition', groups: [['app'], ['kafka']] });
+    const t0 = w.now;
+    const e = (await w.run(() => producer.send({ topic: 't', messages: [{ key: 'k', value: 'v' }] }).catch((x: unknown) => x))) as Error & { cause?: Error; retryCount?: number; originalError?: unknown };
+    expect(e).toBeInstanceOf(drivers.kafkajs.KafkaJSNumberOfRetriesExceeded);
+    expect(e.cause).toBeInstanceOf(drivers.kafkajs.KafkaJSRequestTimeoutError);
+    expect(e.originalError).toBeUndefined();
+    expect(e.retryCount).toBe(5);
+    // six attempts of 30 s each plus the back-offs 300 + 600 + 1200 + 2400 + 4800 ms
+    expect(w.now - t0).toBeGreaterThanOrEqual(6 * 30_000 + 9300);
+  });
+});

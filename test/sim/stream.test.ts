@@ -69,16 +69,21 @@ describe('stream + processor', () => {
     }
   });
 
-  it('gives up after maxRetryAttempts and hands the batch to onFailure', async () => {
+  it('S16 gives up after maxRetryAttempts and sends onFailure the batch metadata only (shard, sequence range), as Lambda does to SQS/SNS', async () => {
     const w = createWorld({ seed: 4 });
     const s = w.stream<Ev>('orders', { shards: 1 });
-    s.put('k', { id: 'k', n: 0 });
+    const first = s.put('k', { id: 'k', n: 0 });
     s.put('k', { id: 'k', n: 1 });
-    const failed: number[] = [];
+    const failed: unknown[] = [];
     const ok: number[] = [];
-    const p = w.processor({ stream: s, batchSize: 1, maxRetryAttempts: 2, handler: async (e) => { if (e.n === 0) throw new Error('no'); ok.push(e.n); }, onFailure: (recs) => failed.push(...recs.map((r) => r.data.n)) }).start();
+    const p = w.processor({ stream: s, batchSize: 1, maxRetryAttempts: 2, handler: async (e) => { if (e.n === 0) throw new Error('no'); ok.push(e.n); }, onFailure: (doc) => failed.push(doc) }).start();
     await w.run(() => w.waitFor(() => p.idle));
-    expect(failed).toEqual([0]);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      KinesisBatchInfo: { shardId: 'shardId-000000000000', startSequenceNumber: String(first.sequenceNumber), endSequenceNumber: String(first.sequenceNumber), batchSize: 1 },
+    });
+    expect(JSON.stringify(failed[0])).not.toContain('"n":0'); // no record data
     expect(ok).toEqual([1]);
     expect(p.metrics.invocations).toBe(4);
   });

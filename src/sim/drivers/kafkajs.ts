@@ -6,11 +6,19 @@ import type { World } from '../world';
 
 export class KafkaJSError extends Error {
   retriable: boolean;
-  constructor(message: string, opts: { retriable?: boolean } = {}) {
+  /** the error this one wraps (kafkajs 2.x; 1.x called it `originalError`) */
+  cause?: Error;
+  constructor(message: string, opts: { retriable?: boolean; cause?: Error } = {}) {
     const limit = suspendStack();
     super(message);
     restoreStack(limit);
     this.retriable = opts.retriable ?? true;
+    if (opts.cause !== undefined) this.cause = opts.cause;
+  }
+}
+export class KafkaJSNonRetriableError extends KafkaJSError {
+  constructor(message: string, opts: { cause?: Error } = {}) {
+    super(message, { retriable: false, cause: opts.cause });
   }
 }
 export class KafkaJSConnectionError extends KafkaJSError {
@@ -20,20 +28,27 @@ export class KafkaJSConnectionError extends KafkaJSError {
     this.broker = opts.broker;
   }
 }
-export class KafkaJSNumberOfRetriesExceeded extends KafkaJSError {
+/** No answer within the client's `requestTimeout` (30 s by default); retriable. */
+export class KafkaJSRequestTimeoutError extends KafkaJSError {
+  broker?: string;
+  constructor(message: string, opts: { broker?: string } = {}) {
+    super(message);
+    this.broker = opts.broker;
+  }
+}
+/** The retries ran out; `cause` is the last attempt's error, `retryTime` the last delay (ms). */
+export class KafkaJSNumberOfRetriesExceeded extends KafkaJSNonRetriableError {
   retryCount: number;
   retryTime: number;
-  originalError: Error;
   constructor(e: Error, opts: { retryCount: number; retryTime: number }) {
-    super(e.message, { retriable: false });
-    this.originalError = e;
+    super(e.message, { cause: e });
     this.retryCount = opts.retryCount;
     this.retryTime = opts.retryTime;
   }
 }
 
 // Literal names (not `new.target.name`): minifiers rename classes, and code compares `err.name`.
-for (const [cls, name] of [[KafkaJSError, 'KafkaJSError'], [KafkaJSConnectionError, 'KafkaJSConnectionError'], [KafkaJSNumberOfRetriesExceeded, 'KafkaJSNumberOfRetriesExceeded']] as const) {
+for (const [cls, name] of [[KafkaJSError, 'KafkaJSError'], [KafkaJSNonRetriableError, 'KafkaJSNonRetriableError'], [KafkaJSConnectionError, 'KafkaJSConnectionError'], [KafkaJSRequestTimeoutError, 'KafkaJSRequestTimeoutError'], [KafkaJSNumberOfRetriesExceeded, 'KafkaJSNumberOfRetriesExceeded']] as const) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
@@ -64,6 +79,8 @@ export interface KafkaConfig {
   clientId?: string;
   brokers: string[];
   retry?: { retries?: number; initialRetryTime?: number; multiplier?: number };
+  /** ms a broker request may take before it is retried (default 30000) */
+  requestTimeout?: number;
   /** Simulator binding (tests set this through world.kafka) */
   sim?: { world?: object; zone?: string; id?: string };
   [option: string]: unknown;
@@ -92,9 +109,10 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
   const retries = cfg.retry?.retries ?? 5;
   const initial = cfg.retry?.initialRetryTime ?? 300;
   const mult = cfg.retry?.multiplier ?? 2;
+  const requestTimeout = typeof cfg.requestTimeout === 'number' && cfg.requestTimeout > 0 ? cfg.requestTimeout : 30_000;
   return new Promise<T>((resolve, reject) => {
     let attempt = 0;
-    let waited = 0;
+    let lastDelay = 0;
     const done = (err: Error | null, v?: T) => {
       w.removePending(token);
       w.wake();
@@ -102,25 +120,39 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
       else { w.record(clientId, 'ok', f, value, { invoke: inv.index }); resolve(v as T); }
     };
     const tryOnce = () => {
+      const n = attempt;
+      let answered = false;
+      // each attempt waits requestTimeout for an answer (a request lost to a partition ends here)
+      const timer = w.sched.after(requestTimeout * 1000, () => {
+        if (answered || n !== attempt) return;
+        answered = true;
+        retry(new KafkaJSRequestTimeoutError(`Request ${what} timed out`, { broker: 'kafka:9092' }));
+      });
+      const answer = (fn: () => void) => {
+        if (answered) return;
+        answered = true;
+        w.sched.cancel(timer);
+        fn();
+      };
       w.net.send(ep, w.kafkaEp, what, null, () => {
         if (!w.kafkaBroker.up) {
           const e = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 10.0.0.9:9092', { broker: 'kafka:9092' });
-          return w.net.send(w.kafkaEp, ep, 'error', e, () => retry(e));
+          return w.net.send(w.kafkaEp, ep, 'error', e, () => answer(() => retry(e)));
         }
         let v: T;
         try {
           v = action();
         } catch (e) {
-          return w.net.send(w.kafkaEp, ep, 'error', e, () => done(e as Error));
+          return w.net.send(w.kafkaEp, ep, 'error', e, () => answer(() => done(e as Error)));
         }
-        w.net.send(w.kafkaEp, ep, 'ok', v, () => done(null, v));
+        w.net.send(w.kafkaEp, ep, 'ok', v, () => answer(() => done(null, v)));
       });
     };
     const retry = (e: Error) => {
-      if (attempt >= retries) return done(new KafkaJSNumberOfRetriesExceeded(e, { retryCount: attempt, retryTime: waited }));
+      if (attempt >= retries) return done(new KafkaJSNumberOfRetriesExceeded(e, { retryCount: attempt, retryTime: lastDelay }));
       const delay = Math.round(initial * Math.pow(mult, attempt));
       attempt++;
-      waited += delay;
+      lastDelay = delay;
       w.sched.after(delay * 1000, tryOnce);
     };
     tryOnce();
@@ -275,4 +307,4 @@ export class Kafka {
   }
 }
 
-export default { Kafka, KafkaJSError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded };
+export default { Kafka, KafkaJSError, KafkaJSNonRetriableError, KafkaJSConnectionError, KafkaJSRequestTimeoutError, KafkaJSNumberOfRetriesExceeded };
