@@ -6,6 +6,7 @@
  * Reports wall-clock and CPU time (this process; less sensitive to other jobs on the cores) and the
  * ratio of medians. Writes bench/results/properties.md.
  *   npm run bench -- properties          (REPS=9, BASE=24e3e89 by default)
+ *   IDS=circuit-breaker OUT=properties-circuit-breaker.md npm run bench -- properties
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,9 @@ import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/
 import { parseMeta } from '../src/grading/schema';
 import { ROOT, compileLearnerTs, readExerciseFiles } from '../scripts/grade';
 
-const IDS = ['read-fallback', 'health-check', 'dlq-processor'];
+/** The exercises to measure (IDS=a,b to choose) and the result file (OUT, under bench/results/). */
+const IDS = process.env.IDS ? process.env.IDS.split(',') : ['read-fallback', 'health-check', 'dlq-processor'];
+const OUT = process.env.OUT ?? 'properties.md';
 const REPS = Number(process.env.REPS ?? 9);
 /** The last commit whose suites of these exercises had no property phase. */
 const BASE = process.env.BASE ?? '24e3e89';
@@ -122,7 +125,7 @@ to the other jobs sharing the cores. Runs = seeded runs + generated cases.
 |---|---:|---:|---:|---:|---:|---:|---:|---:|:--:|
 ${rows.join('\n')}
 `;
-  writeFileSync(path.join(ROOT, 'bench/results/properties.md'), md);
+  writeFileSync(path.join(ROOT, 'bench/results', OUT), md);
   console.log(md);
 }
 

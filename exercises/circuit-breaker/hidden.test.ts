@@ -1,10 +1,11 @@
 // Hidden tests for circuit-breaker: fault scenarios, each over many seeds. Every test gets its own
 // breaker with a failure threshold (3–6) and cool-down (1.5–4.5 s) drawn from the seed; the API runs in
 // zone A and reads through it.
-import { defineTests, seeds, type TestContext } from '../../src/grading/api';
+import { defineTests, fc, seeds, words, type TestContext } from '../../src/grading/api';
+import meta from './meta.json';
 import {
   type Call, type Setup, setup, step, together, viaBreaker, untilOpen, outcome, isOpenError, show, describeError,
-  breakCassandra, healCassandra, ALL,
+  breakCassandra, healCassandra, ALL, isSimulationError, type Learner,
 } from './harness';
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -31,7 +32,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra becomes unreachable from the API (zone A cut off, every node down, a coordinator seconds late, or two nodes down). Customers keep reading orders, one after another and in bursts.',
       hint: 'Count failures in a row; when the count reaches `failureThreshold`, remember the time and open the circuit. While open, `throw new CircuitOpenError()` before calling `fn`: no await, no Cassandra.',
-      seeds: seeds(1, 25),
+      seeds: seeds(1, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -66,7 +67,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable and the circuit has opened. Customers read orders through getOrder(), which falls back to PostgreSQL.',
       hint: 'An open circuit must reject (throw), not resolve with nothing: getOrder() only asks PostgreSQL when the call through the breaker throws.',
-      seeds: seeds(101, 20),
+      seeds: seeds(101, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -93,7 +94,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is flaky: now and then node A answers too late and a read times out, but never failureThreshold times in a row; the reads in between succeed.',
       hint: 'The threshold is for consecutive failures. A successful call proves Cassandra works: set the failure count back to 0.',
-      seeds: seeds(201, 25),
+      seeds: seeds(201, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -124,7 +125,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is healthy, but some customers ask for orders the read model has not received yet ("no such row"), in between reads that time out now and then.',
       hint: 'Pass every error to `options.isFailure` (default: every error is a failure). When it returns false, Cassandra answered: treat the call like a success (reset the count) and rethrow the error unchanged.',
-      seeds: seeds(301, 20),
+      seeds: seeds(301, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -155,7 +156,7 @@ export default defineTests((t) => {
     {
       scenario: 'The circuit is open. When the cool-down ends, a burst of customers arrives at once, while Cassandra is still cut off (or is back but slow).',
       hint: "When the cool-down has passed, the first caller switches the state to 'half-open' and is the trial. While the state is 'half-open', every other caller gets a CircuitOpenError at once: they must not call `fn`, and must not wait for the trial either.",
-      seeds: seeds(401, 25),
+      seeds: seeds(401, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -197,7 +198,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra stays unreachable for several cool-downs while customers keep reading orders every few hundred milliseconds.',
       hint: "If the trial fails, open the circuit again and restart the cool-down from now. One trial per cool-down, not one per call once the first cool-down has ended.",
-      seeds: seeds(501, 25),
+      seeds: seeds(501, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -229,7 +230,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra is unreachable for 1–8 seconds, then the fault is repaired. Customers keep reading orders every few hundred milliseconds throughout.',
       hint: 'Measure the cool-down from when the circuit opened, not from the last rejected call: under steady traffic a cool-down that restarts on every call never ends.',
-      seeds: seeds(601, 25),
+      seeds: seeds(601, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -260,7 +261,7 @@ export default defineTests((t) => {
     {
       scenario: 'Every Cassandra node goes down and the circuit opens; the nodes come back and a trial call closes the circuit. Later a few reads time out, fewer than the threshold.',
       hint: 'Closing the circuit starts a fresh count: set the failure count to 0 when the trial succeeds.',
-      seeds: seeds(701, 20),
+      seeds: seeds(701, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -289,7 +290,7 @@ export default defineTests((t) => {
     {
       scenario: 'Cassandra comes back after an outage; the first customer after the cool-down asks for an order the read model has not received yet.',
       hint: "The trial's outcome decides the state, whatever it is: success, or an error `isFailure` says is not a failure → closed; a failure → open. Make sure no path leaves the state 'half-open' with nobody on trial.",
-      seeds: seeds(801, 20),
+      seeds: seeds(801, 4),
     },
     async (ctx) => {
       const s = setup(ctx);
@@ -313,4 +314,268 @@ export default defineTests((t) => {
       });
     },
   );
+
+  // ── Properties: each task sentence over generated workloads ─────────────────────────────────────
+  properties(t);
 });
+
+// ── The property phase ───────────────────────────────────────────────────────────────────────────
+// Each property feeds the learner's breaker a generated workload of calls whose `fn` the test controls
+// (it succeeds, times out, or answers "no such row" after a given time), then replays the workload on
+// the task's state table and reports the first call where the breaker did something the task rules out.
+// Times are chosen so no two events tie: calls arrive on multiples of 100 ms, each `fn` settles at a
+// time of its own between them (…01–…40 ms), and a cool-down ends at …55–…95 ms; every `fn` takes less
+// than the shortest cool-down, so a call in flight when the circuit opens has settled before it ends.
+
+/** A task sentence by its id in meta.json: each property is named by the sentence it checks. */
+function task(id: string): string {
+  const x = meta.tasks.find((k: { id: string }) => k.id === id);
+  if (!x) throw new Error(`exercises/circuit-breaker/meta.json has no task "${id}"`);
+  return x.text;
+}
+
+/** What a call's `fn` does: resolve with an order, time out (a failure), or answer "no such row". */
+type Result = 'ok' | 'timeout' | 'miss';
+/** How the breaker is told which errors count: not at all (the default), or by class or by name. */
+type Classifier = 'default' | 'instanceof' | 'name';
+type CallSpec = { result: Result; hundreds: number };
+/** Calls arriving together, `gap` × 100 ms after the previous wave arrived. */
+type Wave = { gap: number; calls: CallSpec[] };
+type Workload = { threshold: number; coolDownMs: number; isFailure: Classifier; waves: Wave[] };
+
+const MAX_CALLS = 40;
+
+function workload(o: { results: [Result, number][]; burst: number; gap: [number, number]; waves: [number, number]; classifiers?: Classifier[] }): fc.Arbitrary<Workload> {
+  const result = fc.oneof(...o.results.map(([r, weight]) => ({ arbitrary: fc.constant(r), weight })));
+  const call = fc.record({ result, hundreds: fc.integer({ min: 0, max: 3 }) });
+  const wave = fc.record({
+    gap: fc.integer({ min: o.gap[0], max: o.gap[1] }),
+    calls: fc.oneof({ arbitrary: fc.array(call, { minLength: 1, maxLength: 1 }), weight: 3 }, { arbitrary: fc.array(call, { minLength: 2, maxLength: o.burst }), weight: 1 }),
+  });
+  return fc
+    .record({
+      threshold: fc.integer({ min: 1, max: 5 }),
+      coolDownMs: fc.integer({ min: 3, max: 20 }).map((h) => h * 100 + 55),
+      isFailure: fc.constantFrom(...(o.classifiers ?? (['default', 'instanceof', 'name'] as Classifier[]))),
+      waves: fc.array(wave, { minLength: o.waves[0], maxLength: o.waves[1] }),
+    })
+    .map((w) => {
+      // at most MAX_CALLS calls, so each can settle at a time of its own
+      let n = 0;
+      const waves: Wave[] = [];
+      for (const wv of w.waves) {
+        const calls = wv.calls.slice(0, MAX_CALLS - n);
+        if (!calls.length) break;
+        n += calls.length;
+        waves.push({ gap: waves.length === 0 ? 0 : wv.gap, calls });
+      }
+      return { ...w, waves };
+    });
+}
+
+const RESULT_WORDS: Record<Result, string> = { ok: 'succeeds', timeout: 'times out', miss: 'answers "no such row"' };
+const CLASSIFIER_WORDS: Record<Classifier, string> = {
+  default: 'no isFailure (every error is a failure)',
+  instanceof: 'isFailure: (err) => !(err instanceof NotInReadModelError)',
+  name: "isFailure: (err) => err.name !== 'NotInReadModelError'",
+};
+
+/** When each call arrives and when its fn settles (ms after the first call), by call number. */
+function timeline(w: Workload): { arrive: number[]; spec: CallSpec[] } {
+  const arrive: number[] = [];
+  const spec: CallSpec[] = [];
+  let t = 0;
+  for (const wave of w.waves) {
+    t += wave.gap * 100;
+    for (const c of wave.calls) {
+      arrive.push(t);
+      spec.push(c);
+    }
+  }
+  return { arrive, spec };
+}
+/** How long call #i's fn takes: whole hundreds plus i+1 ms, so no two settle at the same time. */
+const fnMs = (c: CallSpec, i: number) => c.hundreds * 100 + i + 1;
+
+function workloadWords(w: Workload): string {
+  const { arrive, spec } = timeline(w);
+  const calls = spec.map((c, i) => `#${i + 1} at ${arrive[i]} ms (its fn ${RESULT_WORDS[c.result]} after ${fnMs(c, i)} ms)`);
+  return `a breaker with failureThreshold ${w.threshold}, coolDownMs ${w.coolDownMs} and ${CLASSIFIER_WORDS[w.isFailure]}; calls ${calls.join(', ')}`;
+}
+
+/** One call as the breaker handled it (times in ms after the first call). */
+type Seen = { arrive: number; reached: boolean; fnAt: number; settled: number; ok: boolean; value?: unknown; error?: unknown; expect?: unknown };
+
+/** Runs the workload through a fresh breaker of the learner's, in virtual time. */
+async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod: Learner }> {
+  const world = ctx.world({});
+  const mod = ctx.load<Learner>();
+  const options: { failureThreshold: number; coolDownMs: number; isFailure?: (err: unknown) => boolean } = { failureThreshold: w.threshold, coolDownMs: w.coolDownMs };
+  if (w.isFailure === 'instanceof') options.isFailure = (err) => !(err instanceof mod.NotInReadModelError);
+  if (w.isFailure === 'name') options.isFailure = (err) => (err as { name?: unknown } | null)?.name !== 'NotInReadModelError';
+  const breaker = new mod.CircuitBreaker(options);
+  const seen: Seen[] = [];
+  await world.run(async () => {
+    const t0 = world.now;
+    const at = () => world.now - t0;
+    const pending: Promise<void>[] = [];
+    let i = 0;
+    for (const wave of w.waves) {
+      if (wave.gap) await world.sleep(wave.gap * 100);
+      for (const c of wave.calls) {
+        const k = i++;
+        const rec: Seen = { arrive: at(), reached: false, fnAt: -1, settled: -1, ok: false };
+        seen.push(rec);
+        const fn = async () => {
+          rec.reached = true;
+          rec.fnAt = at();
+          await world.sleep(fnMs(c, k));
+          if (c.result === 'ok') return (rec.expect = { id: `o-${k}`, version: 1 });
+          const err = c.result === 'miss' ? new mod.NotInReadModelError(`o-${k}`) : Object.assign(new Error('Operation timed out (no answer within 100 ms)'), { name: 'OperationTimedOutError' });
+          rec.expect = err;
+          throw err;
+        };
+        pending.push(
+          breaker.call(fn).then(
+            (value) => { rec.ok = true; rec.value = value; rec.settled = at(); },
+            (error) => {
+              if (isSimulationError(error)) throw error;
+              rec.error = error;
+              rec.settled = at();
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(pending);
+  });
+  return { seen, mod };
+}
+
+/**
+ * Replays the workload on the task's state table and returns the first thing the breaker did that the
+ * task rules out, in words (null: none). Where the task leaves a choice, any choice is accepted: a
+ * failure of a call still in flight when the circuit opened may count (re-opening it later) or not.
+ */
+function firstViolation(w: Workload, seen: Seen[], mod: Learner): string | null {
+  const { spec } = timeline(w);
+  const counts = (r: Result) => r === 'timeout' || (r === 'miss' && w.isFailure === 'default');
+  type Ev = { t: number; kind: 0 | 1; i: number };
+  const evs: Ev[] = [];
+  seen.forEach((s, i) => {
+    evs.push({ t: s.arrive, kind: 1, i });
+    if (s.reached) evs.push({ t: s.fnAt + fnMs(spec[i], i), kind: 0, i });
+  });
+  evs.sort((a, b) => a.t - b.t || a.kind - b.kind || a.i - b.i);
+  let state: 'closed' | 'open' | 'half-open' = 'closed';
+  let fails = 0;
+  let openedAt = 0;
+  let openedLate = 0;
+  let trial = -1;
+  let why = '';
+  const failed = (r: Result) => (r === 'timeout' ? 'timed out' : 'answered "no such row", a failure when no isFailure is given,');
+  const name = (i: number) => `call #${i + 1} (at ${seen[i].arrive} ms)`;
+  const rejected = (i: number): string | null => {
+    const s = seen[i];
+    if (s.ok) return `${name(i)} was not let through, yet it resolved (with ${String(s.value)}) instead of rejecting with a CircuitOpenError: getOrder() would return that instead of asking PostgreSQL`;
+    if (!(s.error instanceof mod.CircuitOpenError)) return `${name(i)} was not let through and rejected with ${describeError(s.error)}; expected a CircuitOpenError`;
+    if (s.settled > s.arrive) return `${name(i)} was turned away only after waiting ${s.settled - s.arrive} ms; a call that is not let through is rejected at once`;
+    return null;
+  };
+  for (const ev of evs) {
+    const i = ev.i;
+    const s = seen[i];
+    const r = spec[i].result;
+    if (ev.kind === 1) {
+      if (state === 'closed') {
+        if (!s.reached) return `${name(i)} was turned away although the circuit was closed (${fails === 0 ? 'no failure' : `${fails} failure${fails === 1 ? '' : 's'}`} in a row since the last success, failureThreshold ${w.threshold})`;
+        if (s.fnAt > s.arrive) return `${name(i)} was held ${s.fnAt - s.arrive} ms before fn was called, although the circuit was closed`;
+      } else if (state === 'open') {
+        const since = s.arrive - openedAt;
+        if (s.arrive < openedAt + w.coolDownMs) {
+          if (s.reached) return `${name(i)} called fn ${since} ms after the circuit should have opened (${why}), before the cool-down of ${w.coolDownMs} ms had passed`;
+          const bad = rejected(i);
+          if (bad) return bad;
+        } else if (s.reached) {
+          state = 'half-open';
+          trial = i;
+        } else if (s.arrive > openedLate + w.coolDownMs) {
+          return `${name(i)} came ${since} ms after the circuit opened (coolDownMs ${w.coolDownMs}) and was turned away: the first call after the cool-down is the trial, or the circuit never closes again`;
+        } else {
+          const bad = rejected(i);
+          if (bad) return bad;
+        }
+      } else {
+        if (s.reached) return `${name(i)} called fn while call #${trial + 1}, the trial, was still running: a half-open circuit lets exactly one call through`;
+        const bad = rejected(i);
+        if (bad) return bad;
+      }
+      continue;
+    }
+    // fn of call i settled at ev.t
+    if (i === trial) {
+      trial = -1;
+      if (counts(r)) {
+        state = 'open';
+        openedAt = openedLate = ev.t;
+        why = `the trial, call #${i + 1}, ${failed(r)} at ${ev.t} ms`;
+      } else {
+        state = 'closed';
+        fails = 0;
+      }
+    } else if (state === 'closed') {
+      if (!counts(r)) fails = 0;
+      else if (++fails >= w.threshold) {
+        state = 'open';
+        openedAt = openedLate = ev.t;
+        why = `call #${i + 1} ${failed(r)} at ${ev.t} ms: ${fails} failure${fails === 1 ? '' : 's'} in a row, failureThreshold ${w.threshold}`;
+      }
+    } else if (state === 'open' && counts(r)) {
+      openedLate = ev.t; // a call in flight when the circuit opened: its failure may re-open it
+    }
+  }
+  // what each call that was let through gave its caller
+  for (let i = 0; i < seen.length; i++) {
+    const s = seen[i];
+    if (!s.reached) continue;
+    const r = spec[i].result;
+    if (r === 'ok' && !(s.ok && s.value === s.expect)) return `${name(i)}: fn resolved with an order, but the caller got ${s.ok ? String(s.value) : describeError(s.error)}: a call that is let through gives fn's result`;
+    if (r !== 'ok' && s.ok) return `${name(i)}: fn ${r === 'miss' ? 'answered "no such row"' : 'timed out'}, but the call resolved (with ${String(s.value)}): the error must reach the caller`;
+    if (r === 'miss' && !counts(r) && s.error !== s.expect) return `${name(i)}: fn threw NotInReadModelError, but the caller got ${describeError(s.error)}: an error isFailure rejects is rethrown unchanged (the same object)`;
+  }
+  return null;
+}
+
+function check(ctx: TestContext, w: Workload, seen: Seen[], mod: Learner): void {
+  const bad = firstViolation(w, seen, mod);
+  if (bad) ctx.fail(`${bad}. Scenario: ${workloadWords(w)}.`);
+}
+
+function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
+  const prop = (id: string, cases: fc.Arbitrary<Workload>, hint: string, runs = 80) =>
+    t.property(task(id), { cases, scenario: workloadWords, hint, runs }, async (ctx, w) => {
+      const { seen, mod } = await drive(ctx, w);
+      check(ctx, w, seen, mod);
+    });
+
+  prop(
+    'consecutive',
+    workload({ results: [['ok', 2], ['timeout', 3], ['miss', 1]], burst: 3, gap: [1, 4], waves: [3, 18] }),
+    'Count failures in a row: set the count to 0 after every success, open when it reaches failureThreshold (not one later), and let every call through while closed.',
+  );
+  prop(
+    'not-a-failure',
+    workload({ results: [['ok', 1], ['timeout', 2], ['miss', 3]], burst: 3, gap: [1, 5], waves: [3, 18] }),
+    '`isFailure` is optional: `const counts = this.options.isFailure?.(err) ?? true`. An error it rejects resets the count like a success and is rethrown as it is.',
+  );
+  prop(
+    'open',
+    workload({ results: [['ok', 1], ['timeout', 5], ['miss', 1]], burst: 5, gap: [0, 3], waves: [4, 20] }),
+    'While open, `throw new CircuitOpenError()` before calling fn and before any await; remember when the circuit opened and let the cool-down run from then, whatever calls arrive meanwhile.',
+  );
+  prop(
+    'half-open',
+    workload({ results: [['ok', 2], ['timeout', 4], ['miss', 1]], burst: 5, gap: [1, 12], waves: [4, 20] }),
+    "After the cool-down the first caller becomes the trial (state 'half-open'); every other caller is rejected at once until its fn settles. Its success, or an error that is not a failure, closes the circuit with a fresh count; its failure opens it for a full cool-down from then.",
+  );
+}
