@@ -1,9 +1,10 @@
 // Hidden tests for hint-alerts: metric samples taken from simulator runs (healthy long-running
 // nodes, restarts, pauses, nodes down near and past max_hint_window, an isolated zone), many seeds each.
-import { defineTests, seeds } from '../../src/grading/api';
+import { defineTests, fc, seeds, words } from '../../src/grading/api';
+import meta from './meta.json';
 import type { TestContext } from '../../src/grading/api';
 
-import { type Alert, HINT_BYTES, simulate, config, evaluate, of, onlyAllowed, atMost, plainMessage, prng, describe } from './harness';
+import { type Alert, type AlertConfig, type MetricSample, HINT_BYTES, simulate, config, evaluate, of, onlyAllowed, atMost, plainMessage, prng, describe } from './harness';
 
 
 /** Counters of nodes that have been up for weeks: big, and not growing during the sampled window. */
@@ -40,7 +41,7 @@ export default defineTests((t) => {
       scenario:
         'Three nodes have been up for weeks: Storage.TotalHints is in the hundreds of thousands or millions from old outages, and Hints_not_stored and dropped MUTATION counters are non-zero from incidents long since repaired. Nothing is wrong now; orders are written at QUORUM.',
       hint: 'These are counters since the node started, not a backlog. Compare each counter with the same node\'s previous sample and alert only when it grows.',
-      seeds: seeds(1, 30),
+      seeds: seeds(1, 5),
     },
     async (ctx) => {
       const run = await simulate(ctx, { untilMs: 12_000, baseline: longRunning(ctx.seed) });
@@ -54,7 +55,7 @@ export default defineTests((t) => {
       scenario:
         'A node of a long-running cluster is restarted for an upgrade (down for a few seconds); its counters start again from 0 while the other nodes keep theirs. Nothing else happens.',
       hint: 'A counter lower than in the previous sample means the node restarted: count the increase from 0, not as a huge negative (or positive) jump.',
-      seeds: seeds(101, 28),
+      seeds: seeds(101, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -74,7 +75,7 @@ export default defineTests((t) => {
       scenario:
         'Node C stalls twice for about 4 seconds (a long GC pause); writes queue up and C drops the mutations that waited longer than the write timeout (DroppedMessage.MUTATION).',
       hint: 'Dropped MUTATION messages mean this replica is missing writes right now: alert when the counter grows, once per episode, and re-arm once it stops growing.',
-      seeds: seeds(201, 26),
+      seeds: seeds(201, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -98,7 +99,7 @@ export default defineTests((t) => {
       scenario:
         'Node C crashes and stays down. The other nodes keep taking writes and storing hints for C; after max_hint_window (30 s here) they stop storing hints and count Hints_not_stored-C.',
       hint: 'Two alerts: a node down for most of the window (downWarnMs), raised while hints are still being stored; and any increase of Hints_not_stored-<peer>, which means the peer needs a repair.',
-      seeds: seeds(301, 26),
+      seeds: seeds(301, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -121,7 +122,7 @@ export default defineTests((t) => {
       scenario:
         'Node A was restarted a few seconds ago (its counters, including an old Hints_not_stored-C in the hundreds, went back to 0). Then C crashes and stays down past max_hint_window.',
       hint: 'After a restart, compare with 0, not with the highest value the counter ever had: a few hints not stored after the restart are a new incident.',
-      seeds: seeds(401, 24),
+      seeds: seeds(401, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -143,7 +144,7 @@ export default defineTests((t) => {
       scenario:
         'Zone C is cut off from A and B for about 25 s (max_hint_window is 30 s), then the network heals. Each side sees the other down; hints pile up and are replayed after the heal.',
       hint: 'Warn when a peer has been down for downWarnMs, not when the window has already closed: by then the hints have stopped.',
-      seeds: seeds(501, 24),
+      seeds: seeds(501, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -166,7 +167,7 @@ export default defineTests((t) => {
       scenario:
         'Node C crashes for about 24 s, comes back (the hints are replayed), and crashes again for about 24 s. Hints pile up on A and B each time.',
       hint: 'One alert per incident, not one for ever: re-arm an alert once its condition has cleared (the peer is up again, the hints directory has drained).',
-      seeds: seeds(601, 22),
+      seeds: seeds(601, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -195,7 +196,7 @@ export default defineTests((t) => {
       scenario:
         'max_hints_size_per_host is set (here: 10 hints per target), so hints for C stop at the cap without any Hints_not_stored. C crashes and comes back after about 27 s, inside the 30 s window.',
       hint: 'The node-down warning is what tells on-call about this outage: raise it when the peer has been down for downWarnMs.',
-      seeds: seeds(701, 22),
+      seeds: seeds(701, 5),
     },
     async (ctx) => {
       const r = prng(ctx.seed);
@@ -210,4 +211,248 @@ export default defineTests((t) => {
       atMost(ctx, alerts, 1, 'one outage of C');
     },
   );
+
+  // ── Properties: each task sentence over generated sample streams ────────────────────────────────
+  properties(t);
 });
+
+// ── The property phase ───────────────────────────────────────────────────────────────────────────
+// Each property feeds evaluateAlerts a generated stream of samples from nodes A, B and C — counters that
+// start large (a cluster up for weeks) or at 0, grow now and then, and go back to 0 when a node restarts
+// (after its own outage, or a rolling restart); peers down for a while, again later, or already down when
+// monitoring starts; a hints directory above and below its threshold — and compares the alerts with what
+// the task's sentences (and hint 5, for when a Hints_not_stored incident has cleared: the counter stopped
+// growing and the peer is up) imply for that stream.
+
+function task(id: string): string {
+  const x = meta.tasks.find((k: { id: string }) => k.id === id);
+  if (!x) throw new Error(`exercises/hint-alerts/meta.json has no task "${id}"`);
+  return x.text;
+}
+
+const PEERS = ['A', 'B', 'C'] as const;
+const STEP = 60_000;
+const T0 = 1_764_000_000_000;
+const OFFSET: Record<string, number> = { A: 0, B: 7, C: 13 };
+const NOT_STORED = 'HintedHandOffManager.Hints_not_stored-';
+const DROPPED = 'DroppedMessage.MUTATION.Dropped';
+const TOTAL = 'Storage.TotalHints';
+const WARN_BYTES = 50 * 1024 * 1024;
+
+/** A node's outage: down from round `from` (negative: before monitoring started) for `rounds` rounds. */
+type Down = { from: number; rounds: number; earlyMs: number };
+type Stream = {
+  rounds: number;
+  downWarnRounds: number;
+  down: Record<string, Down[]>;
+  /** Rounds at which a node restarts without being seen down (a rolling restart). */
+  restarts: Record<string, number[]>;
+  /** Per node and counter: the value when monitoring starts, and the growth in each round. */
+  counters: Record<string, Record<string, { start: number; steps: number[] }>>;
+  disk: Record<string, boolean[]>;
+};
+
+const counterNames = (node: string) => [TOTAL, DROPPED, ...PEERS.filter((p) => p !== node).map((p) => NOT_STORED + p)];
+
+function streams(o: { grow: number; restart: number; down: number; disk: number }): fc.Arbitrary<Stream> {
+  return fc.integer({ min: 4, max: 12 }).chain((rounds) => {
+    const steps = fc.array(fc.oneof({ arbitrary: fc.constant(0), weight: 100 - o.grow }, { arbitrary: fc.integer({ min: 1, max: 40 }), weight: o.grow }), { minLength: rounds, maxLength: rounds });
+    const counter = fc.record({ start: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2_000_000 })), steps });
+    const perNode = <T>(a: fc.Arbitrary<T>) => fc.record({ A: a, B: a, C: a }) as fc.Arbitrary<Record<string, T>>;
+    const downs = fc
+      .array(fc.record({ gap: fc.integer({ min: 1, max: 4 }), rounds: fc.integer({ min: 1, max: 6 }), earlyMs: fc.integer({ min: 1, max: STEP - 20 }) }), { maxLength: o.down })
+      .chain((xs) =>
+        fc.integer({ min: -6, max: rounds - 1 }).map((first) => {
+          let at = first;
+          return xs.map((x, i) => {
+            const d = { from: i === 0 ? at : at + x.gap, rounds: x.rounds, earlyMs: x.earlyMs };
+            at = d.from + d.rounds;
+            return d;
+          });
+        }),
+      );
+    return fc.record({
+      rounds: fc.constant(rounds),
+      downWarnRounds: fc.integer({ min: 1, max: 4 }),
+      down: fc.record({ A: downs, B: downs, C: downs }).map((d) => {
+        // at most one node down at a time, so the other two keep sampling: keep B's and C's outages only
+        return { A: [] as Down[], B: d.B, C: d.C };
+      }),
+      restarts: perNode(fc.uniqueArray(fc.integer({ min: 1, max: rounds - 1 }), { maxLength: o.restart })),
+      counters: fc.record({
+        A: fc.record(Object.fromEntries(counterNames('A').map((c) => [c, counter]))),
+        B: fc.record(Object.fromEntries(counterNames('B').map((c) => [c, counter]))),
+        C: fc.record(Object.fromEntries(counterNames('C').map((c) => [c, counter]))),
+      }) as fc.Arbitrary<Stream['counters']>,
+      disk: perNode(fc.array(fc.boolean(), { minLength: rounds, maxLength: rounds })).map((d) => (o.disk ? d : { A: d.A.map(() => false), B: d.B.map(() => false), C: d.C.map(() => false) })),
+    });
+  });
+}
+
+const isDown = (st: Stream, node: string, r: number) => st.down[node].find((d) => r >= d.from && r < d.from + d.rounds);
+const sinceOf = (d: Down, node: string) => T0 + d.from * STEP + OFFSET[node] - d.earlyMs;
+
+/** The samples of a stream, in time order, each marked with whether the node restarted before it. */
+function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
+  const out: { sample: MetricSample; restarted: boolean }[] = [];
+  const last: Record<string, Record<string, number> | undefined> = {};
+  for (let r = 0; r < st.rounds; r++) {
+    for (const node of PEERS) {
+      if (isDown(st, node, r)) continue;
+      const before = last[node];
+      const cameBack = r > 0 && !!isDown(st, node, r - 1);
+      const restarted = before !== undefined && (cameBack || st.restarts[node].includes(r));
+      const metrics: Record<string, number> = {};
+      for (const c of counterNames(node)) {
+        const { start, steps } = st.counters[node][c];
+        let v = before === undefined ? start + steps[r] : restarted ? steps[r] : before[c] + steps[r];
+        // a counter that restarted and reads exactly what it read before cannot be told from no growth
+        if (restarted && before !== undefined && v === before[c] && v > 0) v = 0;
+        metrics[c] = v;
+      }
+      const downPeers: Record<string, number> = {};
+      for (const peer of PEERS) {
+        const d = peer !== node ? isDown(st, peer, r) : undefined;
+        if (d) downPeers[peer] = sinceOf(d, peer);
+      }
+      const bytes = st.disk[node][r] ? WARN_BYTES + 1 + ((r * 7919) % WARN_BYTES) : (r * 104_729) % WARN_BYTES;
+      out.push({ sample: { node, time: T0 + r * STEP + OFFSET[node], metrics, downPeers, hintsDiskBytes: bytes }, restarted });
+      last[node] = metrics;
+    }
+  }
+  return out;
+}
+
+const streamConfig = (st: Stream): AlertConfig => ({ downWarnMs: st.downWarnRounds * STEP, maxHintWindowMs: (st.downWarnRounds + 2) * STEP, hintsDiskWarnBytes: WARN_BYTES });
+
+function streamWords(st: Stream): string {
+  const cfg = streamConfig(st);
+  const parts: string[] = [`samples every ${STEP / 1000} s for ${st.rounds} rounds (round r at ${T0} + r × ${STEP} ms, A/B/C 0/7/13 ms apart), downWarnMs ${cfg.downWarnMs}, maxHintWindowMs ${cfg.maxHintWindowMs}, hintsDiskWarnBytes ${WARN_BYTES}`];
+  for (const node of PEERS) {
+    for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (its peers see it down since ${d.earlyMs} ms before that round; it restarts when back)`);
+    if (st.restarts[node].length) parts.push(`${node} restarts before round${st.restarts[node].length === 1 ? '' : 's'} ${words.list([...st.restarts[node]].sort((a, b) => a - b))}`);
+  }
+  const byNode = new Map<string, MetricSample[]>();
+  for (const { sample } of samplesOf(st)) byNode.set(sample.node, [...(byNode.get(sample.node) ?? []), sample]);
+  for (const [node, ss] of byNode) {
+    const series = counterNames(node)
+      .map((c) => ({ c, vs: ss.map((s) => s.metrics[c]) }))
+      .filter(({ vs }) => vs.some((v) => v !== vs[0]) || vs[0] > 0)
+      .map(({ c, vs }) => `${c.replace('HintedHandOffManager.', '')} ${vs.join(', ')}`);
+    const disk = ss.map((s) => (s.hintsDiskBytes > WARN_BYTES ? 'above' : 'below'));
+    parts.push(`${node}'s samples read ${series.length ? series.join('; ') : 'every counter 0'}; hints directory ${disk.includes('above') ? disk.join(', ') : 'below the threshold throughout'}`);
+  }
+  return parts.join('. ');
+}
+
+type Kind = 'hints-not-stored' | 'node-down-long' | 'hints-disk' | 'dropped-mutations';
+type Problem = { kind: Kind; text: string };
+
+/** How much a counter grew between two samples of one node, by the task's rule. */
+const grew = (now: number, before: number) => (now < before ? now : now - before);
+
+/** Everything the alerts for a stream do that the task rules out (in the order the stream shows them). */
+function problems(st: Stream, alerts: Alert[]): Problem[] {
+  const cfg = streamConfig(st);
+  const ss = samplesOf(st).map((x) => x.sample);
+  const out: Problem[] = [];
+  const at = (t: number) => `at ${t - T0} ms (round ${Math.floor((t - T0) / STEP)})`;
+  const label = (kind: Kind, node: string, peer?: string) => `${kind} from ${node}${peer ? ` about ${peer}` : ''}`;
+  // the alerts by key and time
+  const byKey = new Map<string, number[]>();
+  const keyOf = (kind: string, node: string, peer?: string) => `${kind}|${node}|${peer ?? ''}`;
+  const peerKinds = new Set(['hints-not-stored', 'node-down-long']);
+  for (const a of alerts) {
+    const k = keyOf(a.kind, a.node, peerKinds.has(a.kind) ? a.peer : undefined);
+    byKey.set(k, [...(byKey.get(k) ?? []), a.time]);
+    const kind = a.kind as Kind;
+    if (!['hints-not-stored', 'node-down-long', 'hints-disk', 'dropped-mutations'].includes(a.kind)) {
+      out.push({ kind: 'hints-not-stored', text: `an alert of kind '${a.kind}', which is none of the four the task names` });
+      continue;
+    }
+    const name = peerKinds.has(a.kind) ? a.peer : a.node;
+    if (peerKinds.has(a.kind) && typeof a.peer !== 'string') out.push({ kind, text: `${a.kind} from ${a.node} ${at(a.time)} does not say which peer (its \`peer\` is ${String(a.peer)})` });
+    else if (a.message.length < 20 || !a.message.includes(String(name)) || !/\s\S+\s/.test(a.message)) out.push({ kind, text: `the message of ${label(kind, a.node, a.peer)} ${at(a.time)}, "${a.message}", does not tell the on-call engineer in plain words what is wrong with node ${name}` });
+    else if (kind === 'hints-not-stored' && !/repair/i.test(a.message)) out.push({ kind, text: `the message of ${label(kind, a.node, a.peer)} ${at(a.time)}, "${a.message}", does not ask for a repair: ${a.peer} missed writes no hint will replay, and only a repair brings them back` });
+  }
+  const times = (kind: Kind, node: string, peer?: string) => byKey.get(keyOf(kind, node, peer)) ?? [];
+  /** A condition per sample of one node: it must be alerted at the first sample of each run of `true`, and nowhere else. */
+  const runs = (kind: Kind, node: string, peer: string | undefined, cond: boolean[], nodeSs: MetricSample[], why: (i: number) => string) => {
+    const got = times(kind, node, peer);
+    nodeSs.forEach((s, i) => {
+      const first = cond[i] && (i === 0 || !cond[i - 1]);
+      const n = got.filter((t) => t === s.time).length;
+      if (first && n === 0) out.push({ kind, text: `no ${label(kind, node, peer)} ${at(s.time)}, although ${why(i)}` });
+      if (!first && n > 0) out.push({ kind, text: cond[i] ? `${label(kind, node, peer)} fired again ${at(s.time)} while the incident it was raised for had not cleared` : `${label(kind, node, peer)} ${at(s.time)}, although ${whyNot(kind, s, nodeSs[i - 1], peer)}` });
+      if (n > 1) out.push({ kind, text: `${label(kind, node, peer)} fired ${n} times ${at(s.time)}` });
+    });
+    for (const t of got) if (!nodeSs.some((s) => s.time === t)) out.push({ kind, text: `${label(kind, node, peer)} has time ${t}, which is not the time of any sample of ${node}` });
+  };
+  const whyNot = (kind: Kind, s: MetricSample, prev: MetricSample | undefined, peer?: string): string => {
+    switch (kind) {
+      case 'hints-disk': return `its hints directory holds ${s.hintsDiskBytes} bytes, not above ${WARN_BYTES}`;
+      case 'node-down-long': return peer && peer in s.downPeers ? `${node(s)} has seen ${peer} down for only ${s.time - s.downPeers[peer]} ms (downWarnMs ${cfg.downWarnMs})` : `${node(s)} does not see ${peer} down`;
+      case 'dropped-mutations': return prev ? `its dropped MUTATION counter went from ${prev.metrics[DROPPED]} to ${s.metrics[DROPPED]}, which is no growth by the task's rule${s.metrics[DROPPED] < prev.metrics[DROPPED] ? ' (a restart: it counts from 0)' : ''}` : `it is ${s.node}'s first sample (its counter reads ${s.metrics[DROPPED]}, a value since the node started, not an increase)`;
+      default: {
+        const c = NOT_STORED + peer;
+        return prev ? `${c} went from ${prev.metrics[c]} to ${s.metrics[c]}, which is no growth by the task's rule${s.metrics[c] < prev.metrics[c] ? ' (a restart: it counts from 0)' : ''}` : `it is ${s.node}'s first sample (${c} reads ${s.metrics[c]}, a value since the node started, not an increase)`;
+      }
+    }
+  };
+  const node = (s: MetricSample) => s.node;
+  for (const n of PEERS) {
+    const mine = ss.filter((s) => s.node === n);
+    const inc = (c: string) => mine.map((s, i) => (i === 0 ? 0 : grew(s.metrics[c], mine[i - 1].metrics[c])));
+    const dropped = inc(DROPPED);
+    runs('dropped-mutations', n, undefined, dropped.map((x) => x > 0), mine, (i) => `its dropped MUTATION counter grew by ${dropped[i]} (from ${mine[i - 1].metrics[DROPPED]} to ${mine[i].metrics[DROPPED]}${mine[i].metrics[DROPPED] < mine[i - 1].metrics[DROPPED] ? ': the node restarted, so it counts from 0' : ''})`);
+    runs('hints-disk', n, undefined, mine.map((s) => s.hintsDiskBytes > WARN_BYTES), mine, (i) => `its hints directory holds ${mine[i].hintsDiskBytes} bytes, above ${WARN_BYTES}`);
+    for (const peer of PEERS.filter((p) => p !== n)) {
+      // outages of one peer are separated by samples that see it up, so each run is one outage
+      const longDown = mine.map((s) => peer in s.downPeers && s.time - s.downPeers[peer] >= cfg.downWarnMs);
+      runs('node-down-long', n, peer, longDown, mine, (i) => `${n} has seen ${peer} down for ${mine[i].time - mine[i].downPeers[peer]} ms (downWarnMs ${cfg.downWarnMs})`);
+      // Hints_not_stored: growth samples; an incident ends at the latest when the counter did not grow and the peer is up
+      const c = NOT_STORED + peer;
+      const g = inc(c);
+      const got = times('hints-not-stored', n, peer);
+      let open = false;
+      mine.forEach((s, i) => {
+        const growing = g[i] > 0;
+        const k = got.filter((t) => t === s.time).length;
+        if (growing && !open && k === 0) out.push({ kind: 'hints-not-stored', text: `no ${label('hints-not-stored', n, peer)} ${at(s.time)}, although ${c} grew by ${g[i]} (from ${mine[i - 1].metrics[c]} to ${s.metrics[c]}${s.metrics[c] < mine[i - 1].metrics[c] ? ': the node restarted, so it counts from 0' : ''})` });
+        if (k > 0 && (!growing || open)) out.push({ kind: 'hints-not-stored', text: growing ? `${label('hints-not-stored', n, peer)} fired again ${at(s.time)}, although its incident had not cleared (since it was raised, ${c} has not had a sample without growth while ${peer} was up): one page per incident` : `${label('hints-not-stored', n, peer)} ${at(s.time)}, although ${whyNot('hints-not-stored', s, mine[i - 1], peer)}` });
+        if (k > 1) out.push({ kind: 'hints-not-stored', text: `${label('hints-not-stored', n, peer)} fired ${k} times ${at(s.time)}` });
+        if (growing) open = true;
+        else if (!(peer in s.downPeers)) open = false;
+      });
+      for (const t of got) if (!mine.some((s) => s.time === t)) out.push({ kind: 'hints-not-stored', text: `${label('hints-not-stored', n, peer)} has time ${t}, which is not the time of any sample of ${n}` });
+    }
+  }
+  return out;
+}
+
+function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
+  const prop = (id: string, kinds: Kind[], cases: fc.Arbitrary<Stream>, hint: string, runs: number) =>
+    t.property(task(id), { cases, scenario: streamWords, hint, runs }, (ctx, st) => {
+      const { evaluateAlerts } = ctx.load<{ evaluateAlerts: (s: MetricSample[], c: AlertConfig) => Alert[] }>();
+      const out = evaluateAlerts(samplesOf(st).map((x) => JSON.parse(JSON.stringify(x.sample)) as MetricSample), streamConfig(st));
+      if (!Array.isArray(out)) return ctx.fail(`evaluateAlerts returned ${String(out)} instead of an array of alerts.`);
+      for (const a of out) {
+        if (!a || typeof a.kind !== 'string' || typeof a.node !== 'string' || typeof a.message !== 'string' || typeof a.time !== 'number') {
+          return ctx.fail(`An alert is missing its kind, node, time or message: ${JSON.stringify(a)}. The on-call engineer needs all four.`);
+        }
+      }
+      const bad = problems(st, out).filter((p) => kinds.includes(p.kind));
+      if (bad.length) ctx.fail(`${bad[0].text}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}. Scenario: ${streamWords(st)}.`);
+    });
+  const ALL_KINDS: Kind[] = ['hints-not-stored', 'node-down-long', 'hints-disk', 'dropped-mutations'];
+  prop('counters', ['hints-not-stored', 'dropped-mutations'], streams({ grow: 30, restart: 3, down: 2, disk: 0 }),
+    'Keep the previous sample of each node; the increase is `now - before`, or `now` when `now < before` (the node restarted and counts from 0). Alert on increases, never on values.', 70);
+  prop('not-stored', ['hints-not-stored'], streams({ grow: 25, restart: 2, down: 2, disk: 0 }),
+    'Raise hints-not-stored whenever Hints_not_stored-<peer> of a node grows (by the restart rule), with node = that node, peer = the target, and a message that asks for a repair of the peer.', 60);
+  prop('down-long', ['node-down-long'], streams({ grow: 5, restart: 1, down: 3, disk: 0 }),
+    'For every peer in downPeers: `s.time - s.downPeers[peer] >= config.downWarnMs` raises node-down-long, also on the first sample when monitoring starts mid-outage; a later outage of the same peer is a new incident.', 60);
+  prop('disk-dropped', ['hints-disk', 'dropped-mutations'], streams({ grow: 25, restart: 2, down: 1, disk: 1 }),
+    '`s.hintsDiskBytes > config.hintsDiskWarnBytes` raises hints-disk; an increase of DroppedMessage.MUTATION.Dropped (by the restart rule) raises dropped-mutations.', 60);
+  prop('once', ALL_KINDS, streams({ grow: 30, restart: 2, down: 3, disk: 1 }),
+    'Keep a Set of firing incidents keyed by kind, node and peer: alert only when the key is new, delete it when the condition clears, so the next incident alerts again.', 60);
+}
