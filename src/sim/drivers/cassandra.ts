@@ -472,9 +472,11 @@ export class SpeculativeExecutionPolicy {
   }
 }
 
+const NO_MORE_EXECUTIONS = Object.freeze({ nextExecution: () => -1 });
+
 export class NoSpeculativeExecutionPolicy extends SpeculativeExecutionPolicy {
   override newPlan(): { nextExecution: () => number } {
-    return { nextExecution: () => -1 };
+    return NO_MORE_EXECUTIONS;
   }
 }
 
@@ -766,6 +768,7 @@ export class Client {
   readonly #policies: ClientPolicies;
   #initError: Error | null | undefined = undefined;
   #inflight = new Set<Attempt>();
+  #hostSet: Set<Host>;
   #closed = false;
 
   constructor(options: ClientOptions) {
@@ -790,6 +793,7 @@ export class Client {
       return h;
     });
     this.hosts = new HostMap(all);
+    this.#hostSet = new Set(all);
     const failover = options.sim?.failover !== false;
     this.#policies.loadBalancing.plan = failover ? [...contacts, ...all.filter((h) => !contacts.includes(h))] : contacts;
     this.id = options.sim?.id ?? w.nextClientId('cassandra-client');
@@ -960,7 +964,7 @@ export class Client {
     }
     if (!hosts) return complete(new DriverInternalError('The load-balancing policy did not return a query plan'));
     const plan = hosts;
-    const known = new Set(this.hosts.values());
+    const known = this.#hostSet;
     const nextHost = (): Host | null => {
       for (;;) {
         const r = plan.next();
