@@ -3,8 +3,7 @@
  * Kept loose on input (unknown fields ignored) so the renderer survives additive changes to the
  * simulator's trace; what it needs is checked by validateTrace afterwards.
  */
-import type { DiagramMark, DiagramNode, DiagramOp, DiagramSpan, DiagramTrace, SpanKind } from './model';
-import { inferKind } from './render';
+import { inferKind, type DiagramMark, type DiagramNode, type DiagramOp, type DiagramSpan, type DiagramTrace, type SpanKind } from './model';
 
 export interface SimOpLike {
   process: string | number;

@@ -6,8 +6,8 @@
  * test (test/boundaries.test.ts) lists them.
  */
 export type { DiagramTrace, DiagramOp, DiagramMessage, DiagramSpan, DiagramMark, DiagramNode, LaneKind } from './model';
-export { TraceError, validateTrace } from './model';
-export { renderTrace, renderTraceDetailed, renderTraceFigure, inferKind } from './render';
+export { TraceError, validateTrace, inferKind } from './model';
+export { renderTrace, renderTraceDetailed, renderTraceFigure } from './render';
 export type { RenderOptions, Rendered, Layout, Lane, TimelineEvent } from './render';
 export { hash32, fmtTime, fmtValue, esc } from './text';
 export { fromSimTrace, journalMarks, defaultOpValue, errName } from './adapt';

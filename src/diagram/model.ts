@@ -16,6 +16,19 @@ export type LaneKind =
   | 'dlq'
   | 'other';
 
+/** A lane's kind guessed from its id, when the trace does not declare it ("coord-1" → coordinator). */
+export function inferKind(id: string): LaneKind {
+  const s = id.toLowerCase();
+  if (/^(client|c\d|app|api|user)/.test(s)) return 'client';
+  if (s.includes('coord')) return 'coordinator';
+  if (/dlq|dead/.test(s)) return 'dlq';
+  if (/^(pg|postgres)/.test(s)) return 'postgres';
+  if (/stream|kinesis|kafka|shard/.test(s)) return 'stream';
+  if (/proc|lambda|consumer/.test(s)) return 'processor';
+  if (/^([a-e]|n\d+|node|replica|cass)/.test(s)) return 'replica';
+  return 'other';
+}
+
 export interface DiagramNode {
   id: string;
   label?: string;
