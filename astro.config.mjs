@@ -59,6 +59,6 @@ export default defineConfig({
     plugins: [monacoCssAsJs(), driverTypes(), workersAsSingleFiles()],
     worker: { format: 'es' },
     // Worker-only dependencies: pre-bundled up front so `astro dev` does not reload the page.
-    optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod'] },
+    optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod', 'ses'] },
   },
 });

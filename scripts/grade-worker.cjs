@@ -17,6 +17,9 @@ const loaded = new Map();
 
 async function load(job) {
   const mod = await import(pathToFileURL(job.bundle).href);
+  // The sandbox (src/grading/sandbox.ts): freeze this thread's built-ins before any learner code runs.
+  const problem = mod.hardenRealm();
+  if (problem) throw new Error(problem);
   const meta = job.meta; // validated by the main thread
   let visibleSource;
   try {

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { createHash } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread } from 'node:worker_threads';
@@ -122,6 +122,18 @@ const schemaWithoutSideEffects: Plugin = {
 };
 
 /**
+ * `ses` (the sandbox, src/grading/sandbox.ts) sets up the realm it is loaded in and must be loaded
+ * only once per realm, while a grading worker imports the bundles of several exercises: the bundles
+ * import it by its absolute file URL instead of each carrying a copy, so Node evaluates it once.
+ */
+const sesOncePerRealm: Plugin = {
+  name: 'ses-once-per-realm',
+  setup(b) {
+    b.onResolve({ filter: /^ses$/ }, () => ({ path: pathToFileURL(nodeRequire.resolve('ses')).href, external: true }));
+  },
+};
+
+/**
  * What the last build of an exercise's bundle read, with each file's mtime and size: while none of
  * them changed, the bundle is reused without running esbuild (which takes ~50 ms of every CLI run).
  */
@@ -154,7 +166,7 @@ async function buildBundle(id: string): Promise<Bundled> {
   if (reused) return withMeta(id, dir, reused);
   const q = (f: string) => JSON.stringify(f);
   const entry = [
-    `export { runExercise } from ${q(join(ROOT, 'src/grading/index.ts'))};`,
+    `export { runExercise, hardenRealm } from ${q(join(ROOT, 'src/grading/index.ts'))};`,
     `export { default as visible } from ${q(join(dir, 'visible.test.ts'))};`,
     `export { default as hidden } from ${q(join(dir, 'hidden.test.ts'))};`,
   ].join('\n');
@@ -171,10 +183,11 @@ async function buildBundle(id: string): Promise<Bundled> {
       platform: 'node',
       target: 'es2022',
       logLevel: 'silent',
-      plugins: [schemaWithoutSideEffects],
+      plugins: [schemaWithoutSideEffects, sesOncePerRealm],
     });
     text = r.outputFiles[0].text;
     inputs = Object.keys(r.metafile.inputs).filter((p) => p !== `grader-${id}.js` && !p.startsWith('<')).map((p) => resolve(ROOT, p));
+    inputs.push(join(ROOT, 'scripts', 'grade.ts')); // how the bundle is built (its plugins) is an input too
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     const message = errors?.length

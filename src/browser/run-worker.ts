@@ -259,7 +259,9 @@ addListener('message', function onInit(ev: MessageEvent) {
     });
   };
   Promise.all([grader, bundle]).then(
-    () => {
+    async () => {
+      // The sandbox (src/grading/sandbox.ts): freeze this worker's built-ins before any learner code runs.
+      (await grader!).hardenRealm();
       trackLeftovers();
       send!({ type: 'ready', runIdle: true });
     },

@@ -3,6 +3,10 @@
  * evaluated learner module, mapped back through the inline source map esbuild emits
  * (`sourcemap: 'inline'`). Pure TypeScript; never throws.
  */
+import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from './sandbox';
+
+/** A stack frame in the learner module (the sandbox names it with a `//# sourceURL`). */
+const LEARNER_FRAME = new RegExp(`${LEARNER_SOURCE_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`);
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
@@ -86,17 +90,6 @@ export function originalPosition(map: SourceMap, line: number, column: number): 
   return `${file.replace(/^.*[\\/]/, '')}:${best[2] + 1}:${best[3] + 1}`;
 }
 
-/** How many lines `new Function(...)` puts before the body in stack traces (2 in V8). */
-const FUNCTION_HEADER_LINES = (() => {
-  try {
-    new Function('throw new Error("x")')();
-  } catch (e) {
-    const m = /(?:<anonymous>|> Function):(\d+):\d+/.exec(String((e as Error).stack ?? ''));
-    if (m) return Number(m[1]) - 1;
-  }
-  return 2;
-})();
-
 /** The learner-code location of the first stack frame inside the learner module, or null. */
 export function learnerLocation(error: unknown, map: SourceMap | null): string | null {
   if (!map) return null;
@@ -107,7 +100,7 @@ export function learnerLocation(error: unknown, map: SourceMap | null): string |
     return null;
   }
   if (typeof stack !== 'string') return null;
-  const m = /(?:<anonymous>|> Function):(\d+):(\d+)/.exec(stack);
+  const m = LEARNER_FRAME.exec(stack);
   if (!m) return null;
-  return originalPosition(map, Number(m[1]) - FUNCTION_HEADER_LINES, Number(m[2]));
+  return originalPosition(map, Number(m[1]) - LEARNER_LINE_OFFSET, Number(m[2]));
 }

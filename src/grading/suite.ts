@@ -1,6 +1,6 @@
 /**
  * The test-definition machinery: what `defineTests` builds (the collected `TestEntry` list) and what
- * the runner (./index) reads and sets (`isTestModule`, `isAssertionFailure`, `setBeforeAssert`).
+ * the runner (./index) reads (`isTestModule`, `isAssertionFailure`).
  * Exercise authors use ./api, which re-exports only their part of this module; the dependency test
  * (test/lint/boundaries.test.ts) keeps exercises from importing this file.
  *
@@ -224,20 +224,5 @@ export function isTestModule(v: unknown): v is TestModule {
   return typeof v === 'object' && v !== null && (v as TestModule).kind === 'quorum-course-tests';
 }
 
-/**
- * Called before every assertion (set by the runner): puts back the built-ins the assertion
- * library relies on, in case learner code tampered with them.
- */
-let beforeAssert: (() => void) | null = null;
-export function setBeforeAssert(fn: (() => void) | null): void {
-  beforeAssert = fn;
-}
-
-/** chai's `expect`, run with the built-ins restored first (see `setBeforeAssert`). */
-export const expect: typeof chaiExpect = Object.assign(
-  function expect(value: unknown, message?: string) {
-    if (beforeAssert) beforeAssert();
-    return chaiExpect(value, message);
-  },
-  chaiExpect,
-) as typeof chaiExpect;
+/** chai's `expect`. Learner code cannot change the built-ins it relies on (src/grading/sandbox.ts). */
+export const expect: typeof chaiExpect = chaiExpect;

@@ -18,8 +18,8 @@ export class SimulationError extends Error {
   }
 }
 
-const ErrorCtor = Error as unknown as { stackTraceLimit?: number };
-const hasStackLimit = typeof ErrorCtor.stackTraceLimit === 'number';
+/** The realm's current `Error` (a hardened realm replaces it: see src/grading/sandbox.ts). */
+const G = globalThis as unknown as { Error: { stackTraceLimit?: number } };
 
 /**
  * Driver errors are built with no JavaScript stack: its frames would be simulator internals (the
@@ -28,12 +28,17 @@ const hasStackLimit = typeof ErrorCtor.stackTraceLimit === 'number';
  * and pass the result to `restoreStack` right after it.
  */
 export function suspendStack(): number | undefined {
-  if (!hasStackLimit) return undefined;
-  const limit = ErrorCtor.stackTraceLimit;
-  ErrorCtor.stackTraceLimit = 0;
+  const E = G.Error;
+  const limit = E.stackTraceLimit;
+  if (typeof limit !== 'number') return undefined;
+  try {
+    E.stackTraceLimit = 0;
+  } catch {
+    return undefined; // read-only here: errors keep their stacks
+  }
   return limit;
 }
 
 export function restoreStack(limit: number | undefined): void {
-  if (hasStackLimit) ErrorCtor.stackTraceLimit = limit;
+  if (limit !== undefined) G.Error.stackTraceLimit = limit;
 }

@@ -36,6 +36,8 @@ export { exactMiss, quorumMonteCarlo, pbsWars } from './pbs';
 export type { QuorumResult, PbsOptions, PbsResult } from './pbs';
 export { registerWorkload } from './workload';
 export { shrinkSchedule } from './shrink';
+export { learnerGlobals, setFallbackHost } from './realm';
+export type { RealmHost } from './realm';
 export { sampleSchedule } from './faults';
 export type { Verdict } from './checkers';
 

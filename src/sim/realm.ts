@@ -1,7 +1,15 @@
 /**
- * The learner realm: while a world runs, the global timer functions, Date, performance.now,
- * AbortSignal.timeout and Math.random follow the simulator. `install` returns a function that
- * restores every original exactly.
+ * The learner realm: what time, timers and randomness are while a world runs.
+ *
+ * - Learner code runs in a compartment of its own (src/grading/sandbox.ts) and never sees the host's
+ *   globals. Its `setTimeout`/`setInterval`/clears, `queueMicrotask`, `Date`, `performance` and `Math`
+ *   come from `learnerGlobals()`: functions that follow the world whose run is in progress (virtual
+ *   time, the world's seeded random), and the grader's fallback host outside any run.
+ * - Code of the host itself that a world runs (the simulator's own tests, benchmarks, the labs) gets
+ *   the same through the host's globals: while a world runs, `installRealm` points the global timer
+ *   functions, `Date`, `performance.now`, `AbortSignal.timeout` and `Math` (a copy with the world's
+ *   `random`) at the simulator, and the function it returns puts every original back. It replaces
+ *   global bindings only, never a property of a built-in, so it works on frozen built-ins too.
  */
 
 export interface RealmHost {
@@ -38,6 +46,27 @@ export class SimTimer {
 
 type AnyFn = (...a: unknown[]) => unknown;
 const G = globalThis as unknown as Record<string, unknown>;
+const RealDate = Date;
+const RealMath = Math;
+const construct = Reflect.construct;
+const defineProperty = Object.defineProperty;
+const hostQueueMicrotask = typeof G.queueMicrotask === 'function' ? (G.queueMicrotask as (f: () => void) => void) : null;
+
+/** The world whose run is in progress (set by `installRealm`). */
+let active: RealmHost | null = null;
+/** What learner code's timers and clocks use outside any run (the grader sets it per run). */
+let fallback: RealmHost | null = null;
+
+/** Where learner code's timers and clocks go when no world is running; `null` = nowhere (they throw). */
+export function setFallbackHost(host: RealmHost | null): void {
+  fallback = host;
+}
+
+function current(api: string): RealmHost {
+  const h = active ?? fallback;
+  if (!h) throw new Error(`${api} is not available here: it only works while a test runs your code`);
+  return h;
+}
 
 function timerId(h: unknown): number {
   if (h instanceof SimTimer) return h.id;
@@ -45,61 +74,121 @@ function timerId(h: unknown): number {
   return -1;
 }
 
-export function installRealm(host: RealmHost): () => void {
-  const restores: Array<() => void> = [];
-  const swap = (obj: Record<string, unknown>, key: string, value: unknown) => {
-    const had = Object.prototype.hasOwnProperty.call(obj, key);
-    const desc = had ? Object.getOwnPropertyDescriptor(obj, key) : undefined;
-    Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: desc ? desc.enumerable : false });
-    restores.push(() => {
-      if (desc) Object.defineProperty(obj, key, desc);
-      else delete obj[key];
-    });
-  };
-
+/** Timer functions, `Date` and the `performance.now`/`Math.random` replacements, bound to a host lookup. */
+function makeTimeApis(host: (api: string) => RealmHost) {
   const mkSet = (repeat: boolean, api: string) =>
     function (fn: unknown, delay?: unknown, ...args: unknown[]) {
       if (typeof fn !== 'function') throw new TypeError(`${api}: the callback must be a function (strings are not evaluated)`);
       const d = Number(delay);
-      return new SimTimer(host.setTimer(fn as AnyFn, Number.isFinite(d) && d > 0 ? d : 0, args, repeat, api));
+      return new SimTimer(host(api).setTimer(fn as AnyFn, Number.isFinite(d) && d > 0 ? d : 0, args, repeat, api));
     };
   const clear = function (h?: unknown) {
     const id = timerId(h);
-    if (id >= 0) host.clearTimer(id);
+    if (id >= 0) host('clearTimeout').clearTimer(id);
   };
-  swap(G, 'setTimeout', mkSet(false, 'setTimeout'));
-  swap(G, 'setInterval', mkSet(true, 'setInterval'));
-  swap(G, 'clearTimeout', clear);
-  swap(G, 'clearInterval', clear);
+  const now = () => {
+    const h = host('performance.now');
+    h.touch();
+    return h.nowUs() / 1000;
+  };
+  // Date: same prototype (instanceof works both ways), "now" from the host.
+  const SimDate = function (this: unknown, ...args: unknown[]) {
+    if (!new.target) return new RealDate(host('Date').dateNowMs()).toString();
+    if (args.length === 0) return construct(RealDate, [host('Date').dateNowMs()], new.target);
+    return construct(RealDate, args, new.target);
+  } as unknown as DateConstructor;
+  defineProperty(SimDate, 'prototype', { value: RealDate.prototype, writable: false });
+  defineProperty(SimDate, 'now', { value: () => host('Date.now').dateNowMs(), writable: true, configurable: true });
+  defineProperty(SimDate, 'parse', { value: RealDate.parse, writable: true, configurable: true });
+  defineProperty(SimDate, 'UTC', { value: RealDate.UTC, writable: true, configurable: true });
+  defineProperty(SimDate, 'name', { value: 'Date' });
+  defineProperty(SimDate, 'length', { value: 7 });
+  return {
+    setTimeout: mkSet(false, 'setTimeout'),
+    setInterval: mkSet(true, 'setInterval'),
+    clearTimeout: clear,
+    clearInterval: clear,
+    Date: SimDate,
+    now,
+    random: () => host('Math.random').random(),
+  };
+}
+
+/** A copy of `Math` whose `random` is `random` (the real `Math` is never changed). */
+function mathWith(random: () => number): Math {
+  const m = Object.create(Object.getPrototypeOf(RealMath)) as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(RealMath)) {
+    const d = Object.getOwnPropertyDescriptor(RealMath, key)!;
+    defineProperty(m, key, { ...d, configurable: true });
+  }
+  defineProperty(m, 'random', { value: random, writable: true, enumerable: false, configurable: true });
+  return m as unknown as Math;
+}
+
+/**
+ * The globals a learner compartment gets for time, timers and randomness. Every function follows the
+ * running world, or the fallback host outside any run. `freeze` (the sandbox's `harden`) is applied
+ * to everything handed out, including the prototype of the timer handles.
+ */
+export function learnerGlobals(freeze: <T>(x: T) => T): Record<string, unknown> {
+  const t = makeTimeApis(current);
+  freeze(SimTimer);
+  return freeze({
+    setTimeout: t.setTimeout,
+    setInterval: t.setInterval,
+    clearTimeout: t.clearTimeout,
+    clearInterval: t.clearInterval,
+    queueMicrotask: function queueMicrotask(fn: unknown) {
+      if (typeof fn !== 'function') throw new TypeError('queueMicrotask: the callback must be a function');
+      if (hostQueueMicrotask) hostQueueMicrotask(fn as () => void);
+      else void Promise.resolve().then(fn as () => void);
+    },
+    Date: t.Date,
+    performance: { now: t.now },
+    Math: mathWith(t.random),
+  });
+}
+
+/** Host globals the realm points at the running world (see the top of this file). */
+let hostApis: ReturnType<typeof makeTimeApis> | null = null;
+let hostMath: Math | null = null;
+/** The world that installed the realm last (for host code that kept a swapped function past its run). */
+let lastInstalled: RealmHost | null = null;
+
+export function installRealm(host: RealmHost): () => void {
+  active = host;
+  lastInstalled = host;
+  hostApis ??= makeTimeApis((api) => active ?? lastInstalled ?? current(api));
+  hostMath ??= mathWith(hostApis.random);
+  const apis = hostApis;
+  const restores: Array<() => void> = [];
+  const swap = (obj: Record<string, unknown>, key: string, value: unknown) => {
+    const had = Object.prototype.hasOwnProperty.call(obj, key);
+    const desc = had ? Object.getOwnPropertyDescriptor(obj, key) : undefined;
+    if (desc && !desc.configurable) return; // frozen (e.g. a hardened host object): left as it is
+    defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: desc ? desc.enumerable : false });
+    restores.push(() => {
+      if (desc) defineProperty(obj, key, desc);
+      else delete obj[key];
+    });
+  };
+
+  swap(G, 'setTimeout', apis.setTimeout);
+  swap(G, 'setInterval', apis.setInterval);
+  swap(G, 'clearTimeout', apis.clearTimeout);
+  swap(G, 'clearInterval', apis.clearInterval);
   if (typeof G.setImmediate === 'function') {
     swap(G, 'setImmediate', function (fn: unknown, ...args: unknown[]) {
       if (typeof fn !== 'function') throw new TypeError('setImmediate: the callback must be a function');
       return new SimTimer(host.setTimer(fn as AnyFn, 0, args, false, 'setImmediate'));
     });
-    swap(G, 'clearImmediate', clear);
+    swap(G, 'clearImmediate', apis.clearTimeout);
   }
-
-  // Date: same prototype (instanceof keeps working both ways), virtual "now".
-  const RealDate = Date;
-  const SimDate = function (this: unknown, ...args: unknown[]) {
-    if (!new.target) return new RealDate(host.dateNowMs()).toString();
-    if (args.length === 0) return Reflect.construct(RealDate, [host.dateNowMs()], new.target);
-    return Reflect.construct(RealDate, args, new.target);
-  } as unknown as DateConstructor;
-  Object.defineProperty(SimDate, 'prototype', { value: RealDate.prototype, writable: false });
-  Object.defineProperty(SimDate, 'now', { value: () => host.dateNowMs(), writable: true, configurable: true });
-  Object.defineProperty(SimDate, 'parse', { value: RealDate.parse, writable: true, configurable: true });
-  Object.defineProperty(SimDate, 'UTC', { value: RealDate.UTC, writable: true, configurable: true });
-  Object.defineProperty(SimDate, 'name', { value: 'Date' });
-  swap(G, 'Date', SimDate);
+  swap(G, 'Date', apis.Date);
+  swap(G, 'Math', hostMath);
 
   const perf = G.performance as Record<string, unknown> | undefined;
-  if (perf && typeof perf === 'object') {
-    swap(perf, 'now', () => {
-      host.touch();
-      return host.nowUs() / 1000;
-    });
-  }
+  if (perf && typeof perf === 'object') swap(perf, 'now', apis.now);
 
   const AS = G.AbortSignal as unknown as Record<string, unknown> | undefined;
   const AC = G.AbortController as unknown as (new () => { signal: unknown; abort(r?: unknown): void }) | undefined;
@@ -122,9 +211,8 @@ export function installRealm(host: RealmHost): () => void {
     });
   }
 
-  swap(G.Math as Record<string, unknown>, 'random', () => host.random());
-
   return () => {
     for (let i = restores.length - 1; i >= 0; i--) restores[i]();
+    if (active === host) active = null;
   };
 }

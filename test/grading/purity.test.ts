@@ -1,7 +1,8 @@
 /**
  * src/grading runs unchanged in a browser Worker and in Node: it imports no DOM, no Node
- * built-ins, no esbuild/Astro/Monaco — only its own modules, the simulator's public entry, chai, fast-check
- * and zod. Checked on the real import graph (esbuild's metafile), not by grepping.
+ * built-ins, no esbuild/Astro/Monaco — only its own modules, the simulator's public entry, chai,
+ * fast-check, zod and ses (with its own @endo/* dependencies). Checked on the real import graph
+ * (esbuild's metafile), not by grepping.
  */
 import { builtinModules } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -14,7 +15,7 @@ const DIR = join(ROOT, 'src/grading');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 
 describe('src/grading purity', () => {
-  it('bundles for the browser with only chai, fast-check (and its pure-rand), zod and the simulator outside its folder', () => {
+  it('bundles for the browser with only chai, fast-check (and its pure-rand), zod, ses and the simulator outside its folder', () => {
     const r = buildSync({
       entryPoints: [join(DIR, 'index.ts'), join(DIR, 'api.ts'), join(DIR, 'schema.ts')],
       bundle: true,
@@ -28,7 +29,11 @@ describe('src/grading purity', () => {
     const inputs = Object.keys(r.metafile!.inputs);
     const outside = inputs.filter((p) => !p.startsWith('src/grading/') && !p.startsWith('src/sim/'));
     const packages = [...new Set(outside.map((p) => p.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1')))].sort();
-    expect(packages).toEqual(['chai', 'fast-check', 'pure-rand', 'zod']);
+    const own = packages.filter((p) => !p.startsWith('@endo/'));
+    expect(own).toEqual(['chai', 'fast-check', 'pure-rand', 'ses', 'zod']);
+    // ses's own dependencies only (the Endo project's, listed by ses's package.json)
+    const sesDeps = Object.keys((JSON.parse(readFileSync(join(ROOT, 'node_modules/ses/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    for (const p of packages.filter((p) => p.startsWith('@endo/'))) expect(sesDeps, `${p} comes from ses`).toContain(p);
     const fromSim = inputs.filter((p) => p.startsWith('src/sim/'));
     expect(fromSim).toContain('src/sim/index.ts');
   });

@@ -60,7 +60,7 @@ const DIAGRAM_CLIENT = /^src\/diagram\/(stepper|quorum|quorum-view|quorum-measur
 /** First matching rule wins. */
 const RULES: Rule[] = [
   { files: /^src\/sim\//, allow: [/^src\/sim\//], why: 'the simulator imports nothing outside itself' },
-  { files: /^src\/grading\//, allow: [/^src\/grading\//, /^src\/sim\/index\.ts$/, /^pkg:(chai|zod|fast-check)$/], why: "the grader uses the simulator's public entry only" },
+  { files: /^src\/grading\//, allow: [/^src\/grading\//, /^src\/sim\/index\.ts$/, /^pkg:(chai|zod|fast-check|ses)$/], why: "the grader uses the simulator's public entry only (and ses: the learner-code sandbox)" },
   { files: /^src\/diagram\//, allow: [/^src\/diagram\//, /^src\/sim\/index\.ts$/], why: "diagrams run simulations through the simulator's public entry" },
   {
     // Node-side Vite/Astro plugins that run at build time (not browser code); the driver-types plugin

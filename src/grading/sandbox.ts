@@ -1,0 +1,314 @@
+/**
+ * The in-realm sandbox: learner code runs in a compartment of Hardened JavaScript (SES, the `ses`
+ * package) and can touch nothing but what it is handed (docs/CONTRACTS.md "Sandbox").
+ *
+ *   hardenRealm();                              // once per realm (thread), before any learner code
+ *   const mod = evaluateLearnerModule(js);      // one compartment per run; throws on a syntax error
+ *   const exports = mod.load(console);          // the module's top level again: fresh state
+ *   mod.close();                                // cancels real timers learner code left behind
+ *
+ * - `hardenRealm()` = SES `lockdown()`: every shared intrinsic (Object, Array, Promise, JSON, Math,
+ *   Reflect, their prototypes, …) is frozen, so learner code cannot patch what the grader and the
+ *   tests use, nor leave anything behind for a later run.
+ * - A learner module gets a compartment of its own: a global object holding the JavaScript
+ *   intrinsics (no `process`, `scheduler`, `MessageChannel`, `postMessage`, `fetch`, `Intl`,
+ *   `SharedArrayBuffer`, …) plus `console` (captured per test), the simulator's timers, `Date`,
+ *   `performance.now` and `Math` (see src/sim/realm.ts). That global object is frozen too: nothing
+ *   a load does survives into the next load. `require` reaches only hardened copies of the driver
+ *   modules.
+ *
+ * Pure TypeScript: no DOM, no Node built-ins.
+ */
+import 'ses';
+import { Rng, createWorld, drivers, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
+
+/** The options of `lockdown()` (SES), and why. */
+const LOCKDOWN_OPTIONS = {
+  errorTaming: 'unsafe', // keep `error.stack`: the grader maps learner errors to lines of their TypeScript
+  stackFiltering: 'verbose',
+  consoleTaming: 'unsafe', // the host's console stays the host's (learner code never gets it)
+  localeTaming: 'unsafe', // `toLocaleString` and friends behave as without the sandbox
+  overrideTaming: 'moderate', // `err.name = …`, `obj.toString = …` on plain objects keep working
+  errorTrapping: 'none', // hosts have their own handlers for uncaught errors
+  unhandledRejectionTrapping: 'none',
+  reporting: 'none',
+} as const;
+
+let hardened = false;
+let hardenError: string | null = null;
+
+/**
+ * `Error` as this module saw it when it was evaluated: in every host that is before `lockdown()`,
+ * so it is the realm's original Error constructor, which `lockdown()` leaves unfrozen on purpose
+ * (V8 reads `Error.stackTraceLimit` from it; the start compartment's `Error` sets it through an
+ * accessor). Classes loaded before lockdown (the simulator's errors) extend it.
+ */
+const FeralError = Error;
+
+/**
+ * Freeze this realm's built-ins (SES `lockdown`). Hosts call it once, before any learner code runs;
+ * the grader calls it too (a no-op then). Returns null, or why the realm could not be hardened.
+ */
+export function hardenRealm(): string | null {
+  if (hardened || hardenError) return hardenError;
+  try {
+    lockdown(LOCKDOWN_OPTIONS);
+  } catch (e) {
+    // already locked down (e.g. by another copy of the grader in this realm): fine if the built-ins are frozen
+    if (!(Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype) && typeof harden === 'function')) {
+      hardenError = `The exercise sandbox could not be set up: ${e instanceof Error ? e.message : String(e)}`;
+      return hardenError;
+    }
+  }
+  try {
+    reparentErrorClasses();
+    hardenedDrivers();
+    hardenSimulatorPrototypes();
+    hardened = true;
+  } catch (e) {
+    hardenError = `The exercise sandbox could not be set up: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return hardenError;
+}
+
+const getProto = Reflect.getPrototypeOf;
+
+/**
+ * Error classes defined before lockdown (the simulator's, the drivers') extend the original `Error`:
+ * hardening them would freeze it (its `stackTraceLimit` with it), and leaving it reachable would let
+ * learner code change it (e.g. `prepareStackTrace`) for later runs. They are made to extend the
+ * hardened `Error` that compartments share instead (same `Error.prototype`: `instanceof` and stacks
+ * are unchanged).
+ */
+function reparentErrorClasses(): void {
+  if (FeralError === (globalThis as { Error: unknown }).Error) return; // loaded after lockdown: nothing to do
+  const SharedError = (Error.prototype as { constructor: unknown }).constructor as object;
+  walkGraph(simulatorRoots(), (v) => {
+    if (typeof v === 'function' && getProto(v) === FeralError) Reflect.setPrototypeOf(v, SharedError);
+    return true;
+  });
+}
+
+/** Visit everything reachable from `roots` (own data properties, Map and Set entries, prototypes) once. */
+function walkGraph(roots: unknown[], visit: (v: object) => boolean): void {
+  const seen = new WeakSet<object>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null || seen.has(v) || v === FeralError) continue;
+    seen.add(v);
+    if (!visit(v)) continue;
+    stack.push(getProto(v));
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    for (const key of ownKeys(v)) {
+      const d = getDesc(v, key);
+      if (d && 'value' in d) stack.push(d.value);
+    }
+  }
+}
+const ownKeys = Reflect.ownKeys;
+const getDesc = Reflect.getOwnPropertyDescriptor;
+
+/**
+ * Objects of the simulator's own classes (a client's world, its cluster and network, a stream, a
+ * processor, …) can reach learner code through what tests hand it. Their prototypes (and with them
+ * the classes and their statics) are hardened too, found by walking a sample world with one of each
+ * client: learner code cannot patch a simulator method for later runs.
+ */
+function hardenSimulatorPrototypes(): void {
+  walkGraph(simulatorRoots(), (v) => {
+    for (let p = getProto(v); p !== null && !Object.isFrozen(p); p = getProto(p)) harden(p);
+    return true;
+  });
+}
+
+let sample: unknown[] | null = null;
+/** A sample world with one of each client, and the driver modules: what learner code can be handed. */
+function simulatorRoots(): unknown[] {
+  if (sample) return sample;
+  const w = createWorld({ seed: 1 });
+  const kafka = w.kafka();
+  const stream = w.stream('sandbox');
+  return (sample = [
+    driverCopies(),
+    w,
+    w.cassandraClient(),
+    w.pgPool(),
+    kafka,
+    kafka.producer(),
+    kafka.consumer({ groupId: 'sandbox' }),
+    kafka.admin(),
+    stream,
+    w.processor({ stream, handler: () => {} }),
+  ]);
+}
+
+/** Has `hardenRealm()` succeeded in this realm? */
+export function isRealmHardened(): boolean {
+  return hardened;
+}
+
+/** Name of the learner module in stack traces, and how many lines precede its first line. */
+export const LEARNER_SOURCE_URL = 'learner-module.js';
+export const LEARNER_LINE_OFFSET = 1;
+
+/** Built-in read-only errors (V8's and SpiderMonkey's wording), explained to the learner. */
+const READ_ONLY = /Cannot assign to read only property|Cannot add property .*not extensible|Cannot (re)?define property|Cannot delete property|object is not extensible|is read-only|is non-writable|not extensible/;
+
+/** A learner's error message; if it came from changing a frozen built-in, say so plainly. */
+export function explainReadOnly(message: string): string {
+  return READ_ONLY.test(message.slice(0, 500))
+    ? `Built-ins are read-only in exercises (Object, Array, Promise, Math, JSON, the driver modules, the global object, …): ${message}`
+    : message;
+}
+
+type Freeze = <T>(x: T) => T;
+const freeze: Freeze = (x) => harden(x);
+
+let learnerModules: Record<string, unknown> | null = null;
+/** The driver modules as learner code gets them: plain objects of each module's exports. */
+function driverCopies(): Record<string, unknown> {
+  if (learnerModules) return learnerModules;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(drivers)) {
+    const ns = (drivers as Record<string, Record<string, unknown>>)[name];
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(ns)) copy[key] = ns[key];
+    out[name] = copy;
+  }
+  return (learnerModules = out);
+}
+/** The same, hardened (deep-frozen: classes, prototypes, statics, constants). */
+function hardenedDrivers(): Record<string, unknown> {
+  return freeze(driverCopies());
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+function makeRequire(): (name: string) => unknown {
+  const modules = hardenedDrivers();
+  return freeze(function require(name: string): unknown {
+    if (typeof name === 'string' && hasOwn.call(modules, name)) return modules[name];
+    throw new Error(
+      `Module '${String(name)}' is not available in this exercise (only 'cassandra-driver', 'pg' and 'kafkajs' can be imported).`,
+    );
+  });
+}
+
+// ---- real timers, for learner code that runs outside any simulator world ----------------------------
+const G = globalThis as unknown as Record<string, any>;
+const realSetTimeout = G.setTimeout as (f: () => void, ms: number) => unknown;
+const realClearTimeout = G.clearTimeout as (h: unknown) => void;
+const realSetInterval = G.setInterval as (f: () => void, ms: number) => unknown;
+const realClearInterval = G.clearInterval as (h: unknown) => void;
+const RealDate = Date;
+const perf = typeof G.performance === 'object' && G.performance ? (G.performance as { now(): number }) : null;
+const perfNow = perf ? () => perf.now() : () => RealDate.now();
+
+/** Real timers learner code started outside any world: all cancelled when the run ends. */
+class RealTimers implements RealmHost {
+  private live = new Map<number, { handle: unknown; repeat: boolean }>();
+  private seq = 0;
+  private closed = false;
+  private rng = new Rng(1);
+  nowUs(): number {
+    return perfNow() * 1000;
+  }
+  dateNowMs(): number {
+    return RealDate.now();
+  }
+  random(): number {
+    return this.rng.float(); // seeded: outside a world too, a run repeats exactly
+  }
+  touch(): void {}
+  setTimer(fn: (...a: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean): number {
+    const id = ++this.seq;
+    if (this.closed) return id; // the run is over: code still running from it schedules nothing
+    const fire = () => {
+      if (!repeat) this.live.delete(id);
+      fn(...args);
+    };
+    const handle = repeat ? realSetInterval(fire, delayMs) : realSetTimeout(fire, delayMs);
+    this.live.set(id, { handle, repeat });
+    return id;
+  }
+  clearTimer(id: number): void {
+    const t = this.live.get(id);
+    if (!t) return;
+    this.live.delete(id);
+    if (t.repeat) realClearInterval(t.handle);
+    else realClearTimeout(t.handle);
+  }
+  /** The run is over: cancel every timer still pending (how many there were) and accept no more. */
+  cancelAll(): number {
+    this.closed = true;
+    const n = this.live.size;
+    for (const id of [...this.live.keys()]) this.clearTimer(id);
+    return n;
+  }
+}
+
+// ---- the learner module ----------------------------------------------------------------------------
+export interface LearnerModule {
+  /** Run the module's top level afresh (new `module`/`exports`), its output going to `console`. */
+  load(console: Console): Record<string, unknown>;
+  /** The run is over: cancel the real timers learner code left behind; returns how many there were. */
+  close(): number;
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir', 'table', 'assert', 'count', 'countReset', 'group', 'groupCollapsed', 'groupEnd', 'time', 'timeEnd', 'timeLog'];
+
+/** A console whose methods write to whichever console the current test captures into. */
+function forwardingConsole(target: () => Console): Console {
+  const c: Record<string, unknown> = {};
+  for (const m of CONSOLE_METHODS) {
+    c[m] = (...args: unknown[]) => {
+      const t = target() as unknown as Record<string, unknown>;
+      const f = t[m];
+      if (typeof f === 'function') f(...args);
+    };
+  }
+  return c as unknown as Console;
+}
+
+type Factory = (require: (name: string) => unknown, module: { exports: unknown }, exports: unknown, console: Console) => void;
+
+/**
+ * Evaluate compiled learner CJS in a new compartment of its own. Throws what the JavaScript parser
+ * throws (a SyntaxError) or why the realm is not hardened. Each `load` runs the module's top level
+ * afresh; the compartment and its frozen global object serve the whole run.
+ */
+export function evaluateLearnerModule(js: string): LearnerModule {
+  const problem = hardenRealm();
+  if (problem) throw new Error(problem);
+  let current: Console | null = null;
+  const globalConsole = freeze(forwardingConsole(() => current ?? (nullConsole as Console)));
+  const timers = new RealTimers();
+  const compartment = new Compartment({
+    __options__: true,
+    globals: { ...learnerGlobals(freeze), console: globalConsole },
+  });
+  freeze(compartment.globalThis);
+  // ES modules are strict; strict mode also means the factory has no `arguments.callee` through which
+  // learner code could reach it. The module starts on line 2 (LEARNER_LINE_OFFSET).
+  const source = `(function (require, module, exports, console) {"use strict";\n${js}\n})\n//# sourceURL=${LEARNER_SOURCE_URL}\n`;
+  // `import(` and `<!--` in strings or comments would make SES refuse the source: evaded (rewritten).
+  const factory = compartment.evaluate(source, { __evadeImportExpressionTest__: true, __evadeHtmlCommentTest__: true }) as Factory;
+  const require = makeRequire();
+  return {
+    load(console: Console) {
+      const hardenedConsole = freeze(console);
+      current = hardenedConsole;
+      const module = { exports: {} as Record<string, unknown> };
+      setFallbackHost(timers);
+      factory(require, module, module.exports, hardenedConsole);
+      return module.exports;
+    },
+    close() {
+      current = null;
+      return timers.cancelAll();
+    },
+  };
+}
+
+const nullConsole = forwardingConsole(() => ({}) as Console);

@@ -1,0 +1,236 @@
+/**
+ * The in-realm sandbox (src/grading/sandbox.ts), one test per attack class: learner code that tries
+ * to make a test's checks vacuous, to steal the test's setup objects, to leave something behind for
+ * a later run (built-ins, simulator and driver prototypes, driver caches, `Intl`, callbacks no clean-up
+ * tracks), to reach the host, or to flood the results.
+ *
+ * `grade()` runs the grader in this process: the grader hardens the realm it runs in (lockdown), as
+ * the hosts do. The same attacks through the Node host: sandbox.slow.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect as vexpect, it } from 'vitest';
+import { expect, fail } from '../../src/grading/api';
+import { MAX_TEXT_CHARS, type Results } from '../../src/grading/index';
+import { PROBE, TAMPER } from './fixtures/sandbox-attacks';
+import { bundle, compile, grade } from './helpers';
+import { runExercise } from '../../src/grading/index';
+
+const ROOT = resolve(__dirname, '../..');
+
+describe('patched built-ins cannot make a check vacuous', () => {
+  // Each check runs in the test body on plain built-ins (not through chai): with patched built-ins
+  // a wrong answer would pass.
+  const checks = bundle(
+    (t) => {
+      t.test('every order is counted', async (ctx) => {
+        const counts: number[] = await ctx.load().counts();
+        if (!counts.every((n) => n === 1)) fail(`some orders were counted more than once: ${JSON.stringify(counts)}`);
+      });
+      t.test('the status is exactly "paid"', async (ctx) => {
+        const status: unknown = await ctx.load().status();
+        if (!Object.is(status, 'paid')) fail('the status is not "paid"');
+      });
+      t.test('the order serialises to the expected JSON', async (ctx) => {
+        const order: unknown = await ctx.load().order();
+        if (JSON.stringify(order) !== '{"id":"o-1","total":42}') fail('the order is not {"id":"o-1","total":42}');
+      });
+    },
+    () => {},
+    { exports: ['counts', 'status', 'order'] },
+  );
+  const wrongAnswers = `
+    export async function counts() { return [1, 2, 1]; }
+    export async function status() { return 'pending'; }
+    export async function order() { return { id: 'o-2', total: 0 }; }`;
+
+  it('a wrong answer that patched Array.prototype.every, Object.is and JSON.stringify (and swallowed the errors) still fails every check', async () => {
+    const tamper = `
+      try { Array.prototype.every = () => true; } catch {}
+      try { Object.is = () => true; } catch {}
+      try { JSON.stringify = () => '{"id":"o-1","total":42}'; } catch {}`;
+    const r = await grade(checks, `${tamper}\n${wrongAnswers.replaceAll('{ return', `{ ${tamper} return`)}`);
+    vexpect(r.tests.map((t) => [t.name, t.status])).toEqual([
+      ['every order is counted', 'fail'],
+      ['the status is exactly "paid"', 'fail'],
+      ['the order serialises to the expected JSON', 'fail'],
+    ]);
+    vexpect([1, 2].every((n) => n === 1)).toBe(false);
+    vexpect(Object.is(1, 2)).toBe(false);
+  });
+
+  it('the learner is told plainly that built-ins are read-only, with the line of their code', async () => {
+    const r = await grade(checks, `Array.prototype.every = () => true;\n${wrongAnswers}`);
+    vexpect(r.status).toBe('error');
+    vexpect(r.message).toMatch(
+      /^Your module threw while loading: Built-ins are read-only in exercises \(Object, Array, Promise, Math, JSON, the driver modules, the global object, …\): TypeError: Cannot assign to read only property 'every' of object '\[object Array\]' \(at learner\.ts:1:\d+\)$/,
+    );
+  });
+});
+
+describe("a then-getter on Object.prototype cannot steal the test's setup objects", () => {
+  it('the secret a test keeps in a setup object it awaits stays out of reach', async () => {
+    const ex = bundle((t) => {
+      t.test('guess the secret', { seeds: [1, 2, 3] }, async (ctx) => {
+        const { guess } = ctx.load();
+        // The test's private setup, returned from an async helper: resolving a promise with an object
+        // reads its `then`.
+        const setup = await (async () => ({ secret: 1000 + ctx.seed * 7919 }))();
+        expect(guess(), 'the guess').to.equal(setup.secret);
+      });
+    }, () => {}, { exports: ['guess'] });
+    const r = await grade(
+      ex,
+      `let stolen: any = null;
+       try {
+         Object.defineProperty(Object.prototype, 'then', { configurable: true, get() { if (this && typeof this === 'object' && 'secret' in this) stolen = this; return undefined; } });
+       } catch {}
+       export function guess() { return stolen ? stolen.secret : -1; }`,
+    );
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/^the guess: expected -1 to equal \d+$/);
+    vexpect(({} as { then?: unknown }).then).toBeUndefined();
+  });
+});
+
+describe('nothing a run does reaches the next run', () => {
+  const files = (id: string) => ({ solution: readFileSync(join(ROOT, 'exercises', id, 'solution.ts'), 'utf8') });
+  const js = compile;
+
+  it('in one realm: the tampering run is followed by a passing solution, and the simulator prototypes it reached are frozen', async () => {
+    const { solution } = files('read-fallback');
+    const ex = bundle(
+      (t) => {
+        t.test('reads an order through the clients it is given', async (ctx) => {
+          const world = ctx.world();
+          world.cassandraPut('orders', { id: 'o-1', customer_id: 'c-1', status: 'paid', total: 1, version: 1 });
+          world.pgInsert('orders', { id: 'o-1', customer_id: 'c-1', status: 'paid', total: 1, version: 1 });
+          const deps = { cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'] }), pg: world.pgPool() };
+          const { getOrder } = ctx.load();
+          const order = await world.run(() => getOrder(deps, 'o-1'));
+          expect(order?.status, 'the status read').to.equal('paid');
+        });
+      },
+      () => {},
+      { exports: ['getOrder'] },
+    );
+    const tampered = await runExercise({ exercise: ex, learnerJs: js(TAMPER), mode: 'run' });
+    vexpect(tampered.status).toBe('fail');
+    const after = await runExercise({ exercise: ex, learnerJs: js(solution), mode: 'run' });
+    vexpect(after.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+
+  it('state hung on Intl or on other intrinsics by one run is not there in the next', async () => {
+    const ex = bundle((t) => {
+      t.test('sees a clean realm', (ctx) => {
+        expect(ctx.load().probe(), 'what the learner module finds').to.equal('clean');
+      });
+    }, () => {}, { exports: ['probe'] });
+    const first = await grade(
+      ex,
+      `try { (Intl as any).leak = 'from run 1'; } catch {}
+       try { (Intl.DateTimeFormat.prototype as any).leak = 'from run 1'; } catch {}
+       try { (Symbol as any).leak = 'from run 1'; } catch {}
+       try { (Error as any).leak = 'from run 1'; } catch {}
+       try { (globalThis as any).leak = 'from run 1'; } catch {}
+       import { errors } from 'cassandra-driver';
+       try { const E = Object.getPrototypeOf(errors.DriverError); E.leak = 'from run 1'; E.stackTraceLimit = 0; E.prepareStackTrace = () => 'forged'; } catch {}
+       export function probe() { return 'clean'; }`,
+    );
+    vexpect(first.status).toBe('pass');
+    const second = await grade(
+      ex,
+      `export function probe() {
+         const found: unknown[] = [];
+         try { found.push((Intl as any).leak, (Intl.DateTimeFormat.prototype as any).leak); } catch {}
+         found.push((Symbol as any).leak, (Error as any).leak, (globalThis as any).leak);
+         const E = Object.getPrototypeOf(require('cassandra-driver').errors.DriverError);
+         found.push(E.leak, new Error('x').stack === 'forged' ? 'forged stack' : undefined, / at /.test(String(new Error('x').stack)) ? undefined : 'no stack frames');
+         return found.every((x) => x === undefined) ? 'clean' : JSON.stringify(found);
+       }`,
+    );
+    vexpect(second.tests[0]).toMatchObject({ status: 'pass' });
+    vexpect(String(new Error('host').stack)).toMatch(/\n\s+at /); // the host's errors still have stacks
+  });
+
+  it('callbacks learner code schedules outside the simulator are either not available or cancelled when the run ends', async () => {
+    const ex = bundle((t) => {
+      t.test('schedules what it can', (ctx) => {
+        expect(ctx.load().schedule(), 'scheduling APIs the learner module finds').to.deep.equal({
+          scheduler: 'undefined',
+          setImmediate: 'undefined',
+          MessageChannel: 'undefined',
+          postMessage: 'undefined',
+          process: 'undefined',
+          requestIdleCallback: 'undefined',
+          setTimeout: 'function',
+          setInterval: 'function',
+          queueMicrotask: 'function',
+        });
+      });
+    }, () => {}, { exports: ['schedule'] });
+    const realm = { repaired: 0, broken: 0 };
+    const r = await runExercise({
+      exercise: ex,
+      learnerJs: compile(`
+        const g = globalThis as any;
+        export function schedule() {
+          const kinds: Record<string, string> = {};
+          for (const k of ['scheduler', 'setImmediate', 'MessageChannel', 'postMessage', 'process', 'requestIdleCallback', 'setTimeout', 'setInterval', 'queueMicrotask']) kinds[k] = typeof g[k];
+          try { g.scheduler.postTask(() => { Array.prototype.every = () => true; }, { delay: 10 }); } catch {}
+          try { g.setImmediate(() => { Array.prototype.every = () => true; }); } catch {}
+          try { g.process.nextTick(() => { Array.prototype.every = () => true; }); } catch {}
+          setTimeout(() => { Array.prototype.every = () => true; }, 60_000);
+          setInterval(() => {}, 1000);
+          return kinds;
+        }`),
+      mode: 'run',
+      realm,
+    });
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+    // the two real timers it left (outside any world) were cancelled when the run ended
+    vexpect(realm).toEqual({ repaired: 2, broken: 0 });
+  });
+});
+
+describe('the host is out of reach', () => {
+
+  it('in a hardened realm, learner code finds no process, no host global object, no Node module', async () => {
+    const ex = bundle((t) => {
+      t.test('probes the host', (ctx) => {
+        expect(ctx.load().probe(), 'what the learner module reaches').to.deep.equal({});
+      });
+    }, () => {}, { exports: ['probe'] });
+    const r = await grade(ex, `${PROBE}\nexport function probe() { return probeHost(); }`);
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+});
+
+describe('results stay small whatever learner code throws or prints', () => {
+  it('five tests whose messages and output are 20 MB each give a results JSON under 1 MB, each cut with "… N more characters"', { timeout: 120_000 }, async () => {
+    const ex = bundle((t) => {
+      for (let i = 0; i < 5; i++) {
+        t.test(`huge ${i}`, (ctx) => {
+          ctx.load().boom();
+        });
+      }
+    }, () => {}, { exports: ['boom'] });
+    const r: Results = await grade(
+      ex,
+      `const huge = 'x'.repeat(20 * 1024 * 1024);
+       export function boom() { console.log(huge); throw new Error(huge); }`,
+    );
+    const json = JSON.stringify(r);
+    vexpect(r.tests).toHaveLength(5);
+    vexpect(json.length).toBeLessThan(1_000_000);
+    for (const t of r.tests) {
+      vexpect(t.status).toBe('error');
+      vexpect(t.message!.length).toBeLessThanOrEqual(MAX_TEXT_CHARS + 40);
+      vexpect(t.message).toMatch(/\n… \d+ more characters$/);
+      const more = Number(/… (\d+) more characters$/.exec(t.message!)![1]);
+      vexpect(more).toBeGreaterThan(20 * 1024 * 1024 - MAX_TEXT_CHARS);
+      vexpect(t.output).toMatch(/… output truncated \(\d+ bytes dropped\)$/);
+    }
+  });
+});
+
