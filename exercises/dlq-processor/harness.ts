@@ -39,11 +39,16 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const depths: number[] = [];
   const send = producer.send.bind(producer);
   // the depth after each message the processor publishes (what an alert on the depth watches)
-  producer.send = async (record) => {
-    const r = await send(record);
-    depths.push(world.topic(DLQ).depth);
-    return r;
-  };
+  // (an own property defined on this producer: the driver's prototypes are frozen, so assignment cannot shadow them)
+  Object.defineProperty(producer, 'send', {
+    value: async (record: Parameters<typeof send>[0]) => {
+      const r = await send(record);
+      depths.push(world.topic(DLQ).depth);
+      return r;
+    },
+    writable: true,
+    configurable: true,
+  });
   const topic = () => world.topic(DLQ);
   const GROUP = 'redrive';
   const commits: Setup['commits'] = [];
