@@ -341,3 +341,43 @@ describe('S18 kafkajs 2.2 errors: the wrapped error is `cause`; an unanswered re
     expect(w.now - t0).toBeGreaterThanOrEqual(6 * 30_000 + 9300);
   });
 });
+
+/** Zone A cut off and convicted, `writes` QUORUM writes through B (hinted for A), then the cut heals. */
+async function hintsForA(o: { throttleKiB: number }, writes: number) {
+  const w = createWorld({ seed: 13, failureDetectorMs: 1500, hints: { throttleKiB: o.throttleKiB } });
+  const c = w.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: false, id: 'app-B' });
+  w.fault({ kind: 'isolate', zone: 'A' });
+  const stored = await w.run(async () => {
+    await w.waitFor(() => w.isDown('B', 'A'), { timeoutMs: 120_000, what: 'B convicts A' });
+    for (let i = 0; i < writes; i++) await c.execute('INSERT INTO orders (id, status, version) VALUES (?, ?, ?)', ['o' + i, 'new', 1], { consistency: CL.quorum });
+    return w.pendingHints('B', 'A');
+  });
+  w.fault({ kind: 'heal' });
+  return { w, stored };
+}
+
+describe('S13 hinted_handoff_throttle_in_kb = 0 means unthrottled (not "never replay")', () => {
+  it('with throttle 0 every hint for A is replayed once A is back, sooner than with a small throttle', async () => {
+    const drained = async (throttleKiB: number) => {
+      const { w, stored } = await hintsForA({ throttleKiB }, 40);
+      expect(stored).toBe(40);
+      const t0 = w.now;
+      await w.run(() => w.waitFor(() => w.pendingHints('B', 'A') === 0, { timeoutMs: 600_000, what: 'B replays its hints for A' }));
+      return w.now - t0;
+    };
+    const unthrottled = await drained(0);
+    const throttled = await drained(1);
+    expect(unthrottled).toBeLessThan(throttled);
+  });
+});
+
+describe('S14 metrics carry Cassandra meanings: no replay counter under Storage.TotalHintsInProgress, no invented Storage.PendingHints', () => {
+  it('while hints for A are stored and replayed, no node reports those two names; Storage.TotalHints counts the hints written', async () => {
+    const { w } = await hintsForA({ throttleKiB: 1024 }, 5);
+    await w.run(() => w.waitFor(() => w.pendingHints('B', 'A') === 0, { timeoutMs: 600_000, what: 'B replays its hints for A' }));
+    const names = ['A', 'B', 'C'].flatMap((n) => Object.keys(w.metrics(n)));
+    expect(names).not.toContain('Storage.TotalHintsInProgress');
+    expect(names).not.toContain('Storage.PendingHints');
+    expect(w.metrics('B')['Storage.TotalHints']).toBe(5);
+  });
+});
