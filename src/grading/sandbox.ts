@@ -273,6 +273,32 @@ function forwardingConsole(target: () => Console): Console {
 
 type Factory = (require: (name: string) => unknown, module: { exports: unknown }, exports: unknown, console: Console) => void;
 
+/** Network, script-loading and messaging APIs a learner may try: present only to say plainly why not. */
+const UNAVAILABLE: Record<string, string> = {
+  'fetch': 'the exercise sandbox has no network and cannot load scripts',
+  'XMLHttpRequest': 'the exercise sandbox has no network and cannot load scripts',
+  'WebSocket': 'the exercise sandbox has no network and cannot load scripts',
+  'WebSocketStream': 'the exercise sandbox has no network and cannot load scripts',
+  'EventSource': 'the exercise sandbox has no network and cannot load scripts',
+  'WebTransport': 'the exercise sandbox has no network and cannot load scripts',
+  'importScripts': 'the exercise sandbox has no network and cannot load scripts',
+  'Worker': 'the exercise sandbox has no network and cannot load scripts',
+  'SharedWorker': 'the exercise sandbox has no network and cannot load scripts',
+  'BroadcastChannel': 'exercise code cannot talk to the page',
+  'postMessage': 'exercise code cannot talk to the page or stop the test runner',
+  'close': 'exercise code cannot talk to the page or stop the test runner',
+};
+
+function unavailableApis(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, why] of Object.entries(UNAVAILABLE)) {
+    out[name] = freeze(function unavailable(): never {
+      throw new Error(`${name}() is not available in exercises: ${why}`);
+    });
+  }
+  return out;
+}
+
 /**
  * Evaluate compiled learner CJS in a new compartment of its own. Throws what the JavaScript parser
  * throws (a SyntaxError) or why the realm is not hardened. Each `load` runs the module's top level
@@ -286,8 +312,9 @@ export function evaluateLearnerModule(js: string): LearnerModule {
   const timers = new RealTimers();
   const compartment = new Compartment({
     __options__: true,
-    globals: { ...learnerGlobals(freeze), console: globalConsole },
+    globals: { ...learnerGlobals(freeze), ...unavailableApis(), console: globalConsole },
   });
+  (compartment.globalThis as Record<string, unknown>).self = compartment.globalThis;
   freeze(compartment.globalThis);
   // ES modules are strict; strict mode also means the factory has no `arguments.callee` through which
   // learner code could reach it. The module starts on line 2 (LEARNER_LINE_OFFSET).

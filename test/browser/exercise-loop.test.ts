@@ -188,7 +188,7 @@ describe('the whole loop on the demo exercise', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'qc-export-')), download.suggestedFilename());
     await download.saveAs(file); // the download's own file goes away with its context
     const exported = JSON.parse(readFileSync(file, 'utf8'));
-    expect(exported.version).toBe(1);
+    expect(exported.version).toBe(2);
     expect(exported.exercises.demo).toMatchObject({ code: marker + demoSolution, status: 'pass', submitted: true });
     await a.close();
 

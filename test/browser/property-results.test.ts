@@ -60,7 +60,7 @@ describe('a failing property in the results panel', () => {
     await svg.waitFor({ timeout: 60_000 });
     expect(await row.locator('.ex-trace').getAttribute('open')).not.toBeNull();
     expect(await svg.locator(':scope > title').textContent()).toContain(`hidden test: ${PROPERTY}, seed ${seed}`);
-    expect(issues).toEqual([]);
+    expect(issues.all()).toEqual([]);
     await close();
 
     // The same case through the Node CLI, by its seed.
