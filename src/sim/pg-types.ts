@@ -121,7 +121,6 @@ function parseBoolean(text: string): boolean {
   if (t.length > 0) {
     if ('true'.startsWith(t) || 'yes'.startsWith(t) || t === 'on' || t === '1') return true;
     if ('false'.startsWith(t) || 'no'.startsWith(t) || t === 'off' || t === '0') return false;
-    if (t === 'o') throw invalid('boolean', text);
   }
   throw invalid('boolean', text);
 }
