@@ -120,6 +120,48 @@ export async function benchDriverCalls(total = 40_000, concurrency = 4): Promise
   return { calls: r.calls, callsPerSec: Math.round(r.calls / (r.ms / 1000)), events: r.events };
 }
 
+export interface SimRatios {
+  rounds: number;
+  /** medians over the rounds */
+  noopEventsPerSec: number;
+  clusterEventsPerSec: number;
+  clusterEvents: number;
+  callsPerSec: number;
+  calls: number;
+  driverEventsPerSec: number;
+  /** medians of the per-round ratios (each round measures the three side by side) */
+  clusterRatio: number;
+  callsRatio: number;
+  driverEventsRatio: number;
+}
+
+/**
+ * The simulator's speed as ratios to the no-op scheduler measured side by side: `rounds` rounds of
+ * (no-op scheduler, cluster traffic, awaited driver calls), so load that comes and goes hits both
+ * sides of a ratio alike. Ratios compare across machines; absolute rates do not.
+ */
+export async function benchRatios(rounds = 5): Promise<SimRatios> {
+  const noop: number[] = [], cluster: number[] = [], calls: number[] = [], driverEv: number[] = [];
+  const cr: number[] = [], kr: number[] = [], dr: number[] = [];
+  let clusterEvents = 0, callCount = 0;
+  for (let r = 0; r < rounds; r++) {
+    const s = benchScheduler(1_000_000).eventsPerSec;
+    const c = benchClusterEvents();
+    const d = await benchDriverCalls(20_000);
+    const dEv = Math.round(d.events * (d.callsPerSec / d.calls));
+    noop.push(s); cluster.push(c.eventsPerSec); calls.push(d.callsPerSec); driverEv.push(dEv);
+    cr.push(c.eventsPerSec / s); kr.push(d.callsPerSec / s); dr.push(dEv / s);
+    clusterEvents = c.events; callCount = d.calls;
+  }
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    rounds,
+    noopEventsPerSec: median(noop), clusterEventsPerSec: median(cluster), clusterEvents,
+    callsPerSec: median(calls), calls: callCount, driverEventsPerSec: median(driverEv),
+    clusterRatio: r3(median(cr)), callsRatio: r3(median(kr)), driverEventsRatio: r3(median(dr)),
+  };
+}
+
 /** 200 hidden-test-sized fault scenarios (support/sim-cases.ts), median of `rounds` after one warm-up. */
 export async function benchCases(count = 200, rounds = 5): Promise<{ medianMs: number; allMs: number[]; eventsPerCase: number }> {
   let events = 0;

@@ -1,6 +1,6 @@
 /** Worker entry bundled by esbuild for Chromium: runs scenarios / bench cases and reports hashes and timings. */
 import { scenarios } from '#sim';
-import { benchCases, benchClusterEvents, benchDriverCalls, benchScheduler, hiddenTestCase } from './sim-cases';
+import { benchCases, benchRatios, hiddenTestCase } from './sim-cases';
 
 type Msg = { cmd: 'hash'; cases: Array<[string, number]> } | { cmd: 'cases'; seeds: number[] } | { cmd: 'bench' };
 
@@ -18,11 +18,9 @@ const post = (x: unknown) => (self as unknown as { postMessage(x: unknown): void
       for (const s of m.seeds) out.push(await hiddenTestCase(s));
       post({ ok: true, out });
     } else {
-      const sched = benchScheduler();
-      const cluster = benchClusterEvents();
-      const calls = await benchDriverCalls();
+      const ratios = await benchRatios();
       const cases = await benchCases();
-      post({ ok: true, sched, cluster, calls, cases });
+      post({ ok: true, ratios, cases });
     }
   } catch (err) {
     post({ ok: false, error: String((err as Error)?.stack ?? err) });
