@@ -1,4 +1,4 @@
-import { type TestContext, type TestRandom } from '../../src/grading/api';
+import { type TestContext, type TestRandom, words } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of break-quorum. A fixed workload on one order, in a
@@ -76,6 +76,35 @@ export function planOf(s: Setup, seed: number): Plan {
   };
 }
 
+/** The plans of the visible tests (visible.test.ts uses them by name; hidden properties vary them). */
+const VISIBLE_BASE: Setup = {
+  timestamps: 'client',
+  firstZone: 'A',
+  secondZone: 'B',
+  readZone: 'C',
+  firstAt: 1000,
+  gapMs: 50,
+  readAfterMs: 100,
+  statuses: ['pending', 'paid'],
+};
+export const VISIBLE: Readonly<Record<string, Setup>> = {
+  'client-side timestamps, writes 50 ms apart: the read returns the older status': VISIBLE_BASE,
+  'client-side timestamps, writes 2 s apart, the first from zone C': { ...VISIBLE_BASE, firstZone: 'C', secondZone: 'A', readZone: 'B', gapMs: 2000, statuses: ['paid', 'shipped'] },
+  'coordinator-side timestamps: the coordinator node stamps each write': { ...VISIBLE_BASE, timestamps: 'coordinator', firstZone: 'B', secondZone: 'C', readZone: 'A', gapMs: 300 },
+};
+
+/** A setup's workload in words: who writes what when, who reads, who stamps. */
+export function describeSetup(s: Setup): string {
+  const p = planOf(s, 0);
+  const when = (t: number) => words.ms(t);
+  const stamps = s.timestamps === 'client' ? 'the writing clients stamp the writes (client-side timestamps)' : 'the coordinator nodes stamp the writes (coordinator-side timestamps)';
+  return (
+    `${p.first.client} (zone ${s.firstZone}) sets the status to '${p.first.status}' at ${when(p.first.at)}; ` +
+    `${when(s.gapMs)} later ${p.second.client} (zone ${s.secondZone}) sets it to '${p.second.status}'; ` +
+    `the order page ${p.read.client} (zone ${s.readZone}) reads it ${when(s.readAfterMs)} after that; ${stamps}`
+  );
+}
+
 type Attempt = { ok: boolean; start: number; end: number; error?: string; value?: unknown; stamp?: number };
 export type Outcome = { plan: Plan; faults: Fault[]; epochMs: number; first: Attempt; second: Attempt; read: Attempt };
 
@@ -127,12 +156,21 @@ const errText = (e: unknown): string => {
   return `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`.replace(/[.\s]+$/, '');
 };
 
+/** The learner's faults for `plan` (given a copy of it), checked: known kinds, `at` in ms, this plan's names. */
+export function scheduleOf(ctx: TestContext, plan: Plan): Fault[] {
+  const { schedule } = ctx.load<{ schedule: Schedule }>();
+  if (typeof schedule !== 'function') ctx.fail('The module must export a function schedule(plan) that returns the faults.');
+  return checkSchedule(ctx, plan, schedule(JSON.parse(JSON.stringify(plan)) as Plan));
+}
+
 /** Runs the workload of `setup` with the learner's faults. */
 export async function play(ctx: TestContext, setup: Setup): Promise<Outcome> {
   const plan = planOf(setup, ctx.seed);
-  const { schedule } = ctx.load<{ schedule: Schedule }>();
-  if (typeof schedule !== 'function') ctx.fail('The module must export a function schedule(plan) that returns the faults.');
-  const faults = checkSchedule(ctx, plan, schedule(JSON.parse(JSON.stringify(plan)) as Plan));
+  return runPlan(ctx, plan, scheduleOf(ctx, plan));
+}
+
+/** Runs the plan's workload (two QUORUM writes, then a QUORUM read) with `faults` in a fresh world. */
+export async function runPlan(ctx: TestContext, plan: Plan, faults: Fault[]): Promise<Outcome> {
   const world = ctx.world({ nodes: 3, rf: 3 });
   const client = (c: { client: string; zone: Zone }) =>
     world.cassandraClient({
@@ -207,35 +245,42 @@ function whyConsistent(o: Outcome): string {
   if (first.stamp !== undefined && second.stamp !== undefined) {
     const t = (us: number) => Math.round(us / 1000 - o.epochMs);
     parts.push(
-      `The first write started at ${ms(first.start)} and was stamped ${ms(t(first.stamp))} by ${stamper(plan.first)}; the second started at ${ms(second.start)} and was stamped ${ms(t(second.stamp))} by ${stamper(plan.second)} (times since the run began). The highest timestamp wins, so '${plan.second.status}' won.`,
+      `The first write started at ${ms(first.start)} and was stamped ${ms(t(first.stamp))} by ${stamper(plan.first)}; the second started at ${ms(second.start)} and was stamped ${ms(t(second.stamp))} by ${stamper(plan.second)} (times since the run began). ${
+        first.stamp === second.stamp
+          ? `The two timestamps are equal, and on a tie Cassandra keeps the larger value, so '${plan.second.status}' won: the older write needs a strictly higher timestamp.`
+          : `The highest timestamp wins, so '${plan.second.status}' won.`
+      }`,
     );
   }
   return parts.join(' ');
 }
 
-/** The check: both writes acknowledged, the read succeeded at QUORUM after the second acknowledgement, and returned the older status. */
-export function expectStale(ctx: TestContext, o: Outcome): void {
+/**
+ * Why the outcome is not what the challenge asks (both writes acknowledged, the read succeeded at
+ * QUORUM after the second acknowledgement and returned the older status), in plain words; null if it is.
+ */
+export function notStale(o: Outcome, seed: number): string | null {
   const { plan, first, second, read } = o;
-  const seed = `seed ${ctx.seed}`;
+  const s = `seed ${seed}`;
   const notAcked = (w: Write, a: Attempt, nth: string) =>
-    ctx.fail(
-      `The ${nth} write (${who(w)}, started at ${ms(a.start)}) was not acknowledged: ${a.error}. The challenge needs both writes acknowledged at QUORUM: a write that fails is outside QUORUM's promise, and its client was told it failed (${seed}).`,
-    );
-  if (!first.ok) notAcked(plan.first, first, 'first');
-  if (!second.ok) notAcked(plan.second, second, 'second');
+    `The ${nth} write (${who(w)}, started at ${ms(a.start)}) was not acknowledged: ${a.error}. The challenge needs both writes acknowledged at QUORUM: a write that fails is outside QUORUM's promise, and its client was told it failed (${s}).`;
+  if (!first.ok) return notAcked(plan.first, first, 'first');
+  if (!second.ok) return notAcked(plan.second, second, 'second');
   if (!read.ok) {
-    ctx.fail(
-      `The customer's QUORUM read (${plan.read.client} through node ${plan.read.coordinator}, at ${ms(read.start)}) failed: ${read.error}. A QUORUM read that does not get two replicas' answers in time fails with Unavailable or a timeout; it never serves stale data, so this shows QUORUM failing loudly, not returning an old status (${seed}).`,
-    );
+    return `The customer's QUORUM read (${plan.read.client} through node ${plan.read.coordinator}, at ${ms(read.start)}) failed: ${read.error}. A QUORUM read that does not get two replicas' answers in time fails with Unavailable or a timeout; it never serves stale data, so this shows QUORUM failing loudly, not returning an old status (${s}).`;
   }
-  if (read.start < second.end) ctx.fail(`The read started at ${ms(read.start)}, before the second write was acknowledged at ${ms(second.end)} (${seed}).`);
-  if (read.value === plan.first.status) return;
+  if (read.start < second.end) return `The read started at ${ms(read.start)}, before the second write was acknowledged at ${ms(second.end)} (${s}).`;
+  if (read.value === plan.first.status) return null;
   if (read.value === plan.second.status) {
-    ctx.fail(
-      `The customer's QUORUM read at ${ms(read.start)} returned '${plan.second.status}', the status of the later acknowledged write (acknowledged at ${ms(second.end)}): QUORUM kept its promise. ${whyConsistent(o)} (${seed})`,
-    );
+    return `The customer's QUORUM read at ${ms(read.start)} returned '${plan.second.status}', the status of the later acknowledged write (acknowledged at ${ms(second.end)}): QUORUM kept its promise. ${whyConsistent(o)} (${s})`;
   }
-  ctx.fail(`The customer's QUORUM read returned ${JSON.stringify(read.value)}, neither write's status (${seed}).`);
+  return `The customer's QUORUM read returned ${JSON.stringify(read.value)}, neither write's status (${s}).`;
+}
+
+/** The check: fails with `notStale`'s words (after `prefix`, if given) unless the read returned the older status. */
+export function expectStale(ctx: TestContext, o: Outcome, prefix = ''): void {
+  const why = notStale(o, ctx.seed);
+  if (why !== null) ctx.fail(prefix + why);
 }
 
 /** Plays the setup and checks it. */

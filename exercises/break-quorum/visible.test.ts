@@ -3,18 +3,10 @@
 // read must succeed. The hidden tests vary who writes first, the gap, the reader's zone and who stamps.
 import { defineTests } from '../../src/grading/api';
 
-import { expectBroken, play, type Setup } from './harness';
+import { expectBroken, play, VISIBLE } from './harness';
 
-const base: Setup = {
-  timestamps: 'client',
-  firstZone: 'A',
-  secondZone: 'B',
-  readZone: 'C',
-  firstAt: 1000,
-  gapMs: 50,
-  readAfterMs: 100,
-  statuses: ['pending', 'paid'],
-};
+// The three plans are in harness.ts (VISIBLE), under these tests' names.
+const base = VISIBLE['client-side timestamps, writes 50 ms apart: the read returns the older status'];
 
 export default defineTests((t) => {
   t.test('client-side timestamps, writes 50 ms apart: the read returns the older status', async (ctx) => {
@@ -23,11 +15,13 @@ export default defineTests((t) => {
   });
 
   t.test('client-side timestamps, writes 2 s apart, the first from zone C', async (ctx) => {
-    await expectBroken(ctx, { ...base, firstZone: 'C', secondZone: 'A', readZone: 'B', gapMs: 2000, statuses: ['paid', 'shipped'] });
+    // processor-c writes 'paid' at 1000 ms; support-a writes 'shipped' at 3000 ms; web-b reads at 3100 ms.
+    await expectBroken(ctx, VISIBLE['client-side timestamps, writes 2 s apart, the first from zone C']);
   });
 
   t.test('coordinator-side timestamps: the coordinator node stamps each write', async (ctx) => {
-    await expectBroken(ctx, { ...base, timestamps: 'coordinator', firstZone: 'B', secondZone: 'C', readZone: 'A', gapMs: 300 });
+    // processor-b writes through node B at 1000 ms, support-c through node C at 1300 ms; web-a reads.
+    await expectBroken(ctx, VISIBLE['coordinator-side timestamps: the coordinator node stamps each write']);
   });
 
   t.test("every fault has a known kind and names this plan's nodes, zones or clients", async (ctx) => {

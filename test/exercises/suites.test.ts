@@ -54,7 +54,7 @@ describe.each(CORE)('%s', (id) => {
 });
 
 /** The exercises whose hidden suites have their property phase (issue 12). */
-const WITH_PROPERTIES = ['read-fallback', 'health-check', 'dlq-processor', 'circuit-breaker', 'hint-alerts', 'read-your-writes'];
+const WITH_PROPERTIES = ['read-fallback', 'health-check', 'dlq-processor', 'circuit-breaker', 'hint-alerts', 'read-your-writes', 'break-quorum'];
 
 /** Text as a learner reads it: Markdown emphasis and MDX tags removed, whitespace collapsed. */
 const plain = (s: string) => s.replace(/\*\*/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();

@@ -1,0 +1,8 @@
+// rejects: Export `schedule(plan)`, returning the faults (each with `at`, in virtual ms) for one run of the plan's workload: a QUORUM write, a newer QUORUM write from another zone after the first was acknowledged, then a QUORUM read after the second was acknowledged.
+// Returns the one fault it needs on its own instead of a list of faults.
+import type { Plan } from '../starter';
+
+export function schedule(plan: Plan) {
+  const stamper = plan.timestamps === 'client' ? plan.first.client : plan.first.coordinator;
+  return { at: 0, kind: 'clock-skew', target: stamper, offsetMs: plan.second.at - plan.first.at + 1000 };
+}
