@@ -5,11 +5,17 @@
  * The exercise's test hook: `window.__exerciseEditors[id]` = { getValue(), setValue(code), warm,
  * lastResults, run(mode) } once the editor is ready; the root `<qc-exercise>` carries
  * `data-state="static|loading|ready|running|failed"`.
+ *
+ * A file whose tests all work on one exercise page (Run after Run on the same editor):
+ *   const shared = useExercisePage(DEMO_PATH);          // or useExercisePage('playground/read-fallback/', 'read-fallback')
+ *   it('…', async () => { await setCode(shared.page, code); … });
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { ACTION_TIMEOUT_MS, ROOT } from '../../support/server';
+import { launch, newPage, siteUrls, type PageIssues } from './helpers';
 
 export const DEMO_PATH = 'playground/demo/';
 export const demoSolution = readFileSync(path.join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
@@ -37,6 +43,38 @@ export function demoWithBlockFor(body: string, preamble = ''): string {
 export function demoWithWithTimeout(body: string): string {
   if (!WITH_TIMEOUT.test(demoSolution)) throw new Error('exercises/demo/solution.ts no longer declares `export function withTimeout<T>(…) {`');
   return demoSolution.replace(WITH_TIMEOUT, (_m, params) => `export function withTimeout<T>(${params}): Promise<T> {\n${body}\n`);
+}
+
+/** What `useExercisePage` shares with the tests of a file (set once its beforeAll has run). */
+export interface SharedExercisePage {
+  browser: Browser;
+  page: Page;
+  issues: PageIssues;
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: one browser, one page of the root build at `pagePath`
+ * (relative to the site's base) with exercise `id` open and warm, closed after the file's last test.
+ * `onPage` runs before the page loads (e.g. to listen for its workers).
+ */
+export function useExercisePage(pagePath: string, id = 'demo', opts: { onPage?: (page: Page) => void } = {}): SharedExercisePage {
+  const shared = {} as SharedExercisePage;
+  let closePage: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    shared.browser = await launch();
+    const p = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    shared.page = p.page;
+    shared.issues = p.issues;
+    closePage = p.close;
+    opts.onPage?.(p.page);
+    await p.page.goto(siteUrls().root + pagePath);
+    await openExercise(p.page, id);
+  });
+  afterAll(async () => {
+    await closePage?.();
+    await shared.browser?.close();
+  });
+  return shared;
 }
 
 export const exerciseRoot = (page: Page, id = 'demo') => page.locator(`qc-exercise[data-exercise-id="${id}"]`);

@@ -6,44 +6,30 @@
  * runs start no worker and close none; "replaced" is the old worker's `close` event after a run
  * that left something behind. No waiting for something not to happen.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page, Worker } from 'playwright-core';
-import { launch, newPage, siteUrls } from './helpers';
-import { DEMO_PATH, clickAndWait, demoSolution, openExercise, setCode, summaryStatus } from './exercise-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import type { Worker } from 'playwright-core';
+import { DEMO_PATH, clickAndWait, demoSolution, setCode, summaryStatus, useExercisePage } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
 const started: Worker[] = [];
 const closedUrls = new Set<string>();
 
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  page.on('worker', (w) => {
-    if (!w.url().startsWith('blob:')) return;
-    started.push(w);
-    w.on('close', () => closedUrls.add(w.url()));
-  });
-  await page.goto(siteUrls().root + DEMO_PATH);
-  await openExercise(page);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
+const shared = useExercisePage(DEMO_PATH, 'demo', {
+  onPage: (page) =>
+    page.on('worker', (w) => {
+      if (!w.url().startsWith('blob:')) return;
+      started.push(w);
+      w.on('close', () => closedUrls.add(w.url()));
+    }),
 });
 
 /** Runs `code` and returns the verdict and the first test's text. */
 async function run(code: string): Promise<{ status: string | null; first: string }> {
-  await setCode(page, code);
-  await clickAndWait(page, 'Run');
-  const status = await summaryStatus(page);
-  const first = await page.evaluate(() => {
+  await setCode(shared.page, code);
+  await clickAndWait(shared.page, 'Run');
+  const status = await summaryStatus(shared.page);
+  const first = await shared.page.evaluate(() => {
     const r = window.__exerciseEditors!.demo.lastResults;
     const t = r?.tests?.[0];
     return `${r?.message ?? ''}\n${t?.message ?? ''}\n${t?.output ?? ''}`;

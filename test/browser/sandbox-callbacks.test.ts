@@ -4,30 +4,12 @@
  * keeps patching a built-in once the run is over. The next Run of the correct solution must still
  * pass: that run gets a worker nothing of the earlier run can reach.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, siteUrls } from './helpers';
-import { DEMO_PATH, clickAndWait, correctRunPasses, demoWithBlockFor, openExercise, setCode } from './exercise-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { DEMO_PATH, clickAndWait, correctRunPasses, demoWithBlockFor, setCode, useExercisePage } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
-
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  await page.goto(siteUrls().root + DEMO_PATH);
-  await openExercise(page);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
-});
+const shared = useExercisePage(DEMO_PATH);
 
 /**
  * Learner code whose callback, scheduled by `schedule(tick)`, re-arms itself forever and — once no
@@ -58,10 +40,10 @@ describe('callbacks left behind by a run do not reach the next run', () => {
     ['requestAnimationFrame', 'g.requestAnimationFrame(tick)'],
     ['a chain of host promises (crypto.subtle)', "g.crypto.subtle.digest('SHA-256', new Uint8Array(1)).then(tick)"],
   ])('%s', async (_what, schedule) => {
-    await setCode(page, demoWithBlockFor('return 1;', leaveBehind(schedule)));
-    await clickAndWait(page, 'Run');
+    await setCode(shared.page, demoWithBlockFor('return 1;', leaveBehind(schedule)));
+    await clickAndWait(shared.page, 'Run');
     for (let i = 0; i < 3; i++) {
-      const after = await correctRunPasses(page);
+      const after = await correctRunPasses(shared.page);
       expect(after.status, `correct Run ${i + 1} after it: ${after.summary}`).toBe('pass');
     }
   });

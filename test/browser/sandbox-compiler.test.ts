@@ -4,30 +4,12 @@
  * replaced before the next compile: the learner sees a clear error for that input, and the next
  * Run of correct code passes on the same page, without a reload.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, siteUrls } from './helpers';
-import { DEMO_PATH, clickAndWait, correctRunPasses, openExercise, setCode, summaryStatus } from './exercise-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { DEMO_PATH, clickAndWait, correctRunPasses, setCode, useExercisePage, summaryStatus } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
-
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  await page.goto(siteUrls().root + DEMO_PATH);
-  await openExercise(page);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
-});
+const shared = useExercisePage(DEMO_PATH);
 
 /** `depth` nested `open`…`close` around 1, 1000 brackets a line (one 200 000-character line would only test the editor). */
 const nested = (open: string, close: string, depth: number): string => {
@@ -40,11 +22,11 @@ describe('compiler recovery', () => {
     ['100 000 nested parentheses', nested('(', ')', 100_000)],
     ['100 000 nested brackets', nested('[', ']', 100_000)],
   ])('%s: a clear error, then correct code compiles and passes on the same page', async (_what, code) => {
-    await setCode(page, code);
-    const summary = await clickAndWait(page, 'Run');
-    expect(await summaryStatus(page)).toBe('error');
+    await setCode(shared.page, code);
+    const summary = await clickAndWait(shared.page, 'Run');
+    expect(await summaryStatus(shared.page)).toBe('error');
     expect(summary).toMatch(/compil/i);
-    const after = await correctRunPasses(page);
+    const after = await correctRunPasses(shared.page);
     expect(after.status, after.summary).toBe('pass');
   });
 });

@@ -4,12 +4,11 @@
  * nothing for the next Run or Submit — the unmodified starter then does not show "Completed", and
  * the reference solution passes.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT, launch, newPage, siteUrls } from './helpers';
-import { clickAndWait, exerciseRoot, openExercise, setCode, summaryStatus } from './exercise-helpers';
+import { ROOT } from './helpers';
+import { clickAndWait, exerciseRoot, setCode, useExercisePage, summaryStatus } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 400_000, hookTimeout: 300_000 });
 
@@ -18,23 +17,7 @@ const read = (f: string) => readFileSync(path.join(ROOT, 'exercises', ID, f), 'u
 const solution = read('solution.ts');
 const starter = read('starter.ts');
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
-
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  await page.goto(siteUrls().root + `playground/${ID}/`);
-  await openExercise(page, ID);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
-});
+const shared = useExercisePage(`playground/${ID}/`, ID);
 
 /** The starter, its `getOrder` wrapped: `attack(deps)` runs first. */
 function withAttack(attack: string): string {
@@ -44,7 +27,9 @@ function withAttack(attack: string): string {
 export async function getOrder(deps: any, orderId: string): Promise<any> {
   try {
 ${attack}
-  } catch {}
+  } catch (e) {
+    console.log('attack refused: ' + String(e).slice(0, 200));
+  }
   return starterGetOrder(deps, orderId);
 }
 `;
@@ -78,10 +63,10 @@ const ATTACKS: [string, string][] = [
 ];
 
 async function submit(code: string): Promise<{ summary: string; status: string | null; complete: boolean }> {
-  await setCode(page, code, ID);
-  const summary = await clickAndWait(page, 'Submit', ID);
-  const complete = (await exerciseRoot(page, ID).locator('[data-note="complete"]').count()) > 0;
-  return { summary, status: await summaryStatus(page, ID), complete };
+  await setCode(shared.page, code, ID);
+  const summary = await clickAndWait(shared.page, 'Submit', ID);
+  const complete = (await exerciseRoot(shared.page, ID).locator('[data-note="complete"]').count()) > 0;
+  return { summary, status: await summaryStatus(shared.page, ID), complete };
 }
 
 describe('a Run that changes what later runs use changes nothing for them', () => {
@@ -90,8 +75,8 @@ describe('a Run that changes what later runs use changes nothing for them', () =
   });
 
   it.each(ATTACKS)('%s', async (_what, attack) => {
-    await setCode(page, withAttack(attack), ID);
-    await clickAndWait(page, 'Run', ID);
+    await setCode(shared.page, withAttack(attack), ID);
+    await clickAndWait(shared.page, 'Run', ID);
     // The reference solution passes …
     const good = await submit(solution);
     expect(good.status, good.summary).toBe('pass');

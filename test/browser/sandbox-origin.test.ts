@@ -5,32 +5,12 @@
  * the origin's storage exists for it — not directly, not through `eval`/`Function`, not through the
  * global's prototype chain or a constructor chain — and the page's storage is untouched afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newPage, siteUrls } from './helpers';
-import { DEMO_PATH, clickAndWait, correctRunPasses, demoWithBlockFor, openExercise, setCode } from './exercise-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { DEMO_PATH, clickAndWait, correctRunPasses, demoWithBlockFor, setCode, useExercisePage } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
-let issues: { offOrigin: string[] };
-
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  issues = p.issues;
-  await page.goto(siteUrls().root + DEMO_PATH);
-  await openExercise(page);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
-});
+const shared = useExercisePage(DEMO_PATH);
 
 /**
  * Learner code that tries every way to the origin's storage and logs, per attempt, "reached" (the
@@ -73,15 +53,15 @@ console.log('PROBES ' + JSON.stringify(probes));
 
 describe('learner code cannot reach the origin’s storage', () => {
   it('every attempt is blocked, and the page’s storage is untouched', async () => {
-    const before = await page.evaluate(async () => ({
+    const before = await shared.page.evaluate(async () => ({
       progress: localStorage.getItem('qc:progress'),
       caches: await caches.keys(),
       dbs: (await indexedDB.databases()).map((d) => d.name),
       cookie: document.cookie,
     }));
-    await setCode(page, demoWithBlockFor("switch (cl) { case 'ONE': return 1; case 'QUORUM': return Math.floor(rf / 2) + 1; default: return rf; }", PROBE));
-    await clickAndWait(page, 'Run');
-    const out = (await page.locator('[data-role="console-out"]').textContent()) ?? '';
+    await setCode(shared.page, demoWithBlockFor("switch (cl) { case 'ONE': return 1; case 'QUORUM': return Math.floor(rf / 2) + 1; default: return rf; }", PROBE));
+    await clickAndWait(shared.page, 'Run');
+    const out = (await shared.page.locator('[data-role="console-out"]').textContent()) ?? '';
     const line = /PROBES (\{.*?\})(?:\n|$)/.exec(out);
     expect(line, `the probe's report in the console: ${out.slice(0, 500)}`).not.toBeNull();
     const probes = JSON.parse(line![1]) as Record<string, string>;
@@ -89,8 +69,8 @@ describe('learner code cannot reach the origin’s storage', () => {
     expect(reached, JSON.stringify(probes)).toEqual([]);
 
     // A correct Run afterwards passes, and nothing of the above shows up in the page's origin.
-    expect((await correctRunPasses(page)).status).toBe('pass');
-    const after = await page.evaluate(async () => ({
+    expect((await correctRunPasses(shared.page)).status).toBe('pass');
+    const after = await shared.page.evaluate(async () => ({
       progress: localStorage.getItem('qc:progress'),
       caches: await caches.keys(),
       dbs: (await indexedDB.databases()).map((d) => d.name),
@@ -101,6 +81,6 @@ describe('learner code cannot reach the origin’s storage', () => {
     expect(after.cookie).toBe(before.cookie);
     const stored = JSON.parse(after.progress ?? '{}') as { exercises?: Record<string, { code: string }> };
     expect(stored.exercises?.demo?.code).not.toBe('forged');
-    expect(issues.offOrigin).toEqual([]);
+    expect(shared.issues.offOrigin).toEqual([]);
   });
 });

@@ -5,35 +5,18 @@
  * prototypes, and not through a `then` getter on Object.prototype that objects crossing the
  * boundary would trigger.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT, launch, newPage, siteUrls } from './helpers';
-import { clickAndWait, openExercise, setCode } from './exercise-helpers';
+import { ROOT } from './helpers';
+import { clickAndWait, setCode, useExercisePage } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const ID = 'read-fallback';
 const solution = readFileSync(path.join(ROOT, 'exercises', ID, 'solution.ts'), 'utf8');
 
-let browser: Browser;
-let page: Page;
-let closePage: () => Promise<void>;
-
-beforeAll(async () => {
-  browser = await launch();
-  const p = await newPage(browser, { baseUrl: siteUrls().root });
-  page = p.page;
-  closePage = p.close;
-  await page.goto(siteUrls().root + `playground/${ID}/`);
-  await openExercise(page, ID);
-});
-
-afterAll(async () => {
-  await closePage?.();
-  await browser?.close();
-});
+const shared = useExercisePage(`playground/${ID}/`, ID);
 
 /**
  * Prepended to the solution's `getOrder`: walk everything reachable from `deps` (own properties of
@@ -96,9 +79,9 @@ ${REPORT}
 describe('the world and the tests’ setup are out of learner code’s reach', () => {
   it('nothing reachable from the clients (or caught by a then getter) is the world', async () => {
     const code = exploring();
-    await setCode(page, code, ID);
-    await clickAndWait(page, 'Run', ID);
-    const out = (await page.locator(`qc-exercise[data-exercise-id="${ID}"] [data-role="console-out"]`).textContent()) ?? '';
+    await setCode(shared.page, code, ID);
+    await clickAndWait(shared.page, 'Run', ID);
+    const out = (await shared.page.locator(`qc-exercise[data-exercise-id="${ID}"] [data-role="console-out"]`).textContent()) ?? '';
     const reports = [...out.matchAll(/WORLD PATHS (\[.*?\]) of (\d+)/g)];
     expect(reports.length, `the explorer's report in the console: ${out.slice(0, 400)}`).toBeGreaterThan(0);
     for (const r of reports) expect(`${r[1]} of ${r[2]}`).toBe('[] of 0');
