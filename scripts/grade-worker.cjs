@@ -36,7 +36,7 @@ port.on('message', async (m) => {
     let p = loaded.get(m.bundle);
     if (!p) loaded.set(m.bundle, (p = load(m)));
     const { runExercise, exercise } = await p;
-    post({ type: 'loaded', id: m.id, visible: exercise.visible.collect().length });
+    post({ type: 'loaded', id: m.id });
     const results = await runExercise({
       exercise,
       learnerJs: m.learnerJs,
@@ -44,6 +44,7 @@ port.on('message', async (m) => {
       limits: m.limits,
       shard: m.shard,
       seed: m.seed,
+      onPlan: (tests) => post({ type: 'plan', id: m.id, tests }),
       onTestStart: (name, index) => post({ type: 'start', id: m.id, name, index }),
       onTestResult: (result, index) => post({ type: 'result', id: m.id, result, index }),
     });

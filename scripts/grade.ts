@@ -20,14 +20,16 @@ import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread } from 'node:worker_threads';
 import type { Message, Plugin } from 'esbuild';
-import type { Results, TestResult, Limits } from '../src/grading/index';
-import { mergeShards } from '../src/grading/index';
+import type { Results, TestResult, Limits, PlannedTest } from '../src/grading/index';
+import { mergeShards } from '../src/grading/merge';
+import { DEFAULT_WALL_MS_PER_TEST, RunWatch, errorResults, settleMsFor, stoppedResults } from '../src/grading/host';
+import { learnerCompileOptions } from '../src/grading/compile-options';
 import { parseMeta, type Meta } from '../src/grading/schema';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `QC_EXERCISES_DIR` overrides where exercises are read from (used by the CLI tests). */
 export const EXERCISES_DIR = process.env.QC_EXERCISES_DIR ? resolve(process.env.QC_EXERCISES_DIR) : join(ROOT, 'exercises');
-export const DEFAULT_WALL_MS = 10_000;
+export const DEFAULT_WALL_MS = DEFAULT_WALL_MS_PER_TEST;
 /** Starting a worker (tsx, the grader, the simulator, the exercise's tests) on a busy machine. */
 const BOOT_MS = 60_000;
 
@@ -67,7 +69,7 @@ export function compileLearnerTs(code: string, file: string): Compiled {
   const { transformSync } = nodeRequire('esbuild') as typeof import('esbuild');
   try {
     // the same options as the browser's compile worker (docs/CONTRACTS.md "Learner code ↔ simulator")
-    const r = transformSync(code, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: file, supported: { 'dynamic-import': false } });
+    const r = transformSync(code, learnerCompileOptions(file));
     return { ok: true, js: r.code };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
@@ -80,7 +82,8 @@ type Job = { exerciseId: string; learnerJs: string; mode: 'run' | 'submit'; limi
 type WorkerIn = { type: 'job'; id: number; bundle: string; meta: Meta; visibleSourcePath: string } & Job;
 type WorkerOut =
   | { type: 'ready' }
-  | { type: 'loaded'; id: number; visible: number }
+  | { type: 'loaded'; id: number }
+  | { type: 'plan'; id: number; tests: PlannedTest[] }
   | { type: 'start'; id: number; name: string; index: number }
   | { type: 'result'; id: number; result: TestResult; index: number }
   | { type: 'done'; id: number; results: Results }
@@ -310,70 +313,35 @@ class GradeWorker {
 
   run(job: Job & BundleRef, wallMs: number, id: number): Promise<Results> {
     return new Promise((resolvePromise) => {
-      const done: TestResult[] = [];
-      let current: string | null = null;
-      let currentVisibility: 'visible' | 'hidden' = 'visible';
-      let visibleTests = Infinity;
-      let loaded = false;
       let finished = false;
-      let timer: NodeJS.Timeout | undefined;
       const finish = (r: Results, kill: boolean) => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        watch.stop();
         this.listener = null;
         if (kill) this.kill();
         resolvePromise(r);
       };
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          if (!loaded) {
-            finish({ version: 3, status: 'error', message: `The grader did not start (or load exercise "${job.exerciseId}") within ${BOOT_MS / 1000} s.`, tests: done }, true);
-            return;
-          }
-          const secs = `${wallMs / 1000} s`;
-          if (current === null) {
-            finish(
-              {
-                version: 3,
-                status: 'error',
-                message: `Timed out: loading your module took more than ${secs} of real time. Look for an infinite loop (e.g. while (true) {}) at the top level of your code.`,
-                tests: done,
-              },
-              true,
-            );
-            return;
-          }
-          const timedOut: TestResult = {
-            name: current,
-            status: 'fail',
-            message: `Timed out: this test ran for more than ${secs} of real time and was stopped. Your code is probably stuck in an infinite loop (e.g. while (true) {}) or a very long computation.`,
-            visibility: currentVisibility,
-          };
-          finish({ version: 3, status: 'fail', message: `Timed out in "${current}": the remaining tests did not run.`, tests: [...done, timedOut] }, true);
-        }, loaded ? wallMs : BOOT_MS);
-      };
+      // Before the plan arrives the clock allows for starting the worker and loading the exercise;
+      // from then on it is the shared per-test limit (src/grading/host.ts).
+      const watch = new RunWatch({
+        wallMs,
+        startMs: BOOT_MS,
+        timers: { set: (fn, ms) => setTimeout(fn, ms), clear: (t) => clearTimeout(t as NodeJS.Timeout) },
+        onTimeout: (r, planned) =>
+          finish(planned ? r : errorResults(`The grader did not start (or load exercise "${job.exerciseId}") within ${BOOT_MS / 1000} s.`), true),
+      });
       this.listener = (m) => {
-        if (m.type === 'crash') return finish({ version: 3, status: 'error', message: m.message, tests: done }, true);
+        if (m.type === 'crash') return finish(stoppedResults(watch.progress, m.message), true);
         if (m.type === 'ready' || m.id !== id) return;
-        if (m.type === 'loaded') {
-          // the wall clock for the learner's code starts now, not while the worker boots
-          loaded = true;
-          visibleTests = m.visible;
-          arm();
-        } else if (m.type === 'start') {
-          current = m.name;
-          currentVisibility = m.index >= visibleTests ? 'hidden' : 'visible';
-          arm();
-        } else if (m.type === 'result') {
-          done.push(m.result);
-          arm();
-        } else if (m.type === 'done') finish(m.results, false);
+        if (m.type === 'plan') watch.planned(m.tests);
+        else if (m.type === 'start') watch.started(m.index, m.name);
+        else if (m.type === 'result') watch.finished(m.result, m.index);
+        else if (m.type === 'done') finish(m.results, false);
       };
-      arm();
-      if (this.dead) return finish({ version: 3, status: 'error', message: 'The grader is not running.', tests: [] }, true);
-      void this.ready.then(() => this.worker.postMessage({ type: 'job', id, ...job } satisfies WorkerIn));
+      if (this.dead) return finish(errorResults('The grader is not running.'), true);
+      const limits: Limits = { settleMs: settleMsFor(wallMs), ...job.limits };
+      void this.ready.then(() => this.worker.postMessage({ type: 'job', id, ...job, limits } satisfies WorkerIn));
     });
   }
 }
@@ -394,7 +362,7 @@ export class GradePool {
     const worker = w ?? new GradeWorker(); // starts booting while the exercise is bundled
     try {
       const bundled = await bundleExercise(opts.exerciseId);
-      if (!bundled.ok) return { version: 3, status: 'error', message: bundled.message, tests: [] };
+      if (!bundled.ok) return errorResults(bundled.message);
       const { wallMs: _wall, ...job } = opts;
       const wallMs = opts.wallMs ?? bundled.ref.meta.limits?.wallMsPerTest ?? DEFAULT_WALL_MS;
       return await worker.run({ ...job, ...bundled.ref }, wallMs, this.nextId++);
@@ -472,20 +440,19 @@ async function cliMain(argv: string[]): Promise<number> {
   }
   const [id, file] = pos;
   if (!exerciseIds().includes(id)) {
-    print({ version: 3, status: 'error', message: `No exercise "${id}" (known: ${exerciseIds().join(', ')}).`, tests: [] });
+    print(errorResults(`No exercise "${id}" (known: ${exerciseIds().join(', ')}).`));
     return 2;
   }
   let code: string;
   try {
     code = readFileSync(file, 'utf8');
   } catch (e) {
-    print({ version: 3, status: 'error', message: `Cannot read ${file}: ${(e as Error).message}`, tests: [] });
+    print(errorResults(`Cannot read ${file}: ${(e as Error).message}`));
     return 2;
   }
   const compiled = compileLearnerTs(code, file);
   if (!compiled.ok) {
-    const r: Results = { version: 3, status: 'error', message: compiled.message, tests: [] };
-    print(r);
+    print(errorResults(compiled.message));
     return 2;
   }
   const results = await gradeInWorker({ exerciseId: id, learnerJs: compiled.js, mode, wallMs, seed });

@@ -9,8 +9,9 @@
  * Prints a table and exits 1 if anything is wrong. Each grading runs in its own worker thread with
  * a wall-clock limit (scripts/grade.ts).
  */
-import { validateExercise } from '#grading/schema';
-import type { Results } from '#grading';
+import { validateExercise } from '../src/grading/schema';
+import type { Results } from '../src/grading/index';
+import { errorResults } from '../src/grading/host';
 import { compileLearnerTs, exerciseIds, GradePool, readExerciseFiles } from './grade';
 
 /** Grading workers reused across files; one per core. */
@@ -36,7 +37,7 @@ async function verifyExercise(id: string): Promise<Row[]> {
 
   const grade = async (file: string): Promise<Results> => {
     const c = compileLearnerTs(files[file], `exercises/${id}/${file}`);
-    if (!c.ok) return { version: 3, status: 'error', message: c.message, tests: [] };
+    if (!c.ok) return errorResults(c.message);
     return pool.grade({ exerciseId: id, learnerJs: c.js, mode: 'submit' });
   };
 

@@ -11,6 +11,7 @@
  */
 import * as esbuild from 'esbuild-wasm/esm/browser.js';
 import wasmURL from 'esbuild-wasm/esbuild.wasm?url';
+import { LEARNER_COMPILE_OPTIONS, learnerCompileOptions } from '../grading/compile-options';
 import type { CompileDiagnostic, CompileReply, CompileRequest } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -22,7 +23,7 @@ const ready: Promise<boolean> = esbuild
   .initialize({ wasmURL: new URL(wasmURL, self.location.href).href, worker: false })
   .then(async () => {
     // One throwaway transform so the first learner compile does not pay for lazy setup.
-    await esbuild.transform('export const warm: number = 1;', { loader: 'ts', format: 'cjs', target: 'es2022' });
+    await esbuild.transform('export const warm: number = 1;', LEARNER_COMPILE_OPTIONS);
     post({ type: 'ready', ms: Math.round(performance.now() - t0) });
     return true;
   })
@@ -69,16 +70,8 @@ self.addEventListener('message', async (ev: MessageEvent<CompileRequest>) => {
     return;
   }
   try {
-    const out = await esbuild.transform(req.code, {
-      loader: 'ts',
-      format: 'cjs',
-      target: 'es2022',
-      sourcemap: 'inline',
-      sourcefile: req.file,
-      // `import()` becomes a call to the exercise's `require`, which only knows the simulator's
-      // modules: a learner module cannot load code from anywhere.
-      supported: { 'dynamic-import': false },
-    });
+    // the same options as the Node CLI (src/grading/compile-options.ts)
+    const out = await esbuild.transform(req.code, learnerCompileOptions(req.file));
     post({ type: 'compiled', id: req.id, ok: true, js: out.code, warnings: out.warnings.map(toDiagnostic), ms: performance.now() - start });
   } catch (e: unknown) {
     const errors = (e as { errors?: esbuild.Message[] }).errors;

@@ -12,7 +12,8 @@
  * pre-bound `postMessage`, so learner code calling `self.postMessage(...)` cannot forge a result:
  * the page ignores everything that arrives on the worker object itself.
  */
-import type { Results } from './results';
+import type { PlannedTest } from '../grading/host';
+import type { Results, TestResult } from './results';
 
 export type Mode = 'run' | 'submit';
 
@@ -60,7 +61,11 @@ export interface RunRequest {
 
 export type RunReply =
   | { type: 'ready'; runIdle: true }
+  /** the tests this run will run, before learner code loads */
+  | { type: 'plan'; runId: number; tests: PlannedTest[] }
   | { type: 'test-start'; runId: number; name: string; index: number }
+  /** a finished test (kept when a later test times out) */
+  | { type: 'test-result'; runId: number; result: TestResult; index: number }
   /**
    * `reusable`: the run left the worker's realm as it found it (the grader repaired no built-in,
    * learner code left no real timer or MessageChannel behind), so the next run may use this worker.

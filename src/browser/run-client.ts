@@ -16,15 +16,17 @@
  *   reported as timed out; the next run uses a new worker.
  */
 import type { Mode, RunReply, RunRequest } from './protocol';
+import { DEFAULT_WALL_MS_PER_TEST, RunWatch, isTestResult, settleMsFor, stoppedResults } from '../grading/host';
 import { errorResults, isResults, type Results } from './results';
 import { startRunSandbox, type RunSandbox } from './run-sandbox';
 
 /**
  * Wall-clock limit per test (and for loading the learner module before the first test), counted
  * from the moment the already warmed worker receives the run; the clock restarts at every test.
- * An exercise may raise it with `meta.limits.wallMsPerTest`.
+ * The same default and the same timeout results as the Node host (src/grading/host.ts). An exercise
+ * may raise it with `meta.limits.wallMsPerTest`.
  */
-export const DEFAULT_WALL_MS_PER_TEST = 5000;
+export { DEFAULT_WALL_MS_PER_TEST };
 
 export interface RunOutcome {
   results: Results;
@@ -74,49 +76,42 @@ export class ExerciseRunner {
     const limit = this.wallMsPerTest;
     const t0 = performance.now();
     await slot.ready;
-    let lastTest: string | null = null;
     const outcome = await new Promise<RunOutcome>((resolve) => {
-      let timer: ReturnType<typeof setTimeout>;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          resolve({
-            kind: 'timeout',
-            ms: performance.now() - t0,
-            results: errorResults(
-              `Timed out after ${(limit / 1000).toFixed(limit % 1000 ? 1 : 0)} s — possible infinite loop ${lastTest ? `in test "${lastTest}"` : 'while loading your module'} (or a promise that never settles). The runner was stopped; fix the code and run again.`,
-            ),
-          });
-        }, limit);
+      const ms = () => performance.now() - t0;
+      const watch = new RunWatch({
+        wallMs: limit,
+        timers: { set: (fn, after) => setTimeout(fn, after), clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>) },
+        onTimeout: (results) => resolve({ kind: 'timeout', ms: ms(), results }),
+      });
+      const settle = (o: RunOutcome) => {
+        watch.stop();
+        resolve(o);
       };
-      arm();
       slot.port.onmessage = (ev: MessageEvent<RunReply>) => {
         const m = ev.data;
-        if (m?.type === 'test-start' && m.runId === runId) {
-          lastTest = typeof m.name === 'string' ? m.name : null;
-          arm();
-          return;
-        }
-        if (!m || (m.type !== 'result' && m.type !== 'crash') || m.runId !== runId) return;
-        clearTimeout(timer);
+        if (!m || m.type === 'ready' || m.runId !== runId || watch.stopped) return;
+        if (m.type === 'plan' && Array.isArray(m.tests)) return watch.planned(m.tests);
+        if (m.type === 'test-start') return watch.started(m.index, typeof m.name === 'string' ? m.name : '');
+        if (m.type === 'test-result') return void (isTestResult(m.result) && watch.finished(m.result, m.index));
         if (m.type === 'crash') {
-          resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner stopped: ${m.message}`) });
-        } else if (!isResults(m.results)) {
-          resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults('The test runner returned malformed results.') });
-        } else {
-          reusable = m.reusable === true;
-          resolve({ kind: 'graded', ms: performance.now() - t0, results: m.results });
+          settle({ kind: 'crash', ms: ms(), results: stoppedResults(watch.progress, `The test runner stopped: ${m.message}`) });
+        } else if (m.type === 'result') {
+          if (!isResults(m.results)) {
+            settle({ kind: 'crash', ms: ms(), results: errorResults('The test runner returned malformed results.') });
+          } else {
+            reusable = m.reusable === true;
+            settle({ kind: 'graded', ms: ms(), results: m.results });
+          }
         }
       };
       const onCrash = (message: string) => {
-        clearTimeout(timer);
-        resolve({ kind: 'crash', ms: performance.now() - t0, results: errorResults(`The test runner stopped: ${message}`) });
+        settle({ kind: 'crash', ms: ms(), results: stoppedResults(watch.progress, `The test runner stopped: ${message}`) });
       };
       if (slot.crashed !== null) return onCrash(slot.crashed);
       slot.onCrash = onCrash;
       // The grader fails a test that stays pending (a promise that never settles) with its own clear
-      // message a second before the page would have to kill the worker.
-      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: Math.max(500, limit - 1000) };
+      // message before the page would have to kill the worker.
+      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: settleMsFor(limit) };
       slot.port.postMessage(req);
     });
     slot.onCrash = null;

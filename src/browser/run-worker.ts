@@ -219,6 +219,8 @@ async function run(req: RunRequest): Promise<void> {
       limits: { settleMs: req.settleMs },
       realm,
       onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),
+      onPlan: (tests) => reply({ type: 'plan', runId: req.runId, tests: jsonParse(jsonStringify(tests)) as typeof tests }),
+      onTestResult: (result, index) => reply({ type: 'test-result', runId: req.runId, result: jsonParse(jsonStringify(result)) as typeof result, index }),
     })) as unknown as Results;
     const ms = now() - t0;
     const reusable = realm.repaired === 0 && realm.broken === 0 && liveTimers.size === 0 && !channelsMade;

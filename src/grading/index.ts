@@ -36,8 +36,10 @@ import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
 import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
+import { DEFAULT_SETTLE_MS, errorResults, type PlannedTest } from './host';
 
 export type { Meta } from './schema';
+export type { PlannedTest } from './host';
 export { mergeShards } from './merge';
 export { parseMeta, validateExercise, parseRejects, MetaSchema, ExerciseFormatError } from './schema';
 export { hardenRealm, isRealmHardened } from './sandbox';
@@ -96,6 +98,11 @@ export interface RunOptions {
   learnerJs: string;
   mode: 'run' | 'submit';
   limits?: Limits;
+  /**
+   * Called once, before learner code is loaded, with the tests this run will run (hosts use it to
+   * list the tests a wall-clock timeout kept from running).
+   */
+  onPlan?: (tests: PlannedTest[]) => void;
   /** Called before each test starts (hosts use it to name the test a wall-clock timeout hit). */
   onTestStart?: (name: string, index: number) => void;
   /** Called with each finished test result, in order. */
@@ -128,8 +135,6 @@ const perfNow = perf ? perf.now.bind(perf) : Date.now;
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
 
-const DEFAULT_SETTLE_MS = 3000;
-
 const DEFAULT_SEED = 1;
 
 /** Evaluate `learnerJs` in a compartment of its own, or say why it cannot run. */
@@ -141,10 +146,6 @@ function learnerModuleOrProblem(js: string): LearnerModule | string {
   } catch (e) {
     return `Your code could not be compiled: ${describeThrown(e)}`;
   }
-}
-
-function errorResults(message: string): Results {
-  return { version: 3, status: 'error', message, tests: [] };
 }
 
 /** Make a value safe to post/serialize (traces from the simulator, thrown values). */
@@ -198,6 +199,9 @@ async function runLoaded(opts: RunOptions, learner: LearnerModule): Promise<Resu
   } catch (e) {
     return errorResults(`The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`);
   }
+  const shard = opts.shard;
+  const inShard = (i: number) => !shard || i % shard.count === shard.index;
+  opts.onPlan?.(entries.flatMap(({ entry, visibility }, index) => (inShard(index) ? [{ index, name: entry.name, visibility }] : [])));
 
   let sourceMap: SourceMap | null | undefined;
   const withLocation = (message: string, e: unknown): string => {
@@ -233,9 +237,8 @@ async function runLoaded(opts: RunOptions, learner: LearnerModule): Promise<Resu
   }
 
   const results: TestResult[] = [];
-  const shard = opts.shard;
   for (let i = 0; i < entries.length; i++) {
-    if (shard && i % shard.count !== shard.index) continue;
+    if (!inShard(i)) continue;
     const { entry, visibility } = entries[i];
     opts.onTestStart?.(entry.name, i);
     const started = perfNow();

@@ -1,5 +1,6 @@
 /** Putting results together (pure; also used by the CLI's main thread without loading the grader). */
 import type { Results, Status, TestResult } from './index';
+import { notRun } from './host';
 
 /** Results of these tests, in this order: pass when all passed, else "N of M tests failed.". */
 export function summarize(results: TestResult[]): Results {
@@ -15,29 +16,30 @@ export function summarize(results: TestResult[]): Results {
 /**
  * One Results from the parts of a sharded run (part k ran the tests at positions k, k + n, k + 2n, …
  * of n parts), tests back in their original order. A part that ended in an error without tests (the
- * module did not load) is the answer. A part cut short by a timeout reads as a sequential run would:
- * the tests before the one that timed out, that one, and its message ("the remaining tests did not
- * run").
+ * module did not load) is the answer. A part cut short by a timeout reads as a sequential run would
+ * (src/grading/host.ts `timeoutResults`): the tests before the one that timed out, that one, every
+ * later test listed as not run, and the timeout's message.
  */
 export function mergeShards(parts: Results[]): Results {
   const broken = parts.find((p) => p.status === 'error' && p.tests.length === 0);
   if (broken) return broken;
   const n = parts.length;
   const placed: Array<{ at: number; test: TestResult }> = [];
-  let cutAt = Infinity;
-  let cutMessage: string | undefined;
+  let cut: { at: number; name: string; message?: string } | null = null;
   parts.forEach((p, k) => {
-    p.tests.forEach((test, j) => placed.push({ at: j * n + k, test }));
-    if (p.message?.startsWith('Timed out') && p.tests.length > 0) {
-      const at = (p.tests.length - 1) * n + k;
-      if (at < cutAt) {
-        cutAt = at;
-        cutMessage = p.message;
-      }
-    }
+    p.tests.forEach((test, j) => {
+      const at = j * n + k;
+      placed.push({ at, test });
+      const timedOut = p.message?.startsWith('Timed out') && test.message?.startsWith('Timed out');
+      if (timedOut && (!cut || at < cut.at)) cut = { at, name: test.name, message: p.message };
+    });
   });
   placed.sort((a, b) => a.at - b.at);
-  const merged = summarize(placed.filter((x) => x.at <= cutAt).map((x) => x.test));
-  if (cutMessage) merged.message = cutMessage;
+  const c = cut as { at: number; name: string; message?: string } | null;
+  const tests = placed.map(({ at, test }) =>
+    c && at > c.at ? notRun(test, `the run was stopped when "${c.name}" timed out.`) : test,
+  );
+  const merged = summarize(tests);
+  if (c?.message) merged.message = c.message;
   return merged;
 }

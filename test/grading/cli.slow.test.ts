@@ -69,17 +69,22 @@ describe('npm run grade', () => {
     expect(code).toBe(2);
   });
 
-  it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results', { timeout: 120_000 }, () => {
+  it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results and listing the rest as not run', { timeout: 120_000 }, () => {
     const f = learnerFile('loop.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      while (true) {}"));
     // The verdict names the 1.5 s limit: the worker was stopped by it (a hang would end at spawnSync's limit, with no JSON).
     const { code, results } = grade(f, '--timeout', '1500');
     expect(results.status).toBe('fail');
     expect(code).toBe(1);
-    const names = results.tests.map((t) => t.name);
-    expect(names).toEqual(['blockFor > ONE waits for one replica', 'blockFor > QUORUM of RF=3 waits for two replicas']);
-    expect(results.tests[0].status).toBe('pass');
-    expect(results.tests[1].status).toBe('fail');
+    const all = grade('exercises/demo/solution.ts').results.tests.map((t) => t.name);
+    expect(results.tests.map((t) => t.name)).toEqual(all);
+    expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
+    expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
     expect(results.tests[1].message).toMatch(/^Timed out: this test ran for more than 1\.5 s of real time and was stopped\. .*infinite loop/);
+    for (const t of results.tests.slice(2)) {
+      expect(t.status).toBe('error');
+      expect(t.message).toBe('Not run: the run was stopped when "blockFor > QUORUM of RF=3 waits for two replicas" timed out.');
+    }
+    expect(results.message).toBe(`Timed out in "blockFor > QUORUM of RF=3 waits for two replicas" after 1.5 s: the runner was stopped; ${all.length - 2} later tests did not run.`);
   });
 
   it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, () => {

@@ -18,10 +18,14 @@ describe('mergeShards', () => {
     expect(r).toEqual({ version: 3, status: 'pass', tests: [t('a'), t('b')] });
   });
 
-  it('reads like a sequential run when a part timed out: later tests are dropped, the timeout message kept', () => {
-    const timeout = 'Timed out in "t3": the remaining tests did not run.';
-    const r = mergeShards([part([t('t0'), t('t2'), t('t4'), t('t6')]), part([t('t1'), t('t3', 'fail')], { status: 'fail', message: timeout })]);
-    expect(r.tests.map((x) => x.name)).toEqual(['t0', 't1', 't2', 't3']);
+  it('reads like a sequential run when a part timed out: later tests are listed as not run, the timeout message kept', () => {
+    const timeout = 'Timed out in "t3" after 1 s: the runner was stopped; 1 later test did not run.';
+    const timedOut: TestResult = { ...t('t3', 'fail'), message: 'Timed out: this test ran for more than 1 s of real time and was stopped.' };
+    const r = mergeShards([part([t('t0'), t('t2'), t('t4'), t('t6')]), part([t('t1'), timedOut, t('t5', 'error')], { status: 'fail', message: timeout })]);
+    expect(r.tests.map((x) => x.name)).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
+    expect(r.tests.slice(0, 3).every((x) => x.status === 'pass')).toBe(true);
+    expect(r.tests[3]).toEqual(timedOut);
+    for (const later of r.tests.slice(4)) expect(later).toMatchObject({ status: 'error', message: 'Not run: the run was stopped when "t3" timed out.' });
     expect(r.message).toBe(timeout);
     expect(r.status).toBe('fail');
   });

@@ -8,7 +8,7 @@ import { monaco, configureTypeScript, currentTheme, typeErrors } from './monaco'
 import { compile, warmCompiler, type CompileResult } from '../../browser/compile-client';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
-import type { Results } from '../../browser/results';
+import { errorResults, type Results } from '../../browser/results';
 import * as progress from '../../browser/progress';
 import { clearResults, consoleText, renderResults, summarize } from './results-view';
 import { appendInline } from './inline';
@@ -313,12 +313,9 @@ export async function boot(root: HTMLElement): Promise<void> {
       setCompileMarkers(compiled);
       if (!compiled.ok) {
         const first = compiled.errors[0];
-        const results: Results = {
-          version: 3,
-          status: 'error',
-          message: `Your code does not compile: line ${first.line}, column ${first.column}: ${first.text}${compiled.errors.length > 1 ? ` (and ${compiled.errors.length - 1} more, marked in the editor)` : ''}`,
-          tests: [],
-        };
+        const results = errorResults(
+          `Your code does not compile: line ${first.line}, column ${first.column}: ${first.text}${compiled.errors.length > 1 ? ` (and ${compiled.errors.length - 1} more, marked in the editor)` : ''}`,
+        );
         window.__exerciseEditors![id].lastResults = results;
         show(results, mode, 'compile');
         if (mode === 'submit') recordSubmit(results);
@@ -336,7 +333,7 @@ export async function boot(root: HTMLElement): Promise<void> {
       slice('results shown');
       return outcome;
     } catch (e) {
-      const results: Results = { version: 3, status: 'error', message: `Could not run: ${e instanceof Error ? e.message : String(e)}`, tests: [] };
+      const results = errorResults(`Could not run: ${e instanceof Error ? e.message : String(e)}`);
       show(results, mode, 'crash');
       return { kind: 'crash', results, ms: 0 };
     } finally {

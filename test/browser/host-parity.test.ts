@@ -1,0 +1,82 @@
+/**
+ * One grader host (issue 14, "one grader host"): the same learner code that overruns the wall-clock
+ * limit reads the same on the page (Run/Submit in Chromium) and through `npm run grade` — the same
+ * verdict, message and listed tests (finished tests kept, the running test named, the rest listed as
+ * not run). Cases: an infinite loop in a test, a test that computes for longer than the limit, and a
+ * promise that never settles.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Results } from '../../src/grading/index';
+import { ROOT, launch, newPage, siteUrls } from './helpers';
+import { DEMO_PATH, clickAndWait, demoWithBlockFor, demoWithWithTimeout, openExercise, setCode } from './exercise-helpers';
+
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
+
+let browser: Browser;
+let page: Page;
+let closePage: () => Promise<void>;
+const TMP = mkdtempSync(path.join(tmpdir(), 'host-parity-'));
+
+beforeAll(async () => {
+  browser = await launch();
+  const p = await newPage(browser, { baseUrl: siteUrls().root });
+  page = p.page;
+  closePage = p.close;
+  await page.goto(siteUrls().root + DEMO_PATH);
+  await openExercise(page);
+});
+
+afterAll(async () => {
+  await closePage?.();
+  await browser?.close();
+  rmSync(TMP, { recursive: true, force: true });
+});
+
+/** What both hosts must agree on (durations differ from run to run). */
+function comparable(r: Results) {
+  return { status: r.status, message: r.message, tests: r.tests.map((t) => ({ name: t.name, status: t.status, message: t.message, visibility: t.visibility })) };
+}
+
+async function inBrowser(code: string, mode: 'Run' | 'Submit'): Promise<Results> {
+  await setCode(page, code);
+  await clickAndWait(page, mode);
+  return page.evaluate(() => JSON.parse(JSON.stringify(window.__exerciseEditors!.demo.lastResults)) as Results);
+}
+
+function throughCli(code: string, mode: 'Run' | 'Submit'): Results {
+  const file = path.join(TMP, `learner-${Math.random().toString(36).slice(2)}.ts`);
+  writeFileSync(file, code);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/grade.ts', 'demo', file, mode === 'Run' ? '--run' : '--submit'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  return JSON.parse(r.stdout) as Results;
+}
+
+describe('the browser and `npm run grade` read an overrun alike', () => {
+  for (const [what, code, mode] of [
+    ['an infinite loop in the second test', demoWithBlockFor("if (cl === 'QUORUM') { while (true) {} }"), 'Run'],
+    ['a test that computes for longer than the limit', demoWithBlockFor("if (cl === 'QUORUM') { const end = Date.now() + 120_000; while (Date.now() < end) {} }"), 'Submit'],
+    ['a promise that never settles', demoWithWithTimeout('return new Promise<T>(() => {});'), 'Submit'],
+  ] as const) {
+    it(what, async () => {
+      const page_ = await inBrowser(code, mode);
+      const cli = throughCli(code, mode);
+      expect(comparable(page_)).toEqual(comparable(cli));
+      expect(page_.status).toBe('fail');
+      if (what !== 'a promise that never settles') {
+        const timedOut = page_.tests.find((t) => t.message?.startsWith('Timed out:'));
+        expect(timedOut?.name).toMatch(/QUORUM/);
+        expect(page_.message).toMatch(/^Timed out in ".*QUORUM.*" after 10 s: the runner was stopped; \d+ later tests? did not run\.$/);
+        const after = page_.tests.slice(page_.tests.indexOf(timedOut!) + 1);
+        expect(after.length).toBeGreaterThan(0);
+        expect(after.every((t) => t.status === 'error' && t.message?.startsWith('Not run:'))).toBe(true);
+        expect(page_.tests[0].status).toBe('pass');
+      } else {
+        expect(page_.tests.some((t) => /did not finish within 3000 ms|never settles|deadlock/i.test(t.message ?? ''))).toBe(true);
+      }
+    });
+  }
+});
