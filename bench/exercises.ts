@@ -14,15 +14,14 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
-import { ROOT, bundleExercise, compileLearnerTs, gradeInWorker, gradersExited, readExerciseFiles } from '../scripts/grade';
+import { ROOT, bundleExercise, compileLearnerTs, gradeInWorker, gradersExited, loadBundleInProcess, readExerciseFiles } from '../scripts/grade';
 
 /** The grader and the exercise's tests as the CLI's worker loads them (one esbuild bundle). */
 async function loadBundled(id: string): Promise<{ runExercise: typeof RunExercise; exercise: ExerciseBundle }> {
   const b = await bundleExercise(id);
   if (!b.ok) throw new Error(b.message);
-  const mod = (await import(pathToFileURL(b.ref.bundle).href)) as { runExercise: typeof RunExercise; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'] };
+  const mod = loadBundleInProcess(b.ref);
   return { runExercise: mod.runExercise, exercise: { id, meta: b.ref.meta, visible: mod.visible, hidden: mod.hidden } };
 }
 

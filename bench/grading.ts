@@ -16,8 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
+import type { ExerciseBundle } from '../src/grading/index';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -104,15 +103,13 @@ const median = (xs: number[]) => {
 async function main() {
   // scripts/grade reads QC_EXERCISES_DIR when it is first evaluated: import it only now
   process.env.QC_EXERCISES_DIR = join(ROOT, '.tmp/bench-exercises');
-  const { bundleExercise, compileLearnerTs } = await import('../scripts/grade');
+  const { bundleExercise, compileLearnerTs, loadBundleInProcess } = await import('../scripts/grade');
   const compiled = compileLearnerTs(solution, 'solution.ts');
   if (!compiled.ok) throw new Error(compiled.message);
   // the grader and the suite as the CLI's worker loads them: one esbuild bundle
   const bundled = await bundleExercise('bench200');
   if (!bundled.ok) throw new Error(bundled.message);
-  const mod = (await import(pathToFileURL(bundled.ref.bundle).href)) as {
-    runExercise: typeof RunExercise; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'];
-  };
+  const mod = loadBundleInProcess(bundled.ref);
   const runExercise = mod.runExercise;
   const exercise: ExerciseBundle = { id: 'bench200', meta: bundled.ref.meta, visible: mod.visible, hidden: mod.hidden };
 

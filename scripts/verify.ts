@@ -9,9 +9,9 @@
  * Prints a table and exits 1 if anything is wrong. Each grading runs in its own worker thread with
  * a wall-clock limit (scripts/grade.ts).
  */
-import { validateExercise } from '../src/grading/schema';
-import type { Results } from '../src/grading/index';
-import { errorResults } from '../src/grading/host';
+import { validateExercise } from '#grading/schema';
+import type { Results } from '#grading';
+import { errorResults } from '#grading/host';
 import { compileLearnerTs, exerciseIds, GradePool, readExerciseFiles } from './grade';
 
 /** Grading workers reused across files; one per core. */

@@ -206,6 +206,20 @@ function trackLeftovers(): void {
 
 lockDown();
 
+// A promise learner code leaves rejected with no handler, or an error thrown from one of its real
+// timers, fails the test that is running (the grader's `reportUncaught`), as in the Node host.
+let reportUncaught: ((reason: unknown, kind: 'rejection' | 'exception') => void) | null = null;
+addListener('unhandledrejection', (ev: PromiseRejectionEvent) => {
+  if (!running || !reportUncaught) return;
+  ev.preventDefault();
+  reportUncaught(ev.reason, 'rejection');
+});
+addListener('error', (ev: ErrorEvent) => {
+  if (!running || !reportUncaught) return;
+  ev.preventDefault();
+  reportUncaught(ev.error, 'exception');
+});
+
 async function run(req: RunRequest): Promise<void> {
   const t0 = now();
   const reply = send!;
@@ -250,6 +264,7 @@ addListener('message', function onInit(ev: MessageEvent) {
   send = (m: RunReply) => portPost(m);
   // Warm everything a run needs while the learner is still typing.
   grader = import('../grading/index');
+  grader.then((g) => (reportUncaught = g.reportUncaught), () => {});
   if (init.exerciseId) bundle = loadBundle(init.exerciseId);
   bundle?.catch(() => {});
   port.onmessage = (e: MessageEvent<RunRequest>) => {

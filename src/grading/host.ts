@@ -193,3 +193,6 @@ export class RunWatch {
     }, ms);
   }
 }
+
+/** Putting the parts of a sharded run back together (for hosts that split one Submit). */
+export { mergeShards } from './merge';

@@ -7,7 +7,9 @@
  *
  * - The learner module (compiled CJS) runs in a compartment of its own on a hardened realm
  *   (sandbox.ts): once up front (to report load errors and missing exports as `status: 'error'`)
- *   and again for every `ctx.load()`: no state leaks between tests, built-ins are frozen.
+ *   and again for every `ctx.load()`: no state leaks between tests, built-ins are frozen. Every
+ *   host (the browser's run worker, the Node grading process's realm) gets the same sandbox: the
+ *   run hardens the realm it runs in before any learner code is evaluated.
  * - `require` maps only 'cassandra-driver', 'pg', 'kafkajs' to the simulator's driver modules.
  * - Console output (the `console` argument and the global `console`) is captured per test,
  *   capped at `limits.outputBytesPerTest` (64 KB, at most MAX_TEXT_CHARS) with a "… output
@@ -16,32 +18,30 @@
  *   the trace of the world it used.
  * - A test whose code never settles fails with a clear message: the simulator's deadlock/budget
  *   verdict inside `world.run`, or after `limits.settleMs` (wall clock) outside any world.
- *   Synchronous infinite loops cannot be stopped from inside: the host (run worker / CLI worker)
- *   terminates the thread on its wall-clock limit and reports the test `onTestStart` named last.
+ *   Synchronous infinite loops cannot be stopped from inside: the host (run worker / grading
+ *   process) stops it on its wall-clock limit and reads the run with src/grading/host.ts.
+ * - A promise learner code leaves rejected with no handler (or an error thrown from one of its real
+ *   timers), reported by the host through `reportUncaught`, fails the test during which it surfaced.
+ * - Times in messages are rounded (messages.ts `roundTimes`).
+ * One attempt (one seed of one test) is attempt.ts; the wording is messages.ts.
  */
-import {
-  isAssertionFailure,
-  isTestModule,
-  fail,
-  type TestContext,
-  type TestEntry,
-  type TestModule,
-} from './suite';
+import { isTestModule, type TestEntry, type TestModule } from './suite';
+import { collectUncaught, hostTurn, runAttempt, type Attempt, type AttemptEnv, type Uncaught } from './attempt';
 import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
-import { boundResults, capText, MAX_TEXT_CHARS, MAX_TRACE_CHARS } from './caps';
+import { DEFAULT_SETTLE_MS, errorResults, type PlannedTest } from './host';
+import { boundResults, capText, MAX_TEXT_CHARS } from './caps';
 import { evaluateLearnerModule, explainReadOnly, hardenRealm, isRealmHardened, type LearnerModule } from './sandbox';
+import { missingExportsMessage, roundTimes, thrownMessage, uncaughtMessage, withOutput } from './messages';
 import type { Meta } from './schema';
 import { summarize } from './merge';
 import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
-import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
-import { DEFAULT_SETTLE_MS, errorResults, type PlannedTest } from './host';
 
 export type { Meta } from './schema';
 export type { PlannedTest } from './host';
 export { mergeShards } from './merge';
-export { parseMeta, validateExercise, parseRejects, MetaSchema, ExerciseFormatError } from './schema';
+export { reportUncaught } from './attempt';
 export { hardenRealm, isRealmHardened } from './sandbox';
 export { MAX_TEXT_CHARS, MAX_RESULTS_CHARS } from './caps';
 
@@ -113,31 +113,30 @@ export interface RunOptions {
    */
   shard?: { index: number; count: number };
   /**
+   * Replay one seed (`npm run grade -- <id> <file> --seed <n>`): every test with `seeds` runs only
+   * this seed, and every property only the case with this seed (generated from it and shrunk as in
+   * the Submit that reported it). Tests without `seeds` run as always.
+   */
+  seed?: number;
+  /**
    * Filled in when the run ends: `repaired` = real timers learner code left pending (outside any
    * simulator world) that the grader cancelled; `broken` = 1 when the realm is not hardened (see
    * sandbox.ts), so learner code could have changed it. A host that reuses its realm for the next
    * run does so only when both stay 0.
    */
   realm?: { repaired: number; broken: number };
-  /**
-   * Replay one seed (`npm run grade -- … --seed <n>`): every test with `seeds` runs only this seed,
-   * and every property only the case with this seed (generated from it and shrunk as in the Submit
-   * that reported it). Default: every seed and every generated case.
-   */
-  seed?: number;
 }
 
 const FunctionCtor = Function;
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
 const perf = typeof performance === 'object' && performance ? performance : null;
 const perfNow = perf ? perf.now.bind(perf) : Date.now;
-const jsonStringify = JSON.stringify;
-const jsonParse = JSON.parse;
 
 const DEFAULT_SEED = 1;
 
-/** Evaluate `learnerJs` in a compartment of its own, or say why it cannot run. */
+/**
+ * Harden the realm this run runs in (a no-op after the first run) and evaluate `learnerJs` in a
+ * compartment of its own, or say why it cannot run.
+ */
 function learnerModuleOrProblem(js: string): LearnerModule | string {
   const problem = hardenRealm();
   if (problem) return problem;
@@ -148,31 +147,184 @@ function learnerModuleOrProblem(js: string): LearnerModule | string {
   }
 }
 
-/** Make a value safe to post/serialize (traces from the simulator, thrown values). */
-function plain(v: unknown): unknown {
+type Planned = { entry: TestEntry; visibility: 'visible' | 'hidden' };
+
+/** The tests of this run, collected before learner code can touch anything. */
+function collectTests(exercise: ExerciseBundle, mode: 'run' | 'submit'): Planned[] | string {
   try {
-    const s = jsonStringify(v);
-    return s === undefined ? undefined : jsonParse(s);
-  } catch {
-    return undefined;
+    if (!isTestModule(exercise.visible) || !isTestModule(exercise.hidden))
+      throw new Error('visible.test.ts and hidden.test.ts must `export default defineTests(...)`');
+    const visible: Planned[] = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
+    if (mode === 'run') return visible;
+    return visible.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
+  } catch (e) {
+    return `The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`;
   }
 }
 
-interface Attempt {
-  usedWorld?: boolean;
-  status: Status;
-  message?: string;
-  output: string;
-  trace?: unknown;
+/** Everything a run keeps between its tests. */
+interface RunState {
+  opts: RunOptions;
+  env: AttemptEnv;
+}
+
+/** Load the module once: its load errors and missing exports are reported before any test. */
+function preflight(run: RunState): string | null {
+  const { env } = run;
+  const loadOut = new OutputBuffer(env.outputCap);
+  let problem: string | null = null;
+  try {
+    const exports = env.load(captureConsole(loadOut));
+    const missing = run.opts.exercise.meta.exports.filter((name) => {
+      try {
+        return exports[name] === undefined;
+      } catch {
+        return true;
+      }
+    });
+    if (missing.length) problem = missingExportsMessage(missing);
+  } catch (e) {
+    problem = `Your module threw while loading: ${env.withLocation(thrownMessage(e), e)}`;
+  }
+  return problem ? withOutput(problem, loadOut.text()) : null;
+}
+
+/** How a test went: its attempt (the failing one, or the last), the seed it used, its scenario. */
+interface Ran {
+  attempt: Attempt;
+  seedUsed?: number;
+  seeds: number[];
+  scenario?: string;
+}
+
+/** A test's seeds in order until one fails. */
+async function runSeeds(run: RunState, entry: TestEntry): Promise<Ran> {
+  const listed = entry.options.seeds;
+  const seeds = listed ? (run.opts.seed !== undefined ? [run.opts.seed] : listed) : [DEFAULT_SEED];
+  let attempt: Attempt = { status: 'pass', output: '' };
+  let seedUsed: number | undefined;
+  for (const seed of seeds) {
+    attempt = await runAttempt(entry, seed, run.env);
+    seedUsed = seed;
+    if (attempt.status !== 'pass') break;
+  }
+  return { attempt, seedUsed, seeds, scenario: entry.options.scenario };
+}
+
+/** A property's generated cases until one fails, shrunk to the smallest failing case (property.ts). */
+async function runPropertyTest(run: RunState, entry: TestEntry): Promise<Ran> {
+  const spec = entry.property!;
+  const replay = run.opts.seed;
+  const found = await runProperty(spec, replay !== undefined ? [replay] : caseSeeds(entry.name, spec.runs), (seed, value) =>
+    runAttempt(entry, seed, run.env, value),
+  );
+  if (found.ok) return { attempt: { status: 'pass', output: '' }, seeds: [] };
+  if ('broken' in found) return { attempt: { status: 'error', message: found.broken, output: '' }, seeds: [] };
+  const f = found.failure;
+  return {
+    attempt: f.outcome,
+    seedUsed: f.seed,
+    seeds: [f.seed],
+    // the same words on a replay (`seed`): where the case was found is not part of them
+    scenario: `${f.words} (the smallest failing case found${f.shrinks ? `: made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''})`,
+  };
+}
+
+function runTest(run: RunState, entry: TestEntry): Promise<Ran> {
+  return entry.property ? runPropertyTest(run, entry) : runSeeds(run, entry);
+}
+
+/**
+ * What learner code left uncaught while the test ran fails it (a test that failed anyway keeps its
+ * own verdict, with the uncaught error added: it is often the real cause).
+ */
+function withUncaught(attempt: Attempt, uncaught: Uncaught[], env: AttemptEnv): Attempt {
+  if (!uncaught.length) return attempt;
+  const message = uncaughtMessage(uncaught, (e) => env.withLocation(thrownMessage(e), e));
+  if (attempt.status === 'pass') return { ...attempt, status: 'fail', message };
+  return { ...attempt, message: `${attempt.message ?? ''}\n\n${message}`.trim() };
+}
+
+function testResult(exercise: ExerciseBundle, p: Planned, ran: Ran, ms: number): TestResult {
+  const { entry, visibility } = p;
+  const { attempt } = ran;
+  const r: TestResult = { name: entry.name, status: attempt.status, visibility };
+  if (attempt.message !== undefined) r.message = capText(roundTimes(attempt.message));
+  if (attempt.output) r.output = attempt.output; // capped as it is written (OutputBuffer, at most MAX_TEXT_CHARS bytes)
+  if (visibility === 'visible') r.test_code = testCode(exercise, entry);
+  if (entry.property) {
+    // a property's scenario is its minimal failing case, its seed that case's
+    if (attempt.status !== 'pass' && ran.scenario) r.scenario = ran.scenario;
+    if (ran.seedUsed !== undefined) r.seed = ran.seedUsed;
+  } else {
+    if (ran.scenario) r.scenario = ran.scenario;
+    if (entry.options.seeds || attempt.usedWorld) r.seed = attempt.status === 'pass' ? ran.seeds[0] : ran.seedUsed;
+  }
+  if (entry.options.hint && attempt.status !== 'pass') r.hint = entry.options.hint;
+  if (attempt.trace !== undefined && attempt.status !== 'pass') r.trace = attempt.trace;
+  r.duration_ms = Math.round(ms * 100) / 100;
+  return r;
+}
+
+/** The grader's state for one run: limits, the learner module, the source map for locations. */
+function startRun(opts: RunOptions, learner: LearnerModule): RunState {
+  const limits: Limits = { ...opts.exercise.meta.limits, ...opts.limits };
+  let sourceMap: SourceMap | null | undefined;
+  const env: AttemptEnv = {
+    load: (console) => learner.load(console),
+    budget: { maxVirtualMs: limits.maxVirtualMs, maxEvents: limits.maxEvents },
+    settleMs: limits.settleMs ?? DEFAULT_SETTLE_MS,
+    outputCap: Math.min(limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES, MAX_TEXT_CHARS),
+    withLocation(message, e) {
+      sourceMap ??= inlineSourceMap(opts.learnerJs);
+      const at = learnerLocation(e, sourceMap);
+      const text = explainReadOnly(message);
+      return at && !message.startsWith('Unbounded recursion') ? `${text} (at ${at})` : text;
+    },
+  };
+  return { opts, env };
+}
+
+/** The tests of the run, one after the other (the shard's only), each with what it left uncaught. */
+async function runTests(run: RunState, entries: Planned[], inShard: (i: number) => boolean): Promise<Results> {
+  const { opts } = run;
+  const uncaught: Uncaught[] = [];
+  collectUncaught(uncaught);
+  try {
+    const problem = preflight(run);
+    if (problem) return errorResults(capText(roundTimes(problem)));
+    const results: TestResult[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (!inShard(i)) continue;
+      opts.onTestStart?.(entries[i].entry.name, i);
+      const started = perfNow();
+      uncaught.length = 0;
+      const ran = await runTest(run, entries[i].entry);
+      // one turn of the host's event loop: rejections left unhandled by this test are reported now
+      await hostTurn();
+      ran.attempt = withUncaught(ran.attempt, uncaught, run.env);
+      const r = testResult(opts.exercise, entries[i], ran, perfNow() - started);
+      results.push(r);
+      opts.onTestResult?.(r, i);
+    }
+    return summarize(results);
+  } finally {
+    collectUncaught(null);
+  }
 }
 
 export async function runExercise(opts: RunOptions): Promise<Results> {
-  const { learnerJs } = opts;
+  const { exercise, learnerJs, mode } = opts;
   if (typeof learnerJs !== 'string') return errorResults('No code to run.');
+  const entries = collectTests(exercise, mode);
+  if (typeof entries === 'string') return errorResults(entries);
   const learner = learnerModuleOrProblem(learnerJs);
   if (typeof learner === 'string') return errorResults(learner);
+  const shard = opts.shard;
+  const inShard = (i: number) => !shard || i % shard.count === shard.index;
+  opts.onPlan?.(entries.flatMap(({ entry, visibility }, index) => (inShard(index) ? [{ index, name: entry.name, visibility }] : [])));
   try {
-    return boundResults(await runLoaded(opts, learner));
+    return boundResults(await runTests(startRun(opts, learner), entries, inShard));
   } finally {
     const leftover = learner.close();
     if (opts.realm) {
@@ -180,260 +332,6 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
       if (!isRealmHardened()) opts.realm.broken += 1;
     }
   }
-}
-
-async function runLoaded(opts: RunOptions, learner: LearnerModule): Promise<Results> {
-  const { exercise, learnerJs, mode } = opts;
-  const meta = exercise.meta;
-  const limits: Limits = { ...meta.limits, ...opts.limits };
-  const outputCap = Math.min(limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES, MAX_TEXT_CHARS);
-  const settleMs = limits.settleMs ?? DEFAULT_SETTLE_MS;
-
-  // Collect the tests before learner code can touch anything.
-  let entries: { entry: TestEntry; visibility: 'visible' | 'hidden' }[];
-  try {
-    if (!isTestModule(exercise.visible) || !isTestModule(exercise.hidden))
-      throw new Error('visible.test.ts and hidden.test.ts must `export default defineTests(...)`');
-    entries = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
-    if (mode === 'submit') entries = entries.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
-  } catch (e) {
-    return errorResults(`The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`);
-  }
-  const shard = opts.shard;
-  const inShard = (i: number) => !shard || i % shard.count === shard.index;
-  opts.onPlan?.(entries.flatMap(({ entry, visibility }, index) => (inShard(index) ? [{ index, name: entry.name, visibility }] : [])));
-
-  let sourceMap: SourceMap | null | undefined;
-  const withLocation = (message: string, e: unknown): string => {
-    sourceMap ??= inlineSourceMap(learnerJs);
-    const at = learnerLocation(e, sourceMap);
-    const text = explainReadOnly(message);
-    return at && !message.startsWith('Unbounded recursion') ? `${text} (at ${at})` : text;
-  };
-
-  // Preflight: load once to report load errors and missing exports before any test.
-  const loadOut = new OutputBuffer(outputCap);
-  let preflightError: string | null = null;
-  try {
-    const exports = learner.load(captureConsole(loadOut));
-    const missing = meta.exports.filter((name) => {
-      try {
-        return exports[name] === undefined;
-      } catch {
-        return true;
-      }
-    });
-    if (missing.length) {
-      preflightError = `Your module does not export ${missing.map((m) => `\`${m}\``).join(', ')}: the tests call ${
-        missing.length > 1 ? 'them' : 'it'
-      }. Add \`export\` in front of ${missing.length > 1 ? 'each' : 'its'} declaration, e.g. \`export function ${missing[0]}(…)\`.`;
-    }
-  } catch (e) {
-    preflightError = `Your module threw while loading: ${withLocation(describeThrown(e), e)}`;
-  }
-  if (preflightError) {
-    const out = loadOut.text();
-    return { version: 3, status: 'error', message: capText(out ? `${preflightError}\n\nOutput:\n${out}` : preflightError), tests: [] };
-  }
-
-  const results: TestResult[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    if (!inShard(i)) continue;
-    const { entry, visibility } = entries[i];
-    opts.onTestStart?.(entry.name, i);
-    const started = perfNow();
-    const seeds = opts.seed !== undefined ? [opts.seed] : entry.options.seeds ?? [DEFAULT_SEED];
-    let attempt: Attempt = { status: 'pass', output: '' };
-    let seedUsed: number | undefined;
-    let scenario = entry.options.scenario;
-    if (entry.property) {
-      const spec = entry.property;
-      const found = await runProperty(spec, opts.seed !== undefined ? [opts.seed] : caseSeeds(entry.name, spec.runs), (seed, value) =>
-        runAttempt(entry, seed, value),
-      );
-      if (!found.ok && 'broken' in found) attempt = { status: 'error', message: found.broken, output: '' };
-      else if (!found.ok) {
-        const f = found.failure;
-        attempt = f.outcome;
-        seedUsed = f.seed;
-        // the same words on a replay (`seed`): where the case was found is not part of them
-        scenario = `${f.words} (the smallest failing case found${f.shrinks ? `: made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''})`;
-      }
-    } else {
-      for (let k = 0; k < seeds.length; k++) {
-        attempt = await runAttempt(entry, seeds[k]);
-        seedUsed = seeds[k];
-        if (attempt.status !== 'pass') break;
-      }
-    }
-    const r: TestResult = { name: entry.name, status: attempt.status, visibility };
-    if (attempt.message !== undefined) r.message = capText(attempt.message);
-    if (attempt.output) r.output = attempt.output; // capped as it is written (OutputBuffer, at most MAX_TEXT_CHARS bytes)
-    if (visibility === 'visible') r.test_code = testCode(exercise, entry);
-    if (entry.property) {
-      if (attempt.status !== 'pass' && scenario) r.scenario = scenario;
-      if (seedUsed !== undefined) r.seed = seedUsed;
-    } else {
-      if (scenario) r.scenario = scenario;
-      if (entry.options.seeds || attempt.usedWorld) r.seed = attempt.status === 'pass' ? seeds[0] : seedUsed;
-    }
-    if (entry.options.hint && attempt.status !== 'pass') r.hint = entry.options.hint;
-    if (attempt.trace !== undefined && attempt.status !== 'pass') r.trace = attempt.trace;
-    r.duration_ms = Math.round((perfNow() - started) * 100) / 100;
-    results.push(r);
-    opts.onTestResult?.(r, i);
-  }
-
-  return summarize(results);
-
-  /** One run of a test (or of one case of a property, `value` being its scenario) on a fresh context. */
-  async function runAttempt(entry: TestEntry, seed: number, value?: unknown): Promise<Attempt> {
-    const out = new OutputBuffer(outputCap);
-    const learnerConsole = captureConsole(out);
-    let world: World | null = null; // the last world the test created (its trace goes into the results)
-    const ctx: TestContext = {
-      seed,
-      name: entry.name,
-      load<M>() {
-        return learner.load(learnerConsole) as M;
-      },
-      world(options?: WorldOptions) {
-        const budget = {
-          maxVirtualMs: entry.options.maxVirtualMs ?? limits.maxVirtualMs,
-          maxEvents: entry.options.maxEvents ?? limits.maxEvents,
-        };
-        world = createWorld(options ?? {}, seed, budget);
-        return world;
-      },
-      fail,
-    };
-
-    // `settled` is set only by our own callbacks (a test passes only once its promise has settled).
-    const outcome: { ok: boolean; settled: boolean; error?: unknown } = { ok: true, settled: false };
-    let timedOut = false;
-    try {
-      const body = async () => {
-        let firstError: { error: unknown } | null = null;
-        try {
-          for (const h of entry.beforeEach) await h(ctx);
-          if (entry.property) await entry.property.body(ctx, value);
-          else await entry.body(ctx);
-        } catch (e) {
-          firstError = { error: e };
-        }
-        for (const h of entry.afterEach) {
-          try {
-            await h(ctx);
-          } catch (e) {
-            firstError ??= { error: e };
-          }
-        }
-        if (firstError) throw firstError.error;
-      };
-      let p: Promise<void>;
-      try {
-        p = body();
-      } catch (e) {
-        p = Promise.reject(e);
-      }
-      await new Promise<void>((resolve) => {
-        // Outside a simulator world nothing else notices a promise that never settles. Inside one,
-        // the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop.
-        let timer: ReturnType<typeof realSetTimeout>;
-        const arm = () => {
-          timer = realSetTimeout(() => {
-            if (world) return arm();
-            timedOut = true;
-            resolve(undefined);
-          }, settleMs);
-        };
-        arm();
-        p.then(
-          () => {
-            realClearTimeout(timer);
-            outcome.settled = true;
-            resolve(undefined);
-          },
-          (e) => {
-            realClearTimeout(timer);
-            outcome.settled = true;
-            outcome.ok = false;
-            outcome.error = e;
-            resolve(undefined);
-          },
-        );
-      });
-    } finally {
-      // (the learner's console is captured by its compartment: nothing to put back)
-    }
-
-    const output = out.text();
-    const w = world as World | null;
-    // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
-    if (!timedOut && !outcome.settled) {
-      outcome.ok = false;
-      outcome.error = new Error('The test ended before its code settled.');
-    }
-    const failed = timedOut || !outcome.ok;
-    const trace = w && failed ? safeTrace(w) : undefined;
-    const usedWorld = w !== null;
-    if (timedOut) {
-      return {
-        usedWorld,
-        status: 'fail',
-        message: `The test did not finish within ${settleMs} ms: your code is waiting for something that never happens (a promise that never resolves?).`,
-        output,
-        trace,
-      };
-    }
-    if (outcome.ok) return { usedWorld, status: 'pass', output };
-    const err = outcome.error;
-    if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
-    if (isSimulationError(err))
-      return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
-    return { usedWorld, status: 'error', message: withLocation(describeThrown(err), err), output, trace };
-  }
-}
-
-/**
- * The world's trace as plain JSON data; a huge network journal is cut to keep results small (the
- * whole results are bounded too: caps.ts).
- */
-function safeTrace(w: World): unknown {
-  try {
-    const t = plain(w.trace()) as { journal?: unknown[]; journalTruncated?: number } | undefined;
-    if (t && Array.isArray(t.journal) && jsonStringify(t).length > MAX_TRACE_CHARS) {
-      const keep = 2000;
-      t.journalTruncated = t.journal.length - keep;
-      t.journal = t.journal.slice(0, keep);
-    }
-    return t;
-  } catch {
-    return undefined;
-  }
-}
-
-function assertionMessage(e: unknown): string {
-  try {
-    const m = (e as { message?: unknown }).message;
-    return typeof m === 'string' && m ? m : 'Assertion failed';
-  } catch {
-    return 'Assertion failed';
-  }
-}
-
-function simulationMessage(e: { kind?: string; message?: string }): string {
-  const what =
-    e.kind === 'deadlock'
-      ? 'Your code is waiting for something that can never happen (the simulation deadlocked)'
-      : e.kind === 'busy-wait'
-        ? 'Your code spins on the clock (busy-wait) instead of awaiting a timer'
-        : e.kind === 'budget'
-          ? 'The scenario ran out of its time/event budget: your code keeps going without finishing'
-          : e.kind === 'uncaught'
-            ? 'An error escaped from a timer callback in your code'
-            : 'The simulation stopped';
-  return `${what}. ${e.message ?? ''}`.trim();
 }
 
 function testCode(exercise: ExerciseBundle, entry: TestEntry): string | undefined {

@@ -87,6 +87,43 @@ describe('npm run grade', () => {
     expect(results.message).toBe(`Timed out in "blockFor > QUORUM of RF=3 waits for two replicas" after 1.5 s: the runner was stopped; ${all.length - 2} later tests did not run.`);
   });
 
+  it('a slow test and a promise that never settles read like the infinite loop: the running test named, the rest not run', { timeout: 120_000 }, () => {
+    const slow = learnerFile('slow.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      { const end = Date.now() + 120_000; while (Date.now() < end) {} }"));
+    const s = grade(slow, '--timeout', '1500').results;
+    expect(s.status).toBe('fail');
+    expect(s.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
+    expect(s.tests[1].message).toMatch(/^Timed out: this test ran for more than 1\.5 s of real time/);
+    expect(s.tests.slice(2).every((t) => t.status === 'error' && t.message?.startsWith('Not run: '))).toBe(true);
+    const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
+    const never = learnerFile('never.ts', solution.replace(race, 'return new Promise<T>(() => {});'));
+    const n = grade(never, '--run', '--timeout', '1500').results;
+    const stuck = n.tests.filter((t) => t.name.startsWith('withTimeout'));
+    expect(stuck.length).toBeGreaterThan(0);
+    // the grader's own settle limit (below the wall-clock limit) or the simulator's deadlock verdict names the cause
+    for (const t of stuck) expect(t.message).toMatch(/did not finish within 500 ms|deadlock/i);
+  });
+
+  it('a promise left rejected with no handler fails the test that left it, naming the error (it was swallowed before)', { timeout: 120_000 }, () => {
+    const f = learnerFile('unhandled.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      Promise.reject(new Error('the hint was lost'));"));
+    const { code, results } = grade(f, '--run');
+    expect(code).toBe(1);
+    expect(results.tests[0].status).toBe('pass');
+    expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
+    expect(results.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it .*: Error: the hint was lost \(at .*unhandled\.ts:\d+:\d+\)\.$/);
+  });
+
+  it('--seed <n> replays one seed: every seeded test runs with that seed only', { timeout: 120_000 }, () => {
+    const all = grade('exercises/demo/starter.ts').results;
+    const replay = grade('exercises/demo/starter.ts', '--seed', '3').results;
+    expect(replay.tests.map((t) => t.name)).toEqual(all.tests.map((t) => t.name));
+    const seeds = new Set(replay.tests.map((t) => t.seed).filter((x) => x !== undefined));
+    expect(seeds.has(3)).toBe(true);
+    expect([...seeds].every((x) => x === 3 || x === 1)).toBe(true);
+    const bad = run('grade', ['demo', 'exercises/demo/starter.ts', '--seed', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--seed needs an integer/);
+  });
+
   it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, () => {
     const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
     expect(solution).toContain(race);

@@ -260,3 +260,63 @@ describe('runExercise: console output', () => {
     vexpect(r.message).toContain('loading…');
   });
 });
+
+describe('runExercise: messages a learner can trust (issue 12)', () => {
+  it('rounds every time shown: no 302.64599999999996 ms', async () => {
+    const ex = bundle((t) => {
+      t.test('slow', (ctx) => {
+        const ms = ctx.load().f(1);
+        if (ms > 1) ctx.fail(`the read took ${ms} ms, ${ms / 1000} s`);
+      });
+    });
+    const r = await grade(ex, `export function f() { return 302.64599999999996; }`);
+    vexpect(r.tests[0].message).toBe('the read took 302.646 ms, 0.303 s');
+  });
+
+  it('shows the console output of the seed that failed, not of the last seed', async () => {
+    const ex = bundle((t) => {
+      t.test('every seed', { seeds: [1, 2, 3, 4] }, (ctx) => {
+        expect(ctx.load().f(ctx.seed)).to.equal(ctx.seed * 2);
+      });
+    });
+    const r = await grade(ex, `export function f(x: number) { console.log('called with', x); return x === 2 ? 0 : x * 2; }`);
+    vexpect(r.tests[0].seed).toBe(2);
+    vexpect(r.tests[0].output).toBe('called with 2');
+  });
+
+  it('replays one seed: `seed` runs every seeded test with that seed only, unseeded tests as always', async () => {
+    const seen: number[] = [];
+    const unseeded: number[] = [];
+    const ex = bundle((t) => {
+      t.test('seeded', { seeds: [1, 2, 3, 4, 5] }, (ctx) => {
+        seen.push(ctx.seed);
+        expect(ctx.load().f(ctx.seed)).to.equal(ctx.seed * 2);
+      });
+      t.test('unseeded', (ctx) => void unseeded.push(ctx.seed));
+    });
+    const r = await runExercise({ exercise: ex, learnerJs: compile(`export function f(x: number) { return x === 4 ? 0 : x * 2; }`), mode: 'submit', seed: 4 });
+    vexpect(seen).toEqual([4]);
+    vexpect(unseeded).toEqual([1]);
+    vexpect(r.tests[0]).toMatchObject({ status: 'fail', seed: 4 });
+    const other = await runExercise({ exercise: ex, learnerJs: compile(`export function f(x: number) { return x === 4 ? 0 : x * 2; }`), mode: 'submit', seed: 1234 });
+    vexpect(other.tests[0]).toMatchObject({ status: 'pass', seed: 1234 });
+  });
+
+  it('fails the test during which learner code left a promise rejected with no handler, naming the error', async () => {
+    const { reportUncaught } = await import('../../src/grading/index');
+    const onRejection = (reason: unknown) => reportUncaught(reason, 'rejection');
+    process.on('unhandledRejection', onRejection);
+    try {
+      const ex = bundle((t) => {
+        t.test('first', (ctx) => void expect(ctx.load().f(1)).to.equal(2));
+        t.test('second', (ctx) => void expect(ctx.load().f(2)).to.equal(4));
+        t.test('third', (ctx) => void expect(ctx.load().f(3)).to.equal(6));
+      });
+      const r = await grade(ex, `export function f(x: number) { if (x === 2) Promise.reject(new Error('the write was lost')); return x * 2; }`);
+      vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'pass']);
+      vexpect(r.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it \(an `await` or `\.catch\(\)` is missing\): Error: the write was lost \(at learner\.ts:1:\d+\)\.$/);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});

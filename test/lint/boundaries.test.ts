@@ -73,7 +73,7 @@ const RULES: Rule[] = [
   { files: /^src\/browser\/offline\/sw\.js$/, allow: [], why: 'the service worker is self-contained' },
   {
     files: /^src\/browser\//,
-    allow: [/^src\/browser\//, /^src\/grading\/index\.ts$/, /^pkg:(esbuild-wasm)$/],
+    allow: [/^src\/browser\//, /^src\/grading\/(index|host|compile-options)\.ts$/, /^pkg:(esbuild-wasm)$/],
     why: "the page's services use the grader's host entry",
   },
   {
@@ -98,7 +98,7 @@ const RULES: Rule[] = [
   },
   {
     files: /^scripts\//,
-    allow: [/^scripts\//, /^src\/sim\/index\.ts$/, /^src\/grading\/(index|api|schema)\.ts$/, /^src\/browser\/build\/offline\.mjs$/, NODE, /^pkg:(esbuild|typescript|tsx)$/],
+    allow: [/^scripts\//, /^src\/sim\/index\.ts$/, /^src\/grading\/(index|api|schema|host|compile-options)\.ts$/, /^src\/browser\/build\/offline\.mjs$/, NODE, /^pkg:(esbuild|typescript|tsx)$/],
     why: 'tools use public entries',
   },
   {

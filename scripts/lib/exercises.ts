@@ -1,0 +1,29 @@
+/** Where exercises live and what an exercise folder holds (for `npm run grade`, `npm run verify` and bench/). */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** `QC_EXERCISES_DIR` overrides where exercises are read from (used by the CLI tests). */
+export const EXERCISES_DIR = process.env.QC_EXERCISES_DIR ? resolve(process.env.QC_EXERCISES_DIR) : join(ROOT, 'exercises');
+
+/** All files of an exercise folder, relative path → text. */
+export function readExerciseFiles(id: string): Record<string, string> {
+  const dir = join(EXERCISES_DIR, id);
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(dir, p).split('\\').join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+export function exerciseIds(): string[] {
+  return readdirSync(EXERCISES_DIR)
+    .filter((n) => statSync(join(EXERCISES_DIR, n)).isDirectory())
+    .sort();
+}

@@ -1,0 +1,188 @@
+/**
+ * One attempt: a test's hooks and body run once, with one seed, against a fresh load of the learner
+ * module — and how it ended (pass, an assertion, a simulator verdict, a learner error, a promise that
+ * never settles). Also the log of what learner code left uncaught (rejected promises nobody handled,
+ * errors thrown from real timers), which the host reports through `reportUncaught`.
+ * Pure TypeScript: no DOM, no Node built-ins.
+ */
+import { fail, isAssertionFailure, type TestContext, type TestEntry } from './suite';
+import { OutputBuffer, captureConsole } from './format';
+import { MAX_TRACE_CHARS } from './caps';
+import { assertionMessage, settleTimeoutMessage, simulationMessage, thrownMessage } from './messages';
+import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
+import type { Status } from './index';
+
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+
+export interface Attempt {
+  usedWorld?: boolean;
+  status: Status;
+  message?: string;
+  output: string;
+  trace?: unknown;
+}
+
+/** What an attempt needs from its run. */
+export interface AttemptEnv {
+  /** Evaluate the learner module afresh with this console. */
+  load(console: Console): Record<string, unknown>;
+  budget: { maxVirtualMs?: number; maxEvents?: number };
+  settleMs: number;
+  outputCap: number;
+  /** A learner error's message with its place in the learner's TypeScript. */
+  withLocation(message: string, e: unknown): string;
+}
+
+// ---- what learner code leaves uncaught ------------------------------------------------------------
+
+export type Uncaught = { reason: unknown; kind: 'rejection' | 'exception' };
+let uncaughtSink: Uncaught[] | null = null;
+const MAX_UNCAUGHT = 20;
+
+/**
+ * The host reports a promise rejected with no handler (`unhandledrejection`, Node's
+ * `unhandledRejection`) or an error thrown from a real timer: the test running when it is reported
+ * fails with it.
+ */
+export function reportUncaught(reason: unknown, kind: 'rejection' | 'exception' = 'rejection'): void {
+  if (uncaughtSink && uncaughtSink.length < MAX_UNCAUGHT) uncaughtSink.push({ reason, kind });
+}
+
+/** From now on uncaught reports go into `log` (null: dropped). */
+export function collectUncaught(log: Uncaught[] | null): void {
+  uncaughtSink = log;
+}
+
+/** One macrotask: the host reports the previous task's unhandled rejections before it ends. */
+export function hostTurn(): Promise<void> {
+  return new Promise<void>((resolve) => void realSetTimeout(() => resolve(undefined), 0));
+}
+
+// ---- one attempt ----------------------------------------------------------------------------------
+
+/**
+ * Wait for `p`, but give up after `settleMs` of wall clock while no simulator world is running (inside
+ * one, the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop).
+ * `settled` is set only by our own callbacks (a test passes only once its promise has settled).
+ */
+function settle(p: Promise<void>, settleMs: number, worldRunning: () => boolean): Promise<{ settled: boolean; ok: boolean; error?: unknown; timedOut: boolean }> {
+  const outcome = { ok: true, settled: false, timedOut: false, error: undefined as unknown };
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof realSetTimeout>;
+    const arm = () => {
+      timer = realSetTimeout(() => {
+        if (worldRunning()) return arm();
+        outcome.timedOut = true;
+        resolve(outcome);
+      }, settleMs);
+    };
+    arm();
+    p.then(
+      () => {
+        realClearTimeout(timer);
+        outcome.settled = true;
+        resolve(outcome);
+      },
+      (e) => {
+        realClearTimeout(timer);
+        outcome.settled = true;
+        outcome.ok = false;
+        outcome.error = e;
+        resolve(outcome);
+      },
+    );
+  });
+}
+
+/** beforeEach hooks, the body (a property's check, with its case), then every afterEach hook; the first error wins. */
+async function runHooksAndBody(entry: TestEntry, ctx: TestContext, value: unknown): Promise<void> {
+  let firstError: { error: unknown } | null = null;
+  try {
+    for (const h of entry.beforeEach) await h(ctx);
+    if (entry.property) await entry.property.body(ctx, value);
+    else await entry.body(ctx);
+  } catch (e) {
+    firstError = { error: e };
+  }
+  for (const h of entry.afterEach) {
+    try {
+      await h(ctx);
+    } catch (e) {
+      firstError ??= { error: e };
+    }
+  }
+  if (firstError) throw firstError.error;
+}
+
+/** One run of a test (or of one case of a property, `value` being its scenario) on a fresh context. */
+export async function runAttempt(entry: TestEntry, seed: number, env: AttemptEnv, value?: unknown): Promise<Attempt> {
+  const out = new OutputBuffer(env.outputCap);
+  const learnerConsole = captureConsole(out);
+  let world: World | null = null; // the last world the test created (its trace goes into the results)
+  const ctx: TestContext = {
+    seed,
+    name: entry.name,
+    load<M>() {
+      return env.load(learnerConsole) as M;
+    },
+    world(options?: WorldOptions) {
+      world = createWorld(options ?? {}, seed, {
+        maxVirtualMs: entry.options.maxVirtualMs ?? env.budget.maxVirtualMs,
+        maxEvents: entry.options.maxEvents ?? env.budget.maxEvents,
+      });
+      return world;
+    },
+    fail,
+  };
+
+  // (the learner's global console is its compartment's: `ctx.load()` points it at this test's output)
+  let p: Promise<void>;
+  try {
+    p = runHooksAndBody(entry, ctx, value);
+  } catch (e) {
+    p = Promise.reject(e);
+  }
+  const outcome = await settle(p, env.settleMs, () => world !== null);
+  return describeOutcome(outcome, out.text(), world, env);
+}
+
+function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, output: string, w: World | null, env: AttemptEnv): Attempt {
+  const failed = outcome.timedOut || !outcome.ok;
+  // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
+  const trace = w && failed ? safeTrace(w) : undefined;
+  const usedWorld = w !== null;
+  if (outcome.timedOut) return { usedWorld, status: 'fail', message: settleTimeoutMessage(env.settleMs), output, trace };
+  if (outcome.ok) return { usedWorld, status: 'pass', output };
+  const err = outcome.error;
+  if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
+  if (isSimulationError(err)) return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
+  return { usedWorld, status: 'error', message: env.withLocation(thrownMessage(err), err), output, trace };
+}
+
+/** Make a value safe to post/serialize (traces from the simulator, thrown values). */
+function plain(v: unknown): unknown {
+  try {
+    const s = jsonStringify(v);
+    return s === undefined ? undefined : jsonParse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The world's trace as plain JSON data; a huge network journal is cut to keep results small. */
+function safeTrace(w: World): unknown {
+  try {
+    const t = plain(w.trace()) as { journal?: unknown[]; journalTruncated?: number } | undefined;
+    if (t && Array.isArray(t.journal) && jsonStringify(t).length > MAX_TRACE_CHARS) {
+      const keep = 2000;
+      t.journalTruncated = t.journal.length - keep;
+      t.journal = t.journal.slice(0, keep);
+    }
+    return t;
+  } catch {
+    return undefined;
+  }
+}
