@@ -34,69 +34,16 @@ const jsonParse = JSON.parse;
 let token = '';
 const post = (m) => ipcSend({ ...m, token });
 
-/** Evaluated inside the grading realm (as source text): its browser-like globals over `host`. */
-function realmSetup(host) {
+/**
+ * Evaluated inside the grading realm (as source text): what the browser has and the grader and its
+ * libraries use — UTF-8, base64 and events — defined on the realm's global with `def`. An error
+ * thrown by an event listener goes to `reportError`.
+ */
+function browserShims(def, reportError) {
   'use strict';
-  const g = globalThis;
-  const callbacks = new Map();
-  let nextId = 1;
-  const apply = Reflect.apply;
-  const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
-  const def = (name, value) => Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
-  const call = (op, a, b) => {
-    try {
-      return host(op, a, b);
-    } catch {
-      throw new ErrorCtor(`The grading host refused ${op}.`);
-    }
-  };
-  let onUncaught = null;
-  function fire(id) {
-    const cb = callbacks.get(id);
-    if (!cb) return;
-    if (!cb.repeat) callbacks.delete(id);
-    try {
-      apply(cb.fn, undefined, cb.args);
-    } catch (e) {
-      if (onUncaught) onUncaught(e, 'exception');
-    }
-  }
-  const schedule = (op, api) =>
-    function (fn, ms, ...args) {
-      if (typeof fn !== 'function') throw new TypeErrorCtor(`${api}: the callback must be a function (strings are not evaluated)`);
-      const id = nextId++;
-      callbacks.set(id, { fn, args, repeat: op === 'interval' });
-      const d = +ms;
-      call(op, id, d > 0 ? d : 0);
-      return id;
-    };
-  const clear = function (id) {
-    const n = typeof id === 'number' ? id : -1;
-    if (callbacks.delete(n)) call('clear', n, 0);
-  };
-  def('setTimeout', schedule('timeout', 'setTimeout'));
-  def('setInterval', schedule('interval', 'setInterval'));
-  def('clearTimeout', clear);
-  def('clearInterval', clear);
-  // Node's, for the simulator's own yields (captured when it loads), then removed: the browser has neither.
-  def('setImmediate', schedule('immediate', 'setImmediate'));
-  def('clearImmediate', clear);
-  def('process', { nextTick: schedule('tick', 'nextTick') });
-
-  const then = Promise.prototype.then;
-  const resolved = Promise.resolve();
-  def('queueMicrotask', function queueMicrotask(fn) {
-    if (typeof fn !== 'function') throw new TypeErrorCtor('queueMicrotask: the callback must be a function');
-    apply(then, resolved, [() => fn()]);
-  });
-  const perf = {};
-  Object.defineProperty(perf, 'now', { value: function now() { return call('now', 0, 0); }, writable: true, configurable: true });
-  def('performance', perf);
-  const quiet = {};
-  for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'group', 'groupEnd', 'time', 'timeEnd', 'assert', 'count']) quiet[k] = function () {};
-  def('console', quiet);
-
+  const ErrorCtor = Error;
+  const apply = Reflect.apply;
   // UTF-8 and base64, as the browser has them (the grader decodes inline source maps with them).
   class TextEncoder {
     get encoding() { return 'utf-8'; }
@@ -176,7 +123,7 @@ function realmSetup(host) {
           if (typeof fn === 'function') apply(fn, this, [ev]);
           else fn.handleEvent(ev);
         } catch (e) {
-          if (onUncaught) onUncaught(e, 'exception');
+          reportError(e);
         }
       }
       return !ev.defaultPrevented;
@@ -201,6 +148,75 @@ function realmSetup(host) {
     }
     return out;
   });
+}
+
+/** Evaluated inside the grading realm (as source text): its browser-like globals over `host`. */
+function realmSetup(host, browserShims) {
+  'use strict';
+  const g = globalThis;
+  const callbacks = new Map();
+  let nextId = 1;
+  const apply = Reflect.apply;
+  const ErrorCtor = Error;
+  const TypeErrorCtor = TypeError;
+  const def = (name, value) => Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+  const call = (op, a, b) => {
+    try {
+      return host(op, a, b);
+    } catch {
+      throw new ErrorCtor(`The grading host refused ${op}.`);
+    }
+  };
+  let onUncaught = null;
+  function fire(id) {
+    const cb = callbacks.get(id);
+    if (!cb) return;
+    if (!cb.repeat) callbacks.delete(id);
+    try {
+      apply(cb.fn, undefined, cb.args);
+    } catch (e) {
+      if (onUncaught) onUncaught(e, 'exception');
+    }
+  }
+  const schedule = (op, api) =>
+    function (fn, ms, ...args) {
+      if (typeof fn !== 'function') throw new TypeErrorCtor(`${api}: the callback must be a function (strings are not evaluated)`);
+      const id = nextId++;
+      callbacks.set(id, { fn, args, repeat: op === 'interval' });
+      const d = +ms;
+      call(op, id, d > 0 ? d : 0);
+      return id;
+    };
+  const clear = function (id) {
+    const n = typeof id === 'number' ? id : -1;
+    if (callbacks.delete(n)) call('clear', n, 0);
+  };
+  def('setTimeout', schedule('timeout', 'setTimeout'));
+  def('setInterval', schedule('interval', 'setInterval'));
+  def('clearTimeout', clear);
+  def('clearInterval', clear);
+  // Node's, for the simulator's own yields (captured when it loads), then removed: the browser has neither.
+  def('setImmediate', schedule('immediate', 'setImmediate'));
+  def('clearImmediate', clear);
+  def('process', { nextTick: schedule('tick', 'nextTick') });
+
+  const then = Promise.prototype.then;
+  const resolved = Promise.resolve();
+  def('queueMicrotask', function queueMicrotask(fn) {
+    if (typeof fn !== 'function') throw new TypeErrorCtor('queueMicrotask: the callback must be a function');
+    apply(then, resolved, [() => fn()]);
+  });
+  const perf = {};
+  Object.defineProperty(perf, 'now', { value: function now() { return call('now', 0, 0); }, writable: true, configurable: true });
+  def('performance', perf);
+  const quiet = {};
+  for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'group', 'groupEnd', 'time', 'timeEnd', 'assert', 'count']) quiet[k] = function () {};
+  def('console', quiet);
+
+  browserShims(def, (e) => {
+    if (onUncaught) onUncaught(e, 'exception');
+  });
+
 
   return {
     fire,
@@ -333,7 +349,8 @@ function grade(job) {
     codeGeneration: { strings: true, wasm: false },
     importModuleDynamically: noImport,
   });
-  realm = vm.runInContext(`(${realmSetup})`, context, { importModuleDynamically: noImport })(host);
+  const inRealm = (f) => vm.runInContext(`(${f})`, context, { importModuleDynamically: noImport });
+  realm = inRealm(realmSetup)(host, inRealm(browserShims));
   attach(realm);
   process.on('unhandledRejection', (reason) => {
     try {

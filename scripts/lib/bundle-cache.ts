@@ -61,7 +61,7 @@ export function loadBundleInProcess(ref: BundleRef): GraderBundle {
 /** What the last build of an exercise's bundle read, with each file's mtime and size. */
 type Manifest = { format: string; esbuild: string; bundle: string; inputs: [file: string, mtimeMs: number, size: number][] };
 /** Changes whenever the bundle's shape changes (a manifest of another shape is not reused). */
-const FORMAT = `iife:${BUNDLE_GLOBAL}`;
+const FORMAT = `iife-strict:${BUNDLE_GLOBAL}`;
 
 function manifestPath(cacheDir: string, id: string, dir: string): string {
   return join(cacheDir, `${id}-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.inputs.json`);
@@ -101,6 +101,8 @@ async function esbuildBundle(id: string, dir: string): Promise<{ text: string; i
       write: false,
       format: 'iife',
       globalName: BUNDLE_GLOBAL,
+      // strict, as the ES modules it is made of (and as the browser evaluates them): SES requires it
+      banner: { js: '"use strict";' },
       // the grading realm has the browser's JavaScript, not Node's: resolve packages as the site does
       platform: 'browser',
       target: 'es2022',

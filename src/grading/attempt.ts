@@ -8,7 +8,7 @@
 import { fail, isAssertionFailure, type TestContext, type TestEntry } from './suite';
 import { OutputBuffer, captureConsole } from './format';
 import { MAX_TRACE_CHARS } from './caps';
-import { assertionMessage, settleTimeoutMessage, simulationMessage, thrownMessage } from './messages';
+import { assertionMessage, settleTimeoutMessage, simulationMessage } from './messages';
 import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
 import type { Status } from './index';
 
@@ -32,8 +32,8 @@ export interface AttemptEnv {
   budget: { maxVirtualMs?: number; maxEvents?: number };
   settleMs: number;
   outputCap: number;
-  /** A learner error's message with its place in the learner's TypeScript. */
-  withLocation(message: string, e: unknown): string;
+  /** What learner code threw, said plainly, with its place in the learner's TypeScript. */
+  explain(e: unknown): string;
 }
 
 // ---- what learner code leaves uncaught ------------------------------------------------------------
@@ -159,7 +159,7 @@ function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, output: st
   const err = outcome.error;
   if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
   if (isSimulationError(err)) return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
-  return { usedWorld, status: 'error', message: env.withLocation(thrownMessage(err), err), output, trace };
+  return { usedWorld, status: 'error', message: env.explain(err), output, trace };
 }
 
 /** Make a value safe to post/serialize (traces from the simulator, thrown values). */

@@ -184,7 +184,7 @@ function preflight(run: RunState): string | null {
     });
     if (missing.length) problem = missingExportsMessage(missing);
   } catch (e) {
-    problem = `Your module threw while loading: ${env.withLocation(thrownMessage(e), e)}`;
+    problem = `Your module threw while loading: ${env.explain(e)}`;
   }
   return problem ? withOutput(problem, loadOut.text()) : null;
 }
@@ -240,7 +240,7 @@ function runTest(run: RunState, entry: TestEntry): Promise<Ran> {
  */
 function withUncaught(attempt: Attempt, uncaught: Uncaught[], env: AttemptEnv): Attempt {
   if (!uncaught.length) return attempt;
-  const message = uncaughtMessage(uncaught, (e) => env.withLocation(thrownMessage(e), e));
+  const message = uncaughtMessage(uncaught, (e) => env.explain(e));
   if (attempt.status === 'pass') return { ...attempt, status: 'fail', message };
   return { ...attempt, message: `${attempt.message ?? ''}\n\n${message}`.trim() };
 }
@@ -275,7 +275,8 @@ function startRun(opts: RunOptions, learner: LearnerModule): RunState {
     budget: { maxVirtualMs: limits.maxVirtualMs, maxEvents: limits.maxEvents },
     settleMs: limits.settleMs ?? DEFAULT_SETTLE_MS,
     outputCap: Math.min(limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES, MAX_TEXT_CHARS),
-    withLocation(message, e) {
+    explain(e) {
+      const message = thrownMessage(e, opts.learnerJs);
       sourceMap ??= inlineSourceMap(opts.learnerJs);
       const at = learnerLocation(e, sourceMap);
       const text = explainReadOnly(message);

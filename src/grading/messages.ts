@@ -3,6 +3,7 @@
  * write (an assertion's own message is shown as it is). Pure TypeScript.
  */
 import { describeThrown } from './format';
+import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from './sandbox';
 
 const StringCtor = String;
 
@@ -47,18 +48,52 @@ export function withOutput(message: string, output: string): string {
 /** Node's globals (and the network's) that exercise code cannot use: it runs as in the browser's sandbox. */
 const NODE_ONLY = /^(process|require|Buffer|global|__dirname|__filename|setImmediate|clearImmediate|module|fetch|WebSocket|EventSource|parentPort)$/;
 
+const sandboxWords = (name: string) =>
+  `Exercise code runs in a sandbox with the browser's JavaScript and nothing of Node's: no \`${name}\`, no filesystem, no child processes, no network — only the modules 'cassandra-driver', 'pg' and 'kafkajs' can be imported.`;
+
 /**
- * What learner code threw, said plainly; a ReferenceError for one of Node's globals says why it is
- * missing.
+ * What learner code threw, said plainly; a use of one of Node's globals (or of `import()`) says why
+ * it is missing. `learnerJs` (the compiled module) lets a "Cannot read properties of undefined"
+ * name the global that was undefined.
  */
-export function thrownMessage(e: unknown): string {
+export function thrownMessage(e: unknown, learnerJs?: string): string {
   const text = describeThrown(e);
-  const m = /ReferenceError: ([\w$]+) is not defined|TypeError: (?:globalThis|self|global)\.([\w$]+) is not a (?:function|constructor)/.exec(text);
-  const name = m ? (m[1] ?? m[2]) : '';
-  if (name && NODE_ONLY.test(name)) {
-    return `${text}. Exercise code runs in a sandbox with the browser's JavaScript and nothing of Node's: no \`${name}\`, no filesystem, no child processes, no network — only the modules 'cassandra-driver', 'pg' and 'kafkajs' can be imported.`;
+  if (/^TypeError: __import__ is not a function/.test(text)) {
+    return "import() is not available in exercises: only the modules 'cassandra-driver', 'pg' and 'kafkajs' can be used, with `import … from` or require().";
   }
+  const m = /ReferenceError: ([\w$]+) is not defined|TypeError: (?:globalThis|self|global)\.([\w$]+) is not a (?:function|constructor)/.exec(text);
+  const name = m ? (m[1] ?? m[2]) : learnerJs !== undefined ? undefinedGlobal(text, e, learnerJs) : '';
+  if (name && NODE_ONLY.test(name)) return `${text}. ${sandboxWords(name)}`;
   return text;
+}
+
+const LEARNER_FRAME = new RegExp(`${LEARNER_SOURCE_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`);
+
+/**
+ * For "Cannot read properties of undefined (reading 'p')" thrown by learner code: the name before
+ * `.p` nearest the place the error points at in the compiled module (`process` in `process.env`),
+ * or ''. In the sandbox a global that does not exist reads as undefined.
+ */
+function undefinedGlobal(text: string, e: unknown, learnerJs: string): string {
+  const m = /^TypeError: Cannot read properties of undefined \(reading '([\w$]+)'\)/.exec(text);
+  if (!m) return '';
+  let stack: unknown;
+  try {
+    stack = (e as { stack?: unknown }).stack;
+  } catch {
+    return '';
+  }
+  const at = typeof stack === 'string' ? LEARNER_FRAME.exec(stack) : null;
+  if (!at) return '';
+  const line = learnerJs.split('\n')[Number(at[1]) - LEARNER_LINE_OFFSET - 1] ?? '';
+  const column = Number(at[2]) - 1;
+  let best = '';
+  let bestDistance = Infinity;
+  for (const use of line.matchAll(new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*${m[1].replace(/\$/g, '\\$')}\\b`, 'g'))) {
+    const distance = Math.abs((use.index ?? 0) + use[0].length - column);
+    if (distance < bestDistance) [best, bestDistance] = [use[1], distance];
+  }
+  return best;
 }
 
 /** A promise learner code rejected with no handler, or an error thrown from one of its real timers. */

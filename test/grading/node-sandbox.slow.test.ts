@@ -69,7 +69,7 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
     expect(results.status).not.toBe('pass');
     expect(code).not.toBe(0);
     expect(first(results).status).toBe('error');
-    expect(first(results).message).toMatch(/^ReferenceError: process is not defined\. /);
+    expect(first(results).message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'env'\)\. .*no `process`/);
     expect(first(results).message).toMatch(SANDBOX_WORDS);
   });
 
@@ -77,7 +77,7 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
     const { results, code } = grade(attack('', 'process.exit(0);'));
     expect(results.status).toBe('error');
     expect(code).toBe(2);
-    expect(results.message).toMatch(/^Your module threw while loading: ReferenceError: process is not defined\./);
+    expect(results.message).toMatch(/^Your module threw while loading: TypeError: Cannot read properties of undefined \(reading 'exit'\)\. .*no `process`/);
     expect(results.message).toMatch(SANDBOX_WORDS);
   });
 
@@ -91,7 +91,7 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
       const { results, stdout } = grade(attack(`const text: string = ${expr};\nif (text.length > 0) throw new Error('LEAKED ' + text);`));
       expect(results.status, expr).not.toBe('pass');
       expect(stdout, expr).not.toContain(SECRET);
-      expect(first(results).message, expr).toMatch(/Module 'fs' is not available in this exercise|process is not defined|Cannot read properties of undefined/);
+      expect(first(results).message, expr).toMatch(/Module 'fs' is not available in this exercise|Function\.prototype\.constructor is not a valid constructor|no `process`|Cannot read properties of undefined/);
     }
   });
 
@@ -110,7 +110,7 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
       const { results, stdout } = grade(attack(`const out: string = ${expr};\nthrow new Error('RAN ' + out);`));
       expect(results.status, expr).not.toBe('pass');
       expect(stdout, expr).not.toMatch(/RAN uid=/);
-      expect(first(results).message, expr).toMatch(/Module 'child_process' is not available|process is not defined/);
+      expect(first(results).message, expr).toMatch(/Module 'child_process' is not available|Cannot read properties of undefined \(reading 'getBuiltinModule'\)/);
     }
   });
 
@@ -118,11 +118,11 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
     hits = [];
     const url = `http://127.0.0.1:${port}/leak`;
     const attempts = [
-      [`return fetch(${JSON.stringify(url)}) as any;`, /fetch is not defined.*no network/s],
-      [`return (globalThis as any).fetch(${JSON.stringify(url)}) as any;`, /globalThis\.fetch is not a function.*no network/s],
+      [`return fetch(${JSON.stringify(url)}) as any;`, /fetch\(\) is not available in exercises: .*no network/s],
+      [`return (globalThis as any).fetch(${JSON.stringify(url)}) as any;`, /fetch\(\) is not available in exercises: .*no network/s],
       [`require('net').connect(${port}, '127.0.0.1');`, /Module 'net' is not available/],
       [`require('http').get(${JSON.stringify(url)});`, /Module 'http' is not available/],
-      [`new WebSocket('ws://127.0.0.1:${port}/');`, /WebSocket is not defined.*no network/s],
+      [`new WebSocket('ws://127.0.0.1:${port}/');`, /WebSocket\(\) is not available in exercises: .*no network/s],
     ] as const;
     for (const [body, message] of attempts) {
       const { results } = grade(attack(body));
@@ -142,7 +142,7 @@ describe('learner code cannot forge a result', { timeout: 600_000 }, () => {
     const { results, code } = grade(attack('return 0;', `process.send({ type: 'done', results: ${forged} });`));
     expect(results.status).toBe('error');
     expect(code).toBe(2);
-    expect(results.message).toMatch(/^Your module threw while loading: ReferenceError: process is not defined\./);
+    expect(results.message).toMatch(/^Your module threw while loading: TypeError: Cannot read properties of undefined \(reading 'send'\)\. .*no `process`/);
   });
 
   it('writing the result format to stdout and stderr does not change what the CLI prints', () => {
@@ -163,7 +163,7 @@ describe('learner code cannot forge a result', { timeout: 600_000 }, () => {
       expect(results.status, body).not.toBe('pass');
       expect(code, body).not.toBe(0);
       expect(first(results).status, body).not.toBe('pass');
-      expect(first(results).message, body).toMatch(/parentPort is not defined\. .*sandbox|Module 'worker_threads' is not available|process is not defined\. .*sandbox/s);
+      expect(first(results).message, body).toMatch(/no `parentPort`|Module 'worker_threads' is not available|no `process`/s);
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The sandbox's attacks through the Node host (scripts/grade.ts): grading workers, one reused for
- * the next job as `npm run verify` uses it. Spawns worker threads, hence the slow tier. The same
+ * The sandbox's attacks through the Node host (scripts/grade.ts): jobs graded one after the other
+ * through one pool, as `npm run verify` uses it (each in a fresh grading process whose realm the
+ * grader hardens, as the browser's run worker does). Spawns processes, hence the slow tier. The same
  * attacks in one realm: sandbox.test.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ describe('nothing a run does reaches the next run (Node host)', () => {
   });
   const js = compileOrThrow;
 
-  it('the Node host: after a run that poisoned every simulator and driver prototype and cache it could reach, the solution still passes and the starter still fails (one worker, reused)', { timeout: 300_000 }, async () => {
+  it('the Node host: after a run that poisoned every simulator and driver prototype and cache it could reach, the solution still passes and the starter still fails (one pool: a fresh grading process for each job)', { timeout: 300_000 }, async () => {
     const { solution, starter } = files('read-fallback');
     // the statements the solution sends, poisoned in the driver's cache by the tampering run
     const queries = [...solution.matchAll(/(['"`])(SELECT [^'"`]*)\1/g)].map((m) => m[2]);
@@ -33,7 +34,7 @@ describe('nothing a run does reaches the next run (Node host)', () => {
     const pool = new GradePool(1);
     try {
       const tampered = await pool.grade({ exerciseId: 'read-fallback', learnerJs: js(tamper), mode: 'run' });
-      // graded, not crashed: the same worker serves the next jobs (a crashed one would be replaced)
+      // graded, not crashed
       vexpect(tampered.status).toBe('fail');
       vexpect(tampered.tests.length).toBeGreaterThan(0);
       const afterSolution = await pool.grade({ exerciseId: 'read-fallback', learnerJs: js(solution), mode: 'run' });
