@@ -239,17 +239,20 @@ const orderStates = (states: OrderState[]) => fc.array(fc.constantFrom(...states
 const reads = (orders: number, missing: boolean) =>
   fc.array(fc.integer({ min: missing ? -1 : 0, max: orders - 1 }), { minLength: 1, maxLength: 3 });
 
-/** Orders, reads, an outage (or none) and when the reads happen; PostgreSQL up unless `pg` says so. */
+/**
+ * Orders, reads, an outage (or none) and when the reads happen; PostgreSQL up unless `pg` says so.
+ * What follows the orders is built once per number of orders (not per generated case: building
+ * fast-check arbitraries costs more than drawing from them).
+ */
 function scenarios(o: { states: OrderState[]; outage: fc.Arbitrary<Outage | null>; pgDown?: fc.Arbitrary<number | null>; missingIds?: boolean }): fc.Arbitrary<Scenario> {
-  return orderStates(o.states).chain((orders) =>
-    fc.record({
-      orders: fc.constant(orders),
-      reads: reads(orders.length, o.missingIds ?? true),
-      outage: o.outage,
-      readAt: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 })),
-      pgDownBefore: o.pgDown ?? fc.constant(null),
-    }),
-  );
+  const readAt = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 }));
+  const pgDownBefore = o.pgDown ?? fc.constant(null);
+  const rest = new Map<number, fc.Arbitrary<Omit<Scenario, 'orders'>>>();
+  const restFor = (n: number) => {
+    if (!rest.has(n)) rest.set(n, fc.record({ reads: reads(n, o.missingIds ?? true), outage: o.outage, readAt, pgDownBefore }));
+    return rest.get(n)!;
+  };
+  return orderStates(o.states).chain((orders) => restFor(orders.length).map((r): Scenario => ({ orders, ...r })));
 }
 
 const anyOutage = gen.outage({ at: [0, 0], forMs: [40_000, 40_000], extraMs: [300, 5000] });

@@ -48,15 +48,21 @@ export function outage(
   const [forLo, forHi] = opts.forMs ?? [500, 5000];
   const [exLo, exHi] = opts.extraMs ?? [300, 5000];
   const zones = opts.zones ?? NODES;
-  return fc.constantFrom(...kinds).chain((kind) =>
-    fc.record({
-      kind: fc.constant(kind),
-      nodes: kind === 'isolate' ? fc.constantFrom(...zones).map((z) => [z]) : nodeSet(nMin, nMax),
-      at: fc.integer({ min: atLo, max: atHi }),
-      forMs: fc.integer({ min: forLo, max: forHi }),
-      extraMs: kind === 'slow' ? fc.integer({ min: exLo, max: exHi }) : fc.constant(0),
-    }),
+  // One record per kind, built once: `chain` asks for it on every generated (and shrunk) outage, and
+  // building fast-check arbitraries costs more than drawing from them.
+  const byKind = new Map<OutageKind, fc.Arbitrary<Outage>>(
+    kinds.map((kind) => [
+      kind,
+      fc.record({
+        kind: fc.constant(kind),
+        nodes: kind === 'isolate' ? fc.constantFrom(...zones).map((z) => [z]) : nodeSet(nMin, nMax),
+        at: fc.integer({ min: atLo, max: atHi }),
+        forMs: fc.integer({ min: forLo, max: forHi }),
+        extraMs: kind === 'slow' ? fc.integer({ min: exLo, max: exHi }) : fc.constant(0),
+      }),
+    ]),
   );
+  return fc.constantFrom(...kinds).chain((kind) => byKind.get(kind)!);
 }
 
 /**
