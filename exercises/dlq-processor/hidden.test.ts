@@ -163,11 +163,7 @@ export default defineTests((t) => {
       // What earlier failures already put in the DLQ (one batch, straight to the topic).
       const earlier = 975 + s.rand(16);
       const topic = s.world.topic(DLQ);
-      for (let i = 0; i < earlier; i++) {
-        const event = `{"orderId":"o-${i}","version":1,"customerId":"c-${i % 97}","status":"pending","total":${10 + (i % 50)}}`;
-        const value = `{"event":${event},"error":"NoHostAvailableError: All host(s) tried for query failed","failedAt":1767225600000}`;
-        topic.messages.push({ key: `o-${i}`, value, headers: {}, offset: String(i), timestamp: '1767225600000' });
-      }
+      topic.messages.push(...earlierFailures(earlier, 'NoHostAvailableError: All host(s) tried for query failed'));
       const events = makeEvents(s, 20).slice(0, 40);
       s.world.schedule(NODES.map((node) => ({ at: s.world.now, kind: 'crash', node })));
       await runPlatform(s, events, { spacingMs: 5, maxAttempts: 2, backoffMs: 10 });
@@ -467,10 +463,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
     async (ctx, c) => {
       const s = await setup(ctx);
       const topic = s.world.topic(DLQ);
-      for (let i = 0; i < c.start; i++) {
-        const event = `{"orderId":"o-${i}","version":1,"customerId":"c-${i % 97}","status":"pending","total":${10 + (i % 50)}}`;
-        topic.messages.push({ key: `o-${i}`, value: `{"event":${event},"error":"NoHostAvailableError","failedAt":1767225600000}`, headers: {}, offset: String(i), timestamp: '1767225600000' });
-      }
+      topic.messages.push(...earlierFailures(c.start, 'NoHostAvailableError'));
       const events = Array.from({ length: c.failures }, (_, i) => ({ orderId: `o-${5000 + i}`, version: 1, customerId: 'c-1', status: 'pending', total: 10 + i }));
       s.world.schedule(NODES.map((node) => ({ at: s.world.now, kind: 'crash', node })));
       const drains = [...c.drains].sort((a, b) => a.after - b.after);
@@ -600,4 +593,21 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       expectReadModelEqualsPostgres(ctx, s, situation);
     },
   );
+}
+
+/** The text of the DLQ messages earlier failures left (orders o-0, o-1, …), by error text: built once, not per case. */
+const earlierTexts = new Map<string, Array<{ key: string; value: string; offset: string }>>();
+
+/**
+ * `n` DLQ messages from earlier failures, as the topic holds them: fresh message objects (a run may
+ * touch them) around text that is built once (a case needs about a thousand of them).
+ */
+function earlierFailures(n: number, error: string) {
+  let texts = earlierTexts.get(error);
+  if (!texts) earlierTexts.set(error, (texts = []));
+  for (let i = texts.length; i < n; i++) {
+    const event = `{"orderId":"o-${i}","version":1,"customerId":"c-${i % 97}","status":"pending","total":${10 + (i % 50)}}`;
+    texts.push({ key: `o-${i}`, value: `{"event":${event},"error":"${error}","failedAt":1767225600000}`, offset: String(i) });
+  }
+  return texts.slice(0, n).map((m) => ({ key: m.key, value: m.value, headers: {}, offset: m.offset, timestamp: '1767225600000' }));
 }
