@@ -3,8 +3,11 @@
  * (checked at delivery), crash/pause/slow state of endpoints, and a journal of send/deliver/drop.
  */
 import { type Dist, parseDist, sampleDist } from './dist';
+import { DELIVER, DROP, Journal, type JournalEntry, SEND } from './journal';
 import { Rng } from './rng';
-import { Scheduler } from './sched';
+import { Ev, Scheduler } from './sched';
+
+export type { JournalEntry } from './journal';
 
 export type EndpointKind = 'node' | 'client' | 'service';
 
@@ -22,17 +25,8 @@ export interface Endpoint {
   /** clock skew: offset µs and drift (parts per million of elapsed virtual time) */
   skewUs: number;
   driftPpm: number;
-}
-
-export interface JournalEntry {
-  /** virtual ms */
-  time: number;
-  kind: 'send' | 'deliver' | 'drop';
-  id: number;
-  from: string;
-  to: string;
-  type: string;
-  reason?: 'partition' | 'loss' | 'crashed' | 'down';
+  /** its id's index in the journal's name table */
+  readonly jix: number;
 }
 
 /** A cut blocks some directed links. */
@@ -55,7 +49,7 @@ interface LinkState {
 
 export class Network {
   readonly endpoints = new Map<string, Endpoint>();
-  readonly journal: JournalEntry[] = [];
+  private readonly log = new Journal();
   journalEnabled = true;
   private cuts: Cut[] = [];
   private linkDist = new Map<string, Dist>();
@@ -70,6 +64,11 @@ export class Network {
   /** called after any change of reachability (heal, crash, …) */
   onChange: Array<() => void> = [];
 
+  /** The journal's entries as objects (built when read). */
+  get journal(): readonly JournalEntry[] {
+    return this.log.entries();
+  }
+
   constructor(
     private sched: Scheduler,
     private rng: Rng,
@@ -81,7 +80,7 @@ export class Network {
 
   add(id: string, zone: string, kind: EndpointKind): Endpoint {
     if (this.endpoints.has(id)) throw new Error(`Endpoint id '${id}' is already used`);
-    const e: Endpoint = { id, zone, kind, alive: true, epoch: 0, paused: false, deferred: [], slowUs: 0, skewUs: 0, driftPpm: 0 };
+    const e: Endpoint = { id, zone, kind, alive: true, epoch: 0, paused: false, deferred: [], slowUs: 0, skewUs: 0, driftPpm: 0, jix: this.log.ix(id) };
     this.endpoints.set(id, e);
     if (kind === 'node') {
       for (const o of this.fdMembers) {
@@ -273,55 +272,96 @@ export class Network {
     return sampleDist(d, this.rng) + to.slowUs;
   }
 
-  private log(kind: JournalEntry['kind'], id: number, from: Endpoint, to: Endpoint, type: string, reason?: JournalEntry['reason']): void {
-    if (!this.journalEnabled) return;
-    const e: JournalEntry = { time: this.sched.now / 1000, kind, id, from: from.id, to: to.id, type };
-    if (reason) e.reason = reason;
-    this.journal.push(e);
+  private record(kind: number, m: Msg, reason?: JournalEntry['reason']): void {
+    if (this.journalEnabled) this.log.addIx(this.sched.now, kind, m.id, m.from.jix, m.to.jix, this.typeIx(m.type), reason);
+  }
+
+  private lastType = '';
+  private lastTypeIx = -1;
+
+  /** The journal index of a message type (the last one cached: replies and requests alternate little). */
+  private typeIx(type: string): number {
+    if (type !== this.lastType) {
+      this.lastType = type;
+      this.lastTypeIx = this.log.ix(type);
+    }
+    return this.lastTypeIx;
   }
 
   /**
-   * Send a message; `deliver` runs at the receiver when (and if) it arrives. A message to oneself
-   * is delivered without the network (still after the receiver's slowness).
+   * Send a message; `deliver(payload, ctx)` runs at the receiver when (and if) it arrives. A message
+   * to oneself is delivered without the network (still after the receiver's slowness). Pass a
+   * function that closes over nothing and put what it needs in `ctx`: a message then costs one
+   * allocation (its event) instead of an event and closures.
    */
-  send<P>(from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void): void {
+  send<P, C = undefined>(from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P, ctx: C) => void, ctx?: C): void {
     const id = ++this.msgSeq;
     if (from === to) {
-      const ep = to.epoch;
-      this.sched.after(to.slowUs, () => {
-        if (to.epoch !== ep || !to.alive) return;
-        if (to.paused) to.deferred.push(() => deliver(payload));
-        else deliver(payload);
-      });
+      this.sched.insert(new Msg(this.sched.now + (to.slowUs > 0 ? to.slowUs : 0), deliverLocal, this, id, from, to, type, payload, deliver, ctx, to.epoch));
       return;
     }
-    this.log('send', id, from, to, type);
+    if (this.journalEnabled) this.log.addIx(this.sched.now, SEND, id, from.jix, to.jix, this.typeIx(type));
     // every protocol here runs over TCP: a lost segment is retransmitted (RTO 200 ms, doubling), so
     // loss delays a message and never drops it
     let retransmitUs = 0;
     if (this.lossP > 0) {
       for (let rto = 200_000, k = 0; k < 6 && this.rng.chance(this.lossP); k++, rto *= 2) retransmitUs += rto;
     }
-    this.schedule(id, from, to, type, payload, deliver, retransmitUs);
+    this.schedule(id, from, to, type, payload, deliver, ctx, retransmitUs);
     // a duplicate is a message Cassandra's internode messaging sends twice; client protocols never see one
-    if (this.dupP > 0 && from.kind === 'node' && to.kind === 'node' && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver, 0);
+    if (this.dupP > 0 && from.kind === 'node' && to.kind === 'node' && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver, ctx, 0);
   }
 
-  private schedule<P>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P) => void, extraUs: number): void {
-    const ep = to.epoch;
-    this.sched.after(this.latencyUs(from, to) + extraUs, () => {
-      if (!to.alive || to.epoch !== ep) return this.log('drop', id, from, to, type, 'crashed');
-      if (this.blocked(from, to)) return this.log('drop', id, from, to, type, 'partition');
-      if (to.paused) {
-        to.deferred.push(() => {
-          if (!to.alive || to.epoch !== ep) return this.log('drop', id, from, to, type, 'crashed');
-          this.log('deliver', id, from, to, type);
-          deliver(payload);
-        });
-        return;
-      }
-      this.log('deliver', id, from, to, type);
-      deliver(payload);
-    });
+  private schedule<P, C>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P, ctx: C) => void, ctx: C | undefined, extraUs: number): void {
+    const d = this.latencyUs(from, to) + extraUs;
+    this.sched.insert(new Msg(this.sched.now + (d > 0 ? d : 0), deliverRemote, this, id, from, to, type, payload, deliver, ctx, to.epoch));
   }
+
+  /** A message arrived at its receiver's network interface: drop it, defer it (paused) or deliver it. */
+  arrive(m: Msg): void {
+    const to = m.to;
+    if (!to.alive || to.epoch !== m.epoch) return this.record(DROP, m, 'crashed');
+    if (this.blocked(m.from, to)) return this.record(DROP, m, 'partition');
+    if (to.paused) {
+      to.deferred.push(() => {
+        if (!to.alive || to.epoch !== m.epoch) return this.record(DROP, m, 'crashed');
+        this.record(DELIVER, m, undefined);
+        m.deliver(m.payload, m.ctx);
+      });
+      return;
+    }
+    if (this.journalEnabled) this.log.addIx(this.sched.now, DELIVER, m.id, m.from.jix, to.jix, this.typeIx(m.type));
+    m.deliver(m.payload, m.ctx);
+  }
+}
+
+/** A message in flight: the scheduler event that delivers it, carrying everything delivery needs. */
+class Msg extends Ev {
+  constructor(
+    t: number,
+    fn: (ev: Msg) => void,
+    readonly net: Network,
+    readonly id: number,
+    readonly from: Endpoint,
+    readonly to: Endpoint,
+    readonly type: string,
+    readonly payload: any,
+    readonly deliver: (p: any, ctx: any) => void,
+    readonly ctx: unknown,
+    /** the receiver's epoch when sent: a crash in between loses the message */
+    readonly epoch: number,
+  ) {
+    super(t, 0, fn as (ev: Ev) => void, undefined);
+  }
+}
+
+function deliverRemote(m: Msg): void {
+  m.net.arrive(m);
+}
+
+function deliverLocal(m: Msg): void {
+  const to = m.to;
+  if (to.epoch !== m.epoch || !to.alive) return;
+  if (to.paused) to.deferred.push(() => m.deliver(m.payload, m.ctx));
+  else m.deliver(m.payload, m.ctx);
 }

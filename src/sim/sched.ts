@@ -1,4 +1,11 @@
-/** Virtual clock (integer µs) and an event heap ordered by (time, sequence): FIFO on ties. */
+/**
+ * Virtual clock (integer µs) and the events waiting to run, ordered by (time, sequence): FIFO on
+ * ties. Most events wait in a binary heap; timers with a fixed delay (timeouts, almost always
+ * cancelled before they fire) wait in one first-in-first-out queue per delay instead — such a
+ * queue is already in (time, sequence) order, so a timer costs an append and a cancelled one is
+ * skipped when it reaches the head, and the heap stays small. The next event is the earliest of
+ * the heap's top and the queues' heads, so the order is exactly that of a single heap.
+ */
 
 export type EvFn = (ev: Ev) => void;
 
@@ -8,6 +15,8 @@ export class Ev {
   fn: EvFn;
   arg: unknown;
   cancelled = false;
+  /** the fixed-delay queue it waits in, or null (the heap) */
+  queue: TimerQueue | null = null;
   constructor(t: number, seq: number, fn: EvFn, arg: unknown) {
     this.t = t;
     this.seq = seq;
@@ -16,7 +25,29 @@ export class Ev {
   }
 }
 
+/** Timers scheduled with one fixed delay, in (time, sequence) order; `head` is the next one. */
+class TimerQueue {
+  evs: Ev[] = [];
+  head = 0;
+  constructor(readonly delay: number) {}
+
+  /** The first live timer, dropping cancelled ones on the way. */
+  first(): Ev | undefined {
+    const evs = this.evs;
+    while (this.head < evs.length && evs[this.head].cancelled) this.head++;
+    if (this.head >= 1024 && this.head * 2 >= evs.length) {
+      this.evs = evs.slice(this.head);
+      this.head = 0;
+    }
+    return this.evs[this.head];
+  }
+}
+
 const NOOP: EvFn = () => {};
+
+function before(a: Ev, b: Ev): boolean {
+  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
+}
 
 export class Scheduler {
   /** current virtual time, µs */
@@ -24,16 +55,53 @@ export class Scheduler {
   private heap: Ev[] = [];
   private seq = 0;
   private cancelledCount = 0;
+  private queues: TimerQueue[] = [];
+  /** where the event `peek()` returned waits: a queue, or null for the heap's top */
+  private nextFrom: TimerQueue | null = null;
   /** events executed so far */
   executed = 0;
 
+  /** Events waiting in the heap (fixed-delay timers not counted). */
   get size(): number {
     return this.heap.length;
   }
 
   at(t: number, fn: EvFn, arg?: unknown): Ev {
-    if (t < this.now) t = this.now;
-    const ev = new Ev(t, this.seq++, fn, arg);
+    return this.insert(new Ev(t, 0, fn, arg));
+  }
+
+  after(dt: number, fn: EvFn, arg?: unknown): Ev {
+    return this.at(this.now + (dt > 0 ? dt : 0), fn, arg);
+  }
+
+  /**
+   * Like `after`, for a timer whose delay is one of a few fixed values (a configured timeout): it
+   * waits in that delay's queue instead of the heap. Runs in exactly the order `after` would give.
+   */
+  afterFixed(dt: number, fn: EvFn, arg?: unknown): Ev {
+    const d = dt > 0 ? dt : 0;
+    let q: TimerQueue | undefined;
+    for (let i = 0; i < this.queues.length; i++) if (this.queues[i].delay === d) { q = this.queues[i]; break; }
+    if (!q) {
+      if (this.queues.length >= 8) return this.after(d, fn, arg); // a few delays only: peek looks at every queue
+      q = new TimerQueue(d);
+      this.queues.push(q);
+    }
+    const ev = new Ev(this.now + d, this.seq++, fn, arg);
+    ev.queue = q;
+    q.evs.push(ev);
+    return ev;
+  }
+
+  /**
+   * Schedule an event object built by the caller (a subclass of Ev that carries its own data, so a
+   * message needs one allocation instead of an event plus a closure). Its time is `ev.t` (not
+   * before now); its sequence number is assigned here.
+   */
+  insert<E extends Ev>(ev: E): E {
+    let t = ev.t;
+    if (t < this.now) ev.t = t = this.now;
+    ev.seq = this.seq++;
     const h = this.heap;
     let i = h.length;
     h.push(ev);
@@ -48,16 +116,13 @@ export class Scheduler {
     return ev;
   }
 
-  after(dt: number, fn: EvFn, arg?: unknown): Ev {
-    return this.at(this.now + (dt > 0 ? dt : 0), fn, arg);
-  }
-
   /** Cancel an event: it will not run, and what it referenced is released now. */
   cancel(ev: Ev | undefined | null): void {
     if (!ev || ev.cancelled) return;
     ev.cancelled = true;
     ev.fn = NOOP;
     ev.arg = undefined;
+    if (ev.queue) return; // skipped when it reaches its queue's head
     // rebuild when cancelled shells dominate the heap
     if (++this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
   }
@@ -76,10 +141,18 @@ export class Scheduler {
       this.pop();
       if (this.cancelledCount > 0) this.cancelledCount--;
     }
-    return h[0];
+    let best: Ev | undefined = h[0];
+    let from: TimerQueue | null = null;
+    const qs = this.queues;
+    for (let i = 0; i < qs.length; i++) {
+      const e = qs[i].first();
+      if (e && (!best || before(e, best))) { best = e; from = qs[i]; }
+    }
+    this.nextFrom = from;
+    return best;
   }
 
-  pop(): Ev | undefined {
+  private pop(): Ev | undefined {
     const h = this.heap;
     const n = h.length;
     if (n === 0) return undefined;
@@ -114,10 +187,24 @@ export class Scheduler {
   step(): boolean {
     const ev = this.peek();
     if (!ev) return false;
-    this.pop();
+    this.runTop(ev);
+    return true;
+  }
+
+  /**
+   * Run `ev`, which `peek()` has just returned (callers that peek to decide whether to run the next
+   * event use this instead of `step()`, which would peek again).
+   */
+  runTop(ev: Ev): void {
+    let q = this.nextFrom;
+    if (q ? q.evs[q.head] !== ev : this.heap[0] !== ev) {
+      this.peek(); // something was scheduled since: find where the next event waits again
+      q = this.nextFrom;
+    }
+    if (q) q.head++;
+    else this.pop();
     this.now = ev.t;
     this.executed++;
     ev.fn(ev);
-    return true;
   }
 }

@@ -273,7 +273,7 @@ export class RunLoop {
     for (;;) {
       const ev = sched.peek();
       if (!ev || ev.t > maxUs || (dirty && ev.t > sched.now)) return dirty;
-      sched.step();
+      sched.runTop(ev);
       if (this.woke) { this.woke = false; return true; }
       if (sched.executed > maxEvents) return dirty;
     }
@@ -333,7 +333,7 @@ export class RunLoop {
     for (;;) {
       const ev = s.peek();
       if (!ev || ev.t > until) break;
-      s.step();
+      s.runTop(ev);
     }
     s.now = until;
   }

@@ -1,17 +1,23 @@
 /**
  * `cassandra-driver`, shaped like the DataStax Node.js driver 4.x, talking to the simulated cluster.
  * Learner code imports `types` and `errors` from here; tests build clients bound to a world.
+ *
+ * Why this file is over 400 lines: it is the module's whole public surface (types, errors, results,
+ * hosts, every policy class, Client), and scripts/gen-types.ts turns this one file into the
+ * `declare module 'cassandra-driver'` learners' editors type-check against, which must not import
+ * other modules. What is not public lives beside it: one request's execution (query plan, retries,
+ * speculative executions) in ./cassandra-request, statements → coordinator operations in
+ * ./cassandra-statement.
  */
-import { CL, CNode, type ServerOp, type ServerReply, blockFor } from '../cassandra';
-import { type CqlStmt, type ParsedCql, type Term, Unsupported, parseCql } from '../cql';
+import { CL, CNode, type ServerOp, blockFor } from '../cassandra';
+import { type ParsedCql, Unsupported, parseCql } from '../cql';
 import { SimulationError, restoreStack, suspendStack } from '../errors';
 import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
-import type { Ev } from '../sched';
-import { checkValue } from '../schema';
-import { type Frag } from '../store';
 import { worldFor } from '../active';
 import type { World } from '../world';
+import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
+import { type Statement, buildStatement } from './cassandra-statement';
 
 export const types = {
   /** Consistency levels (the driver's numeric values). */
@@ -198,7 +204,8 @@ const distance = types.distance;
 /** The simulated node behind each Host: module state, so learner code holding a Host cannot reach it. */
 const hostNodes = new WeakMap<Host, CNode>();
 
-function nodeOf(h: Host): CNode {
+/** @internal */
+export function nodeOf(h: Host): CNode {
   const n = hostNodes.get(h);
   if (!n) throw new ArgumentError(`'${String((h as { address?: unknown })?.address)}' is not one of this client's hosts`);
   return n;
@@ -673,84 +680,6 @@ export interface ClientOptions {
 const PORT = 9042;
 const DATACENTER = 'dc1';
 
-type Attempt = { host: CNode; done: boolean; fail: (e: Error) => void; timer?: Ev };
-
-/** A host the driver already considers down is recorded with this text, as the real driver does. */
-const HOST_DOWN = 'Host considered as DOWN';
-/** host address → the error of its last attempt, HOST_DOWN, or null (in use / answered) */
-type Tried = Record<string, Error | string | null>;
-
-function noHostAvailable(tried: Tried): NoHostAvailableError {
-  const hosts = Object.keys(tried);
-  const first = hosts.length > 0 ? tried[hosts[0]] : undefined;
-  const firstText = first instanceof Error ? `${first.name}: ${first.message}` : String(first);
-  const message = 'All host(s) tried for query failed.' + (hosts.length > 0 ? ` First host tried, ${hosts[0]}: ${firstText}. See innerErrors.` : '');
-  return new NoHostAvailableError({ ...tried }, message);
-}
-
-const CL_TEXT: Record<number, string> = Object.fromEntries(Object.entries(types.consistencies).map(([k, v]) => [v, k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()]));
-
-/**
- * A server error as the driver reads it off the wire (lib/readers.js `readError`): the fields of
- * Unavailable and Read/WriteTimeout, `isDataPresent` as the protocol's byte (0/1), and the driver's
- * own message for those three in place of the server's.
- */
-function responseError(code: number, serverMessage: string, props: Record<string, unknown>): ResponseError {
-  const e = new ResponseError(code, serverMessage);
-  const f = props as { consistencies?: number; required?: number; alive?: number; received?: number; blockFor?: number; isDataPresent?: unknown; writeType?: string };
-  const cl = CL_TEXT[f.consistencies ?? -1];
-  if (code === types.responseErrorCodes.unavailableException) {
-    Object.assign(e, { consistencies: f.consistencies, required: f.required, alive: f.alive });
-    e.message = `Not enough replicas available for query at consistency ${cl} (${f.required} required but only ${f.alive} alive)`;
-  } else if (code === types.responseErrorCodes.readTimeout) {
-    Object.assign(e, { consistencies: f.consistencies, received: f.received, blockFor: f.blockFor, isDataPresent: f.isDataPresent ? 1 : 0 });
-    const details = f.received! < f.blockFor!
-      ? `${f.received} replica(s) responded over ${f.blockFor} required`
-      : !f.isDataPresent ? "the replica queried for the data didn't respond" : 'timeout while waiting for repair of inconsistent replica';
-    e.message = `Server timeout during read query at consistency ${cl} (${details})`;
-  } else if (code === types.responseErrorCodes.writeTimeout) {
-    Object.assign(e, { consistencies: f.consistencies, received: f.received, blockFor: f.blockFor, writeType: f.writeType });
-    e.message = `Server timeout during ${f.writeType === 'BATCH_LOG' ? 'batchlog write' : 'write query'} at consistency ${cl} (${f.received} peer(s) acknowledged the write over ${f.blockFor} required)`;
-  } else Object.assign(e, props);
-  return e;
-}
-
-/** How the driver classifies a failed attempt (lib/request-execution.js `_getErrorCode`). */
-type ErrorKind = 'socket' | 'clientTimeout' | 'overloaded' | 'unavailable' | 'readTimeout' | 'writeTimeout' | 'other';
-
-function errorKind(err: Error): ErrorKind {
-  if ((err as { isSocketError?: boolean }).isSocketError) return 'socket';
-  if (err instanceof OperationTimedOutError) return 'clientTimeout';
-  if (err instanceof ResponseError) {
-    switch (err.code) {
-      case types.responseErrorCodes.overloaded: case types.responseErrorCodes.isBootstrapping: case types.responseErrorCodes.truncateError: return 'overloaded';
-      case types.responseErrorCodes.unavailableException: return 'unavailable';
-      case types.responseErrorCodes.readTimeout: return 'readTimeout';
-      case types.responseErrorCodes.writeTimeout: return 'writeTimeout';
-    }
-  }
-  return 'other';
-}
-
-/** The retry decision for a failed attempt (lib/request-execution.js `_getDecision`). */
-function decide(kind: ErrorKind, err: Error, info: OperationInfo, consistency: number): DecisionInfo | undefined {
-  const policy = info.executionOptions.getRetryPolicy();
-  const idempotent = info.executionOptions.isIdempotent();
-  const e = err as ResponseError;
-  switch (kind) {
-    case 'socket': case 'clientTimeout': case 'overloaded':
-      return idempotent ? policy.onRequestError(info, consistency, err) : { decision: RetryPolicy.retryDecision.rethrow };
-    case 'unavailable': return policy.onUnavailable(info, e.consistencies!, e.required!, e.alive!);
-    case 'readTimeout': return policy.onReadTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.isDataPresent as unknown as boolean); // the byte, as the real driver passes it
-    case 'writeTimeout':
-      return idempotent ? policy.onWriteTimeout(info, e.consistencies!, e.received!, e.blockFor!, e.writeType!) : { decision: RetryPolicy.retryDecision.rethrow };
-    default: return { decision: RetryPolicy.retryDecision.rethrow };
-  }
-}
-
-/** One execution of a request (the first, or a speculative one) and its retries. */
-type Execution = { host: Host; retries: number; cl: number; cancelled: boolean; attempt?: Attempt };
-
 /** Parsed statements by text, shared by every client (module state, out of learner code's reach). */
 const cqlCache = new Map<string, ParsedCql | Error>();
 
@@ -768,6 +697,7 @@ export class Client {
   readonly #policies: ClientPolicies;
   #initError: Error | null | undefined = undefined;
   #inflight = new Set<Attempt>();
+  #requests: RequestContext | undefined;
   #hostSet: Set<Host>;
   #closed = false;
 
@@ -899,15 +829,13 @@ export class Client {
     }
     rec.literals = parsed.literals.slice();
     const cl = opt.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
-    let op: ServerOp;
-    let f: string;
-    let hkey: string | undefined;
-    let hvalue: Record<string, unknown>;
+    let stmt: Statement;
     try {
-      ({ op, f, hkey, hvalue } = this.#build(parsed, paramsArr, cl, opt));
+      stmt = buildStatement({ keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() }, parsed, paramsArr, cl, opt);
     } catch (e) {
       return Promise.reject(e);
     }
+    const { op, f, hkey, hvalue, stampSpec } = stmt;
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
     const readTimeout = opt.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
@@ -932,164 +860,13 @@ export class Client {
           resolve(rs!);
         }
       };
-      this.#run(op, query, cl, readTimeout, execOptions, finish);
+      this.#requests ??= {
+        world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
+        specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
+      };
+      new RequestHandler(this.#requests, op, query, cl, readTimeout, execOptions, stampSpec, finish).start();
     });
   }
-
-  /** The request handler: query plan, executions (first and speculative), retries, completion. */
-  #run(op: ServerOp, query: string, cl: number, readTimeout: number, execOptions: ExecutionOptions, finish: (err: Error | null, rs?: ResultSet) => void): void {
-    const w = this.#world;
-    const lbp = this.#policies.loadBalancing;
-    const tried: Tried = {};
-    const executions: Execution[] = [];
-    let speculativeExecutions = -1;
-    let completed = false;
-    let specTimer: Ev | undefined;
-    let hosts: Iterator<Host> | undefined;
-    const complete = (err: Error | null, rs?: ResultSet) => {
-      if (completed) return;
-      completed = true;
-      w.sched.cancel(specTimer);
-      for (const x of executions) this.#cancel(x);
-      finish(err, rs);
-    };
-    const specPlan = this.#policies.speculativeExecution.newPlan(this.keyspace, query);
-    try {
-      lbp.newQueryPlan(this.keyspace, execOptions, (err, it) => {
-        if (err) throw err;
-        hosts = it;
-      });
-    } catch (e) {
-      return complete(e as Error);
-    }
-    if (!hosts) return complete(new DriverInternalError('The load-balancing policy did not return a query plan'));
-    const plan = hosts;
-    const known = this.#hostSet;
-    const nextHost = (): Host | null => {
-      for (;;) {
-        const r = plan.next();
-        if (r.done) return null;
-        const h = r.value;
-        if (!known.has(h)) {
-          tried[String((h as { address?: unknown } | null)?.address)] = new ArgumentError('The load-balancing policy returned a host that is not one of client.hosts');
-          continue;
-        }
-        if (lbp.getDistance(h) === distance.ignored) continue;
-        if (!h.isUp()) { tried[h.address] = HOST_DOWN; continue; }
-        tried[h.address] = null;
-        return h;
-      }
-    };
-    const noHost = (x: Execution | null) => {
-      if (x) executions.splice(executions.indexOf(x), 1);
-      if (executions.length === 0) complete(noHostAvailable(tried));
-    };
-    const onError = (x: Execution, e: Error) => {
-      tried[x.host.address] = e;
-      (e as DriverError).coordinator = x.host.address;
-      let d: DecisionInfo | undefined;
-      try {
-        d = decide(errorKind(e), e, { query, executionOptions: execOptions, nbRetry: x.retries }, x.cl);
-      } catch (pe) {
-        return complete(pe as Error);
-      }
-      if (!d || d.decision === RetryPolicy.retryDecision.rethrow) return complete(e);
-      if (d.decision === RetryPolicy.retryDecision.ignore) return complete(null, this.#resultSet([], null, x, tried, speculativeExecutions));
-      x.retries++;
-      if (typeof d.consistency === 'number') x.cl = d.consistency;
-      if (d.useCurrentHost !== false && x.host.isUp()) return send(x);
-      const h = nextHost();
-      if (!h) return noHost(x);
-      x.host = h;
-      send(x);
-    };
-    const send = (x: Execution) => {
-      const host = nodeOf(x.host);
-      const attempt: Attempt = { host, done: false, fail: () => {} };
-      x.attempt = attempt;
-      this.#inflight.add(attempt);
-      const settle = () => {
-        if (attempt.done) return false;
-        attempt.done = true;
-        this.#inflight.delete(attempt);
-        w.sched.cancel(attempt.timer);
-        return true;
-      };
-      attempt.fail = (e: Error) => {
-        if (settle()) onError(x, e);
-      };
-      if (readTimeout > 0) {
-        attempt.timer = w.sched.after(Math.round(readTimeout * 1000), () => {
-          if (settle()) onError(x, new OperationTimedOutError(`The host ${x.host.address} did not reply before timeout ${readTimeout} ms`, x.host.address));
-        });
-      }
-      const sop = this.#withConsistency(op, x.cl);
-      const ep = this.#ep;
-      w.net.send(ep, host.ep, 'execute', sop, (o) => {
-        w.cluster.coordinate(host, this.#stamp(o, host), (reply: ServerReply) => {
-          w.net.send(host.ep, ep, reply.ok ? 'result' : 'error', reply, (r) => {
-            if (!settle()) return;
-            if (r.ok) {
-              const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
-              return complete(null, this.#resultSet(r.rows.map((row) => new Row(row)), cols, x, tried, speculativeExecutions));
-            }
-            onError(x, responseError(r.error.code, r.error.message, r.error.props));
-          });
-        });
-      });
-    };
-    const startExecution = (speculative: boolean) => {
-      const h = nextHost();
-      if (!h) return noHost(null);
-      if (speculative && executions.length > 0 && executions[0].cancelled) return;
-      const x: Execution = { host: h, retries: 0, cl, cancelled: false };
-      executions.push(x);
-      speculativeExecutions++;
-      send(x);
-      if (!execOptions.isIdempotent()) return;
-      const delay = specPlan.nextExecution(h);
-      if (typeof delay !== 'number' || delay < 0) return;
-      specTimer = w.sched.after(Math.round(delay * 1000), () => {
-        if (!completed) startExecution(true);
-      });
-    };
-    startExecution(false);
-  }
-
-  #cancel(x: Execution): void {
-    x.cancelled = true;
-    const a = x.attempt;
-    if (a && !a.done) {
-      a.done = true;
-      this.#inflight.delete(a);
-      this.#world.sched.cancel(a.timer);
-    }
-  }
-
-  #resultSet(rows: Row[], cols: string[] | null, x: Execution, tried: Tried, speculativeExecutions: number): ResultSet {
-    return new ResultSet(rows, cols, {
-      queriedHost: x.host.address, triedHosts: { ...tried }, achievedConsistency: x.cl, speculativeExecutions, warnings: [],
-    });
-  }
-
-  /** The operation at a consistency level a retry policy chose. */
-  #withConsistency(op: ServerOp, cl: number): ServerOp {
-    if (op.kind === 'system' || op.cl === cl) return op;
-    const o = { ...op, cl };
-    const spec = this.#pendingStamp.get(op);
-    if (spec) this.#pendingStamp.set(o, spec);
-    return o;
-  }
-
-  /** Server-side timestamps: the coordinator stamps writes that carry none. */
-  #stamp(op: ServerOp, coord: CNode): ServerOp {
-    if (op.kind !== 'write' || !Number.isNaN(op.frag.marker) || !this.#pendingStamp.has(op)) return op;
-    const ts = coord.serverTimestamp(this.#world.epochMs * 1000 + this.#world.net.clockUs(coord.ep));
-    const spec = this.#pendingStamp.get(op)!;
-    return { ...op, frag: spec(ts) };
-  }
-
-  #pendingStamp = new WeakMap<ServerOp, (ts: number) => Frag>();
 
   /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */
   #generateTimestamp(): number | undefined {
@@ -1102,99 +879,6 @@ export class Client {
     return n;
   }
 
-  #bindValue(t: Term, params: readonly unknown[]): unknown {
-    return t.kind === 'bind' ? params[t.index] : t.value;
-  }
-
-  #build(p: ParsedCql, params: readonly unknown[], cl: number, opt: QueryOptions): { op: ServerOp; f: string; hkey?: string; hvalue: Record<string, unknown> } {
-    const s: CqlStmt = p.stmt;
-    if (params.length !== p.markers) {
-      throw new ResponseError(types.responseErrorCodes.invalid, `Invalid amount of bind variables: expected ${p.markers}, got ${params.length}`);
-    }
-    if (s.type === 'select' && s.system) {
-      const cols = s.columns === '*' ? ['*'] : s.columns;
-      return { op: { kind: 'system', columns: cols }, f: 'health', hvalue: { query: 'system.local', cl } };
-    }
-    if (s.ks !== undefined && s.ks !== this.keyspace) {
-      throw new ResponseError(types.responseErrorCodes.invalid, `Keyspace ${s.ks} does not exist (the simulated keyspace is '${this.keyspace}')`);
-    }
-    const def = this.#world.schema.cassandra[s.table];
-    if (!def) throw new ResponseError(types.responseErrorCodes.invalid, `unconfigured table ${s.table}`);
-    const colCheck = (c: string) => {
-      if (!(c in def.columns)) throw new ResponseError(types.responseErrorCodes.invalid, `Undefined column name ${c} in table ${this.keyspace}.${s.table}`);
-    };
-    const typed = (c: string, v: unknown) => {
-      const r = checkValue(def.columns[c], v);
-      if (!r.ok) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid value for column ${c} of type ${def.columns[c]}: ${r.msg}`);
-      return r.v;
-    };
-    const keyOf = (where: { col: string; term: Term } | null): unknown => {
-      if (!where) throw new NotSupportedError(`The course simulator does not support reading a whole table; use SELECT … FROM ${s.table} WHERE ${def.key} = ?`);
-      colCheck(where.col);
-      if (where.col !== def.key) {
-        throw new ResponseError(types.responseErrorCodes.invalid, `Cannot execute this query as it might involve data filtering and thus may have unpredictable performance (restriction on non-key column ${where.col}; the partition key is ${def.key})`);
-      }
-      const k = typed(def.key, this.#bindValue(where.term, params));
-      if (k === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value in condition for column ${def.key}`);
-      return k;
-    };
-    const hkey = (k: unknown) => `${s.table}/${String(k)}`;
-    if (s.type === 'select') {
-      const key = keyOf(s.where);
-      const columns = s.columns === '*' ? Object.keys(def.columns) : s.columns;
-      for (const c of columns) colCheck(c);
-      const limit = s.limit ? Number(this.#bindValue(s.limit, params)) : 1;
-      if (!(limit > 0)) throw new ResponseError(types.responseErrorCodes.invalid, 'LIMIT must be strictly positive');
-      return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read', hkey: hkey(key), hvalue: { table: s.table, key, cl } };
-    }
-    // writes
-    let tsTerm: Term | undefined = s.timestamp;
-    let ts: number | undefined = tsTerm ? Number(this.#bindValue(tsTerm, params)) : opt.timestamp;
-    if (ts !== undefined && (!Number.isInteger(ts) || ts < 0)) {
-      throw new ResponseError(types.responseErrorCodes.invalid, `Invalid timestamp ${String(ts)}: USING TIMESTAMP needs a non-negative integer (µs)`);
-    }
-    const cells: Record<string, unknown> = {};
-    let key: unknown;
-    let marker = false, rowDelete = false;
-    if (s.type === 'insert') {
-      s.columns.forEach(colCheck);
-      if (!s.columns.includes(def.key)) throw new ResponseError(types.responseErrorCodes.invalid, `Some partition key parts are missing: ${def.key}`);
-      s.columns.forEach((c, i) => {
-        const v = typed(c, this.#bindValue(s.values[i], params));
-        if (c === def.key) key = v;
-        else cells[c] = v;
-      });
-      if (key === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value for partition key part ${def.key}`);
-      marker = true;
-    } else if (s.type === 'update') {
-      key = keyOf(s.where);
-      for (const [c, t] of s.sets) {
-        colCheck(c);
-        if (c === def.key) throw new ResponseError(types.responseErrorCodes.invalid, `PRIMARY KEY part ${c} found in SET part`);
-        cells[c] = typed(c, this.#bindValue(t, params));
-      }
-    } else {
-      key = keyOf(s.where);
-      if (s.columns) for (const c of s.columns) { colCheck(c); cells[c] = null; }
-      else rowDelete = true;
-    }
-    const mk = (t: number): Frag => {
-      const frag: Frag = { del: rowDelete ? t : -Infinity, marker: marker ? t : -Infinity, cells: {} };
-      for (const c in cells) frag.cells[c] = { v: cells[c], ts: t, tomb: cells[c] === null };
-      return frag;
-    };
-    if (ts === undefined) ts = this.#generateTimestamp();
-    const serverSide = ts === undefined;
-    const frag = serverSide ? { del: NaN, marker: NaN, cells: {} } : mk(ts!);
-    const op: ServerOp = { kind: 'write', table: s.table, key, frag, cl };
-    if (serverSide) this.#pendingStamp.set(op, mk);
-    return {
-      op,
-      f: s.type === 'delete' ? 'delete' : 'write',
-      hkey: hkey(key),
-      hvalue: { table: s.table, key, cells: s.type === 'delete' && rowDelete ? null : { ...cells }, timestamp: serverSide ? null : ts, cl },
-    };
-  }
 }
 
 void SimulationError;
