@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: BROWSER_INCLUDE,
     globalSetup: ['test/browser/setup.ts'],
+    // BROWSER_CPU_LOG=<file>: each file appends its CPU and wall seconds (bench/test-times.sh reads them).
+    setupFiles: ['test/browser/cpu-meter.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     // expect.poll waits for a state; its default (1 s) is a timing assumption.

@@ -5,10 +5,17 @@
  *   it.each(builtPages(dist))('%s', async (p) => expect(await crawl.visit(p)).toEqual([]));
  *   it('links', async () => { const { report, problems } = await crawl.finish(); … });
  *
- * `visit` loads a page, mounts every exercise on it, runs axe and records its links, assets and ids;
- * it returns that page's problems (console errors, failed and off-origin requests, HTTP status, an
- * exercise that did not load, serious/critical axe violations). `finish` follows every internal link
- * and asset seen (broken links, #fragments, pages reachable only by a link) and returns the report.
+ * `visit` loads a page once, mounts every exercise on it, runs axe in each theme asked for (light,
+ * then dark on the same load: the page switched as the theme toggle switches it, Monaco included) and
+ * records its links, assets and ids; it returns that page's problems (console errors, failed and
+ * off-origin requests, HTTP status, an exercise that did not load, serious/critical axe violations,
+ * and whatever `opts.check` finds). `finish` follows every internal link and asset seen (broken
+ * links, #fragments, pages reachable only by a link) and returns the report.
+ *
+ * A crawl of the sub-path build checks what differs under a sub-path (`axe: false`,
+ * `mountExercises: 'once'`): every page loads with no failed request, its links and assets resolve
+ * under the base, and each exercise loads (its editor, workers and wasm) once; axe has already run
+ * on the same HTML in both themes at "/".
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -71,12 +78,45 @@ export interface Crawl {
  * A crawl of the build in `dist` served at `base`. `axeRules` limits axe to some rules;
  * `followLinks: false` makes `finish` skip the links (another crawl of the same build follows them).
  */
-export async function openCrawl(
-  browser: Browser,
-  opts: { base: string; dist: string; colorScheme?: 'light' | 'dark'; axeRules?: string[]; followLinks?: boolean },
-): Promise<Crawl> {
+export interface CrawlOptions {
+  base: string;
+  dist: string;
+  /** Themes axe checks each page in, on one load (default: light only). */
+  themes?: Theme[];
+  /** false: no axe (default true). */
+  axe?: boolean;
+  axeRules?: string[];
+  /** 'all' (default): mount every exercise on every page; 'once': each exercise id on the first page that has it. */
+  mountExercises?: 'all' | 'once';
+  /** false: `finish` skips the links (another crawl of the same build follows them). */
+  followLinks?: boolean;
+  /** More per-page checks on the loaded page; returns problems. */
+  check?: (page: Page, pageUrl: string) => Promise<string[]>;
+}
+
+export type Theme = 'light' | 'dark';
+
+/**
+ * Show the loaded page in `theme` as a learner switching it would see it: the OS preference
+ * (prefers-color-scheme) and the site's `data-theme` (what the toggle sets; Monaco follows it).
+ * Waits until every mounted editor has redrawn in that theme.
+ */
+async function showTheme(page: Page, theme: Theme): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await page.evaluate((t) => {
+    document.documentElement.dataset.theme = t;
+  }, theme);
+  await page.waitForFunction(
+    (dark) => [...document.querySelectorAll('.monaco-editor')].every((e) => e.classList.contains('vs-dark') === dark),
+    theme === 'dark',
+  );
+}
+
+export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<Crawl> {
   const { base } = opts;
-  const { page, issues, close, context } = await newPage(browser, { baseUrl: base, colorScheme: opts.colorScheme ?? 'light' });
+  const themes = opts.themes ?? ['light'];
+  const { page, issues, close, context } = await newPage(browser, { baseUrl: base, colorScheme: 'light' });
+  const mounted = new Set<string>();
   const visited = new Set<string>();
   const linkTargets = new Map<string, string>(); // target → first page linking to it
   const assetTargets = new Set<string>();
@@ -95,11 +135,15 @@ export async function openCrawl(
   const visitUrl = async (pageUrl: string): Promise<string[]> => {
     const problems: string[] = [];
     visited.add(pageUrl);
+    await page.emulateMedia({ colorScheme: 'light' });
     const res = await page.goto(pageUrl, { waitUntil: 'load' });
     if (!res || res.status() !== 200) problems.push(`page ${pageUrl}: HTTP ${res?.status()}`);
     // Exercises mount their editor on scroll-in. Mount every one, so axe always sees the page the
     // learner works in (not a race between the editor's loading and the check).
     for (const ex of await page.locator('qc-exercise').all()) {
+      const id = (await ex.getAttribute('data-exercise-id')) ?? '';
+      if (opts.mountExercises === 'once' && mounted.has(id)) continue;
+      mounted.add(id);
       await ex.scrollIntoViewIfNeeded();
       const settled = ex.and(page.locator('[data-state="ready"], [data-state="failed"]'));
       const state = await settled.waitFor({ timeout: EXERCISE_MOUNT_MS }).then(
@@ -109,9 +153,15 @@ export async function openCrawl(
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
     await page.evaluate(() => window.scrollTo(0, 0));
-    const violations = await axeViolations(page, { rules: opts.axeRules });
-    axeCount += violations.length;
-    problems.push(...violations);
+    if (opts.axe !== false) {
+      for (const theme of themes) {
+        if (theme !== 'light') await showTheme(page, theme);
+        const violations = await axeViolations(page, { rules: opts.axeRules });
+        axeCount += violations.length;
+        problems.push(...violations.map((v) => (themes.length > 1 ? `${theme} theme: ${v}` : v)));
+      }
+    }
+    if (opts.check) problems.push(...(await opts.check(page, pageUrl)));
     ids.set(pageUrl, new Set(await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id))));
     const { links, assets } = await pageLinks(page);
     for (const l of links) if (!linkTargets.has(l)) linkTargets.set(l, pageUrl);

@@ -1,26 +1,27 @@
 /**
  * The crawl as vitest tests, one test per built page (so no single test needs minutes on a loaded
  * machine, and a failure names its page), then one test for every link, #fragment and asset seen.
- * Used by site-root.test.ts, site-sub.test.ts and site.test.ts (dark theme).
+ * Used by site-root.test.ts (every page at "/", axe in the light and the dark theme on one load) and
+ * site-sub.test.ts (every page at "/course/": what differs under a sub-path).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './helpers';
-import { builtPages, formatReport, openCrawl, type Crawl } from '../../support/crawl';
+import { builtPages, formatReport, openCrawl, type Crawl, type CrawlOptions } from '../../support/crawl';
 
-/** Per page: load, mount every exercise (up to 150 s each when the machine is busy), axe. */
+/** Per page: load, mount every exercise (up to 150 s each when the machine is busy), axe in each theme. */
 const PAGE_TEST_MS = 600_000;
 
 export function crawlTests(
   name: string,
-  opts: { base: () => string; dist: string; colorScheme?: 'light' | 'dark'; axeRules?: string[]; followLinks?: boolean; minPages?: number },
+  opts: Omit<CrawlOptions, 'base'> & { base: () => string; minPages?: number; pageTest: string },
 ): void {
   const pages = builtPages(opts.dist);
   let browser: Browser;
   let crawl: Crawl;
   beforeAll(async () => {
     browser = await launch();
-    crawl = await openCrawl(browser, { base: opts.base(), dist: opts.dist, colorScheme: opts.colorScheme, axeRules: opts.axeRules, followLinks: opts.followLinks });
+    crawl = await openCrawl(browser, { ...opts, base: opts.base() });
   });
   afterAll(async () => {
     await crawl?.close();
@@ -34,7 +35,7 @@ export function crawlTests(
       expect(pages.length).toBeGreaterThanOrEqual(opts.minPages ?? 3);
     });
 
-    it.each(pages.map((p) => [p || '/']))('%s: no console error, failed or off-origin request, exercise that does not load, or serious axe violation', async (p) => {
+    it.each(pages.map((p) => [p || '/']))(`%s: ${opts.pageTest}`, async (p) => {
       expect(await crawl.visit(p === '/' ? '' : p)).toEqual([]);
     }, PAGE_TEST_MS);
 
