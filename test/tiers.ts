@@ -5,8 +5,9 @@
  *                                 no spawned process, no server. The lint test fails a fast file that
  *                                 spawns a process, opens a socket or imports a database driver.
  *   slow     `npm run test:slow`  everything else outside test/browser/: any *.slow.test.ts (spawned
- *                                 CLIs, a content-layer sync, child processes) and every test in a
- *                                 folder not listed below (e.g. test/differential/, a real PostgreSQL).
+ *                                 CLIs, a content-layer sync, child processes), SLOW_FILES, and every
+ *                                 test in a folder not listed below (e.g. test/differential/, a real
+ *                                 PostgreSQL).
  *   browser  `npm run test:browser`  test/browser/**: Chromium against the built site.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -19,16 +20,23 @@ export const FAST_FOLDERS = ['sim', 'grading', 'diagram', 'progress', 'content',
 
 export const SLOW_SUFFIX = '.slow.test.ts';
 
+/**
+ * Files in a fast folder that run in the slow tier although pure, because they grade whole exercises
+ * (paths relative to test/). fixtures.test.ts Submits every other correct solution of every exercise:
+ * `verify`'s sibling, a fifth of the fast tier's time; the docs name it, so it keeps its name.
+ */
+export const SLOW_FILES = ['exercises/fixtures.test.ts'];
+
 /** Globs (relative to the repo root) of the fast tier. */
 export const FAST_INCLUDE = FAST_FOLDERS.map((f) => `test/${f}/**/*.test.ts`);
-export const FAST_EXCLUDE = [`test/**/*${SLOW_SUFFIX}`];
+export const FAST_EXCLUDE = [`test/**/*${SLOW_SUFFIX}`, ...SLOW_FILES.map((f) => `test/${f}`)];
 
 /** Globs of the slow tier: every *.slow.test.ts, and every folder of test/ that is neither fast nor browser. */
 export function slowInclude(): string[] {
   const otherFolders = readdirSync(TEST_DIR).filter(
     (name) => statSync(path.join(TEST_DIR, name)).isDirectory() && name !== 'browser' && !(FAST_FOLDERS as readonly string[]).includes(name),
   );
-  return [`test/**/*${SLOW_SUFFIX}`, 'test/*.test.ts', ...otherFolders.map((f) => `test/${f}/**/*.test.ts`)];
+  return [`test/**/*${SLOW_SUFFIX}`, ...SLOW_FILES.map((f) => `test/${f}`), 'test/*.test.ts', ...otherFolders.map((f) => `test/${f}/**/*.test.ts`)];
 }
 export const SLOW_EXCLUDE = ['test/browser/**'];
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FAST_FOLDERS, SLOW_SUFFIX, TEST_DIR } from '../tiers';
+import { FAST_FOLDERS, SLOW_FILES, SLOW_SUFFIX, TEST_DIR } from '../tiers';
 import { lintSource, relativeImports, type Finding } from './hygiene';
 
 const ROOT = path.dirname(TEST_DIR);
@@ -21,7 +21,7 @@ function tsFiles(dir: string): string[] {
 
 const isFastTier = (file: string) => {
   const rel = path.relative(TEST_DIR, file).split(path.sep);
-  return rel.length >= 2 && (FAST_FOLDERS as readonly string[]).includes(rel[0]) && file.endsWith('.test.ts') && !file.endsWith(SLOW_SUFFIX);
+  return rel.length >= 2 && (FAST_FOLDERS as readonly string[]).includes(rel[0]) && file.endsWith('.test.ts') && !file.endsWith(SLOW_SUFFIX) && !SLOW_FILES.includes(rel.join('/'));
 };
 
 /** The test/ modules a file imports, transitively (the fast tier's helpers must be pure too). */
