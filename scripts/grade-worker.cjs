@@ -150,8 +150,51 @@ function browserShims(def, reportError) {
   });
 }
 
+/**
+ * Evaluated inside the grading realm (as source text): one job graded by the bundle's grader, every
+ * report sent as JSON text through `send(kind, json)`.
+ */
+function runJob(grader, job, send) {
+  'use strict';
+  const ErrorCtor = Error;
+  const then = Promise.prototype.then;
+  const apply = Reflect.apply;
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  const report = (kind, value) => send(kind, stringify(value));
+  const crash = (e) => report('crash', `The grader failed: ${e instanceof ErrorCtor ? e.message : 'unknown error'}`);
+  // The sandbox (src/grading/sandbox.ts), as in the browser's run worker: SES lockdown of this
+  // realm, before any learner code; each run's learner module then gets a compartment of its own.
+  const problem = grader.hardenRealm();
+  if (problem) {
+    report('crash', problem);
+    return;
+  }
+  const meta = parse(job.meta);
+  const exercise = { id: job.exerciseId, meta, visible: grader.visible, hidden: grader.hidden, visibleSource: job.visibleSource };
+  report('loaded', null);
+  let p;
+  try {
+    p = grader.runExercise({
+      exercise,
+      learnerJs: job.learnerJs,
+      mode: job.mode,
+      limits: parse(job.limits),
+      shard: parse(job.shard) ?? undefined,
+      seed: parse(job.seed) ?? undefined,
+      onPlan: (tests) => report('plan', tests),
+      onTestStart: (name, index) => report('start', { name, index }),
+      onTestResult: (result, index) => report('result', { result, index }),
+    });
+  } catch (e) {
+    crash(e);
+    return;
+  }
+  apply(then, p, [(results) => report('done', results), crash]);
+}
+
 /** Evaluated inside the grading realm (as source text): its browser-like globals over `host`. */
-function realmSetup(host, browserShims) {
+function realmSetup(host, browserShims, runJob) {
   'use strict';
   const g = globalThis;
   const callbacks = new Map();
@@ -217,7 +260,6 @@ function realmSetup(host, browserShims) {
     if (onUncaught) onUncaught(e, 'exception');
   });
 
-
   return {
     fire,
     /**
@@ -242,38 +284,8 @@ function realmSetup(host, browserShims) {
     run(bundleName, job) {
       const grader = g[bundleName];
       g[bundleName] = undefined; // a top-level `var`: cannot be deleted, only emptied
-      const stringify = JSON.stringify;
-      const parse = JSON.parse;
-      const report = (kind, value) => call('report', kind, stringify(value));
       onUncaught = grader.reportUncaught;
-      // The sandbox (src/grading/sandbox.ts), as in the browser's run worker: SES lockdown of this
-      // realm, before any learner code; each run's learner module then gets a compartment of its own.
-      const problem = grader.hardenRealm();
-      if (problem) {
-        report('crash', problem);
-        return;
-      }
-      const meta = parse(job.meta);
-      const exercise = { id: job.exerciseId, meta, visible: grader.visible, hidden: grader.hidden, visibleSource: job.visibleSource };
-      report('loaded', null);
-      let p;
-      try {
-        p = grader.runExercise({
-          exercise,
-          learnerJs: job.learnerJs,
-          mode: job.mode,
-          limits: parse(job.limits),
-          shard: parse(job.shard) ?? undefined,
-          seed: parse(job.seed) ?? undefined,
-          onPlan: (tests) => report('plan', tests),
-          onTestStart: (name, index) => report('start', { name, index }),
-          onTestResult: (result, index) => report('result', { result, index }),
-        });
-      } catch (e) {
-        report('crash', `The grader failed: ${e instanceof ErrorCtor ? e.message : 'unknown error'}`);
-        return;
-      }
-      apply(then, p, [(results) => report('done', results), (e) => report('crash', `The grader failed: ${e instanceof ErrorCtor ? e.message : 'unknown error'}`)]);
+      runJob(grader, job, (kind, json) => call('report', kind, json));
     },
   };
 }
@@ -350,7 +362,7 @@ function grade(job) {
     importModuleDynamically: noImport,
   });
   const inRealm = (f) => vm.runInContext(`(${f})`, context, { importModuleDynamically: noImport });
-  realm = inRealm(realmSetup)(host, inRealm(browserShims));
+  realm = inRealm(realmSetup)(host, inRealm(browserShims), inRealm(runJob));
   attach(realm);
   process.on('unhandledRejection', (reason) => {
     try {

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runInThisContext } from 'node:vm';
+import { createContext, runInContext } from 'node:vm';
 import type { Message } from 'esbuild';
 import type { ExerciseBundle, runExercise as RunExercise } from '#grading';
 import { parseMeta, type Meta } from '#grading/schema';
@@ -46,16 +46,24 @@ export function bundleExercise(id: string): Promise<Bundled> {
   return p;
 }
 
+/** Events enough for chai in an in-process realm (it announces its plugins; nothing listens). */
+const IN_PROCESS_EVENTS = `globalThis.Event = class Event { constructor(type) { this.type = String(type); } };
+globalThis.EventTarget = class EventTarget { addEventListener() {} removeEventListener() {} dispatchEvent() { return true; } };`;
+
 /**
- * The bundle evaluated in this process (bench/ times the grader in-process). Grading learner code
- * goes through a grading process instead (scripts/lib/grade-pool.ts).
+ * The bundle evaluated in this process (bench/ times the grader in-process), in a `vm` realm of its
+ * own: the bundle's `ses` sets up (locks down) the realm it is evaluated in, once, so every bundle
+ * gets a fresh realm, with this process's timers, clock and console. Trusted code only: grading
+ * learner code goes through a grading process instead (scripts/lib/grade-pool.ts).
  */
 export function loadBundleInProcess(ref: BundleRef): GraderBundle {
-  runInThisContext(readFileSync(ref.bundle, 'utf8'), { filename: ref.bundle });
-  const g = globalThis as unknown as Record<string, GraderBundle>;
-  const mod = g[BUNDLE_GLOBAL];
-  (g as Record<string, unknown>)[BUNDLE_GLOBAL] = undefined; // a top-level `var`: cannot be deleted
-  return mod;
+  const g = globalThis as unknown as Record<string, unknown>;
+  const names = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'performance', 'console'];
+  const context = createContext({ ...Object.fromEntries(names.map((n) => [n, g[n]])), process: { nextTick: process.nextTick } });
+  // chai announces its plugins on an EventTarget; lockdown accepts only the realm's own classes
+  runInContext(IN_PROCESS_EVENTS, context);
+  runInContext(readFileSync(ref.bundle, 'utf8'), context, { filename: ref.bundle });
+  return (context as Record<string, GraderBundle>)[BUNDLE_GLOBAL];
 }
 
 /** What the last build of an exercise's bundle read, with each file's mtime and size. */
