@@ -9,14 +9,18 @@
  *   IDS=circuit-breaker OUT=properties-circuit-breaker.md npm run bench -- properties
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import type { ExerciseBundle, runExercise as RunExercise } from '../src/grading/index';
 import { parseMeta } from '../src/grading/schema';
-import { ROOT, compileLearnerTs, readExerciseFiles } from '../scripts/grade';
+import { compileLearnerTs } from '../scripts/grade';
+
+/** The repository root: this file's parent folder (also when run as bench/properties.bundle.mjs). */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const exerciseFile = (id: string, f: string) => readFileSync(path.join(ROOT, 'exercises', id, f), 'utf8');
 
 /** The exercises to measure (IDS=a,b to choose) and the result file (OUT, under bench/results/). */
 const IDS = process.env.IDS ? process.env.IDS.split(',') : ['read-fallback', 'health-check', 'dlq-processor'];
@@ -51,7 +55,7 @@ async function load(id: string, dir: string, tag: string): Promise<Loaded> {
     mainFields: ['module', 'main'],
   });
   const mod = (await import(pathToFileURL(out).href)) as { runExercise: typeof RunExercise; visible: ExerciseBundle['visible']; hidden: ExerciseBundle['hidden'] };
-  const meta = parseMeta(`exercises/${id}/meta.json`, readExerciseFiles(id)['meta.json']);
+  const meta = parseMeta(`exercises/${id}/meta.json`, exerciseFile(id, 'meta.json'));
   const entries = [...mod.visible.collect(), ...mod.hidden.collect()];
   const cases = entries.reduce((n, e) => n + ((e as { property?: { runs: number } }).property?.runs ?? e.options.seeds?.length ?? 1), 0);
   return { runExercise: mod.runExercise, exercise: { id, meta, visible: mod.visible, hidden: mod.hidden }, cases };
@@ -88,11 +92,15 @@ async function main() {
   const loadStart = os.loadavg()[0];
   const uptimeStart = execFileSync('uptime', { encoding: 'utf8' }).trim();
   const rows: string[] = [];
+  // Every bundle carries the grader's sandbox (SES), which hardens the realm at the first Submit; a
+  // bundle evaluated after that cannot set itself up. So all of them are loaded first.
+  const suites = [];
   for (const id of IDS) {
-    const c = compileLearnerTs(readExerciseFiles(id)['solution.ts'], `exercises/${id}/solution.ts`);
+    const c = compileLearnerTs(exerciseFile(id, 'solution.ts'), `exercises/${id}/solution.ts`);
     if (!c.ok) throw new Error(c.message);
-    const before = await load(id, checkoutBefore(id), 'before');
-    const after = await load(id, path.join(ROOT, 'exercises', id), 'after');
+    suites.push({ id, c, before: await load(id, checkoutBefore(id), 'before'), after: await load(id, path.join(ROOT, 'exercises', id), 'after') });
+  }
+  for (const { id, c, before, after } of suites) {
     await submit(before, c.js); // warm-up (JIT) for both
     await submit(after, c.js);
     const b = { wall: [] as number[], cpu: [] as number[] };
