@@ -29,12 +29,15 @@ const REPS = Number(process.env.REPS ?? 9);
 /** The last commit whose suites of these exercises had no property phase. */
 const BASE = process.env.BASE ?? '24e3e89';
 const TMP = path.join(ROOT, '.tmp');
+/** Temporary bundles and checkouts, removed at the end (the lint tier reads every source file under the root). */
+const made: string[] = [];
 
 type Loaded = { runExercise: typeof RunExercise; exercise: ExerciseBundle; cases: number };
 
 /** The exercise's tests from `dir` (two levels below the root, as exercises/<id> is) bundled with the grader. */
 async function load(id: string, dir: string, tag: string): Promise<Loaded> {
   const out = path.join(TMP, `bench-properties-${id}-${tag}.mjs`);
+  made.push(out);
   const q = JSON.stringify;
   buildSync({
     stdin: {
@@ -64,6 +67,7 @@ async function load(id: string, dir: string, tag: string): Promise<Loaded> {
 /** The exercise folder as it was at BASE, at .tmp/<id>-before (so its `../../src` imports resolve to today's). */
 function checkoutBefore(id: string): string {
   const dir = path.join(TMP, `${id}-before`);
+  made.push(dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const f of ['visible.test.ts', 'hidden.test.ts', 'harness.ts']) {
@@ -134,6 +138,7 @@ to the other jobs sharing the cores. Runs = seeded runs + generated cases.
 ${rows.join('\n')}
 `;
   writeFileSync(path.join(ROOT, 'bench/results', OUT), md);
+  for (const p of made) rmSync(p, { recursive: true, force: true });
   console.log(md);
 }
 
