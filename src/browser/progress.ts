@@ -122,22 +122,25 @@ function isQuotaError(e: unknown): boolean {
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-export function createProgressStore(
+/**
+ * The saved copy of the progress: where it lives (browser storage, or memory once storage fails),
+ * loading it on first use, saving after each change, and telling subscribers. Storage that is
+ * missing, blocked, corrupt or full degrades to memory with a reason the page shows.
+ */
+function savedProgress(
   storage: StorageLike | null | undefined | (() => StorageLike | null | undefined),
-  opts: { now?: () => number; eventTarget?: Pick<EventTarget, 'addEventListener'> | null } = {},
-): ProgressStore {
-  const now = opts.now ?? (() => Date.now());
-  let data = empty();
-  let status: StorageStatus = 'ok';
-  let reason: string | null = null;
+  eventTarget: Pick<EventTarget, 'addEventListener'> | null | undefined,
+) {
+  const cell = { data: empty(), status: 'ok' as StorageStatus, reason: null as string | null };
   let store: StorageLike | null = null;
   let loaded = false;
   const listeners = new Set<Listener>();
 
   const toMemory = (why: string) => {
-    status = 'memory';
-    reason = why;
+    cell.status = 'memory';
+    cell.reason = why;
   };
+  const unavailable = 'Browser storage is not available here, so your progress is kept only until you close this page.';
 
   function resolveStorage(): StorageLike | null {
     try {
@@ -150,50 +153,29 @@ export function createProgressStore(
 
   function readStored(): void {
     store = resolveStorage();
-    if (!store) {
-      toMemory('Browser storage is not available here, so your progress is kept only until you close this page.');
-      return;
-    }
+    if (!store) return toMemory(unavailable);
     let text: string | null;
     try {
       text = store.getItem(STORAGE_KEY);
     } catch {
-      toMemory('Browser storage is blocked, so your progress is kept only until you close this page.');
-      return;
+      return toMemory('Browser storage is blocked, so your progress is kept only until you close this page.');
     }
     if (text === null) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      toMemory('Your saved progress could not be read (it is corrupted). This session is not saved; use "Start fresh" to reset it.');
-      return;
+      return toMemory('Your saved progress could not be read (it is corrupted). This session is not saved; use "Start fresh" to reset it.');
     }
     const res = parseProgress(parsed);
-    if (!res.ok) {
-      toMemory(`Your saved progress could not be read (${res.error}). This session is not saved; use "Start fresh" to reset it.`);
-      return;
-    }
-    data = res.value;
-  }
-
-  function ensure(): void {
-    if (loaded) return;
-    loaded = true;
-    readStored();
-    opts.eventTarget?.addEventListener('storage', (ev: Event) => {
-      const key = (ev as StorageEvent).key;
-      if (status !== 'ok' || (key !== STORAGE_KEY && key !== null)) return;
-      data = empty();
-      readStored();
-      notify();
-    });
+    if (!res.ok) return toMemory(`Your saved progress could not be read (${res.error}). This session is not saved; use "Start fresh" to reset it.`);
+    cell.data = res.value;
   }
 
   function notify(): void {
     for (const cb of [...listeners]) {
       try {
-        cb(clone(data));
+        cb(clone(cell.data));
       } catch (e) {
         // A broken subscriber must not break the others or the caller.
         console.warn('progress subscriber failed', e);
@@ -201,79 +183,114 @@ export function createProgressStore(
     }
   }
 
-  function persist(): void {
-    if (status === 'ok' && store) {
-      try {
-        store.setItem(STORAGE_KEY, JSON.stringify(data));
-      } catch (e) {
-        toMemory(
-          isQuotaError(e)
-            ? 'Browser storage is full, so new progress is kept only until you close this page.'
-            : 'Browser storage refused to save, so new progress is kept only until you close this page.',
-        );
+  return {
+    cell,
+    listeners,
+    /** Loads the saved copy on first use and follows other tabs' changes. */
+    ensure(): void {
+      if (loaded) return;
+      loaded = true;
+      readStored();
+      eventTarget?.addEventListener('storage', (ev: Event) => {
+        const key = (ev as StorageEvent).key;
+        if (cell.status !== 'ok' || (key !== STORAGE_KEY && key !== null)) return;
+        cell.data = empty();
+        readStored();
+        notify();
+      });
+    },
+    /** Saves the current data (or falls back to memory) and tells subscribers. */
+    persist(): void {
+      if (cell.status === 'ok' && store) {
+        try {
+          store.setItem(STORAGE_KEY, JSON.stringify(cell.data));
+        } catch (e) {
+          toMemory(
+            isQuotaError(e)
+              ? 'Browser storage is full, so new progress is kept only until you close this page.'
+              : 'Browser storage refused to save, so new progress is kept only until you close this page.',
+          );
+        }
       }
-    }
-    notify();
-  }
+      notify();
+    },
+    /** Forgets everything, in storage too, and tries storage again. */
+    reset(): void {
+      cell.data = empty();
+      cell.status = 'ok';
+      cell.reason = null;
+      store = resolveStorage();
+      try {
+        store?.removeItem(STORAGE_KEY);
+      } catch {
+        /* handled next: persist() or the missing store moves us to memory */
+      }
+      if (!store) toMemory(unavailable);
+    },
+  };
+}
+
+export function createProgressStore(
+  storage: StorageLike | null | undefined | (() => StorageLike | null | undefined),
+  opts: { now?: () => number; eventTarget?: Pick<EventTarget, 'addEventListener'> | null } = {},
+): ProgressStore {
+  const now = opts.now ?? (() => Date.now());
+  const saved = savedProgress(storage, opts.eventTarget);
+  const { cell, persist } = saved;
+  /** The data, loaded on first use. */
+  const data = (): Progress => {
+    saved.ensure();
+    return cell.data;
+  };
 
   return {
-    loadProgress() {
-      ensure();
-      return clone(data);
-    },
+    loadProgress: () => clone(data()),
     getLesson(slug) {
-      ensure();
-      const l = data.lessons[slug];
+      const l = data().lessons[slug];
       return l ? { ...l } : undefined;
     },
     setLesson(slug, state, o = {}) {
-      ensure();
-      if (state === null) delete data.lessons[slug];
+      const d = data();
+      if (state === null) delete d.lessons[slug];
       else {
-        if (state === 'in-progress' && data.lessons[slug]?.state === 'done' && !o.force) return;
-        data.lessons[slug] = { state, at: now() };
+        if (state === 'in-progress' && d.lessons[slug]?.state === 'done' && !o.force) return;
+        d.lessons[slug] = { state, at: now() };
       }
       persist();
     },
     getExercise(id) {
-      ensure();
-      const e = data.exercises[id];
+      const e = data().exercises[id];
       return e ? { ...e } : undefined;
     },
     setExercise(id, value) {
-      ensure();
-      const viewed = data.exercises[id]?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
-      data.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
+      const d = data();
+      const viewed = d.exercises[id]?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
+      d.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
       persist();
     },
     markSolutionViewed(id, code) {
-      ensure();
-      const e = data.exercises[id];
+      const d = data();
+      const e = d.exercises[id];
       if (e && e.status === 'pass' && e.submitted) return; // viewed after passing: nothing to record
       if (e?.solutionViewedBeforePass) return;
-      data.exercises[id] = e
+      d.exercises[id] = e
         ? { ...e, solutionViewedBeforePass: true }
         : { code, status: 'started', submitted: false, at: now(), solutionViewedBeforePass: true };
       persist();
     },
     getQuiz(quizId) {
-      ensure();
-      const q = data.quiz[quizId];
+      const q = data().quiz[quizId];
       return q ? (JSON.parse(JSON.stringify(q)) as QuizProgress) : undefined;
     },
     setQuiz(quizId, value) {
-      ensure();
       const answers: Record<string, string[]> = {};
       for (const [k, v] of Object.entries(value.answers)) answers[k] = [...v];
-      data.quiz[quizId] = { answers, score: value.score };
+      data().quiz[quizId] = { answers, score: value.score };
       persist();
     },
-    exportProgress() {
-      ensure();
-      return JSON.stringify(data, null, 2);
-    },
+    exportProgress: () => JSON.stringify(data(), null, 2),
     importProgress(json) {
-      ensure();
+      data();
       let parsed: unknown;
       try {
         parsed = JSON.parse(json);
@@ -282,37 +299,22 @@ export function createProgressStore(
       }
       const res = parseProgress(parsed);
       if (!res.ok) return { ok: false, error: `Not a progress file: ${res.error}` };
-      data = res.value;
+      cell.data = res.value;
       persist();
       return { ok: true };
     },
     resetProgress() {
-      ensure();
-      data = empty();
-      status = 'ok';
-      reason = null;
-      store = resolveStorage();
-      try {
-        store?.removeItem(STORAGE_KEY);
-      } catch {
-        /* handled below: persist() or the missing store moves us to memory */
-      }
-      if (!store) toMemory('Browser storage is not available here, so your progress is kept only until you close this page.');
+      saved.ensure();
+      saved.reset();
       persist();
     },
     subscribe(cb) {
-      ensure();
-      listeners.add(cb);
-      return () => listeners.delete(cb);
+      saved.ensure();
+      saved.listeners.add(cb);
+      return () => saved.listeners.delete(cb);
     },
-    storageStatus() {
-      ensure();
-      return status;
-    },
-    storageReason() {
-      ensure();
-      return reason;
-    },
+    storageStatus: () => (saved.ensure(), cell.status),
+    storageReason: () => (saved.ensure(), cell.reason),
   };
 }
 
