@@ -19,6 +19,10 @@
 // Results leave only through this process's IPC channel, held here, out of the grading realm's reach,
 // each message carrying the token the parent sent with the job; the parent validates what it gets
 // and trusts neither this process's exit code nor its stdout.
+//
+// Why this file is over 400 lines: the permission model lets this process read only this one file,
+// so everything the grading process runs before the bundle arrives (the realm's browser-like
+// globals, the IPC protocol, the job runner) must live here; it cannot require sibling modules.
 const vm = require('node:vm');
 
 const ipcSend = process.send.bind(process);
