@@ -1,0 +1,140 @@
+/**
+ * The exercise's record in progress storage (browser/progress.ts): the learner's code saved as they
+ * type (debounced, and at once when the page is hidden), restored on the next visit, the outcome
+ * of each Submit, the reference solution viewed before passing — and the notes that say so. Another
+ * tab, or an import, updates the editor when the learner is not typing here.
+ */
+import * as progress from '../../browser/progress';
+import type { Results } from '../../browser/results';
+import type { monaco } from './monaco';
+import type { ExerciseUi } from './ui';
+
+const SAVE_DEBOUNCE_MS = 400;
+
+export interface ExerciseRecord {
+  /** Completed: the last Submit passed every test. */
+  readonly passed: boolean;
+  /** Saves now if a save is scheduled (before a run, an export, a page hide). */
+  flush(): void;
+  /** Drops a scheduled save (an import replaces the stored code). */
+  cancelSave(): void;
+  /** Saves the editor's code now. */
+  save(): void;
+  /** Records a Submit's outcome; true when it revealed the lesson's "What you just fixed" note. */
+  submitted(results: Results): boolean;
+  /** Records that the reference solution is being opened (before passing, the exercise says so). */
+  solutionViewed(): void;
+}
+
+export function trackRecord(
+  ui: ExerciseUi,
+  o: { id: string; starter: string; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel; onReset: () => void },
+): ExerciseRecord {
+  const { id, editor } = o;
+  const solutionBtn = ui.btn('solution');
+  // The lesson's "What you just fixed" note (optional; done-note.ts shows it from progress storage).
+  const doneNote = ui.root.querySelector<HTMLElement>('[data-role="done"]');
+  const saved = progress.getExercise(id);
+  let submitted = saved?.submitted ?? false;
+  let status: progress.ExerciseStatus = saved?.status ?? 'started';
+  /** The reference solution was opened before a Submit passed (recorded in progress, shown in the outline). */
+  let viewedBeforePass = saved?.solutionViewedBeforePass ?? false;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  let applyingExternal = false;
+
+  const save = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    try {
+      progress.setExercise(id, { code: editor.getValue(), status, submitted });
+    } catch (e) {
+      // progress.ts never throws by contract; if it ever does, the learner keeps working.
+      ui.note('warn', 'storage', [`Your code could not be saved (${e instanceof Error ? e.message : String(e)}).`]);
+    }
+  };
+  const flush = () => {
+    if (saveTimer) save();
+  };
+  const scheduleSave = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, SAVE_DEBOUNCE_MS);
+  };
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+
+  const showCompleted = () => {
+    if (status === 'pass' && submitted)
+      ui.note('ok', 'complete', [
+        viewedBeforePass
+          ? '✓ Completed with the solution viewed: your last Submit passed every test, after you opened the reference solution.'
+          : '✓ Completed: your last Submit passed every test.',
+      ]);
+    else ui.dropNote('complete');
+  };
+
+  if (saved && saved.code !== o.starter) {
+    const when = new Date(saved.at);
+    ui.note('info', 'restored', [
+      `Restored your code from ${when.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} · `,
+      ui.linkButton('reset', o.onReset),
+    ]);
+  }
+  showCompleted();
+  solutionBtn.hidden = !submitted;
+
+  o.model.onDidChangeContent(() => {
+    if (applyingExternal) return;
+    ui.dropNote('restored');
+    scheduleSave();
+  });
+
+  // Another tab, or an import on this page: follow the stored code when the learner is not typing here.
+  progress.subscribe((p) => {
+    const e = p.exercises[id];
+    if (!e) return;
+    submitted = e.submitted;
+    status = e.status;
+    viewedBeforePass = e.solutionViewedBeforePass;
+    solutionBtn.hidden = !submitted;
+    showCompleted();
+    if (e.code !== editor.getValue() && !saveTimer) {
+      applyingExternal = true;
+      editor.setValue(e.code);
+      applyingExternal = false;
+    }
+  });
+
+  return {
+    get passed() {
+      return status === 'pass' && submitted;
+    },
+    flush,
+    save,
+    cancelSave() {
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = null;
+    },
+    submitted(results) {
+      const wasHidden = !!doneNote?.hidden;
+      submitted = true;
+      status = results.status;
+      solutionBtn.hidden = false;
+      save();
+      showCompleted();
+      // done-note.ts follows progress storage (save() notified it); set it here too so the announcement
+      // never depends on the order of those listeners.
+      if (doneNote) doneNote.hidden = status !== 'pass';
+      return wasHidden && !!doneNote && !doneNote.hidden;
+    },
+    solutionViewed() {
+      // Recorded before it is shown: opening the solution before passing is part of the record.
+      if (status === 'pass' && submitted) return;
+      flush();
+      viewedBeforePass = true;
+      progress.markSolutionViewed(id, editor.getValue());
+      ui.note('info', 'solution-viewed', [
+        'You opened the reference solution before passing: this exercise will be recorded as completed with the solution viewed.',
+      ]);
+    },
+  };
+}
