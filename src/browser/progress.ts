@@ -140,7 +140,10 @@ function savedProgress(
     cell.status = 'memory';
     cell.reason = why;
   };
-  const unavailable = 'Browser storage is not available here, so your progress is kept only until you close this page.';
+  // The reasons the page shows, built from shared parts (this module loads on every page: bytes count).
+  const keptOnly = (what: string) => `, so ${what} progress is kept only until you close this page.`;
+  const unreadable = (why: string) => `Your saved progress could not be read (${why}). This session is not saved; use "Start fresh" to reset it.`;
+  const unavailable = `Browser storage is not available here${keptOnly('your')}`;
 
   function resolveStorage(): StorageLike | null {
     try {
@@ -158,17 +161,17 @@ function savedProgress(
     try {
       text = store.getItem(STORAGE_KEY);
     } catch {
-      return toMemory('Browser storage is blocked, so your progress is kept only until you close this page.');
+      return toMemory(`Browser storage is blocked${keptOnly('your')}`);
     }
     if (text === null) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return toMemory('Your saved progress could not be read (it is corrupted). This session is not saved; use "Start fresh" to reset it.');
+      return toMemory(unreadable('it is corrupted'));
     }
     const res = parseProgress(parsed);
-    if (!res.ok) return toMemory(`Your saved progress could not be read (${res.error}). This session is not saved; use "Start fresh" to reset it.`);
+    if (!res.ok) return toMemory(unreadable(res.error));
     cell.data = res.value;
   }
 
@@ -207,8 +210,8 @@ function savedProgress(
         } catch (e) {
           toMemory(
             isQuotaError(e)
-              ? 'Browser storage is full, so new progress is kept only until you close this page.'
-              : 'Browser storage refused to save, so new progress is kept only until you close this page.',
+              ? `Browser storage is full${keptOnly('new')}`
+              : `Browser storage refused to save${keptOnly('new')}`,
           );
         }
       }
