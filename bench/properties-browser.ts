@@ -15,14 +15,14 @@
  * after. Writes bench/results/properties-browser.md (OUT= to change).
  *   npx tsx bench/properties-browser.ts      (BASE=<rev>, SUBMITS=7, IDS=read-fallback,dlq-processor,health-check)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildEnv, ROOT, startStaticServer } from '../support/server';
+import type { Browser, Page } from 'playwright-core';
+import { launch } from '../support/browser';
+import { buildSite, ROOT, startStaticServer } from '../support/server';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const BASE = process.env.BASE ?? '93360c0';
 const SUBMITS = Number(process.env.SUBMITS ?? 7);
 const IDS = process.env.IDS ? process.env.IDS.split(',') : ['read-fallback', 'dlq-processor', 'health-check'];
@@ -32,22 +32,6 @@ const SITES = path.join(ROOT, 'dist-bench-sites');
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-
-/** `astro build` of the source in `src` into `out` (root base path), with a private cache dir. */
-function astroBuild(src: string, out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(src, 'node_modules/.bin/astro'), ['build', '--outDir', out], {
-      cwd: src,
-      env: buildEnv({ BASE_PATH: '/', ASTRO_CACHE_DIR: path.join(src, '.tmp/astro-cache') }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d) => (log += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`astro build at ${src} failed (${code}):\n${log.slice(-4000)}`))));
-  });
-}
 
 /** The built site of commit `sha`: from the cache, or built from a temporary worktree of that commit. */
 async function siteAt(sha: string): Promise<string> {
@@ -60,7 +44,7 @@ async function siteAt(sha: string): Promise<string> {
   try {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(wt, 'node_modules'), 'dir');
     console.log(`building the site at ${sha.slice(0, 7)} (${wt})…`);
-    await astroBuild(wt, out);
+    await buildSite(out, '/', {}, wt);
   } finally {
     git('worktree', 'remove', '--force', wt);
   }
@@ -135,7 +119,7 @@ async function main() {
   const servers = await Promise.all(dirs.map((d) => startStaticServer(d, '/')));
   before.url = servers[0].url;
   after.url = servers[1].url;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
+  const browser = await launch();
   const version = browser.version();
   const upStart = uptime();
   const rows: string[] = [];

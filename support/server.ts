@@ -55,15 +55,18 @@ export function buildEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ASTRO_TELEMETRY_DISABLED: '1', ...extra };
 }
 
-/** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
-export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}): Promise<void> {
+/**
+ * `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output.
+ * `srcDir`: the checkout to build (default this one; bench/properties-browser.ts builds an older commit's worktree).
+ */
+export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}, srcDir = ROOT): Promise<void> {
   const name = path.basename(outDir);
   // A fresh cache per build: a cache reused across base paths was seen to leak the other base into pages.
-  const cacheDir = path.join(ROOT, `.tmp/astro-cache-${name}`);
+  const cacheDir = path.join(srcDir, `.tmp/astro-cache-${name}`);
   rmSync(cacheDir, { recursive: true, force: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
-      cwd: ROOT,
+    const child = spawn(path.join(srcDir, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
+      cwd: srcDir,
       env: buildEnv({ BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ...extraEnv }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
