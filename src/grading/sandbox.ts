@@ -324,11 +324,12 @@ export function evaluateLearnerModule(js: string): LearnerModule {
   const require = makeRequire();
   return {
     load(console: Console) {
-      const hardenedConsole = freeze(console);
-      current = hardenedConsole;
+      // Learner code gets the frozen forwarding console, never `console` itself (which need not be
+      // hardened, once per load, on this hot path): the forwarder writes to it until the next load.
+      current = console;
       const module = { exports: {} as Record<string, unknown> };
       setFallbackHost(timers);
-      factory(require, module, module.exports, hardenedConsole);
+      factory(require, module, module.exports, globalConsole);
       return module.exports;
     },
     close() {
