@@ -246,7 +246,8 @@ describe('controls', () => {
     expect(await getCode(page)).toBe(mine);
     await root.getByRole('button', { name: /^Reset/ }).click();
     await dialog.getByRole('button', { name: 'Reset code' }).click();
-    expect(await getCode(page)).toBe(demoStarter);
+    // The dialog's close event (which resets) is a queued task, not part of the click.
+    await expect.poll(() => getCode(page)).toBe(demoStarter);
 
     // Hints: one per click, in order, then the button is exhausted.
     const hintBtn = root.getByRole('button', { name: /^Hint/ });
