@@ -186,6 +186,7 @@ function runJob(grader, job, send) {
       limits: parse(job.limits),
       shard: parse(job.shard) ?? undefined,
       seed: parse(job.seed) ?? undefined,
+      reportsUncaught: true, // process.on('unhandledRejection') in the host, through realm.uncaught
       onPlan: (tests) => report('plan', tests),
       onTestStart: (name, index) => report('start', { name, index }),
       onTestResult: (result, index) => report('result', { result, index }),

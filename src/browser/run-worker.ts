@@ -232,6 +232,7 @@ async function run(req: RunRequest): Promise<void> {
       mode: req.mode as Mode,
       limits: { settleMs: req.settleMs },
       realm,
+      reportsUncaught: true, // the listeners above
       onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),
       onPlan: (tests) => reply({ type: 'plan', runId: req.runId, tests: jsonParse(jsonStringify(tests)) as typeof tests }),
       onTestResult: (result, index) => reply({ type: 'test-result', runId: req.runId, result: jsonParse(jsonStringify(result)) as typeof result, index }),

@@ -16,6 +16,8 @@ const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
+const promiseReject = Promise.reject.bind(Promise);
+const freeze = Object.freeze;
 
 export interface Attempt {
   usedWorld?: boolean;
@@ -41,6 +43,8 @@ export interface AttemptEnv {
 export type Uncaught = { reason: unknown; kind: 'rejection' | 'exception' };
 let uncaughtSink: Uncaught[] | null = null;
 const MAX_UNCAUGHT = 20;
+/** The grader's own rejection that `drainUncaught` waits for; never learner code's. */
+let barrier: { token: object; done: () => void } | null = null;
 
 /**
  * The host reports a promise rejected with no handler (`unhandledrejection`, Node's
@@ -48,6 +52,7 @@ const MAX_UNCAUGHT = 20;
  * fails with it.
  */
 export function reportUncaught(reason: unknown, kind: 'rejection' | 'exception' = 'rejection'): void {
+  if (barrier && reason === barrier.token) return barrier.done();
   if (uncaughtSink && uncaughtSink.length < MAX_UNCAUGHT) uncaughtSink.push({ reason, kind });
 }
 
@@ -56,9 +61,31 @@ export function collectUncaught(log: Uncaught[] | null): void {
   uncaughtSink = log;
 }
 
-/** One macrotask: the host reports the previous task's unhandled rejections before it ends. */
-export function hostTurn(): Promise<void> {
-  return new Promise<void>((resolve) => void realSetTimeout(() => resolve(undefined), 0));
+/**
+ * Resolves once the host has reported every rejection left unhandled before this call, so that a
+ * test's rejections are counted in that test and never in the next one.
+ *
+ * A host that reports rejections (`reporting`: the browser's run worker, `npm run grade`) reports
+ * them in the order they happened (the HTML event loop fires `unhandledrejection` from one task
+ * source, in order; Node processes its rejection queue in order) but not within a fixed number of
+ * turns (Chromium fires them from a task that a timer set during the test can precede). So the grader
+ * leaves one rejection of its own unhandled and waits until the host reports it: everything left
+ * before it has been reported by then. `backstopMs` of wall clock ends the wait if the host never
+ * does. Without a reporting host: one macrotask.
+ */
+export function drainUncaught(reporting: boolean, backstopMs: number): Promise<void> {
+  if (!reporting) return new Promise<void>((resolve) => void realSetTimeout(() => resolve(undefined), 0));
+  return new Promise<void>((resolve) => {
+    const token = freeze({ grader: 'barrier' });
+    const done = () => {
+      if (barrier?.token === token) barrier = null;
+      realClearTimeout(timer);
+      resolve(undefined);
+    };
+    const timer = realSetTimeout(done, backstopMs);
+    barrier = { token, done };
+    void promiseReject(token); // left unhandled on purpose: the host reports it after the test's own
+  });
 }
 
 // ---- one attempt ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@
  * One attempt (one seed of one test) is attempt.ts; the wording is messages.ts.
  */
 import { isTestModule, type TestEntry, type TestModule } from './suite';
-import { collectUncaught, hostTurn, runAttempt, type Attempt, type AttemptEnv, type Uncaught } from './attempt';
+import { collectUncaught, drainUncaught, runAttempt, type Attempt, type AttemptEnv, type Uncaught } from './attempt';
 import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
 import { DEFAULT_SETTLE_MS, errorResults, type PlannedTest } from './host';
 import { boundResults, capText, MAX_TEXT_CHARS } from './caps';
@@ -125,6 +125,13 @@ export interface RunOptions {
    * run does so only when both stay 0.
    */
   realm?: { repaired: number; broken: number };
+  /**
+   * The host passes every rejection left unhandled (and every error thrown from a real timer) to
+   * `reportUncaught`, as the browser's run worker and `npm run grade` do. The grader then waits after
+   * each test until the host has reported what that test left (see `drainUncaught`); without it, one
+   * turn of the event loop.
+   */
+  reportsUncaught?: boolean;
 }
 
 const FunctionCtor = Function;
@@ -301,8 +308,8 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
       const started = perfNow();
       uncaught.length = 0;
       const ran = await runTest(run, entries[i].entry);
-      // one turn of the host's event loop: rejections left unhandled by this test are reported now
-      await hostTurn();
+      // every rejection this test left unhandled is reported (to `uncaught`) before the next test starts
+      await drainUncaught(opts.reportsUncaught === true, run.env.settleMs);
       ran.attempt = withUncaught(ran.attempt, uncaught, run.env);
       const r = testResult(opts.exercise, entries[i], ran, perfNow() - started);
       results.push(r);

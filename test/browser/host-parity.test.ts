@@ -3,8 +3,9 @@
  * limit reads the same on the page (Run/Submit in Chromium) and through `npm run grade` — the same
  * verdict, message and listed tests (finished tests kept, the running test named, the rest listed as
  * not run). Cases: an infinite loop in a test, a test that computes for longer than the limit, and a
- * promise that never settles. And (issue 12) the grader's wording is the same in both hosts: times
- * in messages are rounded.
+ * promise that never settles. And (issue 12) the grader's wording is the same in both hosts: a
+ * promise learner code leaves rejected with no handler fails the test that left it (never the next
+ * one, however late the host reports it), and times in messages are rounded.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,22 @@ describe('the browser and `npm run grade` read an overrun alike', () => {
 });
 
 describe('the browser and `npm run grade` word a failure alike', () => {
+  it('a promise left rejected with nothing handling it fails the test that left it, in both hosts', async () => {
+    const code = demoWithBlockFor("if (cl === 'QUORUM') { Promise.reject(new Error('left behind by QUORUM')); }");
+    const page_ = await inBrowser(code, 'Run');
+    const cli = throughCli(code, 'Run');
+    expect(comparable(page_)).toEqual(comparable(cli));
+    expect(page_.status).toBe('fail');
+    // only the test that asks for QUORUM left the rejection behind, and only it fails
+    const failed = page_.tests.filter((t) => t.status !== 'pass');
+    expect(failed.map((t) => t.name)).toEqual(['blockFor > QUORUM of RF=3 waits for two replicas']);
+    for (const t of failed) {
+      expect(t.status).toBe('fail');
+      expect(t.message).toMatch(/^Your code left a promise rejected with nothing handling it \(an `await` or `\.catch\(\)` is missing\): Error: left behind by QUORUM/);
+      expect(t.message).toMatch(/\(at [^)]*:\d+:\d+\)/); // where, in the learner's TypeScript
+    }
+  });
+
   it('a time in a message is rounded, in both hosts', async () => {
     const code = demoWithBlockFor("if (cl === 'QUORUM') throw new Error(`gave up after ${0.1 + 0.2} ms`);");
     const page_ = await inBrowser(code, 'Run');

@@ -319,4 +319,25 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
       process.off('unhandledRejection', onRejection);
     }
   });
+
+  it('charges a rejection to the test that left it however many turns later the host reports it (as Chromium may)', async () => {
+    const { reportUncaught, runExercise } = await import('../../src/grading/index');
+    // A host that reports each rejection a few macrotasks late, in order (Chromium fires
+    // `unhandledrejection` from its own task, which a timer set during the test can precede).
+    const late = (reason: unknown) => void setTimeout(() => setTimeout(() => setTimeout(() => reportUncaught(reason, 'rejection'))));
+    process.on('unhandledRejection', late);
+    try {
+      const ex = bundle((t) => {
+        t.test('first', (ctx) => void expect(ctx.load().f(1)).to.equal(2));
+        t.test('second', (ctx) => void expect(ctx.load().f(2)).to.equal(4));
+        t.test('third', (ctx) => void expect(ctx.load().f(3)).to.equal(6));
+      });
+      const learnerJs = compile(`export function f(x: number) { if (x === 2) Promise.reject(new Error('the write was lost')); return x * 2; }`);
+      const r = await runExercise({ exercise: ex, learnerJs, mode: 'submit', reportsUncaught: true });
+      vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'pass']);
+      vexpect(r.tests[1].message).toMatch(/the write was lost/);
+    } finally {
+      process.off('unhandledRejection', late);
+    }
+  });
 });
