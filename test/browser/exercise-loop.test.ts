@@ -37,7 +37,31 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
 });
+
+/**
+ * One demo page, opened on first use, shared by every test that is not about a fresh page: the
+ * controls, the type checks of every exercise's code and browser A of export → import. Loading a page
+ * costs Monaco, TypeScript's worker, esbuild-wasm and a spare run worker (most of this file's CPU);
+ * these tests only set code and press buttons on a loaded one. Tests that need a fresh page (empty
+ * storage, a reload, storage that fails, another colour scheme or viewport) open their own and say why.
+ */
+let shared: Promise<{ page: Page; issues: PageIssues; close: () => Promise<void> }> | undefined;
+function sharedDemo(): Promise<{ page: Page; issues: PageIssues }> {
+  shared ??= (async () => {
+    const p = await newPage(browser, { baseUrl: siteUrls().root });
+    await p.page.goto(demoUrl());
+    await openExercise(p.page);
+    return p;
+  })();
+  return shared;
+}
+
 afterAll(async () => {
+  if (shared) {
+    const { issues, close } = await shared;
+    await close();
+    expect(realIssues(issues)).toEqual([]);
+  }
   await browser?.close();
 });
 
@@ -98,6 +122,7 @@ describe('exercise page without JavaScript', () => {
 
 describe('the whole loop on the demo exercise', () => {
   it('wrong → Run fails; right → Submit passes and marks done; reload restores; infinite loop times out; next Run works', async () => {
+    // A fresh page: the loop starts from "not started" (empty storage) and reloads.
     const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
     await page.goto(demoUrl());
     const mark = page.getByTestId('playground-mark').locator('.mark');
@@ -173,9 +198,9 @@ describe('the whole loop on the demo exercise', () => {
   });
 
   it('export → import in a fresh browser context restores every exercise’s code and status', async () => {
-    const a = await newPage(browser, { baseUrl: siteUrls().root });
-    await a.page.goto(demoUrl());
-    await openExercise(a.page);
+    // Browser A: the shared demo page (what it held before does not matter: the test sets the code
+    // and submits). Browser B: a fresh context, empty storage, as on another machine.
+    const a = await sharedDemo();
     const marker = '// exported from browser A\n';
     await setCode(a.page, marker + demoSolution);
     await clickAndWait(a.page, 'Submit');
@@ -190,7 +215,6 @@ describe('the whole loop on the demo exercise', () => {
     const exported = JSON.parse(readFileSync(file, 'utf8'));
     expect(exported.version).toBe(2);
     expect(exported.exercises.demo).toMatchObject({ code: marker + demoSolution, status: 'pass', submitted: true });
-    await a.close();
 
     const b = await newPage(browser, { baseUrl: siteUrls().root });
     await b.page.goto(demoUrl());
@@ -218,18 +242,8 @@ describe('the whole loop on the demo exercise', () => {
 
 describe('controls', () => {
   let page: Page;
-  let issues: PageIssues;
-  let closeShared: () => Promise<void>;
   beforeAll(async () => {
-    const p = await newPage(browser, { baseUrl: siteUrls().root });
-    ({ page, issues } = p);
-    closeShared = p.close;
-    await page.goto(demoUrl());
-    await openExercise(page);
-  });
-  afterAll(async () => {
-    expect(realIssues(issues)).toEqual([]);
-    await closeShared?.();
+    ({ page } = await sharedDemo());
   });
 
   it('Reset asks first, then restores the starter; Hint reveals one hint at a time; Solution shows a diff', async () => {
@@ -276,11 +290,8 @@ describe('controls', () => {
   });
 
   it('works from the keyboard alone: Tab to Run, Enter runs; Ctrl+Enter in the editor runs', async () => {
-    // A fresh page: focus and tab-focus mode state from the other tests must not leak in.
-    const own = await newPage(browser, { baseUrl: siteUrls().root });
-    const page = own.page;
-    await page.goto(demoUrl());
-    await openExercise(page);
+    // On the shared page: the test puts focus where it starts (a click in the editor), and no other
+    // test turns on Monaco's tab focus mode (this one turns it off again at the end).
     await setCode(page, demoSolution);
     // Focus the editor, then leave it with Ctrl+M (tab focus mode) + Tab to reach the Run button.
     await page.locator('.ex-monaco .view-lines').click();
@@ -314,7 +325,11 @@ describe('controls', () => {
     await page.waitForFunction(() => /^Submit/.test(document.querySelector('[data-role="summary"]')?.textContent ?? ''));
     summary = await waitForSummary(page);
     expect(summary).toMatch(/^Submit: all \d+ tests/);
-    await own.close();
+    // Tab focus mode off again (Ctrl+M in the editor), as the next test on this page expects.
+    await page.locator('.ex-monaco .view-lines').click();
+    await page.waitForFunction(() => window.__exerciseEditors!.demo.editor.hasTextFocus());
+    await page.keyboard.press('Control+m');
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-alert')].some((e) => /Tab will now insert/.test(e.textContent ?? '')));
   });
 
   it('a compile error becomes an editor marker at the right line and column; type errors are shown but do not block', async () => {
@@ -337,6 +352,7 @@ describe('controls', () => {
   });
 
   it('keeps working in an in-memory session, with a visible warning, when storage is full', async () => {
+    // A fresh page: storage must fail from the page's first script on.
     const { page, context, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
     await context.addInitScript(() => {
       Storage.prototype.setItem = function () {
@@ -357,54 +373,56 @@ describe('controls', () => {
 
   it('has no serious or critical axe violations with results and hints shown, nor with the reset dialog open', async () => {
     await clickAndWait(page, 'Submit');
+    // Code that ends in a newline: Monaco's default draws the last line number at 40 % opacity.
+    // (Set before both checks, so each covers it: one axe pass fewer over Monaco's DOM.)
+    await setCode(page, `${demoSolution.trimEnd()}\n`);
+    await page.waitForFunction(() => document.querySelectorAll('.exercise .line-numbers').length > 3);
     await exerciseRoot(page).getByRole('button', { name: /^Reset/ }).click();
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
     await page.keyboard.press('Escape');
-    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
-    // Code that ends in a newline: Monaco's default draws the last line number at 40 % opacity.
-    await setCode(page, `${demoSolution.trimEnd()}\n`);
-    await page.waitForFunction(() => document.querySelectorAll('.exercise .line-numbers').length > 3);
+    await expect.poll(() => exerciseRoot(page).locator('dialog[data-role="confirm-reset"]').isVisible()).toBe(false);
     expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
   });
 });
 
 describe('types in the editor', () => {
   const ids = readdirSync(path.join(ROOT, 'exercises')).filter((d) => existsSync(path.join(ROOT, 'exercises', d, 'meta.json')));
+  const read = (id: string, file: string) => readFileSync(path.join(ROOT, 'exercises', id, file), 'utf8');
+  // Every exercise's code in the shared demo page's editor: the driver declarations and compiler
+  // options are the same for every exercise (monaco.ts declares them once per page), and an exercise
+  // page's editor starts with exactly its starter.ts (Exercise.astro), so checking an exercise's
+  // files here is what its own page checks, without loading Monaco and the TS worker once per exercise.
+  let page: Page;
+  beforeAll(async () => {
+    ({ page } = await sharedDemo());
+  });
+  const errors = () => page.evaluate(() => window.__exerciseEditors!.demo.typeErrors());
 
   it('there are at least 8 exercises', () => {
     expect(ids.length).toBeGreaterThanOrEqual(8);
   });
 
   it.each(ids)("%s: the starter and the reference solution have no type errors (the driver modules are declared)", async (id) => {
-    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
-    await page.goto(`${siteUrls().root}playground/${id}/`);
-    await openExercise(page, id, { warm: false });
-    const errors = () => page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id);
+    const starter = read(id, 'starter.ts');
+    await setCode(page, starter);
     expect(await errors(), 'starter').toEqual([]);
     // What a learner sees: no "type errors" line under the editor. To know the line reflects a
-    // finished check of the starter (not one still pending), add a type error, wait for the line,
-    // put the starter back and wait for the line to go.
-    const typeinfo = exerciseRoot(page, id).locator('[data-role="typeinfo"]');
-    const starter = await getCode(page, id);
-    await setCode(page, `${starter}\nconst __typeProbe: string = 42;\n`, id);
-    await typeinfo.waitFor({ state: 'visible' });
-    await setCode(page, starter, id);
+    // finished check of the starter (not one still pending, nor the code of an earlier test), add a
+    // type error only this test writes, wait for the line to name it, put the starter back and wait
+    // for the line to go (the TS worker answers the checks in order).
+    const typeinfo = exerciseRoot(page).locator('[data-role="typeinfo"]');
+    const probeName = `__typeProbe_${id.replace(/\W/g, '_')}`;
+    await setCode(page, `${starter}\n${probeName};\n`);
+    await expect.poll(() => typeinfo.textContent()).toContain(`Cannot find name '${probeName}'`);
+    await setCode(page, starter);
     await typeinfo.waitFor({ state: 'hidden' });
-    await setCode(page, readFileSync(path.join(ROOT, 'exercises', id, 'solution.ts'), 'utf8'), id);
+    await setCode(page, read(id, 'solution.ts'));
     expect(await errors(), 'solution').toEqual([]);
-    await close();
   });
 
   it('the check itself works: a call with the wrong argument type is reported', async () => {
-    const id = ids.at(-1)!;
-    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
-    await page.goto(`${siteUrls().root}playground/${id}/`);
-    await openExercise(page, id, { warm: false });
-    await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n", id);
-    expect(await page.evaluate((i) => window.__exerciseEditors![i].typeErrors(), id)).toEqual([
-      expect.stringMatching(/^line 2: Type 'number' is not assignable to type 'string'/),
-    ]);
-    await close();
+    await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n");
+    expect(await errors()).toEqual([expect.stringMatching(/^line 2: Type 'number' is not assignable to type 'string'/)]);
   });
 });
 
