@@ -186,6 +186,7 @@ function runJob(grader, job, send) {
       limits: parse(job.limits),
       shard: parse(job.shard) ?? undefined,
       seed: parse(job.seed) ?? undefined,
+      only: parse(job.only) ?? undefined,
       reportsUncaught: true, // process.on('unhandledRejection') in the host, through realm.uncaught
       onPlan: (tests) => report('plan', tests),
       onTestStart: (name, index) => report('start', { name, index }),
@@ -387,6 +388,7 @@ function grade(job) {
     limits: JSON.stringify(job.limits ?? {}),
     shard: JSON.stringify(job.shard ?? null),
     seed: JSON.stringify(typeof job.seed === 'number' ? job.seed : null),
+    only: JSON.stringify(typeof job.only === 'string' ? job.only : null),
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>]
+ * npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>] [--test <name>]
  *
  * Compiles <file.ts> with esbuild (the options in docs/CONTRACTS.md), grades it against
  * exercises/<exercise-id>/ in a sandboxed grading process (scripts/lib/grade-pool.ts), prints the
@@ -7,6 +7,7 @@
  * the module) that runs longer than the wall-clock limit (default 10000 ms) is stopped: the results
  * keep the finished tests, name the one that was running and list the rest as not run.
  * `--seed <n>` replays one case: every seeded test runs with seed n only (the seed a failure names).
+ * `--test <name>` runs only the test with that full name (as the results name it).
  *
  * Also the library for scripts/verify.ts and bench/ (re-exported from scripts/lib/).
  */
@@ -24,9 +25,9 @@ export { compileLearnerTs, type Compiled } from './lib/compile';
 export { bundleExercise, loadBundleInProcess } from './lib/bundle-cache';
 export { DEFAULT_WALL_MS, GradePool, exitCode, gradeInWorker, gradersExited, type GradeOptions } from './lib/grade-pool';
 
-const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>]';
+const USAGE = 'usage: npm run grade -- <exercise-id> <file.ts> [--submit|--run] [--timeout <ms per test>] [--seed <n>] [--test <name>]';
 
-type Parsed = { ok: true; id: string; file: string; mode: 'run' | 'submit'; wallMs?: number; seed?: number } | { ok: false; code: number; text: string };
+type Parsed = { ok: true; id: string; file: string; mode: 'run' | 'submit'; wallMs?: number; seed?: number; only?: string } | { ok: false; code: number; text: string };
 
 function parse(argv: string[]): Parsed {
   let a: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -35,6 +36,7 @@ function parse(argv: string[]): Parsed {
     run: { type: 'boolean' },
     timeout: { type: 'string' },
     seed: { type: 'string' },
+    test: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -51,7 +53,7 @@ function parse(argv: string[]): Parsed {
   const seed = v.seed === undefined ? undefined : Number(v.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) return { ok: false, code: 2, text: `--seed needs an integer (the seed a failing test names)\n${USAGE}` };
   const [id, file] = a.positionals;
-  return { ok: true, id, file, mode: v.run ? 'run' : 'submit', wallMs, seed };
+  return { ok: true, id, file, mode: v.run ? 'run' : 'submit', wallMs, seed, only: v.test };
 }
 
 /** Grades as the command line says; returns the results to print (or usage text) and the exit code. */
@@ -68,7 +70,7 @@ export async function cliMain(argv: string[]): Promise<{ code: number; results?:
   }
   const compiled = compileLearnerTs(code, p.file);
   if (!compiled.ok) return { code: 2, results: errorResults(compiled.message) };
-  const results = await gradeInWorker({ exerciseId: p.id, learnerJs: compiled.js, mode: p.mode, wallMs: p.wallMs, seed: p.seed });
+  const results = await gradeInWorker({ exerciseId: p.id, learnerJs: compiled.js, mode: p.mode, wallMs: p.wallMs, seed: p.seed, only: p.only });
   return { code: exitCode(results), results };
 }
 

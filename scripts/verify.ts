@@ -5,9 +5,10 @@
  *   - the files and meta.json are valid (zod schema; errors name the file and field);
  *   - the starter fails at least one hidden test;
  *   - the solution passes every test;
- *   - each wrong/*.ts is rejected by the test its first line names (and that test exists).
- * Prints a table and exits 1 if anything is wrong. Each grading runs in its own worker thread with
- * a wall-clock limit (scripts/grade.ts).
+ *   - each wrong/*.ts is rejected by the test its first line names (and that test exists); only
+ *     that test runs for it.
+ * Prints a table and exits 1 if anything is wrong. Each grading runs in its own sandboxed process
+ * with a wall-clock limit (scripts/lib/grade-pool.ts).
  */
 import { validateExercise } from '#grading/schema';
 import type { Results } from '#grading';
@@ -35,16 +36,18 @@ async function verifyExercise(id: string): Promise<Row[]> {
   }
   rows.push({ exercise: id, check: 'format', ok: true, detail: 'meta.json and files valid' });
 
-  const grade = async (file: string): Promise<Results> => {
+  /** A Submit of `file`: every test, or only the test named `only`. */
+  const grade = async (file: string, only?: string): Promise<Results> => {
     const c = compileLearnerTs(files[file], `exercises/${id}/${file}`);
     if (!c.ok) return errorResults(c.message);
-    return pool.grade({ exerciseId: id, learnerJs: c.js, mode: 'submit' });
+    return pool.grade({ exerciseId: id, learnerJs: c.js, mode: 'submit', only });
   };
 
+  // A known-wrong file only has to be rejected by the test it names, so only that test runs.
   const [starter, solution, ...wrongResults] = await Promise.all([
     grade('starter.ts'),
     grade('solution.ts'),
-    ...Object.keys(exercise.wrong).map((f) => grade(f)),
+    ...Object.entries(exercise.wrong).map(([f, testName]) => grade(f, testName)),
   ]);
 
   const hiddenFailing = starter.tests.filter((t) => t.visibility === 'hidden' && t.status !== 'pass');

@@ -43,6 +43,8 @@ export interface Job {
   shard?: { index: number; count: number };
   /** Run every seeded test with only this seed (replaying one failing case). */
   seed?: number;
+  /** Run only the test with this name. */
+  only?: string;
 }
 
 export interface GradeOptions extends Job {

@@ -119,6 +119,12 @@ export interface RunOptions {
    */
   seed?: number;
   /**
+   * Run only the test (or property) with this full name, as results name it
+   * (`npm run grade -- <id> <file> --test <name>`; `npm run verify` checks a known-wrong file against
+   * the test it names). Default: every test of the mode.
+   */
+  only?: string;
+  /**
    * Filled in when the run ends: `repaired` = real timers learner code left pending (outside any
    * simulator world) that the grader cancelled; `broken` = 1 when the realm is not hardened (see
    * sandbox.ts), so learner code could have changed it. A host that reuses its realm for the next
@@ -157,16 +163,19 @@ function learnerModuleOrProblem(js: string): LearnerModule | string {
 type Planned = { entry: TestEntry; visibility: 'visible' | 'hidden' };
 
 /** The tests of this run, collected before learner code can touch anything. */
-function collectTests(exercise: ExerciseBundle, mode: 'run' | 'submit'): Planned[] | string {
+function collectTests(exercise: ExerciseBundle, mode: 'run' | 'submit', only?: string): Planned[] | string {
+  let all: Planned[];
   try {
     if (!isTestModule(exercise.visible) || !isTestModule(exercise.hidden))
       throw new Error('visible.test.ts and hidden.test.ts must `export default defineTests(...)`');
-    const visible: Planned[] = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
-    if (mode === 'run') return visible;
-    return visible.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
+    all = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
+    if (mode === 'submit') all = all.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
   } catch (e) {
     return `The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`;
   }
+  if (only === undefined) return all;
+  const picked = all.filter(({ entry }) => entry.name === only);
+  return picked.length ? picked : `No test named "${only}" runs on ${mode === 'run' ? 'Run' : 'Submit'} in exercise "${exercise.id}".`;
 }
 
 /** Everything a run keeps between its tests. */
@@ -324,7 +333,7 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
 export async function runExercise(opts: RunOptions): Promise<Results> {
   const { exercise, learnerJs, mode } = opts;
   if (typeof learnerJs !== 'string') return errorResults('No code to run.');
-  const entries = collectTests(exercise, mode);
+  const entries = collectTests(exercise, mode, opts.only);
   if (typeof entries === 'string') return errorResults(entries);
   const learner = learnerModuleOrProblem(learnerJs);
   if (typeof learner === 'string') return errorResults(learner);

@@ -124,6 +124,18 @@ describe('npm run grade', () => {
     expect(bad.stderr).toMatch(/--seed needs an integer/);
   });
 
+  it('--test <name> runs only the test of that name, with the verdict a full Submit gives it; an unknown name says so', { timeout: 120_000 }, () => {
+    const all = grade('exercises/demo/starter.ts').results;
+    const failing = all.tests.find((t) => t.status !== 'pass')!;
+    const one = grade('exercises/demo/starter.ts', '--test', failing.name);
+    expect(one.code).toBe(1);
+    expect(one.results.tests).toHaveLength(1);
+    expect(one.results.tests[0]).toMatchObject({ name: failing.name, status: failing.status, message: failing.message });
+    const none = grade('exercises/demo/starter.ts', '--test', 'no such test');
+    expect(none.code).toBe(2);
+    expect(none.results.message).toBe('No test named "no such test" runs on Submit in exercise "demo".');
+  });
+
   it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, () => {
     const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
     expect(solution).toContain(race);
