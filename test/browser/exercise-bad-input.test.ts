@@ -63,22 +63,36 @@ afterAll(async () => {
   await new Promise<void>((r) => (leak ? leak.close(() => r()) : r()));
 });
 
+/** Set by endLearnerCode: the page is blank and the exercise must be opened again before use. */
+let blank = false;
+
 /**
- * Ends every worker of the page (by navigating away) and waits for each one's close event, then
- * opens the exercise again. After it, no learner code is running anywhere: whatever it could have
- * requested has been requested. (Every request of the page and its workers goes through the test's
- * route, which records and aborts any to another origin: `pageIssues.offOrigin`.)
+ * Ends every worker of the page (by navigating away) and waits for each one's close event. After it,
+ * no learner code is running anywhere: whatever it could have requested has been requested. (Every
+ * request of the page and its workers goes through the test's route, which records and aborts any to
+ * another origin: `pageIssues.offOrigin`.) The next test that uses the page opens the exercise again
+ * (`exercisePage()`); none does after the last one, which saves loading Monaco and the workers once more.
  */
 async function endLearnerCode(): Promise<void> {
   // page.workers() lists the live ones; listeners are attached before anything can close.
   const gone = Promise.all(page.workers().map((w) => new Promise((closed) => w.once('close', closed))));
   await page.goto('about:blank');
   await gone;
-  await page.goto(siteUrls().root + DEMO_PATH);
-  await openExercise(page);
+  blank = true;
+}
+
+/** The page with the demo exercise open (opened again after endLearnerCode). */
+async function exercisePage(): Promise<Page> {
+  if (blank) {
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page);
+    blank = false;
+  }
+  return page;
 }
 
 async function runAndThenCorrect(code: string): Promise<{ summary: string; status: string | null; tests: Awaited<ReturnType<typeof shownTests>> }> {
+  await exercisePage();
   await setCode(page, code);
   const summary = await clickAndWait(page, 'Run');
   const status = await summaryStatus(page);
@@ -143,6 +157,7 @@ describe('bad input: each gets a clear verdict, and the next Run passes', () => 
   });
 
   it('10 MB of console output: what the learner sees is truncated with a note', async () => {
+    await exercisePage();
     await setCode(page, demoWithBlockFor("console.log('y'.repeat(10 * 1024 * 1024));\nreturn 1;"));
     const summary = await clickAndWait(page, 'Run');
     expect(summary).not.toMatch(/Timed out/);
@@ -226,6 +241,7 @@ let evalImport = 'not tried';
 try { (0, eval)("import('${'LEAK'}/dyn.js')").then(() => {}, () => {}); evalImport = 'called'; } catch (e) { evalImport = 'threw ' + e; }
 console.log('eval import: ' + evalImport);
 `.replace('LEAK', leakUrl);
+    await exercisePage();
     await setCode(page, demoWithBlockFor("switch (cl) { case 'ONE': return 1; case 'QUORUM': return Math.floor(rf / 2) + 1; default: return rf; }", probe));
     await clickAndWait(page, 'Run');
     const out = await page.locator('[data-role="console-out"]').textContent();

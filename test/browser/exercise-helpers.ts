@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ACTION_TIMEOUT_MS, ROOT } from '../../support/server';
 import { launch, newPage, siteUrls, type PageIssues } from './helpers';
@@ -141,4 +141,64 @@ export async function correctRunPasses(page: Page, id = 'demo'): Promise<{ summa
   await setCode(page, demoSolution, id);
   const summary = await clickAndWait(page, 'Run', id);
   return { summary, status: await summaryStatus(page, id) };
+}
+
+/** An exercise added after the core three, in the lesson that embeds it (exercises-later.test.ts). */
+export interface LaterExercise {
+  id: string;
+  lesson: string;
+  /** Words the lesson's text must contain. */
+  prose: string[];
+  /** The heading of the lesson's note shown once the exercise is complete. */
+  heading: string;
+}
+
+/**
+ * The checks of exercises-later.test.ts on `page`, which shows `lesson` (a fresh page, or one an
+ * earlier test of another exercise on the same lesson used): the placeholder the exercise replaced
+ * is gone; the reference solution passes Submit and shows the "done" note; the starter fails Submit,
+ * a failing hidden test shows its scenario and what went wrong for the customer with its seed, and
+ * the note hides again.
+ */
+export async function solutionPassesStarterFails(page: Page, { id, lesson, prose, heading }: LaterExercise): Promise<void> {
+  const read = (file: string) => readFileSync(path.join(ROOT, 'exercises', id, file), 'utf8');
+  const hiddenScenarios = () =>
+    [...read('hidden.test.ts').matchAll(/scenario:\s*\n?\s*(['"`])((?:(?!\1).)+)\1/g)].map((m) => m[2].replace(/\\'/g, "'"));
+  const submit = async () => {
+    await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
+    return waitForSummary(page, id, 120_000);
+  };
+  expect(await exerciseRoot(page, id).count(), `${lesson} embeds <Exercise id="${id}" />`).toBe(1);
+  // The placeholder this exercise replaces is gone.
+  expect(await page.locator(`[data-placeholder-id="${id}"]`).count()).toBe(0);
+  const text = (await page.locator('main').textContent()) ?? '';
+  for (const word of prose) expect(text).toContain(word);
+  // the tasks' Markdown (`code`, **strong**) is rendered, not shown as typed
+  const tasks = exerciseRoot(page, id).locator('.ex-tasks');
+  expect(await tasks.textContent()).not.toMatch(/\*\*|`/);
+  const note = exerciseRoot(page, id).locator('[data-role="done"]');
+  expect(await note.count(), `${lesson} writes a "done" note for ${id}`).toBe(1);
+  expect(await note.textContent()).toMatch(new RegExp(`${heading}\\s*\\S.{200,}`, 's'));
+  await openExercise(page, id);
+  expect(await note.isVisible()).toBe(false);
+
+  await setCode(page, read('solution.ts'), id);
+  const passSummary = await submit();
+  expect(await summaryStatus(page, id), passSummary).toBe('pass');
+  await expect.poll(() => note.isVisible()).toBe(true);
+
+  await setCode(page, read('starter.ts'), id);
+  const failSummary = await submit();
+  expect(await summaryStatus(page, id), failSummary).toBe('fail');
+  await expect.poll(() => note.isVisible()).toBe(false);
+  const failed = (await shownTests(page, id)).filter((t) => t.status !== 'pass');
+  expect(failed.length).toBeGreaterThan(0);
+  const scenarios = hiddenScenarios();
+  expect(scenarios.length).toBeGreaterThanOrEqual(8);
+  expect(
+    failed.some((t) => scenarios.some((s) => t.text.includes(s))),
+    `a failed test shows its scenario; shown: ${failed.map((t) => t.text.slice(0, 120)).join(' | ')}`,
+  ).toBe(true);
+  // A failed hidden test says what went wrong for the customer and names its seed.
+  expect(failed.some((t) => /customer/.test(t.text) && /seed \d+/.test(t.text))).toBe(true);
 }

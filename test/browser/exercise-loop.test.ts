@@ -4,7 +4,8 @@
  * on Submit and the outline marks it done → reload restores code and completion → an infinite
  * loop times out and the next Run works → export, then import in a fresh browser context restores
  * everything. Plus the controls (Reset with confirmation, Hint, Solution diff, keyboard only),
- * compile-error markers, type errors that do not block, degraded storage and axe.
+ * compile-error markers, type errors that do not block, degraded storage and axe. (The dark-theme
+ * axe check is in exercises-core.test.ts, on the health-check lesson page that file already loads.)
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -423,27 +424,6 @@ describe('types in the editor', () => {
   it('the check itself works: a call with the wrong argument type is reported', async () => {
     await setCode(page, "import { types } from 'cassandra-driver';\nconst n: string = types.consistencies.quorum;\n");
     expect(await errors()).toEqual([expect.stringMatching(/^line 2: Type 'number' is not assignable to type 'string'/)]);
-  });
-});
-
-describe('dark theme', () => {
-  it('the editor, results, hints and the solution diff have no serious axe violation (contrast of comments included)', async () => {
-    // health-check: the starter's comments differ from the solution's, so the diff marks comment text.
-    const id = 'health-check';
-    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, colorScheme: 'dark' });
-    await page.goto(`${siteUrls().root}playground/${id}/`);
-    await openExercise(page, id, { warm: false });
-    // The starter opens with comments, the token Monaco's own dark theme draws too dim.
-    expect(await page.locator('.exercise .view-line').first().textContent()).toMatch(/^\/\//);
-    await exerciseRoot(page, id).getByRole('button', { name: /^Submit\b/ }).click();
-    await waitForSummary(page, id, 120_000);
-    await exerciseRoot(page, id).getByRole('button', { name: /^Hint\b/ }).click();
-    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
-    // The solution diff: two read-only editors, each with its own accessible name.
-    await exerciseRoot(page, id).getByRole('button', { name: /^Solution\b/ }).click();
-    await page.waitForSelector('[data-role="diff"] .monaco-diff-editor .view-line');
-    expect(await axeViolations(page, { include: '.exercise' })).toEqual([]);
-    await close();
   });
 });
 

@@ -5,13 +5,16 @@
  * lesson's "What you just fixed" note is hidden until a passing Submit and hides again when the last
  * Submit fails. For read-fallback: a failed hidden test shows what happened in the cluster (diagram
  * and stepper, keyboard and axe), re-submitting duplicates no id, and the note comes back on reload.
+ * In the dark theme (health-check, whose diff marks comment text): no serious axe violation in the
+ * editor, results, hints and solution diff. And circuit-breaker, the other exercise of health-check's
+ * lesson, with the checks of exercises-later.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, axeViolations, launch, newPage, siteUrls } from './helpers';
-import { exerciseRoot, openExercise, setCode, shownTests, summaryStatus, waitForSummary } from './exercise-helpers';
+import { ROOT, axeViolations, launch, newPage, siteUrls, type PageIssues } from './helpers';
+import { exerciseRoot, openExercise, setCode, shownTests, solutionPassesStarterFails, summaryStatus, waitForSummary } from './exercise-helpers';
 
 const EXERCISES: { id: string; lesson: string }[] = [
   { id: 'health-check', lesson: 'lessons/fail-fast/' },
@@ -27,7 +30,32 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
 });
+
+/**
+ * One page per lesson, opened on first use and shared by the tests of the exercises it embeds
+ * (lessons/redesign/ holds read-fallback and dlq-processor): a page load costs Monaco, the TS worker,
+ * esbuild-wasm and a run worker per exercise, most of this file's CPU. Each test scrolls to its own
+ * exercise and sets the code it submits. lessons/fail-fast/ is opened in the dark colour scheme for
+ * the dark-theme check (nothing else here depends on the colour scheme).
+ */
+type LessonPage = { page: Page; issues: PageIssues; close: () => Promise<void> };
+const lessonPages = new Map<string, Promise<LessonPage>>();
+const DARK_LESSONS = new Set(['lessons/fail-fast/']);
+function lessonPage(lesson: string): Promise<LessonPage> {
+  let p = lessonPages.get(lesson);
+  if (!p) {
+    p = (async () => {
+      const opened = await newPage(browser, { baseUrl: siteUrls().root, colorScheme: DARK_LESSONS.has(lesson) ? 'dark' : 'light' });
+      await opened.page.goto(siteUrls().root + lesson);
+      return opened;
+    })();
+    lessonPages.set(lesson, p);
+  }
+  return p;
+}
+
 afterAll(async () => {
+  for (const p of lessonPages.values()) await (await p).close();
   await browser?.close();
 });
 
@@ -51,8 +79,7 @@ const duplicateIds = (page: Page) =>
 describe('core exercises in their lessons', () => {
   for (const { id, lesson } of EXERCISES) {
     it(`${id}: the solution passes Submit; the starter fails it and the failing scenario is described`, async () => {
-      const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
-      await page.goto(siteUrls().root + lesson);
+      const { page, issues } = await lessonPage(lesson);
       expect(await exerciseRoot(page, id).count(), `${lesson} embeds <Exercise id="${id}" />`).toBe(1);
       // The lesson's note on what this exercise fixes is in the page, hidden until it is complete.
       const note = doneNote(page, id);
@@ -90,21 +117,32 @@ describe('core exercises in their lessons', () => {
       expect((await hints.allTextContents()).join(' ')).not.toContain('`');
       expect(await hints.locator('code').count()).toBeGreaterThan(0);
       expect(issues.all()).toEqual([]);
-      await close();
     }, 600_000);
   }
+});
+
+// circuit-breaker (exercises-later.test.ts's checks) sits after health-check in lessons/fail-fast/:
+// checked here, on the page this file already loads for that lesson.
+describe.each([{ id: 'circuit-breaker', lesson: 'lessons/fail-fast/', prose: ['cockatiel', 'opossum'], heading: 'What you just fixed' }])('$id in its lesson', (c) => {
+  // the lesson names the libraries used in production
+  it('the solution passes Submit; the starter fails it and the failing scenario is described', async () => {
+    const { page, issues } = await lessonPage(c.lesson);
+    await solutionPassesStarterFails(page, c);
+    expect(issues.all()).toEqual([]);
+  }, 600_000);
 });
 
 describe('read-fallback in its lesson: what happened in the cluster, and what you just fixed', () => {
   const id = 'read-fallback';
   it('a failed hidden test draws its run, steps with the keyboard, re-renders without duplicate ids; the note survives a reload', async () => {
-    const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
-    await page.goto(siteUrls().root + 'lessons/redesign/');
+    // The lesson's shared page (the test reloads it at the end: it is the page's last test).
+    const { page, issues } = await lessonPage('lessons/redesign/');
     await openExercise(page, id);
     const root = exerciseRoot(page, id);
     const panel = root.locator('[data-role="results"]');
 
-    // The starter (the editor's initial code) fails Submit.
+    // The starter fails Submit.
+    await setCode(page, read(id, 'starter.ts'), id);
     expect(await submit(page, id)).toMatch(/^Submit: \d+ of \d+ tests/);
     const withTrace = panel.locator('[data-role="tests"] > li[data-status="fail"]:has(.ex-trace)');
     const failedWithTrace = await withTrace.count();
@@ -200,6 +238,31 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
     // The other exercise on the page is not complete: its note stays hidden.
     expect(await doneNote(page, 'dlq-processor').isVisible()).toBe(false);
     expect(issues.all().filter((l) => !/net::ERR_ABORTED/.test(l))).toEqual([]);
-    await close();
+  }, 600_000);
+});
+
+describe('dark theme', () => {
+  it('the editor, results, hints and the solution diff have no serious axe violation (contrast of comments included)', async () => {
+    // health-check: the starter's comments differ from the solution's, so the diff marks comment text.
+    // On lessons/fail-fast/'s shared page, opened in the dark colour scheme.
+    const id = 'health-check';
+    const { page, issues } = await lessonPage('lessons/fail-fast/');
+    const root = exerciseRoot(page, id);
+    const only = { include: `section.exercise[data-exercise-section="${id}"]` };
+    await openExercise(page, id, { warm: false });
+    await setCode(page, read(id, 'starter.ts'), id);
+    // The starter opens with comments, the token Monaco's own dark theme draws too dim.
+    await expect.poll(() => root.locator('.ex-monaco .view-line').first().textContent()).toMatch(/^\/\//);
+    expect(await submit(page, id)).toMatch(/^Submit: /);
+    // At least one hint shown (the Hint button is exhausted when an earlier test showed them all).
+    const hintButton = root.getByRole('button', { name: /^Hint\b/ });
+    if (await hintButton.isEnabled()) await hintButton.click();
+    expect(await root.locator('[data-role="hint-list"] > li').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page, only)).toEqual([]);
+    // The solution diff: two read-only editors, each with its own accessible name.
+    await root.getByRole('button', { name: /^Solution\b/ }).click();
+    await root.locator('[data-role="diff"] .monaco-diff-editor .view-line').first().waitFor();
+    expect(await axeViolations(page, only)).toEqual([]);
+    expect(issues.all()).toEqual([]);
   }, 600_000);
 });
