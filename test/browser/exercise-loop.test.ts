@@ -40,11 +40,13 @@ beforeAll(async () => {
 });
 
 /**
- * One demo page, opened on first use, shared by every test that is not about a fresh page: the
- * controls, the type checks of every exercise's code and browser A of export → import. Loading a page
- * costs Monaco, TypeScript's worker, esbuild-wasm and a spare run worker (most of this file's CPU);
- * these tests only set code and press buttons on a loaded one. Tests that need a fresh page (empty
- * storage, a reload, storage that fails, another colour scheme or viewport) open their own and say why.
+ * One demo page, opened on first use, shared by every test that needs no page of its own: the whole
+ * loop (its first user, so it starts from empty storage; it reloads the page), browser A of export →
+ * import, the controls and the type checks of every exercise's code. Loading a page costs Monaco,
+ * TypeScript's worker, esbuild-wasm and a spare run worker (most of this file's CPU); the tests after
+ * the first set the code and state they need on the loaded one. Tests that need a page of their own
+ * (JavaScript off, nothing loaded yet, a fresh context, storage that fails, a phone's viewport) open
+ * it and say why.
  */
 let shared: Promise<{ page: Page; issues: PageIssues; close: () => Promise<void> }> | undefined;
 function sharedDemo(): Promise<{ page: Page; issues: PageIssues }> {
@@ -123,12 +125,10 @@ describe('exercise page without JavaScript', () => {
 
 describe('the whole loop on the demo exercise', () => {
   it('wrong → Run fails; right → Submit passes and marks done; reload restores; infinite loop times out; next Run works', async () => {
-    // A fresh page: the loop starts from "not started" (empty storage) and reloads.
-    const { page, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
-    await page.goto(demoUrl());
+    // The shared page's first test: it starts from "not started" (empty storage), the editor open.
+    const { page, issues } = await sharedDemo();
     const mark = page.getByTestId('playground-mark').locator('.mark');
     expect(await mark.getAttribute('data-mark')).toBe('not-started');
-    await openExercise(page);
     expect(await page.locator('.monaco-editor').count()).toBeGreaterThan(0);
     expect(await getCode(page)).toBe(demoStarter);
 
@@ -195,7 +195,6 @@ describe('the whole loop on the demo exercise', () => {
     // A timed-out Run does not change completion (only Submit does).
     expect(await mark.getAttribute('data-mark')).toBe('done');
     expect(realIssues(issues)).toEqual([]);
-    await close();
   });
 
   it('export → import in a fresh browser context restores every exercise’s code and status', async () => {
