@@ -2,8 +2,7 @@
  * Bad input the exercise runner survives (README, "Bad input"), in Chromium on the playground's
  * demo exercise: each case asserts the verdict the learner sees, then that a correct Run right
  * after it passes. Also: the sandbox (no network from learner code — no request is seen by a
- * listening server — no forged results through postMessage) and page responsiveness (no main-thread
- * long task over 50 ms while runs happen).
+ * listening server, checked once all learner code has ended — no forged results through postMessage).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -58,41 +57,33 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // No learner code of any test reached the network: checked once every worker has ended (so
+  // nothing can still be on its way), here rather than in each test, which would have to load the
+  // exercise again after ending its workers.
+  if (page) {
+    await endLearnerCode();
+    expect(leakHits).toEqual([]);
+    expect(pageIssues.offOrigin).toEqual([]);
+  }
   await closePage?.();
   await browser?.close();
   await new Promise<void>((r) => (leak ? leak.close(() => r()) : r()));
 });
 
-/** Set by endLearnerCode: the page is blank and the exercise must be opened again before use. */
-let blank = false;
-
 /**
  * Ends every worker of the page (by navigating away) and waits for each one's close event. After it,
  * no learner code is running anywhere: whatever it could have requested has been requested. (Every
  * request of the page and its workers goes through the test's route, which records and aborts any to
- * another origin: `pageIssues.offOrigin`.) The next test that uses the page opens the exercise again
- * (`exercisePage()`); none does after the last one, which saves loading Monaco and the workers once more.
+ * another origin: `pageIssues.offOrigin`.)
  */
 async function endLearnerCode(): Promise<void> {
   // page.workers() lists the live ones; listeners are attached before anything can close.
   const gone = Promise.all(page.workers().map((w) => new Promise((closed) => w.once('close', closed))));
   await page.goto('about:blank');
   await gone;
-  blank = true;
-}
-
-/** The page with the demo exercise open (opened again after endLearnerCode). */
-async function exercisePage(): Promise<Page> {
-  if (blank) {
-    await page.goto(siteUrls().root + DEMO_PATH);
-    await openExercise(page);
-    blank = false;
-  }
-  return page;
 }
 
 async function runAndThenCorrect(code: string): Promise<{ summary: string; status: string | null; tests: Awaited<ReturnType<typeof shownTests>> }> {
-  await exercisePage();
   await setCode(page, code);
   const summary = await clickAndWait(page, 'Run');
   const status = await summaryStatus(page);
@@ -157,7 +148,6 @@ describe('bad input: each gets a clear verdict, and the next Run passes', () => 
   });
 
   it('10 MB of console output: what the learner sees is truncated with a note', async () => {
-    await exercisePage();
     await setCode(page, demoWithBlockFor("console.log('y'.repeat(10 * 1024 * 1024));\nreturn 1;"));
     const summary = await clickAndWait(page, 'Run');
     expect(summary).not.toMatch(/Timed out/);
@@ -212,9 +202,8 @@ MessagePort.prototype.postMessage = function (m: any, t?: any) {
       expect(r.tests[0].status, call).toBe('error');
       expect(r.tests[0].text, call).toContain(`${name}() is not available in exercises`);
     }
-    await endLearnerCode();
-    expect(leakHits).toEqual([]);
-    expect(pageIssues.offOrigin).toEqual([]);
+    // That none of these calls reached the listening server or another origin: afterAll, once all
+    // learner code has ended.
   });
 
   it('a forged result posted by learner code is ignored (the verdict is the grader’s)', async () => {
@@ -241,14 +230,12 @@ let evalImport = 'not tried';
 try { (0, eval)("import('${'LEAK'}/dyn.js')").then(() => {}, () => {}); evalImport = 'called'; } catch (e) { evalImport = 'threw ' + e; }
 console.log('eval import: ' + evalImport);
 `.replace('LEAK', leakUrl);
-    await exercisePage();
     await setCode(page, demoWithBlockFor("switch (cl) { case 'ONE': return 1; case 'QUORUM': return Math.floor(rf / 2) + 1; default: return rf; }", probe));
     await clickAndWait(page, 'Run');
     const out = await page.locator('[data-role="console-out"]').textContent();
     expect(out).toContain('on prototypes: []');
-    await endLearnerCode();
-    expect(leakHits).toEqual([]);
-    expect(pageIssues.offOrigin).toEqual([]);
+    // That the eval'd import() reached neither the listening server nor another origin: afterAll,
+    // once all learner code has ended.
   });
 });
 
