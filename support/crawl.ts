@@ -5,7 +5,8 @@
  *   it.each(builtPages(dist))('%s', async (p) => expect(await crawl.visit(p)).toEqual([]));
  *   it('links', async () => { const { report, problems } = await crawl.finish(); … });
  *
- * `visit` loads a page once, mounts every exercise on it, runs axe in each theme asked for (light,
+ * `visit` loads a page once, mounts every exercise on it and waits for what each starts once the page
+ * is idle (compiler, run worker: warm-up and every request it made), runs axe in each theme asked for (light,
  * then dark on the same load: the page switched as the theme toggle switches it, Monaco included) and
  * records its links, assets and ids; it returns that page's problems (console errors, failed and
  * off-origin requests, HTTP status, an exercise that did not load, serious/critical axe violations,
@@ -19,7 +20,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { newPage, axeViolations } from './browser';
 
 /** Every HTML page of a build, as a path relative to the base ("", "lessons/incident/", "404.html"). */
@@ -123,6 +124,18 @@ export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<C
   const ids = new Map<string, Set<string>>();
   let axeCount = 0;
   let reported = 0; // issues already attributed to an earlier page
+  // Requests the page started that have not finished or failed yet.
+  const inFlight = new Set<Request>();
+  let onSettled: (() => void) | null = null;
+  const settle = (r: Request) => {
+    inFlight.delete(r);
+    if (inFlight.size === 0) onSettled?.();
+  };
+  page.on('request', (r) => inFlight.add(r));
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  const requestsSettled = () =>
+    inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onSettled = () => { onSettled = null; resolve(); }));
 
   /** Issues (console errors, failed and off-origin requests) that arose since the last call. */
   const newIssues = () => {
@@ -152,6 +165,10 @@ export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<C
       );
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
+    // What each mounted exercise starts once the page is idle (its run worker's script, esbuild-wasm):
+    // wait for it and for every request it made, so a missing worker or wasm file shows on this page.
+    await page.evaluate(() => Promise.all(Object.values(window.__exerciseEditors ?? {}).map((h) => h.warm)));
+    await requestsSettled();
     await page.evaluate(() => window.scrollTo(0, 0));
     if (opts.axe !== false) {
       for (const theme of themes) {
