@@ -10,6 +10,7 @@
  */
 import CompileWorker from './compile-worker?worker';
 import { namedWorker } from './worker-ctor';
+import { mark } from './timing';
 import type { CompileDiagnostic, CompileReply } from './protocol';
 
 export type CompileResult =
@@ -52,6 +53,7 @@ function start(): Compiler {
   if (current) return current;
   let worker: Worker;
   try {
+    mark('compiler-spawn');
     worker = namedWorker(CompileWorker, 'exercise-compiler');
   } catch (e) {
     const ready = Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -65,6 +67,7 @@ function start(): Compiler {
     worker.addEventListener('message', (ev: MessageEvent<CompileReply>) => {
       const m = ev.data;
       if (m.type === 'ready') {
+        mark('compiler-ready');
         started = true;
         resolve();
       } else if (m.type === 'init-failed') reject(new Error(`The compiler could not start: ${m.message}`));
@@ -73,6 +76,7 @@ function start(): Compiler {
         const p = pending.get(m.id);
         pending.delete(m.id);
         if (p) {
+          mark('compiled');
           clearTimeout(p.timer);
           p.resolve(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms });
         }
@@ -115,6 +119,7 @@ export async function compile(code: string, file: string): Promise<CompileResult
   return new Promise<CompileResult>((resolve) => {
     const t0 = performance.now();
     const timer = setTimeout(() => retire(c, BROKEN(`no answer within ${COMPILE_LIMIT_MS / 1000} s`)), COMPILE_LIMIT_MS);
+    mark('compile-posted');
     c.pending.set(id, { resolve, timer, t0 });
     c.worker.postMessage({ type: 'compile', id, code, file });
   });

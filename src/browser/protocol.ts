@@ -60,7 +60,8 @@ export interface RunRequest {
 }
 
 export type RunReply =
-  | { type: 'ready'; runIdle: true }
+  /** `at`: when the worker got its init, had the grader / the exercise loaded and its realm hardened (absolute ms, for timing marks) */
+  | { type: 'ready'; runIdle: true; at?: Record<string, number> }
   /** the tests this run will run, before learner code loads */
   | { type: 'plan'; runId: number; tests: PlannedTest[] }
   | { type: 'test-start'; runId: number; name: string; index: number }
@@ -70,5 +71,5 @@ export type RunReply =
    * `reusable`: the run left the worker's realm as it found it (the grader repaired no built-in,
    * learner code left no real timer or MessageChannel behind), so the next run may use this worker.
    */
-  | { type: 'result'; runId: number; results: Results; ms: number; reusable: boolean }
+  | { type: 'result'; runId: number; results: Results; ms: number; reusable: boolean; startedAt?: number }
   | { type: 'crash'; runId: number; message: string };

@@ -19,6 +19,7 @@ import type { Mode, RunReply, RunRequest } from './protocol';
 import { DEFAULT_WALL_MS_PER_TEST, RunWatch, isTestResult, settleMsFor, stoppedResults } from '../grading/host';
 import { errorResults, isResults, type Results } from './results';
 import { startRunSandbox, type RunSandbox } from './run-sandbox';
+import { mark } from './timing';
 
 /**
  * Wall-clock limit per test (and for loading the learner module before the first test), counted
@@ -46,6 +47,11 @@ export class ExerciseRunner {
   private kept: Slot | null = null;
   private current: Slot | null = null;
   private runId = 0;
+  /** The rehearsal in progress (see rehearse()). */
+  private rehearsal: Promise<void> | null = null;
+  /** A learner's run is on its way (pressed, its code compiling): a rehearsal not begun yet is skipped. */
+  private runExpected = false;
+  private learnerRuns = 0;
 
   constructor(private readonly exerciseId: string, private readonly wallMsPerTest = DEFAULT_WALL_MS_PER_TEST) {}
 
@@ -59,7 +65,46 @@ export class ExerciseRunner {
     return this.current !== null;
   }
 
+  /**
+   * Runs `js` (site code: the exercise's starter, never the learner's) once in the worker the next
+   * run will use, results discarded, so that the grader's and the simulator's first execution in
+   * it — their slowest — is not the learner's. Skipped once any run has started; a run that comes
+   * during the rehearsal waits for it. The worker is kept only if the rehearsal left it clean, as
+   * after any run.
+   */
+  rehearse(js: string): Promise<void> {
+    if (this.started || this.runId > 0 || this.rehearsal) return this.rehearsal ?? Promise.resolve();
+    const p = this.exec(js, 'run', false).then(
+      () => mark('rehearsed'),
+      () => {},
+    );
+    this.rehearsal = p;
+    void p.then(() => (this.rehearsal = null));
+    return p;
+  }
+
+  /** Whether a run (not a rehearsal) has been asked for on this runner. */
+  get started(): boolean {
+    return this.runExpected || this.learnerRuns > 0;
+  }
+
+  /**
+   * Says a run is on its way (its code is compiling): its worker starts now, beside the compile, if
+   * none is up or starting, and a rehearsal not begun yet is skipped.
+   */
+  expectRun(): void {
+    this.runExpected = true;
+    if (!this.kept && !this.current) this.warm();
+  }
+
   async run(learnerJs: string, mode: Mode): Promise<RunOutcome> {
+    this.learnerRuns++;
+    if (this.rehearsal) await this.rehearsal;
+    return this.exec(learnerJs, mode, true);
+  }
+
+  /** `spareAfter`: keep a spare worker warm for the run after this one (not after a rehearsal: nothing else then competes with the learner's first Run). */
+  private async exec(learnerJs: string, mode: Mode, spareAfter: boolean): Promise<RunOutcome> {
     if (this.current) dispose(this.current);
     let slot: Slot;
     if (this.kept) {
@@ -76,6 +121,7 @@ export class ExerciseRunner {
     const limit = this.wallMsPerTest;
     const t0 = performance.now();
     await slot.ready;
+    mark('run-posted');
     const outcome = await new Promise<RunOutcome>((resolve) => {
       const ms = () => performance.now() - t0;
       const watch = new RunWatch({
@@ -100,6 +146,8 @@ export class ExerciseRunner {
             settle({ kind: 'crash', ms: ms(), results: errorResults('The test runner returned malformed results.') });
           } else {
             reusable = m.reusable === true;
+            if (typeof m.startedAt === 'number') mark('run-worker-started', m.startedAt);
+            mark('run-result');
             settle({ kind: 'graded', ms: ms(), results: m.results });
           }
         }
@@ -124,7 +172,7 @@ export class ExerciseRunner {
       setTimeout(() => dispose(slot), 0);
     }
     // A spare stays warm for the run after a worker had to be replaced.
-    setTimeout(() => this.warm(), 50);
+    if (spareAfter) setTimeout(() => this.warm(), 50);
     return outcome;
   }
 

@@ -16,6 +16,7 @@
  */
 import runWorkerUrl from './run-worker?worker&url';
 import { FRAME_HTML } from './sandbox-frame.mjs';
+import { mark } from './timing';
 
 export interface RunSandbox {
   /** The page's end of the worker's private reply channel. */
@@ -54,8 +55,11 @@ function workerScript(): Promise<Blob> {
 function readyOn(port: MessagePort): Promise<void> {
   return new Promise<void>((resolve) => {
     const onReady = (ev: MessageEvent) => {
-      if ((ev.data as { type?: unknown } | null)?.type !== 'ready') return;
+      const m = ev.data as { type?: unknown; at?: unknown } | null;
+      if (m?.type !== 'ready') return;
       port.removeEventListener('message', onReady);
+      if (m.at && typeof m.at === 'object') for (const [k, v] of Object.entries(m.at)) if (typeof v === 'number') mark(`run-worker-${k}`, v);
+      mark('run-worker-ready');
       resolve();
     };
     port.addEventListener('message', onReady);
@@ -105,9 +109,11 @@ function startInFrame(exerciseId: string): RunSandbox {
     const m = ev.data as { type?: unknown; message?: unknown } | null;
     if (m?.type === 'worker-error') failed(typeof m.message === 'string' ? m.message : 'worker error');
   };
+  mark('run-worker-spawn');
   document.body.append(frame);
   const started = Promise.all([loaded, workerScript()]).then(
     ([, code]) => {
+      mark('run-worker-frame');
       frame.contentWindow?.postMessage({ type: 'qc-run-frame', code, name: `exercise-run-${exerciseId}`, exerciseId }, '*', [replies.port2, reports.port2]);
     },
     (e: unknown) => failed(`the test runner could not be loaded (${e instanceof Error ? e.message : String(e)})`),

@@ -26,6 +26,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 // ---- capture what the worker itself needs, before anything else can run --------------------------
 const now = performance.now.bind(performance);
+/** An absolute time (ms since the epoch, sub-millisecond) the page can place on its own timeline. */
+const abs = () => performance.timeOrigin + now();
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
 const addListener = self.addEventListener.bind(self);
@@ -240,10 +242,10 @@ async function run(req: RunRequest): Promise<void> {
     const ms = now() - t0;
     const reusable = realm.repaired === 0 && realm.broken === 0 && liveTimers.size === 0 && !channelsMade;
     try {
-      reply({ type: 'result', runId: req.runId, results, ms, reusable });
+      reply({ type: 'result', runId: req.runId, results, ms, reusable, startedAt: abs() - ms });
     } catch {
       // Not structured-cloneable (e.g. learner values inside a message): send a JSON copy.
-      reply({ type: 'result', runId: req.runId, results: jsonParse(jsonStringify(results)) as Results, ms, reusable });
+      reply({ type: 'result', runId: req.runId, results: jsonParse(jsonStringify(results)) as Results, ms, reusable, startedAt: abs() - ms });
     }
   } catch (e: unknown) {
     let message: string;
@@ -276,13 +278,17 @@ addListener('message', function onInit(ev: MessageEvent) {
       running = false;
     });
   };
+  const at: Record<string, number> = { init: abs() };
+  grader.then(() => (at.grader = abs()), () => {});
+  bundle?.then(() => (at.bundle = abs()), () => {});
   Promise.all([grader, bundle]).then(
     async () => {
       // The sandbox (src/grading/sandbox.ts): freeze this worker's built-ins before any learner code runs.
       (await grader!).hardenRealm();
       trackLeftovers();
-      send!({ type: 'ready', runIdle: true });
+      at.hardened = abs();
+      send!({ type: 'ready', runIdle: true, at });
     },
-    () => send!({ type: 'ready', runIdle: true }), // the run reports the load error itself
+    () => send!({ type: 'ready', runIdle: true, at }), // the run reports the load error itself
   );
 });

@@ -1,14 +1,16 @@
 /**
  * The interactive exercise, loaded by element.ts when the exercise scrolls into view: Monaco
- * replaces the static code and the controls come alive; esbuild-wasm and a spare run worker are
- * warmed once the editor is on screen and the page is idle. Learner code runs only in the run worker
- * and only after Run or Submit.
+ * replaces the static code and the controls come alive. The run path is warmed first (esbuild-wasm
+ * from the start of boot(), the run worker and its rehearsal from the moment the editor is ready:
+ * browser/warm-up.ts); the editor's own workers (type-checking) wait for it and yield to every Run.
+ * Learner code runs only in the run worker and only after Run or Submit.
  *
  * This file wires the parts together and holds running (Run / Submit and their results), Reset and
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
 import { monaco, configureTypeScript, typeErrors } from './monaco';
 import { compile, warmCompiler } from '../../browser/compile-client';
+import { holdRunPath, warmRunPath } from '../../browser/warm-up';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import { errorResults, type Results } from '../../browser/results';
@@ -20,6 +22,7 @@ import { createEditor, setCompileMarkers, summarizeTypeErrors, type ExerciseEdit
 import { trackRecord, type ExerciseRecord } from './record';
 import { wireSolution } from './solution';
 import { wireTransfer } from './transfer';
+import { mark } from '../../browser/timing';
 
 interface ExerciseData {
   id: string;
@@ -35,7 +38,7 @@ export interface ExerciseHandle {
   monaco: typeof monaco;
   getValue(): string;
   setValue(code: string): void;
-  /** Resolves when the compiler and a run worker are warm. */
+  /** Resolves when the run path is warm: the compiler started, a run worker started and rehearsed (browser/warm-up.ts). */
   warm: Promise<void>;
   /** Last results shown (for tests and the benchmark). */
   lastResults: Results | null;
@@ -64,6 +67,13 @@ const FILE_NAME = 'solution.ts';
 export async function boot(root: HTMLElement): Promise<void> {
   const data = JSON.parse(root.querySelector('[data-role="data"]')?.textContent || '{}') as ExerciseData;
   const { id } = data;
+  mark('boot');
+  // esbuild-wasm's start is the longest part of the run path's warm-up: it begins now, beside the
+  // editor's creation (the Monaco chunk is loaded; starting it beside that load slowed the editor
+  // two- to threefold). The editor's workers, created with the editor, wait for the warm-up.
+  void warmCompiler();
+  let warmed!: () => void;
+  const warm = holdRunPath(new Promise<void>((resolve) => (warmed = resolve)));
   const typesP = configureTypeScript();
   const ui = exerciseUi(root);
   const initial = progress.getExercise(id)?.code ?? data.starter;
@@ -81,7 +91,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   ui.q('keys').hidden = false;
   ui.q('foot').hidden = false;
   ui.q('loading').remove();
-  const warm = warmRunPath(running.runner);
+  // The rest of the warm-up (run worker, rehearsal) right after the ready event's task.
+  setTimeout(() => void warmRunPath(running.runner, data.starter, FILE_NAME).then(warmed), 0);
   window.__exerciseEditors ??= {};
   window.__exerciseEditors[id] = {
     editor: ed.editor,
@@ -96,28 +107,10 @@ export async function boot(root: HTMLElement): Promise<void> {
     typeErrors: () => typesP.then(() => typeErrors(ed.model)),
   };
   root.dataset.state = 'ready';
+  mark('editor-ready');
   root.dispatchEvent(new CustomEvent('exercise-ready', { bubbles: true }));
   const types = await typesP;
   if (!types.driverTypes) root.dataset.driverTypes = 'missing';
-}
-
-function idle(fn: () => void, timeout = 1500): void {
-  const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-  if (ric) ric(fn, { timeout });
-  else setTimeout(fn, 200);
-}
-
-/**
- * Starts esbuild-wasm and a spare run worker once the editor is on screen and the page is idle, so
- * the first Run does not pay for them. Resolves when the compiler is up.
- */
-function warmRunPath(runner: ExerciseRunner): Promise<void> {
-  return new Promise<void>((resolve) => {
-    idle(() => {
-      runner.warm();
-      warmCompiler().then(resolve, resolve);
-    });
-  });
 }
 
 /** The "What you just fixed" note as one line for the live region: its heading, then its prose. */
@@ -205,11 +198,13 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     const revealed = mode === 'submit' && record.submitted(outcome.results);
     panel.show(outcome.results, mode, outcome.kind, revealed);
     slice('results shown');
+    mark('results-shown');
     return outcome;
   }
 
   async function go(mode: Mode): Promise<RunOutcome | null> {
     if (running) return null;
+    mark(`${mode}-pressed`);
     sliceStart = performance.now();
     running = true;
     ui.root.dataset.state = 'running';
@@ -217,8 +212,10 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     busyButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     panel.pending(mode);
     record.flush();
+    runner.expectRun();
     try {
-      return await compileAndRun(mode);
+      // The editor's workers (type-checking) wait while this runs (browser/warm-up.ts).
+      return await holdRunPath(compileAndRun(mode));
     } catch (e) {
       const results = errorResults(`Could not run: ${e instanceof Error ? e.message : String(e)}`);
       panel.show(results, mode, 'crash');

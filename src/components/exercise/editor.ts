@@ -6,6 +6,7 @@
 import { monaco, currentTheme } from './monaco';
 import type { CompileResult } from '../../browser/compile-client';
 import type { ExerciseUi } from './ui';
+import { mark } from '../../browser/timing';
 
 export interface ExerciseEditor {
   editor: monaco.editor.IStandaloneCodeEditor;
@@ -62,6 +63,7 @@ export function summarizeTypeErrors(model: monaco.editor.ITextModel, typeinfo: H
   monaco.editor.onDidChangeMarkers((uris) => {
     if (!uris.some((u) => u.toString() === uri)) return;
     const errs = monaco.editor.getModelMarkers({ resource: model.uri, owner: 'typescript' }).filter((m) => m.severity === monaco.MarkerSeverity.Error);
+    mark('type-markers');
     typeinfo.hidden = errs.length === 0;
     typeinfo.textContent = errs.length
       ? `${errs.length} type ${errs.length === 1 ? 'error' : 'errors'} (underlined in the editor; first: line ${errs[0].startLineNumber}: ${errs[0].message.split('\n')[0]}). You can still run your code.`

@@ -12,19 +12,47 @@ import { typescriptDefaults, getTypeScriptWorker, ScriptTarget, ModuleKind, Modu
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import TsWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
 import { namedWorker } from '../../browser/worker-ctor';
+import { mark } from '../../browser/timing';
+import { runPathIdle } from '../../browser/warm-up';
 
 export { monaco };
 
 declare global {
   interface Window {
-    MonacoEnvironment?: { getWorker?: (workerId: string, label: string) => Worker | undefined };
+    MonacoEnvironment?: { getWorker?: (workerId: string, label: string) => Promise<Worker> | Worker | undefined };
   }
 }
 
+/**
+ * An editor worker whose requests wait while a Run, a Submit or the run path's warm-up is in
+ * progress (browser/warm-up.ts): type-checking after an edit does not share the CPU with a Run.
+ * Monaco uses only these members of the workers it is given.
+ */
+function yieldingToRuns(worker: Worker): Worker {
+  return {
+    postMessage: (message: unknown, transfer?: Transferable[]) => void runPathIdle().then(() => worker.postMessage(message, transfer ?? [])),
+    terminate: () => worker.terminate(),
+    addEventListener: worker.addEventListener.bind(worker),
+    removeEventListener: worker.removeEventListener.bind(worker),
+    set onmessage(f: Worker['onmessage']) {
+      worker.onmessage = f;
+    },
+    set onmessageerror(f: Worker['onmessageerror']) {
+      worker.onmessageerror = f;
+    },
+    set onerror(f: Worker['onerror']) {
+      worker.onerror = f;
+    },
+  } as unknown as Worker;
+}
+
 window.MonacoEnvironment = {
+  // The editor's workers start once the exercise's run path is warm, so they never delay a first Run.
   getWorker(_id: string, label: string) {
-    if (label === 'typescript' || label === 'javascript') return namedWorker(TsWorker, 'monaco-typescript');
-    return namedWorker(EditorWorker, `monaco-${label}`);
+    return runPathIdle().then(() => {
+      mark(`editor-worker-${label}`);
+      return yieldingToRuns(label === 'typescript' || label === 'javascript' ? namedWorker(TsWorker, 'monaco-typescript') : namedWorker(EditorWorker, `monaco-${label}`));
+    });
   },
 };
 

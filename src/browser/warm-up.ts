@@ -1,0 +1,64 @@
+/**
+ * The run path first: a learner's first Run should cost about what a warm Run costs, whether they
+ * press it the moment the editor appears or a little later.
+ *
+ * `warmRunPath` starts esbuild-wasm (compile worker) and the exercise's run worker, compiles the
+ * exercise's starter code (site content, never the learner's) and has the run worker rehearse one
+ * Run of it, results discarded — so that esbuild's first transform and the grader's and the
+ * simulator's first execution (their slowest: lazily compiled wasm, cold JIT) are not the learner's.
+ * A Run pressed before the rehearsal began takes its place; one pressed during it waits for it
+ * (it warms the same worker the Run then uses).
+ *
+ * The editor's own workers (TypeScript type-checking the driver declarations is the heaviest work
+ * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
+ * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
+ */
+import { compile, warmCompiler } from './compile-client';
+import type { ExerciseRunner } from './run-client';
+import { mark } from './timing';
+
+/** The editor's workers never wait longer than this for the run path (a warm-up that hangs must not hide type errors). */
+const GATE_CAP_MS = 15_000;
+
+let held = 0;
+let waiting: Array<() => void> = [];
+
+function release(): void {
+  if (--held > 0) return;
+  const w = waiting;
+  waiting = [];
+  w.forEach((resolve) => resolve());
+}
+
+/** Keeps the editor's workers waiting until `work` settles (a warm-up, a Run, a Submit). */
+export function holdRunPath<T>(work: Promise<T>): Promise<T> {
+  held++;
+  work.then(release, release);
+  return work;
+}
+
+/** Resolves when no warm-up, Run or Submit is in progress (or GATE_CAP_MS after the call). */
+export function runPathIdle(): Promise<void> {
+  if (held === 0) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    setTimeout(resolve, GATE_CAP_MS);
+  });
+}
+
+/**
+ * Warms `runner`'s run path with `starter` (see above). Resolves when it is warm, also when a part
+ * failed (the learner's Run then reports the failure itself).
+ */
+export function warmRunPath(runner: ExerciseRunner, starter: string, file: string): Promise<void> {
+  mark('warm-up');
+  // A Run pressed already has started its own worker and compile: then only the compiler is awaited.
+  if (!runner.started) runner.warm();
+  const rehearsed = warmCompiler()
+    .then(() => (runner.started ? null : compile(starter, file)))
+    .then((c) => (c?.ok ? runner.rehearse(c.js) : undefined));
+  return holdRunPath(rehearsed.then(
+    () => mark('warm'),
+    () => mark('warm'),
+  ));
+}
