@@ -5,8 +5,8 @@
  *   it.each(builtPages(dist))('%s', async (p) => expect(await crawl.visit(p)).toEqual([]));
  *   it('links', async () => { const { report, problems } = await crawl.finish(); … });
  *
- * `visit` loads a page once, mounts every exercise on it and waits for what each starts once the page
- * is idle (compiler, run worker: warm-up and every request it made), runs axe in each theme asked for (light,
+ * `visit` loads a page once, mounts every exercise on it (on the first page with one, also waits for
+ * the exercise's warm-up: compiler and run worker), runs axe in each theme asked for (light,
  * then dark on the same load: the page switched as the theme toggle switches it, Monaco included) and
  * records its links, assets and ids; it returns that page's problems (console errors, failed and
  * off-origin requests, HTTP status, an exercise that did not load, serious/critical axe violations,
@@ -15,7 +15,8 @@
  *
  * A crawl of the sub-path build checks what differs under a sub-path (`axe: false`,
  * `mountExercises: 'once'`): every page loads with no failed request, its links and assets resolve
- * under the base, and each exercise loads (its editor, workers and wasm) once; axe has already run
+ * under the base, each exercise's editor loads once, and the warm-up's workers and wasm load on the
+ * first page with an exercise (the same files for every exercise); axe has already run
  * on the same HTML in both themes at "/".
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -124,6 +125,7 @@ export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<C
   const ids = new Map<string, Set<string>>();
   let axeCount = 0;
   let reported = 0; // issues already attributed to an earlier page
+  let warmedUp = false;
   // Requests the page started that have not finished or failed yet.
   const inFlight = new Set<Request>();
   let onSettled: (() => void) | null = null;
@@ -165,10 +167,15 @@ export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<C
       );
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
-    // What each mounted exercise starts once the page is idle (its run worker's script, esbuild-wasm):
-    // wait for it and for every request it made, so a missing worker or wasm file shows on this page.
-    await page.evaluate(() => Promise.all(Object.values(window.__exerciseEditors ?? {}).map((h) => h.warm)));
-    await requestsSettled();
+    // What a mounted exercise starts once the page is idle (esbuild-wasm and its worker, the run
+    // worker's script): the same files for every exercise, so the crawl waits for that warm-up and
+    // every request it made once, on the first page with an exercise (a missing file shows there).
+    // On later pages it may still be loading when the crawl moves on (those requests end ERR_ABORTED).
+    if (!warmedUp && (await page.evaluate(() => Object.keys(window.__exerciseEditors ?? {}).length)) > 0) {
+      await page.evaluate(() => Promise.all(Object.values(window.__exerciseEditors ?? {}).map((h) => h.warm)));
+      await requestsSettled();
+      warmedUp = true;
+    }
     await page.evaluate(() => window.scrollTo(0, 0));
     if (opts.axe !== false) {
       for (const theme of themes) {

@@ -1,7 +1,8 @@
 /**
  * Every built page of dist-sub/ served at /course/, one test per page: what differs under a sub-path.
  * No console error, failed or off-origin request; every URL in the page's HTML is under /course/ (no
- * root-relative leak); each exercise loads (editor, workers, wasm) on the first page that has it;
+ * root-relative leak); each exercise's editor loads on the first page that has it, and the workers and
+ * wasm its warm-up loads (the same files for every exercise) on the first page with an exercise;
  * then every internal link, #fragment and asset resolves under /course/. Prints the report. (The same
  * HTML gets axe in both themes at "/": site-root.test.ts. The service worker's scope under /course/:
  * offline.test.ts and sandbox-sw-cache.test.ts.)
