@@ -103,7 +103,7 @@ export class ExerciseRunner {
     return this.exec(learnerJs, mode, true);
   }
 
-  /** `spareAfter`: keep a spare worker warm for the run after this one (not after a rehearsal: nothing else then competes with the learner's first Run). */
+  /** `spareAfter`: start a spare worker after this run even when its worker was kept (not after a rehearsal). */
   private async exec(learnerJs: string, mode: Mode, spareAfter: boolean): Promise<RunOutcome> {
     if (this.current) dispose(this.current);
     let slot: Slot;
@@ -171,8 +171,9 @@ export class ExerciseRunner {
       // Throw this one away (in a later task, so the results are rendered first).
       setTimeout(() => dispose(slot), 0);
     }
-    // A spare stays warm for the run after a worker had to be replaced.
-    if (spareAfter) setTimeout(() => this.warm(), 50);
+    // A spare stays warm for the run after a worker had to be replaced (after a rehearsal only when
+    // it was: a spare starting then would compete with the learner's first Run).
+    if (spareAfter || !this.kept) setTimeout(() => this.warm(), 50);
     return outcome;
   }
 
