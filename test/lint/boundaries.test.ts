@@ -4,8 +4,7 @@
  * every tracked source file (TypeScript, .mjs and .astro), including dynamic imports and `require`.
  * `#…` aliases (package.json "imports") resolve to the public entries they name.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -14,16 +13,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SKIP_DIRS = new Set(['node_modules', '.git', '.astro', 'public', 'wrong', '__snapshots__', 'fixtures', 'results']);
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { imports?: Record<string, string> };
 
-/** The repository's source files: tracked or new, never what .gitignore leaves out (.tmp/, dist*, caches). */
-function sources(): string[] {
-  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  return listed
-    .split('\n')
-    .filter((f) => /\.(ts|mts|mjs|js|astro)$/.test(f) && !f.endsWith('.d.ts'))
-    .filter((f) => !f.split('/').some((part) => SKIP_DIRS.has(part) || part.startsWith('dist')))
-    .filter((f) => existsSync(join(ROOT, f))) // listed but deleted in the working tree
-    .sort()
-    .map((f) => join(ROOT, f));
+/** The repository's source files (hidden folders such as .git, .astro and the scratch .tmp/ aside). */
+function sources(dir = ROOT): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (SKIP_DIRS.has(name) || name.startsWith('dist') || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (/\.(ts|mts|mjs|js|astro)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
 }
 
 /** Module specifiers a file imports (static, dynamic, re-exports, require). */
