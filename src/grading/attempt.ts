@@ -45,6 +45,8 @@ let uncaughtSink: Uncaught[] | null = null;
 const MAX_UNCAUGHT = 20;
 /** The grader's own rejection that `drainUncaught` waits for; never learner code's. */
 let barrier: { token: object; done: () => void } | null = null;
+/** Every such rejection made (one reported after its wait gave up is still the grader's, not learner code's). */
+const barrierTokens = new WeakSet<object>();
 
 /**
  * The host reports a promise rejected with no handler (`unhandledrejection`, Node's
@@ -53,6 +55,7 @@ let barrier: { token: object; done: () => void } | null = null;
  */
 export function reportUncaught(reason: unknown, kind: 'rejection' | 'exception' = 'rejection'): void {
   if (barrier && reason === barrier.token) return barrier.done();
+  if (typeof reason === 'object' && reason !== null && barrierTokens.has(reason)) return;
   if (uncaughtSink && uncaughtSink.length < MAX_UNCAUGHT) uncaughtSink.push({ reason, kind });
 }
 
@@ -77,6 +80,7 @@ export function drainUncaught(reporting: boolean, backstopMs: number): Promise<v
   if (!reporting) return new Promise<void>((resolve) => void realSetTimeout(() => resolve(undefined), 0));
   return new Promise<void>((resolve) => {
     const token = freeze({ grader: 'barrier' });
+    barrierTokens.add(token);
     const done = () => {
       if (barrier?.token === token) barrier = null;
       realClearTimeout(timer);

@@ -340,4 +340,25 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
       process.off('unhandledRejection', late);
     }
   });
+
+  it('never counts its own wait as learner code\'s rejection, even when the host reports it after the wait gave up', async () => {
+    const { reportUncaught, runExercise } = await import('../../src/grading/index');
+    // A host slower than the grader's backstop (settleMs): its reports of the grader's own marker
+    // rejection arrive during later tests.
+    const slow = (reason: unknown) => void setTimeout(() => reportUncaught(reason, 'rejection'), 400);
+    process.on('unhandledRejection', slow);
+    try {
+      const ex = bundle((t) => {
+        for (const x of [1, 2, 3, 4]) t.test(`f(${x})`, async (ctx) => {
+          expect(ctx.load().f(x)).to.equal(x * 2);
+          await new Promise((r) => setTimeout(r, 150)); // late reports arrive while later tests run
+        });
+      });
+      const learnerJs = compile('export function f(x: number) { return x * 2; }');
+      const r = await runExercise({ exercise: ex, learnerJs, mode: 'submit', reportsUncaught: true, limits: { settleMs: 200 } });
+      vexpect(r.tests.map((t) => [t.status, t.message])).toEqual(r.tests.map(() => ['pass', undefined]));
+    } finally {
+      process.off('unhandledRejection', slow);
+    }
+  });
 });
