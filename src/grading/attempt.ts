@@ -43,10 +43,11 @@ export interface AttemptEnv {
 export type Uncaught = { reason: unknown; kind: 'rejection' | 'exception' };
 let uncaughtSink: Uncaught[] | null = null;
 const MAX_UNCAUGHT = 20;
-/** The grader's own rejection that `drainUncaught` waits for; never learner code's. */
-let barrier: { token: object; done: () => void } | null = null;
-/** Every such rejection made (one reported after its wait gave up is still the grader's, not learner code's). */
-const barrierTokens = new WeakSet<object>();
+/**
+ * The grader's own rejections (`drainUncaught`), each with what ends its wait. Never learner code's,
+ * also when the host reports one after its wait gave up (ending it again does nothing).
+ */
+const markers = new WeakMap<object, () => void>();
 
 /**
  * The host reports a promise rejected with no handler (`unhandledrejection`, Node's
@@ -54,8 +55,8 @@ const barrierTokens = new WeakSet<object>();
  * fails with it.
  */
 export function reportUncaught(reason: unknown, kind: 'rejection' | 'exception' = 'rejection'): void {
-  if (barrier && reason === barrier.token) return barrier.done();
-  if (typeof reason === 'object' && reason !== null && barrierTokens.has(reason)) return;
+  const marker = typeof reason === 'object' && reason !== null ? markers.get(reason) : undefined;
+  if (marker) return marker();
   if (uncaughtSink && uncaughtSink.length < MAX_UNCAUGHT) uncaughtSink.push({ reason, kind });
 }
 
@@ -80,14 +81,11 @@ export function drainUncaught(reporting: boolean, backstopMs: number): Promise<v
   if (!reporting) return new Promise<void>((resolve) => void realSetTimeout(() => resolve(undefined), 0));
   return new Promise<void>((resolve) => {
     const token = freeze({ grader: 'barrier' });
-    barrierTokens.add(token);
-    const done = () => {
-      if (barrier?.token === token) barrier = null;
+    const timer = realSetTimeout(() => resolve(undefined), backstopMs);
+    markers.set(token, () => {
       realClearTimeout(timer);
       resolve(undefined);
-    };
-    const timer = realSetTimeout(done, backstopMs);
-    barrier = { token, done };
+    });
     void promiseReject(token); // left unhandled on purpose: the host reports it after the test's own
   });
 }
