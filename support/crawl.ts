@@ -167,7 +167,7 @@ export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<C
       );
       if (state !== 'ready') problems.push(`page ${pageUrl}: exercise ${await ex.getAttribute('data-exercise-id')} did not load (${state})`);
     }
-    // What a mounted exercise starts once the page is idle (esbuild-wasm and its worker, the run
+    // What a mounted exercise starts once its editor is ready (esbuild-wasm and its worker, the run
     // worker's script): the same files for every exercise, so the crawl waits for that warm-up and
     // every request it made once, on the first page with an exercise (a missing file shows there).
     // On later pages it may still be loading when the crawl moves on (those requests end ERR_ABORTED).

@@ -48,7 +48,8 @@ export function runPathIdle(): Promise<void> {
 
 /**
  * Warms `runner`'s run path with `starter` (see above). Resolves when it is warm, also when a part
- * failed (the learner's Run then reports the failure itself).
+ * failed (the learner's Run then reports the failure itself). The caller holds the run path
+ * (`holdRunPath`) from before the editor's workers can start until this resolves.
  */
 export function warmRunPath(runner: ExerciseRunner, starter: string, file: string): Promise<void> {
   mark('warm-up');
@@ -57,8 +58,8 @@ export function warmRunPath(runner: ExerciseRunner, starter: string, file: strin
   const rehearsed = warmCompiler()
     .then(() => (runner.started ? null : compile(starter, file)))
     .then((c) => (c?.ok ? runner.rehearse(c.js) : undefined));
-  return holdRunPath(rehearsed.then(
+  return rehearsed.then(
     () => mark('warm'),
     () => mark('warm'),
-  ));
+  );
 }
