@@ -302,52 +302,51 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     vexpect(other.tests[0]).toMatchObject({ status: 'pass', seed: 1234 });
   });
 
-  it('fails the test during which learner code left a promise rejected with no handler, naming the error', async () => {
+  /** Runs `fn` with this process reporting unhandled rejections to the grader through `host` (as the grading hosts do). */
+  async function withRejectionHost(host: (reason: unknown, report: (r: unknown) => void) => void, fn: () => Promise<void>) {
     const { reportUncaught } = await import('../../src/grading/index');
-    const onRejection = (reason: unknown) => reportUncaught(reason, 'rejection');
-    process.on('unhandledRejection', onRejection);
+    const listener = (reason: unknown) => host(reason, (r) => reportUncaught(r, 'rejection'));
+    process.on('unhandledRejection', listener);
     try {
-      const ex = bundle((t) => {
-        t.test('first', (ctx) => void expect(ctx.load().f(1)).to.equal(2));
-        t.test('second', (ctx) => void expect(ctx.load().f(2)).to.equal(4));
-        t.test('third', (ctx) => void expect(ctx.load().f(3)).to.equal(6));
-      });
-      const r = await grade(ex, `export function f(x: number) { if (x === 2) Promise.reject(new Error('the write was lost')); return x * 2; }`);
+      await fn();
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  }
+  const threeTests = () =>
+    bundle((t) => {
+      t.test('first', (ctx) => void expect(ctx.load().f(1)).to.equal(2));
+      t.test('second', (ctx) => void expect(ctx.load().f(2)).to.equal(4));
+      t.test('third', (ctx) => void expect(ctx.load().f(3)).to.equal(6));
+    });
+  const LEAVES_REJECTION = `export function f(x: number) { if (x === 2) Promise.reject(new Error('the write was lost')); return x * 2; }`;
+
+  it('fails the test during which learner code left a promise rejected with no handler, naming the error', async () => {
+    await withRejectionHost((reason, report) => report(reason), async () => {
+      const r = await grade(threeTests(), LEAVES_REJECTION);
       vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'pass']);
       vexpect(r.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it \(an `await` or `\.catch\(\)` is missing\): Error: the write was lost \(at learner\.ts:1:\d+\)\.$/);
-    } finally {
-      process.off('unhandledRejection', onRejection);
-    }
+    });
   });
 
   it('charges a rejection to the test that left it however many turns later the host reports it (as Chromium may)', async () => {
-    const { reportUncaught, runExercise } = await import('../../src/grading/index');
+    const { runExercise } = await import('../../src/grading/index');
     // A host that reports each rejection a few macrotasks late, in order (Chromium fires
     // `unhandledrejection` from its own task, which a timer set during the test can precede).
-    const late = (reason: unknown) => void setTimeout(() => setTimeout(() => setTimeout(() => reportUncaught(reason, 'rejection'))));
-    process.on('unhandledRejection', late);
-    try {
-      const ex = bundle((t) => {
-        t.test('first', (ctx) => void expect(ctx.load().f(1)).to.equal(2));
-        t.test('second', (ctx) => void expect(ctx.load().f(2)).to.equal(4));
-        t.test('third', (ctx) => void expect(ctx.load().f(3)).to.equal(6));
-      });
-      const learnerJs = compile(`export function f(x: number) { if (x === 2) Promise.reject(new Error('the write was lost')); return x * 2; }`);
-      const r = await runExercise({ exercise: ex, learnerJs, mode: 'submit', reportsUncaught: true });
+    const late = (reason: unknown, report: (r: unknown) => void) => void setTimeout(() => setTimeout(() => setTimeout(() => report(reason))));
+    await withRejectionHost(late, async () => {
+      const r = await runExercise({ exercise: threeTests(), learnerJs: compile(LEAVES_REJECTION), mode: 'submit', reportsUncaught: true });
       vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'pass']);
       vexpect(r.tests[1].message).toMatch(/the write was lost/);
-    } finally {
-      process.off('unhandledRejection', late);
-    }
+    });
   });
 
   it('never counts its own wait as learner code\'s rejection, even when the host reports it after the wait gave up', async () => {
-    const { reportUncaught, runExercise } = await import('../../src/grading/index');
+    const { runExercise } = await import('../../src/grading/index');
     // A host slower than the grader's backstop (settleMs): its reports of the grader's own marker
     // rejection arrive during later tests.
-    const slow = (reason: unknown) => void setTimeout(() => reportUncaught(reason, 'rejection'), 400);
-    process.on('unhandledRejection', slow);
-    try {
+    const slow = (reason: unknown, report: (r: unknown) => void) => void setTimeout(() => report(reason), 400);
+    await withRejectionHost(slow, async () => {
       const ex = bundle((t) => {
         for (const x of [1, 2, 3, 4]) t.test(`f(${x})`, async (ctx) => {
           expect(ctx.load().f(x)).to.equal(x * 2);
@@ -357,8 +356,6 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
       const learnerJs = compile('export function f(x: number) { return x * 2; }');
       const r = await runExercise({ exercise: ex, learnerJs, mode: 'submit', reportsUncaught: true, limits: { settleMs: 200 } });
       vexpect(r.tests.map((t) => [t.status, t.message])).toEqual(r.tests.map(() => ['pass', undefined]));
-    } finally {
-      process.off('unhandledRejection', slow);
-    }
+    });
   });
 });
