@@ -17,7 +17,7 @@ export function coordinateRead(c: Cluster, coord: CNode, op: ReadOp, reply: (r: 
   const need = blockFor(op.cl, c.cfg.rf);
   if (op.cl === CL.any || need < 0) return reply(invalid('ANY ConsistencyLevel is only supported for writes'));
   const reps = c.replicas(op.table, op.key);
-  const liveReps = reps.filter((r) => !c.isDown(coord, r));
+  const liveReps = c.liveReplicas(coord, reps);
   const stats = c.readStats(coord, op.table);
   if (liveReps.length < need) {
     coord.inc('ClientRequest.Read.Unavailables');

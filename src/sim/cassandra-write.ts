@@ -14,7 +14,7 @@ export function coordinateWrite(c: Cluster, coord: CNode, op: WriteOp, reply: (r
   const reps = c.replicas(op.table, op.key);
   const need = blockFor(op.cl, c.cfg.rf);
   if (need < 0 || op.cl === CL.serial || op.cl === CL.localSerial) return reply(invalid(`Invalid consistency level for a write: ${clName(op.cl)}`));
-  const liveReps = reps.filter((r) => !c.isDown(coord, r));
+  const liveReps = c.liveReplicas(coord, reps);
   if (op.cl !== CL.any && liveReps.length < need) {
     coord.inc('ClientRequest.Write.Unavailables');
     return reply(unavailable(op.cl, need, liveReps.length));

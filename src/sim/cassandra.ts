@@ -11,7 +11,7 @@ import { coordinateRead } from './cassandra-read';
 import { coordinateWrite } from './cassandra-write';
 import type { Endpoint, Network } from './net';
 import { Rng, hashString } from './rng';
-import type { Ev, Scheduler } from './sched';
+import { Ev, type Scheduler } from './sched';
 import { type CqlTable } from './schema';
 import type { Frag } from './store';
 
@@ -51,19 +51,32 @@ export class Cluster {
   }
 
   /** Replicas of a partition key: SimpleStrategy on a hash ring. */
-  private replicaCache = new Map<string, CNode[]>();
+  private replicaCache = new Map<string, Map<unknown, CNode[]>>();
+  private replicaCached = 0;
 
   replicas(table: string, key: unknown): CNode[] {
-    const ck = table + '\u0000' + String(key);
-    const hit = this.replicaCache.get(ck);
+    // cached per table by the key itself when it is a string or number (the ring hashes String(key))
+    const byValue = typeof key === 'string' || typeof key === 'number';
+    const ck = byValue ? key : String(key);
+    let t = this.replicaCache.get(table);
+    const hit = t?.get(ck);
     if (hit) return hit;
-    if (this.replicaCache.size > 10_000) this.replicaCache.clear();
-    const h = hashString(ck);
+    if (this.replicaCached > 10_000) { this.replicaCache.clear(); this.replicaCached = 0; t = undefined; }
+    const h = hashString(table + '\u0000' + String(key));
     const n = this.nodes.length;
     const start = h % n;
     const out: CNode[] = [];
     for (let i = 0; i < this.cfg.rf; i++) out.push(this.nodes[(start + i) % n]);
-    this.replicaCache.set(ck, out);
+    if (!t) { t = new Map(); this.replicaCache.set(table, t); }
+    t.set(ck, out);
+    this.replicaCached++;
+    return out;
+  }
+
+  /** The replicas `coord`'s failure detector considers up, in ring order. */
+  liveReplicas(coord: CNode, reps: CNode[]): CNode[] {
+    const out: CNode[] = [];
+    for (let i = 0; i < reps.length; i++) if (!this.isDown(coord, reps[i])) out.push(reps[i]);
     return out;
   }
 
@@ -78,7 +91,9 @@ export class Cluster {
    */
   nodeTimer<C>(n: CNode, delayUs: number, fn: (ctx: C) => void, ctx?: C, fixed = false): Ev {
     const t = new NodeTimer(n.ep, fn as (ctx: unknown) => void, ctx);
-    return fixed ? this.ctx.sched.afterFixed(delayUs, fireNodeTimer, t) : this.ctx.sched.after(delayUs, fireNodeTimer, t);
+    if (fixed) return this.ctx.sched.insertFixed(t, delayUs);
+    t.t = this.ctx.sched.now + (delayUs > 0 ? delayUs : 0);
+    return this.ctx.sched.insert(t);
   }
 
   crash(n: CNode): void {
@@ -116,16 +131,20 @@ export class Cluster {
 
   /** Replicas in the order a coordinator contacts them: itself, then by (dynamic-snitch) score. */
   readOrder(coord: CNode, liveReps: CNode[]): CNode[] {
-    const others = liveReps.filter((r) => r !== coord);
-    coord.rng.shuffle(others);
-    if (this.cfg.dynamicSnitch && coord.slowPeers.size > 0 && others.length > 1) {
+    // [coord, ...the others shuffled] when the coordinator is a replica, else the others shuffled
+    const self = liveReps.includes(coord) ? 1 : 0;
+    const order: CNode[] = self ? [coord] : [];
+    for (let i = 0; i < liveReps.length; i++) if (liveReps[i] !== coord) order.push(liveReps[i]);
+    coord.rng.shuffleFrom(order, self);
+    if (this.cfg.dynamicSnitch && coord.slowPeers.size > 0 && order.length - self > 1) {
       // a replica whose read callback recently expired scores as badly as the timeout: last
       const window = this.snitchWindow();
       const slow = (r: CNode) => coord.slowPeers.get(r.id) === window;
+      const others = order.slice(self);
       const fast = others.filter((r) => !slow(r));
-      if (fast.length < others.length) { others.length = 0; others.push(...fast, ...liveReps.filter((r) => r !== coord && slow(r))); }
+      if (fast.length < others.length) { order.length = self; order.push(...fast, ...liveReps.filter((r) => r !== coord && slow(r))); }
     }
-    return liveReps.includes(coord) ? [coord, ...others] : others;
+    return order;
   }
 
   /** The dynamic snitch forgets its scores every `dynamic_snitch_reset_interval` (10 min). */
@@ -164,17 +183,21 @@ export class Cluster {
   }
 }
 
-/** What a node timer needs when it fires (the scheduler event's argument). */
-class NodeTimer {
+/**
+ * A timer on a node: the scheduler event itself, carrying what it needs when it fires (its context
+ * in `arg`, which cancelling releases).
+ */
+class NodeTimer extends Ev {
   readonly epoch: number;
-  constructor(readonly ep: Endpoint, readonly fn: (ctx: unknown) => void, readonly ctx: unknown) {
+  constructor(readonly ep: Endpoint, readonly cb: (ctx: unknown) => void, ctx: unknown) {
+    super(0, 0, fireNodeTimer as (ev: Ev) => void, ctx);
     this.epoch = ep.epoch;
   }
 }
 
-function fireNodeTimer(ev: Ev): void {
-  const t = ev.arg as NodeTimer, ep = t.ep;
+function fireNodeTimer(t: NodeTimer): void {
+  const ep = t.ep, ctx = t.arg;
   if (ep.epoch !== t.epoch || !ep.alive) return;
-  if (ep.paused) ep.deferred.push(() => { if (ep.epoch === t.epoch) t.fn(t.ctx); });
-  else t.fn(t.ctx);
+  if (ep.paused) ep.deferred.push(() => { if (ep.epoch === t.epoch) t.cb(ctx); });
+  else t.cb(ctx);
 }

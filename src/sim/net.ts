@@ -27,6 +27,8 @@ export interface Endpoint {
   driftPpm: number;
   /** its id's index in the journal's name table */
   readonly jix: number;
+  /** its index among the nodes the failure detector tracks, or -1 (clients, services) */
+  readonly fdIx: number;
 }
 
 /** A cut blocks some directed links. */
@@ -47,6 +49,10 @@ interface LinkState {
   lastSilentEnd: number;
 }
 
+function newLink(): LinkState {
+  return { hearing: true, silentSince: -1, lastSilentStart: -1, lastSilentEnd: -1 };
+}
+
 export class Network {
   readonly endpoints = new Map<string, Endpoint>();
   private readonly log = new Journal();
@@ -58,7 +64,8 @@ export class Network {
   lossP = 0;
   dupP = 0;
   private msgSeq = 0;
-  private links = new Map<string, LinkState>();
+  /** `hears[x.fdIx][y.fdIx]`: what node x's failure detector hears of node y (the link y → x) */
+  private hears: LinkState[][] = [];
   /** nodes whose mutual hearing the failure detector tracks */
   private fdMembers: Endpoint[] = [];
   /** called after any change of reachability (heal, crash, …) */
@@ -80,13 +87,17 @@ export class Network {
 
   add(id: string, zone: string, kind: EndpointKind): Endpoint {
     if (this.endpoints.has(id)) throw new Error(`Endpoint id '${id}' is already used`);
-    const e: Endpoint = { id, zone, kind, alive: true, epoch: 0, paused: false, deferred: [], slowUs: 0, skewUs: 0, driftPpm: 0, jix: this.log.ix(id) };
+    const fdIx = kind === 'node' ? this.fdMembers.length : -1;
+    const e: Endpoint = { id, zone, kind, alive: true, epoch: 0, paused: false, deferred: [], slowUs: 0, skewUs: 0, driftPpm: 0, jix: this.log.ix(id), fdIx };
     this.endpoints.set(id, e);
     if (kind === 'node') {
-      for (const o of this.fdMembers) {
-        this.links.set(o.id + '>' + id, { hearing: true, silentSince: -1, lastSilentStart: -1, lastSilentEnd: -1 });
-        this.links.set(id + '>' + o.id, { hearing: true, silentSince: -1, lastSilentStart: -1, lastSilentEnd: -1 });
+      const own: LinkState[] = [];
+      for (let i = 0; i < fdIx; i++) {
+        this.hears[i].push(newLink()); // i hears the new node
+        own.push(newLink()); // the new node hears i
       }
+      own.push(newLink()); // itself (never read: `link` answers undefined)
+      this.hears.push(own);
       this.fdMembers.push(e);
     }
     return e;
@@ -194,7 +205,7 @@ export class Network {
       if (x.paused) continue;
       for (const y of m) {
         if (x === y) continue;
-        const l = this.links.get(y.id + '>' + x.id)!;
+        const l = this.hears[x.fdIx][y.fdIx];
         const hearing = x.alive && y.alive && !y.paused && comp.get(x) === comp.get(y);
         if (hearing === l.hearing) continue;
         l.hearing = hearing;
@@ -233,13 +244,19 @@ export class Network {
     return comp;
   }
 
+  /** What `observer`'s failure detector hears of `target`, when both are nodes of this network. */
+  private link(observer: Endpoint, target: Endpoint): LinkState | undefined {
+    if (observer === target || observer.fdIx < 0 || target.fdIx < 0 || this.fdMembers[observer.fdIx] !== observer || this.fdMembers[target.fdIx] !== target) return undefined;
+    return this.hears[observer.fdIx][target.fdIx];
+  }
+
   /**
    * Failure detector: does `observer` consider `target` down now? A peer that has been silent
    * for `convictUs` is convicted; once heard again it is marked up after `upDelayUs`.
    */
   isDown(observer: Endpoint, target: Endpoint, convictUs: number, upDelayUs: number): boolean {
     if (observer === target) return !target.alive;
-    const l = this.links.get(target.id + '>' + observer.id);
+    const l = this.link(observer, target);
     if (!l) return false;
     const now = this.sched.now;
     if (!l.hearing) return now - l.silentSince >= convictUs;
@@ -250,14 +267,14 @@ export class Network {
   /** Since when (µs) observer has considered target down, or -1 when it is up. */
   downSince(observer: Endpoint, target: Endpoint, convictUs: number, upDelayUs: number): number {
     if (!this.isDown(observer, target, convictUs, upDelayUs)) return -1;
-    const l = this.links.get(target.id + '>' + observer.id);
+    const l = this.link(observer, target);
     if (!l) return -1;
     return (l.hearing ? l.lastSilentStart : l.silentSince) + convictUs;
   }
 
   /** When (µs) a currently-convicted target will be seen up again, if it is already audible; else -1. */
   upAt(observer: Endpoint, target: Endpoint, upDelayUs: number): number {
-    const l = this.links.get(target.id + '>' + observer.id);
+    const l = this.link(observer, target);
     if (!l || !l.hearing) return -1;
     return l.lastSilentEnd + upDelayUs;
   }

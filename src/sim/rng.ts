@@ -85,11 +85,16 @@ export class Rng {
   }
 
   shuffle<T>(xs: T[]): T[] {
-    for (let i = xs.length - 1; i > 0; i--) {
+    return this.shuffleFrom(xs, 0);
+  }
+
+  /** Shuffles `xs[start…]` in place (the same draws as `shuffle(xs.slice(start))`). */
+  shuffleFrom<T>(xs: T[], start: number): T[] {
+    for (let i = xs.length - 1 - start; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = xs[i];
-      xs[i] = xs[j];
-      xs[j] = t;
+      const t = xs[start + i];
+      xs[start + i] = xs[start + j];
+      xs[start + j] = t;
     }
     return xs;
   }

@@ -79,15 +79,25 @@ export class Scheduler {
    * waits in that delay's queue instead of the heap. Runs in exactly the order `after` would give.
    */
   afterFixed(dt: number, fn: EvFn, arg?: unknown): Ev {
+    return this.insertFixed(new Ev(0, 0, fn, arg), dt);
+  }
+
+  /**
+   * `afterFixed` for an event object built by the caller (a subclass of Ev that carries its own
+   * data): it runs `dt` from now; its time and sequence number are assigned here.
+   */
+  insertFixed<E extends Ev>(ev: E, dt: number): E {
     const d = dt > 0 ? dt : 0;
     let q: TimerQueue | undefined;
     for (let i = 0; i < this.queues.length; i++) if (this.queues[i].delay === d) { q = this.queues[i]; break; }
     if (!q) {
-      if (this.queues.length >= 8) return this.after(d, fn, arg); // a few delays only: peek looks at every queue
+      ev.t = this.now + d;
+      if (this.queues.length >= 8) return this.insert(ev); // a few delays only: peek looks at every queue
       q = new TimerQueue(d);
       this.queues.push(q);
     }
-    const ev = new Ev(this.now + d, this.seq++, fn, arg);
+    ev.t = this.now + d;
+    ev.seq = this.seq++;
     ev.queue = q;
     q.evs.push(ev);
     return ev;
