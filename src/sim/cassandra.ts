@@ -73,10 +73,16 @@ export class Cluster {
     return out;
   }
 
-  /** The replicas `coord`'s failure detector considers up, in ring order. */
+  /**
+   * The replicas `coord`'s failure detector considers up, in ring order: `reps` itself when all are
+   * (callers only read it).
+   */
   liveReplicas(coord: CNode, reps: CNode[]): CNode[] {
-    const out: CNode[] = [];
-    for (let i = 0; i < reps.length; i++) if (!this.isDown(coord, reps[i])) out.push(reps[i]);
+    let i = 0;
+    while (i < reps.length && !this.isDown(coord, reps[i])) i++;
+    if (i === reps.length) return reps;
+    const out = reps.slice(0, i);
+    for (i++; i < reps.length; i++) if (!this.isDown(coord, reps[i])) out.push(reps[i]);
     return out;
   }
 
@@ -132,9 +138,11 @@ export class Cluster {
   /** Replicas in the order a coordinator contacts them: itself, then by (dynamic-snitch) score. */
   readOrder(coord: CNode, liveReps: CNode[]): CNode[] {
     // [coord, ...the others shuffled] when the coordinator is a replica, else the others shuffled
-    const self = liveReps.includes(coord) ? 1 : 0;
-    const order: CNode[] = self ? [coord] : [];
-    for (let i = 0; i < liveReps.length; i++) if (liveReps[i] !== coord) order.push(liveReps[i]);
+    const order = liveReps.slice();
+    const at = order.indexOf(coord);
+    const self = at >= 0 ? 1 : 0;
+    for (let i = at; i > 0; i--) order[i] = order[i - 1];
+    if (self) order[0] = coord;
     coord.rng.shuffleFrom(order, self);
     if (this.cfg.dynamicSnitch && coord.slowPeers.size > 0 && order.length - self > 1) {
       // a replica whose read callback recently expired scores as badly as the timeout: last

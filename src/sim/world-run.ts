@@ -75,13 +75,32 @@ function fmtMs(us: number): string {
   return `${us / 1000} ms`;
 }
 
+/** A timer learner code set (setTimeout / setInterval): the scheduler event's argument. */
+class LearnerTimer {
+  ev: Ev | undefined;
+  constructor(
+    readonly loop: RunLoop,
+    readonly id: number,
+    readonly fn: (...a: unknown[]) => void,
+    readonly args: unknown[],
+    readonly repeat: boolean,
+    readonly delayUs: number,
+    readonly token: number,
+  ) {}
+}
+
+function fireTimer(ev: Ev): void {
+  const t = ev.arg as LearnerTimer;
+  t.loop.fire(t);
+}
+
 export class RunLoop {
   /** set when an event resolved a learner-facing promise or called learner code */
   woke = false;
   running = false;
   private pending = new Map<number, Pending>();
   private pendingSeq = 0;
-  private timers = new Map<number, { ev: Ev; token: number }>();
+  private timers = new Map<number, LearnerTimer>();
   private timerSeq = 0;
   private uncaught: unknown = undefined;
   private clockReads = 0;
@@ -130,24 +149,26 @@ export class RunLoop {
     const id = ++this.timerSeq;
     const delayUs = Math.max(repeat ? 1000 : 0, Math.round(delayMs * 1000));
     const token = this.addPending(`${api}(${delayUs / 1000} ms) #${id}`);
-    const fire = () => {
-      if (!repeat) {
-        this.timers.delete(id);
-        this.removePending(token);
-      } else {
-        const ev = this.w.sched.after(delayUs, fire);
-        this.timers.set(id, { ev, token });
-      }
-      this.woke = true;
-      try {
-        fn(...args);
-      } catch (e) {
-        if (this.uncaught === undefined) this.uncaught = e;
-      }
-    };
-    const ev = this.w.sched.after(delayUs, fire);
-    this.timers.set(id, { ev, token });
+    const t = new LearnerTimer(this, id, fn, args, repeat, delayUs, token);
+    t.ev = this.w.sched.after(delayUs, fireTimer, t);
+    this.timers.set(id, t);
     return id;
+  }
+
+  /** A learner timer fired (`fireTimer`): re-arm or forget it, then call the learner's function. */
+  fire(t: LearnerTimer): void {
+    if (!t.repeat) {
+      this.timers.delete(t.id);
+      this.removePending(t.token);
+    } else {
+      t.ev = this.w.sched.after(t.delayUs, fireTimer, t);
+    }
+    this.woke = true;
+    try {
+      t.fn(...t.args);
+    } catch (e) {
+      if (this.uncaught === undefined) this.uncaught = e;
+    }
   }
 
   clearTimer(id: number): void {

@@ -138,7 +138,10 @@ export class Attempt {
   }
 }
 
-export type Finish = (err: Error | null, rs?: ResultSet) => void;
+/** What a request reports its end to (the awaited call). */
+export interface Finish {
+  finish(err: Error | null, rs?: ResultSet): void;
+}
 
 export class RequestHandler {
   readonly tried: Tried = {};
@@ -158,7 +161,7 @@ export class RequestHandler {
     readonly execOptions: ExecutionOptions,
     /** server-side timestamps: how the coordinator stamps this write (undefined: the client stamped it) */
     readonly stampSpec: ((ts: number) => Frag) | undefined,
-    readonly finish: Finish,
+    readonly done: Finish,
   ) {}
 
   start(): void {
@@ -181,7 +184,7 @@ export class RequestHandler {
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.finish(err, rs);
+    this.done.finish(err, rs);
   }
 
   private cancel(x: Execution): void {

@@ -30,6 +30,46 @@ function bindValue(t: Term, params: readonly unknown[]): unknown {
   return t.kind === 'bind' ? params[t.index] : t.value;
 }
 
+/** The statement's table and context, for the checks below (module functions: no closures per statement). */
+interface Target {
+  cx: StatementContext;
+  s: CqlStmt;
+  def: CqlTable;
+}
+
+function colCheck(t: Target, c: string): void {
+  if (!(c in t.def.columns)) throw new ResponseError(types.responseErrorCodes.invalid, `Undefined column name ${c} in table ${t.cx.keyspace}.${t.s.table}`);
+}
+
+function typed(t: Target, c: string, v: unknown): unknown {
+  const r = checkValue(t.def.columns[c], v);
+  if (!r.ok) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid value for column ${c} of type ${t.def.columns[c]}: ${r.msg}`);
+  return r.v;
+}
+
+function keyOf(t: Target, where: { col: string; term: Term } | null, params: readonly unknown[]): unknown {
+  const { s, def } = t;
+  if (!where) throw new NotSupportedError(`The course simulator does not support reading a whole table; use SELECT … FROM ${s.table} WHERE ${def.key} = ?`);
+  colCheck(t, where.col);
+  if (where.col !== def.key) {
+    throw new ResponseError(types.responseErrorCodes.invalid, `Cannot execute this query as it might involve data filtering and thus may have unpredictable performance (restriction on non-key column ${where.col}; the partition key is ${def.key})`);
+  }
+  const k = typed(t, def.key, bindValue(where.term, params));
+  if (k === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value in condition for column ${def.key}`);
+  return k;
+}
+
+function hkey(s: CqlStmt, k: unknown): string {
+  return `${s.table}/${String(k)}`;
+}
+
+/** A write's fragment stamped with timestamp `t` (µs). */
+function stamped(cells: Record<string, unknown>, rowDelete: boolean, marker: boolean, t: number): Frag {
+  const frag: Frag = { del: rowDelete ? t : -Infinity, marker: marker ? t : -Infinity, cells: {} };
+  for (const c in cells) frag.cells[c] = { v: cells[c], ts: t, tomb: cells[c] === null };
+  return frag;
+}
+
 export function buildStatement(cx: StatementContext, p: ParsedCql, params: readonly unknown[], cl: number, opt: QueryOptions): Statement {
   const s: CqlStmt = p.stmt;
   if (params.length !== p.markers) {
@@ -44,35 +84,17 @@ export function buildStatement(cx: StatementContext, p: ParsedCql, params: reado
   }
   const def = cx.tables[s.table];
   if (!def) throw new ResponseError(types.responseErrorCodes.invalid, `unconfigured table ${s.table}`);
-  const colCheck = (c: string) => {
-    if (!(c in def.columns)) throw new ResponseError(types.responseErrorCodes.invalid, `Undefined column name ${c} in table ${cx.keyspace}.${s.table}`);
-  };
-  const typed = (c: string, v: unknown) => {
-    const r = checkValue(def.columns[c], v);
-    if (!r.ok) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid value for column ${c} of type ${def.columns[c]}: ${r.msg}`);
-    return r.v;
-  };
-  const keyOf = (where: { col: string; term: Term } | null): unknown => {
-    if (!where) throw new NotSupportedError(`The course simulator does not support reading a whole table; use SELECT … FROM ${s.table} WHERE ${def.key} = ?`);
-    colCheck(where.col);
-    if (where.col !== def.key) {
-      throw new ResponseError(types.responseErrorCodes.invalid, `Cannot execute this query as it might involve data filtering and thus may have unpredictable performance (restriction on non-key column ${where.col}; the partition key is ${def.key})`);
-    }
-    const k = typed(def.key, bindValue(where.term, params));
-    if (k === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value in condition for column ${def.key}`);
-    return k;
-  };
-  const hkey = (k: unknown) => `${s.table}/${String(k)}`;
+  const t: Target = { cx, s, def };
   if (s.type === 'select') {
-    const key = keyOf(s.where);
+    const key = keyOf(t, s.where, params);
     const columns = s.columns === '*' ? Object.keys(def.columns) : s.columns;
-    for (const c of columns) colCheck(c);
+    for (const c of columns) colCheck(t, c);
     const limit = s.limit ? Number(bindValue(s.limit, params)) : 1;
     if (!(limit > 0)) throw new ResponseError(types.responseErrorCodes.invalid, 'LIMIT must be strictly positive');
-    return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read', hkey: hkey(key), hvalue: { table: s.table, key, cl } };
+    return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read', hkey: hkey(s, key), hvalue: { table: s.table, key, cl } };
   }
   // writes
-  let tsTerm: Term | undefined = s.timestamp;
+  const tsTerm: Term | undefined = s.timestamp;
   let ts: number | undefined = tsTerm ? Number(bindValue(tsTerm, params)) : opt.timestamp;
   if (ts !== undefined && (!Number.isInteger(ts) || ts < 0)) {
     throw new ResponseError(types.responseErrorCodes.invalid, `Invalid timestamp ${String(ts)}: USING TIMESTAMP needs a non-negative integer (µs)`);
@@ -81,41 +103,37 @@ export function buildStatement(cx: StatementContext, p: ParsedCql, params: reado
   let key: unknown;
   let marker = false, rowDelete = false;
   if (s.type === 'insert') {
-    s.columns.forEach(colCheck);
+    for (const c of s.columns) colCheck(t, c);
     if (!s.columns.includes(def.key)) throw new ResponseError(types.responseErrorCodes.invalid, `Some partition key parts are missing: ${def.key}`);
-    s.columns.forEach((c, i) => {
-      const v = typed(c, bindValue(s.values[i], params));
+    for (let i = 0; i < s.columns.length; i++) {
+      const c = s.columns[i];
+      const v = typed(t, c, bindValue(s.values[i], params));
       if (c === def.key) key = v;
       else cells[c] = v;
-    });
+    }
     if (key === null) throw new ResponseError(types.responseErrorCodes.invalid, `Invalid null value for partition key part ${def.key}`);
     marker = true;
   } else if (s.type === 'update') {
-    key = keyOf(s.where);
-    for (const [c, t] of s.sets) {
-      colCheck(c);
+    key = keyOf(t, s.where, params);
+    for (const [c, term] of s.sets) {
+      colCheck(t, c);
       if (c === def.key) throw new ResponseError(types.responseErrorCodes.invalid, `PRIMARY KEY part ${c} found in SET part`);
-      cells[c] = typed(c, bindValue(t, params));
+      cells[c] = typed(t, c, bindValue(term, params));
     }
   } else {
-    key = keyOf(s.where);
-    if (s.columns) for (const c of s.columns) { colCheck(c); cells[c] = null; }
+    key = keyOf(t, s.where, params);
+    if (s.columns) for (const c of s.columns) { colCheck(t, c); cells[c] = null; }
     else rowDelete = true;
   }
-  const mk = (t: number): Frag => {
-    const frag: Frag = { del: rowDelete ? t : -Infinity, marker: marker ? t : -Infinity, cells: {} };
-    for (const c in cells) frag.cells[c] = { v: cells[c], ts: t, tomb: cells[c] === null };
-    return frag;
-  };
   if (ts === undefined) ts = cx.generateTimestamp();
   const serverSide = ts === undefined;
-  const frag = serverSide ? { del: NaN, marker: NaN, cells: {} } : mk(ts!);
+  const frag = serverSide ? { del: NaN, marker: NaN, cells: {} } : stamped(cells, rowDelete, marker, ts!);
   const op: ServerOp = { kind: 'write', table: s.table, key, frag, cl };
   return {
     op,
-    stampSpec: serverSide ? mk : undefined,
+    stampSpec: serverSide ? (at: number) => stamped(cells, rowDelete, marker, at) : undefined,
     f: s.type === 'delete' ? 'delete' : 'write',
-    hkey: hkey(key),
+    hkey: hkey(s, key),
     hvalue: { table: s.table, key, cells: s.type === 'delete' && rowDelete ? null : { ...cells }, timestamp: serverSide ? null : ts, cl },
   };
 }

@@ -17,7 +17,7 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
-import { type Statement, buildStatement } from './cassandra-statement';
+import { type Statement, type StatementContext, buildStatement } from './cassandra-statement';
 
 export const types = {
   /** Consistency levels (the driver's numeric values). */
@@ -698,6 +698,7 @@ export class Client {
   #initError: Error | null | undefined = undefined;
   #inflight = new Set<Attempt>();
   #requests: RequestContext | undefined;
+  #statements: StatementContext | undefined;
   #hostSet: Set<Host>;
   #closed = false;
 
@@ -831,7 +832,8 @@ export class Client {
     const cl = opt.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let stmt: Statement;
     try {
-      stmt = buildStatement({ keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() }, parsed, paramsArr, cl, opt);
+      this.#statements ??= { keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
+      stmt = buildStatement(this.#statements, parsed, paramsArr, cl, opt);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -841,31 +843,18 @@ export class Client {
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
     const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
-    return new Promise<ResultSet>((resolve, reject) => {
-      const finish = (err: Error | null, rs?: ResultSet) => {
-        w.removePending(token);
-        w.wake();
-        if (err) {
-          const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
-          w.record(this.id, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, hvalue, {
-            key: hkey, invoke: inv.index,
-            error: { name: err.name, message: err.message, code: (err as ResponseError).code },
-          });
-          if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = query;
-          reject(err);
-        } else {
-          const row = rs!.rows[0];
-          const value = f === 'read' ? { ...hvalue, row: row ? { ...row } : null } : hvalue;
-          w.record(this.id, 'ok', f, value, { key: hkey, invoke: inv.index });
-          resolve(rs!);
-        }
-      };
-      this.#requests ??= {
-        world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
-        specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
-      };
-      new RequestHandler(this.#requests, op, query, cl, readTimeout, execOptions, stampSpec, finish).start();
-    });
+    const call = new Call(w, this.id, query, f, hvalue, hkey, inv.index, token);
+    const done = new Promise<ResultSet>((resolve, reject) => { call.resolve = resolve; call.reject = reject; });
+    this.#requests ??= {
+      world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
+      specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
+    };
+    try {
+      new RequestHandler(this.#requests, op, query, cl, readTimeout, execOptions, stampSpec, call).start();
+    } catch (e) {
+      call.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
+    }
+    return done;
   }
 
   /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */
@@ -879,6 +868,42 @@ export class Client {
     return n;
   }
 
+}
+
+/** One `client.execute` awaited by learner code: how its end is recorded in the history and settles its promise. */
+class Call {
+  resolve!: (rs: ResultSet) => void;
+  reject!: (e: Error) => void;
+  constructor(
+    readonly w: World,
+    readonly client: string,
+    readonly query: string,
+    readonly f: string,
+    readonly hvalue: Record<string, unknown>,
+    readonly hkey: string | undefined,
+    readonly invoke: number,
+    readonly token: number,
+  ) {}
+
+  finish(err: Error | null, rs?: ResultSet): void {
+    const { w, f, hvalue } = this;
+    w.removePending(this.token);
+    w.wake();
+    if (err) {
+      const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
+      w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, hvalue, {
+        key: this.hkey, invoke: this.invoke,
+        error: { name: err.name, message: err.message, code: (err as ResponseError).code },
+      });
+      if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
+      this.reject(err);
+    } else {
+      const row = rs!.rows[0];
+      const value = f === 'read' ? { ...hvalue, row: row ? { ...row } : null } : hvalue;
+      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke });
+      this.resolve(rs!);
+    }
+  }
 }
 
 void SimulationError;
