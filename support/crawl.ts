@@ -94,6 +94,8 @@ export interface CrawlOptions {
   followLinks?: boolean;
   /** More per-page checks on the loaded page; returns problems. */
   check?: (page: Page, pageUrl: string) => Promise<string[]>;
+  /** The window the pages are loaded in (default 1280 × 900). */
+  viewport?: { width: number; height: number };
 }
 
 export type Theme = 'light' | 'dark';
@@ -117,7 +119,7 @@ async function showTheme(page: Page, theme: Theme): Promise<void> {
 export async function openCrawl(browser: Browser, opts: CrawlOptions): Promise<Crawl> {
   const { base } = opts;
   const themes = opts.themes ?? ['light'];
-  const { page, issues, close, context } = await newPage(browser, { baseUrl: base, colorScheme: 'light' });
+  const { page, issues, close, context } = await newPage(browser, { baseUrl: base, colorScheme: 'light', viewport: opts.viewport });
   const mounted = new Set<string>();
   const visited = new Set<string>();
   const linkTargets = new Map<string, string>(); // target → first page linking to it

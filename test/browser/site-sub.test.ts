@@ -1,7 +1,8 @@
 /**
- * Every built page of dist-sub/ served at /course/, one test per page: what differs under a sub-path.
- * No console error, failed or off-origin request; every URL in the page's HTML is under /course/ (no
- * root-relative leak); each exercise's editor loads on the first page that has it, and the workers and
+ * Every built page of dist-sub/ served at /course/, one test per page: what differs under a sub-path,
+ * on a phone's 360 px wide window. No console error, failed or off-origin request; every URL in the
+ * page's HTML is under /course/ (no root-relative leak); the page does not scroll sideways at 360 px
+ * (the same HTML as at "/" but for the base); each exercise's editor loads on the first page that has it, and the workers and
  * wasm its warm-up loads (the same files for every exercise) on the first page with an exercise;
  * then every internal link, #fragment and asset resolves under /course/. Prints the report. (The same
  * HTML gets axe in both themes at "/": site-root.test.ts. The service worker's scope under /course/:
@@ -20,11 +21,21 @@ async function leaksOutsideBase(page: Page, pageUrl: string): Promise<string[]> 
   return attrs.filter((a) => a.startsWith('/') && !a.startsWith(SUB_PATH)).map((a) => `${pageUrl}: root-relative URL outside ${SUB_PATH}: ${a}`);
 }
 
+/** A phone's window: every page must fit its width. */
+const PHONE = { width: 360, height: 780 };
+
+/** The page is wider than the window: the learner would have to scroll sideways to read it. */
+async function scrollsSideways(page: Page, pageUrl: string): Promise<string[]> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  return width > PHONE.width ? [`${pageUrl}: scrolls sideways at ${PHONE.width} px (${width} px wide)`] : [];
+}
+
 crawlTests('/course/', {
   base: () => siteUrls().sub,
   dist: path.join(DIST_BASE, 'dist-sub'),
+  viewport: PHONE,
   axe: false,
   mountExercises: 'once',
-  check: leaksOutsideBase,
-  pageTest: `no console error, failed or off-origin request, exercise that does not load, or URL outside ${SUB_PATH}`,
+  check: async (page, pageUrl) => [...(await leaksOutsideBase(page, pageUrl)), ...(await scrollsSideways(page, pageUrl))],
+  pageTest: `no console error, failed or off-origin request, exercise that does not load, URL outside ${SUB_PATH}, or sideways scroll at ${PHONE.width} px`,
 });
