@@ -77,6 +77,39 @@ export function useExercisePage(pagePath: string, id = 'demo', opts: { onPage?: 
   return shared;
 }
 
+/**
+ * The wall-clock limit per test that the tests of overruns set (4 s): what an author sets with
+ * `meta.limits.wallMsPerTest`. Long enough for a correct test on a busy machine; short enough that an
+ * infinite loop does not spin a core for the default 10 s in every test of one.
+ */
+export const OVERRUN_WALL_MS = 4000;
+
+/**
+ * Serves every page `page` loads from now on with each exercise's wall-clock limit per test set to
+ * `ms`, as `meta.limits.wallMsPerTest` in the exercise's meta.json would set it (the built page's
+ * exercise data carries it to the runner). Call before the page loads.
+ */
+export async function setWallLimit(page: Page, ms: number, base = siteUrls().root): Promise<void> {
+  const origin = new URL(base).origin;
+  const data = /(<script type="application\/json" data-role="data">)([\s\S]*?)(<\/script>)/g;
+  await page.route(
+    (url) => url.origin === origin,
+    async (route) => {
+      if (route.request().resourceType() !== 'document') return route.fallback();
+      const res = await route.fetch();
+      const html = await res.text();
+      const body = html.replace(data, (_m, open: string, json: string, close: string) =>
+        open + JSON.stringify({ ...JSON.parse(json), wallMsPerTest: ms }).replace(/</g, '\\u003c') + close,
+      );
+      if (body === html && html.includes('<qc-exercise')) {
+        await route.abort();
+        throw new Error(`setWallLimit: no exercise data in ${route.request().url()} (the page's markup changed)`);
+      }
+      await route.fulfill({ response: res, body });
+    },
+  );
+}
+
 export const exerciseRoot = (page: Page, id = 'demo') => page.locator(`qc-exercise[data-exercise-id="${id}"]`);
 
 /** Scrolls the exercise into view and waits until Monaco and the controls are ready. */

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Results } from '../../src/grading/index';
 import { ROOT, launch, newPage, siteUrls } from './helpers';
-import { DEMO_PATH, clickAndWait, demoWithBlockFor, demoWithWithTimeout, openExercise, setCode } from './exercise-helpers';
+import { DEMO_PATH, OVERRUN_WALL_MS, clickAndWait, demoWithBlockFor, demoWithWithTimeout, openExercise, setCode, setWallLimit } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
@@ -29,6 +29,8 @@ beforeAll(async () => {
   const p = await newPage(browser, { baseUrl: siteUrls().root });
   page = p.page;
   closePage = p.close;
+  // Both hosts get the same limit per test (4 s, not the default 10 s: less time spinning in loops).
+  await setWallLimit(page, OVERRUN_WALL_MS);
   await page.goto(siteUrls().root + DEMO_PATH);
   await openExercise(page);
 });
@@ -54,7 +56,7 @@ function throughCli(code: string, mode: 'Run' | 'Submit'): Results {
   // named as the page names the learner's file, so that places in messages read the same
   const file = path.join(mkdtempSync(path.join(TMP, 'learner-')), 'solution.ts');
   writeFileSync(file, code);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/grade.ts', 'demo', file, mode === 'Run' ? '--run' : '--submit'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/grade.ts', 'demo', file, mode === 'Run' ? '--run' : '--submit', '--timeout', String(OVERRUN_WALL_MS)], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
   return JSON.parse(r.stdout) as Results;
 }
 
@@ -72,7 +74,7 @@ describe('the browser and `npm run grade` read an overrun alike', () => {
       if (what !== 'a promise that never settles') {
         const timedOut = page_.tests.find((t) => t.message?.startsWith('Timed out:'));
         expect(timedOut?.name).toMatch(/QUORUM/);
-        expect(page_.message).toMatch(/^Timed out in ".*QUORUM.*" after 10 s: the runner was stopped; \d+ later tests? did not run\.$/);
+        expect(page_.message).toMatch(new RegExp(`^Timed out in ".*QUORUM.*" after ${OVERRUN_WALL_MS / 1000} s: the runner was stopped; \\d+ later tests? did not run\\.$`));
         const after = page_.tests.slice(page_.tests.indexOf(timedOut!) + 1);
         expect(after.length).toBeGreaterThan(0);
         expect(after.every((t) => t.status === 'error' && t.message?.startsWith('Not run:'))).toBe(true);
