@@ -4,6 +4,11 @@
  *   fast     `npm run test:fast`  pure unit tests: *.test.ts in FAST_FOLDERS, in-process, no build,
  *                                 no spawned process, no server. The lint test fails a fast file that
  *                                 spawns a process, opens a socket or imports a database driver.
+ *                                 Two Vitest projects: `fast` shares one module graph per worker
+ *                                 between its files (each file does not load TypeScript, the simulator
+ *                                 and fast-check again); `fast-isolated` (ISOLATED_FOLDERS) runs each
+ *                                 file in a process of its own, because grading learner code hardens
+ *                                 the realm for good (SES `lockdown()` freezes every built-in).
  *   slow     `npm run test:slow`  everything else outside test/browser/: any *.slow.test.ts (spawned
  *                                 CLIs, a content-layer sync, child processes), SLOW_FILES, and every
  *                                 test in a folder not listed below (e.g. test/differential/, a real
@@ -27,8 +32,15 @@ export const SLOW_SUFFIX = '.slow.test.ts';
  */
 export const SLOW_FILES = ['exercises/fixtures.test.ts'];
 
-/** Globs (relative to the repo root) of the fast tier. */
-export const FAST_INCLUDE = FAST_FOLDERS.map((f) => `test/${f}/**/*.test.ts`);
+/**
+ * Fast folders whose files each run in a fresh process: their tests grade learner code, which
+ * hardens the realm (test/support/realm-untouched.ts fails a file of the shared project that does).
+ */
+export const ISOLATED_FOLDERS = ['grading'] as const;
+
+/** Globs (relative to the repo root) of the fast tier's two projects. */
+export const FAST_ISOLATED_INCLUDE = ISOLATED_FOLDERS.map((f) => `test/${f}/**/*.test.ts`);
+export const FAST_SHARED_INCLUDE = FAST_FOLDERS.filter((f) => !(ISOLATED_FOLDERS as readonly string[]).includes(f)).map((f) => `test/${f}/**/*.test.ts`);
 export const FAST_EXCLUDE = [`test/**/*${SLOW_SUFFIX}`, ...SLOW_FILES.map((f) => `test/${f}`)];
 
 /** Globs of the slow tier: every *.slow.test.ts, and every folder of test/ that is neither fast nor browser. */
