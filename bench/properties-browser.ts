@@ -44,7 +44,7 @@ async function siteAt(sha: string): Promise<string> {
   try {
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(wt, 'node_modules'), 'dir');
     console.log(`building the site at ${sha.slice(0, 7)} (${wt})…`);
-    await buildSite(out, '/', {}, wt);
+    await buildSite(out, '/', { srcDir: wt });
   } finally {
     git('worktree', 'remove', '--force', wt);
   }
