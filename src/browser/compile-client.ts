@@ -7,6 +7,11 @@
  * transform fails or never answers). When the worker reports such a failure, throws, or does not
  * answer within COMPILE_LIMIT_MS, the compiles waiting on it get a clear error, the worker is
  * terminated, and the next compile starts a fresh one.
+ *
+ * The same code is compiled once: a Run and then a Submit of unchanged code (or a second Submit)
+ * reuse the first compile's result (the last few results are kept, keyed by file name and code).
+ * esbuild's output depends on nothing else; what the compiler failed on internally, or did not
+ * answer in time, is never kept.
  */
 import CompileWorker from './compile-worker?worker';
 import { namedWorker } from './worker-ctor';
@@ -23,13 +28,24 @@ export const COMPILE_LIMIT_MS = 20_000;
 interface Compiler {
   worker: Worker;
   ready: Promise<void>;
-  pending: Map<number, { resolve: (r: CompileResult) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
+  pending: Map<number, { resolve: (r: Compiled) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
 }
 
 let current: Compiler | null = null;
 let nextId = 1;
 /** How many times a broken compiler was replaced on this page (a test hook, see compilerRestarts()). */
 let restarts = 0;
+
+/** Compiles kept for the same code again: the most recently used last. */
+const CACHE_SIZE = 8;
+const cache = new Map<string, CompileResult>();
+const cacheKey = (code: string, file: string) => `${file}\u0000${code}`;
+
+function remember(key: string, result: CompileResult): void {
+  cache.delete(key);
+  cache.set(key, result);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+}
 
 const failure = (text: string): CompileDiagnostic[] => [{ text, line: 1, column: 1, endLine: 1, endColumn: 2 }];
 
@@ -41,7 +57,7 @@ function retire(c: Compiler, why: string): void {
   c.worker.terminate();
   for (const [, p] of c.pending) {
     clearTimeout(p.timer);
-    p.resolve({ ok: false, ms: performance.now() - p.t0, errors: failure(why) });
+    p.resolve({ ok: false, ms: performance.now() - p.t0, errors: failure(why), internal: true });
   }
   c.pending.clear();
 }
@@ -78,7 +94,7 @@ function start(): Compiler {
         if (p) {
           mark('compiled');
           clearTimeout(p.timer);
-          p.resolve(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms });
+          p.resolve(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms, internal: m.internal === true });
         }
         if (!m.ok && m.internal) retire(c, BROKEN(m.errors[0]?.text ?? 'internal error'));
       }
@@ -105,8 +121,27 @@ export function compilerRestarts(): number {
   return restarts;
 }
 
-/** Compiles learner TypeScript to CommonJS (`{loader:'ts', format:'cjs', target:'es2022'}`). */
+/**
+ * Compiles learner TypeScript to CommonJS (`{loader:'ts', format:'cjs', target:'es2022'}`); code
+ * compiled recently gets that compile's result again (its `ms`: the time to find it).
+ */
 export async function compile(code: string, file: string): Promise<CompileResult> {
+  const key = cacheKey(code, file);
+  const known = cache.get(key);
+  if (known) {
+    mark('compile-reused');
+    remember(key, known);
+    return { ...known, ms: 0 };
+  }
+  const { internal, ...result } = await compileInWorker(code, file);
+  if (!internal) remember(key, result);
+  return result;
+}
+
+/** `internal`: the compiler failed or did not answer (not a verdict on the code). */
+type Compiled = CompileResult & { internal?: boolean };
+
+async function compileInWorker(code: string, file: string): Promise<Compiled> {
   const c = start();
   try {
     await c.ready;
@@ -114,9 +149,9 @@ export async function compile(code: string, file: string): Promise<CompileResult
     if (current === c) current = null; // try a fresh start next time
     throw e;
   }
-  if (current !== c) return compile(code, file); // it failed while we waited: use the new one
+  if (current !== c) return compileInWorker(code, file); // it failed while we waited: use the new one
   const id = nextId++;
-  return new Promise<CompileResult>((resolve) => {
+  return new Promise<Compiled>((resolve) => {
     const t0 = performance.now();
     const timer = setTimeout(() => retire(c, BROKEN(`no answer within ${COMPILE_LIMIT_MS / 1000} s`)), COMPILE_LIMIT_MS);
     mark('compile-posted');

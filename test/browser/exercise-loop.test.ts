@@ -351,6 +351,33 @@ describe('controls', () => {
     expect(await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getModelMarkers({ owner: 'esbuild' }).length)).toBe(0);
   });
 
+  it('compiles unchanged code once: Run then Submit of the same code, and a compile error run twice, ask the compiler once each', async () => {
+    // Every request to the compiler is marked `qc:compile-posted` (src/browser/timing.ts).
+    const asked = () => page.evaluate(() => performance.getEntriesByName('qc:compile-posted').length);
+    const code = `${demoSolution}\n// compiled once: ${Date.now()}\n`;
+    await setCode(page, code);
+    const before = await asked();
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await asked()).toBe(before + 1);
+    expect(await clickAndWait(page, 'Submit')).toMatch(/passed/);
+    expect(await summaryStatus(page)).toBe('pass');
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await asked()).toBe(before + 1);
+
+    // A change is compiled; a compile error shows its marker again when run again unchanged.
+    const broken = `${code}\nconst x = (1;\n`;
+    await setCode(page, broken);
+    expect(await clickAndWait(page, 'Run')).toMatch(/Your code does not compile/);
+    expect(await asked()).toBe(before + 2);
+    await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.setModelMarkers(window.__exerciseEditors!.demo.editor.getModel()!, 'esbuild', []));
+    expect(await clickAndWait(page, 'Submit')).toMatch(/Your code does not compile/);
+    expect(await asked()).toBe(before + 2);
+    expect(await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getModelMarkers({ owner: 'esbuild' }).length)).toBe(1);
+    await setCode(page, code);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await asked()).toBe(before + 2);
+  });
+
   it('keeps working in an in-memory session, with a visible warning, when storage is full', async () => {
     // A fresh page: storage must fail from the page's first script on.
     const { page, context, issues, close } = await newPage(browser, { baseUrl: siteUrls().root });
