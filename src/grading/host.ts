@@ -118,13 +118,21 @@ export function timeoutResults(p: RunProgress, wallMs: number): Results {
   };
   const later = after(p, running.index);
   const why = `the run was stopped when "${running.name}" timed out.`;
-  const tail = later.length ? `; ${later.length} later test${later.length === 1 ? '' : 's'} did not run` : '';
   return {
     version: 3,
     status: 'fail',
-    message: `Timed out in "${running.name}" after ${secs}: the runner was stopped${tail}.`,
+    message: withLaterCount(`Timed out in "${running.name}" after ${secs}: the runner was stopped.`, later.length),
     tests: [...p.done, timedOut, ...later.map((t) => notRun(t, why))],
   };
+}
+
+/**
+ * A timeout's summary (`timeoutResults`) saying that `later` tests did not run (recounted when the
+ * parts of a split run are put back together: each part counted only its own).
+ */
+export function withLaterCount(message: string, later: number): string {
+  const tail = later ? `; ${later} later test${later === 1 ? '' : 's'} did not run` : '';
+  return message.replace(/(?:; \d+ later tests? did not run)?\.$/, `${tail}.`);
 }
 
 /** The results of a run whose host stopped before the grader finished (a crash, a lost channel). */
@@ -195,4 +203,4 @@ export class RunWatch {
 }
 
 /** Putting the parts of a sharded run back together (for hosts that split one Submit). */
-export { mergeShards } from './merge';
+export { balancedShards, mergeShards, type Shard } from './merge';

@@ -33,14 +33,14 @@ import { boundResults, capText, MAX_TEXT_CHARS } from './caps';
 import { evaluateLearnerModule, explainReadOnly, hardenRealm, isRealmHardened, type LearnerModule } from './sandbox';
 import { missingExportsMessage, roundTimes, thrownMessage, uncaughtMessage, withOutput } from './messages';
 import type { Meta } from './schema';
-import { summarize } from './merge';
+import { shardFilter, summarize, type Shard } from './merge';
 import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
 
 export type { Meta } from './schema';
 export type { PlannedTest } from './host';
-export { mergeShards } from './merge';
+export { mergeShards, shardFilter, type Shard } from './merge';
 export { reportUncaught } from './attempt';
 export { hardenRealm, isRealmHardened } from './sandbox';
 export { MAX_TEXT_CHARS, MAX_RESULTS_CHARS } from './caps';
@@ -111,7 +111,7 @@ export interface RunOptions {
    * Run only the tests at positions i with i % count === index (a host grading one Submit on
    * several threads; `mergeShards` puts the parts back together). Default: every test.
    */
-  shard?: { index: number; count: number };
+  shard?: Shard;
   /**
    * Replay one seed (`npm run grade -- <id> <file> --seed <n>`): every test with `seeds` runs only
    * this seed, and every property only the case with this seed (generated from it and shrunk as in
@@ -337,8 +337,7 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
   if (typeof entries === 'string') return errorResults(entries);
   const learner = learnerModuleOrProblem(learnerJs);
   if (typeof learner === 'string') return errorResults(learner);
-  const shard = opts.shard;
-  const inShard = (i: number) => !shard || i % shard.count === shard.index;
+  const inShard = shardFilter(opts.shard);
   opts.onPlan?.(entries.flatMap(({ entry, visibility }, index) => (inShard(index) ? [{ index, name: entry.name, visibility }] : [])));
   try {
     return boundResults(await runTests(startRun(opts, learner), entries, inShard));
