@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { BROWSER_INCLUDE } from './test/tiers';
+import { LongestFirst } from './test/browser/sequencer';
 
 // Browser tests: real Chromium (Debian's /usr/bin/chromium via playwright-core) against the built site.
 // Global setup builds the site at "/" and "/course/" once and serves both (test/browser/setup.ts).
@@ -18,5 +19,7 @@ export default defineConfig({
     // Each file launches one browser; two cores → at most two files at a time.
     maxWorkers: 2,
     fileParallelism: true,
+    // The longest files first, also on a clean clone (test/browser/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
   },
 });
