@@ -40,10 +40,10 @@ export function shardFilter(shard: Shard | undefined): (i: number) => boolean {
 /**
  * One Results from the parts of a sharded run (part k ran the tests of shard k of n, in order: the
  * positions i with assign[i] === k; without `assign`, k, k + n, k + 2n, …), tests back in their
- * original order. A part that ended in an error without tests (the
- * module did not load) is the answer. A part cut short by a timeout reads as a sequential run would
- * (src/grading/host.ts `timeoutResults`): the tests before the one that timed out, that one, every
- * later test listed as not run, and the timeout's message counting them all.
+ * original order. A part that ended in an error without tests (the module did not load) is the
+ * answer. A part cut short by a timeout reads as a sequential run would (src/grading/host.ts
+ * `timeoutResults`): the tests before the one that timed out, that one, every later test listed as
+ * not run, and the timeout's message counting them all.
  */
 export function mergeShards(parts: Results[], assign?: number[]): Results {
   const broken = parts.find((p) => p.status === 'error' && p.tests.length === 0);
