@@ -29,17 +29,31 @@ export class Ev {
 class TimerQueue {
   evs: Ev[] = [];
   head = 0;
+  /** cancelled timers still in `evs` after `head` */
+  cancelled = 0;
   constructor(readonly delay: number) {}
 
   /** The first live timer, dropping cancelled ones on the way. */
   first(): Ev | undefined {
     const evs = this.evs;
-    while (this.head < evs.length && evs[this.head].cancelled) this.head++;
+    while (this.head < evs.length && evs[this.head].cancelled) { this.head++; if (this.cancelled > 0) this.cancelled--; }
     if (this.head >= 1024 && this.head * 2 >= evs.length) {
       this.evs = evs.slice(this.head);
       this.head = 0;
     }
     return this.evs[this.head];
+  }
+
+  /** One of its timers was cancelled: when cancelled ones dominate, drop them (the order of the rest is kept). */
+  onCancel(): void {
+    if (++this.cancelled > 1024 && this.cancelled * 2 > this.evs.length - this.head) {
+      const live: Ev[] = [];
+      const evs = this.evs;
+      for (let i = this.head; i < evs.length; i++) if (!evs[i].cancelled) live.push(evs[i]);
+      this.evs = live;
+      this.head = 0;
+      this.cancelled = 0;
+    }
   }
 }
 
@@ -132,7 +146,7 @@ export class Scheduler {
     ev.cancelled = true;
     ev.fn = NOOP;
     ev.arg = undefined;
-    if (ev.queue) return; // skipped when it reaches its queue's head
+    if (ev.queue) return ev.queue.onCancel(); // skipped when it reaches its queue's head, or dropped with others
     // rebuild when cancelled shells dominate the heap
     if (++this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
   }
