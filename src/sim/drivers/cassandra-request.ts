@@ -140,7 +140,8 @@ export class Attempt {
 
 /** What a request reports its end to (the awaited call). */
 export interface Finish {
-  finish(err: Error | null, rs?: ResultSet): void;
+  /** `row0`: the first row's columns as the coordinator answered them (what `rs.rows[0]` holds) */
+  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>): void;
 }
 
 export class RequestHandler {
@@ -179,12 +180,12 @@ export class RequestHandler {
     this.startExecution(false);
   }
 
-  complete(err: Error | null, rs?: ResultSet): void {
+  complete(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>): void {
     if (this.completed) return;
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.done.finish(err, rs);
+    this.done.finish(err, rs, row0);
   }
 
   private cancel(x: Execution): void {
@@ -272,7 +273,7 @@ export class RequestHandler {
     const { op } = this;
     if (r.ok) {
       const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
-      return this.complete(null, this.resultSet(r.rows.map((row) => new Row(row)), cols, a.x));
+      return this.complete(null, this.resultSet(r.rows.map((row) => new Row(row)), cols, a.x), r.rows[0]);
     }
     this.onError(a.x, responseError(r.error.code, r.error.message, r.error.props));
   }
