@@ -290,7 +290,13 @@ export class Network {
   }
 
   private record(kind: number, m: Msg, reason?: JournalEntry['reason']): void {
-    if (this.journalEnabled) this.log.addIx(this.sched.now, kind, m.id, m.from.jix, m.to.jix, this.typeIx(m.type), reason);
+    if (this.journalEnabled) this.log.addRoute(this.sched.now, kind, m.id, this.routeOf(m), reason);
+  }
+
+  /** The journal's route index of a message (computed once per message). */
+  private routeOf(m: Msg): number {
+    if (m.route < 0) m.route = this.log.route(m.from.jix, m.to.jix, this.typeIx(m.type));
+    return m.route;
   }
 
   private lastType = '';
@@ -314,24 +320,25 @@ export class Network {
   send<P, C = undefined>(from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P, ctx: C) => void, ctx?: C): void {
     const id = ++this.msgSeq;
     if (from === to) {
-      this.sched.insert(new Msg(this.sched.now + (to.slowUs > 0 ? to.slowUs : 0), deliverLocal, this, id, from, to, type, payload, deliver, ctx, to.epoch));
+      this.sched.insert(new Msg(this.sched.now + (to.slowUs > 0 ? to.slowUs : 0), deliverLocal, this, id, from, to, type, payload, deliver, ctx, to.epoch, -1));
       return;
     }
-    if (this.journalEnabled) this.log.addIx(this.sched.now, SEND, id, from.jix, to.jix, this.typeIx(type));
+    const route = this.journalEnabled ? this.log.route(from.jix, to.jix, this.typeIx(type)) : -1;
+    if (route >= 0) this.log.addRoute(this.sched.now, SEND, id, route);
     // every protocol here runs over TCP: a lost segment is retransmitted (RTO 200 ms, doubling), so
     // loss delays a message and never drops it
     let retransmitUs = 0;
     if (this.lossP > 0) {
       for (let rto = 200_000, k = 0; k < 6 && this.rng.chance(this.lossP); k++, rto *= 2) retransmitUs += rto;
     }
-    this.schedule(id, from, to, type, payload, deliver, ctx, retransmitUs);
+    this.schedule(id, from, to, type, payload, deliver, ctx, retransmitUs, route);
     // a duplicate is a message Cassandra's internode messaging sends twice; client protocols never see one
-    if (this.dupP > 0 && from.kind === 'node' && to.kind === 'node' && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver, ctx, 0);
+    if (this.dupP > 0 && from.kind === 'node' && to.kind === 'node' && this.rng.chance(this.dupP)) this.schedule(id, from, to, type, payload, deliver, ctx, 0, route);
   }
 
-  private schedule<P, C>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P, ctx: C) => void, ctx: C | undefined, extraUs: number): void {
+  private schedule<P, C>(id: number, from: Endpoint, to: Endpoint, type: string, payload: P, deliver: (p: P, ctx: C) => void, ctx: C | undefined, extraUs: number, route: number): void {
     const d = this.latencyUs(from, to) + extraUs;
-    this.sched.insert(new Msg(this.sched.now + (d > 0 ? d : 0), deliverRemote, this, id, from, to, type, payload, deliver, ctx, to.epoch));
+    this.sched.insert(new Msg(this.sched.now + (d > 0 ? d : 0), deliverRemote, this, id, from, to, type, payload, deliver, ctx, to.epoch, route));
   }
 
   /** A message arrived at its receiver's network interface: drop it, defer it (paused) or deliver it. */
@@ -347,7 +354,7 @@ export class Network {
       });
       return;
     }
-    if (this.journalEnabled) this.log.addIx(this.sched.now, DELIVER, m.id, m.from.jix, to.jix, this.typeIx(m.type));
+    if (this.journalEnabled) this.log.addRoute(this.sched.now, DELIVER, m.id, this.routeOf(m));
     m.deliver(m.payload, m.ctx);
   }
 }
@@ -367,6 +374,8 @@ class Msg extends Ev {
     readonly ctx: unknown,
     /** the receiver's epoch when sent: a crash in between loses the message */
     readonly epoch: number,
+    /** its route in the journal, or -1 until one is needed */
+    public route: number,
   ) {
     super(t, 0, fn as (ev: Ev) => void, undefined);
   }
