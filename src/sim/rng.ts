@@ -134,7 +134,10 @@ export function detLn(x: number): number {
   const y2 = y * y;
   let term = y, sum = 0;
   for (let n = 1; n < 40; n += 2) {
-    sum += term / n;
+    const a = term / n;
+    // y >= 0, so the terms shrink and the sum grows: once one leaves the sum unchanged, every later one does too
+    if (sum + a === sum) break;
+    sum += a;
     term *= y2;
   }
   return 2 * sum + k * LN2;

@@ -113,16 +113,20 @@ export function digest(f: Frag | undefined): number {
   if (!f) return 0;
   let h = mixNum(f.del, 0x811c9dc5);
   h = mixNum(f.marker, h);
+  let only: string | undefined, count = 0;
+  for (const c in f.cells) { if (++count > 1) break; only = c; }
+  if (count === 1) return mixCell(only!, f.cells[only!], h); // one column: no list to sort
   const cols = Object.keys(f.cells);
   if (cols.length > 1) cols.sort();
-  for (let i = 0; i < cols.length; i++) {
-    const x = f.cells[cols[i]];
-    h = hashString(cols[i], h);
-    h = mixNum(x.ts, h);
-    h = Math.imul(h ^ (x.tomb ? 1 : 2), 0x01000193) >>> 0;
-    h = mixVal(x.v, h);
-  }
+  for (let i = 0; i < cols.length; i++) h = mixCell(cols[i], f.cells[cols[i]], h);
   return h;
+}
+
+function mixCell(col: string, x: Cell, h: number): number {
+  h = hashString(col, h);
+  h = mixNum(x.ts, h);
+  h = Math.imul(h ^ (x.tomb ? 1 : 2), 0x01000193) >>> 0;
+  return mixVal(x.v, h);
 }
 
 export function fragsEqual(a: Frag | undefined, b: Frag | undefined): boolean {
