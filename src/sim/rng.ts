@@ -119,6 +119,10 @@ export class Rng {
 }
 
 const LN2 = 0.6931471805599453;
+/** A double's bits as two 32-bit words; HI: the index of the word with the sign and exponent. */
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HI = (F64[0] = 1, U32[1] === 0x3ff00000 ? 1 : 0);
 
 /**
  * Natural logarithm using only + − × ÷ (exactly rounded everywhere), so results are bit-identical
@@ -127,8 +131,17 @@ const LN2 = 0.6931471805599453;
 export function detLn(x: number): number {
   if (!(x > 0)) throw new RangeError(`detLn(${x})`);
   let k = 0;
-  while (x >= 2) { x /= 2; k++; }
-  while (x < 1) { x *= 2; k--; }
+  // x = m × 2^k with m in [1, 2): read k from the bits (exact, as halving or doubling k times would be)
+  F64[0] = x;
+  const hi = U32[HI], e = ((hi >>> 20) & 0x7ff) - 1023;
+  if (e > -1023 && e < 1024) {
+    U32[HI] = (hi & 0x800fffff) | 0x3ff00000;
+    x = F64[0];
+    k = e;
+  } else {
+    while (x >= 2) { x /= 2; k++; }
+    while (x < 1) { x *= 2; k--; }
+  }
   // x in [1, 2): ln x = 2 atanh((x-1)/(x+1))
   const y = (x - 1) / (x + 1);
   const y2 = y * y;
