@@ -111,8 +111,11 @@ export class CNode {
   /** last server-side write timestamp (µs), `ClientState.lastTimestampMicros` */
   lastTs = 0;
   readonly rng: Rng;
-  constructor(readonly id: string, readonly ep: Endpoint, rng: Rng) {
+  /** 1 << its index in the cluster (a request's set of replicas that answered is a bit mask) */
+  readonly bit: number;
+  constructor(readonly id: string, readonly ep: Endpoint, rng: Rng, index = 0) {
     this.rng = rng;
+    this.bit = 1 << index;
   }
   inc(name: string, by = 1): void {
     this.metrics[name] = (this.metrics[name] ?? 0) + by;

@@ -47,10 +47,12 @@ class ReadRequest {
   received = 0;
   dataPresent = false;
   dataFrag: Frag | undefined;
-  readonly digests: number[] = [];
+  /** first-phase digests received (made on the first one) */
+  digests: number[] | null = null;
   readonly contacted: CNode[] = [];
-  /** replicas that answered anything (each once) */
-  readonly answered: CNode[] = [];
+  /** replicas that answered anything: their bits, and how many */
+  answeredMask = 0;
+  answeredCount = 0;
   /** phase 2: the full data reads received, in arrival order */
   full: Map<CNode, Frag | undefined> | null = null;
   p2received = 0;
@@ -87,7 +89,7 @@ class ReadRequest {
     const sched = this.c.ctx.sched;
     this.stats.add(sched.now - this.startUs);
     // the callbacks of silent replicas stay registered until they expire (and feed the snitch)
-    if (!this.c.cfg.dynamicSnitch || this.answered.length === this.contacted.length) sched.cancel(this.timer);
+    if (!this.c.cfg.dynamicSnitch || this.answeredCount === this.contacted.length) sched.cancel(this.timer);
     this.reply(r);
   }
 
@@ -108,7 +110,7 @@ class ReadRequest {
   }
 
   markAnswered(r: CNode): void {
-    if (!this.answered.includes(r)) this.answered.push(r);
+    if ((this.answeredMask & r.bit) === 0) { this.answeredMask |= r.bit; this.answeredCount++; }
   }
 
   /** A first-phase response (data or digest). */
@@ -117,7 +119,7 @@ class ReadRequest {
     if (this.phase !== 1 || this.done) return;
     this.received++;
     if (a.data && !this.dataPresent) { this.dataPresent = true; this.dataFrag = f; }
-    else this.digests.push(a.data ? digest(f) : d);
+    else (this.digests ??= []).push(a.data ? digest(f) : d);
     this.firstPhaseDone();
   }
 
@@ -125,7 +127,7 @@ class ReadRequest {
     if (this.received < this.need || !this.dataPresent || this.phase !== 1 || this.done) return;
     const dd = digest(this.dataFrag);
     let mismatch = false;
-    for (const d of this.digests) if (d !== dd) mismatch = true;
+    if (this.digests) for (const d of this.digests) if (d !== dd) mismatch = true;
     if (!mismatch) return this.answer(this.dataFrag);
     // digest mismatch: full data from every contacted replica; the first blockFor answers are merged
     this.phase = 2;
@@ -193,14 +195,14 @@ function onSpeculate(req: ReadRequest): void {
     coord.inc('Table.SpeculativeRetries');
     req.contact(req.order[req.need], !req.dataPresent);
   }
-  if (!req.done || req.answered.length < req.contacted.length) req.timer = c.nodeTimer(coord, req.deadlineUs - c.ctx.sched.now, onReadTimeout, req);
+  if (!req.done || req.answeredCount < req.contacted.length) req.timer = c.nodeTimer(coord, req.deadlineUs - c.ctx.sched.now, onReadTimeout, req);
 }
 
 function onReadTimeout(req: ReadRequest): void {
   const { c, coord, op, need } = req;
   if (c.cfg.dynamicSnitch) {
     const window = c.snitchWindow();
-    for (const r of req.contacted) if (!req.answered.includes(r)) coord.slowPeers.set(r.id, window);
+    for (const r of req.contacted) if ((req.answeredMask & r.bit) === 0) coord.slowPeers.set(r.id, window);
   }
   if (req.done) return;
   coord.inc('ClientRequest.Read.Timeouts');

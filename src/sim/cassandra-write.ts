@@ -26,8 +26,9 @@ export function coordinateWrite(c: Cluster, coord: CNode, op: WriteOp, reply: (r
 class WriteRequest {
   acks = 0;
   responded = false;
-  /** replicas that acknowledged (at most rf) */
-  readonly acked: CNode[] = [];
+  /** replicas that acknowledged: their bits, and how many (at most rf) */
+  ackedMask = 0;
+  ackedCount = 0;
   /** replicas hinted instead of sent to */
   hinted = 0;
   readonly epoch: number;
@@ -81,17 +82,18 @@ function onMutation(r: CNode, req: WriteRequest): void {
 }
 
 function onMutationAck(who: CNode, req: WriteRequest): void {
-  if (req.coord.ep.epoch !== req.epoch || req.acked.includes(who)) return;
-  req.acked.push(who);
+  if (req.coord.ep.epoch !== req.epoch || (req.ackedMask & who.bit) !== 0) return;
+  req.ackedMask |= who.bit;
+  req.ackedCount++;
   req.acks++;
   req.check();
   // every replica answered: nothing left for the write timeout to do
-  if (req.acked.length === req.liveReps.length && req.hinted + req.acked.length === req.reps.length && req.responded) req.c.ctx.sched.cancel(req.timer);
+  if (req.ackedCount === req.liveReps.length && req.hinted + req.ackedCount === req.reps.length && req.responded) req.c.ctx.sched.cancel(req.timer);
 }
 
 function onWriteTimeout(req: WriteRequest): void {
   const { c, coord, op } = req;
-  for (const r of req.liveReps) if (!req.acked.includes(r)) c.maybeHint(coord, r, op.table, op.key, op.frag); // sent but silent
+  for (const r of req.liveReps) if ((req.ackedMask & r.bit) === 0) c.maybeHint(coord, r, op.table, op.key, op.frag); // sent but silent
   if (req.responded) return;
   req.responded = true;
   coord.inc('ClientRequest.Write.Timeouts');

@@ -37,7 +37,7 @@ export class Cluster {
       const id = String.fromCharCode(65 + i);
       const zone = cfg.zones[i % cfg.zones.length];
       const ep = ctx.net.add(id, zone, 'node');
-      const n = new CNode(id, ep, ctx.rng.fork('node:' + id));
+      const n = new CNode(id, ep, ctx.rng.fork('node:' + id), i);
       this.nodes.push(n);
       this.byId.set(id, n);
     }
