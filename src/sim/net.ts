@@ -364,7 +364,8 @@ class Msg extends Ev {
   constructor(
     t: number,
     fn: (ev: Msg) => void,
-    readonly net: Network,
+    /** the network (kept as the event's argument: one field less per message) */
+    net: Network,
     readonly id: number,
     readonly from: Endpoint,
     readonly to: Endpoint,
@@ -377,12 +378,12 @@ class Msg extends Ev {
     /** its route in the journal, or -1 until one is needed */
     public route: number,
   ) {
-    super(t, 0, fn as (ev: Ev) => void, undefined);
+    super(t, 0, fn as (ev: Ev) => void, net);
   }
 }
 
 function deliverRemote(m: Msg): void {
-  m.net.arrive(m);
+  (m.arg as Network).arrive(m);
 }
 
 function deliverLocal(m: Msg): void {
