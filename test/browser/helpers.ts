@@ -18,7 +18,7 @@
  *   });
  *
  * API
- *   launch(): Promise<Browser>                        Debian chromium (/usr/bin/chromium) via playwright-core
+ *   launch(): Promise<Browser>                        Debian chromium (/usr/bin/chromium) via playwright-core, with TEST_CHROMIUM_ARGS
  *   siteUrls(): { root: string; sub: string }         base URLs of the two served builds (end with "/")
  *   newPage(browser, opts): { page, context, issues, close }
  *       opts.baseUrl (required)  the site's URL: any request to another origin is recorded and aborted
@@ -30,7 +30,24 @@
  */
 import { inject } from 'vitest';
 
+import type { Browser } from 'playwright-core';
+import { launch as launchChromium } from '../../support/browser';
+
 export * from '../../support/browser';
+
+/**
+ * V8 flags of the tests' Chromium: `--liftoff-only` compiles WebAssembly (esbuild-wasm) with V8's
+ * baseline compiler only. Optimising esbuild's hot functions again in the background cost about
+ * 3.5 CPU s on every page that mounts an exercise (a third of such a page's CPU, by the per-thread
+ * CPU time of one page load, warm-up and Run), and no test can observe it: WebAssembly means the same
+ * in every tier. Benchmarks (bench/) launch Chromium without it, as a learner's browser runs.
+ */
+export const TEST_CHROMIUM_ARGS = ['--js-flags=--liftoff-only'];
+
+/** Chromium for a test file (support/browser.ts's launch with TEST_CHROMIUM_ARGS). */
+export function launch(): Promise<Browser> {
+  return launchChromium(TEST_CHROMIUM_ARGS);
+}
 
 export function siteUrls(): { root: string; sub: string } {
   return { root: inject('siteRootUrl'), sub: inject('siteSubUrl') };
