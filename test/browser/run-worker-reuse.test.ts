@@ -46,15 +46,6 @@ describe('run worker reuse', () => {
     expect([...closedUrls]).toEqual([]);
   });
 
-  it('the spare started after a run rehearses one Run of the starter once it is up, and is kept (it stays clean)', async () => {
-    const marks = (name: string) => shared.page.evaluate((n) => performance.getEntriesByName(`qc:${n}`).length, name);
-    // the spare of the runs above: started 50 ms after the first one, rehearsed once up
-    await expect.poll(() => marks('spare-rehearsed')).toBe(1);
-    expect(await marks('spare-rehearsal-posted')).toBe(1);
-    expect([...closedUrls]).toEqual([]);
-    expect(started.length).toBe(2);
-  });
-
   it('replaces the worker after a run that left a real timer behind, and the next runs pass on a clean one that is kept', async () => {
     const closedBefore = closedUrls.size;
     await run(`${demoSolution}\nsetInterval(() => {}, 60_000);\n`);
