@@ -13,9 +13,7 @@
  * - A Submit is split over two workers when two clean ones are up (the kept one and the spare) and
  *   the device has more than one core: each runs part of the tests (the grader's `shard`: every
  *   other test, or — after a first Submit — parts balanced by how long each test took then), and
- *   `mergeShards` puts the results back in order. A spare started after a run rehearses one Run of
- *   the starter once it is up (as the first worker does), so that its half of a Submit is not its
- *   coldest run. Each test still runs alone in a
+ *   `mergeShards` puts the results back in order. Each test still runs alone in a
  *   fresh compartment with its own seeds, so the verdicts do not depend on the split; it only lets
  *   the two halves use two cores. Each worker is then kept or thrown away by the same rule.
  * - Replies are accepted only on the private `MessagePort` whose other end went to the worker in
@@ -63,45 +61,12 @@ export class ExerciseRunner {
   private learnerRuns = 0;
   /** Per test, ms the last graded Submit took (null: none yet). */
   private submitMs: number[] | null = null;
-  /** The exercise's starter, compiled (site code): what spares rehearse (null: they do not). */
-  private starterJs: string | null = null;
-  /** Spares rehearsing (rehearseSpare), and those their rehearsal left unclean. */
-  private warming = new Map<Slot, Promise<void>>();
-  private unclean = new WeakSet<Slot>();
 
   constructor(private readonly exerciseId: string, private readonly wallMsPerTest = DEFAULT_WALL_MS_PER_TEST) {}
 
-  /** Starts a spare worker in the background (idempotent); `rehearse`: it rehearses once up (see rehearseSpare). */
-  warm(rehearse = false): void {
-    if (this.spare) return;
-    this.spare = spawn(this.exerciseId);
-    if (rehearse) this.rehearseSpare(this.spare);
-  }
-
-  /**
-   * A spare started in the background after a run rehearses one Run of the starter as soon as it is
-   * up (results discarded, as the first worker's rehearsal), so that its first real work — often
-   * half of a Submit — is not its coldest. A run that needs the spare meanwhile waits for it; a
-   * spare the rehearsal left unclean is never used (and later spares are not rehearsed).
-   */
-  private rehearseSpare(slot: Slot): void {
-    const js = this.starterJs;
-    if (js === null) return;
-    const done = slot.ready.then(async () => {
-      if (slot.crashed !== null) return;
-      const { outcome, reusable } = await this.runOn(slot, js, 'run', undefined, 'spare-rehearsal');
-      slot.port.onmessage = null;
-      slot.onCrash = null;
-      if (!(reusable && outcome.kind === 'graded')) {
-        this.starterJs = null;
-        this.unclean.add(slot);
-        if (this.spare === slot) this.spare = null;
-        setTimeout(() => dispose(slot), 0);
-      }
-      mark('spare-rehearsed');
-    });
-    this.warming.set(slot, done);
-    void done.finally(() => this.warming.delete(slot));
+  /** Starts a spare worker in the background (idempotent). */
+  warm(): void {
+    if (!this.spare) this.spare = spawn(this.exerciseId);
   }
 
   /** Whether a run is in progress. */
@@ -117,7 +82,6 @@ export class ExerciseRunner {
    * after any run.
    */
   rehearse(js: string): Promise<void> {
-    this.starterJs ??= js;
     if (this.started || this.runId > 0 || this.rehearsal) return this.rehearsal ?? Promise.resolve();
     const p = this.exec(js, 'run', false).then(
       () => mark('rehearsed'),
@@ -145,9 +109,6 @@ export class ExerciseRunner {
   async run(learnerJs: string, mode: Mode): Promise<RunOutcome> {
     this.learnerRuns++;
     if (this.rehearsal) await this.rehearsal;
-    // A spare that is up but still rehearsing is worth the wait (its rehearsal is one Run of the starter).
-    const spare = this.spare;
-    if (mode === 'submit' && this.kept && spare?.up && this.warming.has(spare)) await this.warming.get(spare);
     const pair = mode === 'submit' ? this.takePair() : null;
     if (pair) return this.execSplit(learnerJs, pair);
     const outcome = await this.exec(learnerJs, mode, true);
@@ -162,21 +123,10 @@ export class ExerciseRunner {
    */
   private takePair(): [Slot, Slot] | null {
     const { kept, spare } = this;
-    if (!kept || !spare || !spare.up || this.warming.has(spare) || kept.crashed !== null || spare.crashed !== null || this.current.length) return null;
+    if (!kept || !spare || !spare.up || kept.crashed !== null || spare.crashed !== null || this.current.length) return null;
     if (!(typeof navigator === 'object' && navigator.hardwareConcurrency >= 2)) return null;
     this.kept = this.spare = null;
     return [kept, spare];
-  }
-
-  /** The spare (started now if there is none), once any rehearsal of it is over and left it clean. */
-  private async takeSpare(): Promise<Slot> {
-    const slot = this.spare;
-    this.spare = null;
-    if (slot) {
-      await this.warming.get(slot);
-      if (!this.unclean.has(slot)) return slot;
-    }
-    return spawn(this.exerciseId); // this run is its first: not rehearsed
   }
 
   /** `spareAfter`: start a spare worker after this run even when its worker was kept (not after a rehearsal). */
@@ -187,7 +137,9 @@ export class ExerciseRunner {
       slot = this.kept;
       this.kept = null;
     } else {
-      slot = await this.takeSpare();
+      this.warm();
+      slot = this.spare!;
+      this.spare = null;
     }
     this.current = [slot];
     const { outcome, reusable } = await this.runOn(slot, learnerJs, mode);
@@ -195,7 +147,7 @@ export class ExerciseRunner {
     this.afterRun(slot, outcome, reusable);
     // A spare stays warm for the run after a worker had to be replaced (after a rehearsal only when
     // it was: a spare starting then would compete with the learner's first Run).
-    if (spareAfter || !this.kept) setTimeout(() => this.warm(true), 50);
+    if (spareAfter || !this.kept) setTimeout(() => this.warm(), 50);
     return outcome;
   }
 
@@ -211,7 +163,7 @@ export class ExerciseRunner {
     const parts = await Promise.all(pair.map((slot, index) => this.runOn(slot, learnerJs, 'submit', { index, count, ...(assign ? { assign } : {}) })));
     this.current = [];
     pair.forEach((slot, k) => this.afterRun(slot, parts[k].outcome, parts[k].reusable));
-    if (!this.spare) setTimeout(() => this.warm(true), 50);
+    if (!this.spare) setTimeout(() => this.warm(), 50);
     const outcome = mergeOutcomes(parts.map((p) => p.outcome), assign);
     this.noteSubmit(outcome);
     return outcome;
@@ -237,13 +189,13 @@ export class ExerciseRunner {
   }
 
   /** One run request on `slot`, watched against the wall-clock limit. */
-  private async runOn(slot: Slot, learnerJs: string, mode: Mode, shard?: RunRequest['shard'], what: 'run' | 'spare-rehearsal' = 'run'): Promise<{ outcome: RunOutcome; reusable: boolean }> {
+  private async runOn(slot: Slot, learnerJs: string, mode: Mode, shard?: RunRequest['shard']): Promise<{ outcome: RunOutcome; reusable: boolean }> {
     let reusable = false;
     const runId = ++this.runId;
     const limit = this.wallMsPerTest;
     const t0 = performance.now();
     await slot.ready;
-    mark(`${what}-posted`);
+    mark('run-posted');
     const outcome = await new Promise<RunOutcome>((resolve) => {
       const ms = () => performance.now() - t0;
       const watch = new RunWatch({
@@ -268,8 +220,8 @@ export class ExerciseRunner {
             settle({ kind: 'crash', ms: ms(), results: errorResults('The test runner returned malformed results.') });
           } else {
             reusable = m.reusable === true;
-            if (what === 'run' && typeof m.startedAt === 'number') mark('run-worker-started', m.startedAt);
-            mark(`${what}-result`);
+            if (typeof m.startedAt === 'number') mark('run-worker-started', m.startedAt);
+            mark('run-result');
             settle({ kind: 'graded', ms: ms(), results: m.results });
           }
         }
