@@ -12,7 +12,7 @@
  * pre-bound `postMessage`, so learner code calling `self.postMessage(...)` cannot forge a result:
  * the page ignores everything that arrives on the worker object itself.
  */
-import type { PlannedTest, Shard } from '../grading/host';
+import type { PlannedTest } from '../grading/host';
 import type { Results, TestResult } from './results';
 
 export type Mode = 'run' | 'submit';
@@ -57,8 +57,6 @@ export interface RunRequest {
   mode: Mode;
   /** Wall-clock ms the grader lets a test stay pending before failing it (below the page's kill limit). */
   settleMs: number;
-  /** Run only this part of the tests (one Submit split over two workers; see run-client.ts and the grader's `Shard`). */
-  shard?: Shard;
 }
 
 export type RunReply =

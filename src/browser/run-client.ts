@@ -10,19 +10,13 @@
  *   left pending, no real timer or MessageChannel left behind). Otherwise, and after a timeout or
  *   crash, it is thrown away and the next run uses a warmed spare (grader and the exercise's test
  *   modules already imported), so nothing a learner module did survives into the next run.
- * - A Submit is split over two workers when two clean ones are up (the kept one and the spare) and
- *   the device has more than one core: each runs part of the tests (the grader's `shard`: every
- *   other test, or — after a first Submit — parts balanced by how long each test took then), and
- *   `mergeShards` puts the results back in order. Each test still runs alone in a
- *   fresh compartment with its own seeds, so the verdicts do not depend on the split; it only lets
- *   the two halves use two cores. Each worker is then kept or thrown away by the same rule.
  * - Replies are accepted only on the private `MessagePort` whose other end went to the worker in
  *   its first message; nothing the frame or the worker posts anywhere else is listened to.
  * - A run that exceeds its wall-clock limit is ended (its frame removed, which ends the worker) and
  *   reported as timed out; the next run uses a new worker.
  */
 import type { Mode, RunReply, RunRequest } from './protocol';
-import { DEFAULT_WALL_MS_PER_TEST, RunWatch, balancedShards, isTestResult, mergeShards, settleMsFor, stoppedResults } from '../grading/host';
+import { DEFAULT_WALL_MS_PER_TEST, RunWatch, isTestResult, settleMsFor, stoppedResults } from '../grading/host';
 import { errorResults, isResults, type Results } from './results';
 import { startRunSandbox, type RunSandbox } from './run-sandbox';
 import { mark } from './timing';
@@ -51,16 +45,13 @@ export class ExerciseRunner {
   private spare: Slot | null = null;
   /** the worker of the last run, kept because that run left it clean */
   private kept: Slot | null = null;
-  /** the worker(s) of the run in progress */
-  private current: Slot[] = [];
+  private current: Slot | null = null;
   private runId = 0;
   /** The rehearsal in progress (see rehearse()). */
   private rehearsal: Promise<void> | null = null;
   /** A learner's run is on its way (pressed, its code compiling): a rehearsal not begun yet is skipped. */
   private runExpected = false;
   private learnerRuns = 0;
-  /** Per test, ms the last graded Submit took (null: none yet). */
-  private submitMs: number[] | null = null;
 
   constructor(private readonly exerciseId: string, private readonly wallMsPerTest = DEFAULT_WALL_MS_PER_TEST) {}
 
@@ -71,7 +62,7 @@ export class ExerciseRunner {
 
   /** Whether a run is in progress. */
   get busy(): boolean {
-    return this.current.length > 0;
+    return this.current !== null;
   }
 
   /**
@@ -103,35 +94,18 @@ export class ExerciseRunner {
    */
   expectRun(): void {
     this.runExpected = true;
-    if (!this.kept && !this.current.length) this.warm();
+    if (!this.kept && !this.current) this.warm();
   }
 
   async run(learnerJs: string, mode: Mode): Promise<RunOutcome> {
     this.learnerRuns++;
     if (this.rehearsal) await this.rehearsal;
-    const pair = mode === 'submit' ? this.takePair() : null;
-    if (pair) return this.execSplit(learnerJs, pair);
-    const outcome = await this.exec(learnerJs, mode, true);
-    if (mode === 'submit') this.noteSubmit(outcome);
-    return outcome;
-  }
-
-  /**
-   * The two workers a Submit is split over: the kept one and a spare that is up, both clean (a
-   * spare is a fresh worker; a kept one was left clean by its last run). Null when there are not
-   * two, or the device has a single core (the halves would only take turns).
-   */
-  private takePair(): [Slot, Slot] | null {
-    const { kept, spare } = this;
-    if (!kept || !spare || !spare.up || kept.crashed !== null || spare.crashed !== null || this.current.length) return null;
-    if (!(typeof navigator === 'object' && navigator.hardwareConcurrency >= 2)) return null;
-    this.kept = this.spare = null;
-    return [kept, spare];
+    return this.exec(learnerJs, mode, true);
   }
 
   /** `spareAfter`: start a spare worker after this run even when its worker was kept (not after a rehearsal). */
   private async exec(learnerJs: string, mode: Mode, spareAfter: boolean): Promise<RunOutcome> {
-    this.current.forEach(dispose);
+    if (this.current) dispose(this.current);
     let slot: Slot;
     if (this.kept) {
       slot = this.kept;
@@ -141,55 +115,7 @@ export class ExerciseRunner {
       slot = this.spare!;
       this.spare = null;
     }
-    this.current = [slot];
-    const { outcome, reusable } = await this.runOn(slot, learnerJs, mode);
-    this.current = [];
-    this.afterRun(slot, outcome, reusable);
-    // A spare stays warm for the run after a worker had to be replaced (after a rehearsal only when
-    // it was: a spare starting then would compete with the learner's first Run).
-    if (spareAfter || !this.kept) setTimeout(() => this.warm(), 50);
-    return outcome;
-  }
-
-  /**
-   * A Submit split over two workers, each running every other test (`shard`, as the Node host can):
-   * the tests are the same, each in a fresh compartment with the same seeds, so the verdicts are
-   * too; `mergeShards` puts the results back in order (a timeout reads as in one worker).
-   */
-  private async execSplit(learnerJs: string, pair: [Slot, Slot]): Promise<RunOutcome> {
-    this.current = [...pair];
-    const count = pair.length;
-    const assign = this.submitMs ? balancedShards(this.submitMs, count) : undefined;
-    const parts = await Promise.all(pair.map((slot, index) => this.runOn(slot, learnerJs, 'submit', { index, count, ...(assign ? { assign } : {}) })));
-    this.current = [];
-    pair.forEach((slot, k) => this.afterRun(slot, parts[k].outcome, parts[k].reusable));
-    if (!this.spare) setTimeout(() => this.warm(), 50);
-    const outcome = mergeOutcomes(parts.map((p) => p.outcome), assign);
-    this.noteSubmit(outcome);
-    return outcome;
-  }
-
-  /** How long each test of the last graded Submit took (the next split is balanced by it). */
-  private noteSubmit(o: RunOutcome): void {
-    const ms = o.results.tests.map((t) => t.duration_ms);
-    this.submitMs = o.kind === 'graded' && ms.length > 0 && ms.every((x) => typeof x === 'number' && x >= 0) ? (ms as number[]) : null;
-  }
-
-  /** Keeps a worker its run left clean (as the kept worker, else as the spare); throws the others away. */
-  private afterRun(slot: Slot, outcome: RunOutcome, reusable: boolean): void {
-    slot.onCrash = null;
-    if (reusable && outcome.kind === 'graded' && (!this.kept || !this.spare)) {
-      slot.port.onmessage = null;
-      if (!this.kept) this.kept = slot;
-      else this.spare = slot;
-    } else {
-      // Throw this one away (in a later task, so the results are rendered first).
-      setTimeout(() => dispose(slot), 0);
-    }
-  }
-
-  /** One run request on `slot`, watched against the wall-clock limit. */
-  private async runOn(slot: Slot, learnerJs: string, mode: Mode, shard?: RunRequest['shard']): Promise<{ outcome: RunOutcome; reusable: boolean }> {
+    this.current = slot;
     let reusable = false;
     const runId = ++this.runId;
     const limit = this.wallMsPerTest;
@@ -233,33 +159,28 @@ export class ExerciseRunner {
       slot.onCrash = onCrash;
       // The grader fails a test that stays pending (a promise that never settles) with its own clear
       // message before the page would have to kill the worker.
-      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: settleMsFor(limit), ...(shard ? { shard } : {}) };
+      const req: RunRequest = { type: 'run', runId, exerciseId: this.exerciseId, learnerJs, mode, settleMs: settleMsFor(limit) };
       slot.port.postMessage(req);
     });
-    return { outcome, reusable };
+    slot.onCrash = null;
+    if (this.current === slot) this.current = null;
+    if (reusable && outcome.kind === 'graded' && !this.kept) {
+      slot.port.onmessage = null;
+      this.kept = slot;
+    } else {
+      // Throw this one away (in a later task, so the results are rendered first).
+      setTimeout(() => dispose(slot), 0);
+    }
+    // A spare stays warm for the run after a worker had to be replaced (after a rehearsal only when
+    // it was: a spare starting then would compete with the learner's first Run).
+    if (spareAfter || !this.kept) setTimeout(() => this.warm(), 50);
+    return outcome;
   }
 
   dispose(): void {
     if (this.spare) dispose(this.spare);
     if (this.kept) dispose(this.kept);
-    this.current.forEach(dispose);
-    this.spare = this.kept = null;
-    this.current = [];
+    if (this.current) dispose(this.current);
+    this.spare = this.kept = this.current = null;
   }
 }
-
-/**
- * One outcome from the halves of a split Submit: the results merged in the tests' order (`assign`:
- * which half ran which test, as requested); timed out
- * or crashed if a half did (a crash's message kept: the tests it stopped say only "not run").
- */
-function mergeOutcomes(parts: RunOutcome[], assign: number[] | undefined): RunOutcome {
-  const results = mergeShards(parts.map((p) => p.results), assign);
-  const ms = Math.max(...parts.map((p) => p.ms));
-  const timedOut = parts.find((p) => p.kind === 'timeout');
-  if (timedOut) return { kind: 'timeout', ms, results };
-  const crashed = parts.find((p) => p.kind === 'crash');
-  if (crashed) return { kind: 'crash', ms, results: crashed.results.message ? { ...results, status: 'error', message: crashed.results.message } : results };
-  return { kind: 'graded', ms, results };
-}
-

@@ -23,8 +23,6 @@ export interface RunSandbox {
   port: MessagePort;
   /** Resolves when the worker said `ready` — or failed to start (the run then reports the failure). */
   ready: Promise<void>;
-  /** The worker said `ready` (it has the grader and the exercise loaded and its realm hardened). */
-  up: boolean;
   /** Why the worker failed to start or threw outside the grader (a crash), once it has; else null. */
   crashed: string | null;
   /** Called when it crashes (set by the run in progress). */
@@ -91,7 +89,6 @@ function startInFrame(exerciseId: string): RunSandbox {
   const sandbox: RunSandbox = {
     port: replies.port1,
     ready: Promise.resolve(),
-    up: false,
     crashed: null,
     onCrash: null,
     dispose() {
@@ -121,7 +118,7 @@ function startInFrame(exerciseId: string): RunSandbox {
     },
     (e: unknown) => failed(`the test runner could not be loaded (${e instanceof Error ? e.message : String(e)})`),
   );
-  sandbox.ready = Promise.race([started.then(() => readyOn(replies.port1).then(() => void (sandbox.up = true))), startFailed]);
+  sandbox.ready = Promise.race([started.then(() => readyOn(replies.port1)), startFailed]);
   return sandbox;
 }
 
@@ -134,7 +131,6 @@ function startInPage(exerciseId: string): RunSandbox {
   const sandbox: RunSandbox = {
     port: replies.port1,
     ready: Promise.resolve(),
-    up: false,
     crashed: null,
     onCrash: null,
     dispose() {
@@ -151,7 +147,7 @@ function startInPage(exerciseId: string): RunSandbox {
     crash(ev.message || 'worker error');
     failedToStart();
   });
-  sandbox.ready = Promise.race([readyOn(replies.port1).then(() => void (sandbox.up = true)), startFailed]);
+  sandbox.ready = Promise.race([readyOn(replies.port1), startFailed]);
   worker.postMessage({ type: 'init', port: replies.port2, exerciseId }, [replies.port2]);
   return sandbox;
 }

@@ -222,14 +222,6 @@ addListener('error', (ev: ErrorEvent) => {
   reportUncaught(ev.error, 'exception');
 });
 
-/** The request's shard, if it names a valid one. */
-function shardOf(s: RunRequest['shard']): RunRequest['shard'] {
-  if (!s || !Number.isInteger(s.count) || !Number.isInteger(s.index) || s.count < 1 || s.index < 0 || s.index >= s.count) return undefined;
-  const part = (k: unknown) => Number.isInteger(k) && (k as number) >= 0 && (k as number) < s.count;
-  const assign = Array.isArray(s.assign) && s.assign.every(part) ? [...s.assign] : undefined;
-  return { index: s.index, count: s.count, ...(assign ? { assign } : {}) };
-}
-
 async function run(req: RunRequest): Promise<void> {
   const t0 = now();
   const reply = send!;
@@ -241,7 +233,6 @@ async function run(req: RunRequest): Promise<void> {
       learnerJs: req.learnerJs,
       mode: req.mode as Mode,
       limits: { settleMs: req.settleMs },
-      shard: shardOf(req.shard),
       realm,
       reportsUncaught: true, // the listeners above
       onTestStart: (name: string, index: number) => reply({ type: 'test-start', runId: req.runId, name: StringCtor(name), index }),

@@ -8,7 +8,7 @@
  * one, however late the host reports it), and times in messages are rounded.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -112,31 +112,5 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     expect(quorum?.status).toBe('error');
     expect(quorum?.message).toMatch(/^Error: gave up after 0\.3 ms/);
     expect(JSON.stringify(page_)).not.toContain('0.30000000000000004');
-  });
-});
-
-describe('a Submit split over two run workers reads as one', () => {
-  it('with the kept worker and a spare up, Submits run on both (every other test, then parts balanced by test times) and give `npm run grade`’s verdicts, messages, seeds and scenarios', async () => {
-    const code = readFileSync(path.join(ROOT, 'exercises/demo/wrong/quorum-half.ts'), 'utf8');
-    await setCode(page, code);
-    await clickAndWait(page, 'Run');
-    // Two run workers live (the kept one and the spare, started from `blob:` URLs), and every run
-    // worker the page started has said it is ready.
-    const twoUp = async () =>
-      page.workers().filter((w) => w.url().startsWith('blob:')).length === 2 &&
-      (await page.evaluate(() => performance.getEntriesByName('qc:run-worker-ready').length === performance.getEntriesByName('qc:run-worker-spawn').length));
-    const posted = () => page.evaluate(() => performance.getEntriesByName('qc:run-posted').length);
-    const cli = throughCli(code, 'Submit');
-    const full = (r: Results) => ({ ...comparable(r), tests: r.tests.map((t) => ({ name: t.name, status: t.status, message: t.message, seed: t.seed, scenario: t.scenario })) });
-    expect(cli.status).toBe('fail');
-    expect(cli.tests.some((t) => t.status === 'pass')).toBe(true);
-    // the first split: every other test; the second: parts balanced by the first one's test times
-    for (let i = 0; i < 2; i++) {
-      await expect.poll(twoUp, { timeout: 120_000 }).toBe(true);
-      const before = await posted();
-      const page_ = await inBrowser(code, 'Submit');
-      expect(await posted()).toBe(before + 2); // one request to each worker
-      expect(full(page_)).toEqual(full(cli));
-    }
   });
 });

@@ -58,29 +58,6 @@ describe('run worker reuse', () => {
     expect(closedUrls.size).toBe(closed);
   });
 
-  it('a Submit split over the kept worker and the spare keeps both when clean, and replaces both when each half left a real timer', async () => {
-    // two workers up: the kept one and the spare (every started worker said it is ready)
-    const twoUp = async () =>
-      shared.page.workers().filter((w) => w.url().startsWith('blob:')).length === 2 &&
-      (await shared.page.evaluate(() => performance.getEntriesByName('qc:run-worker-ready').length === performance.getEntriesByName('qc:run-worker-spawn').length));
-    await expect.poll(twoUp, { timeout: 120_000 }).toBe(true);
-    const closed = closedUrls.size;
-    const startedBefore = started.length;
-    await setCode(shared.page, demoSolution);
-    expect(await clickAndWait(shared.page, 'Submit')).toMatch(/passed/);
-    expect(await summaryStatus(shared.page)).toBe('pass');
-    expect(closedUrls.size).toBe(closed);
-    expect(started.length).toBe(startedBefore);
-
-    await setCode(shared.page, `${demoSolution}\nsetInterval(() => {}, 60_000);\n`);
-    await clickAndWait(shared.page, 'Submit');
-    // both halves loaded the module (and its timer): both workers are terminated
-    await expect.poll(() => closedUrls.size).toBe(closed + 2);
-    await setCode(shared.page, demoSolution);
-    expect(await clickAndWait(shared.page, 'Submit')).toMatch(/passed/);
-    expect(await summaryStatus(shared.page)).toBe('pass');
-  });
-
   it.each([
     ['changes a built-in', `${demoSolution}\nMath.max = () => 0;\n`, /read-only/],
     ['opens a MessageChannel', `${demoSolution}\nconst ping = new MessageChannel();\n`, /MessageChannel/],
