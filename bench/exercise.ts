@@ -9,8 +9,8 @@
  *   3. first Run ÷ warm Run (≤ 2) with 0 s idle (Run pressed the moment the editor is ready) and with
  *      2 s idle; each first Run against the warm Runs of the same page
  *   4. warm Run median ≤ 50 ms
- *   5. Submit (visible + hidden) of each core exercise's reference solution, as the page makes it (split
- *      over two run workers) and on one worker, side by side; `vitest run` of a one-test file, cold, ÷
+ *   5. Submit (visible + hidden) of each core exercise's reference solution, as the page makes it and
+ *      told it has one core (one run worker), side by side; `vitest run` of a one-test file, cold, ÷
  *      browser Submit of read-fallback (≥ 10)
  *   6. no main-thread task over 50 ms caused by a run (PerformanceObserver longtask; unthrottled)
  * Times are taken inside the page (performance.now) through the exercise's documented test hook
@@ -239,9 +239,9 @@ const ONE_CORE_SWITCH = `{ const real = navigator.hardwareConcurrency; Object.de
 type SubmitTimes = { ms: number; workers: number; inWorkers: number };
 
 /**
- * Per exercise, SUBMITS Submits as the page makes them (split over two run workers when both are
- * up) and, interleaved with them on the same page, SUBMITS Submits on one worker (the page told it
- * has one core): both untimed once first.
+ * Per exercise, SUBMITS Submits as the page makes them (a page that splits a Submit over two run
+ * workers does so only on more than one core) and, interleaved with them on the same page, SUBMITS
+ * Submits on one worker (the page told it has one core): both untimed once first.
  */
 async function submits(browser: Browser, base: string, rate: number) {
   const rows: Array<{ id: string; tests: number; split: SubmitTimes[]; one: SubmitTimes[] }> = [];
@@ -474,10 +474,9 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
   Its parts, from the page's \`qc:\` User Timing marks: until the run worker got the request (the compile, with esbuild-wasm's
   start if it was not over, and the run worker's start or rehearsal), and in the worker (the run itself).
 - *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart.
-- *Submit*: per exercise, on one page, ${SUBMITS} Submits of its reference solution as the page makes them (split over the
-  kept run worker and the spare when both are up: every other test the first time, then parts balanced by the last
-  Submit's test times), interleaved with ${SUBMITS} Submits on one run worker (the page told \`navigator.hardwareConcurrency\`
-  is 1), 300 ms apart, after one untimed Submit of each kind. The code does not change between Submits, so it is
+- *Submit*: per exercise, on one page, ${SUBMITS} Submits of its reference solution as the page makes them (the row says
+  how many the page split over two run workers, if it splits at all), interleaved with ${SUBMITS} Submits on one run worker
+  (the page told \`navigator.hardwareConcurrency\` is 1), 300 ms apart, after one untimed Submit of each kind. The code does not change between Submits, so it is
   compiled once (a learner who edits pays one compile, tens of ms). *In the run workers*: from the first run request
   posted to the last result received (\`qc:run-posted\`, \`qc:run-result\` marks); the rest is the page's share.
 - *\`vitest run\` cold*: \`vitest run\` of a file with one trivial test (own root and empty config), a fresh process each time.
