@@ -1,7 +1,7 @@
 /**
  * The two builds the browser tier tests: the site at "/" (dist-root/) and at "/course/" (dist-sub/),
  * under DIST_BASE (SITE_BUILD_DIR, default the repo root). Run by the browser tier's global setup
- * (test/browser/setup.ts) and, beside the slow tier, by `npm test` (test/run-all.ts).
+ * (test/browser/setup.ts).
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -17,16 +17,16 @@ export function sitesBuilt(): boolean {
 }
 
 /**
- * Builds both; resolves with the seconds it took. Aborting `signal` ends both builds.
+ * Builds both; resolves with the seconds it took.
  *
  * Both at once: an Astro build is mostly one busy thread, so on two cores the pair takes little longer
  * than one. Except when DIST_BASE is outside the checkout: Astro then stages each build's server
  * chunks in the checkout's own `.astro/`, and two builds at once overwrite each other's.
  */
-export async function buildSites(signal?: AbortSignal): Promise<number> {
+export async function buildSites(): Promise<number> {
   const t0 = Date.now();
-  const root = () => buildSite(ROOT_DIST, '/', { signal });
-  const sub = () => buildSite(SUB_DIST, SUB_PATH, { signal });
+  const root = () => buildSite(ROOT_DIST, '/');
+  const sub = () => buildSite(SUB_DIST, SUB_PATH);
   if (path.relative(ROOT, DIST_BASE).startsWith('..')) {
     await root();
     await sub();

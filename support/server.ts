@@ -55,17 +55,15 @@ export function buildEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ASTRO_TELEMETRY_DISABLED: '1', ...extra };
 }
 
-/** How a build runs: more environment, another checkout, a signal that stops it. */
+/** How a build runs: more environment, another checkout. */
 export interface BuildOptions {
   env?: Record<string, string>;
   /** The checkout to build (default this one; bench/properties-browser.ts builds an older commit's worktree). */
   srcDir?: string;
-  /** Aborting it ends the build (its promise rejects). */
-  signal?: AbortSignal;
 }
 
 /** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
-export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROOT, signal }: BuildOptions = {}): Promise<void> {
+export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROOT }: BuildOptions = {}): Promise<void> {
   const name = path.basename(outDir);
   // A fresh cache per build: a cache reused across base paths was seen to leak the other base into pages.
   const cacheDir = path.join(srcDir, `.tmp/astro-cache-${name}`);
@@ -75,7 +73,6 @@ export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROO
       cwd: srcDir,
       env: buildEnv({ BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
-      signal,
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));

@@ -2,9 +2,8 @@
  * Global setup of the browser suite (vitest.browser.config.ts): build the site for "/" (dist-root/)
  * and for "/course/" (dist-sub/) (support/build-sites.ts), serve both on free localhost ports, and
  * provide their URLs to tests (`siteUrls()` in helpers.ts, or `inject('siteRootUrl' | 'siteSubUrl')`).
- * SITE_REUSE_BUILD=1 skips the builds when both dist directories exist (fast local iteration; `npm
- * test` sets it after building them beside the slow tier); SITE_BUILD_DIR puts them under another
- * directory (two people testing in one checkout).
+ * SITE_REUSE_BUILD=1 skips the builds when both dist directories exist (fast local iteration);
+ * SITE_BUILD_DIR puts them under another directory (two people testing in one checkout).
  */
 import type { TestProject } from 'vitest/node';
 import { startStaticServer } from '../../support/server';
