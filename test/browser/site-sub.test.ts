@@ -2,8 +2,9 @@
  * Every built page of dist-sub/ served at /course/, one test per page: what differs under a sub-path,
  * on a phone's 360 px wide window. No console error, failed or off-origin request; every URL in the
  * page's HTML is under /course/ (no root-relative leak); the page does not scroll sideways at 360 px
- * (the same HTML as at "/" but for the base); each exercise's editor loads on the first page that has it, and the workers and
- * wasm its warm-up loads (the same files for every exercise) on the first page with an exercise;
+ * (the same HTML as at "/" but for the base); each exercise's editor loads on the first page that
+ * has it, and the workers and wasm its warm-up loads (the same files for every exercise) on the
+ * first page with an exercise;
  * then every internal link, #fragment and asset resolves under /course/. Prints the report. (The same
  * HTML gets axe in both themes at "/": site-root.test.ts. The service worker's scope under /course/:
  * offline.test.ts and sandbox-sw-cache.test.ts.)
