@@ -203,4 +203,4 @@ export class RunWatch {
 }
 
 /** Putting the parts of a sharded run back together (for hosts that split one Submit). */
-export { balancedShards, mergeShards, type Shard } from './merge';
+export { mergeShards } from './merge';
