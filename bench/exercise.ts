@@ -9,9 +9,8 @@
  *   3. first Run ÷ warm Run (≤ 2) with 0 s idle (Run pressed the moment the editor is ready) and with
  *      2 s idle; each first Run against the warm Runs of the same page
  *   4. warm Run median ≤ 50 ms
- *   5. Submit (visible + hidden) of each core exercise's reference solution, as the page makes it and
- *      told it has one core (one run worker), side by side; `vitest run` of a one-test file, cold, ÷
- *      browser Submit of read-fallback (≥ 10)
+ *   5. Submit (visible + hidden) of each core exercise's reference solution; `vitest run` of a
+ *      one-test file, cold, ÷ browser Submit of read-fallback (≥ 10)
  *   6. no main-thread task over 50 ms caused by a run (PerformanceObserver longtask; unthrottled)
  * Times are taken inside the page (performance.now) through the exercise's documented test hook
  * (`window.__exerciseEditors[id].run(mode)`: compile in the esbuild worker + run in the sandboxed
@@ -233,44 +232,31 @@ async function warmRuns(browser: Browser, base: string, rate: number): Promise<n
 }
 
 // ---- 5. Submit -----------------------------------------------------------------------------------
-/** Lets the bench tell a page it has one core (`__oneCore = true`): the page then runs a Submit on one run worker. */
-const ONE_CORE_SWITCH = `{ const real = navigator.hardwareConcurrency; Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => (globalThis.__oneCore ? 1 : real), configurable: true }); }`;
+type SubmitTimes = { ms: number; inWorker: number };
 
-type SubmitTimes = { ms: number; workers: number; inWorkers: number };
-
-/**
- * Per exercise, SUBMITS Submits as the page makes them (a page that splits a Submit over two run
- * workers does so only on more than one core) and, interleaved with them on the same page, SUBMITS
- * Submits on one worker (the page told it has one core): both untimed once first.
- */
+/** Per exercise, SUBMITS Submits of its reference solution on one page, 300 ms apart, after one untimed. */
 async function submits(browser: Browser, base: string, rate: number) {
-  const rows: Array<{ id: string; tests: number; split: SubmitTimes[]; one: SubmitTimes[] }> = [];
+  const rows: Array<{ id: string; tests: number; times: SubmitTimes[] }> = [];
   for (const id of SUBMIT_IDS) {
     const page = await newPage(browser, rate);
-    await page.addInitScript(ONE_CORE_SWITCH);
     await page.goto(base + `playground/${id}/`);
     await page.locator('qc-exercise').scrollIntoViewIfNeeded();
     await page.waitForSelector('qc-exercise[data-state="ready"]', { timeout: 120_000 });
     await page.evaluate(([i, code]) => window.__exerciseEditors![i].setValue(code), [id, solutionOf(id)] as const);
     await page.evaluate((i) => window.__exerciseEditors![i].warm, id);
-    const row = { id, tests: 0, split: [] as SubmitTimes[], one: [] as SubmitTimes[] };
-    for (let i = 0; i < 2 * (SUBMITS + 1); i++) {
-      const oneCore = i % 2 === 1;
+    const row = { id, tests: 0, times: [] as SubmitTimes[] };
+    for (let i = 0; i < SUBMITS + 1; i++) {
       await page.waitForTimeout(300);
-      await page.evaluate((one) => {
-        (globalThis as { __oneCore?: boolean }).__oneCore = one;
-        performance.clearMarks();
-      }, oneCore);
+      await page.evaluate(() => performance.clearMarks());
       const r = await timedRun(page, id, 'submit');
-      // the run workers' own times: from the first request posted to the last result received
+      // the run worker's own time: from the request posted to the result received
       const parts = await page.evaluate(() => ({
-        workers: performance.getEntriesByName('qc:run-posted').length,
         posted: performance.getEntriesByName('qc:run-posted')[0]?.startTime ?? 0,
         result: performance.getEntriesByName('qc:run-result').at(-1)?.startTime ?? 0,
       }));
       row.tests = r.tests;
-      // the first of each kind also loads the simulator chunks, and the first split starts the second worker's JIT
-      if (i > 1) (oneCore ? row.one : row.split).push({ ms: r.ms, workers: parts.workers, inWorkers: parts.result - parts.posted });
+      // the first also loads the simulator chunks and compiles the solution
+      if (i > 0) row.times.push({ ms: r.ms, inWorker: parts.result - parts.posted });
     }
     rows.push(row);
     await page.context().close();
@@ -373,7 +359,7 @@ async function pass(browser: Browser, base: string, chunk: string, rate: number)
   const warm = await warmRuns(browser, base, rate);
   log(`warm ${f(med(warm))}`);
   const sub = await submits(browser, base, rate);
-  log(`submits ${sub.map((s) => `${s.id} ${f(med(s.split.map((x) => x.ms)))} (one worker ${f(med(s.one.map((x) => x.ms)))})`).join(', ')}`);
+  log(`submits ${sub.map((s) => `${s.id} ${f(med(s.times.map((x) => x.ms)))}`).join(', ')}`);
   return { rate, cold, bare, warm, submits: sub };
 }
 
@@ -401,20 +387,15 @@ function passRows(p: Pass, vitestMs: number[]): string[][] {
   }
   rows.push([`Warm Run (median, demo)${t}`, `${f(med(p.warm))} ms (p90 ${f(stats(p.warm).p90)}, max ${f(stats(p.warm).max)}, n=${p.warm.length})`, p.rate > 1 ? '—' : '≤ 50 ms']);
   for (const s of p.submits) {
-    const ms = s.split.map((x) => x.ms);
-    const one = s.one.map((x) => x.ms);
-    const split = s.split.filter((x) => x.workers === 2).length;
     rows.push([
       `Submit of ${s.id} (${s.tests} tests, visible + hidden, every seed)${t}`,
-      `${range(ms)}; ${split} of ${ms.length} split over two run workers; of which in the run workers ${f(med(s.split.map((x) => x.inWorkers)))} ms (median)`,
+      `${range(s.times.map((x) => x.ms))}; of which in the run worker ${f(med(s.times.map((x) => x.inWorker)))} ms (median)`,
       p.rate > 1 ? '≤ 1 s' : '≤ 250 ms',
     ]);
-    rows.push([`Submit of ${s.id} on one run worker${t}`, `${range(one)}; of which in the run worker ${f(med(s.one.map((x) => x.inWorkers)))} ms (median)`, '—']);
-    rows.push([`**Submit of ${s.id} on one worker ÷ split**${t}`, r2(med(one) / med(ms)), '—']);
   }
   const rf = p.submits.find((s) => s.id === 'read-fallback');
   if (rf) {
-    const ms = med(rf.split.map((x) => x.ms));
+    const ms = med(rf.times.map((x) => x.ms));
     rows.push([`**\`vitest run\` of a one-test file, cold ÷ Submit of read-fallback**${t}`, `${r2(med(vitestMs) / ms)} (${f(med(vitestMs))} ms ÷ ${f(ms)} ms)`, '≥ 10']);
   }
   return rows;
@@ -474,11 +455,10 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
   Its parts, from the page's \`qc:\` User Timing marks: until the run worker got the request (the compile, with esbuild-wasm's
   start if it was not over, and the run worker's start or rehearsal), and in the worker (the run itself).
 - *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart.
-- *Submit*: per exercise, on one page, ${SUBMITS} Submits of its reference solution as the page makes them (the row says
-  how many the page split over two run workers, if it splits at all), interleaved with ${SUBMITS} Submits on one run worker
-  (the page told \`navigator.hardwareConcurrency\` is 1), 300 ms apart, after one untimed Submit of each kind. The code does not change between Submits, so it is
-  compiled once (a learner who edits pays one compile, tens of ms). *In the run workers*: from the first run request
-  posted to the last result received (\`qc:run-posted\`, \`qc:run-result\` marks); the rest is the page's share.
+- *Submit*: per exercise, on one page, ${SUBMITS} Submits of its reference solution, 300 ms apart, after one untimed
+  Submit. The code does not change between Submits, so it is compiled once (a learner who edits pays one compile, tens
+  of ms). *In the run worker*: from the run request posted to the result received (\`qc:run-posted\`, \`qc:run-result\`
+  marks); the rest is the page's share.
 - *\`vitest run\` cold*: \`vitest run\` of a file with one trivial test (own root and empty config), a fresh process each time.
 - *Throttled*: the same measures with \`Emulation.setCPUThrottlingRate({ rate })\` sent through the page's CDP session
   (playwright-core) before the page loads.

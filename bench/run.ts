@@ -29,6 +29,9 @@ const BENCHES: Record<string, string[]> = {
   exercise: ['bench/exercise.ts'],
   widgets: ['bench/widgets.ts'],
   'pg-differential': ['bench/pg-differential.ts'],
+  'esbuild-start': ['bench/esbuild-start.ts'],
+  'properties-browser': ['bench/browser-vs-commit.ts', 'properties'],
+  'kit-browser': ['bench/browser-vs-commit.ts', 'kit'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
