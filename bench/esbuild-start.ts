@@ -98,8 +98,9 @@ const md = `# esbuild-wasm's start in Chromium, alone
 \`npx tsx bench/esbuild-start.ts\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Chromium ${version}, esbuild-wasm ${esbuildVersion}.
 One dedicated worker on an otherwise empty page, a fresh context each time (nothing cached), the files served from localhost
 without compression; the phases the compile worker goes through before a learner's first compile can begin. Median of ${REPS}
-(min–max), ms. *Before a compile* = fetch + compile + initialize + first transform: the least a first Run waits
-while the compiler is esbuild-wasm, however the rest of the page's start is ordered (a warm Run is about 20 ms).
+(min–max), ms. *Before a compile* = fetch + compile + initialize + first transform: how long after esbuild-wasm is
+started a learner's first compile can begin, with the CPU to itself (on an exercise page it shares two cores with Monaco,
+the run worker and the page). A warm Run is about 20 ms (bench/results/exercise.md).
 
 \`uptime\` at the start: ${upStart}
 \`uptime\` at the end: ${uptime()}
