@@ -31,8 +31,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launch } from '../support/browser';
 import { buildSite, ROOT, startStaticServer } from '../support/server';
+import { timedInPage, type Mode } from '../support/exercise-run';
 
-type Mode = 'run' | 'submit';
 interface Pair {
   before: string;
   after: string;
@@ -161,14 +161,7 @@ async function openExercise(browser: Browser, side: Side, id: string): Promise<{
 /** One Run or Submit of the code in the editor: wall time in the page, CPU time of the browser; it must pass. */
 async function measure(page: Page, id: string, side: Side, mode: Mode): Promise<Sample & { tests: number }> {
   const c0 = browserCpuSeconds();
-  const r = await page.evaluate(
-    async ([i, m]) => {
-      const t0 = performance.now();
-      const o = await window.__exerciseEditors![i].run(m);
-      return { ms: performance.now() - t0, status: o?.results.status, tests: o?.results.tests.length ?? 0, message: o?.results.message };
-    },
-    [id, mode] as const,
-  );
+  const r = await timedInPage(page, id, mode);
   const cpu = (browserCpuSeconds() - c0) * 1000;
   if (r.status !== 'pass') throw new Error(`${id} at ${side.name}: the reference solution's ${mode} did not pass: ${JSON.stringify(r)}`);
   return { wall: r.ms, cpu, tests: r.tests };
