@@ -12,7 +12,7 @@
  *   npx tsx bench/esbuild-start.ts     (REPS=5)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, ROOT, startStaticServer } from '../support/browser';
@@ -92,7 +92,7 @@ try {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 }
-const esbuildVersion = (await import('esbuild-wasm/package.json', { with: { type: 'json' } })).default.version;
+const esbuildVersion = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
 const md = `# esbuild-wasm's start in Chromium, alone
 
 \`npx tsx bench/esbuild-start.ts\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Chromium ${version}, esbuild-wasm ${esbuildVersion}.

@@ -58,7 +58,7 @@ export function buildEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 /** How a build runs: more environment, another checkout. */
 export interface BuildOptions {
   env?: Record<string, string>;
-  /** The checkout to build (default this one; bench/properties-browser.ts builds an older commit's worktree). */
+  /** The checkout to build (default this one; bench/browser-vs-commit.ts builds older commits' worktrees). */
   srcDir?: string;
 }
 

@@ -105,7 +105,7 @@ const RULES: Rule[] = [
   {
     files: /^bench\//,
     allow: [
-      /^bench\//, /^support\//, /^scripts\//, /^src\/sim\/(index|internal)\.ts$/, /^src\/grading\/(index|api|schema)\.ts$/,
+      /^bench\//, /^support\//, /^scripts\//, /^src\/sim\/(index|internal)\.ts$/, /^src\/grading\/(index|api|schema|compile-options)\.ts$/,
       /^src\/browser\/build\/offline\.mjs$/, NODE, /^pkg:(esbuild|playwright-core|tsx)$/,
     ],
     why: 'benchmarks use public entries (the engine entry for engine benchmarks) and the shared support folder, never test/',
