@@ -52,6 +52,6 @@ export function mergeShards(parts: Results[]): Results {
     c && at > c.at ? notRun(test, `the run was stopped when "${c.name}" timed out.`) : test,
   );
   const merged = summarize(tests);
-  if (c?.message) merged.message = withLaterCount(c.message, tests.filter((_, i) => placed[i].at > c.at).length);
+  if (c?.message) merged.message = withLaterCount(c.message, placed.filter(({ at }) => at > c.at).length);
   return merged;
 }
