@@ -48,7 +48,8 @@ const median = (xs: number[]) => {
 };
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
-async function measure(flags: string[], url: string): Promise<Record<Phase, number>[]> {
+/** REPS starts, each in a fresh context of one Chromium launched with `flags`; and that Chromium's version. */
+async function measure(flags: string[], url: string): Promise<{ runs: Record<Phase, number>[]; version: string }> {
   const browser = await launch(flags);
   try {
     const out: Record<Phase, number>[] = [];
@@ -60,7 +61,7 @@ async function measure(flags: string[], url: string): Promise<Record<Phase, numb
       out.push((await phases.jsonValue()) as Record<Phase, number>);
       await ctx.close();
     }
-    return out;
+    return { runs: out, version: browser.version() };
   } finally {
     await browser.close();
   }
@@ -78,16 +79,15 @@ const rows: string[] = [];
 let version = '';
 try {
   for (const [name, flags] of [['default V8 flags (a learner\'s Chromium)', []], ['`--js-flags=--liftoff-only` (the browser tests)', ['--js-flags=--liftoff-only']]] as const) {
-    const runs = await measure([...flags], server.url + 'index.html');
+    const m = await measure([...flags], server.url + 'index.html');
+    const runs = m.runs;
+    version = m.version;
     const med = Object.fromEntries(PHASES.map((p) => [p, median(runs.map((r) => r[p]))])) as Record<Phase, number>;
     const total = med.fetch + med.compile + med.initialize + med.first;
     const cell = (p: Phase) => `${med[p].toFixed(0)} (${Math.min(...runs.map((r) => r[p])).toFixed(0)}–${Math.max(...runs.map((r) => r[p])).toFixed(0)})`;
     rows.push(`| ${name} | ${PHASES.map(cell).join(' | ')} | **${total.toFixed(0)}** |`);
     console.log(rows[rows.length - 1]);
   }
-  const b = await launch();
-  version = b.version();
-  await b.close();
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
