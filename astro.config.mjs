@@ -7,6 +7,8 @@ import { monacoCssAsJs } from './src/browser/build/monaco-css.mjs';
 import { cspMeta } from './src/browser/build/csp.mjs';
 // Monaco's declarations of the driver modules, generated from src/sim at build time.
 import { driverTypes } from './src/browser/build/driver-types.mjs';
+// Each exercise's starter compiled at build time, as the page's compiler would (warm-up, first Run).
+import { starterJs } from './src/browser/build/starter-js.mjs';
 // Workers as one file each: the run worker is started from a blob: copy in an opaque-origin frame.
 import { workersAsSingleFiles } from './src/browser/build/worker-bundle.mjs';
 // The service worker that keeps the built site working offline (writes dist/sw.js; keep it last).
@@ -56,7 +58,7 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
-    plugins: [monacoCssAsJs(), driverTypes(), workersAsSingleFiles()],
+    plugins: [monacoCssAsJs(), driverTypes(), starterJs(), workersAsSingleFiles()],
     worker: { format: 'es' },
     // Worker-only dependencies: pre-bundled up front so `astro dev` does not reload the page.
     optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod', 'ses'] },

@@ -11,12 +11,16 @@
  * The same code is compiled once: a Run and then a Submit of unchanged code (or a second Submit)
  * reuse the first compile's result (the last few results are kept, keyed by file name and code).
  * esbuild's output depends on nothing else; what the compiler failed on internally, or did not
- * answer in time, is never kept.
+ * answer in time, is never kept. The build's compile of the exercise's starter (the same esbuild
+ * and options, src/browser/build/starter-js.mjs) is kept from the start (`knownCompile`).
  */
 import CompileWorker from './compile-worker?worker';
 import { namedWorker } from './worker-ctor';
 import { mark } from './timing';
 import type { CompileDiagnostic, CompileReply } from './protocol';
+
+/** The file name learner code has in the site's editor (in compile errors and stack traces). */
+export { SITE_LEARNER_FILE } from '../grading/compile-options';
 
 export type CompileResult =
   | { ok: true; js: string; warnings: CompileDiagnostic[]; ms: number }
@@ -136,6 +140,19 @@ export async function compile(code: string, file: string): Promise<CompileResult
   const { internal, ...result } = await compileInWorker(code, file);
   if (!internal) remember(key, result);
   return result;
+}
+
+/** `code` compiled to `js` without errors or warnings elsewhere (at build time): a compile of it is this result. */
+export function knownCompile(code: string, file: string, js: string): void {
+  remember(cacheKey(code, file), { ok: true, js, warnings: [], ms: 0 });
+}
+
+/**
+ * Compiles `code` in the worker and discards the result, past the cache: the warm-up's way to have
+ * esbuild's first compile of real code (its slowest: lazily compiled wasm) behind it.
+ */
+export async function rehearseCompile(code: string, file: string): Promise<void> {
+  await compileInWorker(code, file);
 }
 
 /** `internal`: the compiler failed or did not answer (not a verdict on the code). */

@@ -2,10 +2,13 @@
  * The run path first: a learner's first Run should cost about what a warm Run costs, whether they
  * press it the moment the editor appears or a little later.
  *
- * `warmRunPath` starts esbuild-wasm (compile worker) and the exercise's run worker, compiles the
- * exercise's starter code (site content, never the learner's) and has the run worker rehearse one
- * Run of it, results discarded — so that esbuild's first transform and the grader's and the
- * simulator's first execution (their slowest: lazily compiled wasm, cold JIT) are not the learner's.
+ * `warmRunPath` starts esbuild-wasm (compile worker) and the exercise's run worker, has the run
+ * worker rehearse one Run of the exercise's starter code (site content, never the learner's),
+ * results discarded, and has esbuild compile the starter once — so that esbuild's first transform
+ * and the grader's and the simulator's first execution (their slowest: lazily compiled wasm, cold
+ * JIT) are not the learner's. The build compiled the starter already (src/browser/build/
+ * starter-js.mjs): the rehearsal runs that, beside esbuild-wasm's start instead of after it (a
+ * starter the build could not compile is compiled here first, then rehearsed).
  * A Run pressed before the rehearsal began takes its place; one pressed during it waits for it
  * (it warms the same worker the Run then uses).
  *
@@ -13,7 +16,7 @@
  * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
  * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
  */
-import { compile, warmCompiler } from './compile-client';
+import { compile, rehearseCompile, warmCompiler } from './compile-client';
 import type { ExerciseRunner } from './run-client';
 import { mark } from './timing';
 
@@ -46,20 +49,30 @@ export function runPathIdle(): Promise<void> {
   });
 }
 
+/** The exercise's starter code, its file name in the editor, and its build-time compile if it has one. */
+export interface Starter {
+  code: string;
+  file: string;
+  js?: string;
+}
+
 /**
  * Warms `runner`'s run path with `starter` (see above). Resolves when it is warm, also when a part
  * failed (the learner's Run then reports the failure itself). The caller holds the run path
  * (`holdRunPath`) from before the editor's workers can start until this resolves.
  */
-export function warmRunPath(runner: ExerciseRunner, starter: string, file: string): Promise<void> {
+export function warmRunPath(runner: ExerciseRunner, starter: Starter): Promise<void> {
   mark('warm-up');
   // A Run pressed already has started its own worker and compile: then only the compiler is awaited.
   if (!runner.started) runner.warm();
-  const rehearsed = warmCompiler()
-    .then(() => (runner.started ? null : compile(starter, file)))
-    .then((c) => (c?.ok ? runner.rehearse(c.js) : undefined));
-  return rehearsed.then(
-    () => mark('warm'),
-    () => mark('warm'),
-  );
+  const { code, file, js } = starter;
+  const parts =
+    js === undefined
+      ? [
+          warmCompiler()
+            .then(() => (runner.started ? null : compile(code, file)))
+            .then((c) => (c?.ok ? runner.rehearse(c.js) : undefined)),
+        ]
+      : [runner.rehearse(js), warmCompiler().then(() => (runner.started ? undefined : rehearseCompile(code, file)))];
+  return Promise.allSettled(parts).then(() => mark('warm'));
 }

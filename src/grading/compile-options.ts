@@ -18,3 +18,6 @@ export const LEARNER_COMPILE_OPTIONS = {
 export function learnerCompileOptions(file: string) {
   return { ...LEARNER_COMPILE_OPTIONS, sourcefile: file };
 }
+
+/** The file name the site's editor gives learner code (compile errors and stack traces show it). */
+export const SITE_LEARNER_FILE = 'solution.ts';

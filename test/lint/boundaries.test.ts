@@ -65,11 +65,11 @@ const RULES: Rule[] = [
   { files: /^src\/diagram\//, allow: [/^src\/diagram\//, /^src\/sim\/index\.ts$/], why: "diagrams run simulations through the simulator's public entry" },
   {
     // Node-side Vite/Astro plugins that run at build time (not browser code); the driver-types plugin
-    // generates the drivers' declarations with scripts/gen-types.ts, and the CSP plugin hashes the
-    // sandbox frame's own source.
+    // generates the drivers' declarations with scripts/gen-types.ts, the CSP plugin hashes the
+    // sandbox frame's own source, and the starter-js plugin compiles starters as the page does.
     files: /^src\/browser\/build\//,
-    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, /^src\/browser\/sandbox-frame\.mjs$/, NODE, /^pkg:/],
-    why: 'build plugins use Node and the declaration generator',
+    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, /^src\/browser\/sandbox-frame\.mjs$/, /^src\/grading\/compile-options\.ts$/, NODE, /^pkg:/],
+    why: 'build plugins use Node, the declaration generator and the learner-code compile options',
   },
   { files: /^src\/browser\/offline\/sw\.js$/, allow: [], why: 'the service worker is self-contained' },
   {
@@ -86,7 +86,7 @@ const RULES: Rule[] = [
       DIAGRAM_CLIENT,
       // the grader's host entry, and its build-time validation of exercise folders (Exercise.astro)
       /^src\/grading\/(index|schema)\.ts$/,
-      /^pkg:(astro|astro:components|astro:content|monaco-editor|virtual:driver-types)$/,
+      /^pkg:(astro|astro:components|astro:content|monaco-editor|virtual:driver-types|virtual:starter-js)$/,
     ],
     why: "components use the browser services, the diagram's public entry (or a single client module) and the grader's public entry",
   },

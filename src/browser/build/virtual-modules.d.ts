@@ -4,3 +4,9 @@ declare module 'virtual:driver-types' {
   const libs: Record<string, string>;
   export default libs;
 }
+
+declare module 'virtual:starter-js' {
+  /** Exercise id → its starter.ts compiled as the page's compile worker would (starter-js.mjs); none when it did not compile cleanly. */
+  const starters: Record<string, string>;
+  export default starters;
+}

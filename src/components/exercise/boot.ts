@@ -1,15 +1,15 @@
 /**
  * The interactive exercise, loaded by element.ts when the exercise scrolls into view: Monaco
  * replaces the static code and the controls come alive. The run path is warmed first (esbuild-wasm
- * from the start of boot(), the run worker and its rehearsal from the moment the editor is ready:
- * browser/warm-up.ts); the editor's own workers (type-checking) wait for it and yield to every Run.
+ * from the start of boot(), the run worker and its rehearsal of the build-compiled starter from the
+ * moment the editor is ready: browser/warm-up.ts); the editor's own workers (type-checking) wait for it and yield to every Run.
  * Learner code runs only in the run worker and only after Run or Submit.
  *
  * This file wires the parts together and holds running (Run / Submit and their results), Reset and
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
 import { monaco, configureTypeScript, typeErrors } from './monaco';
-import { compile, warmCompiler } from '../../browser/compile-client';
+import { compile, knownCompile, SITE_LEARNER_FILE, warmCompiler } from '../../browser/compile-client';
 import { holdRunPath, warmRunPath } from '../../browser/warm-up';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
@@ -28,6 +28,8 @@ interface ExerciseData {
   id: string;
   title: string;
   starter: string;
+  /** The starter compiled at build time (src/browser/build/starter-js.mjs); absent if it did not compile cleanly. */
+  starterJs?: string;
   hints: string[];
   lesson: string;
   wallMsPerTest?: number;
@@ -62,7 +64,7 @@ declare global {
   }
 }
 
-const FILE_NAME = 'solution.ts';
+const FILE_NAME = SITE_LEARNER_FILE;
 
 export async function boot(root: HTMLElement): Promise<void> {
   const data = JSON.parse(root.querySelector('[data-role="data"]')?.textContent || '{}') as ExerciseData;
@@ -72,6 +74,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   // editor's creation (the Monaco chunk is loaded; starting it beside that load slowed the editor
   // two- to threefold). The editor's workers, created with the editor, wait for the warm-up.
   void warmCompiler();
+  // A Run of the unchanged starter uses the build's compile of it (the same esbuild and options).
+  if (typeof data.starterJs === 'string') knownCompile(data.starter, FILE_NAME, data.starterJs);
   let warmed!: () => void;
   const warm = holdRunPath(new Promise<void>((resolve) => (warmed = resolve)));
   const typesP = configureTypeScript();
@@ -92,7 +96,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   ui.q('foot').hidden = false;
   ui.q('loading').remove();
   // The rest of the warm-up (run worker, rehearsal) right after the ready event's task.
-  setTimeout(() => void warmRunPath(running.runner, data.starter, FILE_NAME).then(warmed), 0);
+  setTimeout(() => void warmRunPath(running.runner, { code: data.starter, file: FILE_NAME, js: data.starterJs }).then(warmed), 0);
   window.__exerciseEditors ??= {};
   window.__exerciseEditors[id] = {
     editor: ed.editor,
