@@ -7,7 +7,8 @@
  *   2. editor ready after the exercise scrolls into view, and ÷ a bare Monaco editor created from the
  *      same chunk on the same page type (≤ 1.5)
  *   3. first Run ÷ warm Run (≤ 2) with 0 s idle (Run pressed the moment the editor is ready) and with
- *      2 s idle; each first Run against the warm Runs of the same page
+ *      2 s idle; each first Run against the warm Runs of the same page; with the solution typed in,
+ *      and with the unchanged starter (STARTER_IDS), which the build compiled
  *   4. warm Run median ≤ 50 ms
  *   5. Submit (visible + hidden) of each core exercise's reference solution; `vitest run` of a
  *      one-test file, cold, ÷ browser Submit of read-fallback (≥ 10)
@@ -17,7 +18,7 @@
  * run worker + results rendered). The load average and the machine's no-op scheduler event rate
  * (support/sim-cases.ts, as bench/sim.ts) are recorded with the results so recordings compare.
  *   npx tsx bench/exercise.ts   BUILD=1 rebuilds dist-root/; REPS=3 cold loads per idle time and exercise,
- *                               FIRST_IDS=demo,read-fallback, RUNS=20 warm runs, SUBMITS=7 timed Submits
+ *                               FIRST_IDS=demo,read-fallback, STARTER_IDS=read-fallback, RUNS=20 warm runs, SUBMITS=7 timed Submits
  *                               of each kind per exercise, THROTTLE=1,4 CPU rates, OUT=bench/results/exercise.md
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -36,6 +37,8 @@ const SUBMITS = Number(process.env.SUBMITS ?? 7);
 const PAGE_WARM_RUNS = 5;
 const SUBMIT_IDS = ['read-fallback', 'dlq-processor', 'health-check'];
 const FIRST_IDS = (process.env.FIRST_IDS ?? 'demo,read-fallback').split(',');
+/** Exercises whose first Run is also timed with the starter the page opened with (no compile: the build compiled it). */
+const STARTER_IDS = (process.env.STARTER_IDS ?? 'read-fallback').split(',').filter(Boolean);
 const RATES = (process.env.THROTTLE ?? '1,4').split(',').map(Number);
 const OUT = path.resolve(ROOT, process.env.OUT ?? 'bench/results/exercise.md');
 
@@ -97,11 +100,13 @@ async function jsBeforeInView(browser: Browser, url: string) {
 // ---- 2 + 3. A cold page: editor ready, first Run after `idleMs`, then warm Runs on the same page ---
 /**
  * Fresh context: the exercise scrolls into view; at its `exercise-ready` event the solution is typed
- * in; the first Run is pressed `idleMs` later (0: inside the ready event itself, as a learner who
- * clicks Run the moment the editor appears); then, once the warm-up and type-checking are over,
- * PAGE_WARM_RUNS Runs 100 ms apart.
+ * in (`code` 'solution') or the starter the page opened with is left as it is ('starter': the build
+ * compiled it, so its Run needs no compile); the first Run is pressed `idleMs` later (0: inside the
+ * ready event itself, as a learner who clicks Run the moment the editor appears); then, once the
+ * warm-up and type-checking are over, PAGE_WARM_RUNS Runs of the same code 100 ms apart.
  */
-async function coldPage(browser: Browser, base: string, id: string, idleMs: number, rate: number) {
+async function coldPage(browser: Browser, base: string, id: string, idleMs: number, rate: number, code: 'solution' | 'starter' = 'solution') {
+  const expected = code === 'solution' ? 'pass' : 'fail';
   const page = await newPage(browser, rate);
   await page.addInitScript(
     ([i, code, idle]) => {
@@ -110,7 +115,7 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
         document.addEventListener('exercise-ready', () => {
           const ready = performance.now() - w.__benchStart;
           const h = window.__exerciseEditors![i];
-          h.setValue(code);
+          if (code !== null) h.setValue(code);
           const go = async () => {
             const t0 = performance.now();
             const o = await h.run('run');
@@ -121,7 +126,7 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
         }, { once: true });
       });
     },
-    [id, solutionOf(id), idleMs] as const,
+    [id, code === 'solution' ? solutionOf(id) : null, idleMs] as const,
   );
   await page.goto(base + `playground/${id}/`, { waitUntil: 'networkidle' });
   await page.waitForTimeout(300);
@@ -131,7 +136,7 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
     document.querySelector('qc-exercise')!.scrollIntoView();
     return w.__bench;
   });
-  if (first.status !== 'pass') throw new Error(`${id}: first Run did not pass: ${JSON.stringify(first)}`);
+  if (first.status !== expected) throw new Error(`${id}: first Run of the ${code} did not ${expected}: ${JSON.stringify(first)}`);
   await page.evaluate(async (i) => {
     const h = window.__exerciseEditors![i];
     await h.warm;
@@ -141,7 +146,9 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
   const warm: number[] = [];
   for (let k = 0; k < PAGE_WARM_RUNS; k++) {
     await page.waitForTimeout(100);
-    warm.push((await timedRun(page, id)).ms);
+    const r = await timedInPage(page, id, 'run');
+    if (r.status !== expected) throw new Error(`${id}: a Run of the ${code} did not ${expected}: ${JSON.stringify(r)}`);
+    warm.push(r.ms);
   }
   const phases = await firstRunPhases(page);
   await page.context().close();
@@ -342,13 +349,14 @@ async function longTasksDuringRuns(browser: Browser, base: string) {
 async function pass(browser: Browser, base: string, chunk: string, rate: number) {
   const log = (s: string) => console.log(`[${rate}×] ${s}`);
   const cold: Record<string, { idle: number; ready: number; first: number; warm: number; ratio: number; toWorker: number; inWorker: number }[]> = {};
-  for (const id of FIRST_IDS) {
-    cold[id] = [];
+  const cases = [...FIRST_IDS.map((id) => [id, id, 'solution'] as const), ...STARTER_IDS.map((id) => [`${id}, its unchanged starter`, id, 'starter'] as const)];
+  for (const [name, id, code] of cases) {
+    cold[name] = [];
     for (let i = 0; i < REPS; i++) {
       for (const idle of [0, 2000]) {
-        const c = await coldPage(browser, base, id, idle, rate);
-        cold[id].push({ idle, ...c });
-        log(`${id} idle ${idle}: ready ${f(c.ready)} first ${f(c.first)} (to the worker ${f(c.toWorker)}, in it ${f(c.inWorker)}) warm ${f(c.warm)} ratio ${r2(c.ratio)}`);
+        const c = await coldPage(browser, base, id, idle, rate, code);
+        cold[name].push({ idle, ...c });
+        log(`${name} idle ${idle}: ready ${f(c.ready)} first ${f(c.first)} (to the worker ${f(c.toWorker)}, in it ${f(c.inWorker)}) warm ${f(c.warm)} ratio ${r2(c.ratio)}`);
       }
     }
   }
@@ -451,7 +459,9 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
   to \`monaco.editor.create\` of a three-line TypeScript model returned.
 - *First Run*: the cold pages above (${REPS} per exercise and idle time, ${FIRST_IDS.join(', ')}): at \`exercise-ready\` the solution is set;
   Run pressed in the same task (0 s) or 2 s later; from the Run call to results rendered. Then, after the warm-up and
-  type-checking are over, ${PAGE_WARM_RUNS} Runs 100 ms apart on the same page; the ratio is first ÷ their median, page by page.
+  type-checking are over, ${PAGE_WARM_RUNS} Runs of the same code 100 ms apart on the same page; the ratio is first ÷ their median, page by page.
+  *Its unchanged starter* (${STARTER_IDS.join(', ') || 'none'}): the same with the code the page opened with, a learner's usual first Run
+  (it fails): the build compiled it (\`virtual:starter-js\`), so it waits for no compile.
   Its parts, from the page's \`qc:\` User Timing marks: until the run worker got the request (the compile, with esbuild-wasm's
   start if it was not over, and the run worker's start or rehearsal), and in the worker (the run itself).
 - *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart.
