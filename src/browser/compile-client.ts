@@ -32,6 +32,8 @@ export const COMPILE_LIMIT_MS = 20_000;
 interface Compiler {
   worker: Worker;
   ready: Promise<void>;
+  /** esbuild-wasm has started in it (its `ready` resolved) */
+  started: boolean;
   pending: Map<number, { resolve: (r: Compiled) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
 }
 
@@ -78,17 +80,16 @@ function start(): Compiler {
   } catch (e) {
     const ready = Promise.reject(e instanceof Error ? e : new Error(String(e)));
     ready.catch(() => {});
-    return { worker: { terminate() {}, postMessage() {} } as unknown as Worker, ready, pending: new Map() };
+    return { worker: { terminate() {}, postMessage() {} } as unknown as Worker, ready, pending: new Map(), started: false };
   }
   const pending: Compiler['pending'] = new Map();
-  let started = false;
-  const c: Compiler = { worker, pending, ready: Promise.resolve() };
+  const c: Compiler = { worker, pending, ready: Promise.resolve(), started: false };
   c.ready = new Promise<void>((resolve, reject) => {
     worker.addEventListener('message', (ev: MessageEvent<CompileReply>) => {
       const m = ev.data;
       if (m.type === 'ready') {
         mark('compiler-ready');
-        started = true;
+        c.started = true;
         resolve();
       } else if (m.type === 'init-failed') reject(new Error(`The compiler could not start: ${m.message}`));
       else if (m.type === 'broken') retire(c, BROKEN(m.message));
@@ -105,7 +106,7 @@ function start(): Compiler {
     });
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();
-      if (!started) reject(new Error(`The compiler could not start: ${ev.message || 'worker error'}`));
+      if (!c.started) reject(new Error(`The compiler could not start: ${ev.message || 'worker error'}`));
       retire(c, BROKEN(ev.message || 'worker error'));
     });
   });
@@ -118,6 +119,11 @@ function start(): Compiler {
 /** Starts esbuild-wasm in its worker if it is not running yet. Safe to call many times. */
 export function warmCompiler(): Promise<void> {
   return start().ready;
+}
+
+/** Whether compiling `code` now would wait for esbuild-wasm to start (it is not compiled already and the compiler is not up). */
+export function waitsForCompilerStart(code: string, file: string): boolean {
+  return !cache.has(cacheKey(code, file)) && !current?.started;
 }
 
 /** How many times this page replaced a compiler that failed (for tests). */

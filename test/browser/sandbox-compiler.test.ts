@@ -7,9 +7,10 @@
  * Issue 17, the run path without the compiler: the build compiles each starter
  * (src/browser/build/starter-js.mjs), so the run worker rehearses and a Run of the unchanged starter
  * is graded without waiting for esbuild-wasm's start — shown here with a compiler that never starts.
+ * Other code does wait for it (a few seconds on a page's first compile), and the panel says so.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { DEMO_PATH, clickAndWait, correctRunPasses, demoStarter, exerciseRoot, openExercise, setCode, shownTests, useExercisePage, summaryStatus } from './exercise-helpers';
+import { DEMO_PATH, clickAndWait, correctRunPasses, demoSolution, demoStarter, exerciseRoot, openExercise, setCode, shownTests, useExercisePage, summaryStatus, waitForSummary } from './exercise-helpers';
 import { newPage, siteUrls } from './helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -36,7 +37,7 @@ describe('compiler recovery', () => {
   });
 });
 
-describe('the starter without the compiler', () => {
+describe("the first Run and the compiler's start", () => {
   it('a Run of the unchanged starter is graded (and the run worker rehearsed) while esbuild-wasm cannot start; edited code says the compiler did not start', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
     await page.route('**/*.wasm', (route) => route.abort());
@@ -56,6 +57,37 @@ describe('the starter without the compiler', () => {
     expect(await clickAndWait(page, 'Run')).toMatch(/compiler could not start/i);
     expect(await summaryStatus(page)).toBe('error');
     expect(await exerciseRoot(page).getAttribute('data-state')).toBe('ready');
+    await close();
+  });
+
+  it('a Run that has to wait for the compiler to start says so, then shows its results; later Runs do not say it', async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page, 'demo', { warm: false }); // the warm-up waits for the compiler too
+    await setCode(page, demoSolution);
+    const summary = exerciseRoot(page).locator('[data-role="summary"]');
+    await exerciseRoot(page).getByRole('button', { name: /^Run\b/ }).click();
+    await expect.poll(() => summary.textContent()).toBe('Starting the TypeScript compiler (once per page, a few seconds), then running the visible tests…');
+    release();
+    expect(await waitForSummary(page)).toMatch(/^Run: all \d+ visible tests passed/);
+
+    // Every text the summary shows during the next Run (of changed code: it is compiled).
+    await setCode(page, `${demoSolution}\n// edited\n`);
+    await summary.evaluate((el) => {
+      const texts: string[] = [];
+      (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
+      new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
+    expect(shown).toContain('Running the visible tests…');
+    expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
     await close();
   });
 });

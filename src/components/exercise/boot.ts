@@ -9,7 +9,7 @@
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
 import { monaco, configureTypeScript, typeErrors } from './monaco';
-import { compile, knownCompile, SITE_LEARNER_FILE, warmCompiler } from '../../browser/compile-client';
+import { compile, knownCompile, SITE_LEARNER_FILE, waitsForCompilerStart, warmCompiler } from '../../browser/compile-client';
 import { holdRunPath, warmRunPath } from '../../browser/warm-up';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
@@ -135,11 +135,13 @@ function resultsPanel(ui: ExerciseUi, id: string) {
   const doneNote = ui.root.querySelector<HTMLElement>('[data-role="done"]');
   return {
     /** The panel while a run is in progress. */
-    pending(mode: Mode) {
+    /** `compilerStarting`: the code waits for the compiler's start (the page's first compile) before it runs. */
+    pending(mode: Mode, compilerStarting = false) {
       resultsBox.hidden = false;
       summaryEl.dataset.status = 'running';
       summaryEl.dataset.kind = 'pending';
-      summaryEl.textContent = mode === 'run' ? 'Running the visible tests…' : 'Running all tests…';
+      const tests = mode === 'run' ? 'the visible tests' : 'all tests';
+      summaryEl.textContent = compilerStarting ? `Starting the TypeScript compiler (once per page, a few seconds), then running ${tests}…` : `Running ${tests}…`;
       clearResults(testsEl);
     },
     /** `revealed`: this Submit completed the exercise and showed its "What you just fixed" note. */
@@ -176,7 +178,8 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
   };
   const setLast = (results: Results) => (window.__exerciseEditors![id].lastResults = results);
 
-  async function compileAndRun(mode: Mode): Promise<RunOutcome> {
+  /** `compilerStarting`: the panel says the compiler is starting; once the code is compiled it says the tests run. */
+  async function compileAndRun(mode: Mode, compilerStarting: boolean): Promise<RunOutcome> {
     const compiling = compile(ed.editor.getValue(), FILE_NAME);
     slice('start');
     const compiled = await compiling;
@@ -193,6 +196,7 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
       slice('compile error shown');
       return { kind: 'crash', results, ms: compiled.ms };
     }
+    if (compilerStarting) panel.pending(mode);
     const running_ = runner.run(compiled.js, mode);
     slice('compiled → run request');
     const outcome = await running_;
@@ -214,12 +218,13 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     ui.root.dataset.state = 'running';
     // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> mid-run.
     busyButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
-    panel.pending(mode);
+    const compilerStarting = waitsForCompilerStart(ed.editor.getValue(), FILE_NAME);
+    panel.pending(mode, compilerStarting);
     record.flush();
     runner.expectRun();
     try {
       // The editor's workers (type-checking) wait while this runs (browser/warm-up.ts).
-      return await holdRunPath(compileAndRun(mode));
+      return await holdRunPath(compileAndRun(mode, compilerStarting));
     } catch (e) {
       const results = errorResults(`Could not run: ${e instanceof Error ? e.message : String(e)}`);
       panel.show(results, mode, 'crash');
