@@ -12,12 +12,15 @@
  * reuse the first compile's result (the last few results are kept, keyed by file name and code).
  * esbuild's output depends on nothing else; what the compiler failed on internally, or did not
  * answer in time, is never kept. The build's compile of the exercise's starter (the same esbuild
- * and options, src/browser/build/starter-js.mjs) is kept from the start (`knownCompile`).
+ * and options, src/browser/build/starter-js.mjs) is kept from the start (`knownCompile`), and so are
+ * the last few clean compiles of earlier visits (compile-store.ts): reopening an exercise, a Run of
+ * code compiled before does not wait for esbuild-wasm's start.
  */
 import CompileWorker from './compile-worker?worker';
 import { namedWorker } from './worker-ctor';
 import { mark } from './timing';
 import type { CompileDiagnostic, CompileReply } from './protocol';
+import { loadCompiles, pageStorage, saveCompile } from './compile-store';
 
 /** The file name learner code has in the site's editor (in compile errors and stack traces). */
 export { SITE_LEARNER_FILE } from '../grading/compile-options';
@@ -52,6 +55,9 @@ function remember(key: string, result: CompileResult): void {
   cache.set(key, result);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
 }
+
+// What earlier visits compiled, as if compiled on this page.
+for (const e of loadCompiles(pageStorage())) remember(cacheKey(e.code, e.file), { ok: true, js: e.js, warnings: [], ms: 0 });
 
 const failure = (text: string): CompileDiagnostic[] => [{ text, line: 1, column: 1, endLine: 1, endColumn: 2 }];
 
@@ -145,6 +151,7 @@ export async function compile(code: string, file: string): Promise<CompileResult
   }
   const { internal, ...result } = await compileInWorker(code, file);
   if (!internal) remember(key, result);
+  if (result.ok && result.warnings.length === 0) saveCompile(pageStorage(), { file, code, js: result.js });
   return result;
 }
 

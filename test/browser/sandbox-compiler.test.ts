@@ -7,10 +7,11 @@
  * Issue 17, the run path without the compiler: the build compiles each starter
  * (src/browser/build/starter-js.mjs), so the run worker rehearses and a Run of the unchanged starter
  * is graded without waiting for esbuild-wasm's start — shown here with a compiler that never starts.
- * Other code does wait for it (a few seconds on a page's first compile), and the panel says so.
+ * Other code does wait for it (a few seconds on a page's first compile), and the panel says so —
+ * unless it was compiled on an earlier visit (src/browser/compile-store.ts keeps the last few).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { DEMO_PATH, clickAndWait, correctRunPasses, demoSolution, demoStarter, exerciseRoot, openExercise, setCode, shownTests, useExercisePage, summaryStatus, waitForSummary } from './exercise-helpers';
+import { DEMO_PATH, clickAndWait, correctRunPasses, demoSolution, demoStarter, exerciseRoot, getCode, openExercise, setCode, shownTests, useExercisePage, summaryStatus, waitForSummary } from './exercise-helpers';
 import { newPage, siteUrls } from './helpers';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -88,6 +89,26 @@ describe("the first Run and the compiler's start", () => {
     const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
     expect(shown).toContain('Running the visible tests…');
     expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
+    await close();
+  });
+
+  it('reopened, code compiled on an earlier visit runs at once without the compiler; changed code needs it', async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page);
+    const code = `${demoSolution}\n// compiled on the first visit\n`;
+    await setCode(page, code);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.reload();
+    await openExercise(page);
+    expect(await getCode(page)).toBe(code);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await page.evaluate(() => performance.getEntriesByName('qc:compile-posted').length)).toBe(0);
+
+    await setCode(page, `${code}// changed\n`);
+    expect(await clickAndWait(page, 'Run')).toMatch(/compiler could not start/i);
     await close();
   });
 });
