@@ -57,7 +57,7 @@ function remember(key: string, result: CompileResult): void {
 }
 
 // What earlier visits compiled, as if compiled on this page.
-for (const e of loadCompiles(pageStorage())) remember(cacheKey(e.code, e.file), { ok: true, js: e.js, warnings: [], ms: 0 });
+for (const e of loadCompiles(pageStorage())) knownCompile(e.code, e.file, e.js);
 
 const failure = (text: string): CompileDiagnostic[] => [{ text, line: 1, column: 1, endLine: 1, endColumn: 2 }];
 

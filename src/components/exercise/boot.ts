@@ -179,8 +179,8 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
   const setLast = (results: Results) => (window.__exerciseEditors![id].lastResults = results);
 
   /** `compilerStarting`: the panel says the compiler is starting; once the code is compiled it says the tests run. */
-  async function compileAndRun(mode: Mode, compilerStarting: boolean): Promise<RunOutcome> {
-    const compiling = compile(ed.editor.getValue(), FILE_NAME);
+  async function compileAndRun(mode: Mode, code: string, compilerStarting: boolean): Promise<RunOutcome> {
+    const compiling = compile(code, FILE_NAME);
     slice('start');
     const compiled = await compiling;
     sliceStart = performance.now();
@@ -218,13 +218,14 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     ui.root.dataset.state = 'running';
     // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> mid-run.
     busyButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
-    const compilerStarting = waitsForCompilerStart(ed.editor.getValue(), FILE_NAME);
+    const code = ed.editor.getValue();
+    const compilerStarting = waitsForCompilerStart(code, FILE_NAME);
     panel.pending(mode, compilerStarting);
     record.flush();
     runner.expectRun();
     try {
       // The editor's workers (type-checking) wait while this runs (browser/warm-up.ts).
-      return await holdRunPath(compileAndRun(mode, compilerStarting));
+      return await holdRunPath(compileAndRun(mode, code, compilerStarting));
     } catch (e) {
       const results = errorResults(`Could not run: ${e instanceof Error ? e.message : String(e)}`);
       panel.show(results, mode, 'crash');
