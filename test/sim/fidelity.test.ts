@@ -65,6 +65,26 @@ describe('S1 speculative retry and dynamic snitch: with zone A cut off, every QU
     }
   });
 
+  it("on a healthy cluster, '99p' speculates only on reads slower than the table's p99: about 1 in 100, at ONE (the coordinator's own replica answers in 0 µs) and at QUORUM", async () => {
+    for (const seed of [1, 2, 3]) {
+      for (const cl of [CL.one, CL.quorum]) {
+        const w = createWorld({ seed });
+        w.cassandraPut('orders', { id: 'o-1', status: 'paid' }, { timestampUs: 1 });
+        const c = w.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: false });
+        const reads = 600;
+        await w.run(async () => {
+          // 6 s apart from the first read: the threshold is the p99 of samples from the second half on
+          for (let i = 0; i < reads; i++) {
+            await c.execute(SEL, ['o-1'], { consistency: cl });
+            await w.sleep(10);
+          }
+        });
+        const speculated = w.metrics('A')['Table.SpeculativeRetries'] ?? 0;
+        expect(speculated, `seed ${seed}, CL ${cl}: ${speculated} of ${reads} reads speculated`).toBeLessThanOrEqual(reads * 0.03);
+      }
+    }
+  });
+
   it("with speculative_retry = 'NONE' and no dynamic snitch, reads that pick A time out after 5 s until A is convicted (what the table option switches off)", async () => {
     let timeouts = 0;
     for (const seed of [1, 2, 3]) {
