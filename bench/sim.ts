@@ -16,8 +16,8 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function ratioLines(r: SimRatios): string[] {
   return [
     `- No-op scheduler (this machine, this run): **${n(r.noopEventsPerSec)} events/s** (median of ${r.rounds} rounds, each measured side by side with the two below; rates per second of ${CLOCK})`,
-    `- Cluster traffic (QUORUM reads/writes from rotating coordinators, network journal on, no learner code): ${n(r.clusterEventsPerSec)} events/s over ${n(r.clusterEvents)} events — **cluster ÷ no-op = ${r.clusterRatio}** (target ≥ 0.25)`,
-    `- Awaited driver calls (4 concurrent \`await client.execute\` loops, ONE): ${n(r.callsPerSec)} calls/s over ${n(r.calls)} calls — **calls ÷ no-op events = ${r.callsRatio}**; their simulator events: ${n(r.driverEventsPerSec)} events/s — **driver events ÷ no-op = ${r.driverEventsRatio}** (target ≥ 0.25)`,
+    `- Cluster traffic (QUORUM reads/writes from rotating coordinators, network journal on, no learner code): ${n(r.clusterEventsPerSec)} events/s over ${n(r.clusterEvents)} events — **cluster ÷ no-op = ${r.clusterRatio}** (rounds ${r.clusterRange.join('–')}; target ≥ 0.25)`,
+    `- Awaited driver calls (4 concurrent \`await client.execute\` loops, ONE): ${n(r.callsPerSec)} calls/s over ${n(r.calls)} calls — **calls ÷ no-op events = ${r.callsRatio}**; their simulator events: ${n(r.driverEventsPerSec)} events/s — **driver events ÷ no-op = ${r.driverEventsRatio}** (rounds ${r.driverEventsRange.join('–')}; target ≥ 0.25)`,
   ];
 }
 

@@ -142,6 +142,9 @@ export interface SimRatios {
   clusterRatio: number;
   callsRatio: number;
   driverEventsRatio: number;
+  /** the lowest and highest per-round ratio: how far one round can be off the median */
+  clusterRange: [number, number];
+  driverEventsRange: [number, number];
 }
 
 /**
@@ -149,7 +152,7 @@ export interface SimRatios {
  * (no-op scheduler, cluster traffic, awaited driver calls), so load that comes and goes hits both
  * sides of a ratio alike. Ratios compare across machines; absolute rates do not.
  */
-export async function benchRatios(rounds = 5): Promise<SimRatios> {
+export async function benchRatios(rounds = 9): Promise<SimRatios> {
   const noop: number[] = [], cluster: number[] = [], calls: number[] = [], driverEv: number[] = [];
   const cr: number[] = [], kr: number[] = [], dr: number[] = [];
   let clusterEvents = 0, callCount = 0;
@@ -163,11 +166,13 @@ export async function benchRatios(rounds = 5): Promise<SimRatios> {
     clusterEvents = c.events; callCount = d.calls;
   }
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const range = (xs: number[]): [number, number] => [r3(Math.min(...xs)), r3(Math.max(...xs))];
   return {
     rounds,
     noopEventsPerSec: median(noop), clusterEventsPerSec: median(cluster), clusterEvents,
     callsPerSec: median(calls), calls: callCount, driverEventsPerSec: median(driverEv),
     clusterRatio: r3(median(cr)), callsRatio: r3(median(kr)), driverEventsRatio: r3(median(dr)),
+    clusterRange: range(cr), driverEventsRange: range(dr),
   };
 }
 
