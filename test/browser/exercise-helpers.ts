@@ -131,7 +131,12 @@ export async function getCode(page: Page, id = 'demo'): Promise<string> {
 /** Clicks a control by the start of its accessible name and waits for the run to finish. */
 export async function clickAndWait(page: Page, name: 'Run' | 'Submit', id = 'demo'): Promise<string> {
   const root = exerciseRoot(page, id);
+  // Each Run or Submit that starts marks `qc:run-pressed` / `qc:submit-pressed` (src/browser/timing.ts).
+  const pressed = () => page.evaluate((m) => performance.getEntriesByName(m).length, `qc:${name.toLowerCase()}-pressed`);
+  const before = await pressed();
   await root.getByRole('button', { name: new RegExp(`^${name}\\b`) }).click();
+  // A click that started nothing fails here, instead of returning the summary of the run before.
+  await expect.poll(pressed, { message: `clicking ${name} on ${id} started no ${name}` }).toBeGreaterThan(before);
   return waitForSummary(page, id);
 }
 

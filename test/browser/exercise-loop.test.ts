@@ -349,6 +349,17 @@ describe('controls', () => {
     const ok = await clickAndWait(page, 'Run');
     expect(ok).toMatch(/^Run: all \d+ visible tests passed/);
     expect(await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getModelMarkers({ owner: 'esbuild' }).length)).toBe(0);
+
+    // The line comes and goes whenever the type checker finishes, also just as the learner clicks:
+    // it must not move the Run and Submit buttons.
+    const runTop = () => page.evaluate(() => {
+      const root = document.querySelector('qc-exercise[data-exercise-id="demo"]')!;
+      return root.querySelector('[data-action="run"]')!.getBoundingClientRect().top - root.getBoundingClientRect().top;
+    });
+    const withTypeError = await runTop();
+    await setCode(page, demoSolution);
+    await expect.poll(() => exerciseRoot(page).locator('[data-role="typeinfo"]').isHidden()).toBe(true);
+    expect(await runTop()).toBe(withTypeError);
   });
 
   it('compiles unchanged code once: Run then Submit of the same code, and a compile error run twice, ask the compiler once each', async () => {

@@ -57,7 +57,7 @@ export function createEditor(ui: ExerciseUi, o: { id: string; fileName: string; 
   return { editor, model, element };
 }
 
-/** Keeps the line under the editor that counts the TypeScript errors (Monaco's TS worker) current. */
+/** Keeps the line under the Run and Submit buttons that counts the TypeScript errors (Monaco's TS worker) current. */
 export function summarizeTypeErrors(model: monaco.editor.ITextModel, typeinfo: HTMLElement): void {
   const uri = model.uri.toString();
   monaco.editor.onDidChangeMarkers((uris) => {
