@@ -12,6 +12,10 @@ export default defineConfig({
     globalSetup: ['test/browser/setup.ts'],
     // BROWSER_CPU_LOG=<file>: each file appends its CPU and wall seconds (bench/test-times.sh reads them).
     setupFiles: ['test/browser/cpu-meter.ts'],
+    // One module graph per worker: playwright-core, axe-core and the helpers load once per worker,
+    // not once per file (importing them took 46 s of the tier's 820 test-file seconds). Test files
+    // keep their state in their own module scope (re-run per file); the shared helpers hold none.
+    isolate: false,
     testTimeout: 600_000,
     hookTimeout: 600_000,
     // expect.poll waits for a state; its default (1 s) is a timing assumption.
