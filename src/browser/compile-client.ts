@@ -151,7 +151,8 @@ export async function compile(code: string, file: string): Promise<CompileResult
   }
   const { internal, ...result } = await compileInWorker(code, file);
   if (!internal) remember(key, result);
-  if (result.ok && result.warnings.length === 0) saveCompile(pageStorage(), { file, code, js: result.js });
+  // Kept for later visits after this task: the storage write (JSON of up to four compiles) is not the Run's wait.
+  if (result.ok && result.warnings.length === 0) setTimeout(() => saveCompile(pageStorage(), { file, code, js: result.js }), 0);
   return result;
 }
 

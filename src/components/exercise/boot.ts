@@ -2,7 +2,8 @@
  * The interactive exercise, loaded by element.ts when the exercise scrolls into view: Monaco
  * replaces the static code and the controls come alive. The run path is warmed first (esbuild-wasm
  * from the start of boot(), the run worker and its rehearsal of the build-compiled starter from the
- * moment the editor is ready: browser/warm-up.ts); the editor's own workers (type-checking) wait for it and yield to every Run.
+ * moment the editor is ready: browser/warm-up.ts); the editor's own workers (type-checking) wait
+ * for it and yield to every Run.
  * Learner code runs only in the run worker and only after Run or Submit.
  *
  * This file wires the parts together and holds running (Run / Submit and their results), Reset and
