@@ -37,6 +37,7 @@ import { shardFilter, summarize, type Shard } from './merge';
 import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
+import { forgetLastRun } from '../sim/index';
 
 export type { Meta } from './schema';
 export type { PlannedTest } from './host';
@@ -314,6 +315,7 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
     for (let i = 0; i < entries.length; i++) {
       if (!inShard(i)) continue;
       opts.onTestStart?.(entries[i].entry.name, i);
+      forgetLastRun(); // outside its runs, a test's learner code reads its own worlds' clocks only
       const started = perfNow();
       uncaught.length = 0;
       const ran = await runTest(run, entries[i].entry);

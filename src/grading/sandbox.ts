@@ -20,7 +20,7 @@
  * Pure TypeScript: no DOM, no Node built-ins.
  */
 import 'ses';
-import { Rng, createWorld, drivers, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
+import { DEFAULT_EPOCH_MS, Rng, createWorld, drivers, lastRunClock, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -201,26 +201,42 @@ const realSetTimeout = G.setTimeout as (f: () => void, ms: number) => unknown;
 const realClearTimeout = G.clearTimeout as (h: unknown) => void;
 const realSetInterval = G.setInterval as (f: () => void, ms: number) => unknown;
 const realClearInterval = G.clearInterval as (h: unknown) => void;
-const RealDate = Date;
-const perf = typeof G.performance === 'object' && G.performance ? (G.performance as { now(): number }) : null;
-const perfNow = perf ? () => perf.now() : () => RealDate.now();
 
-/** Real timers learner code started outside any world: all cancelled when the run ends. */
+/** How often learner code may read a clock that stands still outside any run before it is stopped. */
+const MAX_STILL_READS = 2_000_000;
+
+/**
+ * Learner code outside any world: its clocks read the virtual time of the world that ran last in
+ * this test (standing still between runs) or, before any, that of a world's start — never the host
+ * machine's, so a verdict cannot depend on the day it is given. Real timers started there are all
+ * cancelled when the run ends.
+ */
 class RealTimers implements RealmHost {
   private live = new Map<number, { handle: unknown; repeat: boolean }>();
   private seq = 0;
   private closed = false;
   private rng = new Rng(1);
+  private stillReads = 0;
   nowUs(): number {
-    return perfNow() * 1000;
+    return lastRunClock()?.nowUs() ?? 0;
   }
   dateNowMs(): number {
-    return RealDate.now();
+    const world = lastRunClock();
+    if (world) return world.dateNowMs();
+    this.touch();
+    return DEFAULT_EPOCH_MS;
   }
   random(): number {
     return this.rng.float(); // seeded: outside a world too, a run repeats exactly
   }
-  touch(): void {}
+  touch(): void {
+    const world = lastRunClock();
+    if (world) return world.touch(); // the world's own busy-wait guard
+    if (++this.stillReads > MAX_STILL_READS) {
+      this.stillReads = 0;
+      throw new Error(`Busy-wait detected outside the simulation: the clock was read ${MAX_STILL_READS.toLocaleString('en-US')} times and time does not move there. Wait with await/setTimeout instead of spinning on Date.now().`);
+    }
+  }
   setTimer(fn: (...a: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean): number {
     const id = ++this.seq;
     if (this.closed) return id; // the run is over: code still running from it schedules nothing

@@ -7,6 +7,7 @@ import * as kafkajs from './drivers/kafkajs';
 import * as pg from './drivers/pg';
 
 import { createWorld as createWorldImpl } from './world';
+export { DEFAULT_EPOCH_MS } from './world';
 import type { PublicWorld, WorldOptions } from './world-public';
 
 export type {
@@ -36,7 +37,7 @@ export { exactMiss, quorumMonteCarlo, pbsWars } from './pbs';
 export type { QuorumResult, PbsOptions, PbsResult } from './pbs';
 export { registerWorkload } from './workload';
 export { shrinkSchedule } from './shrink';
-export { learnerGlobals, setFallbackHost } from './realm';
+export { learnerGlobals, setFallbackHost, lastRunClock, forgetLastRun } from './realm';
 export type { RealmHost } from './realm';
 export { sampleSchedule } from './faults';
 export type { Verdict } from './checkers';

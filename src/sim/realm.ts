@@ -57,6 +57,22 @@ let active: RealmHost | null = null;
 /** What learner code's timers and clocks use outside any run (the grader sets it per run). */
 let fallback: RealmHost | null = null;
 
+/**
+ * The world whose run ended last: between runs its clock stands still, and learner code read outside
+ * any run (a getter a test reads after `world.run`) sees that time, not the host machine's.
+ */
+let lastRun: RealmHost | null = null;
+
+/** The clocks of the world that ran last (`null`: none since `forgetLastRun`). */
+export function lastRunClock(): RealmHost | null {
+  return lastRun;
+}
+
+/** A new test starts: no world of its own has run yet. */
+export function forgetLastRun(): void {
+  lastRun = null;
+}
+
 /** Where learner code's timers and clocks go when no world is running; `null` = nowhere (they throw). */
 export function setFallbackHost(host: RealmHost | null): void {
   fallback = host;
@@ -158,6 +174,7 @@ let lastInstalled: RealmHost | null = null;
 export function installRealm(host: RealmHost): () => void {
   active = host;
   lastInstalled = host;
+  lastRun = host;
   hostApis ??= makeTimeApis((api) => active ?? lastInstalled ?? current(api));
   hostMath ??= mathWith(hostApis.random);
   const apis = hostApis;

@@ -25,6 +25,9 @@ export type { WorldOptions, Note, PublicWorld, Trace, WorldStats } from './world
 
 export { currentWorld };
 
+/** Where every world's `Date.now()` starts unless `epochMs` says otherwise: 2026-01-01T00:00:00Z. */
+export const DEFAULT_EPOCH_MS = 1_767_225_600_000;
+
 export class World implements PublicWorld {
   readonly seed: number;
   readonly opts: WorldOptions;
@@ -63,7 +66,7 @@ export class World implements PublicWorld {
     this.seed = opts.seed >>> 0;
     this.rng = new Rng(this.seed);
     this.#loop = new RunLoop(this, this.rng.fork('learner'));
-    this.epochMs = opts.epochMs ?? 1_767_225_600_000;
+    this.epochMs = opts.epochMs ?? DEFAULT_EPOCH_MS;
     const base = defaultSchema();
     this.schema = {
       keyspace: opts.schema?.keyspace ?? base.keyspace,

@@ -1,7 +1,7 @@
 /** The grader with the simulator: world fixture, learner realm, driver require map, traces. */
 import { describe, expect as vexpect, it } from 'vitest';
 import { expect } from '../../src/grading/api';
-import { drivers } from '../../src/sim/index';
+import { DEFAULT_EPOCH_MS as EPOCH, drivers } from '../../src/sim/index';
 import { bundle, grade } from './helpers';
 
 const { types } = drivers['cassandra-driver'];
@@ -117,6 +117,46 @@ describe('grader + simulator', () => {
     vexpect(r.status).toBe('pass');
     vexpect(realTimers.filter((ms) => ms >= 1000)).toEqual([]);
     vexpect(Date.now()).toBeGreaterThan(1_700_000_000_000);
+  });
+
+  it("between runs, learner clocks read the time of the test's last run (standing still), never the machine's", async () => {
+    // A learner's getter may derive state from Date.now() (a circuit breaker's `state`), and tests read
+    // such getters after `world.run` returns: the verdict must not depend on the day it is given.
+    const clocks = bundle(
+      (t) => {
+        t.test('reads clocks around a run', async (ctx) => {
+          const world = ctx.world();
+          const { clocks } = ctx.load();
+          const before = clocks();
+          await world.run(() => world.sleep(1500));
+          const after = clocks();
+          const again = clocks();
+          expect({ before, after, again }, 'Date.now(), new Date() and performance.now() outside the run').to.deep.equal({
+            before: { date: EPOCH, ctor: EPOCH, perf: 0 },
+            after: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500 },
+            again: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500 },
+          });
+        });
+        t.test('the next test starts from a world start again', (ctx) => {
+          expect(ctx.load().clocks(), 'clocks before any run of this test').to.deep.equal({ date: EPOCH, ctor: EPOCH, perf: 0 });
+        });
+      },
+      () => {},
+      { exports: ['clocks'] },
+    );
+    const r = await grade(clocks, `export function clocks() { return { date: Date.now(), ctor: new Date().getTime(), perf: performance.now() }; }`);
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('spinning on Date.now() outside any run, where time does not move, is a busy-wait verdict, not a hang', async () => {
+    const spin = bundle((t) => {
+      t.test('spins before any run', (ctx) => {
+        ctx.load().spin();
+      });
+    }, () => {}, { exports: ['spin'] });
+    const r = await grade(spin, `export function spin() { const end = Date.now() + 100; while (Date.now() < end) {} }`);
+    vexpect(r.tests[0].status).toBe('error'); // learner code threw
+    vexpect(r.tests[0].message).toMatch(/^Error: Busy-wait detected outside the simulation: .* \(at learner\.ts:1:\d+\)$/);
   });
 
   it('the driver modules are read-only for learner code: changing them fails clearly and changes nothing', async () => {
