@@ -202,6 +202,7 @@ function preflight(run: RunState): string | null {
   } catch (e) {
     problem = `Your module threw while loading: ${env.explain(e)}`;
   }
+  env.endAttempt?.(); // timers the module's top level started are not the first test's
   return problem ? withOutput(problem, loadOut.text()) : null;
 }
 
@@ -265,7 +266,7 @@ function testResult(exercise: ExerciseBundle, p: Planned, ran: Ran, ms: number):
   const { entry, visibility } = p;
   const { attempt } = ran;
   const r: TestResult = { name: entry.name, status: attempt.status, visibility };
-  if (attempt.message !== undefined) r.message = capText(roundTimes(attempt.message));
+  if (attempt.message !== undefined) r.message = roundTimes(capText(attempt.message)); // cut first: rounding only shortens
   if (attempt.output) r.output = attempt.output; // capped as it is written (OutputBuffer, at most MAX_TEXT_CHARS bytes)
   if (visibility === 'visible') r.test_code = testCode(exercise, entry);
   if (entry.property) {
@@ -288,6 +289,7 @@ function startRun(opts: RunOptions, learner: LearnerModule): RunState {
   let sourceMap: SourceMap | null | undefined;
   const env: AttemptEnv = {
     load: (console) => learner.load(console),
+    endAttempt: () => learner.endAttempt(),
     budget: { maxVirtualMs: limits.maxVirtualMs, maxEvents: limits.maxEvents },
     settleMs: limits.settleMs ?? DEFAULT_SETTLE_MS,
     outputCap: Math.min(limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES, MAX_TEXT_CHARS),
@@ -309,7 +311,7 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
   collectUncaught(uncaught);
   try {
     const problem = preflight(run);
-    if (problem) return errorResults(capText(roundTimes(problem)));
+    if (problem) return errorResults(roundTimes(capText(problem)));
     const results: TestResult[] = [];
     for (let i = 0; i < entries.length; i++) {
       if (!inShard(i)) continue;

@@ -5,6 +5,7 @@
  *   hardenRealm();                              // once per realm (thread), before any learner code
  *   const mod = evaluateLearnerModule(js);      // one compartment per run; throws on a syntax error
  *   const exports = mod.load(console);          // the module's top level again: fresh state
+ *   mod.endAttempt();                           // a test ends: cancels the real timers it left
  *   mod.close();                                // cancels real timers learner code left behind
  *
  * - `hardenRealm()` = SES `lockdown()`: every shared intrinsic (Object, Array, Promise, JSON, Math,
@@ -20,7 +21,9 @@
  * Pure TypeScript: no DOM, no Node built-ins.
  */
 import 'ses';
-import { Rng, createWorld, drivers, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
+import { AssertionError } from 'chai';
+import { Rng, SimulationError, createWorld, drivers, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
+import { TestFailure } from './suite';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -64,6 +67,7 @@ export function hardenRealm(): string | null {
     reparentErrorClasses();
     hardenedDrivers();
     hardenSimulatorPrototypes();
+    for (const C of catchableErrorClasses()) harden(C);
     hardened = true;
   } catch (e) {
     hardenError = `The exercise sandbox could not be set up: ${e instanceof Error ? e.message : String(e)}`;
@@ -83,10 +87,22 @@ const getProto = Reflect.getPrototypeOf;
 function reparentErrorClasses(): void {
   if (FeralError === (globalThis as { Error: unknown }).Error) return; // loaded after lockdown: nothing to do
   const SharedError = (Error.prototype as { constructor: unknown }).constructor as object;
-  walkGraph(simulatorRoots(), (v) => {
+  walkGraph([...simulatorRoots(), ...catchableErrorClasses()], (v) => {
     if (typeof v === 'function' && getProto(v) === FeralError) Reflect.setPrototypeOf(v, SharedError);
     return true;
   });
+}
+
+/**
+ * Error classes defined before lockdown whose instances learner code can catch although no driver
+ * module exports them: the simulator's `SimulationError` (a driver call outside `world.run`, a
+ * deadlock, …), and the tests' assertion errors (a check inside a callback learner code calls).
+ * Reparented like the drivers' errors and hardened: otherwise `Object.getPrototypeOf(e.constructor)`
+ * is the realm's original `Error`, whose `prepareStackTrace` and `stackTraceLimit` V8 and SES read
+ * for every later error of every later run in this realm.
+ */
+function catchableErrorClasses(): object[] {
+  return [SimulationError, TestFailure, AssertionError];
 }
 
 /** Visit everything reachable from `roots` (own data properties, Map and Set entries, prototypes) once. */
@@ -205,12 +221,21 @@ const RealDate = Date;
 const perf = typeof G.performance === 'object' && G.performance ? (G.performance as { now(): number }) : null;
 const perfNow = perf ? () => perf.now() : () => RealDate.now();
 
-/** Real timers learner code started outside any world: all cancelled when the run ends. */
+/**
+ * Real timers learner code started outside any world: cancelled when the attempt (one test, or one
+ * case of a property) that started them ends, and when the run ends. The random stream outside a
+ * world starts afresh at every load: one load cannot tell another anything through it.
+ */
 class RealTimers implements RealmHost {
   private live = new Map<number, { handle: unknown; repeat: boolean }>();
   private seq = 0;
   private closed = false;
+  private cancelled = 0;
   private rng = new Rng(1);
+  /** A new load of the module: the same random numbers as every other load. */
+  reseed(): void {
+    this.rng = new Rng(1);
+  }
   nowUs(): number {
     return perfNow() * 1000;
   }
@@ -239,12 +264,16 @@ class RealTimers implements RealmHost {
     if (t.repeat) realClearInterval(t.handle);
     else realClearTimeout(t.handle);
   }
-  /** The run is over: cancel every timer still pending (how many there were) and accept no more. */
-  cancelAll(): number {
-    this.closed = true;
-    const n = this.live.size;
+  /** An attempt is over: cancel every timer still pending (nothing of it runs in the next one). */
+  cancelLive(): void {
+    this.cancelled += this.live.size;
     for (const id of [...this.live.keys()]) this.clearTimer(id);
-    return n;
+  }
+  /** The run is over: cancel every timer still pending, accept no more; how many were cancelled in all. */
+  cancelAll(): number {
+    this.cancelLive();
+    this.closed = true;
+    return this.cancelled;
   }
 }
 
@@ -252,7 +281,9 @@ class RealTimers implements RealmHost {
 export interface LearnerModule {
   /** Run the module's top level afresh (new `module`/`exports`), its output going to `console`. */
   load(console: Console): Record<string, unknown>;
-  /** The run is over: cancel the real timers learner code left behind; returns how many there were. */
+  /** An attempt is over: cancel the real timers learner code left behind (counted in `close`). */
+  endAttempt(): void;
+  /** The run is over: cancel the real timers learner code left behind; returns how many there were in all. */
   close(): number;
 }
 
@@ -329,8 +360,12 @@ export function evaluateLearnerModule(js: string): LearnerModule {
       current = console;
       const module = { exports: {} as Record<string, unknown> };
       setFallbackHost(timers);
+      timers.reseed();
       factory(require, module, module.exports, globalConsole);
       return module.exports;
+    },
+    endAttempt() {
+      timers.cancelLive();
     },
     close() {
       current = null;
