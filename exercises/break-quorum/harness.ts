@@ -160,7 +160,17 @@ const errText = (e: unknown): string => {
 export function scheduleOf(ctx: TestContext, plan: Plan): Fault[] {
   const { schedule } = ctx.load<{ schedule: Schedule }>();
   if (typeof schedule !== 'function') ctx.fail('The module must export a function schedule(plan) that returns the faults.');
-  return checkSchedule(ctx, plan, schedule(JSON.parse(JSON.stringify(plan)) as Plan));
+  const out: unknown = schedule(JSON.parse(JSON.stringify(plan)) as Plan);
+  if (!Array.isArray(out)) return checkSchedule(ctx, plan, out);
+  // Checked and simulated as one plain copy: the learner's objects could read differently each time
+  // (getters, toJSON), so that the simulator got faults the checks never saw.
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(out));
+  } catch (e) {
+    return ctx.fail(`schedule(plan) returned faults that are not plain data: ${(e as Error).message} (seed ${ctx.seed}).`);
+  }
+  return checkSchedule(ctx, plan, copy);
 }
 
 /** Runs the workload of `setup` with the learner's faults. */

@@ -19,6 +19,7 @@ import type { Limits, PlannedTest, Results, TestResult } from '#grading';
 import {
   DEFAULT_WALL_MS_PER_TEST,
   RunWatch,
+  boundResults,
   errorResults,
   isResults,
   isTestResult,
@@ -100,7 +101,9 @@ export function refuseResults(r: Results, plan: PlannedTest[] | null, done: Test
   if (!plan) return 'results before the tests were announced';
   const names = r.tests.map((t) => t.name);
   if (names.length !== plan.length || names.some((n, i) => n !== plan[i].name)) return 'not the announced tests';
-  if (JSON.stringify(r.tests) !== JSON.stringify(done)) return 'not the tests reported as they finished';
+  // the grader caps its final results (src/grading/caps.ts `boundResults`: traces, then texts, go
+  // when the whole is too large); the tests as they finished, capped the same way, must be them
+  if (JSON.stringify(r.tests) !== JSON.stringify(boundResults({ ...r, tests: done }).tests)) return 'not the tests reported as they finished';
   const expected = r.tests.every((t) => t.status === 'pass') ? 'pass' : 'fail';
   if (r.status !== expected) return `status "${r.status}" although the tests say "${expected}"`;
   return null;
@@ -132,7 +135,8 @@ function gradeInProcess(job: Job, ref: BundleRef, wallMs: number): Promise<Resul
       watch.stop();
       child.removeAllListeners('message');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      resolve(r);
+      // a stopped run's results are made here from the tests as they finished: capped like the grader's
+      resolve(boundResults(r));
     };
     const watch = new RunWatch({
       wallMs,

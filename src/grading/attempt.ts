@@ -36,6 +36,8 @@ export interface AttemptEnv {
   outputCap: number;
   /** What learner code threw, said plainly, with its place in the learner's TypeScript. */
   explain(e: unknown): string;
+  /** The attempt is over: cancel what learner code left scheduled outside any world. */
+  endAttempt?(): void;
 }
 
 // ---- what learner code leaves uncaught ------------------------------------------------------------
@@ -175,6 +177,7 @@ export async function runAttempt(entry: TestEntry, seed: number, env: AttemptEnv
     p = Promise.reject(e);
   }
   const outcome = await settle(p, env.settleMs, () => world !== null);
+  env.endAttempt?.(); // a real timer of this attempt must not run in the next one
   return describeOutcome(outcome, out.text(), world, env);
 }
 
@@ -201,16 +204,24 @@ function plain(v: unknown): unknown {
   }
 }
 
-/** The world's trace as plain JSON data; a huge network journal is cut to keep results small. */
+/**
+ * The world's trace as plain JSON data, at most MAX_TRACE_CHARS of it: a huge network journal is
+ * cut first, then a huge history (learner code decides how many requests it sends and how long its
+ * keys and values are); a trace still too large after that is left out.
+ */
 function safeTrace(w: World): unknown {
   try {
-    const t = plain(w.trace()) as { journal?: unknown[]; journalTruncated?: number } | undefined;
-    if (t && Array.isArray(t.journal) && jsonStringify(t).length > MAX_TRACE_CHARS) {
-      const keep = 2000;
+    const t = plain(w.trace()) as { journal?: unknown[]; journalTruncated?: number; history?: unknown[]; historyTruncated?: number } | undefined;
+    const keep = 2000;
+    if (t && Array.isArray(t.journal) && t.journal.length > keep && jsonStringify(t).length > MAX_TRACE_CHARS) {
       t.journalTruncated = t.journal.length - keep;
       t.journal = t.journal.slice(0, keep);
     }
-    return t;
+    if (t && Array.isArray(t.history) && t.history.length > keep && jsonStringify(t).length > MAX_TRACE_CHARS) {
+      t.historyTruncated = t.history.length - keep;
+      t.history = t.history.slice(0, keep);
+    }
+    return t === undefined || jsonStringify(t).length > MAX_TRACE_CHARS ? undefined : t;
   } catch {
     return undefined;
   }

@@ -204,3 +204,8 @@ export class RunWatch {
 
 /** Putting the parts of a sharded run back together (for hosts that split one Submit). */
 export { mergeShards } from './merge';
+/**
+ * The size cap the grader puts on final results (caps.ts): a host that compares final results with
+ * the tests reported as they finished bounds those the same way, and bounds what it reports itself.
+ */
+export { boundResults } from './caps';

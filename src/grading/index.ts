@@ -37,7 +37,6 @@ import { shardFilter, summarize, type Shard } from './merge';
 import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
-import { forgetLastRun } from '../sim/index';
 
 export type { Meta } from './schema';
 export type { PlannedTest } from './host';
@@ -203,6 +202,7 @@ function preflight(run: RunState): string | null {
   } catch (e) {
     problem = `Your module threw while loading: ${env.explain(e)}`;
   }
+  env.endAttempt?.(); // timers the module's top level started are not the first test's
   return problem ? withOutput(problem, loadOut.text()) : null;
 }
 
@@ -266,7 +266,7 @@ function testResult(exercise: ExerciseBundle, p: Planned, ran: Ran, ms: number):
   const { entry, visibility } = p;
   const { attempt } = ran;
   const r: TestResult = { name: entry.name, status: attempt.status, visibility };
-  if (attempt.message !== undefined) r.message = capText(roundTimes(attempt.message));
+  if (attempt.message !== undefined) r.message = roundTimes(capText(attempt.message)); // cut first: rounding only shortens
   if (attempt.output) r.output = attempt.output; // capped as it is written (OutputBuffer, at most MAX_TEXT_CHARS bytes)
   if (visibility === 'visible') r.test_code = testCode(exercise, entry);
   if (entry.property) {
@@ -289,6 +289,7 @@ function startRun(opts: RunOptions, learner: LearnerModule): RunState {
   let sourceMap: SourceMap | null | undefined;
   const env: AttemptEnv = {
     load: (console) => learner.load(console),
+    endAttempt: () => learner.endAttempt(),
     budget: { maxVirtualMs: limits.maxVirtualMs, maxEvents: limits.maxEvents },
     settleMs: limits.settleMs ?? DEFAULT_SETTLE_MS,
     outputCap: Math.min(limits.outputBytesPerTest ?? DEFAULT_OUTPUT_BYTES, MAX_TEXT_CHARS),
@@ -310,12 +311,11 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
   collectUncaught(uncaught);
   try {
     const problem = preflight(run);
-    if (problem) return errorResults(capText(roundTimes(problem)));
+    if (problem) return errorResults(roundTimes(capText(problem)));
     const results: TestResult[] = [];
     for (let i = 0; i < entries.length; i++) {
       if (!inShard(i)) continue;
       opts.onTestStart?.(entries[i].entry.name, i);
-      forgetLastRun(); // outside its runs, a test's learner code reads its own worlds' clocks only
       const started = perfNow();
       uncaught.length = 0;
       const ran = await runTest(run, entries[i].entry);

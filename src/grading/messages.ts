@@ -112,5 +112,7 @@ export function uncaughtMessage(reasons: { reason: unknown; kind: 'rejection' | 
  * decimals, trailing zeros dropped), wherever the number came from (simulator, harness, learner).
  */
 export function roundTimes(message: string): string {
-  return message.replace(/(\d+\.\d{4,})(?=\s?(?:ms|s|µs|us|seconds?|milliseconds?)\b)/g, (n) => StringCtor(Math.round(Number(n) * 1000) / 1000));
+  // a number starts only where no digit precedes it: without `(?<!\d)` every position of a long run
+  // of digits is a start, and the backtracking is quadratic in the run (a learner's error message)
+  return message.replace(/(?<!\d)(\d+\.\d{4,})(?=\s?(?:ms|s|µs|us|seconds?|milliseconds?)\b)/g, (n) => StringCtor(Math.round(Number(n) * 1000) / 1000));
 }

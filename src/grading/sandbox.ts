@@ -5,6 +5,7 @@
  *   hardenRealm();                              // once per realm (thread), before any learner code
  *   const mod = evaluateLearnerModule(js);      // one compartment per run; throws on a syntax error
  *   const exports = mod.load(console);          // the module's top level again: fresh state
+ *   mod.endAttempt();                           // a test ends: cancels the real timers it left
  *   mod.close();                                // cancels real timers learner code left behind
  *
  * - `hardenRealm()` = SES `lockdown()`: every shared intrinsic (Object, Array, Promise, JSON, Math,
@@ -20,7 +21,11 @@
  * Pure TypeScript: no DOM, no Node built-ins.
  */
 import 'ses';
-import { DEFAULT_EPOCH_MS, Rng, createWorld, drivers, lastRunClock, learnerGlobals, setFallbackHost, type RealmHost } from '../sim/index';
+import { AssertionError } from 'chai';
+import {
+  DEFAULT_EPOCH_MS, Rng, SimulationError, createWorld, drivers, forgetLastRun, lastRunClock, learnerGlobals, setFallbackHost, type RealmHost,
+} from '../sim/index';
+import { TestFailure } from './suite';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -64,6 +69,7 @@ export function hardenRealm(): string | null {
     reparentErrorClasses();
     hardenedDrivers();
     hardenSimulatorPrototypes();
+    for (const C of catchableErrorClasses()) harden(C);
     hardened = true;
   } catch (e) {
     hardenError = `The exercise sandbox could not be set up: ${e instanceof Error ? e.message : String(e)}`;
@@ -83,10 +89,22 @@ const getProto = Reflect.getPrototypeOf;
 function reparentErrorClasses(): void {
   if (FeralError === (globalThis as { Error: unknown }).Error) return; // loaded after lockdown: nothing to do
   const SharedError = (Error.prototype as { constructor: unknown }).constructor as object;
-  walkGraph(simulatorRoots(), (v) => {
+  walkGraph([...simulatorRoots(), ...catchableErrorClasses()], (v) => {
     if (typeof v === 'function' && getProto(v) === FeralError) Reflect.setPrototypeOf(v, SharedError);
     return true;
   });
+}
+
+/**
+ * Error classes defined before lockdown whose instances learner code can catch although no driver
+ * module exports them: the simulator's `SimulationError` (a driver call outside `world.run`, a
+ * deadlock, …), and the tests' assertion errors (a check inside a callback learner code calls).
+ * Reparented like the drivers' errors and hardened: otherwise `Object.getPrototypeOf(e.constructor)`
+ * is the realm's original `Error`, whose `prepareStackTrace` and `stackTraceLimit` V8 and SES read
+ * for every later error of every later run in this realm.
+ */
+function catchableErrorClasses(): object[] {
+  return [SimulationError, TestFailure, AssertionError];
 }
 
 /** Visit everything reachable from `roots` (own data properties, Map and Set entries, prototypes) once. */
@@ -206,17 +224,24 @@ const realClearInterval = G.clearInterval as (h: unknown) => void;
 const MAX_STILL_READS = 2_000_000;
 
 /**
- * Learner code outside any world: its clocks read the virtual time of the world that ran last in
- * this test (standing still between runs) or, before any, that of a world's start — never the host
- * machine's, so a verdict cannot depend on the day it is given. Real timers started there are all
- * cancelled when the run ends.
+ * Learner code outside any world:
+ * - its clocks read the virtual time of the world that ran last in this attempt (one test, or one
+ *   case of a property), standing still between runs, or before any that of a world's start — never
+ *   the host machine's, so a verdict cannot depend on the day it is given;
+ * - real timers it starts are cancelled when the attempt that started them ends, and when the run ends;
+ * - its random stream starts afresh at every load: one load cannot tell another anything through it.
  */
 class RealTimers implements RealmHost {
   private live = new Map<number, { handle: unknown; repeat: boolean }>();
   private seq = 0;
   private closed = false;
+  private cancelled = 0;
   private rng = new Rng(1);
   private stillReads = 0;
+  /** A new load of the module: the same random numbers as every other load. */
+  reseed(): void {
+    this.rng = new Rng(1);
+  }
   nowUs(): number {
     return lastRunClock()?.nowUs() ?? 0;
   }
@@ -255,12 +280,16 @@ class RealTimers implements RealmHost {
     if (t.repeat) realClearInterval(t.handle);
     else realClearTimeout(t.handle);
   }
-  /** The run is over: cancel every timer still pending (how many there were) and accept no more. */
-  cancelAll(): number {
-    this.closed = true;
-    const n = this.live.size;
+  /** An attempt is over: cancel every timer still pending (nothing of it runs in the next one). */
+  cancelLive(): void {
+    this.cancelled += this.live.size;
     for (const id of [...this.live.keys()]) this.clearTimer(id);
-    return n;
+  }
+  /** The run is over: cancel every timer still pending, accept no more; how many were cancelled in all. */
+  cancelAll(): number {
+    this.cancelLive();
+    this.closed = true;
+    return this.cancelled;
   }
 }
 
@@ -268,7 +297,9 @@ class RealTimers implements RealmHost {
 export interface LearnerModule {
   /** Run the module's top level afresh (new `module`/`exports`), its output going to `console`. */
   load(console: Console): Record<string, unknown>;
-  /** The run is over: cancel the real timers learner code left behind; returns how many there were. */
+  /** An attempt is over: cancel the real timers learner code left behind (counted in `close`). */
+  endAttempt(): void;
+  /** The run is over: cancel the real timers learner code left behind; returns how many there were in all. */
   close(): number;
 }
 
@@ -345,8 +376,13 @@ export function evaluateLearnerModule(js: string): LearnerModule {
       current = console;
       const module = { exports: {} as Record<string, unknown> };
       setFallbackHost(timers);
+      timers.reseed();
       factory(require, module, module.exports, globalConsole);
       return module.exports;
+    },
+    endAttempt() {
+      timers.cancelLive();
+      forgetLastRun(); // the next attempt's clocks start from its own worlds
     },
     close() {
       current = null;

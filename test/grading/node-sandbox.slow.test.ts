@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results, TestResult } from '../../src/grading/index';
 import { SANDBOX_FLAGS, refuseResults } from '../../scripts/lib/grade-pool';
+import { boundResults } from '../../src/grading/caps';
 
 const ROOT = resolve(__dirname, '../..');
 mkdirSync(join(ROOT, '.tmp'), { recursive: true });
@@ -202,5 +203,18 @@ describe('the second wall: the grading process itself', () => {
     expect(refuseResults(results('pass', [a]), plan, [a])).toMatch(/not the announced tests/);
     expect(refuseResults(results('pass', [a, bPass]), null, [])).toMatch(/before the tests were announced/);
     expect(refuseResults(results('pass', []), plan, [])).toMatch(/no tests, yet not an error/);
+  });
+
+  it('accepts final results the grader had to cap (traces left out of large results), when they agree with the tests as they finished', () => {
+    // A wrong answer that retries a lot fails every test with a large trace; the grader's final
+    // results leave traces out to stay under MAX_RESULTS_CHARS, the tests reported one by one keep them.
+    const plan = Array.from({ length: 6 }, (_, index) => ({ index, name: `t${index}`, visibility: 'hidden' as const }));
+    const done: TestResult[] = plan.map((p) => ({ name: p.name, status: 'fail', visibility: 'hidden', message: 'wrong', trace: { history: 'h'.repeat(900_000) } }));
+    const final = boundResults({ version: 3, status: 'fail', message: '6 of 6 tests failed.', tests: done });
+    expect(final.tests.some((t) => t.trace === undefined)).toBe(true);
+    expect(refuseResults(JSON.parse(JSON.stringify(final)) as Results, plan, JSON.parse(JSON.stringify(done)) as TestResult[])).toBeNull();
+    // and still refused when they do not agree
+    const forged = { ...final, tests: final.tests.map((t) => ({ ...t, status: 'pass' as const })), status: 'pass' as const };
+    expect(refuseResults(forged, plan, done)).toMatch(/not the tests reported as they finished/);
   });
 });

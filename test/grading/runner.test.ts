@@ -156,6 +156,36 @@ describe('runExercise: isolation between tests', () => {
     vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'pass', 'pass']);
   });
 
+  it('nothing outside the module carries over to the next test: the random stream restarts at every load, real timers end with their test', async () => {
+    // Outside a world, Math.random is a seeded stream and timers are real: shared by every load of
+    // the run, they were a channel from one test to the next (a load finds how many draws earlier
+    // loads made; a timer of an earlier test logs into a later one).
+    const ex = bundle((t) => {
+      t.test('leaves a timer and draws', (ctx) => {
+        ctx.load().leave();
+      });
+      t.test('waits for a timer of its own', async (ctx) => {
+        await ctx.load().next(); // a real 0 ms timer: one an earlier test left would fire before it
+      });
+    }, () => {}, { exports: ['leave', 'next'] });
+    const realm = { repaired: 0, broken: 0 };
+    const r = await runExercise({
+      exercise: ex,
+      learnerJs: compile(`
+        console.log('first draw', Math.random());
+        for (let i = 0; i < 7; i++) Math.random();
+        export function leave() { setInterval(() => console.log('a timer of an earlier test'), 0); }
+        export function next() { return new Promise((resolve) => setTimeout(resolve, 0)); }`),
+      mode: 'run',
+      realm,
+    });
+    vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'pass']);
+    const first = r.tests[0].output;
+    vexpect(first).toMatch(/^first draw 0\.\d+$/);
+    vexpect(r.tests[1].output).toBe(first);
+    vexpect(realm).toEqual({ repaired: 1, broken: 0 }); // the interval, cancelled when its test ended
+  });
+
   it('the global object is read-only for learner code: a global it tries to add fails clearly and never reaches the host', async () => {
     const ex = bundle((t) => {
       t.test('sets a global', (ctx) => {
@@ -284,6 +314,20 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     });
     const r = await grade(ex, `export function f() { return 302.64599999999996; }`);
     vexpect(r.tests[0].message).toBe('the read took 302.646 ms, 0.303 s');
+  });
+
+  it('reports a message made of a long run of digits at once (the grader must not hang on it)', async () => {
+    // Rounding used to backtrack quadratically over a run of digits: 300 000 of them kept the grader
+    // busy for minutes, and the host then reported an infinite loop in the learner's code.
+    const ex = bundle((t) => {
+      t.test('throws', (ctx) => {
+        ctx.load().f();
+      });
+    });
+    const r = await grade(ex, `export function f() { throw new Error('1'.repeat(300_000) + ' took 1.23456 ms'); }`);
+    vexpect(r.tests[0].status).toBe('error');
+    vexpect(r.tests[0].message).toMatch(/^Error: 1{1000}/);
+    vexpect(r.tests[0].message).toMatch(/… \d+ more characters$/);
   });
 
   it('shows the console output of the seed that failed, not of the last seed', async () => {

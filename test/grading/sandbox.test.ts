@@ -153,6 +153,51 @@ describe('nothing a run does reaches the next run', () => {
     vexpect(String(new Error('host').stack)).toMatch(/\n\s+at /); // the host's errors still have stacks
   });
 
+  it("in one realm: the simulator's SimulationError, which no driver exports, leads learner code to no unfrozen constructor, and nothing left there breaks the next run", async () => {
+    // A driver call outside world.run throws a SimulationError learner code can catch. Its class
+    // was defined before lockdown: unless reparented, its parent is the realm's original Error,
+    // unfrozen, whose stackTraceLimit the drivers read (through SES) each time they build an error.
+    const ex = bundle(
+      (t) => {
+        t.test('a read of a crashed cluster fails with the driver’s error', async (ctx) => {
+          const world = ctx.world();
+          const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+          ctx.load().touch(client);
+          for (const node of ['A', 'B', 'C']) world.fault({ kind: 'crash', node });
+          let got: unknown;
+          await world.run(async () => {
+            try {
+              await client.execute('SELECT id FROM orders WHERE id = ?', ['o-1'], { prepare: true });
+            } catch (e) {
+              got = e;
+            }
+          });
+          expect((got as Error | undefined)?.name, 'what the read failed with').to.equal('NoHostAvailableError');
+        });
+      },
+      () => {},
+      { exports: ['touch'] },
+    );
+    const attack = await grade(
+      ex,
+      `export function touch(client: any) {
+         try { client.execute('SELECT id FROM orders WHERE id = ?', ['x'], { prepare: true }); } catch (e: any) {
+           const chain: string[] = [];
+           for (let C = e.constructor; C && C !== Function.prototype; C = Object.getPrototypeOf(C)) chain.push(\`\${C.name}:\${Object.isFrozen(C) ? 'frozen' : 'UNFROZEN'}\`);
+           console.log(\`\${e.name} \${chain.join(' ')}\`);
+           const Parent = Object.getPrototypeOf(e.constructor);
+           try { Object.defineProperty(Parent, 'stackTraceLimit', { configurable: true, get() { throw new Error('poisoned by an earlier run'); } }); } catch {}
+           try { Parent.prepareStackTrace = () => 'forged'; } catch {}
+         }
+       }`,
+      'run',
+    );
+    vexpect(attack.tests[0].output).toMatch(/^SimulationError SimulationError:frozen Error:frozen$/);
+    vexpect(attack.tests[0]).toMatchObject({ status: 'pass' });
+    const after = await grade(ex, `export function touch() {}`, 'run');
+    vexpect(after.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+
   it('callbacks learner code schedules outside the simulator are either not available or cancelled when the run ends', async () => {
     const ex = bundle((t) => {
       t.test('schedules what it can', (ctx) => {

@@ -2,7 +2,9 @@
 import { describe, expect as vexpect, it } from 'vitest';
 import { expect } from '../../src/grading/api';
 import { DEFAULT_EPOCH_MS as EPOCH, drivers } from '../../src/sim/index';
-import { bundle, grade } from './helpers';
+import { MAX_RESULTS_CHARS, runExercise, type TestResult } from '../../src/grading/index';
+import { MAX_TRACE_CHARS } from '../../src/grading/caps';
+import { bundle, compile, grade } from './helpers';
 
 const { types } = drivers['cassandra-driver'];
 const ORDER = { id: 'o-1', customer_id: 'c-7', status: 'paid', total: 42.5, version: 2, updated_at: 0 };
@@ -202,5 +204,38 @@ describe('grader + simulator', () => {
     vexpect(r.tests[0].message).toBe('always fails');
     vexpect(JSON.stringify(trace).length).toBeLessThan(1_500_000);
     vexpect(trace.journalTruncated).toBeGreaterThan(0);
+  });
+
+  it('a trace stays under its cap however large the history learner code makes (long keys, many requests)', async () => {
+    // The history records every request with its key: learner code chooses both how many and how long.
+    const ex = bundle(
+      (t) => {
+        for (const [name, reads, keyChars] of [['few reads of huge keys', 20, 150_000], ['many reads', 4000, 10]] as const) {
+          t.test(name, async (ctx) => {
+            const world = ctx.world();
+            const client = world.cassandraClient({ zone: 'A', contactPoints: ['A'] });
+            await world.run(() => ctx.load().flood(client, reads, keyChars));
+            t.fail('always fails');
+          });
+        }
+      },
+      () => {},
+      { exports: ['flood'] },
+    );
+    // each test as the host hears of it when it finishes (the final results may leave traces out)
+    const reported: TestResult[] = [];
+    const r = await runExercise({
+      exercise: ex,
+      learnerJs: compile(`export async function flood(client: any, reads: number, keyChars: number) {
+         const key = 'k'.repeat(keyChars);
+         for (let i = 0; i < reads; i++) await client.execute('SELECT id FROM orders WHERE id = ?', [key], { prepare: true }).catch(() => {});
+       }`),
+      mode: 'run',
+      onTestResult: (t) => reported.push(t),
+    });
+    vexpect(reported.map((t) => t.message)).toEqual(['always fails', 'always fails']);
+    for (const test of reported) vexpect(JSON.stringify(test.trace ?? null).length).toBeLessThanOrEqual(MAX_TRACE_CHARS);
+    vexpect(reported[1].trace).toMatchObject({ historyTruncated: 8000 - 2000 }); // an invoke and an ok per read
+    vexpect(JSON.stringify(r).length).toBeLessThanOrEqual(MAX_RESULTS_CHARS);
   });
 });
