@@ -154,7 +154,7 @@ export default defineTests((t) => {
       const inDlq = s.world.topic(DLQ).messages.length;
       const counted = s.metrics.get('cassandra.dlq') ?? 0;
       if (counted !== inDlq) {
-        ctx.fail(`The cassandra.dlq metric says ${counted} but ${inDlq} events were dead-lettered: the dashboard ${counted < inDlq ? 'hides failures' : 'shows failures that never reached the DLQ'} (seed ${ctx.seed}).`);
+        ctx.fail(`The cassandra.dlq metric says ${counted} but ${count(inDlq, 'event was', 'events were')} dead-lettered: the dashboard ${counted < inDlq ? 'hides failures' : 'shows failures that never reached the DLQ'} (seed ${ctx.seed}).`);
       }
     },
   );
@@ -200,10 +200,10 @@ export default defineTests((t) => {
       await s.world.run(() => s.world.sleep(3000));
       const before = s.world.topic(DLQ).depth;
       const r = await redrive(s);
-      if (!r.ok) return ctx.fail(`redriveDlq() threw ${describeError(r.error)} after Cassandra had recovered (${before} messages waiting) (seed ${ctx.seed}).`);
-      expectReadModelEqualsPostgres(ctx, s, `${what}, then the DLQ (${before} messages) was redriven`);
+      if (!r.ok) return ctx.fail(`redriveDlq() threw ${describeError(r.error)} after Cassandra had recovered (${count(before, 'message')} waiting) (seed ${ctx.seed}).`);
+      expectReadModelEqualsPostgres(ctx, s, `${what}, then the DLQ (${count(before, 'message')}) was redriven`);
       const left = s.world.topic(DLQ).depth;
-      if (left !== 0) ctx.fail(`After the redrive ${left} of ${before} messages are still waiting in the DLQ (seed ${ctx.seed}).`);
+      if (left !== 0) ctx.fail(`After the redrive ${left} of ${count(before, 'message')} ${left === 1 ? 'is' : 'are'} still waiting in the DLQ (seed ${ctx.seed}).`);
     },
   );
 
@@ -231,7 +231,7 @@ export default defineTests((t) => {
           const row = readModel(s, e.orderId);
           const v = row ? Number(row.version) : 0;
           if (v < (s.truth.get(e.orderId)?.version ?? 0)) {
-            ctx.fail(`A redrive run while Cassandra was still down emptied ${before - mid} DLQ messages without writing them: order ${e.orderId} is stuck at ${row ? `v${v}` : 'missing'} in the read model while PostgreSQL has v${s.truth.get(e.orderId)!.version}; ${what} (seed ${ctx.seed}).`);
+            ctx.fail(`A redrive run while Cassandra was still down emptied ${count(before - mid, 'DLQ message')} without writing them: order ${e.orderId} is stuck at ${row ? `v${v}` : 'missing'} in the read model while PostgreSQL has v${s.truth.get(e.orderId)!.version}; ${what} (seed ${ctx.seed}).`);
           }
         }
       }
@@ -463,7 +463,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         drains: fc.array(fc.record({ after: fc.integer({ min: 1, max: 24 }), to: fc.integer({ min: 990, max: 999 }) }), { maxLength: 2 }),
       }),
       scenario: (c) =>
-        `the DLQ already holds ${c.start} messages; Cassandra is down while ${c.failures} events arrive${c.drains
+        `the DLQ already holds ${c.start} messages; Cassandra is down while ${count(c.failures, 'event arrives', 'events arrive')}${c.drains
           .map((d) => `; after ${d.after} of them, an operator drains the DLQ down to ${d.to}`)
           .join('')}.`,
       hint: 'Remember in a field that you paged; page when the depth is over 1000 and you have not; forget it when the depth is back at or under 1000.',
@@ -500,7 +500,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       const situation = `the DLQ went ${words.list(seen.filter((d, i) => i === 0 || i === seen.length - 1 || (d > 1000) !== (seen[i - 1] > 1000)).map(String))}`;
       if (s.alerts.length < crossings) ctx.fail(`The DLQ depth crossed 1000 ${crossings === 1 ? 'once' : `${crossings} times`} (${situation}) and the ops team was paged ${s.alerts.length} time${s.alerts.length === 1 ? '' : 's'}: page when it crosses.`);
       if (s.alerts.length > crossings + startsAbove) {
-        ctx.fail(`The ops team was paged ${s.alerts.length} times while the DLQ depth crossed 1000 ${crossings === 1 ? 'once' : `${crossings} times`} (${situation}): page once per crossing, not for every event above it.`);
+        ctx.fail(`The ops team was paged ${count(s.alerts.length, 'time')} while the DLQ depth crossed 1000 ${crossings === 1 ? 'once' : `${crossings} times`} (${situation}): page once per crossing, not for every event above it.`);
       }
     },
   );
@@ -516,7 +516,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         extra: fc.integer({ min: 0, max: 30 }),
       }),
       scenario: (c) =>
-        `${streamWords(c.stream)}; the events arrive while ${words.outage(c.outage).replace(/^at /, 'from ')}${c.extra ? `, after ${c.extra} older failures already waiting in the DLQ` : ''}; then Cassandra recovers and the DLQ is redriven${c.relapse ? `; ${words.ms(c.relapse.at)} into the redrive nodes A and C crash for ${words.ms(c.relapse.forMs)}, and the redrive is run again later` : ''}.`,
+        `${streamWords(c.stream)}; the events arrive while ${words.outage(c.outage).replace(/^at /, 'from ')}${c.extra ? `, after ${count(c.extra, 'older failure')} already waiting in the DLQ` : ''}; then Cassandra recovers and the DLQ is redriven${c.relapse ? `; ${words.ms(c.relapse.at)} into the redrive nodes A and C crash for ${words.ms(c.relapse.forMs)}, and the redrive is run again later` : ''}.`,
       hint: 'Loop `fetch` until it returns nothing; for each record write its event with the same idempotent write, and only then `commit(record.offset)`. If a write fails, stop (or throw): the rest stays in the DLQ.',
       runs: 50,
     },
@@ -533,7 +533,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       s.world.schedule(gen.outageFaults(c.outage, t0));
       await runPlatform(s, delivered, { spacingMs: 40 });
       await s.world.run(() => s.world.sleep(Math.max(0, t0 + c.outage.at + c.outage.forMs + 3000 - s.world.now)));
-      const situation = `${streamWords(c.stream)}; then the DLQ (${topic.depth} messages) was redriven`;
+      const situation = `${streamWords(c.stream)}; then the DLQ (${count(topic.depth, 'message')}) was redriven`;
       const r0 = s.world.now;
       if (c.relapse) s.world.schedule([{ at: r0 + c.relapse.at, kind: 'crash', node: 'A' }, { at: r0 + c.relapse.at, kind: 'crash', node: 'C' }, { at: r0 + c.relapse.at + c.relapse.forMs, kind: 'restart', node: 'A' }, { at: r0 + c.relapse.at + c.relapse.forMs, kind: 'restart', node: 'C' }]);
       for (let k = 0; k < 3 && (k === 0 || topic.depth > 0); k++) {
@@ -570,7 +570,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         liveSpacing: fc.integer({ min: 0, max: 8 }),
       }),
       scenario: (c) =>
-        `the DLQ holds ${c.dlqVersions.length} old events of ${c.orders === 1 ? 'one order' : `${c.orders} orders`} (versions ${words.list(c.dlqVersions)}); the redrive starts while, ${words.ms(c.liveLag)} later, the stream delivers each order's version 4, one every ${words.ms(c.liveSpacing)}.`,
+        `the DLQ holds ${count(c.dlqVersions.length, 'old event')} of ${c.orders === 1 ? 'one order' : `${c.orders} orders`} (versions ${words.list(c.dlqVersions)}); the redrive starts while, ${words.ms(c.liveLag)} later, the stream delivers each order's version 4, one every ${words.ms(c.liveSpacing)}.`,
       hint: 'A version check before the write (read, compare, write) races with live events: between your read and your write a newer version can land. `USING TIMESTAMP ?` with the event\'s version lets Cassandra keep the newest, whatever arrives last.',
       runs: 40,
     },
