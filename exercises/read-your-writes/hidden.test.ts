@@ -5,7 +5,7 @@ import meta from './meta.json';
 
 import {
   type Outcome, type Read, setup, readAll, readOne, changeStatus, placeOrder, catchUp,
-  expectAtLeast, servedByCassandra, pick, prng, describeError, show, type ReadModelState,
+  expectAtLeast, expectQuorumReads, servedByCassandra, pick, prng, describeError, show, type ReadModelState,
 } from './harness';
 
 
@@ -480,6 +480,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         if (pasted) ctx.fail(`The order id ${JSON.stringify(oid)} was pasted into the query text (${pasted.driver}: ${pasted.text}): pass it as a bound parameter; ${situation}`);
         expectAtLeast(ctx, s, oid, minVersion, r, situation);
         if (r.ms > 250) ctx.fail(`A read of order ${oid} took ${r.ms} ms: Cassandra gets about 100 ms (QUORUM, readTimeout) before PostgreSQL answers (expected ≤ 250 ms); ${situation}`);
+        expectQuorumReads(ctx, oid, minVersion, r, situation);
       }
     },
   );
