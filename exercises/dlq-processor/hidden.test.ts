@@ -373,7 +373,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
     {
       cases: streams({ orders: 3, versions: 3, again: 4 }),
       scenario: (st) => `a healthy cluster; ${streamWords(st)}.`,
-      hint: 'Stamp the write with the event: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with `event.version` as the last bound parameter, and `{ prepare: true }`.',
+      hint: 'Stamp the write with the event: `INSERT … VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?` with `event.version` as the last bound parameter, and `{ prepare: true, consistency: types.consistencies.quorum }`.',
       runs: 45,
     },
     async (ctx, st) => {
