@@ -1,4 +1,5 @@
 import { describeError, isSimulationError, measure, prng, type TestContext, type TestRandom, type World } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of dlq-processor: the simulator fixtures and checks both use.
 export type OrderEvent = { orderId: string; version: number; customerId: string; status: string; total: number };
@@ -228,13 +229,18 @@ export function dlqEvents(s: Setup): OrderEvent[] {
 
 export const label = (e: OrderEvent) => `${e.orderId} v${e.version}`;
 
-/** Every event is in the read model (its version or a newer one) or in the DLQ. */
+/**
+ * Every event reached the read model (an acknowledged write of its version, or the row is at that
+ * version or a newer one) or the DLQ. An event whose write succeeded and was later overwritten by an
+ * older version is not lost here: that is the idempotent write's failure, which the checks of that
+ * sentence report (the read model against PostgreSQL).
+ */
 export function expectNothingLost(ctx: TestContext, s: Setup, events: OrderEvent[], situation: string): void {
   const inDlq = new Set(dlqEvents(s).map(label));
   for (const e of events) {
     const row = readModel(s, e.orderId);
     const v = row ? Number(row.version) : 0;
-    if (v >= e.version || inDlq.has(label(e))) continue;
+    if (v >= e.version || inDlq.has(label(e)) || wroteOk(s, e)) continue;
     ctx.fail(
       `Event ${label(e)} (order ${e.orderId} → '${e.status}') is in neither the read model nor the DLQ: it is lost, and customers will see ${
         row ? `version ${v} ('${String(row.status)}')` : 'no such order'
@@ -301,4 +307,46 @@ export function saysWhatFailed(v: unknown): boolean {
     return [o.message, o.name].some((x) => typeof x === 'string' && x.trim() !== '') || typeof o.code === 'number';
   }
   return false;
+}
+
+/** `n` and the noun, singular or plural: `count(1, 'message')` = "1 message", `count(2, 'message')` = "2 messages". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const CL = drivers['cassandra-driver'].types.consistencies;
+
+/** A consistency level as CQL names it (`types.consistencies.localOne` → "LOCAL_ONE"). */
+export function levelName(cl: unknown): string {
+  const found = Object.entries(CL).find(([, v]) => v === cl);
+  return found ? found[0].replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() : cl === undefined ? 'no level' : JSON.stringify(cl);
+}
+
+/**
+ * The levels at which a write waits for two of the three replicas (RF = 3, one data center): what
+ * "at QUORUM" means here, however it is spelt — QUORUM, LOCAL_QUORUM, EACH_QUORUM, or TWO.
+ */
+const MAJORITY_WRITE: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQuorum, CL.two];
+
+/**
+ * Every read-model write the processor made (from the simulator's history: the level each request
+ * asked for, whether given per query or as the client's default) is at QUORUM. The task's first
+ * sentence and the lesson: "idempotent, version-stamped write at QUORUM".
+ */
+export function expectQuorumWrites(ctx: TestContext, s: Setup, situation: string): void {
+  for (const op of s.world.history) {
+    if (op.type !== 'invoke' || (op.f !== 'write' && op.f !== 'delete') || op.process !== 'processor') continue;
+    const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
+    if (!v || v.table !== 'orders' || MAJORITY_WRITE.includes(v.cl)) continue;
+    const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+    const defaulted = v.cl === CL.localOne && s.world.queries.every((q) => q.client !== 'processor' || q.driver !== 'cassandra' || (q.options as { consistency?: unknown } | undefined)?.consistency === undefined);
+    const asked = `The read model was written at ${levelName(v.cl)} (${what}${defaulted ? ": the driver's default, since the query gives no consistency" : ''}); the task asks for QUORUM, two of the three replicas.`;
+    const why =
+      v.cl === CL.all || v.cl === CL.three
+        ? `At ${levelName(v.cl)} a write needs every replica: with one node down every event goes to the DLQ, although two replicas could have taken it and the API's QUORUM reads would have found it.`
+        : v.cl === CL.any || v.cl === CL.one || v.cl === CL.localOne
+          ? `At ${levelName(v.cl)} one replica acknowledges the write alone: with two of the three replicas down the write "succeeds" on the one left, the event does not go to the DLQ, and the API's QUORUM reads, which ask two replicas, can miss it (W + R = 1 + 2 is not more than RF = 3) until hints or repair catch up.`
+          : `Only a level that waits for two of the three replicas makes a successful write one that the API's QUORUM reads are sure to find.`;
+    return ctx.fail(`${asked} ${why} Pass \`consistency: types.consistencies.quorum\` with the write; ${situation}`);
+  }
 }

@@ -48,6 +48,6 @@ export default defineTests((t) => {
     if (!r.ok) return ctx.fail(`redriveDlq() threw ${describeError(r.error)} after Cassandra recovered.`);
     expectReadModelEqualsPostgres(ctx, s, 'after the redrive');
     const depth = s.world.topic(DLQ).depth;
-    if (depth !== 0) ctx.fail(`After the redrive ${depth} message(s) are still waiting in the DLQ: commit each one after its write succeeds.`);
+    if (depth !== 0) ctx.fail(`After the redrive ${depth} ${depth === 1 ? 'message is' : 'messages are'} still waiting in the DLQ: commit each one after its write succeeds.`);
   });
 });

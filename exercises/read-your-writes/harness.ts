@@ -2,6 +2,7 @@ import {
   describeError, isSimulationError, measure, orderRow, prng, putOrder, showOrder,
   type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
 } from '../../src/grading/api';
+import { drivers } from '../../src/sim/index';
 
 export type { Order, Query };
 export { describeError, isSimulationError };
@@ -122,7 +123,11 @@ export function catchUp(s: Setup, id: string): void {
 }
 
 export type Read = { id: string; minVersion: number };
-export type Outcome = Measured<Order | null>;
+export type Outcome = Measured<Order | null> & {
+  /** The consistency level of each Cassandra read the call made, as the simulator's history records it
+   *  (what the request asked for: the query's `consistency`, else the client's default). */
+  levels: unknown[];
+};
 
 /** Reads as the API does them, one after another: how long each took, what it returned or threw, which queries it made. */
 export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
@@ -135,8 +140,10 @@ export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
 
 /** One read; call inside `world.run`. */
 export async function readOne(s: Setup, id: string, minVersion: number): Promise<Outcome> {
+  const h0 = s.world.history.length;
   const r = await measure(s.world, () => s.getOrderAtLeast(s.deps, id, minVersion));
-  return { ...r, ms: Math.round(r.ms) };
+  const levels = s.world.history.slice(h0).filter((op) => op.type === 'invoke' && op.f === 'read').map((op) => (op.value as { cl?: unknown } | undefined)?.cl);
+  return { ...r, ms: Math.round(r.ms), levels };
 }
 
 export async function read(s: Setup, id: string, minVersion: number): Promise<Outcome> {
@@ -187,3 +194,35 @@ export function servedByCassandra(r: Outcome): boolean {
 }
 
 export const pick = <T>(rand: TestRandom, xs: readonly T[]): T => rand.pick(xs);
+
+const CL = drivers['cassandra-driver'].types.consistencies;
+
+/** A consistency level as CQL names it (`types.consistencies.localOne` → "LOCAL_ONE"). */
+export function levelName(cl: unknown): string {
+  const found = Object.entries(CL).find(([, v]) => v === cl);
+  return found ? found[0].replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() : cl === undefined ? 'no level' : JSON.stringify(cl);
+}
+
+/**
+ * The levels at which a read waits for two of the three replicas (RF = 3, one data center): what "at
+ * QUORUM" means here, however it is spelt — QUORUM, LOCAL_QUORUM, EACH_QUORUM, TWO, or a SERIAL read.
+ */
+const MAJORITY_READ: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQuorum, CL.two, CL.serial, CL.localSerial];
+
+/** Every Cassandra read the call made was at QUORUM (the task: "at QUORUM on every read, with a token or without"). */
+export function expectQuorumReads(ctx: TestContext, id: string, minVersion: number, r: Outcome, situation: string): void {
+  const bad = r.levels.findIndex((l) => !MAJORITY_READ.includes(l));
+  if (bad < 0) return;
+  const cl = r.levels[bad];
+  const defaulted = cl === CL.localOne && r.queries.every((q) => q.driver !== 'cassandra' || (q.options as { consistency?: unknown } | undefined)?.consistency === undefined);
+  const read = `A read of order ${id} ${minVersion > 0 ? `with a token for version ${minVersion}` : 'with no token'} asked Cassandra at ${levelName(cl)}${defaulted ? " (the driver's default, since the query gives no consistency)" : ''}; the task asks for QUORUM on every read, with a token or without.`;
+  const why =
+    cl === CL.all || cl === CL.three
+      ? `At ${levelName(cl)} every replica has to answer: with one zone cut off or one node down, every read goes to PostgreSQL although two replicas could have answered.`
+      : cl === CL.one || cl === CL.localOne || cl === CL.any
+        ? minVersion > 0
+          ? `At ${levelName(cl)} the coordinator in zone A answers from one replica, usually its own, which may have missed an update nodes B and C have: whenever it is behind, the token check sends the read to PostgreSQL although a QUORUM read would have found the caller's version on the other two.`
+          : `At ${levelName(cl)} the coordinator in zone A answers from one replica, usually its own, which may have missed an update nodes B and C have: a customer without a token is shown an older status than the read model holds, and can see it go back and forth between reloads.`
+        : 'Only a level that waits for two of the three replicas returns the newest version the read model has.';
+  ctx.fail(`${read} ${why} Pass \`consistency: types.consistencies.quorum\` on every read; ${situation}`);
+}

@@ -5,7 +5,7 @@ import meta from './meta.json';
 
 import {
   type Outcome, type Read, setup, readAll, readOne, changeStatus, placeOrder, catchUp,
-  expectAtLeast, servedByCassandra, pick, prng, describeError, show, type ReadModelState,
+  expectAtLeast, expectQuorumReads, servedByCassandra, pick, prng, describeError, show, type ReadModelState,
 } from './harness';
 
 
@@ -443,6 +443,11 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         if (quorumVersion >= minVersion && !servedByCassandra(r)) {
           ctx.fail(`A read of order ${id} with ${minVersion === 0 ? 'no token' : `a token for version ${minVersion}`} went to PostgreSQL although the read model answered at QUORUM with version ${quorumVersion}, which satisfies the token; ${situation}`);
         }
+        // no token: what the QUORUM read returns, not an older copy one replica kept
+        if (minVersion === 0 && r.ok && r.value && Number(r.value.version) < quorumVersion) {
+          const staleOnA = c.orders[[...s.truth.keys()].indexOf(id)] === 'stale-on-a';
+          ctx.fail(`A read of order ${id} with no token returned version ${r.value.version} ("${r.value.status}") although a QUORUM read of the read model returns version ${quorumVersion}${staleOnA ? ' (nodes B and C have it; only node A missed it)' : ''}: without a token, whatever the QUORUM read returns will do, not an older copy one replica kept; ${situation}`);
+        }
       }
     },
   );
@@ -480,6 +485,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         if (pasted) ctx.fail(`The order id ${JSON.stringify(oid)} was pasted into the query text (${pasted.driver}: ${pasted.text}): pass it as a bound parameter; ${situation}`);
         expectAtLeast(ctx, s, oid, minVersion, r, situation);
         if (r.ms > 250) ctx.fail(`A read of order ${oid} took ${r.ms} ms: Cassandra gets about 100 ms (QUORUM, readTimeout) before PostgreSQL answers (expected ≤ 250 ms); ${situation}`);
+        expectQuorumReads(ctx, oid, minVersion, r, situation);
       }
     },
   );

@@ -31,7 +31,7 @@ export default defineTests((t) => {
     expectAtLeast(ctx, s, 'o-new-1', token, await read(s, 'o-new-1', token), 'the order was just placed and is not in the read model yet', true);
   });
 
-  t.test('without a token (minVersion 0) any copy in the read model will do', async (ctx) => {
+  t.test("without a token (minVersion 0) the read model's row will do", async (ctx) => {
     const s = setup(ctx, { state: () => 'behind' });
     const id = [...s.truth.keys()][1];
     const r = await read(s, id, 0);

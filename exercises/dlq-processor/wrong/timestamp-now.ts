@@ -1,4 +1,4 @@
-// rejects: Write the order into the read model idempotently: bound parameters (`?`, `{ prepare: true }`) and `USING TIMESTAMP` taken from the event's version, so a duplicate or an old event delivered late cannot overwrite a newer one.
+// rejects: Write the order into the read model idempotently and at QUORUM: bound parameters (`?`, `{ prepare: true, consistency: types.consistencies.quorum }`) and `USING TIMESTAMP` taken from the event's version, so a duplicate or an old event delivered late cannot overwrite a newer one, and a write that succeeded is on two of the three replicas, where the API's QUORUM reads find it.
 // USING TIMESTAMP, but the processing time instead of the event's version: a late old event still wins.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

@@ -1,4 +1,4 @@
-// rejects: Read Cassandra at QUORUM with a short budget (about 100 ms, `readTimeout`), and pass the order id as a bound parameter (`?` with `{ prepare: true }`, `$1` in PostgreSQL).
+// rejects: Read Cassandra at QUORUM on every read, with a token or without, and with a short budget (about 100 ms, `readTimeout`); pass the order id as a bound parameter (`?` with `{ prepare: true }`, `$1` in PostgreSQL).
 // Gives Cassandra 300 ms instead of about 100 ms: a slow or silent coordinator holds every customer for a third of a second before PostgreSQL is asked.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

@@ -1,4 +1,4 @@
-// rejects: Use the token: return the read model's row only when its `version` is at least `minVersion` (any row will do when there is no token, `minVersion` 0).
+// rejects: Use the token: return the read model's row only when its `version` is at least `minVersion` (when there is no token, `minVersion` 0, whatever row the QUORUM read returns will do).
 // Trusts the read model only for a token: a read without one (minVersion 0) always goes to PostgreSQL, although any row would do.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

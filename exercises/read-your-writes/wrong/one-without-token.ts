@@ -1,0 +1,58 @@
+// rejects: Read Cassandra at QUORUM on every read, with a token or without, and with a short budget (about 100 ms, `readTimeout`); pass the order id as a bound parameter (`?` with `{ prepare: true }`, `$1` in PostgreSQL).
+// Reads at QUORUM only when there is a token, at ONE without one: node A answers from its own copy, which may
+// have missed an update nodes B and C have, and a customer without a token is shown an older status.
+import { types } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
+import type { Pool } from 'pg';
+
+export interface Order {
+  id: string;
+  customerId: string;
+  status: string;
+  total: number;
+  version: number;
+}
+
+export interface Deps {
+  /** The read model: Cassandra, RF=3, one replica per availability zone, fed by the processor. */
+  cassandra: Client;
+  /** The source of truth: PostgreSQL, where every command commits first. */
+  pg: Pool;
+}
+
+/** How long a read may wait for Cassandra before asking PostgreSQL instead. */
+const CASSANDRA_BUDGET_MS = 100;
+
+export async function getOrderAtLeast(deps: Deps, orderId: string, minVersion: number): Promise<Order | null> {
+  try {
+    const rs = await deps.cassandra.execute(
+      'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
+      [orderId],
+      // without a token "any row will do", so that read takes the nearest copy (ONE); QUORUM only with a token
+      { prepare: true, consistency: minVersion > 0 ? types.consistencies.quorum : types.consistencies.one, readTimeout: CASSANDRA_BUDGET_MS },
+    );
+    const row = rs.first();
+    // At least the caller's version (any version when there is no token, minVersion = 0): good enough.
+    if (row && Number(row.version) >= minVersion) return toOrder(row);
+    // No row, or an older one: the processor has not caught up with this caller's write yet.
+  } catch {
+    // Unavailable, timed out, no host: the read model cannot answer now.
+  }
+  // The source of truth has every committed version. Its errors propagate: an older copy would hide
+  // the caller's own change, and null would deny an order they just placed.
+  const res = await deps.pg.query(
+    'SELECT id, customer_id, status, total, version FROM orders WHERE id = $1',
+    [orderId],
+  );
+  return res.rows.length > 0 ? toOrder(res.rows[0]) : null;
+}
+
+function toOrder(row: { [column: string]: any }): Order {
+  return {
+    id: String(row.id),
+    customerId: String(row.customer_id),
+    status: String(row.status),
+    total: Number(row.total),
+    version: Number(row.version),
+  };
+}
