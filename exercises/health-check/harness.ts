@@ -1,5 +1,5 @@
 import {
-  describeError, isSimulationError, measure, prng, putOrder, randomOrder, showOrder,
+  describeError, isSimulationError, measure, words, prng, putOrder, randomOrder, showOrder,
   type Fault, type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
 } from '../../src/grading/api';
 
@@ -15,6 +15,9 @@ export interface Cluster {
 export const STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered'];
 /** Cassandra's failure detector convicts a silent peer after ~18 s; waiting this long lets it. */
 export const FD_SETTLED_MS = 25_000;
+/** The task's budget for a read on the healthy path ("at most 2 s"), and what a customer may wait in all: that budget, then PostgreSQL. */
+export const HEALTHY_BUDGET_MS = 2000;
+export const HEALTHY_READ_LIMIT_MS = HEALTHY_BUDGET_MS + 250;
 
 export type Setup = { world: World; cluster: Cluster; truth: Map<string, Order>; ids: string[]; rand: TestRandom };
 
@@ -74,3 +77,9 @@ export async function expectRead(ctx: TestContext, s: Setup, id: string, situati
 }
 
 export const every = (zoneNodes: string[], f: (node: string) => Fault): Fault[] => zoneNodes.map(f);
+
+/** What a customer went through when a read after a 'healthy' verdict took longer than the task's budget allows. */
+export function slowHealthyRead(id: string, r: { ms: number; queries: Query[] }): string {
+  const from = r.queries.some((q) => q.driver === 'pg') ? 'PostgreSQL' : 'Cassandra';
+  return `With the cluster 'healthy' at the last check, a customer waited ${words.ms(r.ms)} for order ${id} (and then got it from ${from}): every read needs a budget, even on the healthy path. Cassandra gets at most ${words.ms(HEALTHY_BUDGET_MS)}, then PostgreSQL answers (expected the order within ${HEALTHY_READ_LIMIT_MS / 1000} s)`;
+}

@@ -2,7 +2,7 @@
 import { defineTests, seeds, fc, words, type Fault, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
-import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
+import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, HEALTHY_READ_LIMIT_MS, slowHealthyRead, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
 const ALL = ['A', 'B', 'C'];
 
@@ -223,6 +223,33 @@ export default defineTests((t) => {
   );
 
   t.test(
+    'healthy: a Cassandra read that gets no answer gives up within 2 s, then PostgreSQL',
+    {
+      scenario: "The health check has just said 'healthy'; a moment later zone A is cut off from B and C, every node starts answering 3–8 seconds late, or every node freezes (a long GC pause). A customer reads an order within the 5-second cache window.",
+      hint: "'healthy' is up to 5 seconds old, and the driver's default timeout is 12 s. Pass a `readTimeout` to the healthy read too (up to 2000 ms) and read PostgreSQL when it runs out.",
+      seeds: seeds(1101, 3),
+    },
+    async (ctx) => {
+      const s = setup(ctx);
+      const h = await health(ctx, s, 'every node is up');
+      if (h.value !== 'healthy') ctx.fail(`checkHealth() returned '${h.value}' on a healthy cluster (seed ${ctx.seed}).`);
+      const now = s.world.now;
+      const kind = ctx.seed % 3;
+      const extraMs = 3000 + s.rand(5000);
+      if (kind === 0) s.world.schedule([{ at: now + 50, kind: 'isolate', zone: 'A' }]);
+      else if (kind === 1) s.world.schedule(every(ALL, (node) => ({ at: now + 50, kind: 'slow', node, extraMs })));
+      else s.world.schedule(every(ALL, (node) => ({ at: now + 50, kind: 'pause', node, forMs: 120_000 })));
+      const what = kind === 0 ? 'zone A was cut off from B and C' : kind === 1 ? `every node started answering ${words.ms(extraMs)} late` : 'every node froze (a long GC pause)';
+      await s.world.run(() => s.world.sleep(100 + s.rand(1000)));
+      const id = s.ids[ctx.seed % s.ids.length];
+      const r = await expectRead(ctx, s, id, `${what} after the health check said 'healthy'`);
+      if (r.ms > HEALTHY_READ_LIMIT_MS) {
+        ctx.fail(`${slowHealthyRead(id, r)} (seed ${ctx.seed}); ${what} after the health check said 'healthy'.`);
+      }
+    },
+  );
+
+  t.test(
     'healthy: an order missing from the read model is read from PostgreSQL',
     {
       scenario: 'A healthy cluster; the customer reads an order the processor has not written into Cassandra yet.',
@@ -340,6 +367,25 @@ async function enter(ctx: TestContext, c: Situation, opts: { missing?: number[] 
 type Calls = { afterMs: number; count: number }[];
 const callGroups = (max: number) =>
   fc.array(fc.record({ afterMs: fc.integer({ min: 0, max: 4000 }), count: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: max });
+
+/** What happens to Cassandra after the health check in the `read` property, within the verdict's 5 s. */
+type Then = 'nothing' | 'recovers' | 'fails' | 'cut-off' | 'slows' | 'freezes';
+function thenWords(c: { then: Then; thenExtraMs: number }): string {
+  switch (c.then) {
+    case 'nothing':
+      return 'nothing changes';
+    case 'recovers':
+      return 'Cassandra is fine again';
+    case 'fails':
+      return 'every Cassandra node crashes';
+    case 'cut-off':
+      return 'zone A (the API and node A) is cut off from zones B and C';
+    case 'slows':
+      return `every Cassandra node starts answering ${words.ms(c.thenExtraMs)} late`;
+    case 'freezes':
+      return 'every Cassandra node freezes (a long GC pause)';
+  }
+}
 
 /** A task sentence by its id in meta.json: each property is named by the sentence it checks. */
 function task(id: string): string {
@@ -479,20 +525,26 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
     task('read'),
     {
       cases: fc.record({
-        // degraded is weighted up: it is the branch with the most to get right (a row, a miss, a timeout)
-        at: fc.oneof({ arbitrary: situation(['all-slow']), weight: 2 }, { arbitrary: situation(['healthy', 'all-paused', 'all-down', 'two-down', 'zone-a-cut-off']), weight: 3 }),
+        // degraded is weighted up: it is the branch with the most to get right (a row, a miss, a timeout);
+        // healthy too: what happens to Cassandra after a 'healthy' verdict is what its budget is for
+        at: fc.oneof(
+          { arbitrary: situation(['all-slow']), weight: 2 },
+          { arbitrary: situation(['healthy']), weight: 2 },
+          { arbitrary: situation(['all-paused', 'all-down', 'two-down', 'zone-a-cut-off']), weight: 2 },
+        ),
         // what happens to Cassandra after the health check, within its 5 s
-        then: fc.constantFrom<'nothing' | 'recovers' | 'fails'>('recovers', 'nothing', 'fails'),
+        then: fc.constantFrom<Then>('recovers', 'nothing', 'fails', 'cut-off', 'slows', 'freezes'),
         thenAfterMs: fc.integer({ min: 1, max: 3000 }),
+        thenExtraMs: fc.integer({ min: 2500, max: 8000 }),
         missing: fc.subarray([0, 1, 2]),
         reads: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
       }),
       scenario: (c) =>
-        `${situationWords(c.at)}; the API checks health; ${
-          c.then === 'nothing' ? '' : c.then === 'recovers' ? `${words.ms(c.thenAfterMs)} later Cassandra is fine again; ` : `${words.ms(c.thenAfterMs)} later every Cassandra node crashes; `
-        }customers read ${words.list(c.reads.map((i) => `order #${i + 1}${c.missing.includes(i) ? ' (not in the read model yet)' : ''}`))}.`,
-      hint: "Pick the strategy from the verdict: 'unavailable' → PostgreSQL only; 'degraded' → Cassandra with `readTimeout: 100`, then PostgreSQL on an error or a miss; 'healthy' → Cassandra, then PostgreSQL on an error or a miss.",
-      runs: 60,
+        `${situationWords(c.at)}; the API checks health; ${c.then === 'nothing' ? '' : `${words.ms(c.thenAfterMs)} later ${thenWords(c)}; `}customers read ${words.list(
+          c.reads.map((i) => `order #${i + 1}${c.missing.includes(i) ? ' (not in the read model yet)' : ''}`),
+        )}.`,
+      hint: "Pick the strategy from the verdict: 'unavailable' → PostgreSQL only; 'degraded' → Cassandra with `readTimeout: 100`, then PostgreSQL on an error or a miss; 'healthy' → Cassandra with a `readTimeout` of its own (up to 2000 ms; the driver's default is 12 s), then PostgreSQL on an error or a miss.",
+      runs: 70,
     },
     async (ctx, c) => {
       const s = await enter(ctx, c.at, { missing: c.missing });
@@ -508,11 +560,19 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
               : every(c.at.nodes, (node) => ({ at, kind: 'restart', node })),
         );
         await s.world.run(() => s.world.sleep(c.thenAfterMs + (c.at.kind === 'all-slow' ? 10 : 1500)));
-      } else if (c.then === 'fails') {
-        s.world.schedule(every(ALL, (node) => ({ at, kind: 'crash', node })));
+      } else if (c.then !== 'nothing') {
+        s.world.schedule(
+          c.then === 'fails'
+            ? every(ALL, (node) => ({ at, kind: 'crash', node }))
+            : c.then === 'cut-off'
+              ? [{ at, kind: 'isolate', zone: 'A' }]
+              : c.then === 'slows'
+                ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: c.thenExtraMs }))
+                : every(ALL, (node) => ({ at, kind: 'pause', node, forMs: 120_000 })),
+        );
         await s.world.run(() => s.world.sleep(c.thenAfterMs + 20));
       }
-      const situation = `${situationWords(c.at)}, and checkHealth() said '${h.value}'${c.then === 'nothing' ? '' : c.then === 'recovers' ? '; then Cassandra recovered' : '; then every node crashed'}`;
+      const situation = `${situationWords(c.at)}, and checkHealth() said '${h.value}'${c.then === 'nothing' ? '' : `; then ${thenWords(c)}`}`;
       for (const i of c.reads) {
         const id = s.ids[i];
         const r = await expectRead(ctx, s, id, situation);
@@ -524,8 +584,9 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
           if (cq.length === 0) ctx.fail(`With the cluster degraded, reading order ${id} did not ask Cassandra at all: degraded means "try Cassandra briefly (100 ms), then PostgreSQL"; ${situation}.`);
           if (r.ms > 250) ctx.fail(`With the cluster degraded, a customer waited ${words.ms(r.ms)} for order ${id}: Cassandra should get about 100 ms before PostgreSQL answers (expected at most 250 ms); ${situation}.`);
         }
-        if (h.value === 'healthy' && cq.length === 0) {
-          ctx.fail(`With the cluster healthy, reading order ${id} did not ask Cassandra: the read model is there to take these reads; ${situation}.`);
+        if (h.value === 'healthy') {
+          if (cq.length === 0) ctx.fail(`With the cluster healthy, reading order ${id} did not ask Cassandra: the read model is there to take these reads; ${situation}.`);
+          if (r.ms > HEALTHY_READ_LIMIT_MS) ctx.fail(`${slowHealthyRead(id, r)}; ${situation}.`);
         }
       }
     },

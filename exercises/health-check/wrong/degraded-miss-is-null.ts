@@ -1,4 +1,4 @@
-// rejects: `readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss.
+// rejects: `readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss. Every read needs a budget, even on the healthy path: give the healthy read at most 2 s (the driver's default is 12 s), then PostgreSQL.
 // In the degraded branch a row that is not there is taken as "no such order": an order the read model has not received yet is reported missing whenever Cassandra is slow but answers.
 import { errors, types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

@@ -1,4 +1,4 @@
-// rejects: `readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss.
+// rejects: `readWithFallback`: unavailable → PostgreSQL at once; degraded → Cassandra with a 100 ms budget, then PostgreSQL; healthy → Cassandra, PostgreSQL on error or miss. Every read needs a budget, even on the healthy path: give the healthy read at most 2 s (the driver's default is 12 s), then PostgreSQL.
 // Treats degraded like unavailable and reads PostgreSQL only: while the cluster is merely slow, the read model takes no reads at all, even once it answers quickly again.
 import { errors, types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';

@@ -1,4 +1,4 @@
-// rejects: Each alert fires once per incident, for its node (and peer), with a message in plain words for the on-call engineer; it re-arms once the condition has cleared (the peer is up again, the disk has drained, the counter stopped growing).
+// rejects: Each alert fires once per incident, for its node (and peer), with a message in plain words for the on-call engineer; it re-arms once the incident is over: `node-down-long` when the peer is up again, `hints-disk` when the directory is back at or below the threshold, `dropped-mutations` at a sample where the counter did not grow, and `hints-not-stored` at a sample where its counter did not grow **and** the peer is up again (while the peer is still down, a sample without growth does not end the incident).
 // The hints-not-stored incident clears as soon as the counter has one sample without growth, although the peer is still down: one outage pages again and again.
 
 export type MetricSample = {

@@ -1,4 +1,4 @@
-// rejects: Treat `Storage.TotalHints`, `Hints_not_stored-<peer>` and `DroppedMessage.MUTATION.Dropped` as counters since the node started: compare each with the **same node's** previous sample, and when a counter is lower than before, the node restarted and the increase counts from 0. Never alert on a counter's absolute value.
+// rejects: Treat `Storage.TotalHints`, `Hints_not_stored-<peer>` and `DroppedMessage.MUTATION.Dropped` as counters since the node started: compare each with the **same node's** previous sample, and when a counter is lower than before, the node restarted and the increase counts from 0. A counter missing from a sample reads 0: a node reports a counter only once it has counted something since it started (after a restart, `Hints_not_stored-<peer>` is absent until the first hint is not stored). Never alert on a counter's absolute value.
 // A counter lower than before is read as 'no growth' (clamped to 0): what grew between the last sample before a restart and the first after it is lost.
 
 export type MetricSample = {

@@ -1,0 +1,95 @@
+// rejects: Treat `Storage.TotalHints`, `Hints_not_stored-<peer>` and `DroppedMessage.MUTATION.Dropped` as counters since the node started: compare each with the **same node's** previous sample, and when a counter is lower than before, the node restarted and the increase counts from 0. A counter missing from a sample reads 0: a node reports a counter only once it has counted something since it started (after a restart, `Hints_not_stored-<peer>` is absent until the first hint is not stored). Never alert on a counter's absolute value.
+// A counter missing from the previous sample is taken as "nothing to compare yet", not as 0: after a restart (or before a node has counted anything) the first value that appears becomes a baseline, so the first hints not stored after a restart, or the first dropped mutations, page nobody.
+export type MetricSample = {
+  node: string;
+  time: number; // ms
+  metrics: Record<string, number>;
+  downPeers: Record<string, number>; // peer → since when this node has seen it down (ms)
+  hintsDiskBytes: number; // size of this node's hints directory
+};
+
+export type AlertConfig = {
+  maxHintWindowMs: number; // max_hint_window
+  downWarnMs: number; // warn when a peer has been down this long (before the window closes)
+  hintsDiskWarnBytes: number;
+};
+
+export type Alert = { kind: 'hints-not-stored' | 'node-down-long' | 'hints-disk' | 'dropped-mutations'; node: string; peer?: string; time: number; message: string };
+
+const NOT_STORED = 'HintedHandOffManager.Hints_not_stored-';
+const DROPPED = 'DroppedMessage.MUTATION.Dropped';
+
+/** How much a counter grew since the previous sample of the same node; a drop means it restarted from 0. */
+function increase(now: number, before: number): number {
+  return now >= before ? now - before : now;
+}
+
+export function evaluateAlerts(samples: MetricSample[], config: AlertConfig): Alert[] {
+  const alerts: Alert[] = [];
+  const previous = new Map<string, Record<string, number>>(); // node → its last sample's metrics
+  const firing = new Set<string>(); // incidents already alerted, until they recover
+  const raise = (key: string, alert: Alert) => {
+    if (firing.has(key)) return;
+    firing.add(key);
+    alerts.push(alert);
+  };
+  const sorted = [...samples].sort((a, b) => a.time - b.time);
+
+  for (const s of sorted) {
+    const before = previous.get(s.node);
+    // Every peer this node has seen down, has a Hints_not_stored counter for, or has an incident open for.
+    const peers = new Set<string>(Object.keys(s.downPeers));
+    for (const name of Object.keys(s.metrics)) if (name.startsWith(NOT_STORED)) peers.add(name.slice(NOT_STORED.length));
+    for (const key of firing) {
+      const [, node, peer] = key.split(' ');
+      if (node === s.node && peer) peers.add(peer);
+    }
+
+    for (const peer of peers) {
+      // Any increase of Hints_not_stored: the peer missed writes no hint will replay.
+      const name = NOT_STORED + peer;
+      const key = `hints-not-stored ${s.node} ${peer}`;
+      // a counter missing from either sample gives nothing to compare: its first appearance is only a baseline
+      const grew = before !== undefined && name in s.metrics && name in before && increase(s.metrics[name], before[name]) > 0;
+      if (grew) {
+        raise(key, {
+          kind: 'hints-not-stored', node: s.node, peer, time: s.time,
+          message: `${s.node} stopped storing hints for ${peer} (down longer than max_hint_window): ${peer} is missing writes, schedule a repair of ${peer}.`,
+        });
+      } else if (!(peer in s.downPeers)) firing.delete(key);
+    }
+
+    for (const peer of peers) {
+      // A peer down for most of the hint window: act before hints stop.
+      const key = `node-down-long ${s.node} ${peer}`;
+      const since = s.downPeers[peer];
+      if (since === undefined) firing.delete(key); // up again: the next outage is a new incident
+      else if (s.time - since >= config.downWarnMs) {
+        const left = Math.max(0, Math.round((since + config.maxHintWindowMs - s.time) / 1000));
+        raise(key, {
+          kind: 'node-down-long', node: s.node, peer, time: s.time,
+          message: `${peer} has been down for ${Math.round((s.time - since) / 1000)} s as seen from ${s.node}; hints for it stop in about ${left} s (max_hint_window). Bring ${peer} back or plan a repair.`,
+        });
+      }
+    }
+
+    const diskKey = `hints-disk ${s.node}`;
+    if (s.hintsDiskBytes > config.hintsDiskWarnBytes) {
+      raise(diskKey, {
+        kind: 'hints-disk', node: s.node, time: s.time,
+        message: `The hints directory on ${s.node} holds ${s.hintsDiskBytes} bytes (threshold ${config.hintsDiskWarnBytes}): check free disk space and which peer the hints are for.`,
+      });
+    } else firing.delete(diskKey);
+
+    const dropKey = `dropped-mutations ${s.node}`;
+    if (before !== undefined && DROPPED in s.metrics && DROPPED in before && increase(s.metrics[DROPPED], before[DROPPED]) > 0) {
+      raise(dropKey, {
+        kind: 'dropped-mutations', node: s.node, time: s.time,
+        message: `${s.node} is dropping MUTATION messages (they waited longer than the write timeout): this replica is missing writes right now.`,
+      });
+    } else firing.delete(dropKey);
+
+    previous.set(s.node, s.metrics);
+  }
+  return alerts;
+}
