@@ -56,8 +56,24 @@ function parse(argv: string[]): Parsed {
   return { ok: true, id, file, mode: v.run ? 'run' : 'submit', wallMs, seed, only: v.test };
 }
 
+/** A word for a POSIX shell: as it is when it is plainly safe, else in single quotes. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * For the instructor reading the terminal (stderr; stdout stays the results JSON): each failed test
+ * that names a seed, with the command that replays just that case.
+ */
+export function replayLines(results: Results, p: { id: string; file: string; mode: 'run' | 'submit'; wallMs?: number }): string[] {
+  const base = ['npm', 'run', 'grade', '--', p.id, p.file, ...(p.mode === 'run' ? ['--run'] : []), ...(p.wallMs !== undefined ? ['--timeout', String(p.wallMs)] : [])];
+  return results.tests
+    .filter((t) => t.status !== 'pass' && t.seed !== undefined)
+    .map((t) => `${t.name} (seed ${t.seed}) failed; replay it: ${[...base, '--seed', String(t.seed), '--test', t.name].map(shellWord).join(' ')}`);
+}
+
 /** Grades as the command line says; returns the results to print (or usage text) and the exit code. */
-export async function cliMain(argv: string[]): Promise<{ code: number; results?: Results; text?: string }> {
+export async function cliMain(argv: string[]): Promise<{ code: number; results?: Results; text?: string; notes?: string[] }> {
   const p = parse(argv);
   if (!p.ok) return { code: p.code, text: p.text };
   const ids = exerciseIds();
@@ -71,15 +87,16 @@ export async function cliMain(argv: string[]): Promise<{ code: number; results?:
   const compiled = compileLearnerTs(code, p.file);
   if (!compiled.ok) return { code: 2, results: errorResults(compiled.message) };
   const results = await gradeInWorker({ exerciseId: p.id, learnerJs: compiled.js, mode: p.mode, wallMs: p.wallMs, seed: p.seed, only: p.only });
-  return { code: exitCode(results), results };
+  return { code: exitCode(results), results, notes: replayLines(results, p) };
 }
 
 // (by path: bench/ bundles this module into its own scripts)
 const isEntry = process.argv[1] !== undefined && resolve(process.argv[1]) === join(ROOT, 'scripts', 'grade.ts');
 if (isEntry) {
   cliMain(process.argv.slice(2)).then(
-    ({ code, results, text }) => {
+    ({ code, results, text, notes }) => {
       if (text !== undefined) (code === 0 ? process.stdout : process.stderr).write(`${text}\n`);
+      for (const line of notes ?? []) process.stderr.write(`${line}\n`);
       if (results) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       // exit once stdout is flushed: results with traces are large, and a pipe is written asynchronously
       process.stdout.write('', () => process.exit(code));

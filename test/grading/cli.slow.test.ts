@@ -208,6 +208,14 @@ describe('npm run grade', () => {
     const bad = run('grade', ['read-fallback', file, '--seed', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--seed needs an integer/);
+    // the terminal (stderr) names the failed case and the command that replays it alone, as printed
+    const line = submit.stderr.split('\n').find((l) => l.startsWith(`${name} (seed ${failed.seed}) failed; replay it: `))!;
+    expect(line, submit.stderr).toBeDefined();
+    const command = line.slice(line.indexOf('replay it: ') + 'replay it: '.length);
+    expect(command).toMatch(/^npm run grade -- read-fallback \S+ --seed \d+ --test '.+'$/);
+    const shell = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const alone = JSON.parse(shell.stdout.slice(shell.stdout.indexOf('{'))) as Results;
+    expect(alone.tests.map((t) => ({ name: t.name, seed: t.seed, message: t.message }))).toEqual([{ name, seed: failed.seed, message: failed.message }]);
   });
 
   it('exits 2 for an unknown exercise', { timeout: 120_000 }, () => {
