@@ -245,10 +245,19 @@ function whyConsistent(o: Outcome): string {
         : 'Your schedule has no faults, and without them QUORUM keeps its promise.',
     );
   } else {
+    const name = (x: string) => (plan.nodes.includes(x) ? `node ${x}` : x);
+    // a skew of a write's stamper that starts only after that write started: it stamped the old time
+    const late = ([[first, 'first', stampers[0]], [second, 'second', stampers[1]]] as const).flatMap(([a, nth, target]) => {
+      const onIt = skews.filter((f) => String(f.target) === target);
+      return onIt.length && onIt.every((f) => f.at > a.start)
+        ? [`your clock change of ${name(target)} starts at ${ms(Math.min(...onIt.map((f) => f.at)))}, after the ${nth} write it had to stamp started at ${ms(a.start)}`]
+        : [];
+    });
+    if (late.length) parts.push(`In your schedule ${late.join(', and ')}: a clock change moves only the timestamps taken after it.`);
     const others = [...new Set(skews.map((f) => String(f.target)).filter((t) => !stampers.includes(t)))];
     if (others.length) {
       parts.push(
-        `Your schedule moves the clock of ${others.map((x) => (plan.nodes.includes(x) ? `node ${x}` : x)).join(' and ')}, which stamped neither write: with ${byClient ? 'client-side timestamps the driver stamps each write from the writing client' : 'coordinator-side timestamps each write is stamped by its coordinator node'}, here ${stamper(plan.first)} for the first write and ${stamper(plan.second)} for the second.`,
+        `Your schedule moves the clock of ${others.map(name).join(' and ')}, which stamped neither write: with ${byClient ? 'client-side timestamps the driver stamps each write from the writing client' : 'coordinator-side timestamps each write is stamped by its coordinator node'}, here ${stamper(plan.first)} for the first write and ${stamper(plan.second)} for the second.`,
       );
     }
   }

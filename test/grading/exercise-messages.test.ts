@@ -1,0 +1,32 @@
+/**
+ * Failure messages name the learner's own mistake, not only its effect: a known-wrong solution of an
+ * exercise, graded on the one test it fails, and the clause of the message that says why.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { transformSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import type { TestModule } from '../../src/grading/api';
+import { runExercise } from '../../src/grading/index';
+import { parseMeta } from '../../src/grading/schema';
+
+const ROOT = resolve(__dirname, '../..');
+
+async function gradeOne(id: string, wrongFile: string, test: string) {
+  const dir = join(ROOT, 'exercises', id);
+  const mod = async (f: string) => ((await import(join(dir, f))) as { default: TestModule }).default;
+  const exercise = { id, meta: parseMeta(`exercises/${id}/meta.json`, readFileSync(join(dir, 'meta.json'), 'utf8')), visible: await mod('visible.test.ts'), hidden: await mod('hidden.test.ts') };
+  const ts = readFileSync(join(dir, 'wrong', wrongFile), 'utf8');
+  const learnerJs = transformSync(ts, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: wrongFile }).code;
+  const r = await runExercise({ exercise, learnerJs, mode: 'submit', only: test });
+  expect(r.tests.map((t) => t.name)).toEqual([test]);
+  return r.tests[0];
+}
+
+describe('break-quorum', () => {
+  it('a clock change that starts after the write it had to stamp: the message says so, with both times', async () => {
+    const t = await gradeOne('break-quorum', 'skew-after-write-started.ts', 'client-side timestamps, writes 50 ms apart: the read returns the older status');
+    expect(t.status).toBe('fail');
+    expect(t.message).toContain('your clock change of support-b starts at 1051 ms, after the second write it had to stamp started at 1050 ms: a clock change moves only the timestamps taken after it.');
+  });
+});
