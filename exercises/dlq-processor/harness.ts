@@ -344,9 +344,11 @@ export function expectQuorumWrites(ctx: TestContext, s: Setup, situation: string
     const why =
       v.cl === CL.all || v.cl === CL.three
         ? `At ${levelName(v.cl)} a write needs every replica: with one node down every event goes to the DLQ, although two replicas could have taken it and the API's QUORUM reads would have found it.`
-        : v.cl === CL.any || v.cl === CL.one || v.cl === CL.localOne
-          ? `At ${levelName(v.cl)} one replica acknowledges the write alone: with two of the three replicas down the write "succeeds" on the one left, the event does not go to the DLQ, and the API's QUORUM reads, which ask two replicas, can miss it (W + R = 1 + 2 is not more than RF = 3) until hints or repair catch up.`
-          : `Only a level that waits for two of the three replicas makes a successful write one that the API's QUORUM reads are sure to find.`;
+        : v.cl === CL.any
+          ? `At ANY not even one replica is needed: a hint the coordinator stores for a down replica counts, so the write can "succeed" before any replica has it (in production even with all three replicas down), the event does not go to the DLQ, and the API's QUORUM reads, which ask two replicas, can miss it until hints or repair catch up.`
+          : v.cl === CL.one || v.cl === CL.localOne
+            ? `At ${levelName(v.cl)} one replica's acknowledgement is enough (the write still goes to all three): with two of the three replicas down the write "succeeds" on the one left, the event does not go to the DLQ, and the API's QUORUM reads, which ask two replicas, can miss it (W + R = 1 + 2 is not more than RF = 3) until hints or repair catch up.`
+            : `Only a level that waits for two of the three replicas makes a successful write one that the API's QUORUM reads are sure to find.`;
     return ctx.fail(`${asked} ${why} Pass \`consistency: types.consistencies.quorum\` with the write; ${situation}`);
   }
 }

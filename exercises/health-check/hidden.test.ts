@@ -226,7 +226,7 @@ export default defineTests((t) => {
     'healthy: a Cassandra read that gets no answer gives up within 2 s, then PostgreSQL',
     {
       scenario: "The health check has just said 'healthy'; a moment later zone A is cut off from B and C, every node starts answering 3–8 seconds late, or every node freezes (a long GC pause). A customer reads an order within the 5-second cache window.",
-      hint: "'healthy' is up to 5 seconds old, and the driver's default timeout is 12 s. Pass a `readTimeout` to the healthy read too (up to 2000 ms) and read PostgreSQL when it runs out.",
+      hint: "'healthy' is up to 5 seconds old, and the driver's default timeout is 12 s. Pass a `readTimeout` to the healthy read too (up to 2000 ms; it applies to each attempt, so leave the read non-idempotent or bound the whole call with one timer) and read PostgreSQL when it runs out.",
       seeds: seeds(1101, 3),
     },
     async (ctx) => {
@@ -543,7 +543,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         `${situationWords(c.at)}; the API checks health; ${c.then === 'nothing' ? '' : `${words.ms(c.thenAfterMs)} later ${thenWords(c)}; `}customers read ${words.list(
           c.reads.map((i) => `order #${i + 1}${c.missing.includes(i) ? ' (not in the read model yet)' : ''}`),
         )}.`,
-      hint: "Pick the strategy from the verdict: 'unavailable' → PostgreSQL only; 'degraded' → Cassandra with `readTimeout: 100`, then PostgreSQL on an error or a miss; 'healthy' → Cassandra with a `readTimeout` of its own (up to 2000 ms; the driver's default is 12 s), then PostgreSQL on an error or a miss.",
+      hint: "Pick the strategy from the verdict: 'unavailable' → PostgreSQL only; 'degraded' → Cassandra with `readTimeout: 100`, then PostgreSQL on an error or a miss; 'healthy' → Cassandra with a `readTimeout` of its own (up to 2000 ms; it applies to each attempt, so leave the read non-idempotent or bound the whole call with one timer; the driver's default is 12 s), then PostgreSQL on an error or a miss.",
       runs: 70,
     },
     async (ctx, c) => {

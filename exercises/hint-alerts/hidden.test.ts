@@ -120,7 +120,7 @@ export default defineTests((t) => {
     'a restarted node stops storing hints: the increase counts from 0',
     {
       scenario:
-        'Node A was restarted a few seconds ago: its counters, including an old Hints_not_stored-C in the hundreds, went back to 0, and a counter that has counted nothing since the restart is absent from its samples (it reads 0). Then C crashes and stays down past max_hint_window.',
+        'Node A was restarted a few seconds ago: its counters were reset, including an old Hints_not_stored-C in the hundreds (each is absent from its samples until it counts again, and reads 0). Then C crashes and stays down past max_hint_window.',
       hint: 'After a restart, compare with 0, not with the highest value the counter ever had, and read a counter missing from a sample as 0 (`s.metrics[name] ?? 0`): the first hints not stored after the restart are a new incident.',
       seeds: seeds(401, 5),
     },
@@ -343,7 +343,7 @@ const streamConfig = (st: Stream): AlertConfig => ({ downWarnMs: st.downWarnRoun
 
 function streamWords(st: Stream): string {
   const cfg = streamConfig(st);
-  const parts: string[] = [`samples every ${STEP / 1000} s for ${st.rounds} rounds (round r at ${T0} + r × ${STEP} ms, A/B/C 0/7/13 ms apart), downWarnMs ${cfg.downWarnMs}, maxHintWindowMs ${cfg.maxHintWindowMs}, hintsDiskWarnBytes ${WARN_BYTES}${st.sparse ? '; a counter at 0 is absent from the sample (\'absent\' below), as a node reports a counter only once it has counted something since it started' : ''}`];
+  const parts: string[] = [`samples every ${STEP / 1000} s for ${st.rounds} rounds (round r at ${T0} + r × ${STEP} ms, A/B/C 0/7/13 ms apart), downWarnMs ${cfg.downWarnMs}, maxHintWindowMs ${cfg.maxHintWindowMs}, hintsDiskWarnBytes ${WARN_BYTES}${st.sparse ? '; a counter at 0 is absent from the sample (\'absent\' below) and reads 0' : ''}`];
   for (const node of PEERS) {
     for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (its peers see it down since ${d.earlyMs} ms before that round; it restarts when back)`);
     if (st.restarts[node].length) parts.push(`${node} restarts before round${st.restarts[node].length === 1 ? '' : 's'} ${words.list([...st.restarts[node]].sort((a, b) => a - b))}`);

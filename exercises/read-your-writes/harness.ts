@@ -219,10 +219,12 @@ export function expectQuorumReads(ctx: TestContext, id: string, minVersion: numb
   const why =
     cl === CL.all || cl === CL.three
       ? `At ${levelName(cl)} every replica has to answer: with one zone cut off or one node down, every read goes to PostgreSQL although two replicas could have answered.`
-      : cl === CL.one || cl === CL.localOne || cl === CL.any
-        ? minVersion > 0
-          ? `At ${levelName(cl)} the coordinator in zone A answers from one replica, usually its own, which may have missed an update nodes B and C have: whenever it is behind, the token check sends the read to PostgreSQL although a QUORUM read would have found the caller's version on the other two.`
-          : `At ${levelName(cl)} the coordinator in zone A answers from one replica, usually its own, which may have missed an update nodes B and C have: a customer without a token is shown an older status than the read model holds, and can see it go back and forth between reloads.`
-        : 'Only a level that waits for two of the three replicas returns the newest version the read model has.';
+      : cl === CL.any
+        ? 'At ANY Cassandra rejects the read (ANY is for writes only), so every read goes to PostgreSQL and the read model serves nothing.'
+        : cl === CL.one || cl === CL.localOne
+          ? minVersion > 0
+            ? `At ${levelName(cl)} a single replica answers, usually the coordinator's own (here node A, in the API's zone), which may have missed an update nodes B and C have: whenever it is behind, the token check sends the read to PostgreSQL, although a QUORUM read, which also asks B or C, would have found the caller's version.`
+            : `At ${levelName(cl)} a single replica answers, usually the coordinator's own (here node A, in the API's zone), which may have missed an update nodes B and C have: a customer without a token is then shown an older status than a QUORUM read returns (in production, where requests go to different coordinators, it can also change between reloads).`
+          : 'Only a level that waits for two of the three replicas returns the newest version the read model has.';
   ctx.fail(`${read} ${why} Pass \`consistency: types.consistencies.quorum\` on every read; ${situation}`);
 }

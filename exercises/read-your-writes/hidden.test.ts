@@ -103,7 +103,7 @@ export default defineTests((t) => {
     {
       scenario:
         'Node A, in the API\'s own zone, missed the last update of every order; nodes B and C have it. Customers read 6 orders with the token of their last change.',
-      hint: 'At ONE the coordinator in zone A answers from its own replica, which is behind, so every read ends up in PostgreSQL. At QUORUM it also asks B or C and returns the newest version.',
+      hint: 'At ONE a single replica answers, usually the coordinator\'s own: here node A, which is behind, so every read ends up in PostgreSQL. At QUORUM it also asks B or C and returns the newest version.',
       seeds: seeds(301, 3),
     },
     async (ctx) => {
@@ -282,7 +282,7 @@ export default defineTests((t) => {
     {
       scenario:
         'The read model is up to date for most orders and one version behind for some. Customers read orders with an older token (someone else changed the order since, or the token belongs to another order), or with no token at all; a few orders are not in the read model yet.',
-      hint: 'The check is "at least the token", not "exactly the token". Without a token (minVersion 0) any row will do; but no row still means "ask PostgreSQL", not "no such order".',
+      hint: 'The check is "at least the token", not "exactly the token". Without a token (minVersion 0) whatever row the QUORUM read returns will do; but no row still means "ask PostgreSQL", not "no such order".',
       seeds: seeds(1001, 3),
     },
     async (ctx) => {
@@ -432,7 +432,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
     {
       cases: scenarios({ states: ['current', 'behind', 'stale-on-a'], tokens: ['none', 'previous', 'current'], outage: fc.constant(null) }),
       scenario: scenarioWords,
-      hint: 'Compare the row\'s version with the token using `>=` (a row at exactly the token\'s version is the caller\'s own write); with no token (`minVersion` 0) any row will do. Only then ask PostgreSQL.',
+      hint: 'Compare the row\'s version with the token using `>=` (a row at exactly the token\'s version is the caller\'s own write); with no token (`minVersion` 0) whatever row the QUORUM read returns will do. Only then ask PostgreSQL.',
       runs: 75,
     },
     async (ctx, c) => {

@@ -30,7 +30,7 @@ export async function getOrderAtLeast(deps: Deps, orderId: string, minVersion: n
       { prepare: true, consistency: types.consistencies.quorum, readTimeout: CASSANDRA_BUDGET_MS },
     );
     const row = rs.first();
-    // At least the caller's version (any version when there is no token, minVersion = 0): good enough.
+    // At least the caller's version (with no token, minVersion = 0, whatever row the QUORUM read returned): good enough.
     if (row && Number(row.version) >= minVersion) return toOrder(row);
     // No row, or an older one: the processor has not caught up with this caller's write yet.
   } catch {

@@ -1,5 +1,5 @@
 // rejects: Use the token: return the read model's row only when its `version` is at least `minVersion` (when there is no token, `minVersion` 0, whatever row the QUORUM read returns will do).
-// Trusts the read model only for a token: a read without one (minVersion 0) always goes to PostgreSQL, although any row would do.
+// Trusts the read model only for a token: a read without one (minVersion 0) always goes to PostgreSQL, although the QUORUM read's row would do.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
@@ -30,7 +30,7 @@ export async function getOrderAtLeast(deps: Deps, orderId: string, minVersion: n
       { prepare: true, consistency: types.consistencies.quorum, readTimeout: CASSANDRA_BUDGET_MS },
     );
     const row = rs.first();
-    // At least the caller's version (any version when there is no token, minVersion = 0): good enough.
+    // At least the caller's version (with no token, minVersion = 0, whatever row the QUORUM read returned): good enough.
     if (row && minVersion > 0 && Number(row.version) >= minVersion) return toOrder(row);
     // No row, or an older one: the processor has not caught up with this caller's write yet.
   } catch {
