@@ -329,12 +329,22 @@ export function levelName(cl: unknown): string {
 const MAJORITY_WRITE: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQuorum, CL.two];
 
 /**
- * Every read-model write the processor made (from the simulator's history: the level each request
- * asked for, whether given per query or as the client's default) is at QUORUM. The task's first
- * sentence and the lesson: "idempotent, version-stamped write at QUORUM".
+ * Every read-model write the processor made is at QUORUM (from the simulator's history: the level
+ * each request asked for, whether given per query or as the client's default, and the level it
+ * succeeded at, if a retry policy lowered it). The task's first sentence and the lesson:
+ * "idempotent, version-stamped write at QUORUM". Checked in outages too: a write lowered to ONE
+ * only when QUORUM fails (a fallback write, a downgrading retry policy) is the lesson's very case.
  */
 export function expectQuorumWrites(ctx: TestContext, s: Setup, situation: string): void {
   for (const op of s.world.history) {
+    if (op.type === 'ok' && (op.f === 'write' || op.f === 'delete') && op.process === 'processor' && op.achievedConsistency !== undefined && !MAJORITY_WRITE.includes(op.achievedConsistency)) {
+      const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
+      if (v?.table !== 'orders') continue;
+      const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+      return ctx.fail(
+        `The write of ${what} asked for ${levelName(v.cl)} but was acknowledged at ${levelName(op.achievedConsistency)}: a retry policy lowered the level when ${levelName(v.cl)} could not be reached. The task asks for QUORUM, two of the three replicas: a write that cannot get two is a failed write, and the event belongs in the DLQ; a write one replica acknowledged can be missed by the API's QUORUM reads until hints or repair catch up. Keep the default retry policy (or one that never lowers the level); ${situation}`,
+      );
+    }
     if (op.type !== 'invoke' || (op.f !== 'write' && op.f !== 'delete') || op.process !== 'processor') continue;
     const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
     if (!v || v.table !== 'orders' || MAJORITY_WRITE.includes(v.cl)) continue;

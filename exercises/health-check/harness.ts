@@ -1,6 +1,6 @@
 import {
-  describeError, isSimulationError, measure, words, prng, putOrder, randomOrder, showOrder,
-  type Fault, type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
+  describeError, isSimulationError, measure, resentWords, words, prng, putOrder, randomOrder, showOrder,
+  type Fault, type Measured, type Resent, type Order, type Query, type TestContext, type TestRandom, type World,
 } from '../../src/grading/api';
 
 // Shared by visible.test.ts and hidden.test.ts of health-check: the simulator fixtures and checks both use.
@@ -79,7 +79,9 @@ export async function expectRead(ctx: TestContext, s: Setup, id: string, situati
 export const every = (zoneNodes: string[], f: (node: string) => Fault): Fault[] => zoneNodes.map(f);
 
 /** What a customer went through when a read after a 'healthy' verdict took longer than the task's budget allows. */
-export function slowHealthyRead(id: string, r: { ms: number; queries: Query[] }): string {
+export function slowHealthyRead(id: string, r: { ms: number; queries: Query[]; resent: Resent[] }): string {
   const from = r.queries.some((q) => q.driver === 'pg') ? 'PostgreSQL' : 'Cassandra';
-  return `With the cluster 'healthy' at the last check, a customer waited ${words.ms(r.ms)} for order ${id} (and then got it from ${from}): every read needs a budget, even on the healthy path. Cassandra gets at most ${words.ms(HEALTHY_BUDGET_MS)}, then PostgreSQL answers (expected the order within ${HEALTHY_READ_LIMIT_MS / 1000} s)`;
+  // a read the driver sent again had a budget per attempt: say where the time went instead
+  const why = r.resent.length ? resentWords(r).trim() : 'Every read needs a budget, even on the healthy path.';
+  return `With the cluster 'healthy' at the last check, a customer waited ${words.ms(r.ms)} for order ${id} (and then got it from ${from}). ${why} Cassandra gets at most ${words.ms(HEALTHY_BUDGET_MS)}, then PostgreSQL answers (expected the order within ${HEALTHY_READ_LIMIT_MS / 1000} s)`;
 }

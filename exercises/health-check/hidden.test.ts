@@ -1,5 +1,5 @@
 // Hidden tests for health-check: fault scenarios, each over many seeds.
-import { defineTests, seeds, fc, words, type Fault, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, fc, words, resentWords, type Fault, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, HEALTHY_READ_LIMIT_MS, slowHealthyRead, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
@@ -198,7 +198,7 @@ export default defineTests((t) => {
       for (const id of s.ids.slice(0, 3)) {
         const r = await expectRead(ctx, s, id, 'Cassandra is degraded');
         if (r.ms > 250) {
-          ctx.fail(`With Cassandra degraded, a customer waited ${r.ms} ms for order ${id}; Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms) (seed ${ctx.seed}).`);
+          ctx.fail(`With Cassandra degraded, a customer waited ${r.ms} ms for order ${id}; Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms) (seed ${ctx.seed}).${resentWords(r)}`);
         }
       }
     },
@@ -582,7 +582,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         }
         if (h.value === 'degraded') {
           if (cq.length === 0) ctx.fail(`With the cluster degraded, reading order ${id} did not ask Cassandra at all: degraded means "try Cassandra briefly (100 ms), then PostgreSQL"; ${situation}.`);
-          if (r.ms > 250) ctx.fail(`With the cluster degraded, a customer waited ${words.ms(r.ms)} for order ${id}: Cassandra should get about 100 ms before PostgreSQL answers (expected at most 250 ms); ${situation}.`);
+          if (r.ms > 250) ctx.fail(`With the cluster degraded, a customer waited ${words.ms(r.ms)} for order ${id}: Cassandra should get about 100 ms before PostgreSQL answers (expected at most 250 ms); ${situation}.${resentWords(r)}`);
         }
         if (h.value === 'healthy') {
           if (cq.length === 0) ctx.fail(`With the cluster healthy, reading order ${id} did not ask Cassandra: the read model is there to take these reads; ${situation}.`);

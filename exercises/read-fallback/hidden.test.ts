@@ -1,5 +1,5 @@
 // Hidden tests for read-fallback: fault scenarios, each over many seeds.
-import { defineTests, seeds, fc, gen, words, type Outage, type TestContext } from '../../src/grading/api';
+import { defineTests, seeds, fc, gen, words, resentWords, type Outage, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
 import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
@@ -136,7 +136,7 @@ export default defineTests((t) => {
         const id = ids[i];
         expectTruth(ctx, s, id, r, `nodes ${nodes.join(', ')} answer seconds late`);
         if (r.ms > 250) {
-          ctx.fail(`A customer waited ${r.ms} ms for order ${id} because Cassandra nodes ${nodes.join(', ')} were slow; PostgreSQL could have answered in a few ms (expected ≤ 250 ms) (seed ${ctx.seed}).`);
+          ctx.fail(`A customer waited ${r.ms} ms for order ${id} because Cassandra nodes ${nodes.join(', ')} were slow; PostgreSQL could have answered in a few ms (expected ≤ 250 ms) (seed ${ctx.seed}).${resentWords(r)}`);
         }
       }
     },
@@ -329,7 +329,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       const { s, ids, results, situation } = await play(ctx, c);
       results.forEach((r, i) => {
         expectTruth(ctx, s, ids[i], r, situation);
-        if (r.ms > 250) ctx.fail(`A customer waited ${r.ms} ms for order ${ids[i]}: Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms); ${situation}`);
+        if (r.ms > 250) ctx.fail(`A customer waited ${r.ms} ms for order ${ids[i]}: Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms); ${situation}${resentWords(r)}`);
       });
     },
   );

@@ -1,5 +1,5 @@
 // Visible tests for read-fallback: what getOrder(deps, orderId) must do.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, resentWords, type TestContext } from '../../src/grading/api';
 
 import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
 
@@ -41,6 +41,6 @@ export default defineTests((t) => {
     const id = [...s.truth.keys()][2];
     const r = await read(s, id);
     expectTruth(ctx, s, id, r, 'every Cassandra node takes 3 s to answer');
-    if (r.ms > 250) ctx.fail(`The read took ${r.ms} ms: a customer waited that long because Cassandra was slow (expected ≤ 250 ms).`);
+    if (r.ms > 250) ctx.fail(`The read took ${r.ms} ms: a customer waited that long because Cassandra was slow (expected ≤ 250 ms).${resentWords(r)}`);
   });
 });

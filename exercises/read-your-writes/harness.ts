@@ -127,6 +127,8 @@ export type Outcome = Measured<Order | null> & {
   /** The consistency level of each Cassandra read the call made, as the simulator's history records it
    *  (what the request asked for: the query's `consistency`, else the client's default). */
   levels: unknown[];
+  /** Reads that succeeded at another level than they asked for (a retry policy chose it). */
+  lowered: Array<{ asked: unknown; achieved: unknown }>;
 };
 
 /** Reads as the API does them, one after another: how long each took, what it returned or threw, which queries it made. */
@@ -142,8 +144,11 @@ export async function readAll(s: Setup, reads: Read[]): Promise<Outcome[]> {
 export async function readOne(s: Setup, id: string, minVersion: number): Promise<Outcome> {
   const h0 = s.world.history.length;
   const r = await measure(s.world, () => s.getOrderAtLeast(s.deps, id, minVersion));
-  const levels = s.world.history.slice(h0).filter((op) => op.type === 'invoke' && op.f === 'read').map((op) => (op.value as { cl?: unknown } | undefined)?.cl);
-  return { ...r, ms: Math.round(r.ms), levels };
+  const ops = s.world.history.slice(h0).filter((op) => op.f === 'read');
+  const levels = ops.filter((op) => op.type === 'invoke').map((op) => (op.value as { cl?: unknown } | undefined)?.cl);
+  // reads a retry policy answered at another level than they asked for
+  const lowered = ops.flatMap((op) => (op.type === 'ok' && op.achievedConsistency !== undefined ? [{ asked: (op.value as { cl?: unknown } | undefined)?.cl, achieved: op.achievedConsistency }] : []));
+  return { ...r, ms: Math.round(r.ms), levels, lowered };
 }
 
 export async function read(s: Setup, id: string, minVersion: number): Promise<Outcome> {
@@ -211,6 +216,12 @@ const MAJORITY_READ: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQuo
 
 /** Every Cassandra read the call made was at QUORUM (the task: "at QUORUM on every read, with a token or without"). */
 export function expectQuorumReads(ctx: TestContext, id: string, minVersion: number, r: Outcome, situation: string): void {
+  const low = r.lowered.find((l) => !MAJORITY_READ.includes(l.achieved));
+  if (low) {
+    return ctx.fail(
+      `A read of order ${id} ${minVersion > 0 ? `with a token for version ${minVersion}` : 'with no token'} asked Cassandra at ${levelName(low.asked)} but was answered at ${levelName(low.achieved)}: a retry policy lowered the level when ${levelName(low.asked)} could not be reached. The task asks for QUORUM on every read: a single replica may have missed an update the other two have, and a read that cannot get two replicas should go to PostgreSQL. Keep the default retry policy (or one that never lowers the level); ${situation}`,
+    );
+  }
   const bad = r.levels.findIndex((l) => !MAJORITY_READ.includes(l));
   if (bad < 0) return;
   const cl = r.levels[bad];

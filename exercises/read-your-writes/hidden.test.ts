@@ -1,6 +1,6 @@
 // Hidden tests for read-your-writes: the processor lagging, zone partitions, slow and failed stores,
 // each over many seeds.
-import { defineTests, fc, gen, seeds, words, type Outage, type TestContext } from '../../src/grading/api';
+import { defineTests, fc, gen, seeds, words, resentWords, type Outage, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
 import {
@@ -197,7 +197,7 @@ export default defineTests((t) => {
         expectAtLeast(ctx, s, id, s.truth.get(id)!.version, r, `nodes ${nodes.join(', ')} answer seconds late`, true);
         if (r.ms > 250) {
           ctx.fail(
-            `A customer waited ${r.ms} ms for order ${id} because Cassandra node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} ${nodes.length > 1 ? 'were' : 'was'} slow; PostgreSQL could have answered in a few ms (expected ≤ 250 ms) (seed ${ctx.seed}).`,
+            `A customer waited ${r.ms} ms for order ${id} because Cassandra node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} ${nodes.length > 1 ? 'were' : 'was'} slow; PostgreSQL could have answered in a few ms (expected ≤ 250 ms) (seed ${ctx.seed}).${resentWords(r)}`,
           );
         }
       }

@@ -51,8 +51,9 @@
  * - `seeds(from, n)`: a run of seeds for `seeds:`;
  * - `prng(seed)`: the test's own random choices (`rand(n)`, `rand.pick(xs)`, `rand.between(lo, hi)`),
  *   from the simulator's generator on a stream of its own;
- * - `measure(world, fn)`: one call of the learner's code → `{ ok, value | error, ms, queries }`
- *   (the simulator's own verdicts are rethrown);
+ * - `measure(world, fn)`: one call of the learner's code → `{ ok, value | error, ms, queries, resent }`
+ *   (the simulator's own verdicts are rethrown); `resentWords(r)` says, for a message about a call
+ *   that took too long, where the driver sent a request it sent more than once, and why;
  * - `isSimulationError(e)`, `describeError(e)`;
  * - the orders the exercises seed: `Order`, `orderRow`, `showOrder`, `randomOrder`, `putOrder`;
  * - properties (`t.property`, `gen`, `words`, `fc`) and the simulator's types (`World`, `Query`, `Fault`).
@@ -67,8 +68,8 @@ export type { World, WorldOptions, Query } from './world';
 export type { Fault } from '../sim/index';
 export { fc } from './property';
 export { gen, words } from './generators';
-export { seeds, prng, measure, describeError, isSimulationError } from './authoring';
-export type { TestRandom, Measured } from './authoring';
+export { seeds, prng, measure, resentWords, describeError, isSimulationError } from './authoring';
+export type { TestRandom, Measured, Resent } from './authoring';
 export { orderRow, showOrder, randomOrder, putOrder } from './orders';
 export type { Order, ReadModelState } from './orders';
 export type { Outage, OutageKind, CounterHistory, NodeId } from './generators';

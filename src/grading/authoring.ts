@@ -39,8 +39,14 @@ export function prng(seed: number): TestRandom {
 
 /** One call as the test saw it: what it returned or threw, how long it took, which queries it made. */
 export type Measured<T> =
-  | { ok: true; value: T; ms: number; queries: Query[] }
-  | { ok: false; error: unknown; ms: number; queries: Query[] };
+  | { ok: true; value: T; ms: number; queries: Query[]; resent: Resent[] }
+  | { ok: false; error: unknown; ms: number; queries: Query[]; resent: Resent[] };
+
+/**
+ * A Cassandra request of the call that the driver sent more than once: after an attempt failed or
+ * timed out (its retry policy), or as a speculative execution. `at`: ms since the call started.
+ */
+export type Resent = { f: string; key?: string; attempts: Array<{ host: string; why: 'first' | 'retry' | 'speculative'; at: number }> };
 
 /**
  * Run `fn` (the learner's code) against `world` and record the outcome, the virtual ms it took and
@@ -50,8 +56,9 @@ export type Measured<T> =
  */
 export async function measure<T>(world: World, fn: () => T | Promise<T>): Promise<Measured<T>> {
   const q0 = world.queries.length;
+  const h0 = world.history.length;
   const t0 = world.now;
-  const done = () => ({ ms: world.now - t0, queries: world.queries.slice(q0) });
+  const done = () => ({ ms: world.now - t0, queries: world.queries.slice(q0), resent: resentSince(world, h0, t0) });
   try {
     const value = world.isRunning ? await fn() : await world.run(fn);
     return { ok: true, value, ...done() };
@@ -59,6 +66,35 @@ export async function measure<T>(world: World, fn: () => T | Promise<T>): Promis
     if (isSimulationError(error)) throw error;
     return { ok: false, error, ...done() };
   }
+}
+
+function resentSince(world: World, h0: number, t0: number): Resent[] {
+  const out: Resent[] = [];
+  for (let i = h0; i < world.history.length; i++) {
+    const op = world.history[i];
+    if (op.attempts) out.push({ f: op.f, key: op.key, attempts: op.attempts.map((a) => ({ ...a, at: a.at - t0 })) });
+  }
+  return out;
+}
+
+/**
+ * Why a call took longer than the learner's `readTimeout`, when the driver sent one of its Cassandra
+ * requests more than once ("" when it did not): where each attempt went and when, and that the
+ * timeout bounds each attempt, not the call. For messages about a call that took too long.
+ */
+export function resentWords(r: { resent: Resent[] }): string {
+  const x = r.resent[0];
+  if (!x) return '';
+  const what = x.f === 'write' ? 'write' : 'read';
+  const of = x.key ? ` of ${x.key.replace(/^[^/]*\//, '')}` : '';
+  const sent = x.attempts.map((a) => `node ${a.host.replace(/:\d+$/, '')} at ${Math.round(a.at)} ms${a.why === 'speculative' ? ' (speculative)' : a.why === 'retry' ? ' (retry)' : ''}`).join(', ');
+  const retried = x.attempts.some((a) => a.why === 'retry');
+  const speculated = x.attempts.some((a) => a.why === 'speculative');
+  const why = [
+    retried ? 'its retry policy sent the request again after an attempt failed or timed out (after a client-side timeout only a query marked `isIdempotent: true` is retried), and `readTimeout` bounds each attempt, not the whole call' : '',
+    speculated ? 'a speculative execution policy sent copies to other coordinators while the first attempt was still waiting (only for a query marked `isIdempotent: true`)' : '',
+  ].filter(Boolean).join('; ');
+  return ` The driver sent the ${what}${of} ${x.attempts.length} times: to ${sent}. ${why[0].toUpperCase()}${why.slice(1)}.`;
 }
 
 /** `Name: message` for an Error, the string form of anything else (never throws). */

@@ -17,7 +17,20 @@ export interface Op {
   /** for ok/fail/info: index of the matching invoke */
   invoke?: number;
   error?: { name: string; message: string; code?: number | string };
+  /**
+   * For a Cassandra request the driver sent more than once (ok/fail/info only): each attempt's
+   * coordinator, in order, and why it was sent — the first, a retry after an error or a client-side
+   * timeout, or a speculative execution.
+   */
+  attempts?: Array<{ host: string; why: AttemptWhy; at: number }>;
+  /**
+   * For a Cassandra request that succeeded at another consistency level than it asked for (`value.cl`):
+   * the level a retry policy chose (`ok` only; the driver's `ResultSet.info.achievedConsistency`).
+   */
+  achievedConsistency?: number;
 }
+
+export type AttemptWhy = 'first' | 'retry' | 'speculative';
 
 export interface QueryRecord {
   time: number;

@@ -30,3 +30,12 @@ describe('break-quorum', () => {
     expect(t.message).toContain('your clock change of support-b starts at 1051 ms, after the second write it had to stamp started at 1050 ms: a clock change moves only the timestamps taken after it.');
   });
 });
+
+describe('health-check', () => {
+  it('a healthy read marked idempotent, retried on each host: the message says where the attempts went, not "no budget"', async () => {
+    const t = await gradeOne('health-check', 'healthy-idempotent-retries.ts', 'healthy: a Cassandra read that gets no answer gives up within 2 s, then PostgreSQL');
+    expect(t.status).toBe('fail');
+    expect(t.message).toMatch(/The driver sent the read of o-\d+ 3 times: to node A at 0 ms, node B at 1000 ms \(retry\), node C at 2000 ms \(retry\)\. Its retry policy sent the request again after an attempt failed or timed out .* `readTimeout` bounds each attempt, not the whole call\./);
+    expect(t.message).not.toContain('Every read needs a budget');
+  });
+});

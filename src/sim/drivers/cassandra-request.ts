@@ -10,6 +10,7 @@ import type { CNode } from '../cassandra-node';
 import type { Endpoint } from '../net';
 import type { Ev } from '../sched';
 import type { Frag } from '../store';
+import type { AttemptWhy } from '../history';
 import type { World } from '../world';
 import {
   ArgumentError, type DecisionInfo, type DriverError, DriverInternalError, type ExecutionOptions, type Host, type LoadBalancingPolicy,
@@ -140,13 +141,23 @@ export class Attempt {
 
 /** What a request reports its end to (the awaited call). */
 export interface Finish {
-  /** `row0`: the first row's columns as the coordinator answered them (what `rs.rows[0]` holds) */
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>): void;
+  /**
+   * `row0`: the first row's columns as the coordinator answered them (what `rs.rows[0]` holds);
+   * `attempts`: every request sent, when there was more than one.
+   */
+  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[]): void;
 }
+
+/** One request the driver sent for an execute: to which coordinator, why, when (virtual ms). */
+export type SentAttempt = { host: string; why: AttemptWhy; at: number };
 
 export class RequestHandler {
   readonly tried: Tried = {};
   readonly executions: Execution[] = [];
+  /** the first request's coordinator and time; the ones sent after it (null: none, the usual case) */
+  private firstHost = '';
+  private firstAt = 0;
+  private resent: SentAttempt[] | null = null;
   speculativeExecutions = -1;
   completed = false;
   specTimer: Ev | undefined;
@@ -185,7 +196,7 @@ export class RequestHandler {
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.done.finish(err, rs, row0);
+    this.done.finish(err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined);
   }
 
   private cancel(x: Execution): void {
@@ -229,7 +240,7 @@ export class RequestHandler {
     const x: Execution = { host: h, retries: 0, cl: this.cl, cancelled: false };
     this.executions.push(x);
     this.speculativeExecutions++;
-    this.send(x);
+    this.send(x, speculative ? 'speculative' : 'first');
     if (!this.execOptions.isIdempotent()) return;
     const delay = this.specPlan!.nextExecution(h);
     if (typeof delay !== 'number' || delay < 0) return;
@@ -249,17 +260,23 @@ export class RequestHandler {
     if (d.decision === RetryPolicy.retryDecision.ignore) return this.complete(null, this.resultSet([], null, x));
     x.retries++;
     if (typeof d.consistency === 'number') x.cl = d.consistency;
-    if (d.useCurrentHost !== false && x.host.isUp()) return this.send(x);
+    if (d.useCurrentHost !== false && x.host.isUp()) return this.send(x, 'retry');
     const h = this.nextHost();
     if (!h) return this.noHost(x);
     x.host = h;
-    this.send(x);
+    this.send(x, 'retry');
   }
 
   /** One attempt: the request to x's host, with the client-side read timeout. */
-  private send(x: Execution): void {
+  private send(x: Execution, why: AttemptWhy): void {
     const { cx } = this;
     const w = cx.world;
+    if (!this.firstHost) {
+      this.firstHost = x.host.address;
+      this.firstAt = w.now;
+    } else {
+      (this.resent ??= []).push({ host: x.host.address, why, at: w.now });
+    }
     const attempt = new Attempt(this, x, nodeOf(x.host));
     x.attempt = attempt;
     cx.inflight.add(attempt);

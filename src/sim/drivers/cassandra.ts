@@ -16,7 +16,7 @@ import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
-import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
+import { type Attempt, type RequestContext, RequestHandler, type SentAttempt } from './cassandra-request';
 import { type Statement, type StatementContext, buildStatement } from './cassandra-statement';
 
 export const types = {
@@ -885,8 +885,9 @@ class Call {
     readonly token: number,
   ) {}
 
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>): void {
+  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[]): void {
     const { w, f, hvalue } = this;
+    const sent = attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
     w.removePending(this.token);
     w.wake();
     if (err) {
@@ -894,13 +895,17 @@ class Call {
       w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, hvalue, {
         key: this.hkey, invoke: this.invoke,
         error: { name: err.name, message: err.message, code: (err as ResponseError).code },
+        ...sent,
       });
       if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
       this.reject(err);
     } else {
       // the row as read: a copy of the columns the first Row was made from (spreading the Row itself is slower)
       const value = f === 'read' ? { ...hvalue, row: rs!.rows.length > 0 ? { ...(row0 ?? rs!.rows[0]) } : null } : hvalue;
-      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke });
+      // a retry policy that answered with another level: the level the request succeeded at
+      const achieved = rs!.info.achievedConsistency;
+      const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl ? { achievedConsistency: achieved } : undefined;
+      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke, ...sent, ...lowered });
       this.resolve(rs!);
     }
   }
