@@ -198,7 +198,7 @@ export default defineTests((t) => {
       for (const id of s.ids.slice(0, 3)) {
         const r = await expectRead(ctx, s, id, 'Cassandra is degraded');
         if (r.ms > 250) {
-          ctx.fail(`With Cassandra degraded, a customer waited ${r.ms} ms for order ${id}; Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms) (seed ${ctx.seed}).${resentWords(r)}`);
+          ctx.fail(`With Cassandra degraded, a customer waited ${words.ms(r.ms)} for order ${id}; Cassandra should get about 100 ms before PostgreSQL answers (expected ≤ 250 ms) (seed ${ctx.seed}).${resentWords(r)}`);
         }
       }
     },
