@@ -273,12 +273,16 @@ export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; 
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 
-/** Did the processor's client get an acknowledged write of this event's version (history from index `from`)? */
+/**
+ * Did the processor's client get an acknowledged write of this event's version (history from index
+ * `from`)? A write whose failure a retry policy ignored is not one: the driver said it succeeded, but
+ * no level's worth of replicas acknowledged it.
+ */
 export function wroteOk(s: Setup, e: OrderEvent, from = 0, to = s.world.history.length): boolean {
   const h = s.world.history;
   for (let i = from; i < to; i++) {
     const op = h[i];
-    if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor') continue;
+    if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor' || op.ignored) continue;
     const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null } | undefined;
     if (v && v.table === 'orders' && String(v.key) === e.orderId && v.cells && Number(v.cells.version) === e.version) return true;
   }
@@ -334,9 +338,18 @@ const MAJORITY_WRITE: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQu
  * succeeded at, if a retry policy lowered it). The task's first sentence and the lesson:
  * "idempotent, version-stamped write at QUORUM". Checked in outages too: a write lowered to ONE
  * only when QUORUM fails (a fallback write, a downgrading retry policy) is the lesson's very case.
+ * A write whose failure a retry policy answered with `ignore` succeeded at no level: named first.
  */
 export function expectQuorumWrites(ctx: TestContext, s: Setup, situation: string): void {
   for (const op of s.world.history) {
+    if (op.type === 'ok' && (op.f === 'write' || op.f === 'delete') && op.process === 'processor' && op.ignored) {
+      const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
+      if (v?.table !== 'orders') continue;
+      const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+      return ctx.fail(
+        `The write of ${what} failed (${op.ignored.name}: ${op.ignored.message}), but a retry policy answered \`ignore\`: the driver then reports success with an empty result, so your code never saw the failure and did not put the event in the DLQ, although the write may have reached no replica at all. Keep the default retry policy (or one that only retries or rethrows); ${situation}`,
+      );
+    }
     if (op.type === 'ok' && (op.f === 'write' || op.f === 'delete') && op.process === 'processor' && op.achievedConsistency !== undefined && !MAJORITY_WRITE.includes(op.achievedConsistency)) {
       const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
       if (v?.table !== 'orders') continue;

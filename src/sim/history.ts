@@ -28,6 +28,12 @@ export interface Op {
    * the level a retry policy chose (`ok` only; the driver's `ResultSet.info.achievedConsistency`).
    */
   achievedConsistency?: number;
+  /**
+   * For a Cassandra request whose failure a retry policy answered with `ignore` (`ok` only): the
+   * error it ignored. The driver resolved the call with an empty result, as if it had succeeded; a
+   * write may have reached no replica at all.
+   */
+  ignored?: { name: string; message: string; code?: number | string };
 }
 
 export type AttemptWhy = 'first' | 'retry' | 'speculative';

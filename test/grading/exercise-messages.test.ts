@@ -31,6 +31,14 @@ describe('break-quorum', () => {
   });
 });
 
+describe('dlq-processor', () => {
+  it('a retry policy that answers `ignore`: the write is not counted as written, and the message names the policy', async () => {
+    const t = await gradeOne('dlq-processor', 'ignoring-retry-policy.ts', 'Cassandra partitioned for a while: every event ends in the read model or the DLQ');
+    expect(t.status).toBe('fail');
+    expect(t.message).toMatch(/^The write of order o-\d+ v\d+ failed \(ResponseError: .*\), but a retry policy answered `ignore`: the driver then reports success with an empty result/);
+  });
+});
+
 describe('health-check', () => {
   it('a healthy read marked idempotent, retried on each host: the message says where the attempts went, not "no budget"', async () => {
     const t = await gradeOne('health-check', 'healthy-idempotent-retries.ts', 'healthy: a Cassandra read that gets no answer gives up within 2 s, then PostgreSQL');

@@ -143,9 +143,10 @@ export class Attempt {
 export interface Finish {
   /**
    * `row0`: the first row's columns as the coordinator answered them (what `rs.rows[0]` holds);
-   * `attempts`: every request sent, when there was more than one.
+   * `attempts`: every request sent, when there was more than one; `ignored`: the error a retry
+   * policy answered with `ignore` (the call succeeds with no rows although the request failed).
    */
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[]): void;
+  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
 }
 
 /** One request the driver sent for an execute: to which coordinator, why, when (virtual ms). */
@@ -158,6 +159,8 @@ export class RequestHandler {
   private firstHost = '';
   private firstAt = 0;
   private resent: SentAttempt[] | null = null;
+  /** the error a retry policy answered with `ignore` (undefined: none, the usual case) */
+  private ignored: Error | undefined;
   speculativeExecutions = -1;
   completed = false;
   specTimer: Ev | undefined;
@@ -196,7 +199,7 @@ export class RequestHandler {
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.done.finish(err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined);
+    this.done.finish(err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined, this.ignored);
   }
 
   private cancel(x: Execution): void {
@@ -257,7 +260,10 @@ export class RequestHandler {
       return this.complete(pe as Error);
     }
     if (!d || d.decision === RetryPolicy.retryDecision.rethrow) return this.complete(e);
-    if (d.decision === RetryPolicy.retryDecision.ignore) return this.complete(null, this.resultSet([], null, x));
+    if (d.decision === RetryPolicy.retryDecision.ignore) {
+      this.ignored = e; // the driver reports success; the history keeps what failed
+      return this.complete(null, this.resultSet([], null, x));
+    }
     x.retries++;
     if (typeof d.consistency === 'number') x.cl = d.consistency;
     if (d.useCurrentHost !== false && x.host.isUp()) return this.send(x, 'retry');

@@ -885,7 +885,7 @@ class Call {
     readonly token: number,
   ) {}
 
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[]): void {
+  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
     const { w, f, hvalue } = this;
     const sent = attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
     w.removePending(this.token);
@@ -905,7 +905,9 @@ class Call {
       // a retry policy that answered with another level: the level the request succeeded at
       const achieved = rs!.info.achievedConsistency;
       const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl ? { achievedConsistency: achieved } : undefined;
-      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke, ...sent, ...lowered });
+      // a retry policy that answered `ignore`: the call "succeeded" although the request failed
+      const swallowed = ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined;
+      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke, ...sent, ...lowered, ...swallowed });
       this.resolve(rs!);
     }
   }
