@@ -220,6 +220,15 @@ const realClearTimeout = G.clearTimeout as (h: unknown) => void;
 const realSetInterval = G.setInterval as (f: () => void, ms: number) => unknown;
 const realClearInterval = G.clearInterval as (h: unknown) => void;
 
+/**
+ * A driver constructed outside any test's world (at a module's top level) binds to the world created
+ * last. Before a run and after each attempt, that is a new blank world, never the world of an earlier
+ * test or run (whose hosts, faults and state learner code could otherwise read or change). ~6 µs.
+ */
+function unseenFallbackWorld(): void {
+  createWorld({ seed: 1 });
+}
+
 /** How often learner code may read a clock that stands still outside any run before it is stopped. */
 const MAX_STILL_READS = 2_000_000;
 
@@ -354,6 +363,7 @@ function unavailableApis(): Record<string, unknown> {
 export function evaluateLearnerModule(js: string): LearnerModule {
   const problem = hardenRealm();
   if (problem) throw new Error(problem);
+  unseenFallbackWorld();
   let current: Console | null = null;
   const globalConsole = freeze(forwardingConsole(() => current ?? (nullConsole as Console)));
   const timers = new RealTimers();
@@ -383,6 +393,7 @@ export function evaluateLearnerModule(js: string): LearnerModule {
     endAttempt() {
       timers.cancelLive();
       forgetLastRun(); // the next attempt's clocks start from its own worlds
+      unseenFallbackWorld();
     },
     close() {
       current = null;

@@ -120,6 +120,39 @@ describe('nothing a run does reaches the next run', () => {
     vexpect(after.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
   });
 
+  it("a driver made at a module's top level binds to a blank world, never to an earlier test's or run's", async () => {
+    const learner = compile(`
+      import { Client } from 'cassandra-driver';
+      let seen = 'no client';
+      try {
+        const c = new Client({ contactPoints: ['A'] });
+        seen = c.hosts.values().map((h) => h.address + (h.isUp() ? ' up' : ' down')).join(', ');
+      } catch (e) { seen = String((e as Error).message); }
+      export function f() { return seen; }`);
+    const ALL_UP = 'A:9042 up, B:9042 up, C:9042 up';
+    const ex = bundle((t) => {
+      t.test('crashes B in its own world, then loads the module', async (ctx) => {
+        const world = ctx.world();
+        world.schedule([{ at: world.now, kind: 'crash', node: 'B' }]);
+        await world.run(() => world.sleep(10));
+        expect(ctx.load().f(), 'hosts seen by a client made at load, in this test').to.equal('A:9042 up, B:9042 down, C:9042 up');
+      });
+      t.test('loads the module before making any world', (ctx) => {
+        expect(ctx.load().f(), "hosts seen by a client made at load: not the last test's world").to.equal(ALL_UP);
+      });
+    });
+    const first = await runExercise({ exercise: ex, learnerJs: learner, mode: 'run' });
+    vexpect(first.tests.map((t) => t.message ?? t.status)).toEqual(['pass', 'pass']);
+    // the next run in this realm (the browser reuses its run worker): only the second test
+    const next = bundle((t) => {
+      t.test('loads the module before making any world', (ctx) => {
+        expect(ctx.load().f(), "hosts seen by a client made at load: not the last run's world").to.equal(ALL_UP);
+      });
+    });
+    const second = await runExercise({ exercise: next, learnerJs: learner, mode: 'run' });
+    vexpect(second.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+
   it('state hung on Intl or on other intrinsics by one run is not there in the next', async () => {
     const ex = bundle((t) => {
       t.test('sees a clean realm', (ctx) => {
