@@ -1,0 +1,94 @@
+/**
+ * Learner code outside any simulator world (a module's top level, a getter a test reads between runs):
+ * what its clocks read, where its timers go, its random stream, and which world a driver made there
+ * binds to. Used by the learner sandbox (./sandbox.ts) as the realm's fallback host.
+ */
+import { DEFAULT_EPOCH_MS, Rng, createWorld, lastRunClock, type RealmHost } from '../sim/index';
+
+const G = globalThis as unknown as Record<string, any>;
+const realSetTimeout = G.setTimeout as (f: () => void, ms: number) => unknown;
+const realClearTimeout = G.clearTimeout as (h: unknown) => void;
+const realSetInterval = G.setInterval as (f: () => void, ms: number) => unknown;
+const realClearInterval = G.clearInterval as (h: unknown) => void;
+
+/**
+ * A driver constructed outside any test's world (at a module's top level) binds to the world created
+ * last. Before a run and after each attempt, that is a new blank world, never the world of an earlier
+ * test or run (whose hosts, faults and state learner code could otherwise read or change). ~6 µs.
+ */
+export function unseenFallbackWorld(): void {
+  createWorld({ seed: 1 });
+}
+
+/** How often learner code may read a clock that stands still outside any run before it is stopped. */
+const MAX_STILL_READS = 2_000_000;
+
+/**
+ * Learner code outside any world:
+ * - its clocks read the virtual time of the world that ran last in this attempt (one test, or one
+ *   case of a property), standing still between runs, or before any that of a world's start — never
+ *   the host machine's, so a verdict cannot depend on the day it is given;
+ * - real timers it starts are cancelled when the attempt that started them ends, and when the run ends;
+ * - its random stream starts afresh at every load: one load cannot tell another anything through it.
+ */
+export class RealTimers implements RealmHost {
+  private live = new Map<number, { handle: unknown; repeat: boolean }>();
+  private seq = 0;
+  private closed = false;
+  private cancelled = 0;
+  private rng = new Rng(1);
+  private stillReads = 0;
+  /** A new load of the module: the same random numbers as every other load. */
+  reseed(): void {
+    this.rng = new Rng(1);
+  }
+  nowUs(): number {
+    return lastRunClock()?.nowUs() ?? 0;
+  }
+  dateNowMs(): number {
+    const world = lastRunClock();
+    if (world) return world.dateNowMs();
+    this.touch();
+    return DEFAULT_EPOCH_MS;
+  }
+  random(): number {
+    return this.rng.float(); // seeded: outside a world too, a run repeats exactly
+  }
+  touch(): void {
+    const world = lastRunClock();
+    if (world) return world.touch(); // the world's own busy-wait guard
+    if (++this.stillReads > MAX_STILL_READS) {
+      this.stillReads = 0;
+      throw new Error(`Busy-wait detected outside the simulation: the clock was read ${MAX_STILL_READS.toLocaleString('en-US')} times and time does not move there. Wait with await/setTimeout instead of spinning on Date.now().`);
+    }
+  }
+  setTimer(fn: (...a: unknown[]) => void, delayMs: number, args: unknown[], repeat: boolean): number {
+    const id = ++this.seq;
+    if (this.closed) return id; // the run is over: code still running from it schedules nothing
+    const fire = () => {
+      if (!repeat) this.live.delete(id);
+      fn(...args);
+    };
+    const handle = repeat ? realSetInterval(fire, delayMs) : realSetTimeout(fire, delayMs);
+    this.live.set(id, { handle, repeat });
+    return id;
+  }
+  clearTimer(id: number): void {
+    const t = this.live.get(id);
+    if (!t) return;
+    this.live.delete(id);
+    if (t.repeat) realClearInterval(t.handle);
+    else realClearTimeout(t.handle);
+  }
+  /** An attempt is over: cancel every timer still pending (nothing of it runs in the next one). */
+  cancelLive(): void {
+    this.cancelled += this.live.size;
+    for (const id of [...this.live.keys()]) this.clearTimer(id);
+  }
+  /** The run is over: cancel every timer still pending, accept no more; how many were cancelled in all. */
+  cancelAll(): number {
+    this.cancelLive();
+    this.closed = true;
+    return this.cancelled;
+  }
+}
