@@ -170,7 +170,9 @@ function gradeInProcess(job: Job, ref: BundleRef, wallMs: number): Promise<Resul
       }
       refuse('an unknown message');
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come while messages the process sent are still unread in its
+    // IPC pipe (Node: "the child process stdio streams might still be open"); 'close' comes after them
+    child.once('close', (code, signal) => {
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
       const oom = /heap out of memory|Allocation failed/i.test(stderr) ? ' It ran out of memory: does your code build an ever-growing structure?' : '';
       finish(stoppedResults(watch.progress, `The grader stopped before it finished (${how}).${oom}`));
