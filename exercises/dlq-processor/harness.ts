@@ -332,6 +332,16 @@ export function levelName(cl: unknown): string {
  */
 const MAJORITY_WRITE: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQuorum, CL.two];
 
+type WriteValue = { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown };
+
+/** A write or delete of the read model by the processor's client, and the order it names ("order o-1 v2"); null for any other op. */
+function processorOrderWrite(op: Setup['world']['history'][number]): { v: WriteValue; what: string } | null {
+  if ((op.f !== 'write' && op.f !== 'delete') || op.process !== 'processor') return null;
+  const v = op.value as WriteValue | undefined;
+  if (v?.table !== 'orders') return null;
+  return { v, what: `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}` };
+}
+
 /**
  * Every read-model write the processor made is at QUORUM (from the simulator's history: the level
  * each request asked for, whether given per query or as the client's default, and the level it
@@ -342,26 +352,20 @@ const MAJORITY_WRITE: readonly unknown[] = [CL.quorum, CL.localQuorum, CL.eachQu
  */
 export function expectQuorumWrites(ctx: TestContext, s: Setup, situation: string): void {
   for (const op of s.world.history) {
-    if (op.type === 'ok' && (op.f === 'write' || op.f === 'delete') && op.process === 'processor' && op.ignored) {
-      const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
-      if (v?.table !== 'orders') continue;
-      const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+    const write = processorOrderWrite(op);
+    if (!write) continue;
+    const { v, what } = write;
+    if (op.type === 'ok' && op.ignored) {
       return ctx.fail(
         `The write of ${what} failed (${op.ignored.name}: ${op.ignored.message}), but a retry policy answered \`ignore\`: the driver then reports success with an empty result, so your code never saw the failure and did not put the event in the DLQ, although the write may have reached no replica at all. Keep the default retry policy (or one that only retries or rethrows); ${situation}`,
       );
     }
-    if (op.type === 'ok' && (op.f === 'write' || op.f === 'delete') && op.process === 'processor' && op.achievedConsistency !== undefined && !MAJORITY_WRITE.includes(op.achievedConsistency)) {
-      const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
-      if (v?.table !== 'orders') continue;
-      const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+    if (op.type === 'ok' && op.achievedConsistency !== undefined && !MAJORITY_WRITE.includes(op.achievedConsistency)) {
       return ctx.fail(
         `The write of ${what} asked for ${levelName(v.cl)} but was acknowledged at ${levelName(op.achievedConsistency)}: a retry policy lowered the level when ${levelName(v.cl)} could not be reached. The task asks for QUORUM, two of the three replicas: a write that cannot get two is a failed write, and the event belongs in the DLQ; a write one replica acknowledged can be missed by the API's QUORUM reads until hints or repair catch up. Keep the default retry policy (or one that never lowers the level); ${situation}`,
       );
     }
-    if (op.type !== 'invoke' || (op.f !== 'write' && op.f !== 'delete') || op.process !== 'processor') continue;
-    const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null; cl?: unknown } | undefined;
-    if (!v || v.table !== 'orders' || MAJORITY_WRITE.includes(v.cl)) continue;
-    const what = `order ${String(v.key)}${v.cells && v.cells.version !== undefined ? ` v${String(v.cells.version)}` : ''}`;
+    if (op.type !== 'invoke' || MAJORITY_WRITE.includes(v.cl)) continue;
     const defaulted = v.cl === CL.localOne && s.world.queries.every((q) => q.client !== 'processor' || q.driver !== 'cassandra' || (q.options as { consistency?: unknown } | undefined)?.consistency === undefined);
     const asked = `The read model was written at ${levelName(v.cl)} (${what}${defaulted ? ": the driver's default, since the query gives no consistency" : ''}); the task asks for QUORUM, two of the three replicas.`;
     const why =
