@@ -330,6 +330,21 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     vexpect(r.tests[0].message).toMatch(/… \d+ more characters$/);
   });
 
+  it('explains a TypeError on a very long line of code at once (the grader must not hang on it)', async () => {
+    // To name the global in "Cannot read properties of undefined", the grader scans the line of the
+    // error: its regular expression backtracked quadratically over a long run of name characters
+    // (minified code, a long string literal). A line of 1 000 000 kept the grader busy for hours, and
+    // the host then reported an infinite loop in the learner's code.
+    const ex = bundle((t) => {
+      t.test('reads', (ctx) => {
+        ctx.load().f();
+      });
+    });
+    const r = await grade(ex, `export function f() { return (undefined as any).x + '${'a'.repeat(1_000_000)}'; }`);
+    vexpect(r.tests[0].status).toBe('error');
+    vexpect(r.tests[0].message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'x'\) \(at learner\.ts:1:\d+\)$/);
+  });
+
   it('shows the console output of the seed that failed, not of the last seed', async () => {
     const ex = bundle((t) => {
       t.test('every seed', { seeds: [1, 2, 3, 4] }, (ctx) => {
