@@ -295,6 +295,23 @@ describe('runExercise: console output', () => {
     vexpect(r.tests[1]).toMatchObject({ status: 'pass', output: 'small' });
   });
 
+  it('nests console.group 200 000 levels deep at the cost of 200 000 short lines (indentation stops at 16 levels)', async () => {
+    // The indentation used to grow by two characters a level and was written (and measured) for
+    // every later line, even past the cap: 200 000 levels and lines were hours of the grader's work,
+    // which the host then reported as an infinite loop in the learner's code.
+    const ex = bundle((t) => {
+      t.test('nests', (ctx) => void ctx.load().f());
+    });
+    const r = await grade(ex, `export function f() { for (let i = 0; i < 200_000; i++) { console.group(); console.log('x'); } }`, 'submit', {
+      outputBytesPerTest: 1024,
+    });
+    vexpect(r.tests[0].status).toBe('pass');
+    const lines = r.tests[0].output!.split('\n');
+    vexpect(lines.slice(0, 3)).toEqual(['  x', '    x', '      x']);
+    vexpect(lines[20]).toBe(`${'  '.repeat(16)}x`);
+    vexpect(lines.at(-1)).toMatch(/^… output truncated \(\d+ bytes dropped\)$/);
+  });
+
   it('prints console output of a failing module load in the error message', async () => {
     const ex = bundle((t) => t.test('x', () => {}));
     const r = await grade(ex, `console.log('loading…'); throw new Error('boom');`);
