@@ -214,18 +214,35 @@ function cutToBytes(s: string, bytes: number): string {
 
 export const DEFAULT_OUTPUT_BYTES = 64 * 1024;
 
+/** Group levels `console.group()` indents; deeper groups are shown at this depth. */
+export const MAX_GROUP_INDENT = 16;
+
 /** Console output of one test, capped at `cap` UTF-8 bytes. */
 export class OutputBuffer {
   private parts: string[] = [];
   private bytes = 0;
   private dropped = 0;
-  indent = '';
+  private depth = 0;
+  private indent = '';
   constructor(private readonly cap: number) {}
 
+  /** `console.group()` / `console.groupEnd()`: the indentation of later lines (at most MAX_GROUP_INDENT levels). */
+  group(delta: 1 | -1): void {
+    this.depth = Math.max(0, this.depth + delta);
+    this.indent = '  '.repeat(Math.min(this.depth, MAX_GROUP_INDENT));
+  }
+
   write(line: string): void {
+    if (this.dropped > 0) {
+      // past the cap: count what is dropped without building it (the work stays linear in the line)
+      let lines = 1;
+      for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) lines++;
+      this.dropped += utf8Length(line) + lines * this.indent.length + 1;
+      return;
+    }
     const text = this.indent ? this.indent + line.split('\n').join(`\n${this.indent}`) : line;
     const len = utf8Length(text) + 1;
-    if (this.dropped > 0 || this.bytes + len > this.cap) {
+    if (this.bytes + len > this.cap) {
       const room = this.cap - this.bytes;
       if (this.dropped === 0 && room > 1) {
         const kept = cutToBytes(text, room - 1);
@@ -319,12 +336,10 @@ export function captureConsole(out: OutputBuffer): Console {
     countReset: (label = 'default') => void counts.delete(label),
     group: (...args: unknown[]) => {
       if (args.length) out.write(formatArgs(args));
-      out.indent += '  ';
+      out.group(1);
     },
     groupCollapsed: (...args: unknown[]) => c.group(...args),
-    groupEnd: () => {
-      out.indent = out.indent.slice(2);
-    },
+    groupEnd: () => out.group(-1),
     time: () => {},
     timeEnd: () => {},
     timeLog: () => {},

@@ -67,6 +67,9 @@ export function thrownMessage(e: unknown, learnerJs?: string): string {
   return text;
 }
 
+/** How far either side of an error's column the name before `.p` is looked for. */
+const NEAR_CHARS = 2000;
+
 const LEARNER_FRAME = new RegExp(`${LEARNER_SOURCE_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`);
 
 /**
@@ -86,10 +89,16 @@ function undefinedGlobal(text: string, e: unknown, learnerJs: string): string {
   const at = typeof stack === 'string' ? LEARNER_FRAME.exec(stack) : null;
   if (!at) return '';
   const line = learnerJs.split('\n')[Number(at[1]) - LEARNER_LINE_OFFSET - 1] ?? '';
-  const column = Number(at[2]) - 1;
+  // Only the text around the column: a line of learner code can be megabytes long (minified code, a
+  // long string literal), and the scan must stay linear in what it reads.
+  const from = Math.max(0, Number(at[2]) - 1 - NEAR_CHARS);
+  const near = line.slice(from, Number(at[2]) - 1 + NEAR_CHARS);
+  const column = Number(at[2]) - 1 - from;
   let best = '';
   let bestDistance = Infinity;
-  for (const use of line.matchAll(new RegExp(`([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*${m[1].replace(/\$/g, '\\$')}\\b`, 'g'))) {
+  // a name starts only where no name character precedes it: otherwise every position inside a long
+  // run of name characters is a start, and the backtracking is quadratic in the run
+  for (const use of near.matchAll(new RegExp(`(?<![\\w$])([A-Za-z_$][\\w$]*)\\s*\\??\\.\\s*${m[1].replace(/\$/g, '\\$')}\\b`, 'g'))) {
     const distance = Math.abs((use.index ?? 0) + use[0].length - column);
     if (distance < bestDistance) [best, bestDistance] = [use[1], distance];
   }

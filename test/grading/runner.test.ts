@@ -295,6 +295,23 @@ describe('runExercise: console output', () => {
     vexpect(r.tests[1]).toMatchObject({ status: 'pass', output: 'small' });
   });
 
+  it('nests console.group 200 000 levels deep at the cost of 200 000 short lines (indentation stops at 16 levels)', async () => {
+    // The indentation used to grow by two characters a level and was written (and measured) for
+    // every later line, even past the cap: 200 000 levels and lines were hours of the grader's work,
+    // which the host then reported as an infinite loop in the learner's code.
+    const ex = bundle((t) => {
+      t.test('nests', (ctx) => void ctx.load().f());
+    });
+    const r = await grade(ex, `export function f() { for (let i = 0; i < 200_000; i++) { console.group(); console.log('x'); } }`, 'submit', {
+      outputBytesPerTest: 1024,
+    });
+    vexpect(r.tests[0].status).toBe('pass');
+    const lines = r.tests[0].output!.split('\n');
+    vexpect(lines.slice(0, 3)).toEqual(['  x', '    x', '      x']);
+    vexpect(lines[20]).toBe(`${'  '.repeat(16)}x`);
+    vexpect(lines.at(-1)).toMatch(/^… output truncated \(\d+ bytes dropped\)$/);
+  });
+
   it('prints console output of a failing module load in the error message', async () => {
     const ex = bundle((t) => t.test('x', () => {}));
     const r = await grade(ex, `console.log('loading…'); throw new Error('boom');`);
@@ -328,6 +345,21 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     vexpect(r.tests[0].status).toBe('error');
     vexpect(r.tests[0].message).toMatch(/^Error: 1{1000}/);
     vexpect(r.tests[0].message).toMatch(/… \d+ more characters$/);
+  });
+
+  it('explains a TypeError on a very long line of code at once (the grader must not hang on it)', async () => {
+    // To name the global in "Cannot read properties of undefined", the grader scans the line of the
+    // error: its regular expression backtracked quadratically over a long run of name characters
+    // (minified code, a long string literal). A line of 1 000 000 kept the grader busy for hours, and
+    // the host then reported an infinite loop in the learner's code.
+    const ex = bundle((t) => {
+      t.test('reads', (ctx) => {
+        ctx.load().f();
+      });
+    });
+    const r = await grade(ex, `export function f() { return (undefined as any).x + '${'a'.repeat(1_000_000)}'; }`);
+    vexpect(r.tests[0].status).toBe('error');
+    vexpect(r.tests[0].message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'x'\) \(at learner\.ts:1:\d+\)$/);
   });
 
   it('shows the console output of the seed that failed, not of the last seed', async () => {
