@@ -241,7 +241,7 @@ function whyConsistent(o: Outcome): string {
   } else if (!skews.length) {
     parts.push(
       faults.length
-        ? 'None of your faults changes a clock. Partitions, crashes, pauses and message loss make requests fail or wait, but a write acknowledged by two replicas is on at least one of the two replicas every later QUORUM read asks, and the coordinator keeps the newest version.'
+        ? 'None of your faults changes a clock. In this simulator, partitions, crashes, pauses and message loss make requests fail or wait, but a write acknowledged by two replicas is on at least one of the two replicas every later QUORUM read asks, and the coordinator keeps the newest version.'
         : 'Your schedule has no faults, and without them QUORUM keeps its promise.',
     );
   } else {

@@ -221,7 +221,7 @@ function properties(t: T): void {
     {
       cases: plans,
       scenario: (s) => `${describeSetup(s)}.`,
-      hint: 'Partitions, crashes, pauses and message loss make a QUORUM request fail or wait; they never make an acknowledged QUORUM write disappear. Which write wins is decided by write timestamps, and a timestamp is read from a clock.',
+      hint: 'In this simulator, partitions, crashes, pauses and message loss make a QUORUM request fail or wait; they do not make an acknowledged QUORUM write disappear. Which write wins is decided by write timestamps, and a timestamp is read from a clock.',
       runs: 130,
     },
     async (ctx: TestContext, s: Setup) => {

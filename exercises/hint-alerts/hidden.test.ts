@@ -194,7 +194,7 @@ export default defineTests((t) => {
     'a per-host hint cap: the node-down warning still comes in time',
     {
       scenario:
-        'max_hints_size_per_host is set (here: 10 hints per target), so hints for C stop at the cap without any Hints_not_stored. C crashes and comes back after about 27 s, inside the 30 s window.',
+        'A per-host hint cap is set (max_hints_size_per_host, a size on disk in Cassandra; here the simulator caps at 10 hints per target), so hints for C stop at the cap without any Hints_not_stored. C crashes and comes back after about 27 s, inside the 30 s window.',
       hint: 'The node-down warning is what tells on-call about this outage: raise it when the peer has been down for downWarnMs.',
       seeds: seeds(701, 5),
     },

@@ -127,7 +127,7 @@ export default defineTests((t) => {
     {
       scenario:
         'Zone A (with the API and Cassandra node A) is cut off from zones B and C; PostgreSQL is still reachable. Node A missed the last update of some orders, and customers keep changing orders. They read them with their tokens.',
-      hint: 'An isolated coordinator answers Unavailable at QUORUM, or nothing at all: catch the error, or give up after about 100 ms, and read PostgreSQL.',
+      hint: 'An isolated coordinator answers Unavailable at QUORUM, or nothing until its ReadTimeout after 5 s: catch the error, or give up after about 100 ms, and read PostgreSQL.',
       seeds: seeds(401, 3),
     },
     async (ctx) => {
