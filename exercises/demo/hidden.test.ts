@@ -56,7 +56,8 @@ export default defineTests((t) => {
       expect(blockFor('ALL', 5), 'ALL with RF=5').to.equal(5);
       expect(blockFor('TWO', 3), 'TWO').to.equal(2);
       expect(blockFor('THREE', 5), 'THREE').to.equal(3);
-      expect(blockFor('ANY', 3), 'ANY (a hint is enough)').to.equal(1);
+      const any: unknown = blockFor('ANY', 3);
+      if (any !== 1) t.fail(`blockFor('ANY', 3) returned ${String(any)}: at ANY the coordinator waits for one acknowledgement, and a hint it stores for a replica that is down counts as that one, so it is 1.`);
     });
 
     t.test(
