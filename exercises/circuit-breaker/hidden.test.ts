@@ -404,7 +404,7 @@ function workloadWords(w: Workload): string {
 }
 
 /** One call as the breaker handled it (times in ms after the first call). */
-type Seen = { arrive: number; reached: boolean; fnAt: number; settled: number; ok: boolean; value?: unknown; error?: unknown; expect?: unknown };
+type Seen = { arrive: number; reached: boolean; fnAt: number; settled: number; ok: boolean; value?: unknown; error?: unknown; expect?: unknown; notAPromise?: string };
 
 /** Runs the workload through a fresh breaker of the learner's, in virtual time. */
 async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod: Learner }> {
@@ -435,8 +435,22 @@ async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod
           rec.expect = err;
           throw err;
         };
+        // call() must return a promise: one that throws instead (a non-async call) breaks every caller's .catch()
+        let p: Promise<unknown>;
+        try {
+          const r: unknown = breaker.call(fn);
+          if (r instanceof Promise) p = r;
+          else {
+            rec.notAPromise = `returned ${typeof r === 'object' && r !== null ? 'an object that is not a Promise' : String(r)}`;
+            p = Promise.resolve(r);
+          }
+        } catch (error) {
+          if (isSimulationError(error)) throw error;
+          rec.notAPromise = `threw ${describeError(error)} instead of returning a rejected promise`;
+          p = Promise.reject(error);
+        }
         pending.push(
-          breaker.call(fn).then(
+          p.then(
             (value) => { rec.ok = true; rec.value = value; rec.settled = at(); },
             (error) => {
               if (isSimulationError(error)) throw error;
@@ -482,6 +496,8 @@ function firstViolation(w: Workload, seen: Seen[], mod: Learner): string | null 
     if (s.settled > s.arrive) return `${name(i)} was turned away only after waiting ${s.settled - s.arrive} ms; a call that is not let through is rejected at once`;
     return null;
   };
+  const odd = seen.findIndex((s) => s.notAPromise !== undefined);
+  if (odd >= 0) return `${name(odd)}: breaker.call(fn) ${seen[odd].notAPromise}; call() returns a promise (it is async), so a caller's .catch() or try/await sees every rejection, a CircuitOpenError included`;
   for (const ev of evs) {
     const i = ev.i;
     const s = seen[i];

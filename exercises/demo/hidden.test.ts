@@ -1,4 +1,4 @@
-import { defineTests, expect, type TestContext } from '../../src/grading/api';
+import { defineTests, describeError, expect, type TestContext } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 const { types } = drivers['cassandra-driver'];
@@ -56,7 +56,8 @@ export default defineTests((t) => {
       expect(blockFor('ALL', 5), 'ALL with RF=5').to.equal(5);
       expect(blockFor('TWO', 3), 'TWO').to.equal(2);
       expect(blockFor('THREE', 5), 'THREE').to.equal(3);
-      expect(blockFor('ANY', 3), 'ANY (a hint is enough)').to.equal(1);
+      const any: unknown = blockFor('ANY', 3);
+      if (any !== 1) t.fail(`blockFor('ANY', 3) returned ${String(any)}: at ANY the coordinator waits for one acknowledgement, and a hint it stores for a replica that is down counts as that one, so it is 1.`);
     });
 
     t.test(
@@ -129,7 +130,8 @@ export default defineTests((t) => {
         if (outcome === 'resolved')
           t.fail(`withTimeout(read, 100) resolved after ${waited} ms: with every node 800 ms late it must reject after 100 ms.`);
         if (!(error instanceof Error)) t.fail('withTimeout rejected with something that is not an Error: reject with new Error("timed out …").');
-        expect(waited, 'virtual milliseconds until withTimeout rejected').to.be.within(100, 101);
+        if (waited < 100 || waited > 101)
+          t.fail(`withTimeout(read, 100) rejected after ${waited} ms (with ${describeError(error)}): with every node 800 ms late it must reject once the 100 ms have passed, ${waited < 100 ? 'not before' : 'not later'}.`);
       },
     );
 

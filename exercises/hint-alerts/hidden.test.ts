@@ -241,6 +241,7 @@ const WARN_BYTES = 50 * 1024 * 1024;
 
 /** A node's outage: down from round `from` (negative: before monitoring started) for `rounds` rounds. */
 type Down = { from: number; rounds: number; earlyMs: number };
+type Disk = 'above' | 'at' | 'below';
 type Stream = {
   rounds: number;
   downWarnRounds: number;
@@ -249,7 +250,8 @@ type Stream = {
   restarts: Record<string, number[]>;
   /** Per node and counter: the value when monitoring starts, and the growth in each round. */
   counters: Record<string, Record<string, { start: number; steps: number[] }>>;
-  disk: Record<string, boolean[]>;
+  /** Per node and round: the hints directory above its threshold, at exactly the threshold (not above: it ends an incident), or below. */
+  disk: Record<string, Disk[]>;
   /** Counters at 0 are absent from the samples (as the simulator, and Cassandra's per-peer metrics, report them): they read 0. */
   sparse: boolean;
 };
@@ -286,7 +288,7 @@ function streams(o: { grow: number; restart: number; down: number; disk: number 
         B: fc.record(Object.fromEntries(counterNames('B').map((c) => [c, counter]))),
         C: fc.record(Object.fromEntries(counterNames('C').map((c) => [c, counter]))),
       }) as fc.Arbitrary<Stream['counters']>,
-      disk: perNode(fc.array(fc.boolean(), { minLength: rounds, maxLength: rounds })).map((d) => (o.disk ? d : { A: d.A.map(() => false), B: d.B.map(() => false), C: d.C.map(() => false) })),
+      disk: perNode(fc.array(fc.constantFrom<Disk>('above', 'at', 'below'), { minLength: rounds, maxLength: rounds })).map((d) => (o.disk ? d : { A: d.A.map((): Disk => 'below'), B: d.B.map((): Disk => 'below'), C: d.C.map((): Disk => 'below') })),
       sparse: fc.boolean(),
     });
   });
@@ -320,7 +322,8 @@ function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
         const d = peer !== node ? isDown(st, peer, r) : undefined;
         if (d) downPeers[peer] = sinceOf(d, peer);
       }
-      const bytes = st.disk[node][r] ? WARN_BYTES + 1 + ((r * 7919) % WARN_BYTES) : (r * 104_729) % WARN_BYTES;
+      const disk = st.disk[node][r];
+      const bytes = disk === 'above' ? WARN_BYTES + 1 + ((r * 7919) % WARN_BYTES) : disk === 'at' ? WARN_BYTES : (r * 104_729) % WARN_BYTES;
       // Sparse: a counter at 0 is left out, except a Hints_not_stored-<peer> at the sample that ends its incident
       // (a restart emptied it while the peer was down, and the peer is up now): that it must be read there, from
       // an absent counter, to re-arm the alert is not what these properties test (see docs/grading/hint-alerts.md).
@@ -355,8 +358,8 @@ function streamWords(st: Stream): string {
       .map((c) => ({ c, vs: ss.map((s) => shown(s, c)) }))
       .filter(({ vs }) => vs.some((v) => v !== vs[0]) || (vs[0] !== '0' && vs[0] !== 'absent'))
       .map(({ c, vs }) => `${c.replace('HintedHandOffManager.', '')} ${vs.join(', ')}`);
-    const disk = ss.map((s) => (s.hintsDiskBytes > WARN_BYTES ? 'above' : 'below'));
-    parts.push(`${node}'s samples read ${series.length ? series.join('; ') : st.sparse ? 'no counter (each absent, so 0)' : 'every counter 0'}; hints directory ${disk.includes('above') ? disk.join(', ') : 'below the threshold throughout'}`);
+    const disk = ss.map((s) => (s.hintsDiskBytes > WARN_BYTES ? 'above' : s.hintsDiskBytes === WARN_BYTES ? 'at' : 'below'));
+    parts.push(`${node}'s samples read ${series.length ? series.join('; ') : st.sparse ? 'no counter (each absent, so 0)' : 'every counter 0'}; hints directory ${disk.some((d) => d !== 'below') ? disk.join(', ') : 'below the threshold throughout'}`);
   }
   return parts.join('. ');
 }
@@ -397,6 +400,12 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
     else if (kind === 'hints-not-stored' && !/repair/i.test(a.message)) out.push({ kind, text: `the message of ${label(kind, a.node, a.peer)} ${at(a.time)}, "${a.message}", does not ask for a repair: ${a.peer} missed writes no hint will replay, and only a repair brings them back` });
   }
   const times = (kind: Kind, node: string, peer?: string) => byKey.get(keyOf(kind, node, peer)) ?? [];
+  /** An alert whose time is no sample of its node: say whose sample it is, if any (node and peer swapped, or the wrong node). */
+  const notASample = (kind: Kind, node: string, peer: string | undefined, t: number) => {
+    const other = ss.find((s) => s.time === t);
+    const whose = other ? `; it is the time of ${other.node}'s sample: an alert's node is the node whose sample raised it${kind === 'hints-not-stored' ? ' (the coordinator that did not store the hints), and its peer the target named in Hints_not_stored-<peer>' : ''}` : '';
+    return `${label(kind, node, peer)} has time ${t}, which is not the time of any sample of ${node}${whose}`;
+  };
   /** A condition per sample of one node: it must be alerted at the first sample of each run of `true`, and nowhere else. */
   const runs = (kind: Kind, node: string, peer: string | undefined, cond: boolean[], nodeSs: MetricSample[], why: (i: number) => string) => {
     const got = times(kind, node, peer);
@@ -407,11 +416,11 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
       if (!first && n > 0) out.push({ kind, text: cond[i] ? `${label(kind, node, peer)} fired again ${at(s.time)} while the incident it was raised for had not cleared` : `${label(kind, node, peer)} ${at(s.time)}, although ${whyNot(kind, s, nodeSs[i - 1], peer)}` });
       if (n > 1) out.push({ kind, text: `${label(kind, node, peer)} fired ${n} times ${at(s.time)}` });
     });
-    for (const t of got) if (!nodeSs.some((s) => s.time === t)) out.push({ kind, text: `${label(kind, node, peer)} has time ${t}, which is not the time of any sample of ${node}` });
+    for (const t of got) if (!nodeSs.some((s) => s.time === t)) out.push({ kind, text: notASample(kind, node, peer, t) });
   };
   const whyNot = (kind: Kind, s: MetricSample, prev: MetricSample | undefined, peer?: string): string => {
     switch (kind) {
-      case 'hints-disk': return `its hints directory holds ${s.hintsDiskBytes} bytes, not above ${WARN_BYTES}`;
+      case 'hints-disk': return `its hints directory holds ${s.hintsDiskBytes} bytes, ${s.hintsDiskBytes === WARN_BYTES ? 'exactly the threshold: not above it' : `not above ${WARN_BYTES}`}`;
       case 'node-down-long': return peer && peer in s.downPeers ? `${node(s)} has seen ${peer} down for only ${s.time - s.downPeers[peer]} ms (downWarnMs ${cfg.downWarnMs})` : `${node(s)} does not see ${peer} down`;
       case 'dropped-mutations': return prev ? `its dropped MUTATION counter went from ${shown(prev, DROPPED)} to ${shown(s, DROPPED)}, which is no growth by the task's rule${val(s, DROPPED) < val(prev, DROPPED) ? ' (a restart: it counts from 0)' : ''}${absentNote(prev, s, DROPPED)}` : `it is ${s.node}'s first sample (its counter reads ${shown(s, DROPPED)}, a value since the node started, not an increase)`;
       default: {
@@ -426,7 +435,7 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
     const inc = (c: string) => mine.map((s, i) => (i === 0 ? 0 : grew(val(s, c), val(mine[i - 1], c))));
     const dropped = inc(DROPPED);
     runs('dropped-mutations', n, undefined, dropped.map((x) => x > 0), mine, (i) => `its dropped MUTATION counter grew by ${dropped[i]} (from ${shown(mine[i - 1], DROPPED)} to ${shown(mine[i], DROPPED)}${val(mine[i], DROPPED) < val(mine[i - 1], DROPPED) ? ': the node restarted, so it counts from 0' : ''}${absentNote(mine[i - 1], mine[i], DROPPED)})`);
-    runs('hints-disk', n, undefined, mine.map((s) => s.hintsDiskBytes > WARN_BYTES), mine, (i) => `its hints directory holds ${mine[i].hintsDiskBytes} bytes, above ${WARN_BYTES}`);
+    runs('hints-disk', n, undefined, mine.map((s) => s.hintsDiskBytes > WARN_BYTES), mine, (i) => `its hints directory holds ${mine[i].hintsDiskBytes} bytes, above ${WARN_BYTES}${i > 0 && mine[i - 1].hintsDiskBytes === WARN_BYTES ? ` (${at(mine[i - 1].time)} it held exactly ${WARN_BYTES}: back at the threshold, which ended the incident before)` : ''}`);
     for (const peer of PEERS.filter((p) => p !== n)) {
       // outages of one peer are separated by samples that see it up, so each run is one outage
       const longDown = mine.map((s) => peer in s.downPeers && s.time - s.downPeers[peer] >= cfg.downWarnMs);
@@ -445,7 +454,7 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
         if (growing) open = true;
         else if (!(peer in s.downPeers)) open = false;
       });
-      for (const t of got) if (!mine.some((s) => s.time === t)) out.push({ kind: 'hints-not-stored', text: `${label('hints-not-stored', n, peer)} has time ${t}, which is not the time of any sample of ${n}` });
+      for (const t of got) if (!mine.some((s) => s.time === t)) out.push({ kind: 'hints-not-stored', text: notASample('hints-not-stored', n, peer, t) });
     }
   }
   return out;

@@ -2,15 +2,18 @@
  * The learner realm: what time, timers and randomness are while a world runs.
  *
  * - Learner code runs in a compartment of its own (src/grading/sandbox.ts) and never sees the host's
- *   globals. Its `setTimeout`/`setInterval`/clears, `queueMicrotask`, `Date`, `performance` and `Math`
- *   come from `learnerGlobals()`: functions that follow the world whose run is in progress (virtual
- *   time, the world's seeded random), and the grader's fallback host outside any run.
+ *   globals. Its `setTimeout`/`setInterval`/clears, `queueMicrotask`, `Date`, `performance`, `Math`,
+ *   `AbortSignal` and `AbortController` (src/sim/abort.ts) come from `learnerGlobals()`: functions
+ *   that follow the world whose run is in progress (virtual time, the world's seeded random), and the
+ *   grader's fallback host outside any run.
  * - Code of the host itself that a world runs (the simulator's own tests, benchmarks, the labs) gets
  *   the same through the host's globals: while a world runs, `installRealm` points the global timer
  *   functions, `Date`, `performance.now`, `AbortSignal.timeout` and `Math` (a copy with the world's
  *   `random`) at the simulator, and the function it returns puts every original back. It replaces
  *   global bindings only, never a property of a built-in, so it works on frozen built-ins too.
  */
+
+import { makeAbortApis } from './abort';
 
 export interface RealmHost {
   /** virtual time since the world's start, µs */
@@ -162,6 +165,7 @@ export function learnerGlobals(freeze: <T>(x: T) => T): Record<string, unknown> 
     Date: t.Date,
     performance: { now: t.now },
     Math: mathWith(t.random),
+    ...makeAbortApis((fn, ms) => void current('AbortSignal.timeout').setTimer(fn, ms, [], false, 'AbortSignal.timeout'), freeze),
   });
 }
 

@@ -315,3 +315,36 @@ describe('results stay small whatever learner code throws or prints', () => {
   });
 });
 
+
+describe('AbortSignal and AbortController in learner code', () => {
+  it('AbortSignal.timeout follows virtual time, aborts with a TimeoutError, and its classes are frozen', async () => {
+    const ex = bundle((t) => {
+      t.test('times out on the world clock', async (ctx) => {
+        const world = ctx.world();
+        const started = world.now;
+        const got = await world.run(() => ctx.load().race(250));
+        expect(got, 'what the learner saw').to.deep.equal({ name: 'TimeoutError', aborted: true, throwIf: 'TimeoutError', any: 'TimeoutError', ctl: 'AbortError', onabort: 1, frozen: true, patched: false });
+        expect(world.now - started, 'virtual ms until the signal aborted').to.equal(250);
+      });
+    }, () => {}, { exports: ['race'] });
+    const r = await grade(
+      ex,
+      `export async function race(ms: number) {
+         const s = AbortSignal.timeout(ms);
+         const any = AbortSignal.any([s, new AbortController().signal]);
+         const c = new AbortController();
+         c.abort();
+         let onabort = 0;
+         s.onabort = () => { onabort++; };
+         try { (AbortSignal.prototype as any).throwIfAborted = () => {}; } catch {}
+         const name = await new Promise<string>((resolve) => s.addEventListener('abort', () => resolve((s.reason as Error).name), { once: true }));
+         let throwIf = 'none';
+         try { s.throwIfAborted(); } catch (e) { throwIf = (e as Error).name; }
+         return { name, aborted: s.aborted, throwIf, any: (any.reason as Error).name, ctl: (c.signal.reason as Error).name, onabort,
+           frozen: Object.isFrozen(AbortSignal.prototype) && Object.isFrozen(AbortController.prototype) && Object.isFrozen(s),
+           patched: String((AbortSignal.prototype as any).throwIfAborted).includes('{}') };
+       }`,
+    );
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+});
