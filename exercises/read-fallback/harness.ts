@@ -76,11 +76,11 @@ export function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, 
     ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although the order exists; ${situation} (seed ${ctx.seed}).`);
   }
   if (r.value === null || r.value === undefined) {
-    if (want) ctx.fail(`A customer was told order ${id} does not exist while PostgreSQL has it; ${situation} (seed ${ctx.seed}).`);
     // "Return null only when PostgreSQL itself says there is no such row": in this call, not from memory of an earlier one.
     if (!r.queries.some((q) => q.driver === 'pg')) {
-      ctx.fail(`getOrder("${id}") returned null without asking PostgreSQL in that call: only PostgreSQL can say an order does not exist, and an order missing a moment ago may exist now (do not remember "not found" answers); ${situation} (seed ${ctx.seed}).`);
+      ctx.fail(`getOrder("${id}") returned null without asking PostgreSQL in that call${want ? ', although PostgreSQL has it' : ''}: only PostgreSQL can say an order does not exist (a miss in the read model, or a "not found" remembered from an earlier call, proves nothing); ${situation} (seed ${ctx.seed}).`);
     }
+    if (want) ctx.fail(`A customer was told order ${id} does not exist while PostgreSQL has it; ${situation} (seed ${ctx.seed}).`);
     return;
   }
   if (!want) ctx.fail(`getOrder("${id}") returned ${show(r.value)} but there is no such order (seed ${ctx.seed}).`);
