@@ -239,9 +239,8 @@ function forwardingConsole(target: () => Console): Console {
 
 type Factory = (require: (name: string) => unknown, module: { exports: unknown }, exports: unknown, console: Console) => void;
 
-/** Network, script-loading and messaging APIs, and AbortController, a learner may try: present only to say plainly why not. */
+/** Network, script-loading and messaging APIs a learner may try: present only to say plainly why not. */
 const UNAVAILABLE: Record<string, string> = {
-  'AbortController': "the exercise sandbox has none (the simulated drivers take no signal): bound a wait with setTimeout and Promise.race, or with the driver's readTimeout",
   'fetch': 'the exercise sandbox has no network and cannot load scripts',
   'XMLHttpRequest': 'the exercise sandbox has no network and cannot load scripts',
   'WebSocket': 'the exercise sandbox has no network and cannot load scripts',

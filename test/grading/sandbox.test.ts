@@ -240,7 +240,6 @@ describe('nothing a run does reaches the next run', () => {
           MessageChannel: 'undefined',
           postMessage: 'function',
           postMessageCall: 'refused',
-          abortController: 'refused',
           process: 'undefined',
           requestIdleCallback: 'undefined',
           setTimeout: 'function',
@@ -259,8 +258,6 @@ describe('nothing a run does reaches the next run', () => {
           for (const k of ['scheduler', 'setImmediate', 'MessageChannel', 'postMessage', 'process', 'requestIdleCallback', 'setTimeout', 'setInterval', 'queueMicrotask']) kinds[k] = typeof g[k];
           // postMessage is there only to refuse, with a message that says why
           try { g.postMessage('x'); kinds.postMessageCall = 'sent'; } catch (e) { kinds.postMessageCall = String((e as Error).message).includes('postMessage() is not available in exercises') ? 'refused' : 'other'; }
-          // so is AbortController, with what to use instead
-          try { new g.AbortController(); kinds.abortController = 'made'; } catch (e) { const m = String((e as Error).message); kinds.abortController = m.startsWith('AbortController() is not available in exercises: ') && m.includes('Promise.race') ? 'refused' : 'other'; }
           try { g.scheduler.postTask(() => { Array.prototype.every = () => true; }, { delay: 10 }); } catch {}
           try { g.setImmediate(() => { Array.prototype.every = () => true; }); } catch {}
           try { g.process.nextTick(() => { Array.prototype.every = () => true; }); } catch {}
