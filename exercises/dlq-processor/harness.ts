@@ -25,6 +25,10 @@ export type Setup = {
   truth: Map<string, OrderEvent>;
   /** Every `dlqConsumer.commit` that succeeded: the offset, when, and how long the history was then. */
   commits: { offset: string; at: number; history: number }[];
+  /** The test's context (a redrive that never runs out of messages fails the test from `redrive`). */
+  ctx: TestContext;
+  /** Messages `fetch` has handed out in the current redrive, and how many it may before it answers [] (see `redrive`). */
+  fetchGuard: { handed: number; limit: number; tripped: boolean };
 };
 
 /** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
@@ -40,6 +44,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const topic = () => world.topic(DLQ);
   const GROUP = 'redrive';
   const commits: Setup['commits'] = [];
+  const fetchGuard: Setup['fetchGuard'] = { handed: 0, limit: Infinity, tripped: false };
   /** Like a Kafka poll, a fetch returns at most this many messages, whatever `max` asks for. */
   const FETCH_LIMIT = 25;
   const deps = {
@@ -52,7 +57,13 @@ export async function setup(ctx: TestContext): Promise<Setup> {
       async fetch(max: number) {
         const t = topic();
         const from = t.committed.get(GROUP) ?? 0;
-        return t.messages.slice(from, from + Math.min(FETCH_LIMIT, Math.max(0, max))).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
+        if (fetchGuard.handed >= fetchGuard.limit) {
+          fetchGuard.tripped = true;
+          return [];
+        }
+        const out = t.messages.slice(from, from + Math.min(FETCH_LIMIT, Math.max(0, max))).map((m) => ({ offset: m.offset, key: m.key, value: m.value ?? '' }));
+        fetchGuard.handed += out.length;
+        return out;
       },
       async commit(offset: string) {
         const t = topic();
@@ -64,7 +75,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
     },
   };
   const { OrderEventProcessor } = ctx.load<{ OrderEventProcessor: new (deps: unknown) => Processor }>();
-  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map(), commits };
+  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map(), commits, ctx, fetchGuard };
 }
 
 /**
@@ -269,7 +280,28 @@ export function expectReadModelEqualsPostgres(ctx: TestContext, s: Setup, situat
 }
 
 export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; error?: unknown }> {
+  const t = s.world.topic(DLQ);
+  const published0 = t.messages.length;
+  const commits0 = s.commits.length;
+  const depth0 = t.depth;
+  const t0 = s.world.now;
+  // A redrive hands out each waiting message about once. One that has been handed out far more than the
+  // DLQ held (it puts what it replays back into the DLQ) never runs out: its fetches come back empty from
+  // here on, so it ends and is named for what it did (rather than running until the real-time limit).
+  s.fetchGuard.handed = 0;
+  s.fetchGuard.limit = 3 * depth0 + 500;
+  s.fetchGuard.tripped = false;
   const r = await measure(s.world, () => s.proc.redriveDlq());
+  s.fetchGuard.limit = Infinity;
+  if (s.fetchGuard.tripped) {
+    const republished = s.world.topic(DLQ).messages.length - published0;
+    const committed = s.commits.length - commits0;
+    s.ctx.fail(
+      `redriveDlq() did not run out of messages: the DLQ held ${count(depth0, 'message')} when it started, and it fetched ${s.fetchGuard.handed}, committed ${committed}` +
+        (republished > 0 ? ` and published ${republished} new ones to the DLQ in ${Math.round(s.world.now - t0)} ms: a replayed write that fails goes back into the DLQ (as processOrderEvent does), so the redrive never ends` : '') +
+        `. If a replayed write fails, stop and leave its message uncommitted for the next redrive (seed ${s.ctx.seed}).`,
+    );
+  }
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 

@@ -56,7 +56,19 @@ export function timed<T>(s: Setup, fn: () => Promise<T>): Promise<Timed<T>> {
 export async function health(ctx: TestContext, s: Setup, situation: string): Promise<{ value: Health; ms: number; queries: Query[] }> {
   const r = await timed(s, () => s.cluster.checkHealth());
   if (!r.ok) ctx.fail(`checkHealth() threw ${describeError(r.error)} when ${situation}; it should return a verdict, not throw (seed ${ctx.seed}).`);
+  const refused = refusedProbe(r.queries);
+  if (refused) ctx.fail(`${refused}; ${situation} (seed ${ctx.seed}).`);
   return r as { value: Health; ms: number; queries: Query[] };
+}
+
+/**
+ * A probe the driver refused (a statement the simulator does not run) never reaches a replica: whatever
+ * the cluster does it fails, and the verdict says nothing about the cluster. The words for that, or null.
+ */
+export function refusedProbe(queries: Query[]): string | null {
+  const q = queries.find((x) => x.driver === 'cassandra' && x.rejected);
+  if (!q) return null;
+  return `checkHealth()'s probe never reached Cassandra: the driver refused \`${q.text}\` (${q.rejected!.name}: ${q.rejected!.message}), so it fails whatever the cluster does, and its verdict says nothing about the cluster. Probe one row of orders by its key at QUORUM, e.g. \`SELECT id FROM orders WHERE id = ?\` with any id (a missing row is fine)`;
 }
 
 export const cassandraQueries = (qs: Query[]) => qs.filter((q) => q.driver === 'cassandra');

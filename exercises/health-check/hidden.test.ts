@@ -2,7 +2,7 @@
 import { defineTests, seeds, fc, words, resentWords, type Fault, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
-import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, HEALTHY_READ_LIMIT_MS, slowHealthyRead, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
+import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, HEALTHY_READ_LIMIT_MS, slowHealthyRead, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, refusedProbe, show, expectRead, every } from './harness';
 
 const ALL = ['A', 'B', 'C'];
 
@@ -490,6 +490,8 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         await Promise.all(pending);
       });
       if (!r.ok) return ctx.fail(`checkHealth() threw ${describeError(r.error)}; it should return a verdict, not throw; ${said}.`);
+      const refused = refusedProbe(s.world.queries.slice(q0));
+      if (refused) ctx.fail(`${refused}; ${said}.`);
       const probes = cassandraQueries(s.world.queries.slice(q0)).map((q) => q.time);
       for (let i = 1; i < probes.length; i++) {
         if (probes[i] - probes[i - 1] < 4990) {
@@ -516,7 +518,13 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       const allowed = allowedVerdicts(first);
       const wrong = firstGroup.find((x) => !allowed.verdicts.includes(x.verdict));
       if (wrong) {
-        ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' although ${said} (${allowed.why}): it read the state before the probe finished; expected ${words.list(allowed.verdicts.map((v) => `'${v}'`))}.`);
+        const expected = words.list(allowed.verdicts.map((v) => `'${v}'`));
+        // when the first probe's request ended (its driver call by the API's client), if it ran
+        const settled = probes.length > 0 ? s.world.history.find((op) => op.process === 'api-a' && op.type !== 'invoke' && op.time >= probes[0]) : undefined;
+        if (settled && wrong.end >= settled.time) {
+          ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' once the probe had finished, although ${said} (${allowed.why}): the probe's outcome was mapped to the wrong state; expected ${expected}.`);
+        }
+        ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' although ${said} (${allowed.why}): it read the state before the probe finished; expected ${expected}.`);
       }
     },
   );

@@ -76,6 +76,10 @@ export function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, 
     ctx.fail(`A customer asking for order ${id} got an error (${describeError(r.error)}) although the order exists; ${situation} (seed ${ctx.seed}).`);
   }
   if (r.value === null || r.value === undefined) {
+    // "Return null only when PostgreSQL itself says there is no such row": in this call, not from memory of an earlier one.
+    if (!r.queries.some((q) => q.driver === 'pg')) {
+      ctx.fail(`getOrder("${id}") returned null without asking PostgreSQL in that call${want ? ', although PostgreSQL has it' : ''}: only PostgreSQL can say an order does not exist (a miss in the read model, or a "not found" remembered from an earlier call, proves nothing); ${situation} (seed ${ctx.seed}).`);
+    }
     if (want) ctx.fail(`A customer was told order ${id} does not exist while PostgreSQL has it; ${situation} (seed ${ctx.seed}).`);
     return;
   }
@@ -95,6 +99,19 @@ export function expectTruth(ctx: TestContext, s: Setup, id: string, r: Outcome, 
 
 export function servedByCassandra(r: Outcome): boolean {
   return r.queries.every((q) => q.driver !== 'pg') && r.queries.some((q) => q.driver === 'cassandra');
+}
+
+/**
+ * Where the reads not served by Cassandra went, for messages: `toPg` (e.g. "the rest hit PostgreSQL") when
+ * they asked PostgreSQL; said otherwise when some asked neither store (answered from memory).
+ */
+export function theRestWords(rs: Outcome[], toPg: string): string {
+  const rest = rs.filter((r) => !servedByCassandra(r));
+  const none = rest.filter((r) => r.queries.length === 0).length;
+  const memory = 'an answer kept in memory from an earlier call is not a read of the read model, and it goes stale when the order changes';
+  if (none === 0) return toPg;
+  if (none === rest.length) return `the rest asked neither store: ${memory}`;
+  return `${toPg} (${none} of them asked neither store: ${memory})`;
 }
 
 export const pick = <T>(rand: TestRandom, xs: readonly T[]): T => rand.pick(xs);

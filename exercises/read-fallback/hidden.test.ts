@@ -2,7 +2,7 @@
 import { defineTests, seeds, fc, gen, words, resentWords, type Outage, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
-import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, pick } from './harness';
+import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, theRestWords, pick } from './harness';
 
 
 export default defineTests((t) => {
@@ -26,7 +26,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < reads * 0.9) {
         ctx.fail(
-          `Only ${fromCassandra} of ${reads} reads were served by Cassandra on a healthy cluster: the rest hit PostgreSQL, the source of truth the read model is there to protect (seed ${ctx.seed}).`,
+          `Only ${fromCassandra} of ${reads} reads were served by Cassandra on a healthy cluster: ${theRestWords(results, 'the rest hit PostgreSQL, the source of truth the read model is there to protect')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -88,13 +88,14 @@ export default defineTests((t) => {
       const reads = 8;
       const chosen = Array.from({ length: reads }, () => pick(s.rand, ids));
       let fromCassandra = 0;
-      (await readAll(s, chosen)).forEach((r, i) => {
+      const results = await readAll(s, chosen);
+      results.forEach((r, i) => {
         expectTruth(ctx, s, chosen[i], r, `zone ${zone} is cut off`);
         if (servedByCassandra(r)) fromCassandra++;
       });
       if (fromCassandra < reads * 0.8) {
         ctx.fail(
-          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads} reads were served by Cassandra: two replicas were reachable, yet the load went to PostgreSQL (seed ${ctx.seed}).`,
+          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads} reads were served by Cassandra: two replicas were reachable, yet ${theRestWords(results, 'the load went to PostgreSQL')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -182,12 +183,13 @@ export default defineTests((t) => {
   t.test(
     "both stores down: the read fails loudly, never 'no such order'",
     {
-      scenario: 'Cassandra cannot be reached (all nodes down, or the API cut off from them) and PostgreSQL is down too. Customers read orders that exist.',
+      scenario: 'Cassandra cannot be reached (all nodes down, or the API cut off from them) and PostgreSQL is down too. Customers read orders that exist; node A missed their last update.',
       hint: "If PostgreSQL cannot answer, you do not know whether the order exists. Let the error propagate (the API answers 503), never return null (404).",
       seeds: seeds(801, 2),
     },
     async (ctx) => {
-      const s = setup(ctx);
+      // Node A missed the last update of the orders read: a read that gives up on QUORUM and asks node A alone gets the older copy.
+      const s = setup(ctx, { staleOnA: 2 });
       if (ctx.seed % 2 === 0) s.world.schedule(['A', 'B', 'C'].map((node) => ({ at: s.world.now, kind: 'crash', node })));
       else s.world.schedule([{ at: s.world.now, kind: 'isolate', zone: 'A' }]); // node A is up but cut off from B and C
       s.world.schedule([{ at: s.world.now, kind: 'pg', state: 'down' }]);
@@ -198,6 +200,7 @@ export default defineTests((t) => {
         if (r.ok && r.value === null) {
           ctx.fail(`A customer was told order ${id} does not exist while both stores were down: nobody could check. Throw instead (the API answers 503, not 404) (seed ${ctx.seed}).`);
         }
+        if (r.ok) expectTruth(ctx, s, id, r, `Cassandra could not answer at QUORUM and PostgreSQL was down, so nobody could give the current order: throw instead (node A's own copy is older)`);
       }
     },
   );
@@ -219,6 +222,8 @@ type Scenario = {
   readAt: number;
   /** PostgreSQL goes down this many ms before the reads (null: it stays up). */
   pgDownBefore: number | null;
+  /** Instead of going down, PostgreSQL answers this many ms late from then on (null: down). */
+  pgSlowMs: number | null;
 };
 
 const STATE_WORDS: Record<OrderState, string> = {
@@ -231,7 +236,7 @@ function scenarioWords(c: Scenario): string {
   const orders = c.orders.map((st, i) => `order #${i + 1} is ${STATE_WORDS[st]}`);
   const reads = c.reads.map((i) => (i < 0 ? 'an order that does not exist' : `order #${i + 1}`));
   const faults = c.outage ? `${words.outage(c.outage)}, and the reads start ${words.ms(c.readAt)} after it began` : 'Cassandra is healthy';
-  const pg = c.pgDownBefore === null ? 'PostgreSQL is up' : 'PostgreSQL is down';
+  const pg = c.pgDownBefore === null ? 'PostgreSQL is up' : c.pgSlowMs !== null ? `PostgreSQL answers ${words.ms(c.pgSlowMs)} late` : 'PostgreSQL is down';
   return `${words.list(orders)}; ${faults}; ${pg}; a customer in zone A reads ${words.list(reads)}.`;
 }
 
@@ -244,12 +249,13 @@ const reads = (orders: number, missing: boolean) =>
  * What follows the orders is built once per number of orders (not per generated case: building
  * fast-check arbitraries costs more than drawing from them).
  */
-function scenarios(o: { states: OrderState[]; outage: fc.Arbitrary<Outage | null>; pgDown?: fc.Arbitrary<number | null>; missingIds?: boolean }): fc.Arbitrary<Scenario> {
+function scenarios(o: { states: OrderState[]; outage: fc.Arbitrary<Outage | null>; pgDown?: fc.Arbitrary<number | null>; pgSlow?: fc.Arbitrary<number | null>; missingIds?: boolean }): fc.Arbitrary<Scenario> {
   const readAt = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 }));
   const pgDownBefore = o.pgDown ?? fc.constant(null);
+  const pgSlowMs = o.pgSlow ?? fc.constant(null);
   const rest = new Map<number, fc.Arbitrary<Omit<Scenario, 'orders'>>>();
   const restFor = (n: number) => {
-    if (!rest.has(n)) rest.set(n, fc.record({ reads: reads(n, o.missingIds ?? true), outage: o.outage, readAt, pgDownBefore }));
+    if (!rest.has(n)) rest.set(n, fc.record({ reads: reads(n, o.missingIds ?? true), outage: o.outage, readAt, pgDownBefore, pgSlowMs }));
     return rest.get(n)!;
   };
   return orderStates(o.states).chain((orders) => restFor(orders.length).map((r): Scenario => ({ orders, ...r })));
@@ -272,7 +278,10 @@ async function play(ctx: TestContext, c: Scenario) {
   const t0 = s.world.now;
   if (c.outage) s.world.schedule(gen.outageFaults(c.outage, t0));
   const start = t0 + (c.outage ? c.readAt : 0);
-  if (c.pgDownBefore !== null) s.world.schedule([{ at: Math.max(t0, start - c.pgDownBefore), kind: 'pg', state: 'down' }]);
+  if (c.pgDownBefore !== null) {
+    const at = Math.max(t0, start - c.pgDownBefore);
+    s.world.schedule([c.pgSlowMs !== null ? { at, kind: 'pg', state: 'slow', extraMs: c.pgSlowMs } : { at, kind: 'pg', state: 'down' }]);
+  }
   if (start > s.world.now) await s.world.run(() => s.world.sleep(start - s.world.now));
   const ids = c.reads.map(idOf);
   const results = await readAll(s, ids);
@@ -356,7 +365,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         if (servedByCassandra(r)) fromCassandra++;
       });
       if (fromCassandra < results.length - 1) {
-        ctx.fail(`Only ${fromCassandra} of ${results.length} reads were served by Cassandra although two replicas were reachable and had every order: the rest loaded PostgreSQL, the source of truth the read model is there to protect; ${situation}`);
+        ctx.fail(`Only ${fromCassandra} of ${results.length} reads were served by Cassandra although two replicas were reachable and had every order: ${theRestWords(results, 'the rest loaded PostgreSQL, the source of truth the read model is there to protect')}; ${situation}`);
       }
     },
   );
@@ -379,9 +388,12 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
     task('fail-loudly'),
     {
       cases: scenarios({
-        states: ['model', 'missing', 'missing'],
+        // 'stale': node A holds an older copy, so a read that gives up on QUORUM and asks one replica would return it
+        states: ['model', 'missing', 'missing', 'stale'],
         outage: maybe(gen.outage({ kinds: ['crash', 'isolate', 'pause'], at: [0, 0], forMs: [40_000, 40_000] })),
         pgDown: fc.integer({ min: 0, max: 2000 }),
+        // PostgreSQL slow rather than down (half the cases): it still answers, so the customer must get its answer or an error
+        pgSlow: fc.option(fc.integer({ min: 200, max: 3000 }), { nil: null, freq: 2 }),
       }),
       scenario: scenarioWords,
       hint: 'Do not catch PostgreSQL\'s error (or rethrow it): the API then answers 503 "try again", not 404 "no such order".',
@@ -391,8 +403,12 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       const { s, ids, results, situation } = await play(ctx, c);
       results.forEach((r, i) => {
         if (!r.ok) return; // failing loudly is right when nobody could check
-        if (r.value === null || r.value === undefined) {
-          ctx.fail(`A customer was told order ${ids[i]} does not exist, but PostgreSQL was down: nobody could check. Throw instead (the API answers 503, not 404); ${situation}`);
+        if ((r.value === null || r.value === undefined) && (c.pgSlowMs === null || s.truth.has(ids[i]))) {
+          ctx.fail(
+            c.pgSlowMs !== null
+              ? `A customer was told order ${ids[i]} does not exist, but PostgreSQL, which has it, was only slow: wait for its answer, or throw if you give up on it (the API answers 503, not 404); ${situation}`
+              : `A customer was told order ${ids[i]} does not exist, but PostgreSQL was down: nobody could check. Throw instead (the API answers 503, not 404); ${situation}`,
+          );
         }
         expectTruth(ctx, s, ids[i], r, situation);
       });

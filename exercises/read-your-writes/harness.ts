@@ -13,6 +13,8 @@ type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: Record<
 
 /** The status an order has at each version (version 1 = just placed). */
 export const STATUSES = ['none', 'placed', 'paid', 'packed', 'shipped', 'delivered', 'returned', 'refunded'];
+/** The status at version `v` (past the list: a later change of its own, so every version has its own status). */
+export const statusAt = (v: number): string => STATUSES[v] ?? `updated-${v}`;
 
 export { prng };
 
@@ -47,12 +49,12 @@ function remember(s: Pick<Setup, 'versions'>, o: Order): void {
 }
 
 /**
- * A world with `count` orders in PostgreSQL (versions 2–5) and a read model in the state `state(i)`
- * decides for the i-th order. The API's client lives in zone A.
+ * A world with `count` orders in PostgreSQL (versions `firstVersion`–`firstVersion`+3, default 2–5) and a
+ * read model in the state `state(i)` decides for the i-th order. The API's client lives in zone A.
  */
 export function setup(
   ctx: TestContext,
-  opts: { count?: number; ids?: string[]; state?: (i: number) => ReadModelState } = {},
+  opts: { count?: number; ids?: string[]; state?: (i: number) => ReadModelState; firstVersion?: number } = {},
 ): Setup {
   const world = ctx.world({});
   const rand = prng(ctx.seed);
@@ -71,10 +73,10 @@ export function setup(
     commands: world.pgPool({ id: 'commands' }) as PgPool,
   };
   ids.forEach((id, i) => {
-    const version = 2 + rand(4);
+    const version = (opts.firstVersion ?? 2) + rand(4);
     const customerId = `c-${1 + rand(40)}`;
     const total = 5 + rand(400) + rand(100) / 100;
-    for (let v = 1; v <= version; v++) remember(s, { id, customerId, status: STATUSES[v], total, version: v });
+    for (let v = 1; v <= version; v++) remember(s, { id, customerId, status: statusAt(v), total, version: v });
     const order = s.versions.get(id)!.get(version)!;
     const previous = s.versions.get(id)!.get(version - 1)!;
     s.truth.set(id, order);
@@ -92,7 +94,7 @@ export function setup(
  */
 export async function changeStatus(s: Setup, id: string): Promise<number> {
   const before = s.truth.get(id)!;
-  const status = STATUSES[Math.min(before.version + 1, STATUSES.length - 1)];
+  const status = statusAt(before.version + 1);
   const res = await s.commands.query('UPDATE orders SET status = $1, version = version + 1 WHERE id = $2 RETURNING version', [status, id]);
   const version = Number(res.rows[0].version);
   const order = { ...before, status, version };
@@ -172,6 +174,10 @@ export function expectAtLeast(ctx: TestContext, s: Setup, id: string, minVersion
     ctx.fail(`${subject} got an error (${describeError(r.error)}) although the order could be read; ${situation} (seed ${ctx.seed}).`);
   }
   if (r.value === null || r.value === undefined) {
+    // "Return null only when PostgreSQL has no such row": asked in this call, not remembered from an earlier one.
+    if (!r.queries.some((q) => q.driver === 'pg')) {
+      ctx.fail(`getOrderAtLeast("${id}", ${minVersion}) returned null without asking PostgreSQL in that call${want ? `, although PostgreSQL has it at version ${want.version}` : ''}: only PostgreSQL can say an order does not exist (a miss in the read model, or a "not found" remembered from an earlier call, proves nothing); ${situation} (seed ${ctx.seed}).`);
+    }
     if (want) ctx.fail(`${subject} was told the order does not exist while PostgreSQL has it at version ${want.version}; ${situation} (seed ${ctx.seed}).`);
     return;
   }
@@ -196,6 +202,19 @@ export function expectAtLeast(ctx: TestContext, s: Setup, id: string, minVersion
 
 export function servedByCassandra(r: Outcome): boolean {
   return r.queries.every((q) => q.driver !== 'pg') && r.queries.some((q) => q.driver === 'cassandra');
+}
+
+/**
+ * Where the reads not served by Cassandra went, for messages: `toPg` when they asked PostgreSQL; said
+ * otherwise when some asked neither store (answered from memory of an earlier call).
+ */
+export function theRestWords(rs: Outcome[], toPg: string): string {
+  const rest = rs.filter((r) => !servedByCassandra(r));
+  const none = rest.filter((r) => r.queries.length === 0).length;
+  const memory = 'an answer kept in memory from an earlier call is not a QUORUM read of the read model, and it goes stale when the order changes';
+  if (none === 0) return toPg;
+  if (none === rest.length) return `the rest asked neither store: ${memory}`;
+  return `${toPg} (${none} of them asked neither store: ${memory})`;
 }
 
 export const pick = <T>(rand: TestRandom, xs: readonly T[]): T => rand.pick(xs);
@@ -238,4 +257,11 @@ export function expectQuorumReads(ctx: TestContext, id: string, minVersion: numb
             : `At ${levelName(cl)} a single replica answers, usually the coordinator's own (here node A, in the API's zone), which may have missed an update nodes B and C have: a customer without a token is then shown an older status than a QUORUM read returns (in production, where requests go to different coordinators, it can also change between reloads).`
           : 'Only a level that waits for two of the three replicas returns the newest version the read model has.';
   ctx.fail(`${read} ${why} Pass \`consistency: types.consistencies.quorum\` on every read; ${situation}`);
+}
+
+/** What a read not served by Cassandra did instead, for messages about one read. */
+export function wentWords(r: Outcome): string {
+  return r.queries.length === 0
+    ? 'was answered from memory without asking either store (an answer kept from an earlier call is not a QUORUM read of the read model, and it goes stale when the order changes)'
+    : 'went to PostgreSQL';
 }

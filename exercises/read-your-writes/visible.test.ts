@@ -1,7 +1,7 @@
 // Visible tests for read-your-writes: what getOrderAtLeast(deps, orderId, minVersion) must do.
 import { defineTests, resentWords } from '../../src/grading/api';
 
-import { setup, read, readOne, readAll, changeStatus, placeOrder, expectAtLeast, servedByCassandra, describeError, show } from './harness';
+import { setup, read, readOne, readAll, changeStatus, placeOrder, expectAtLeast, servedByCassandra, wentWords, describeError, show } from './harness';
 
 export default defineTests((t) => {
   t.test("returns the read model's copy when it has the caller's version", async (ctx) => {
@@ -36,7 +36,7 @@ export default defineTests((t) => {
     const id = [...s.truth.keys()][1];
     const r = await read(s, id, 0);
     expectAtLeast(ctx, s, id, 0, r, 'the read model is one version behind');
-    if (!servedByCassandra(r)) ctx.fail(`A read without a token went to PostgreSQL although the read model had order ${id}: only the caller's own writes need the check.`);
+    if (!servedByCassandra(r)) ctx.fail(`A read without a token ${wentWords(r)} although the read model had order ${id}: only the caller's own writes need the check.`);
   });
 
   t.test('returns null only when PostgreSQL has no such order', async (ctx) => {

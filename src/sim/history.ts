@@ -47,6 +47,8 @@ export interface QueryRecord {
   options: Record<string, unknown>;
   /** values written inline in the query text (not bound) */
   literals: unknown[];
+  /** why the driver refused the statement before sending it (e.g. a statement the simulator does not support) */
+  rejected?: { name: string; message: string };
 }
 
 /** Pairs each completion with its invoke. */

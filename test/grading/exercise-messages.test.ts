@@ -31,7 +31,21 @@ describe('break-quorum', () => {
   });
 });
 
+describe('health-check', () => {
+  it('a probe the driver refuses: the message names the refused statement, not a wrong verdict', async () => {
+    const t = await gradeOne('health-check', 'probe-refused-by-driver.ts', "a healthy cluster is 'healthy'");
+    expect(t.status).toBe('fail');
+    expect(t.message).toContain("checkHealth()'s probe never reached Cassandra: the driver refused `SELECT id FROM orders LIMIT 1` (NotSupportedError: ");
+  });
+});
+
 describe('dlq-processor', () => {
+  it('a redrive that puts failed replays back into the DLQ: stopped, and the message says it never runs out', async () => {
+    const t = await gradeOne('dlq-processor', 'redrive-through-process.ts', 'a redrive while Cassandra is still down leaves the DLQ intact');
+    expect(t.status).toBe('fail');
+    expect(t.message).toMatch(/^redriveDlq\(\) did not run out of messages: the DLQ held \d+ messages? when it started, and it fetched \d+, committed \d+ and published \d+ new ones to the DLQ/);
+  });
+
   it('a retry policy that answers `ignore`: the write is not counted as written, and the message names the policy', async () => {
     const t = await gradeOne('dlq-processor', 'ignoring-retry-policy.ts', 'Cassandra partitioned for a while: every event ends in the read model or the DLQ');
     expect(t.status).toBe('fail');

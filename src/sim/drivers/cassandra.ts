@@ -822,11 +822,15 @@ export class Client {
     }
     const retryPolicy = opt.retry ?? this.#opts.queryOptions?.retry ?? this.#policies.retry;
     if (!(retryPolicy instanceof RetryPolicy)) return Promise.reject(new ArgumentError('retry must be an instance of policies.retry.RetryPolicy'));
+    const refuse = (e: unknown): Promise<never> => {
+      if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
+      return Promise.reject(e);
+    };
     let parsed: ParsedCql;
     try {
       parsed = this.#parse(query);
     } catch (e) {
-      return Promise.reject(e);
+      return refuse(e);
     }
     rec.literals = parsed.literals.slice();
     const cl = opt.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
@@ -835,7 +839,7 @@ export class Client {
       this.#statements ??= { keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
       stmt = buildStatement(this.#statements, parsed, paramsArr, cl, opt);
     } catch (e) {
-      return Promise.reject(e);
+      return refuse(e);
     }
     const { op, f, hkey, hvalue, stampSpec } = stmt;
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
