@@ -129,7 +129,12 @@ function renderTest(t: TestResult, index: number, trace?: (t: TestResult) => HTM
       const row = (k: string, v: string) => dl.append(el('dt', undefined, k), appendInline(el('dd'), v));
       if (t.scenario) row('Scenario', t.scenario);
       if (t.hint) row('Hint', t.hint);
-      if (t.seed !== undefined) row('Seed', String(t.seed));
+      if (t.seed !== undefined) {
+        // The seed alone is jargon: say what it buys the learner (docs/CONTRACTS.md: a Submit is repeatable).
+        const dd = el('dd');
+        dd.append(el('span', 'ex-seed', String(t.seed)), el('span', 'ex-seed-note', ' (every Submit replays this same case)'));
+        dl.append(el('dt', undefined, 'Seed'), dd);
+      }
       li.append(dl);
     }
     const diagram = t.trace !== undefined && t.trace !== null ? trace?.(t) : null;
