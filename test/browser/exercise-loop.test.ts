@@ -487,3 +487,22 @@ describe('on a phone', () => {
     await close();
   });
 });
+
+describe('on a wide screen', () => {
+  it("no wrapping there (editor.ts), so hint-alerts' starter fits: its metric names and Alert type are not cut off", async () => {
+    const id = 'hint-alerts';
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, viewport: { width: 1280, height: 900 } });
+    await page.goto(`${siteUrls().root}lessons/hinted-handoff/`);
+    await openExercise(page, id, { warm: false });
+    // Every line's text within the text area (Monaco's scroll width adds a few columns of slack).
+    const fit = await page.evaluate((i) => {
+      const { editor, monaco } = window.__exerciseEditors![i];
+      const charWidth = editor.getOption(monaco.editor.EditorOption.fontInfo).typicalHalfwidthCharacterWidth;
+      const longest = Math.max(...editor.getModel()!.getLinesContent().map((l) => l.length));
+      const layout = editor.getLayoutInfo();
+      return { text: longest * charWidth, width: layout.contentWidth - layout.verticalScrollbarWidth };
+    }, id);
+    expect(fit.text).toBeLessThanOrEqual(fit.width);
+    await close();
+  });
+});
