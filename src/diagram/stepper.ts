@@ -59,10 +59,10 @@ export function enhanceFigure(figure: HTMLElement): Stepper {
     `<p id="${id}-status" class="dg-stepper-status" role="status" aria-live="polite"></p>`;
   const scroll = figure.querySelector<HTMLElement>('.dg-scroll');
   (scroll ?? svg).insertAdjacentElement('afterend', bar);
-  // On a narrow screen most lanes are off to the right: say so while the diagram overflows.
+  // On a narrow screen (or in an exercise's panel) lanes are off to the right: say so while the diagram overflows.
   const note = document.createElement('p');
   note.className = 'dg-overflow-note';
-  note.textContent = 'Wider than your screen: scroll the diagram sideways to see every lane →';
+  note.textContent = 'Wider than the space here: scroll the diagram sideways to see every lane →';
   note.hidden = true;
   scroll?.insertAdjacentElement('beforebegin', note);
   const fits = scroll && typeof ResizeObserver !== 'undefined'

@@ -224,6 +224,9 @@ export async function solutionPassesStarterFails(page: Page, { id, lesson, prose
   const passSummary = await submit();
   expect(await summaryStatus(page, id), passSummary).toBe('pass');
   await expect.poll(() => note.isVisible()).toBe(true);
+  // the tests' names are rendered from Markdown too (a property is named by the task sentence it checks)
+  const names = await exerciseRoot(page, id).locator('[data-role="tests"] .ex-test-name').allTextContents();
+  expect(names.filter((n) => /\*\*|`/.test(n))).toEqual([]);
 
   await setCode(page, read('starter.ts'), id);
   const failSummary = await submit();

@@ -270,9 +270,17 @@ describe('controls', () => {
     await hintBtn.click();
     expect(await root.locator('[data-role="hint-list"] li').allTextContents()).toEqual([demoMeta.hints[0]]);
     expect(await hintBtn.textContent()).toContain(`(2 of ${n})`);
-    for (let i = 1; i < n; i++) await hintBtn.click();
+    // The rest from the keyboard: the last one exhausts the button without taking the focus away.
+    await hintBtn.focus();
+    for (let i = 1; i < n; i++) await page.keyboard.press('Enter');
     expect(await root.locator('[data-role="hint-list"] li').allTextContents()).toEqual(demoMeta.hints);
-    expect(await hintBtn.isDisabled()).toBe(true);
+    expect(await hintBtn.getAttribute('aria-disabled')).toBe('true');
+    expect(await hintBtn.textContent()).toContain('(all shown)');
+    // (Chromium moves focus off a button disabled while focused at its next rendering update: wait for two.)
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await hintBtn.evaluate((b) => document.activeElement === b)).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await root.locator('[data-role="hint-list"] li').count()).toBe(n);
 
     // Solution appears after the first Submit, as a diff editor of the learner's code vs the solution.
     await clickAndWait(page, 'Submit');
@@ -476,6 +484,25 @@ describe('on a phone', () => {
       return { scroll: editor.getScrollWidth(), width: editor.getLayoutInfo().width };
     }, id);
     expect(fit.scroll).toBeLessThanOrEqual(fit.width);
+    await close();
+  });
+});
+
+describe('on a wide screen', () => {
+  it("no wrapping there (editor.ts), so hint-alerts' starter fits: its metric names and Alert type are not cut off", async () => {
+    const id = 'hint-alerts';
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root, viewport: { width: 1280, height: 900 } });
+    await page.goto(`${siteUrls().root}lessons/hinted-handoff/`);
+    await openExercise(page, id, { warm: false });
+    // Every line's text within the text area (Monaco's scroll width adds a few columns of slack).
+    const fit = await page.evaluate((i) => {
+      const { editor, monaco } = window.__exerciseEditors![i];
+      const charWidth = editor.getOption(monaco.editor.EditorOption.fontInfo).typicalHalfwidthCharacterWidth;
+      const longest = Math.max(...editor.getModel()!.getLinesContent().map((l) => l.length));
+      const layout = editor.getLayoutInfo();
+      return { text: longest * charWidth, width: layout.contentWidth - layout.verticalScrollbarWidth };
+    }, id);
+    expect(fit.text).toBeLessThanOrEqual(fit.width);
     await close();
   });
 });

@@ -169,7 +169,9 @@ describe('a failing property in the results panel', () => {
     expect(fields.Scenario).toMatch(/PostgreSQL is down/);
     expect(fields.Scenario).toMatch(/\(the smallest failing case found(: made smaller \d+ times?)?\)$/);
     expect(fields.Hint).toBeTruthy();
-    const seed = Number(fields.Seed);
+    // The seed, and what it means to the learner: Submit replays the same case.
+    expect(fields.Seed).toMatch(/^\d+ \(every Submit replays this same case\)$/);
+    const seed = Number(await row.locator('dd .ex-seed').textContent());
     expect(Number.isInteger(seed)).toBe(true);
 
     // Its diagram, drawn at once (the first failed test's), captioned with the sentence and the seed.
@@ -215,7 +217,7 @@ describe('read-fallback in its lesson: what happened in the cluster, and what yo
     // A failed hidden test: open its diagram from the keyboard.
     const hidden = panel.locator('li[data-visibility="hidden"][data-status="fail"]:has(.ex-trace)').first();
     const name = (await hidden.getAttribute('data-test-name')) ?? '';
-    const seed = await hidden.evaluate((li) => [...li.querySelectorAll('dt')].find((dt) => dt.textContent === 'Seed')?.nextElementSibling?.textContent);
+    const seed = await hidden.evaluate((li) => [...li.querySelectorAll('dt')].find((dt) => dt.textContent === 'Seed')?.nextElementSibling?.querySelector('.ex-seed')?.textContent);
     expect(seed).toMatch(/^\d+$/);
     const summary = hidden.locator('.ex-trace > summary');
     expect(await summary.textContent()).toBe('Show what happened in the cluster');

@@ -293,7 +293,8 @@ function wireHints(ui: ExerciseUi, hints: string[]): void {
   let shown = 0;
   const update = () => {
     if (shown >= hints.length) {
-      hintBtn.disabled = true;
+      // aria-disabled, not disabled: disabling the focused button would drop keyboard focus to <body>.
+      hintBtn.setAttribute('aria-disabled', 'true');
       hintCount.textContent = '(all shown)';
     } else hintCount.textContent = `(${shown + 1} of ${hints.length})`;
   };

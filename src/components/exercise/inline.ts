@@ -17,6 +17,13 @@ export function inlineParts(text: string): InlinePart[] {
     );
 }
 
+/** `text` without its markers, for plain-text places (a summary line, a caption, the live region). */
+export function plainInline(text: string): string {
+  return inlineParts(text)
+    .map((p) => ('code' in p ? p.code : 'strong' in p ? p.strong : p.text))
+    .join('');
+}
+
 /** Appends `text` to `el` as text nodes, <code> and <strong> (browser only). */
 export function appendInline(el: HTMLElement, text: string): HTMLElement {
   for (const p of inlineParts(text)) {

@@ -12,7 +12,7 @@
 import type { Mode } from '../../browser/protocol';
 import type { Results, TestResult } from '../../browser/results';
 import type { Stepper } from '../../diagram/stepper';
-import { appendInline } from './inline';
+import { appendInline, plainInline } from './inline';
 
 /** What the page shows of one test's captured output, and of the whole console. */
 export const OUTPUT_SHOWN_PER_TEST = 16 * 1024;
@@ -52,7 +52,7 @@ export function summarize(results: Results, mode: Mode): string {
   // The grader's own message ("2 of 4 tests failed.") would repeat the count; it is shown only
   // when it says something else (e.g. a missing export).
   const extra = results.message && !/^\d+ of \d+ tests? failed\.?$/.test(results.message) ? ` ${results.message}` : '';
-  return `${what}: ${passed} of ${total} ${scope} passed${firstBad ? `; first failure: ${firstBad.name}` : ''}.${extra}`;
+  return `${what}: ${passed} of ${total} ${scope} passed${firstBad ? `; first failure: ${plainInline(firstBad.name).replace(/\.$/, '')}` : ''}.${extra}`;
 }
 
 /** Steppers mounted in a results list (destroyed when the list is re-rendered or cleared). */
@@ -64,7 +64,7 @@ const loadStepper = () => (stepperModule ??= import('../../diagram/stepper'));
 
 /** The caption under a failed test's diagram, in plain words. */
 export function traceCaption(t: TestResult): string {
-  return `What happened in the cluster — ${t.visibility} test: ${t.name}${t.seed !== undefined ? `, seed ${t.seed}` : ''}`;
+  return `What happened in the cluster — ${t.visibility} test: ${plainInline(t.name)}${t.seed !== undefined ? `, seed ${t.seed}` : ''}`;
 }
 
 /** Replaces a diagram slot's content with a short note (a trace that cannot be drawn never breaks the panel). */
@@ -118,7 +118,8 @@ function renderTest(t: TestResult, index: number, trace?: (t: TestResult) => HTM
   li.dataset.testName = t.name;
   const head = el('div', 'ex-test-head');
   head.append(el('span', 'ex-test-status', `${t.status === 'pass' ? '✓' : '✗'} ${STATUS_WORDS[t.status]}`));
-  head.append(el('span', 'ex-test-name', t.name));
+  // A property's name is the task sentence it checks, which may carry `code` and **strong**.
+  head.append(appendInline(el('span', 'ex-test-name'), t.name));
   if (t.visibility === 'hidden') head.append(el('span', 'ex-badge', 'hidden test'));
   li.append(head);
   if (t.status !== 'pass') {
@@ -128,7 +129,12 @@ function renderTest(t: TestResult, index: number, trace?: (t: TestResult) => HTM
       const row = (k: string, v: string) => dl.append(el('dt', undefined, k), appendInline(el('dd'), v));
       if (t.scenario) row('Scenario', t.scenario);
       if (t.hint) row('Hint', t.hint);
-      if (t.seed !== undefined) row('Seed', String(t.seed));
+      if (t.seed !== undefined) {
+        // The seed alone is jargon: say what it buys the learner (docs/CONTRACTS.md: a Submit is repeatable).
+        const dd = el('dd');
+        dd.append(el('span', 'ex-seed', String(t.seed)), el('span', 'ex-seed-note', ' (every Submit replays this same case)'));
+        dl.append(el('dt', undefined, 'Seed'), dd);
+      }
       li.append(dl);
     }
     const diagram = t.trace !== undefined && t.trace !== null ? trace?.(t) : null;
