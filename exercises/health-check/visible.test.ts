@@ -1,5 +1,5 @@
 // Visible tests for health-check: what CassandraCluster.checkHealth() and readWithFallback() must do.
-import { defineTests, type TestContext } from '../../src/grading/api';
+import { defineTests, words, type TestContext } from '../../src/grading/api';
 
 import { type Order, type Health, type Cluster, type Query, STATUSES, FD_SETTLED_MS, prng, type Setup, setup, isSimulationError, describeError, type Timed, timed, health, cassandraQueries, show, expectRead, every } from './harness';
 
@@ -8,6 +8,18 @@ export default defineTests((t) => {
     const s = setup(ctx);
     const h = await health(ctx, s, 'every node is up');
     if (h.value !== 'healthy') ctx.fail(`checkHealth() returned '${h.value}' with all three nodes up; expected 'healthy'.`);
+  });
+
+  t.test("node A cut off from B and C: not 'healthy'", async (ctx) => {
+    const s = setup(ctx);
+    // The API (in zone A) still reaches node A, which is up but cannot reach either of its peers.
+    s.world.schedule([{ at: s.world.now, kind: 'isolate', zone: 'A' }]);
+    await s.world.run(() => s.world.sleep(1000));
+    const h = await health(ctx, s, 'node A is cut off from B and C');
+    if (h.value === 'healthy') {
+      ctx.fail(`checkHealth() said 'healthy' while node A, the node the API talks to, was up but cut off from B and C: node A can answer your probe on its own, yet every QUORUM read of orders through it fails. The probe has to prove what the reads need.`);
+    }
+    if (h.ms > 1000) ctx.fail(`checkHealth() took ${words.ms(h.ms)} with node A cut off from B and C: every request that checks health first waits that long (expected at most 1 s).`);
   });
 
   t.test("no Cassandra node reachable: 'unavailable'", async (ctx) => {
