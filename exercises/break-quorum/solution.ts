@@ -1,10 +1,11 @@
 // Reference for break-quorum: skew the clock that stamps the first write.
 //
-// Cassandra keeps, cell by cell, the version with the highest write timestamp (last write wins), and a
-// QUORUM read's coordinator merges the replicas' answers the same way. A timestamp comes from a clock:
-// the writing client's (client-side timestamps, the drivers' default) or the coordinator's. If that clock
-// runs ahead by more than the time between the two writes, the older status carries the higher
-// timestamp: it wins on every replica, and the QUORUM read that starts after the newer write was
+// Cassandra keeps, cell by cell, the version with the highest write timestamp (last
+// write wins), and a QUORUM read's coordinator merges the replicas' answers the same
+// way. A timestamp comes from a clock: the writing client's (client-side timestamps,
+// the drivers' default) or the coordinator's. If that clock runs ahead by more than the
+// time between the two writes, the older status carries the higher timestamp: it wins
+// on every replica, and the QUORUM read that starts after the newer write was
 // acknowledged returns the older status. Nothing fails and nothing is logged.
 
 export type Zone = 'A' | 'B' | 'C';
@@ -44,6 +45,7 @@ const MARGIN_MS = 1000;
 
 export function schedule(plan: Plan): Fault[] {
   const gapMs = plan.second.at - plan.first.at;
-  const stamper = plan.timestamps === 'client' ? plan.first.client : plan.first.coordinator;
+  const stamper =
+    plan.timestamps === 'client' ? plan.first.client : plan.first.coordinator;
   return [{ at: 0, kind: 'clock-skew', target: stamper, offsetMs: gapMs + MARGIN_MS }];
 }

@@ -1,16 +1,17 @@
 // Challenge: make a QUORUM read return stale data.
 //
-// The workload is fixed. In a three-node cluster (RF 3, one node per zone; each client
-// talks only to the node in its own zone), an order's status is written twice, then read:
+// The workload is fixed. In a three-node cluster (RF 3, one node per zone; each
+// client talks only to the node in its own zone), an order's status is written
+// twice, then read:
 //   1. plan.first  — a client sets the status at QUORUM and is acknowledged;
-//   2. plan.second — at plan.second.at, after that acknowledgement, a client in another
-//                    zone sets a newer status at QUORUM and is acknowledged;
+//   2. plan.second — at plan.second.at, after that acknowledgement, a client in
+//                    another zone sets a newer status at QUORUM and is acknowledged;
 //   3. plan.read   — after that acknowledgement, the order page reads it at QUORUM.
 //
-// Return the faults (with `at`, in virtual ms since the start) that make the read return
-// plan.first.status. Both writes must still be acknowledged and the read must still
-// succeed: you are looking for a way an acknowledged QUORUM write goes missing, not for
-// a way to make requests fail.
+// Return the faults (with `at`, in virtual ms since the start) that make the read
+// return plan.first.status. Both writes must still be acknowledged and the read must
+// still succeed: you are looking for a way an acknowledged QUORUM write goes missing,
+// not for a way to make requests fail.
 // plan.timestamps says who stamps the writes: 'client' (the driver, from the writing
 // client's clock) or 'coordinator' (the coordinator node, from its own clock).
 

@@ -1,10 +1,10 @@
 // A circuit breaker around the Cassandra read of the order read model, corrected.
-// - Closed: calls go through; only failures IN A ROW count (a success, or an error that shows
-//   Cassandra answered, resets the count).
+// - Closed: calls go through; only failures IN A ROW count (a success, or an error that
+//   shows Cassandra answered, resets the count).
 // - Open: calls are rejected at once with CircuitOpenError; Cassandra is not called.
-// - Half-open: once the cool-down has passed, exactly one trial call goes through; every other
-//   caller is rejected at once while it runs. Its success closes the circuit (count reset), its
-//   failure opens it again for a full cool-down.
+// - Half-open: once the cool-down has passed, exactly one trial call goes through;
+//   every other caller is rejected at once while it runs. Its success closes the
+//   circuit (count reset), its failure opens it again for a full cool-down.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
@@ -16,11 +16,17 @@ export interface BreakerOptions {
   failureThreshold: number;
   /** How long the circuit stays open before one trial call is let through. */
   coolDownMs: number;
-  /** Which errors count against the dependency. Any other error means it answered. Default: every error. */
+  /**
+   * Which errors count against the dependency. Any other error means it answered.
+   * Default: every error.
+   */
   isFailure?: (err: unknown) => boolean;
 }
 
-/** Thrown instead of calling the dependency while the circuit is open (or a trial is in flight). */
+/**
+ * Thrown instead of calling the dependency while the circuit is open
+ * (or a trial is in flight).
+ */
 export class CircuitOpenError extends Error {
   constructor(message = 'Circuit open: Cassandra was not called') {
     super(message);
@@ -44,7 +50,8 @@ export class CircuitBreaker {
       throw new CircuitOpenError('Circuit half-open: a trial call is in flight');
     }
     if (this.current === 'open') {
-      if (Date.now() - this.openedAt < this.options.coolDownMs) throw new CircuitOpenError();
+      if (Date.now() - this.openedAt < this.options.coolDownMs)
+        throw new CircuitOpenError();
       this.current = 'half-open'; // this caller is the one trial
       return this.trial(fn);
     }
@@ -99,7 +106,10 @@ export interface Order {
   version: number;
 }
 
-/** Cassandra answered, but the read model has no row for this order (like gocql's ErrNotFound). */
+/**
+ * Cassandra answered, but the read model has no row for this order
+ * (like gocql's ErrNotFound).
+ */
 export class NotInReadModelError extends Error {
   constructor(orderId: string) {
     super(`order ${orderId} is not in the read model`);
@@ -116,7 +126,9 @@ export interface Deps {
   breaker: CircuitBreaker;
 }
 
-/** The breaker the API creates at start-up. A missing row is an answer, not a failure. */
+/**
+ * The breaker the API creates at start-up. A missing row is an answer, not a failure.
+ */
 export function createBreaker(): CircuitBreaker {
   return new CircuitBreaker({
     failureThreshold: 5,
@@ -125,7 +137,10 @@ export function createBreaker(): CircuitBreaker {
   });
 }
 
-export async function readFromCassandra(cassandra: Client, orderId: string): Promise<Order> {
+export async function readFromCassandra(
+  cassandra: Client,
+  orderId: string,
+): Promise<Order> {
   const rs = await cassandra.execute(
     'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
     [orderId],
@@ -136,7 +151,10 @@ export async function readFromCassandra(cassandra: Client, orderId: string): Pro
   return toOrder(row);
 }
 
-/** Cassandra through the breaker; PostgreSQL when the circuit is open, the read fails, or misses. */
+/**
+ * Cassandra through the breaker; PostgreSQL when the circuit is open, the read fails,
+ * or misses.
+ */
 export async function getOrder(deps: Deps, orderId: string): Promise<Order | null> {
   try {
     return await deps.breaker.call(() => readFromCassandra(deps.cassandra, orderId));

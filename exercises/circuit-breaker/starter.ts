@@ -11,11 +11,17 @@ export interface BreakerOptions {
   failureThreshold: number;
   /** How long the circuit stays open before one trial call is let through. */
   coolDownMs: number;
-  /** Which errors count against the dependency. Any other error means it answered. Default: every error. */
+  /**
+   * Which errors count against the dependency. Any other error means it answered.
+   * Default: every error.
+   */
   isFailure?: (err: unknown) => boolean;
 }
 
-/** Thrown instead of calling the dependency while the circuit is open (or a trial is in flight). */
+/**
+ * Thrown instead of calling the dependency while the circuit is open
+ * (or a trial is in flight).
+ */
 export class CircuitOpenError extends Error {
   constructor(message = 'Circuit open: Cassandra was not called') {
     super(message);
@@ -71,7 +77,10 @@ export interface Order {
   version: number;
 }
 
-/** Cassandra answered, but the read model has no row for this order (like gocql's ErrNotFound). */
+/**
+ * Cassandra answered, but the read model has no row for this order
+ * (like gocql's ErrNotFound).
+ */
 export class NotInReadModelError extends Error {
   constructor(orderId: string) {
     super(`order ${orderId} is not in the read model`);
@@ -88,7 +97,9 @@ export interface Deps {
   breaker: CircuitBreaker;
 }
 
-/** The breaker the API creates at start-up. A missing row is an answer, not a failure. */
+/**
+ * The breaker the API creates at start-up. A missing row is an answer, not a failure.
+ */
 export function createBreaker(): CircuitBreaker {
   return new CircuitBreaker({
     failureThreshold: 5,
@@ -97,7 +108,10 @@ export function createBreaker(): CircuitBreaker {
   });
 }
 
-export async function readFromCassandra(cassandra: Client, orderId: string): Promise<Order> {
+export async function readFromCassandra(
+  cassandra: Client,
+  orderId: string,
+): Promise<Order> {
   const rs = await cassandra.execute(
     'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
     [orderId],
@@ -108,7 +122,10 @@ export async function readFromCassandra(cassandra: Client, orderId: string): Pro
   return toOrder(row);
 }
 
-/** Cassandra through the breaker; PostgreSQL when the circuit is open, the read fails, or misses. */
+/**
+ * Cassandra through the breaker; PostgreSQL when the circuit is open, the read fails,
+ * or misses.
+ */
 export async function getOrder(deps: Deps, orderId: string): Promise<Order | null> {
   try {
     return await deps.breaker.call(() => readFromCassandra(deps.cassandra, orderId));

@@ -26,7 +26,9 @@ function choose(a: number, b: number): number {
   return c;
 }
 
-/** Probability that a read of r replicas (of n) misses a write that reached w of them. */
+/**
+ * Probability that a read of r replicas (of n) misses a write that reached w of them.
+ */
 export function missProbability(n: number, r: number, w: number): number {
   return choose(n - w, r) / choose(n, r);
 }

@@ -15,7 +15,9 @@ export function blockFor(cl: ConsistencyLevel, rf: number): number {
   }
 }
 
-/** Probability that a read of r replicas (of n) misses a write that reached w of them. */
+/**
+ * Probability that a read of r replicas (of n) misses a write that reached w of them.
+ */
 export function missProbability(n: number, r: number, w: number): number {
   // "If R + W > N we always see the write, otherwise we never do."
   return r + w > n ? 0 : 1;

@@ -1,15 +1,22 @@
 // ProcessOrderEvent, corrected, and the redrive that empties the DLQ after recovery.
-// - The read model is written idempotently: bound parameters, and USING TIMESTAMP from the event's
-//   version, so a retry, a duplicate or an old event delivered late can never overwrite a newer one.
-// - A failed write goes to the DLQ (keyed by order id) and is counted; the event is then handled:
-//   no rethrow, or the platform would retry it too and the DLQ would fill with duplicates.
-// - If the DLQ itself cannot take the event, throw: the platform retries, nothing is lost.
-// - The ops team is paged once when the DLQ depth crosses 1000, not once per event after that.
+// - The read model is written idempotently: bound parameters, and USING TIMESTAMP from
+//   the event's version, so a retry, a duplicate or an old event delivered late can
+//   never overwrite a newer one.
+// - A failed write goes to the DLQ (keyed by order id) and is counted; the event is
+//   then handled: no rethrow, or the platform would retry it too and the DLQ would fill
+//   with duplicates.
+// - If the DLQ itself cannot take the event, throw: the platform retries, nothing is
+//   lost.
+// - The ops team is paged once when the DLQ depth crosses 1000, not once per event
+//   after that.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Producer } from 'kafkajs';
 
-/** An order as PostgreSQL has it after a change. `version` is 1 on creation, +1 on every change. */
+/**
+ * An order as PostgreSQL has it after a change. `version` is 1 on creation, +1 on every
+ * change.
+ */
 export interface OrderEvent {
   orderId: string;
   version: number;
@@ -35,8 +42,9 @@ export interface Deps {
   alert: (message: string) => void;
   /** How many messages are waiting in the DLQ topic. */
   dlqDepth: () => Promise<number>;
-  /** For the redrive: the messages still waiting (oldest first; at most `max`, and like a Kafka
-   *  poll it may return fewer), and a way to mark a message, and every message before it, as handled. */
+  /** For the redrive: the messages still waiting (oldest first; at most `max`, and like
+   *  a Kafka poll it may return fewer), and a way to mark a message, and every message
+   *  before it, as handled. */
   dlqConsumer: {
     fetch(max: number): Promise<DlqRecord[]>;
     commit(offset: string): Promise<void>;
@@ -62,7 +70,8 @@ export class OrderEventProcessor {
     try {
       await this.writeToReadModel(event);
     } catch (err) {
-      // Throws if the DLQ is unavailable: the platform retries the event, so it is not lost.
+      // Throws if the DLQ is unavailable: the platform retries the event, so it is not
+      // lost.
       await this.deadLetter(event, err);
     }
   }
@@ -74,7 +83,8 @@ export class OrderEventProcessor {
       if (batch.length === 0) break;
       for (const record of batch) {
         const { event } = JSON.parse(record.value) as DlqMessage;
-        // If Cassandra fails again, this throws before the commit: the message stays in the DLQ.
+        // If Cassandra fails again, this throws before the commit: the message stays in
+        // the DLQ.
         await this.writeToReadModel(event);
         await this.deps.dlqConsumer.commit(record.offset);
         replayed++;
@@ -86,8 +96,16 @@ export class OrderEventProcessor {
 
   private async writeToReadModel(event: OrderEvent): Promise<void> {
     await this.deps.cassandra.execute(
-      'INSERT INTO orders (id, customer_id, status, total, version) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?',
-      [event.orderId, event.customerId, event.status, event.total, event.version, event.version],
+      'INSERT INTO orders (id, customer_id, status, total, version) ' +
+        'VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?',
+      [
+        event.orderId,
+        event.customerId,
+        event.status,
+        event.total,
+        event.version,
+        event.version,
+      ],
       { prepare: true, consistency: types.consistencies.quorum },
     );
   }
@@ -106,7 +124,9 @@ export class OrderEventProcessor {
     await this.checkDepth();
   }
 
-  /** Page once when the depth crosses the threshold; re-arm when it is back under it. */
+  /**
+   * Page once when the depth crosses the threshold; re-arm when it is back under it.
+   */
   private async checkDepth(): Promise<void> {
     let depth: number;
     try {
@@ -116,7 +136,10 @@ export class OrderEventProcessor {
     }
     if (depth > ALERT_DEPTH && !this.alerting) {
       this.alerting = true;
-      this.deps.alert(`Order DLQ depth is ${depth} (over ${ALERT_DEPTH}): Cassandra writes are failing`);
+      this.deps.alert(
+        `Order DLQ depth is ${depth} (over ${ALERT_DEPTH}): ` +
+          'Cassandra writes are failing',
+      );
     } else if (depth <= ALERT_DEPTH) {
       this.alerting = false;
     }

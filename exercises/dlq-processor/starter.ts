@@ -1,10 +1,13 @@
 // ProcessOrderEvent as the team had it: the Go from the original notes, in TypeScript.
-// The stream platform calls processOrderEvent() for every event, at least once, and retries an
-// event whenever the call throws.
+// The stream platform calls processOrderEvent() for every event, at least once, and
+// retries an event whenever the call throws.
 import type { Client } from 'cassandra-driver';
 import type { Producer } from 'kafkajs';
 
-/** An order as PostgreSQL has it after a change. `version` is 1 on creation, +1 on every change. */
+/**
+ * An order as PostgreSQL has it after a change. `version` is 1 on creation, +1 on every
+ * change.
+ */
 export interface OrderEvent {
   orderId: string;
   version: number;
@@ -30,8 +33,9 @@ export interface Deps {
   alert: (message: string) => void;
   /** How many messages are waiting in the DLQ topic. */
   dlqDepth: () => Promise<number>;
-  /** For the redrive: the messages still waiting (oldest first; at most `max`, and like a Kafka
-   *  poll it may return fewer), and a way to mark a message, and every message before it, as handled. */
+  /** For the redrive: the messages still waiting (oldest first; at most `max`, and like
+   *  a Kafka poll it may return fewer), and a way to mark a message, and every message
+   *  before it, as handled. */
   dlqConsumer: {
     fetch(max: number): Promise<DlqRecord[]>;
     commit(offset: string): Promise<void>;
@@ -47,7 +51,9 @@ export class OrderEventProcessor {
   async processOrderEvent(event: OrderEvent): Promise<void> {
     try {
       await this.deps.cassandra.execute(
-        `INSERT INTO orders (id, customer_id, status, total, version) VALUES ('${event.orderId}', '${event.customerId}', '${event.status}', ${event.total}, ${event.version})`,
+        'INSERT INTO orders (id, customer_id, status, total, version) ' +
+          `VALUES ('${event.orderId}', '${event.customerId}', '${event.status}', ` +
+          `${event.total}, ${event.version})`,
       );
     } catch (err) {
       // Write to DLQ instead of dropping!
@@ -78,7 +84,10 @@ export class OrderEventProcessor {
     }
   }
 
-  /** Replay the DLQ into the read model once Cassandra has recovered; returns how many were replayed. */
+  /**
+   * Replay the DLQ into the read model once Cassandra has recovered; returns how many
+   * were replayed.
+   */
   async redriveDlq(): Promise<number> {
     throw new Error('redriveDlq() is not written yet');
   }

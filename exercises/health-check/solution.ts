@@ -1,8 +1,9 @@
 // CheckHealth and ReadWithFallback, corrected.
-// - The probe takes the path reads take: a QUORUM read of a real table, not `system.local` at ONE
-//   (which only proves that one coordinator answers).
-// - It is bounded by a short timeout, cached for 5 s, and shared: concurrent callers wait for the
-//   one probe in flight instead of starting their own or reading a half-updated state.
+// - The probe takes the path reads take: a QUORUM read of a real table, not
+//   `system.local` at ONE (which only proves that one coordinator answers).
+// - It is bounded by a short timeout, cached for 5 s, and shared: concurrent callers
+//   wait for the one probe in flight instead of starting their own or reading a
+//   half-updated state.
 // - A timeout means degraded; no host or not enough replicas means unavailable.
 import { errors, types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
@@ -29,7 +30,9 @@ const PROBE_TIMEOUT_MS = 500;
 const CACHE_MS = 5000;
 const DEGRADED_BUDGET_MS = 100;
 const HEALTHY_BUDGET_MS = 1000;
-/** Any key will do: a QUORUM read of a missing row still needs two replicas to answer. */
+/**
+ * Any key will do: a QUORUM read of a missing row still needs two replicas to answer.
+ */
 const PROBE_KEY = 'health-probe';
 
 export class CassandraCluster {
@@ -57,7 +60,11 @@ export class CassandraCluster {
       await this.deps.cassandra.execute(
         'SELECT id FROM orders WHERE id = ?',
         [PROBE_KEY],
-        { prepare: true, consistency: types.consistencies.quorum, readTimeout: PROBE_TIMEOUT_MS },
+        {
+          prepare: true,
+          consistency: types.consistencies.quorum,
+          readTimeout: PROBE_TIMEOUT_MS,
+        },
       );
       health = 'healthy';
     } catch (err) {
@@ -83,11 +90,18 @@ export class CassandraCluster {
     return this.readFromPostgres(orderId);
   }
 
-  private async readFromCassandra(orderId: string, timeoutMs: number): Promise<Order | null> {
+  private async readFromCassandra(
+    orderId: string,
+    timeoutMs: number,
+  ): Promise<Order | null> {
     const rs = await this.deps.cassandra.execute(
       'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
       [orderId],
-      { prepare: true, consistency: types.consistencies.quorum, readTimeout: timeoutMs },
+      {
+        prepare: true,
+        consistency: types.consistencies.quorum,
+        readTimeout: timeoutMs,
+      },
     );
     const row = rs.first();
     return row ? toOrder(row) : null;
@@ -105,8 +119,10 @@ export class CassandraCluster {
 function classify(err: unknown): ClusterHealth {
   if (err instanceof errors.OperationTimedOutError) return 'degraded';
   if (err instanceof errors.ResponseError) {
-    if (err.code === types.responseErrorCodes.unavailableException) return 'unavailable';
-    return 'degraded'; // read timeout, overloaded, …: the replicas exist but answer slowly
+    if (err.code === types.responseErrorCodes.unavailableException)
+      return 'unavailable';
+    // read timeout, overloaded, …: the replicas exist but answer slowly
+    return 'degraded';
   }
   // NoHostAvailableError and anything else: we cannot reach the cluster.
   return 'unavailable';

@@ -1,4 +1,5 @@
-// CheckHealth and ReadWithFallback as the team had them: the Go from the original notes, in TypeScript.
+// CheckHealth and ReadWithFallback as the team had them: the Go from the original
+// notes, in TypeScript.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
@@ -81,11 +82,18 @@ export class CassandraCluster {
     return this.readFromCassandra(orderId);
   }
 
-  private async readFromCassandra(orderId: string, timeoutMs?: number): Promise<Order | null> {
+  private async readFromCassandra(
+    orderId: string,
+    timeoutMs?: number,
+  ): Promise<Order | null> {
     const rs = await this.deps.cassandra.execute(
       'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
       [orderId],
-      { prepare: true, consistency: types.consistencies.quorum, readTimeout: timeoutMs },
+      {
+        prepare: true,
+        consistency: types.consistencies.quorum,
+        readTimeout: timeoutMs,
+      },
     );
     const row = rs.first();
     return row ? toOrder(row) : null;

@@ -1,7 +1,8 @@
-// Hint alerts, as the team's runbook has them: "alert if the hint count is above 100,000".
-// Each sample is one node's metrics (org.apache.cassandra.metrics) at one moment, as the
-// monitoring agent scraped them; samples of the three nodes arrive interleaved, in time
-// order.
+// Hint alerts, as the team's runbook has them:
+// "alert if the hint count is above 100,000".
+// Each sample is one node's metrics (org.apache.cassandra.metrics) at one moment, as
+// the monitoring agent scraped them; samples of the three nodes arrive interleaved, in
+// time order.
 
 export type MetricSample = {
   node: string;
@@ -9,7 +10,8 @@ export type MetricSample = {
   // e.g. 'Storage.TotalHints', 'HintedHandOffManager.Hints_not_stored-C',
   // 'DroppedMessage.MUTATION.Dropped'
   metrics: Record<string, number>;
-  downPeers: Record<string, number>; // peer → since when this node has seen it down (ms)
+  // peer → since when this node has seen it down (ms)
+  downPeers: Record<string, number>;
   hintsDiskBytes: number; // size of this node's hints directory
 };
 

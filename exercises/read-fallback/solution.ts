@@ -1,5 +1,6 @@
-// GetOrder, corrected: Cassandra first with a short budget, PostgreSQL when Cassandra errors,
-// times out or does not have the order; fail loudly when the source of truth cannot answer.
+// GetOrder, corrected: Cassandra first with a short budget, PostgreSQL when Cassandra
+// errors, times out or does not have the order; fail loudly when the source of truth
+// cannot answer.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
 import type { Pool } from 'pg';
@@ -27,15 +28,22 @@ export async function getOrder(deps: Deps, orderId: string): Promise<Order | nul
     const rs = await deps.cassandra.execute(
       'SELECT id, customer_id, status, total, version FROM orders WHERE id = ?',
       [orderId],
-      { prepare: true, consistency: types.consistencies.quorum, readTimeout: CASSANDRA_BUDGET_MS },
+      {
+        prepare: true,
+        consistency: types.consistencies.quorum,
+        readTimeout: CASSANDRA_BUDGET_MS,
+      },
     );
     const row = rs.first();
     if (row) return toOrder(row);
-    // Not in the read model (yet): the event may still be on its way. Ask the source of truth.
+    // Not in the read model (yet): the event may still be on its way. Ask the source of
+    // truth.
   } catch {
-    // Unavailable, timed out, no host: the read model cannot answer now. Ask the source of truth.
+    // Unavailable, timed out, no host: the read model cannot answer now. Ask the source
+    // of truth.
   }
-  // Errors from PostgreSQL propagate: "I could not find out" is not "there is no such order".
+  // Errors from PostgreSQL propagate: "I could not find out" is not "there is no such
+  // order".
   const res = await deps.pg.query(
     'SELECT id, customer_id, status, total, version FROM orders WHERE id = $1',
     [orderId],

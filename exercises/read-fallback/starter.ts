@@ -24,7 +24,8 @@ export async function getOrder(deps: Deps, orderId: string): Promise<Order | nul
   try {
     // Try Cassandra first (fast)
     rs = await deps.cassandra.execute(
-      `SELECT id, customer_id, status, total, version FROM orders WHERE id = '${orderId}'`,
+      'SELECT id, customer_id, status, total, version FROM orders ' +
+        `WHERE id = '${orderId}'`,
       [],
       { consistency: types.consistencies.one },
     );
@@ -32,7 +33,8 @@ export async function getOrder(deps: Deps, orderId: string): Promise<Order | nul
     // Fallback to PostgreSQL (correct)
     console.log(`Fallback to PostgreSQL for ${orderId}`);
     const res = await deps.pg.query(
-      `SELECT id, customer_id, status, total, version FROM orders WHERE id = '${orderId}'`,
+      'SELECT id, customer_id, status, total, version FROM orders ' +
+        `WHERE id = '${orderId}'`,
     );
     return res.rows.length > 0 ? toOrder(res.rows[0]) : null;
   }
