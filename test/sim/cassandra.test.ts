@@ -17,6 +17,35 @@ describe('Cassandra-like cluster', () => {
     for (const n of ['A', 'B', 'C']) expect(w.replicaRow(n, 'orders', 'o1')).toMatchObject({ status: 'new', version: 1 });
   });
 
+  it('a write timestamp may be a types.Long, bound to USING TIMESTAMP ? or as the timestamp option, as in the real driver', async () => {
+    const w = createWorld({ seed: 2 });
+    const c = w.cassandraClient({ zone: 'A' });
+    const { Long } = types;
+    const row = await w.run(async () => {
+      await c.execute('INSERT INTO orders (id, status) VALUES (?, ?) USING TIMESTAMP ?', ['o', 'v3', Long.fromNumber(3).multiply(1000)], { consistency: CL.all, prepare: true });
+      await c.execute('INSERT INTO orders (id, status) VALUES (?, ?)', ['o', 'v2'], { consistency: CL.all, timestamp: Long.fromString('2000') });
+      const a = (await c.execute(SEL, ['o'], { consistency: CL.all })).first();
+      await c.execute('INSERT INTO orders (id, status) VALUES (?, ?)', ['o', 'v4'], { consistency: CL.all, timestamp: Long.fromNumber(4000) });
+      const b = (await c.execute(SEL, ['o'], { consistency: CL.all })).first();
+      return { a, b };
+    });
+    expect(row.a?.status).toBe('v3');
+    expect(row.b?.status).toBe('v4');
+    expect(w.replicaCellTimestamp('A', 'orders', 'o', 'status')).toBe(4000);
+  });
+
+  it('types.Long is a 64-bit integer: exact past 2^53 in strings, wrapping at 2^63, a number where one is expected', () => {
+    const { Long } = types;
+    expect(Long.fromString('9007199254740993').toString()).toBe('9007199254740993');
+    expect(Long.fromString('9223372036854775807').add(1).toString()).toBe('-9223372036854775808');
+    expect(Long.fromNumber(1_700_000_000_000).multiply(1000).toString()).toBe('1700000000000000');
+    expect(Long.fromBits(1, 1).toString()).toBe('4294967297');
+    expect(Number(Long.fromInt(-42))).toBe(-42);
+    expect(Long.fromNumber(5).equals(5)).toBe(true);
+    expect(Long.fromNumber(5).compare(Long.fromNumber(7))).toBe(-1);
+    expect(() => Long.fromString('12x')).toThrow(/not an integer/);
+  });
+
   it('last write wins by timestamp, not arrival; ties: tombstone, then larger value', async () => {
     const w = createWorld({ seed: 2 });
     const c = w.cassandraClient({ zone: 'A' });

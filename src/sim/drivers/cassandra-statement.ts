@@ -7,7 +7,7 @@ import type { ServerOp } from '../cassandra';
 import type { CqlStmt, ParsedCql, Term } from '../cql';
 import { type CqlTable, checkValue } from '../schema';
 import type { Frag } from '../store';
-import { NotSupportedError, type QueryOptions, ResponseError, types } from './cassandra';
+import { NotSupportedError, type QueryOptions, ResponseError, timestampMicros, types } from './cassandra';
 
 export interface StatementContext {
   keyspace: string;
@@ -95,7 +95,8 @@ export function buildStatement(cx: StatementContext, p: ParsedCql, params: reado
   }
   // writes
   const tsTerm: Term | undefined = s.timestamp;
-  let ts: number | undefined = tsTerm ? Number(bindValue(tsTerm, params)) : opt.timestamp;
+  // a number or a types.Long (bound, or the timestamp option) as µs
+  let ts = (tsTerm ? Number(timestampMicros(bindValue(tsTerm, params))) : timestampMicros(opt.timestamp)) as number | undefined;
   if (ts !== undefined && (!Number.isInteger(ts) || ts < 0)) {
     throw new ResponseError(types.responseErrorCodes.invalid, `Invalid timestamp ${String(ts)}: USING TIMESTAMP needs a non-negative integer (µs)`);
   }

@@ -19,6 +19,123 @@ import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler, type SentAttempt } from './cassandra-request';
 import { type Statement, type StatementContext, buildStatement } from './cassandra-statement';
 
+const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+function toLongValue(v: unknown): bigint {
+  if (v instanceof Long) return v.value;
+  if (typeof v === 'bigint') return wrapLong(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? wrapLong(BigInt(Math.trunc(v))) : 0n;
+  if (typeof v === 'string') return Long.fromString(v).value;
+  throw new TypeError(`Long: cannot make a 64-bit integer of ${String(v)}`);
+}
+
+/**
+ * `types.Long`: the 64-bit integers the real driver reads `bigint` and `counter` columns as and
+ * accepts for write timestamps (the `long` package's class, which lib/types re-exports). The common
+ * part of its API, on a BigInt wrapped to 64 bits: `fromNumber`, `fromInt`, `fromString`,
+ * `fromValue`, `fromBits`, `toNumber`, `toInt`, `toString`, `equals`, `compare`, the arithmetic
+ * learners use for timestamps (`add`, `subtract`, `multiply`, `divide`, `negate`), and `valueOf`
+ * (so `Number(long)` works).
+ */
+export class Long {
+  /** @internal */
+  readonly value: bigint;
+  /** `new Long(low, high)`: the 64-bit integer whose 32-bit halves these are (as the `long` package). */
+  constructor(low: number, high = 0) {
+    this.value = wrapLong((BigInt(high | 0) << 32n) | BigInt(low >>> 0));
+  }
+
+  static readonly ZERO: Long = Long.fromBig(0n);
+  static readonly ONE: Long = Long.fromBig(1n);
+
+  private static fromBig(v: bigint): Long {
+    const l = Object.create(Long.prototype) as { value: bigint };
+    Object.defineProperty(l, 'value', { value: wrapLong(v), enumerable: false });
+    return l as unknown as Long;
+  }
+  static fromNumber(n: number): Long {
+    return Long.fromBig(toLongValue(n));
+  }
+  static fromInt(n: number): Long {
+    return Long.fromBig(BigInt(n | 0));
+  }
+  static fromBits(low: number, high: number): Long {
+    return new Long(low, high);
+  }
+  static fromString(s: string, radix = 10): Long {
+    const text = String(s).trim();
+    const neg = text.startsWith('-');
+    const digits = neg ? text.slice(1) : text;
+    if (!/^[0-9a-z]+$/i.test(digits)) throw new Error(`Long.fromString: '${s}' is not an integer`);
+    let v = 0n;
+    for (const d of digits.toLowerCase()) {
+      const x = parseInt(d, radix);
+      if (Number.isNaN(x)) throw new Error(`Long.fromString: '${s}' is not an integer in base ${radix}`);
+      v = v * BigInt(radix) + BigInt(x);
+    }
+    return Long.fromBig(neg ? -v : v);
+  }
+  static fromValue(v: unknown): Long {
+    return Long.fromBig(toLongValue(v));
+  }
+  static isLong(v: unknown): v is Long {
+    return v instanceof Long;
+  }
+
+  toNumber(): number {
+    return Number(this.value);
+  }
+  toInt(): number {
+    return Number(BigInt.asIntN(32, this.value));
+  }
+  toString(radix = 10): string {
+    return this.value.toString(radix);
+  }
+  valueOf(): number {
+    return this.toNumber();
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+  equals(other: unknown): boolean {
+    return this.value === toLongValue(other);
+  }
+  compare(other: unknown): number {
+    const o = toLongValue(other);
+    return this.value < o ? -1 : this.value > o ? 1 : 0;
+  }
+  isZero(): boolean {
+    return this.value === 0n;
+  }
+  isNegative(): boolean {
+    return this.value < 0n;
+  }
+  add(other: unknown): Long {
+    return Long.fromBig(this.value + toLongValue(other));
+  }
+  subtract(other: unknown): Long {
+    return Long.fromBig(this.value - toLongValue(other));
+  }
+  multiply(other: unknown): Long {
+    return Long.fromBig(this.value * toLongValue(other));
+  }
+  divide(other: unknown): Long {
+    const o = toLongValue(other);
+    if (o === 0n) throw new Error('division by zero');
+    return Long.fromBig(this.value / o);
+  }
+  negate(): Long {
+    return Long.fromBig(-this.value);
+  }
+}
+
+/** A write timestamp given as a number, a Long or a bigint, as µs; anything else as it is (the caller rejects it). @internal */
+export function timestampMicros(v: unknown): unknown {
+  if (v instanceof Long) return v.toNumber();
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
 export const types = {
   /** Consistency levels (the driver's numeric values). */
   consistencies: {
@@ -35,6 +152,8 @@ export const types = {
   },
   /** how far a host is for the load-balancing policy */
   distance: { local: 0, remote: 1, ignored: 2 },
+  /** 64-bit integers (the `long` package's class): `bigint` values and write timestamps (./long.ts) */
+  Long,
 } as const;
 
 /** Base class of every error the driver raises. */
@@ -254,7 +373,7 @@ export class HostMap {
 /** What a policy learns about the request it decides for. */
 export class ExecutionOptions {
   /** @internal */
-  constructor(private readonly o: { idempotent: boolean; consistency: number; readTimeout: number; retry: RetryPolicy; keyspace: string; timestamp?: number }) {}
+  constructor(private readonly o: { idempotent: boolean; consistency: number; readTimeout: number; retry: RetryPolicy; keyspace: string; timestamp?: number | Long }) {}
   isIdempotent(): boolean {
     return this.o.idempotent;
   }
@@ -270,7 +389,7 @@ export class ExecutionOptions {
   getKeyspace(): string {
     return this.o.keyspace;
   }
-  getTimestamp(): number | undefined {
+  getTimestamp(): number | Long | undefined {
     return this.o.timestamp;
   }
 }
@@ -642,8 +761,8 @@ export interface QueryOptions {
   /** client-side timeout per attempt, ms (default socketOptions.readTimeout, 12000; 0 disables) */
   readTimeout?: number;
   isIdempotent?: boolean;
-  /** write timestamp, µs since the epoch (number) */
-  timestamp?: number;
+  /** write timestamp, µs since the epoch (a number or a `types.Long`) */
+  timestamp?: number | Long;
   /** this query's retry policy (default: the client's policies.retry) */
   retry?: RetryPolicy;
   /** sets fetchSize etc. are accepted and ignored */
