@@ -2,7 +2,7 @@
 import { defineTests, seeds, fc, gen, words, resentWords, type Outage, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
-import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, theRestWords, pick } from './harness';
+import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, restWords, pick } from './harness';
 
 
 export default defineTests((t) => {
@@ -26,7 +26,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < reads * 0.9) {
         ctx.fail(
-          `Only ${fromCassandra} of ${reads} reads were served by Cassandra on a healthy cluster: ${theRestWords(results, 'the rest hit PostgreSQL, the source of truth the read model is there to protect')} (seed ${ctx.seed}).`,
+          `Only ${fromCassandra} of ${reads} reads were served by Cassandra on a healthy cluster: ${restWords(results, 'the rest hit PostgreSQL, the source of truth the read model is there to protect')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -95,7 +95,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < reads * 0.8) {
         ctx.fail(
-          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads} reads were served by Cassandra: two replicas were reachable, yet ${theRestWords(results, 'the load went to PostgreSQL')} (seed ${ctx.seed}).`,
+          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads} reads were served by Cassandra: two replicas were reachable, yet ${restWords(results, 'the load went to PostgreSQL')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -365,7 +365,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         if (servedByCassandra(r)) fromCassandra++;
       });
       if (fromCassandra < results.length - 1) {
-        ctx.fail(`Only ${fromCassandra} of ${results.length} reads were served by Cassandra although two replicas were reachable and had every order: ${theRestWords(results, 'the rest loaded PostgreSQL, the source of truth the read model is there to protect')}; ${situation}`);
+        ctx.fail(`Only ${fromCassandra} of ${results.length} reads were served by Cassandra although two replicas were reachable and had every order: ${restWords(results, 'the rest loaded PostgreSQL, the source of truth the read model is there to protect')}; ${situation}`);
       }
     },
   );

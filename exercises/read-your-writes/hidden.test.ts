@@ -5,7 +5,7 @@ import meta from './meta.json';
 
 import {
   type Outcome, type Read, setup, read, readAll, readOne, changeStatus, placeOrder, catchUp,
-  expectAtLeast, expectQuorumReads, servedByCassandra, theRestWords, wentWords, pick, prng, describeError, show, type ReadModelState,
+  expectAtLeast, expectQuorumReads, servedByCassandra, restWords, wentWords, pick, prng, describeError, show, type ReadModelState,
 } from './harness';
 
 
@@ -34,7 +34,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < reads.length * 0.9) {
         ctx.fail(
-          `Only ${fromCassandra} of ${reads.length} reads were served by Cassandra although it had every order at the callers' versions: ${theRestWords(results, 'the rest loaded PostgreSQL, the source of truth the read model is there to protect')} (seed ${ctx.seed}).`,
+          `Only ${fromCassandra} of ${reads.length} reads were served by Cassandra although it had every order at the callers' versions: ${restWords(results, 'the rest loaded PostgreSQL, the source of truth the read model is there to protect')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -123,7 +123,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < ids.length * 0.8) {
         ctx.fail(
-          `Only ${fromCassandra} of ${ids.length} reads were served by Cassandra although two of its three replicas had the callers' versions: ${theRestWords(results, 'the rest loaded PostgreSQL')} (seed ${ctx.seed}).`,
+          `Only ${fromCassandra} of ${ids.length} reads were served by Cassandra although two of its three replicas had the callers' versions: ${restWords(results, 'the rest loaded PostgreSQL')} (seed ${ctx.seed}).`,
         );
       }
     },
@@ -182,7 +182,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < reads.length * 0.8) {
         ctx.fail(
-          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads.length} reads were served by Cassandra: two replicas were reachable and up to date, yet ${theRestWords(results, 'the load went to PostgreSQL')} (seed ${ctx.seed}).`,
+          `With only zone ${zone} cut off, just ${fromCassandra} of ${reads.length} reads were served by Cassandra: two replicas were reachable and up to date, yet ${restWords(results, 'the load went to PostgreSQL')} (seed ${ctx.seed}).`,
         );
       }
     },

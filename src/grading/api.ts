@@ -68,7 +68,7 @@ export type { World, WorldOptions, Query } from './world';
 export type { Fault } from '../sim/index';
 export { fc } from './property';
 export { gen, words } from './generators';
-export { seeds, prng, measure, resentWords, describeError, isSimulationError } from './authoring';
+export { seeds, prng, measure, resentWords, theRestWords, describeError, isSimulationError } from './authoring';
 export type { TestRandom, Measured, Resent } from './authoring';
 export { orderRow, showOrder, randomOrder, putOrder } from './orders';
 export type { Order, ReadModelState } from './orders';

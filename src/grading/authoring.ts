@@ -97,6 +97,19 @@ export function resentWords(r: { resent: Resent[] }): string {
   return ` The driver sent the ${what}${of} ${x.attempts.length} times: to ${sent}. ${why[0].toUpperCase()}${why.slice(1)}.`;
 }
 
+/**
+ * Where the reads the read model did not serve went, for messages: `toPg` (e.g. "the rest hit
+ * PostgreSQL") when each asked PostgreSQL; said otherwise when some asked neither store (an answer
+ * kept in memory from an earlier call). `rest`: those reads, each with the queries it sent.
+ */
+export function theRestWords(rest: ReadonlyArray<{ queries: readonly unknown[] }>, toPg: string): string {
+  const none = rest.filter((r) => r.queries.length === 0).length;
+  const memory = 'an answer kept in memory from an earlier call is not a QUORUM read of the read model, and it goes stale when the order changes';
+  if (none === 0) return toPg;
+  if (none === rest.length) return `the rest asked neither store: ${memory}`;
+  return `${toPg} (${none} of them asked neither store: ${memory})`;
+}
+
 /** `Name: message` for an Error, the string form of anything else (never throws). */
 export function describeError(e: unknown): string {
   try {
