@@ -319,7 +319,7 @@ export default defineTests((t) => {
       });
       if (fromCassandra < inReadModel) {
         ctx.fail(
-          `Only ${fromCassandra} of ${inReadModel} reads the read model could answer (its row was at least the caller's token, or there was no token) were served by Cassandra; ${theRestWords(answerable, 'the rest loaded PostgreSQL for nothing')} (seed ${ctx.seed}).`,
+          `Only ${fromCassandra} of ${inReadModel} reads the read model could answer (its row was at least the caller's token, or there was no token) were served by Cassandra; ${restWords(answerable, 'the rest loaded PostgreSQL for nothing')} (seed ${ctx.seed}).`,
         );
       }
     },
