@@ -3,7 +3,7 @@
  * the test's own choices, measuring one call against the world, and recognising and describing
  * errors. Re-exported by ./api (the authors' surface). Pure TypeScript.
  */
-import { Rng } from '../sim/index';
+import { Rng, type SentAttempt } from '../sim/index';
 import { isSimulationError, type Query, type World } from './world';
 
 export { isSimulationError };
@@ -46,7 +46,7 @@ export type Measured<T> =
  * A Cassandra request of the call that the driver sent more than once: after an attempt failed or
  * timed out (its retry policy), or as a speculative execution. `at`: ms since the call started.
  */
-export type Resent = { f: string; key?: string; attempts: Array<{ host: string; why: 'first' | 'retry' | 'speculative'; at: number }> };
+export type Resent = { f: string; key?: string; attempts: SentAttempt[] };
 
 /**
  * Run `fn` (the learner's code) against `world` and record the outcome, the virtual ms it took and

@@ -22,7 +22,7 @@ export interface Op {
    * coordinator, in order, and why it was sent — the first, a retry after an error or a client-side
    * timeout, or a speculative execution.
    */
-  attempts?: Array<{ host: string; why: AttemptWhy; at: number }>;
+  attempts?: SentAttempt[];
   /**
    * For a Cassandra request that succeeded at another consistency level than it asked for (`value.cl`):
    * the level a retry policy chose (`ok` only; the driver's `ResultSet.info.achievedConsistency`).
@@ -37,6 +37,9 @@ export interface Op {
 }
 
 export type AttemptWhy = 'first' | 'retry' | 'speculative';
+
+/** One request the driver sent for an execute: to which coordinator, why, when (virtual ms). */
+export type SentAttempt = { host: string; why: AttemptWhy; at: number };
 
 export interface QueryRecord {
   time: number;

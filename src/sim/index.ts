@@ -24,7 +24,7 @@ export function createWorld(opts: WorldOptions): PublicWorld {
 export { SimulationError } from './errors';
 export type { SimulationErrorKind } from './errors';
 export type { Fault, SampleOptions } from './faults';
-export type { Op, QueryRecord } from './history';
+export type { Op, QueryRecord, SentAttempt } from './history';
 export type { Topic, KafkaMessage } from './kafka';
 export type { JournalEntry } from './net';
 export { Rng } from './rng';

@@ -10,7 +10,7 @@ import type { CNode } from '../cassandra-node';
 import type { Endpoint } from '../net';
 import type { Ev } from '../sched';
 import type { Frag } from '../store';
-import type { AttemptWhy } from '../history';
+import type { AttemptWhy, SentAttempt } from '../history';
 import type { World } from '../world';
 import {
   ArgumentError, type DecisionInfo, type DriverError, DriverInternalError, type ExecutionOptions, type Host, type LoadBalancingPolicy,
@@ -148,9 +148,6 @@ export interface Finish {
    */
   finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
 }
-
-/** One request the driver sent for an execute: to which coordinator, why, when (virtual ms). */
-export type SentAttempt = { host: string; why: AttemptWhy; at: number };
 
 export class RequestHandler {
   readonly tried: Tried = {};

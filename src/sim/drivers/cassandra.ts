@@ -16,7 +16,8 @@ import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
-import { type Attempt, type RequestContext, RequestHandler, type SentAttempt } from './cassandra-request';
+import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
+import type { SentAttempt } from '../history';
 import { type Statement, type StatementContext, buildStatement } from './cassandra-statement';
 
 const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -48,10 +49,9 @@ export class Long {
   static readonly ZERO: Long = Long.fromBig(0n);
   static readonly ONE: Long = Long.fromBig(1n);
 
+  /** A Long of `v` (wrapped to 64 bits), its `value` a field as the constructor makes it. */
   private static fromBig(v: bigint): Long {
-    const l = Object.create(Long.prototype) as { value: bigint };
-    Object.defineProperty(l, 'value', { value: wrapLong(v), enumerable: false });
-    return l as unknown as Long;
+    return Object.assign(Object.create(Long.prototype) as Long, { value: wrapLong(v) });
   }
   static fromNumber(n: number): Long {
     return Long.fromBig(toLongValue(n));
@@ -152,7 +152,7 @@ export const types = {
   },
   /** how far a host is for the load-balancing policy */
   distance: { local: 0, remote: 1, ignored: 2 },
-  /** 64-bit integers (the `long` package's class): `bigint` values and write timestamps (./long.ts) */
+  /** 64-bit integers (the `long` package's class): `bigint` values and write timestamps (see the class above) */
   Long,
 } as const;
 
