@@ -118,11 +118,14 @@ export async function boot(root: HTMLElement): Promise<void> {
   if (!types.driverTypes) root.dataset.driverTypes = 'missing';
 }
 
-/** The "What you just fixed" note as one line for the live region: its heading, then its prose. */
+/**
+ * What the live region says of the "What you just fixed" note a passing Submit revealed: that it is
+ * there and where, not its prose (a hundred words and more, read out in one breath, drown the
+ * verdict). It is a heading, so a screen reader's heading navigation reaches it.
+ */
 function doneNoteText(note: HTMLElement): string {
-  const heading = note.querySelector('.ex-subhead');
-  const body = [...note.children].filter((c) => c !== heading).map((c) => c.textContent ?? '');
-  return `${heading?.textContent?.trim() ?? ''}: ${body.join(' ')}`.replace(/\s+/g, ' ').trim();
+  const heading = note.querySelector('.ex-subhead')?.textContent?.replace(/\s+/g, ' ').trim() || 'What you just fixed';
+  return `The note “${heading}” is now shown above the results.`;
 }
 
 /** Renders a run's results in the panel and announces their summary. */
