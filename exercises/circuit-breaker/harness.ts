@@ -8,6 +8,40 @@ export type { Order, Query };
 export { describeError, isSimulationError };
 
 // Shared by visible.test.ts and hidden.test.ts of circuit-breaker: the simulator fixtures and checks both use.
+
+// Captured when this module loads, before any learner code runs. The checks never ask the learner's
+// classes (`instanceof` runs a class's own `static [Symbol.hasInstance]`): "is a CircuitOpenError" walks
+// the error's prototype chain, and "the function's own error, unchanged" compares identities.
+const getProto = Reflect.getPrototypeOf;
+const getDesc = Reflect.getOwnPropertyDescriptor;
+const ERROR_PROTO: object = Error.prototype;
+const OBJECT_PROTO: object = Object.prototype;
+
+/**
+ * `C.prototype`, read once from its descriptor (no getter of the learner's runs), or null when
+ * there is none an instance of the class alone could have (not a function, or `Error.prototype` itself).
+ */
+export function classPrototype(C: unknown): object | null {
+  if (typeof C !== 'function') return null;
+  try {
+    const d = getDesc(C, 'prototype');
+    const p: unknown = d && 'value' in d ? d.value : null;
+    return typeof p === 'object' && p !== null && p !== ERROR_PROTO && p !== OBJECT_PROTO ? p : null;
+  } catch {
+    return null; // a Proxy whose trap throws
+  }
+}
+
+/** Is `proto` on `x`'s prototype chain? `instanceof`, without the class's own `Symbol.hasInstance`. */
+export function hasPrototype(x: unknown, proto: object | null): boolean {
+  if (proto === null || x === null || (typeof x !== 'object' && typeof x !== 'function')) return false;
+  try {
+    for (let p = getProto(x), i = 0; p !== null && i < 100; p = getProto(p), i++) if (p === proto) return true;
+  } catch {
+    /* a Proxy whose trap throws */
+  }
+  return false;
+}
 type CassandraLike = {
   execute(q: string, p: unknown[], o: object): Promise<{ first(): Record<string, unknown> | null }>;
 };
@@ -38,6 +72,8 @@ export type Call = {
   ok: boolean;
   value?: unknown;
   error?: unknown;
+  /** What the function the breaker called threw (the exact object), if it threw. */
+  thrown?: unknown;
 };
 
 export type Setup = {
@@ -55,6 +91,11 @@ export type Setup = {
   rand: TestRandom;
   /** Every call made through `viaBreaker`, in order of start. */
   calls: Call[];
+  /** `CircuitOpenError.prototype` and `NotInReadModelError.prototype`, read once after the module loaded. */
+  openProto: object | null;
+  missProto: object | null;
+  /** Every error the test's own function threw through the breaker (never a CircuitOpenError). */
+  thrownByFn: Set<unknown>;
 };
 
 /**
@@ -75,19 +116,21 @@ export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?:
     (i < 6 ? ids : missing).push(id);
   }
   const mod = ctx.load<Learner>();
+  const openProto = classPrototype(mod.CircuitOpenError);
+  const missProto = classPrototype(mod.NotInReadModelError);
   const threshold = opts.threshold ?? 3 + rand(4);
   const coolDownMs = opts.coolDownMs ?? 1500 + 500 * rand(7);
   const breaker = new mod.CircuitBreaker({
     failureThreshold: threshold,
     coolDownMs,
-    isFailure: (err) => !(err instanceof mod.NotInReadModelError),
+    isFailure: (err) => !hasPrototype(err, missProto),
   });
   const deps = {
     cassandra: world.cassandraClient({ zone: 'A', contactPoints: ['A'], failover: true, id: 'api-a' }),
     pg: world.pgPool({ id: 'api' }),
     breaker,
   };
-  return { world, mod, breaker, deps, truth, ids, missing, threshold, coolDownMs, rand, calls: [] };
+  return { world, mod, breaker, deps, truth, ids, missing, threshold, coolDownMs, rand, calls: [], openProto, missProto, thrownByFn: new Set() };
 }
 
 /**
@@ -112,7 +155,13 @@ export async function viaBreaker(s: Setup, id: string): Promise<Call> {
   const r = await measure(s.world, () =>
     s.breaker.call(() => {
       call.reached = true;
-      return cassandraRead(s, id);
+      const read = cassandraRead(s, id);
+      // (a branch of its own: the breaker gets `read` itself, settling exactly as before)
+      read.catch((e: unknown) => {
+        call.thrown = e;
+        s.thrownByFn.add(e);
+      });
+      return read;
     }),
   );
   if (r.ok) {
@@ -145,11 +194,15 @@ export function burst(s: Setup, n: number): Promise<Call[]> {
   return s.world.run(() => together(s, n));
 }
 
-export const isOpenError = (s: Setup, c: Call) => !c.ok && c.error instanceof s.mod.CircuitOpenError;
+/** The call was rejected with a CircuitOpenError of the learner's: one of its own, not an error the function threw. */
+export const isOpenError = (s: Setup, c: Call) => !c.ok && hasPrototype(c.error, s.openProto) && !s.thrownByFn.has(c.error);
+
+/** The function ran and threw, and the caller got that very error object back (`instanceof` is no proof: a class decides it). */
+export const rethrownUnchanged = (c: Call) => c.reached && !c.ok && 'thrown' in c && c.error === c.thrown;
 
 export function outcome(s: Setup, c: Call): string {
   if (c.ok) return 'read from Cassandra';
-  if (!c.reached) return c.error instanceof s.mod.CircuitOpenError ? 'rejected (circuit open)' : `rejected with ${describeError(c.error)}`;
+  if (!c.reached) return isOpenError(s, c) ? 'rejected (circuit open)' : `rejected with ${describeError(c.error)}`;
   return `Cassandra failed (${describeError(c.error)})`;
 }
 

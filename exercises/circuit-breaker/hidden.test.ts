@@ -4,8 +4,8 @@
 import { defineTests, fc, seeds, words, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 import {
-  type Call, type Setup, setup, step, together, viaBreaker, untilOpen, outcome, isOpenError, show, describeError,
-  breakCassandra, healCassandra, ALL, isSimulationError, type Learner,
+  type Call, type Setup, setup, step, together, viaBreaker, untilOpen, outcome, isOpenError, rethrownUnchanged, show, describeError,
+  breakCassandra, healCassandra, ALL, isSimulationError, classPrototype, hasPrototype, type Learner,
 } from './harness';
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -134,7 +134,7 @@ export default defineTests((t) => {
         for (let i = 0; i <= s.threshold; i++) {
           const c = await step(s, s.missing[i % 2]);
           if (!c.reached) ctx.fail(`Cassandra answered "no such row" for ${i} reads in a row and the breaker then refused to call it: a healthy read model was cut off because of orders it simply did not have yet (seed ${ctx.seed}).`);
-          if (!(c.error instanceof s.mod.NotInReadModelError)) ctx.fail(`A read of an order missing from the read model ended as: ${c.ok ? 'a value' : describeError(c.error)}; the breaker must rethrow the function's own error unchanged (seed ${ctx.seed}).`);
+          if (!rethrownUnchanged(c)) ctx.fail(`A read of an order missing from the read model ended as: ${c.ok ? 'a value' : describeError(c.error)}${c.ok || !('thrown' in c) ? '' : `, while the function threw ${describeError(c.thrown)}`}; the breaker must rethrow the function's own error unchanged, the same object (seed ${ctx.seed}).`);
         }
         // Failures, a miss, failures, a miss: never failureThreshold failures in a row.
         for (let round = 0; round < 2; round++) {
@@ -304,7 +304,7 @@ export default defineTests((t) => {
         await s.world.sleep(Math.max(0, openedAt + s.coolDownMs + s.rand(1000) - s.world.now));
         const trial = await step(s, s.missing[ctx.seed % 2], 100);
         if (!trial.reached) ctx.fail(`The cool-down had passed, but the first call after it was refused instead of being the trial (seed ${ctx.seed}).`);
-        if (!(trial.error instanceof s.mod.NotInReadModelError)) ctx.fail(`The trial read of a missing order ended as: ${outcome(s, trial)}; expected the function's own NotInReadModelError, rethrown (seed ${ctx.seed}).`);
+        if (!rethrownUnchanged(trial)) ctx.fail(`The trial read of a missing order ended as: ${outcome(s, trial)}; expected the function's own NotInReadModelError, rethrown unchanged (the same object) (seed ${ctx.seed}).`);
         const after: Call[] = [];
         for (let i = 0; i < 4; i++) after.push(await step(s, pick(s), 100 + s.rand(500)));
         const refused = after.filter((c) => !c.reached).length;
@@ -406,12 +406,20 @@ function workloadWords(w: Workload): string {
 /** One call as the breaker handled it (times in ms after the first call). */
 type Seen = { arrive: number; reached: boolean; fnAt: number; settled: number; ok: boolean; value?: unknown; error?: unknown; expect?: unknown; notAPromise?: string };
 
-/** Runs the workload through a fresh breaker of the learner's, in virtual time. */
-async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod: Learner }> {
+/**
+ * Runs the workload through a fresh breaker of the learner's, in virtual time. `isOpenError`: a
+ * rejection is a CircuitOpenError of the learner's (by its prototype chain, never by `instanceof`,
+ * which the learner's class decides) and not an error one of the calls' `fn` threw.
+ */
+async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; isOpenError: (e: unknown) => boolean }> {
   const world = ctx.world({});
   const mod = ctx.load<Learner>();
+  const openProto = classPrototype(mod.CircuitOpenError);
+  const missProto = classPrototype(mod.NotInReadModelError);
+  const thrownByFn = new Set<unknown>();
   const options: { failureThreshold: number; coolDownMs: number; isFailure?: (err: unknown) => boolean } = { failureThreshold: w.threshold, coolDownMs: w.coolDownMs };
-  if (w.isFailure === 'instanceof') options.isFailure = (err) => !(err instanceof mod.NotInReadModelError);
+  // "by class": the task's `err instanceof NotInReadModelError`, as the prototype chain says it
+  if (w.isFailure === 'instanceof') options.isFailure = (err) => !hasPrototype(err, missProto);
   if (w.isFailure === 'name') options.isFailure = (err) => (err as { name?: unknown } | null)?.name !== 'NotInReadModelError';
   const breaker = new mod.CircuitBreaker(options);
   const seen: Seen[] = [];
@@ -433,6 +441,7 @@ async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod
           if (c.result === 'ok') return (rec.expect = { id: `o-${k}`, version: 1 });
           const err = c.result === 'miss' ? new mod.NotInReadModelError(`o-${k}`) : Object.assign(new Error('Operation timed out (no answer within 100 ms)'), { name: 'OperationTimedOutError' });
           rec.expect = err;
+          thrownByFn.add(err);
           throw err;
         };
         // call() must return a promise: one that throws instead (a non-async call) breaks every caller's .catch()
@@ -463,7 +472,7 @@ async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod
     }
     await Promise.all(pending);
   });
-  return { seen, mod };
+  return { seen, isOpenError: (e) => hasPrototype(e, openProto) && !thrownByFn.has(e) };
 }
 
 /**
@@ -471,7 +480,7 @@ async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; mod
  * task rules out, in words (null: none). Where the task leaves a choice, any choice is accepted: a
  * failure of a call still in flight when the circuit opened may count (re-opening it later) or not.
  */
-function firstViolation(w: Workload, seen: Seen[], mod: Learner): string | null {
+function firstViolation(w: Workload, seen: Seen[], isOpenError: (e: unknown) => boolean): string | null {
   const { spec } = timeline(w);
   const counts = (r: Result) => r === 'timeout' || (r === 'miss' && w.isFailure === 'default');
   type Ev = { t: number; kind: 0 | 1; i: number };
@@ -492,7 +501,7 @@ function firstViolation(w: Workload, seen: Seen[], mod: Learner): string | null 
   const rejected = (i: number): string | null => {
     const s = seen[i];
     if (s.ok) return `${name(i)} was not let through, yet it resolved (with ${String(s.value)}) instead of rejecting with a CircuitOpenError: getOrder() would return that instead of asking PostgreSQL`;
-    if (!(s.error instanceof mod.CircuitOpenError)) return `${name(i)} was not let through and rejected with ${describeError(s.error)}; expected a CircuitOpenError`;
+    if (!isOpenError(s.error)) return `${name(i)} was not let through and rejected with ${describeError(s.error)}; expected a CircuitOpenError`;
     if (s.settled > s.arrive) return `${name(i)} was turned away only after waiting ${s.settled - s.arrive} ms; a call that is not let through is rejected at once`;
     return null;
   };
@@ -562,16 +571,16 @@ function firstViolation(w: Workload, seen: Seen[], mod: Learner): string | null 
   return null;
 }
 
-function check(ctx: TestContext, w: Workload, seen: Seen[], mod: Learner): void {
-  const bad = firstViolation(w, seen, mod);
+function check(ctx: TestContext, w: Workload, seen: Seen[], isOpenError: (e: unknown) => boolean): void {
+  const bad = firstViolation(w, seen, isOpenError);
   if (bad) ctx.fail(`${bad}. Scenario: ${workloadWords(w)}.`);
 }
 
 function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   const prop = (id: string, cases: fc.Arbitrary<Workload>, hint: string, runs = 80) =>
     t.property(task(id), { cases, scenario: workloadWords, hint, runs }, async (ctx, w) => {
-      const { seen, mod } = await drive(ctx, w);
-      check(ctx, w, seen, mod);
+      const { seen, isOpenError } = await drive(ctx, w);
+      check(ctx, w, seen, isOpenError);
     });
 
   prop(

@@ -1,6 +1,6 @@
 // Visible tests for circuit-breaker: what CircuitBreaker.call() must do in each state.
 import { defineTests } from '../../src/grading/api';
-import { setup, one, burst, untilOpen, outcome, isOpenError, show, ALL, describeError } from './harness';
+import { setup, one, burst, untilOpen, outcome, isOpenError, rethrownUnchanged, show, ALL, describeError } from './harness';
 
 export default defineTests((t) => {
   t.test('closed: reads go to Cassandra', async (ctx) => {
@@ -49,7 +49,7 @@ export default defineTests((t) => {
     for (let i = 0; i < 8; i++) {
       const c = await one(s, s.missing[i % s.missing.length]);
       if (!c.reached) ctx.fail(`Cassandra was healthy and answered "no such row" for ${i} reads in a row, and the breaker then refused call ${i + 1}: a miss is an answer, not a failure (isFailure returns false for it).`);
-      if (!(c.error instanceof s.mod.NotInReadModelError)) ctx.fail(`A read of an order missing from the read model should reject with the function's own NotInReadModelError; got ${c.ok ? 'a value' : describeError(c.error)}.`);
+      if (!rethrownUnchanged(c)) ctx.fail(`A read of an order missing from the read model should reject with the function's own NotInReadModelError, unchanged (the same object); got ${c.ok ? 'a value' : describeError(c.error)}.`);
     }
     const o = await s.world.run(() => s.mod.getOrder(s.deps, s.missing[0]));
     const want = s.truth.get(s.missing[0]);

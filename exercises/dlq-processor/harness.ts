@@ -29,6 +29,11 @@ export type Setup = {
   ctx: TestContext;
   /** Messages `fetch` has handed out in the current redrive, and how many it may before it answers [] (see `redrive`). */
   fetchGuard: { handed: number; limit: number; tripped: boolean };
+  /**
+   * Reading the DLQ's depth: while `down` is set (virtual ms, `from` inclusive) `dlqDepth()` rejects;
+   * `errors` holds every error it rejected with (told from the processor's own errors by identity).
+   */
+  depthRead: { down: { from: number; until: number } | null; errors: Set<unknown> };
 };
 
 /** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
@@ -45,6 +50,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const GROUP = 'redrive';
   const commits: Setup['commits'] = [];
   const fetchGuard: Setup['fetchGuard'] = { handed: 0, limit: Infinity, tripped: false };
+  const depthRead: Setup['depthRead'] = { down: null, errors: new Set() };
   /** Like a Kafka poll, a fetch returns at most this many messages, whatever `max` asks for. */
   const FETCH_LIMIT = 25;
   const deps = {
@@ -52,7 +58,15 @@ export async function setup(ctx: TestContext): Promise<Setup> {
     dlq: producer,
     metrics: { increment: (name: string) => void metrics.set(name, (metrics.get(name) ?? 0) + 1) },
     alert: (message: string) => void alerts.push(String(message)),
-    dlqDepth: async () => topic().depth,
+    dlqDepth: async () => {
+      const down = depthRead.down;
+      if (down && world.now >= down.from && world.now < down.until) {
+        const e = Object.assign(new Error(`Timed out reading the depth of ${DLQ}: the monitoring API did not answer`), { name: 'TimeoutError' });
+        depthRead.errors.add(e);
+        throw e;
+      }
+      return topic().depth;
+    },
     dlqConsumer: {
       async fetch(max: number) {
         const t = topic();
@@ -75,7 +89,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
     },
   };
   const { OrderEventProcessor } = ctx.load<{ OrderEventProcessor: new (deps: unknown) => Processor }>();
-  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map(), commits, ctx, fetchGuard };
+  return { world, proc: new OrderEventProcessor(deps), rand, alerts, metrics, truth: new Map(), commits, ctx, fetchGuard, depthRead };
 }
 
 /**

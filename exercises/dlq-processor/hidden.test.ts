@@ -339,18 +339,24 @@ function streamWords(st: Stream): string {
 /** An outage of the read model as the processor (zone B) sees it: quorum lost for a while. */
 const readModelOutage = gen.outage({ kinds: ['crash', 'isolate'], nodes: [2, 3], zones: ['B'], at: [0, 300], forMs: [100, 2500] });
 
-type DlqCase = { stream: Stream; outage: Outage; kafkaDown: { at: number; forMs: number } | null };
-const dlqCases = (kafka: boolean, o: { orders?: number } = {}): fc.Arbitrary<DlqCase> =>
-  fc.record({
+type Window = { at: number; forMs: number };
+/** `depthDown`: for a while `dlqDepth()` rejects (the depth cannot be read), while publishing to the DLQ works. */
+type DlqCase = { stream: Stream; outage: Outage; kafkaDown: Window | null; depthDown?: Window | null };
+const dlqCases = (kafka: boolean, o: { orders?: number; depthFails?: boolean } = {}): fc.Arbitrary<DlqCase> => {
+  const base = {
     stream: streams({ orders: o.orders ?? 2, versions: 3, again: 2 }),
     outage: readModelOutage,
     // longer than kafkajs's own retries (5 retries, 300 ms doubling: about 9 s), or the send just waits it out
     kafkaDown: kafka ? fc.option(fc.record({ at: fc.integer({ min: 0, max: 1000 }), forMs: fc.integer({ min: 9_500, max: 16_000 }) }), { nil: null, freq: 2 }) : fc.constant(null),
-  });
+  };
+  // (a field of its own only where asked for: the other properties' cases stay as they were)
+  if (!o.depthFails) return fc.record(base);
+  return fc.record({ ...base, depthDown: fc.option(fc.record({ at: fc.integer({ min: 0, max: 1000 }), forMs: fc.integer({ min: 200, max: 4000 }) }), { nil: null, freq: 2 }) });
+};
 const dlqWords = (c: DlqCase) =>
   `${streamWords(c.stream)}; events arrive 60 ms apart while ${words.outage(c.outage).replace(/^at /, 'from ')}${
     c.kafkaDown ? `; the DLQ's Kafka is down from ${words.ms(c.kafkaDown.at)} for ${words.ms(c.kafkaDown.forMs)}` : ''
-  }.`;
+  }${c.depthDown ? `; reading the DLQ's depth (dlqDepth()) fails from ${words.ms(c.depthDown.at)} for ${words.ms(c.depthDown.forMs)}` : ''}.`;
 
 /** Runs a case: the outage, the DLQ outage, and the platform delivering the stream (retrying a call that throws). */
 async function playDlq(ctx: TestContext, c: DlqCase) {
@@ -359,6 +365,7 @@ async function playDlq(ctx: TestContext, c: DlqCase) {
   const t0 = s.world.now;
   s.world.schedule(gen.outageFaults(c.outage, t0));
   if (c.kafkaDown) s.world.schedule([{ at: t0 + c.kafkaDown.at, kind: 'kafka', state: 'down' }, { at: t0 + c.kafkaDown.at + c.kafkaDown.forMs, kind: 'kafka', state: 'up' }]);
+  if (c.depthDown) s.depthRead.down = { from: t0 + c.depthDown.at, until: t0 + c.depthDown.at + c.depthDown.forMs };
   const log = await runPlatform(s, delivered, { spacingMs: 60, maxAttempts: 12, backoffMs: 200 });
   return { s, events, log, situation: dlqWords(c) };
 }
@@ -426,9 +433,10 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   t.property(
     task('no-rethrow'),
     {
-      cases: dlqCases(false),
+      // "return normally" whatever happens after the send: also when reading the depth for the alert fails
+      cases: dlqCases(false, { depthFails: true }),
       scenario: dlqWords,
-      hint: 'After a successful DLQ `send`, do not rethrow the write error: the DLQ owns the event now.',
+      hint: 'After a successful DLQ `send`, do not rethrow the write error, and let nothing after the send throw either (reading the DLQ depth for the alert can fail too): the DLQ owns the event now.',
       runs: 40,
     },
     async (ctx, c) => {
@@ -436,7 +444,10 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       const bad = log.attempts.find((a) => a.threw && a.deadLetteredDuringCall > 0);
       if (bad) {
         const copies = dlqEvents(s).filter((e) => label(e) === label(bad.event)).length;
-        ctx.fail(`Event ${label(bad.event)} was put in the DLQ and then thrown back to the platform, which retried it: it is in the DLQ ${copies} time${copies === 1 ? '' : 's'} now, and its shard waited on the retries; ${situation}`);
+        const what = s.depthRead.errors.has(bad.error)
+          ? `, and then processOrderEvent threw because reading the DLQ depth failed (${describeError(bad.error)}), so the platform retried it`
+          : ' and then thrown back to the platform, which retried it';
+        ctx.fail(`Event ${label(bad.event)} was put in the DLQ${what}: it is in the DLQ ${copies} time${copies === 1 ? '' : 's'} now, and its shard waited on the retries; ${situation}`);
       }
     },
   );

@@ -8,7 +8,7 @@
 import { fail, isAssertionFailure, type TestContext, type TestEntry } from './suite';
 import { OutputBuffer, captureConsole } from './format';
 import { MAX_TRACE_CHARS } from './caps';
-import { assertionMessage, settleTimeoutMessage, simulationMessage } from './messages';
+import { assertionMessage, settleTimeoutMessage, simulationKind, simulationMessage } from './messages';
 import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
 import type { Status } from './index';
 
@@ -177,21 +177,26 @@ export async function runAttempt(entry: TestEntry, seed: number, env: AttemptEnv
     p = Promise.reject(e);
   }
   const outcome = await settle(p, env.settleMs, () => world !== null);
+  // Described while the attempt still owns what learner code does: describing a thrown value runs none
+  // of its code (thrown.ts), but a Proxy's traps run on any read, and a timer one starts is this
+  // attempt's to cancel (a trap that loops is this test's timeout, not a hang between tests).
+  const attempt = describeOutcome(outcome, out, world, env);
   env.endAttempt?.(); // a real timer of this attempt must not run in the next one
-  return describeOutcome(outcome, out.text(), world, env);
+  return attempt;
 }
 
-function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, output: string, w: World | null, env: AttemptEnv): Attempt {
+function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, out: OutputBuffer, w: World | null, env: AttemptEnv): Attempt {
   const failed = outcome.timedOut || !outcome.ok;
   // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
   const trace = w && failed ? safeTrace(w) : undefined;
   const usedWorld = w !== null;
-  if (outcome.timedOut) return { usedWorld, status: 'fail', message: settleTimeoutMessage(env.settleMs), output, trace };
-  if (outcome.ok) return { usedWorld, status: 'pass', output };
+  const described = (status: Status, message?: string): Attempt => ({ usedWorld, status, message, output: out.text(), trace });
+  if (outcome.timedOut) return described('fail', settleTimeoutMessage(env.settleMs));
+  if (outcome.ok) return { usedWorld, status: 'pass', output: out.text() };
   const err = outcome.error;
-  if (isAssertionFailure(err)) return { usedWorld, status: 'fail', message: assertionMessage(err), output, trace };
-  if (isSimulationError(err)) return { usedWorld, status: err.kind === 'usage' ? 'error' : 'fail', message: simulationMessage(err), output, trace };
-  return { usedWorld, status: 'error', message: env.explain(err), output, trace };
+  if (isAssertionFailure(err)) return described('fail', assertionMessage(err as object));
+  if (isSimulationError(err)) return described(simulationKind(err) === 'usage' ? 'error' : 'fail', simulationMessage(err));
+  return described('error', env.explain(err));
 }
 
 /** Make a value safe to post/serialize (traces from the simulator, thrown values). */

@@ -5,6 +5,7 @@
  */
 import { Rng, type SentAttempt } from '../sim/index';
 import { isSimulationError, type Query, type World } from './world';
+import { errorText } from './thrown';
 
 export { isSimulationError };
 
@@ -110,10 +111,10 @@ export function theRestWords(rest: ReadonlyArray<{ queries: readonly unknown[] }
   return `${toPg} (${none} of them asked neither store: ${memory})`;
 }
 
-/** `Name: message` for an Error, the string form of anything else (never throws). */
+/** `Name: message` for an Error (a getter for either is not run: thrown.ts), the string form of anything else (never throws). */
 export function describeError(e: unknown): string {
   try {
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return e instanceof Error ? errorText(e) : String(e);
   } catch {
     return 'an unprintable value';
   }

@@ -1,10 +1,13 @@
 /**
  * Turning learner values into text: console output (captured per test, capped) and readable
  * messages for whatever learner code throws. Never throws itself, whatever it is given
- * (proxies, throwing getters, cycles, huge strings).
+ * (proxies, throwing getters, cycles, huge strings), and never runs a getter, `toString` or
+ * `Symbol.toStringTag` of the value (thrown.ts): a getter is shown as `[Getter]`.
  *
  * Pure TypeScript: no DOM, no Node built-ins.
  */
+
+import { constructorName, errorText, lookup } from './thrown';
 
 const objToString = Object.prototype.toString;
 const fnToString = Function.prototype.toString;
@@ -21,18 +24,35 @@ const SetProto = Set.prototype;
 const DateProto = Date.prototype;
 const RegExpProto = RegExp.prototype;
 const dateToISOString = Date.prototype.toISOString;
-const regexpToString = RegExp.prototype.toString;
+const regexpSource = getDesc(RegExp.prototype, 'source')!.get!;
+/** The flags' own getters, in the order `flags` lists them: each reads the RegExp's internal slot. */
+const regexpFlags = (
+  [['hasIndices', 'd'], ['global', 'g'], ['ignoreCase', 'i'], ['multiline', 'm'], ['dotAll', 's'], ['unicode', 'u'], ['unicodeSets', 'v'], ['sticky', 'y']] as const
+).flatMap(([key, flag]) => {
+  const get = getDesc(RegExp.prototype, key)?.get;
+  return get ? [{ get, flag }] : [];
+});
 const mapEntries = Map.prototype.entries;
 const setValues = Set.prototype.values;
 const mapSize = getDesc(Map.prototype, 'size')!.get!;
 const setSize = getDesc(Set.prototype, 'size')!.get!;
 
+/** `Object.prototype.toString` of `v`, unless a getter would give its `Symbol.toStringTag`. */
 function tag(v: object): string {
+  const t = lookup(v, Symbol.toStringTag);
+  if (t && !('value' in t)) return '[object Object]';
   try {
     return apply(objToString, v, []) as string;
   } catch {
     return '[object Object]';
   }
+}
+
+/** `/source/flags` from the RegExp's internal slots (`toString` and `flags` read overridable properties). */
+function regexpText(o: object): string {
+  let flags = '';
+  for (const { get, flag } of regexpFlags) if (apply(get, o, [])) flags += flag;
+  return `/${apply(regexpSource, o, []) as string}/${flags}`;
 }
 
 function hasProto(v: object, proto: object): boolean {
@@ -96,7 +116,7 @@ export function inspect(v: unknown, depth = 2, seen: object[] = []): string {
         return 'Invalid Date';
       }
     }
-    if (hasProto(o, RegExpProto)) return apply(regexpToString, o, []) as string;
+    if (hasProto(o, RegExpProto)) return regexpText(o);
     if (depth < 0) return isArray(o) ? '[Array]' : '[Object]';
     const next = [...seen, o];
     if (hasProto(o, MapProto)) {
@@ -113,10 +133,13 @@ export function inspect(v: unknown, depth = 2, seen: object[] = []): string {
       return `Set(${apply(setSize, o, [])}) {${parts.length ? ` ${parts.join(', ')} ` : ''}}`;
     }
     if (isArray(o)) {
-      const arr = o as unknown[];
-      const n = arr.length;
+      const len = getDesc(o, 'length');
+      const n = len && typeof len.value === 'number' ? len.value : 0;
       const parts: string[] = [];
-      for (let i = 0; i < n && i < MAX_ITEMS; i++) parts.push(inspect(arr[i], depth - 1, next));
+      for (let i = 0; i < n && i < MAX_ITEMS; i++) {
+        const d = getDesc(o, i); // an index can be a getter too; a hole reads as undefined
+        parts.push(d && !('value' in d) ? '[Getter]' : inspect(d?.value, depth - 1, next));
+      }
       if (n > MAX_ITEMS) parts.push(`… ${n - MAX_ITEMS} more items`);
       return `[${parts.length ? ` ${parts.join(', ')} ` : ''}]`;
     }
@@ -135,8 +158,7 @@ export function inspect(v: unknown, depth = 2, seen: object[] = []): string {
       const p = getProto(o);
       if (p === null) prefix = '[Object: null prototype] ';
       else {
-        const c = getDesc(p, 'constructor')?.value as { name?: unknown } | undefined;
-        const cn = c && typeof c.name === 'string' ? c.name : '';
+        const cn = constructorName(p);
         if (cn && cn !== 'Object') prefix = `${cn} `;
       }
     } catch {
@@ -146,20 +168,6 @@ export function inspect(v: unknown, depth = 2, seen: object[] = []): string {
   } catch {
     return '[unprintable value]';
   }
-}
-
-function errorText(e: object): string {
-  let name = 'Error';
-  let message = '';
-  try {
-    const n = (e as { name?: unknown }).name;
-    if (typeof n === 'string' && n) name = n;
-    const m = (e as { message?: unknown }).message;
-    if (typeof m === 'string') message = m;
-  } catch {
-    /* throwing getter */
-  }
-  return message ? `${name}: ${message}` : name;
 }
 
 function isErrorLike(e: unknown): e is object {

@@ -322,6 +322,8 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
       // every rejection this test left unhandled is reported (to `uncaught`) before the next test starts
       await drainUncaught(opts.reportsUncaught === true, run.env.settleMs);
       ran.attempt = withUncaught(ran.attempt, uncaught, run.env);
+      // (described after the attempt ended: a timer a Proxy's trap started meanwhile ends here too)
+      if (uncaught.length) run.env.endAttempt?.();
       const r = testResult(opts.exercise, entries[i], ran, perfNow() - started);
       results.push(r);
       opts.onTestResult?.(r, i);

@@ -3,31 +3,35 @@
  * write (an assertion's own message is shown as it is). Pure TypeScript.
  */
 import { describeThrown } from './format';
+import { dataString, stackOf } from './thrown';
 import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from './sandbox';
 
 const StringCtor = String;
 
-export function assertionMessage(e: unknown): string {
-  try {
-    const m = (e as { message?: unknown }).message;
-    return typeof m === 'string' && m ? m : 'Assertion failed';
-  } catch {
-    return 'Assertion failed';
-  }
+// (a test's assertion errors and the simulator's verdicts can be subclassed by learner code that
+// caught one: their properties are read as data, never through a getter — thrown.ts)
+export function assertionMessage(e: object): string {
+  return dataString(e, 'message') || 'Assertion failed';
 }
 
-export function simulationMessage(e: { kind?: string; message?: string }): string {
+/** The kind of a simulator verdict (`SimulationError.kind`), read as data. */
+export function simulationKind(e: object): string | undefined {
+  return dataString(e, 'kind');
+}
+
+export function simulationMessage(e: object): string {
+  const kind = simulationKind(e);
   const what =
-    e.kind === 'deadlock'
+    kind === 'deadlock'
       ? 'Your code is waiting for something that can never happen (the simulation deadlocked)'
-      : e.kind === 'busy-wait'
+      : kind === 'busy-wait'
         ? 'Your code spins on the clock (busy-wait) instead of awaiting a timer'
-        : e.kind === 'budget'
+        : kind === 'budget'
           ? 'The scenario ran out of its time/event budget: your code keeps going without finishing'
-          : e.kind === 'uncaught'
+          : kind === 'uncaught'
             ? 'An error escaped from a timer callback in your code'
             : 'The simulation stopped';
-  return `${what}. ${e.message ?? ''}`.trim();
+  return `${what}. ${dataString(e, 'message') ?? ''}`.trim();
 }
 
 export function missingExportsMessage(missing: string[]): string {
@@ -80,13 +84,8 @@ const LEARNER_FRAME = new RegExp(`${LEARNER_SOURCE_URL.replace(/[.]/g, '\\.')}:(
 function undefinedGlobal(text: string, e: unknown, learnerJs: string): string {
   const m = /^TypeError: Cannot read properties of undefined \(reading '([\w$]+)'\)/.exec(text);
   if (!m) return '';
-  let stack: unknown;
-  try {
-    stack = (e as { stack?: unknown }).stack;
-  } catch {
-    return '';
-  }
-  const at = typeof stack === 'string' ? LEARNER_FRAME.exec(stack) : null;
+  const stack = stackOf(e);
+  const at = stack !== undefined ? LEARNER_FRAME.exec(stack) : null;
   if (!at) return '';
   const line = learnerJs.split('\n')[Number(at[1]) - LEARNER_LINE_OFFSET - 1] ?? '';
   // Only the text around the column: a line of learner code can be megabytes long (minified code, a

@@ -4,6 +4,7 @@
  * (`sourcemap: 'inline'`). Pure TypeScript; never throws.
  */
 import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from './sandbox';
+import { stackOf } from './thrown';
 
 /** A stack frame in the learner module (the sandbox names it with a `//# sourceURL`). */
 const LEARNER_FRAME = new RegExp(`${LEARNER_SOURCE_URL.replace(/[.]/g, '\\.')}:(\\d+):(\\d+)`);
@@ -93,13 +94,8 @@ export function originalPosition(map: SourceMap, line: number, column: number): 
 /** The learner-code location of the first stack frame inside the learner module, or null. */
 export function learnerLocation(error: unknown, map: SourceMap | null): string | null {
   if (!map) return null;
-  let stack: unknown;
-  try {
-    stack = (error as { stack?: unknown }).stack;
-  } catch {
-    return null;
-  }
-  if (typeof stack !== 'string') return null;
+  const stack = stackOf(error); // undefined when reading it would run learner code (thrown.ts)
+  if (stack === undefined) return null;
   const m = LEARNER_FRAME.exec(stack);
   if (!m) return null;
   return originalPosition(map, Number(m[1]) - LEARNER_LINE_OFFSET, Number(m[2]));

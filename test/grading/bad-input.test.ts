@@ -7,7 +7,7 @@ import { describe, expect as vexpect, it } from 'vitest';
 import { expect } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
 import type { Results } from '../../src/grading/index';
-import { bundle, grade } from './helpers';
+import { bundle, compile, grade } from './helpers';
 
 const ex = bundle((t) => {
   t.test('f doubles', async (ctx) => {
@@ -104,4 +104,61 @@ describe('bad input: per test, readable messages', () => {
     vexpect(r.tests[1].status).toBe('pass');
     await rightStillPasses();
   });
+});
+
+describe("bad input: the grader never runs the getters of what learner code threw", () => {
+  // The grader describes a failure after the test's real timers were cancelled: a getter it ran then
+  // would start timers that live on into the next test (and one that loops would hang the run).
+  const ex = bundle(
+    (t) => {
+      t.test('f doubles', async (ctx) => {
+        expect(await ctx.load().f(2)).to.equal(4);
+      });
+      t.test('waits for a timer of its own', async (ctx) => {
+        await ctx.load().next(); // a real 0 ms timer: one an earlier test left would fire before it
+        expect(await ctx.load().f(3)).to.equal(6);
+      });
+    },
+    () => {},
+    { exports: ['f', 'next'] },
+  );
+  const NEXT = `export function next() { return new Promise((resolve) => setTimeout(resolve, 0)); }`;
+  const START_TIMER = `setInterval(() => console.log('a timer the thrown error started'), 0)`;
+
+  const cases: [string, string, RegExp][] = [
+    [
+      'a getter for message that starts a timer',
+      `class LostOrderError extends Error { name = 'LostOrderError'; get message(): string { ${START_TIMER}; return 'lost'; } }
+       export async function f(x: number) { if (x === 2) throw new LostOrderError(); return x * 2; }`,
+      /^LostOrderError \(its message is a getter, which the grader does not run\)$/,
+    ],
+    [
+      'a getter for name that starts a timer',
+      `class LostOrderError extends Error { get name(): string { ${START_TIMER}; return 'LostOrderError'; } }
+       export async function f(x: number) { if (x === 2) throw new LostOrderError('order o-1 is lost'); return x * 2; }`,
+      /^LostOrderError: order o-1 is lost$/,
+    ],
+    [
+      'a toString that starts a timer (what formatting the stack calls)',
+      `class LostOrderError extends Error { toString(): string { ${START_TIMER}; return 'LostOrderError'; } }
+       export async function f(x: number) { if (x === 2) throw new LostOrderError('order o-1 is lost'); return x * 2; }`,
+      /^Error: order o-1 is lost$/,
+    ],
+    [
+      'a getter on an element of a thrown array',
+      `export async function f(x: number) { if (x === 2) { const a: unknown[] = []; Object.defineProperty(a, 0, { get() { ${START_TIMER}; return 1; }, enumerable: true }); throw a; } return x * 2; }`,
+      /^Your code threw a value that is not an Error: \[ \[Getter\] \]$/,
+    ],
+  ];
+  for (const [what, code, message] of cases) {
+    it(`${what}: that test fails with a clear message, the timer never starts, the next test is unaffected`, async () => {
+      const realm = { repaired: 0, broken: 0 };
+      const r = await runExercise({ exercise: ex, learnerJs: compile(`${code}\n${NEXT}`), mode: 'run', realm });
+      vexpect(r.tests[1]).toMatchObject({ name: 'waits for a timer of its own', status: 'pass' });
+      vexpect(r.tests[1].output ?? '').toBe('');
+      vexpect(realm).toEqual({ repaired: 0, broken: 0 });
+      vexpect(r.tests[0].status).toBe('error');
+      vexpect(r.tests[0].message).toMatch(message);
+    });
+  }
 });

@@ -113,6 +113,25 @@ describe('npm run grade', () => {
     expect(results.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it .*: Error: the hint was lost \(at .*unhandled\.ts:\d+:\d+\)\.$/);
   });
 
+  it('an error whose message getter loops for ever fails only the test that threw it, named clearly: the grader never runs the getter', { timeout: 120_000 }, () => {
+    // The getter would run while the grader describes the failure: it would hang there until the
+    // wall-clock limit stopped the run, and every later test would be "Not run".
+    const f = learnerFile(
+      'getter-loop.ts',
+      solution.replace(
+        "case 'QUORUM':",
+        "case 'QUORUM':\n      throw new (class QuorumError extends Error {\n        name = 'QuorumError';\n        get message(): string { for (;;) {} }\n      })();",
+      ),
+    );
+    const { code, results } = grade(f, '--run', '--timeout', '1500');
+    expect(code).toBe(1);
+    expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
+    expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'error' });
+    expect(results.tests[1].message).toBe('QuorumError (its message is a getter, which the grader does not run)');
+    expect(results.tests[2]).toMatchObject({ name: 'missProbability > R=W=2 of 3 never misses', status: 'pass' });
+    expect(results.tests.filter((t) => t.message?.startsWith('Not run'))).toEqual([]);
+  });
+
   it('--seed <n> replays one seed: every seeded test runs with that seed only', { timeout: 120_000 }, () => {
     const all = grade('exercises/demo/starter.ts').results;
     const replay = grade('exercises/demo/starter.ts', '--seed', '3').results;
