@@ -18,8 +18,14 @@ export type CqlStmt =
 
 export interface ParsedCql {
   stmt: CqlStmt;
-  /** number of '?' markers */
+  /** number of bind markers ('?' or ':name') */
   markers: number;
+  /**
+   * Each marker's name, as a prepared statement's metadata names it (what the driver matches an
+   * object of named parameters against): ':name' → name (lower case), '?' → the column it binds,
+   * '[limit]' or '[timestamp]'.
+   */
+  markerNames: string[];
   /** values written inline in the text */
   literals: unknown[];
 }
@@ -32,14 +38,19 @@ function unsupported(part: string): never {
 
 class P {
   markers = 0;
+  markerNames: string[] = [];
   literals: unknown[] = [];
   constructor(readonly c: Cursor) {}
 
-  term(): Term {
+  /** A value or a bind marker; `receiver` names a '?' marker (the column, '[limit]', '[timestamp]'). */
+  term(receiver: string): Term {
     const c = this.c;
     const t = c.peek();
-    if (t.k === 'bind') { c.next(); return { kind: 'bind', index: this.markers++ }; }
-    if (t.k === 'named') unsupported(`named bind markers (':${t.v}')`);
+    if (t.k === 'bind' || t.k === 'named') {
+      c.next();
+      this.markerNames.push(t.k === 'named' ? t.v.toLowerCase() : receiver);
+      return { kind: 'bind', index: this.markers++ };
+    }
     if (t.k === 'str') { c.next(); this.literals.push(t.v); return { kind: 'lit', value: t.v }; }
     if (t.k === 'num') { c.next(); this.literals.push(t.v); return { kind: 'lit', value: t.v }; }
     if (t.k === 'id' && !t.quoted) {
@@ -62,7 +73,7 @@ class P {
     if (!c.acceptKw('USING')) return undefined;
     let ts: Term | undefined;
     do {
-      if (c.acceptKw('TIMESTAMP')) ts = this.term();
+      if (c.acceptKw('TIMESTAMP')) ts = this.term('[timestamp]');
       else if (c.isKw('TTL')) unsupported('USING TTL');
       else c.fail('TIMESTAMP');
     } while (c.acceptKw('AND'));
@@ -77,7 +88,7 @@ class P {
     if (c.isP('<') || c.isP('>') || c.isP('<=') || c.isP('>=') || c.isP('!=')) unsupported('range restrictions (<, >, …)');
     if (c.isKw('CONTAINS')) unsupported('CONTAINS');
     c.expectP('=');
-    const term = this.term();
+    const term = this.term(col);
     if (c.isKw('AND')) unsupported('WHERE with more than one restriction (the simulator reads one partition by its key)');
     return { col, term };
   }
@@ -120,7 +131,7 @@ class P {
     let where: Where | null = null;
     if (c.isKw('WHERE')) where = this.where();
     let limit: Term | undefined;
-    if (c.acceptKw('LIMIT')) limit = this.term();
+    if (c.acceptKw('LIMIT')) limit = this.term('[limit]');
     this.tail();
     return { type: 'select', ks, table, columns, where, limit, system };
   }
@@ -138,7 +149,7 @@ class P {
     c.expectKw('VALUES');
     c.expectP('(');
     const values: Term[] = [];
-    do values.push(this.term());
+    do values.push(this.term(columns[values.length] ?? ''));
     while (c.acceptP(','));
     c.expectP(')');
     if (values.length !== columns.length) throw new SyntaxErr(`Unmatched column names/values: ${columns.length} columns, ${values.length} values`);
@@ -160,7 +171,7 @@ class P {
       c.expectP('=');
       const t = c.peek();
       if (t.k === 'id' && !t.quoted && t.v === col && (c.isP('+', 1) || c.isP('-', 1))) unsupported(`counter/collection arithmetic ('${col} = ${col} ${c.show(c.peek(1))} …')`);
-      sets.push([col, this.term()]);
+      sets.push([col, this.term(col)]);
     } while (c.acceptP(','));
     const where = this.where();
     this.tail();
@@ -205,5 +216,5 @@ export function parseCql(text: string): ParsedCql {
       c.i = 0;
       c.fail('SELECT, INSERT, UPDATE or DELETE');
   }
-  return { stmt, markers: p.markers, literals: p.literals };
+  return { stmt, markers: p.markers, markerNames: p.markerNames, literals: p.literals };
 }

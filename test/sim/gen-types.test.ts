@@ -51,6 +51,32 @@ describe('generated driver declarations (virtual:driver-types, npm run gen:types
     expect(check(decls, learner)).toEqual([]);
   }, 120_000);
 
+  it('type-checks the other forms the real libraries accept: named parameters, callbacks, eachRow, stream, profiles, types.Row, pg rowMode', () => {
+    const learner = `
+      import { Client, ExecutionProfile, types } from 'cassandra-driver';
+      import { Pool } from 'pg';
+      const toStatus = (row: types.Row): string => String(row.get('status'));
+      export async function forms(c: Client, p: Pool): Promise<string[]> {
+        const out: string[] = [];
+        const rs: types.ResultSet = await c.execute('SELECT status FROM orders WHERE id = :id', { id: 'o1' }, { prepare: true, executionProfile: 'default' });
+        for (const row of rs) out.push(toStatus(row));
+        c.execute('SELECT status FROM orders WHERE id = ?', ['o1'], { prepare: true }, (err, r) => { if (!err) out.push(String(r.rowLength)); });
+        c.eachRow('SELECT status FROM orders WHERE id = ?', ['o1'], { prepare: true }, (n, row) => out.push(n + toStatus(row)), (err) => { if (err) throw err; });
+        for await (const row of c.stream('SELECT status FROM orders WHERE id = ?', ['o1'], { prepare: true }) as unknown as AsyncIterable<types.Row>) out.push(toStatus(row));
+        c.stream('SELECT status FROM orders WHERE id = ?', ['o1']).on('data', (row: types.Row) => out.push(toStatus(row)));
+        const profile = new ExecutionProfile('fast', { consistency: types.consistencies.quorum, readTimeout: 100 });
+        out.push(profile.name);
+        const v: types.Long = types.Long.fromNumber(3);
+        out.push(v.toString());
+        const arr = await p.query({ text: 'SELECT id FROM orders WHERE id = $1', values: ['o1'], rowMode: 'array', query_timeout: 100 });
+        out.push(String(arr.rowCount));
+        p.query('SELECT 1', [], (err, r) => { if (!err) out.push(String(r.rowCount)); });
+        return out;
+      }
+    `;
+    expect(check(decls, learner)).toEqual([]);
+  }, 120_000);
+
   it('reports misuse, so the types are real', () => {
     const diags = check(decls, `
       import { Client } from 'cassandra-driver';

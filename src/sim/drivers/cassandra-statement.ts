@@ -7,7 +7,7 @@ import type { ServerOp } from '../cassandra';
 import type { CqlStmt, ParsedCql, Term } from '../cql';
 import { type CqlTable, checkValue } from '../schema';
 import type { Frag } from '../store';
-import { NotSupportedError, type QueryOptions, ResponseError, timestampMicros, types } from './cassandra';
+import { ArgumentError, NotSupportedError, type QueryOptions, ResponseError, timestampMicros, types } from './cassandra';
 
 export interface StatementContext {
   keyspace: string;
@@ -24,6 +24,24 @@ export interface Statement {
   hvalue: Record<string, unknown>;
   /** server-side timestamps: how the coordinator stamps the write with its own clock */
   stampSpec?: (ts: number) => Frag;
+}
+
+/**
+ * An object of named parameters → the values in marker order, as the real driver and server match
+ * them: keys in lower case; for a prepared statement every marker's name must be a key
+ * (lib/utils.js `adaptNamedParamsPrepared`: ArgumentError 'Parameter "x" not defined'); for a simple
+ * statement the server takes the values whose names match and counts them (QueryOptions
+ * `OptionsWithNames`, then "Invalid amount of bind variables"). Other keys are ignored.
+ */
+export function namedParams(p: ParsedCql, params: object, prepared: boolean): unknown[] {
+  const byName = new Map<string, unknown>();
+  for (const k of Object.keys(params)) byName.set(k.toLowerCase(), (params as Record<string, unknown>)[k]);
+  const out: unknown[] = [];
+  for (const name of p.markerNames) {
+    if (byName.has(name)) out.push(byName.get(name));
+    else if (prepared) throw new ArgumentError(`Parameter "${name}" not defined`);
+  }
+  return out;
 }
 
 function bindValue(t: Term, params: readonly unknown[]): unknown {

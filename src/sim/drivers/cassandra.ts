@@ -18,7 +18,7 @@ import { worldFor } from '../active';
 import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
 import type { SentAttempt } from '../history';
-import { type Statement, type StatementContext, buildStatement } from './cassandra-statement';
+import { type Statement, type StatementContext, buildStatement, namedParams } from './cassandra-statement';
 
 const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
 
@@ -313,6 +313,138 @@ export class ResultSet {
   }
   [Symbol.iterator](): Iterator<Row> {
     return this.rows[Symbol.iterator]();
+  }
+}
+
+/** `callback(err, result)` of the callback forms of `execute` and `eachRow`. */
+export type ResultCallback = (err: Error | null, result: ResultSet) => void;
+
+function validateFn(fn: unknown, name: string): (...a: never[]) => unknown {
+  if (typeof fn !== 'function') throw new ArgumentError(`${name} is not a function`);
+  return fn as (...a: never[]) => unknown;
+}
+
+/**
+ * The rows of `client.stream(…)`, a readable stream in object mode, with the events 'data' (a row),
+ * 'end', 'error' and 'readable', and `read()` (the next buffered row, or null). At run time it is
+ * async-iterable, as the real one: `for await (const row of stream as unknown as AsyncIterable<types.Row>)`.
+ */
+export class ResultStream {
+  #rows: Row[] = [];
+  #ended = false;
+  #error: Error | null = null;
+  #listeners = new Map<string, Array<(...a: unknown[]) => void>>();
+  #waiters: Array<() => void> = [];
+  /** @internal */
+  add(row: Row | null): void {
+    if (this.#ended) return;
+    if (row === null) {
+      this.#ended = true;
+      if (!this.#error) this.#emit('end');
+    } else if (this.#listeners.get('data')?.length) this.#emit('data', row);
+    else {
+      this.#rows.push(row);
+      this.#emit('readable');
+    }
+    this.#wake();
+  }
+  /** @internal */
+  fail(err: Error): void {
+    this.#error = err;
+    this.#emit('error', err);
+    this.#wake();
+  }
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+  #emit(event: string, ...args: unknown[]): void {
+    for (const l of [...(this.#listeners.get(event) ?? [])]) l(...args);
+  }
+  on(event: 'data' | 'end' | 'error' | 'readable' | string, listener: (...args: any[]) => void): this {
+    const ls = this.#listeners.get(event) ?? [];
+    ls.push(listener);
+    this.#listeners.set(event, ls);
+    if (event === 'data') for (const row of this.#rows.splice(0)) listener(row);
+    return this;
+  }
+  once(event: 'data' | 'end' | 'error' | 'readable' | string, listener: (...args: any[]) => void): this {
+    const once = (...args: unknown[]): void => {
+      this.off(event, once);
+      listener(...args);
+    };
+    return this.on(event, once);
+  }
+  off(event: string, listener: (...args: any[]) => void): this {
+    const ls = this.#listeners.get(event);
+    if (ls && ls.includes(listener)) ls.splice(ls.indexOf(listener), 1);
+    return this;
+  }
+  removeListener(event: string, listener: (...args: any[]) => void): this {
+    return this.off(event, listener);
+  }
+  /** The next buffered row, or null. */
+  read(): Row | null {
+    return this.#rows.shift() ?? null;
+  }
+  /**
+   * @internal At run time the real ResultStream is a Node Readable, so `for await` works; its
+   * declarations (index.d.ts: `stream(…): events.EventEmitter`) do not say so, and neither do these:
+   * TypeScript code casts, e.g. `stream as unknown as AsyncIterable<types.Row>`.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Row, void, undefined> {
+    for (;;) {
+      if (this.#rows.length > 0) {
+        yield this.#rows.shift()!;
+        continue;
+      }
+      if (this.#error) throw this.#error;
+      if (this.#ended) return;
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+}
+
+type RowType = Row;
+type ResultSetType = ResultSet;
+type ResultStreamType = ResultStream;
+type LongType = Long;
+/**
+ * The real driver's `types` is a namespace: learner code annotates with `types.Row`,
+ * `types.ResultSet`, `types.ResultStream` and `types.Long` (the same classes as above).
+ */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace types {
+  type Row = RowType;
+  type ResultSet = ResultSetType;
+  type ResultStream = ResultStreamType;
+  type Long = LongType;
+}
+
+/**
+ * A named set of query options (`new ExecutionProfile(name, { consistency, readTimeout, retry,
+ * loadBalancing, serialConsistency })`) the client is given in `profiles` and a query selects with
+ * `{ executionProfile: name }` (or the instance). A query's own option wins over its profile's,
+ * which wins over the client's. A profile that is not one of the client's `profiles` has no
+ * load-balancing policy unless it names one, and then fails as in the real driver.
+ */
+export class ExecutionProfile {
+  name: string;
+  consistency?: number;
+  loadBalancing?: LoadBalancingPolicy;
+  readTimeout?: number;
+  retry?: RetryPolicy;
+  serialConsistency?: number;
+  graphOptions: Record<string, unknown>;
+  constructor(name: string, options?: { consistency?: number; loadBalancing?: LoadBalancingPolicy; readTimeout?: number; retry?: RetryPolicy; serialConsistency?: number; graphOptions?: Record<string, unknown> }) {
+    if (typeof name !== 'string') throw new TypeError('Execution profile name must be a string');
+    const o = options ?? {};
+    this.name = name;
+    this.consistency = o.consistency;
+    this.loadBalancing = o.loadBalancing;
+    this.readTimeout = o.readTimeout;
+    this.retry = o.retry;
+    this.serialConsistency = o.serialConsistency;
+    this.graphOptions = { ...(o.graphOptions ?? {}) };
   }
 }
 
@@ -763,8 +895,10 @@ export interface QueryOptions {
   isIdempotent?: boolean;
   /** write timestamp, µs since the epoch (a number or a `types.Long`) */
   timestamp?: number | Long;
-  /** this query's retry policy (default: the client's policies.retry) */
+  /** this query's retry policy (default: its execution profile's, else the client's policies.retry) */
   retry?: RetryPolicy;
+  /** the name of one of the client's `profiles` (default: 'default'), or the profile itself */
+  executionProfile?: string | ExecutionProfile;
   /** sets fetchSize etc. are accepted and ignored */
   fetchSize?: number;
   keyspace?: string;
@@ -787,7 +921,10 @@ export interface ClientOptions {
   /** required by the default load-balancing policy; the simulated cluster's data center is 'dc1' */
   localDataCenter?: string;
   keyspace?: string;
+  /** defaults for every query (`retry` is ignored, as by the real driver: use policies.retry or a profile) */
   queryOptions?: { consistency?: number; prepare?: boolean; isIdempotent?: boolean; retry?: RetryPolicy };
+  /** named option sets queries select with `executionProfile` ('default': every query's) */
+  profiles?: ExecutionProfile[];
   socketOptions?: { readTimeout?: number; connectTimeout?: number };
   /** `timestampGeneration: null` = server-side timestamps (the coordinator's clock) */
   policies?: Partial<ClientPolicies>;
@@ -820,6 +957,8 @@ export class Client {
   #statements: StatementContext | undefined;
   #hostSet: Set<Host>;
   #closed = false;
+  /** the execution profiles by name ('default' always there) */
+  #profiles = new Map<string, ExecutionProfile>();
 
   constructor(options: ClientOptions) {
     if (!options || typeof options !== 'object') throw new ArgumentError('Client options must be an object with contactPoints');
@@ -834,6 +973,7 @@ export class Client {
     this.#world = w;
     this.#opts = options;
     this.#policies = clientPolicies(options.policies);
+    this.#setProfiles(options.profiles);
     this.keyspace = options.keyspace ?? w.schema.keyspace;
     const all = w.cluster.nodes.map((n) => new Host(n));
     const contacts = options.contactPoints.map((cp) => {
@@ -858,6 +998,30 @@ export class Client {
   /** @internal the data center the default load-balancing policy falls back to */
   get localDataCenter(): string | undefined {
     return this.#opts.localDataCenter;
+  }
+
+  /** lib/execution-profile.js ProfileManager: the profiles, a 'default' one, their policies. */
+  #setProfiles(given: unknown): void {
+    if (given !== undefined && given !== null && !Array.isArray(given)) throw new TypeError('profiles must be an Array of ExecutionProfile instances');
+    for (const p of (given ?? []) as ExecutionProfile[]) {
+      if (!(p instanceof ExecutionProfile)) throw new TypeError('profiles must be an Array of ExecutionProfile instances');
+      if (p.loadBalancing && p.loadBalancing !== this.#policies.loadBalancing) {
+        throw new NotSupportedError(`Execution profile "${p.name}": the course simulator runs every query with the client's load-balancing policy (policies.loadBalancing), not a profile's own`);
+      }
+      this.#profiles.set(p.name, p);
+    }
+    const def = this.#profiles.get('default') ?? new ExecutionProfile('default');
+    this.#profiles.set('default', def);
+    def.retry ??= this.#policies.retry;
+    for (const p of this.#profiles.values()) p.loadBalancing ??= this.#policies.loadBalancing;
+  }
+
+  /** The profile a query runs with (lib/execution-options.js: ArgumentError for an unknown name). */
+  #profile(name: unknown): ExecutionProfile {
+    if (name instanceof ExecutionProfile) return name;
+    const p = this.#profiles.get(typeof name === 'string' && name ? name : 'default');
+    if (!p) throw new ArgumentError(`Execution profile "${String(name)}" not found`);
+    return p;
   }
 
   /** @internal this client's clock, ms since the epoch (clock-skew faults apply) */
@@ -915,31 +1079,101 @@ export class Client {
   }
 
   /**
-   * Execute a CQL statement. `params` are bound to `?` markers in order.
+   * Execute a CQL statement. `params`: an array bound to the markers in order, or an object of named
+   * parameters (keys: the `:name` markers' names, or for `?` markers the columns they bind, as the
+   * real driver matches them). With a `callback` (last argument) it returns nothing and calls
+   * `callback(err, result)`, as the real driver does; otherwise it returns a promise.
    * Rejects with ResponseError (server), OperationTimedOutError (client timeout),
    * NoHostAvailableError (every host in the plan failed) or NotSupportedError.
    * Failed attempts go to the retry policy, and idempotent queries to the speculative execution
    * policy, as in the real driver (lib/request-handler.js, lib/request-execution.js).
    */
-  execute(query: string, params?: unknown[] | null, options?: QueryOptions): Promise<ResultSet> {
+  execute(query: string, params?: unknown[] | Record<string, unknown> | null, options?: QueryOptions | null): Promise<ResultSet>;
+  execute(query: string, params: unknown[] | Record<string, unknown> | null, options: QueryOptions | null, callback: ResultCallback): void;
+  execute(query: string, params: unknown[] | Record<string, unknown> | null, callback: ResultCallback): void;
+  execute(query: string, callback: ResultCallback): void;
+  execute(query: string, params?: unknown, options?: unknown, callback?: unknown): Promise<ResultSet> | void {
+    // the real driver's argument shuffling (lib/client.js Client.prototype.execute)
+    if (!callback) {
+      if (typeof options === 'function') { callback = options; options = null; }
+      else if (typeof params === 'function') { callback = params; params = null; }
+    }
+    const p = this.#execute(query, params, (options ?? undefined) as QueryOptions | undefined);
+    if (typeof callback !== 'function') return p;
+    const cb = callback as ResultCallback;
+    p.then((rs) => cb(null, rs), (err: Error) => cb(err, undefined as unknown as ResultSet));
+  }
+
+  /**
+   * Executes the query and calls `rowCallback(n, row)` for each row, then `callback(err, result)`
+   * (its `rowLength` the number of rows), as the real driver's `eachRow`; returns nothing.
+   */
+  eachRow(query: string, params: unknown[] | Record<string, unknown> | null, options: QueryOptions | null, rowCallback: (n: number, row: Row) => void, callback?: ResultCallback): void;
+  eachRow(query: string, params: unknown[] | Record<string, unknown> | null, rowCallback: (n: number, row: Row) => void, callback?: ResultCallback): void;
+  eachRow(query: string, rowCallback: (n: number, row: Row) => void): void;
+  eachRow(query: string, params?: unknown, options?: unknown, rowCallback?: unknown, callback?: unknown): void {
+    // lib/client.js Client.prototype.eachRow
+    if (!callback && rowCallback && typeof options === 'function') {
+      callback = validateFn(rowCallback, 'rowCallback');
+      rowCallback = options;
+    } else {
+      callback = callback || ((): void => {});
+      rowCallback = validateFn(rowCallback || options || params, 'rowCallback');
+    }
+    if (typeof params === 'function') params = null;
+    if (typeof options === 'function') options = null;
+    const onRow = rowCallback as (n: number, row: Row) => void;
+    const done = callback as ResultCallback;
+    this.#execute(query, params, (options ?? undefined) as QueryOptions | undefined).then((rs) => {
+      rs.rows.forEach((row, i) => onRow(i, row));
+      done(null, rs);
+    }, (err: Error) => done(err, undefined as unknown as ResultSet));
+  }
+
+  /**
+   * Executes the query and returns a readable stream of its rows (object mode): `for await (const
+   * row of client.stream(…))`, or the 'data' / 'end' / 'error' events; `callback(err)` once all rows
+   * were received. An error is emitted as 'error' (and rejects a `for await`).
+   */
+  stream(query: string, params?: unknown[] | Record<string, unknown> | null, options?: QueryOptions | null, callback?: (err?: Error | null) => void): ResultStream {
+    const out = new ResultStream();
+    this.eachRow(query, params ?? null, options ?? null, (_n, row) => out.add(row), (err) => {
+      if (err) out.fail(err);
+      out.add(null);
+      if (callback) callback(err);
+    });
+    return out;
+  }
+
+  #execute(query: string, params: unknown, options: QueryOptions | undefined): Promise<ResultSet> {
     const w = this.#world;
     w.assertRunning('cassandra-driver Client.execute');
     w.activity++;
     const opt: QueryOptions = options ?? {};
-    const paramsArr = params === undefined || params === null ? [] : params;
+    const given = params === undefined || params === null ? [] : params;
     w.queries.push({
       time: w.now, client: this.id, driver: 'cassandra', text: String(query),
-      params: Array.isArray(paramsArr) ? paramsArr.slice() : [paramsArr], options: { ...opt }, literals: [],
+      params: Array.isArray(given) ? given.slice() : [given], options: { ...opt }, literals: [],
     });
     const rec = w.queries[w.queries.length - 1];
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     const initError = this.#init();
     if (initError) return Promise.reject(initError);
-    if (typeof query !== 'string') return Promise.reject(new ArgumentError('Query must be a string'));
-    if (!Array.isArray(paramsArr)) {
-      return Promise.reject(new NotSupportedError('The course simulator supports positional parameters only (an array for the ? markers), not named parameters'));
+    let profile: ExecutionProfile;
+    try {
+      profile = this.#profile(opt.executionProfile);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const retryPolicy = opt.retry ?? this.#opts.queryOptions?.retry ?? this.#policies.retry;
+    if (typeof query !== 'string') return Promise.reject(new ArgumentError('Query must be a string'));
+    if (typeof given !== 'object') return Promise.reject(new ArgumentError('params must be an Array or an Object of named parameters'));
+    if (!profile.loadBalancing) {
+      // an ExecutionProfile instance that is not one of the client's `profiles` has no load-balancing
+      // policy: the real driver then fails on `lbp.newQueryPlan` (lib/request-handler.js send)
+      return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'newQueryPlan')"));
+    }
+    // lib/execution-options.js: the query's option, else the profile's, else the client's
+    const retryPolicy = opt.retry ?? profile.retry ?? this.#policies.retry;
     if (!(retryPolicy instanceof RetryPolicy)) return Promise.reject(new ArgumentError('retry must be an instance of policies.retry.RetryPolicy'));
     const refuse = (e: unknown): Promise<never> => {
       if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
@@ -952,7 +1186,17 @@ export class Client {
       return refuse(e);
     }
     rec.literals = parsed.literals.slice();
-    const cl = opt.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
+    let paramsArr: unknown[];
+    if (Array.isArray(given)) paramsArr = given;
+    else {
+      try {
+        paramsArr = namedParams(parsed, given, (opt.prepare ?? this.#opts.queryOptions?.prepare) === true);
+      } catch (e) {
+        return refuse(e);
+      }
+      rec.params = paramsArr.slice();
+    }
+    const cl = opt.consistency ?? profile.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let stmt: Statement;
     try {
       this.#statements ??= { keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
@@ -962,7 +1206,7 @@ export class Client {
     }
     const { op, f, hkey, hvalue, stampSpec } = stmt;
     const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
-    const readTimeout = opt.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
+    const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
     const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
@@ -1040,4 +1284,4 @@ void SimulationError;
 void blockFor;
 void CL;
 
-export default { Client, types, errors, policies, ResultSet, Row };
+export default { Client, ExecutionProfile, types, errors, policies, ResultSet, ResultStream, Row };

@@ -67,6 +67,17 @@ export interface ProducerRecord {
   timeout?: number;
 }
 
+export interface TopicMessages {
+  topic: string;
+  messages: Message[];
+}
+
+export interface ProducerBatch {
+  topicMessages?: TopicMessages[];
+  acks?: number;
+  timeout?: number;
+}
+
 export interface RecordMetadata {
   topicName: string;
   partition: number;
@@ -172,21 +183,51 @@ export class Producer {
   async disconnect(): Promise<void> {}
   /** Append messages to a topic; resolves with one RecordMetadata per partition written. */
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    const w = this.#w;
     if (!record || typeof record.topic !== 'string' || !Array.isArray(record.messages)) {
       return Promise.reject(new KafkaJSError('Invalid send: expected { topic: string, messages: [{ key, value }] }', { retriable: false }));
     }
-    const msgs = record.messages.map((m) => {
-      if (!m || typeof m !== 'object' || !('value' in m)) throw new KafkaJSError('Invalid message without value', { retriable: false });
-      return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: { ...(m.headers ?? {}) } };
-    });
-    w.queries.push({ time: w.now, client: this.#clientId, driver: 'kafka', text: `send ${record.topic}`, params: msgs.map((m) => m.value), options: {}, literals: [] });
-    return brokerCall(w, this.#ep, 'produce', this.#cfg, this.#clientId, () => {
-      const t = w.kafkaBroker.topic(record.topic);
+    return this.#produce([{ topic: record.topic, messages: record.messages }]);
+  }
+
+  /**
+   * Append messages to several topics in one request, as kafkajs's `sendBatch({ topicMessages })`
+   * (src/producer/messageProducer.js: `send` is `sendBatch` with one topic): all or none.
+   */
+  sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    const topicMessages = batch?.topicMessages ?? [];
+    if (!Array.isArray(topicMessages) || topicMessages.some((tm) => !tm || !tm.topic)) {
+      return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
+    }
+    for (const { topic, messages } of topicMessages) {
+      if (!messages) return Promise.reject(new KafkaJSNonRetriableError(`Invalid messages array [${String(messages)}] for topic "${topic}"`));
+      const without = messages.find((m) => m?.value === undefined);
+      if (without) return Promise.reject(new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(without)}`));
+    }
+    return this.#produce(topicMessages);
+  }
+
+  #produce(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
+    const w = this.#w;
+    let batches: Array<{ topic: string; msgs: Array<{ key: string | null; value: string | null; headers: Record<string, string> }> }>;
+    try {
+      batches = topicMessages.map(({ topic, messages }) => ({
+        topic,
+        msgs: messages.map((m) => {
+          if (!m || typeof m !== 'object' || !('value' in m)) throw new KafkaJSError('Invalid message without value', { retriable: false });
+          return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: { ...(m.headers ?? {}) } };
+        }),
+      }));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    for (const b of batches) w.queries.push({ time: w.now, client: this.#clientId, driver: 'kafka', text: `send ${b.topic}`, params: b.msgs.map((m) => m.value), options: {}, literals: [] });
+    const value = batches.length === 1 ? { topic: batches[0].topic, messages: batches[0].msgs } : { topics: batches.map((b) => ({ topic: b.topic, messages: b.msgs })) };
+    return brokerCall(w, this.#ep, 'produce', this.#cfg, this.#clientId, () => batches.map((b) => {
+      const t = w.kafkaBroker.topic(b.topic);
       const base = t.messages.length;
-      for (const m of msgs) t.messages.push({ ...m, offset: String(t.messages.length), timestamp: String(w.epochMs + Math.floor(w.sched.now / 1000)) });
-      return [{ topicName: record.topic, partition: 0, errorCode: 0, baseOffset: String(base), logAppendTime: '-1' }];
-    }, 'produce', { topic: record.topic, messages: msgs });
+      for (const m of b.msgs) t.messages.push({ ...m, offset: String(t.messages.length), timestamp: String(w.epochMs + Math.floor(w.sched.now / 1000)) });
+      return { topicName: b.topic, partition: 0, errorCode: 0, baseOffset: String(base), logAppendTime: '-1' };
+    }), 'produce', value);
   }
 }
 

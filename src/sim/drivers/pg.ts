@@ -19,7 +19,14 @@ export interface QueryConfig {
   text: string;
   values?: unknown[];
   name?: string;
+  /** 'array': each row is an array of the column values, in the order of `fields` */
+  rowMode?: 'array';
+  /** this query's client-side timeout, ms (else the pool's `query_timeout`) */
+  query_timeout?: number;
 }
+
+/** `callback(err, result)` of the callback form of `query`. */
+export type QueryCallback<R = Record<string, any>> = (err: Error, result: QueryResult<R>) => void;
 
 export interface PoolConfig {
   connectionString?: string;
@@ -148,16 +155,33 @@ abstract class Queryable {
     }
   }
 
-  /** Run one statement: `query(text, values)` or `query({ text, values })`. */
-  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+  /**
+   * Run one statement: `query(text, values)` or `query({ text, values, rowMode, query_timeout })`.
+   * With a callback (last argument) it returns nothing and calls `callback(err, result)`, as pg does.
+   */
+  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values: unknown[] | undefined, callback: QueryCallback<R>): void;
+  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, callback: QueryCallback<R>): void;
+  query<R = Record<string, any>>(textOrConfig: string | QueryConfig, values?: unknown, callback?: unknown): Promise<QueryResult<R>> | void {
+    if (typeof values === 'function') {
+      callback = values;
+      values = undefined;
+    }
+    const p = this.#query<R>(textOrConfig, values as unknown[] | undefined);
+    if (callback === undefined) return p;
+    if (typeof callback !== 'function') throw new TypeError('callback is not a function');
+    const cb = callback as QueryCallback<R>;
+    p.then((r) => cb(undefined as unknown as Error, r), (e: Error) => cb(e, undefined as unknown as QueryResult<R>));
+  }
+
+  #query<R>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
     const w = this.#world;
     w.assertRunning('pg query');
     w.activity++;
-    if (typeof values === 'function' || typeof arguments[2] === 'function') {
-      return Promise.reject(new Error('The simulated pg supports promises only (no callback argument)'));
-    }
     const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig?.text;
-    const vals = (typeof textOrConfig === 'object' && textOrConfig ? textOrConfig.values : values) ?? [];
+    const config = typeof textOrConfig === 'object' && textOrConfig ? textOrConfig : undefined;
+    const vals = (config ? config.values : values) ?? [];
+    const rowMode = config?.rowMode;
     w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(vals) ? vals.slice() : [vals], options: {}, literals: [] });
     const rec = w.queries[w.queries.length - 1];
     if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
@@ -189,10 +213,12 @@ abstract class Queryable {
           reject(err);
         } else {
           w.record(this.id, 'ok', f, { text, values: vals, rows: r!.rows }, { key: table, invoke: inv.index });
-          resolve({ command: r!.command, rowCount: r!.rowCount, rows: r!.rows as R[], fields: r!.fields });
+          const rows = rowMode === 'array' ? r!.rows.map((row) => r!.fields.map((fl) => (row as Record<string, unknown>)[fl.name])) : r!.rows;
+          resolve({ command: r!.command, rowCount: r!.rowCount, rows: rows as R[], fields: r!.fields });
         }
       };
-      const timeout = this.#cfg.query_timeout;
+      // pg's Client.query: `config.query_timeout || connectionParameters.query_timeout`
+      const timeout = config?.query_timeout || this.#cfg.query_timeout;
       if (timeout && timeout > 0) w.sched.after(Math.round(timeout * 1000), () => finish(new Error('Query read timeout')));
       w.net.send(this.#ep, w.pgEp, 'query', parsed, (pq) => {
         const state = w.pgState;
