@@ -317,10 +317,12 @@ function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
         if (restarted && before !== undefined && v === before[c] && v > 0) v = 0;
         metrics[c] = v;
       }
+      const time = T0 + r * STEP + OFFSET[node];
       const downPeers: Record<string, number> = {};
       for (const peer of PEERS) {
         const d = peer !== node ? isDown(st, peer, r) : undefined;
-        if (d) downPeers[peer] = sinceOf(d, peer);
+        // a peer that went down after this sample was taken (later in the same round) is not seen down yet
+        if (d && sinceOf(d, peer) <= time) downPeers[peer] = sinceOf(d, peer);
       }
       const disk = st.disk[node][r];
       const bytes = disk === 'above' ? WARN_BYTES + 1 + ((r * 7919) % WARN_BYTES) : disk === 'at' ? WARN_BYTES : (r * 104_729) % WARN_BYTES;
@@ -335,7 +337,7 @@ function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
         else if (!(peer in downPeers) && open.delete(k)) keep.add(c);
       }
       const reported = st.sparse ? Object.fromEntries(Object.entries(metrics).filter(([c, v]) => v !== 0 || keep.has(c))) : { ...metrics };
-      out.push({ sample: { node, time: T0 + r * STEP + OFFSET[node], metrics: reported, downPeers, hintsDiskBytes: bytes }, restarted });
+      out.push({ sample: { node, time, metrics: reported, downPeers, hintsDiskBytes: bytes }, restarted });
       last[node] = metrics;
     }
   }
@@ -348,7 +350,7 @@ function streamWords(st: Stream): string {
   const cfg = streamConfig(st);
   const parts: string[] = [`samples every ${STEP / 1000} s for ${st.rounds} rounds (round r at ${T0} + r × ${STEP} ms, A/B/C 0/7/13 ms apart), downWarnMs ${cfg.downWarnMs}, maxHintWindowMs ${cfg.maxHintWindowMs}, hintsDiskWarnBytes ${WARN_BYTES}${st.sparse ? '; a counter at 0 is absent from the sample (\'absent\' below) and reads 0' : ''}`];
   for (const node of PEERS) {
-    for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (its peers see it down since ${d.earlyMs} ms before that round; it restarts when back)`);
+    for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (it goes down ${d.earlyMs} ms before its sample of that round was due, and its peers list it in downPeers from their first sample after that; it restarts when back)`);
     if (st.restarts[node].length) parts.push(`${node} restarts before round${st.restarts[node].length === 1 ? '' : 's'} ${words.list([...st.restarts[node]].sort((a, b) => a - b))}`);
   }
   const byNode = new Map<string, MetricSample[]>();
