@@ -394,12 +394,19 @@ function timeline(w: Workload): { arrive: number[]; spec: CallSpec[] } {
   }
   return { arrive, spec };
 }
+/**
+ * What call #i's fn resolves with when it succeeds: an order, or (every third call) `null`, as a read
+ * that returns `Order | null` would. A success is a success whatever the value: `call<T>` is generic.
+ */
+const okValue = (i: number): { id: string; version: number } | null => (i % 3 === 2 ? null : { id: `o-${i}`, version: 1 });
+const resultWords = (c: CallSpec, i: number) => (c.result === 'ok' && okValue(i) === null ? 'succeeds with null' : RESULT_WORDS[c.result]);
+
 /** How long call #i's fn takes: whole hundreds plus i+1 ms, so no two settle at the same time. */
 const fnMs = (c: CallSpec, i: number) => c.hundreds * 100 + i + 1;
 
 function workloadWords(w: Workload): string {
   const { arrive, spec } = timeline(w);
-  const calls = spec.map((c, i) => `#${i + 1} at ${arrive[i]} ms (its fn ${RESULT_WORDS[c.result]} after ${fnMs(c, i)} ms)`);
+  const calls = spec.map((c, i) => `#${i + 1} at ${arrive[i]} ms (its fn ${resultWords(c, i)} after ${fnMs(c, i)} ms)`);
   return `a breaker with failureThreshold ${w.threshold}, coolDownMs ${w.coolDownMs} and ${CLASSIFIER_WORDS[w.isFailure]}; calls ${calls.join(', ')}`;
 }
 
@@ -438,7 +445,7 @@ async function drive(ctx: TestContext, w: Workload): Promise<{ seen: Seen[]; isO
           rec.reached = true;
           rec.fnAt = at();
           await world.sleep(fnMs(c, k));
-          if (c.result === 'ok') return (rec.expect = { id: `o-${k}`, version: 1 });
+          if (c.result === 'ok') return (rec.expect = okValue(k));
           const err = c.result === 'miss' ? new mod.NotInReadModelError(`o-${k}`) : Object.assign(new Error('Operation timed out (no answer within 100 ms)'), { name: 'OperationTimedOutError' });
           rec.expect = err;
           thrownByFn.add(err);
@@ -564,7 +571,7 @@ function firstViolation(w: Workload, seen: Seen[], isOpenError: (e: unknown) => 
     const s = seen[i];
     if (!s.reached) continue;
     const r = spec[i].result;
-    if (r === 'ok' && !(s.ok && s.value === s.expect)) return `${name(i)}: fn resolved with an order, but the caller got ${s.ok ? String(s.value) : describeError(s.error)}: a call that is let through gives fn's result`;
+    if (r === 'ok' && !(s.ok && s.value === s.expect)) return `${name(i)}: fn resolved with ${s.expect === null ? 'null' : 'an order'}, but the caller got ${s.ok ? String(s.value) : describeError(s.error)}: a call that is let through gives fn's result`;
     if (r !== 'ok' && s.ok) return `${name(i)}: fn ${r === 'miss' ? 'answered "no such row"' : 'timed out'}, but the call resolved (with ${String(s.value)}): the error must reach the caller`;
     if (r === 'miss' && !counts(r) && s.error !== s.expect) return `${name(i)}: fn threw NotInReadModelError, but the caller got ${describeError(s.error)}: an error isFailure rejects is rethrown unchanged (the same object)`;
   }

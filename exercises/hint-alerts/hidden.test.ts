@@ -317,10 +317,12 @@ function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
         if (restarted && before !== undefined && v === before[c] && v > 0) v = 0;
         metrics[c] = v;
       }
+      const time = T0 + r * STEP + OFFSET[node];
       const downPeers: Record<string, number> = {};
       for (const peer of PEERS) {
         const d = peer !== node ? isDown(st, peer, r) : undefined;
-        if (d) downPeers[peer] = sinceOf(d, peer);
+        // a peer that went down after this sample was taken (later in the same round) is not seen down yet
+        if (d && sinceOf(d, peer) <= time) downPeers[peer] = sinceOf(d, peer);
       }
       const disk = st.disk[node][r];
       const bytes = disk === 'above' ? WARN_BYTES + 1 + ((r * 7919) % WARN_BYTES) : disk === 'at' ? WARN_BYTES : (r * 104_729) % WARN_BYTES;
@@ -335,7 +337,7 @@ function samplesOf(st: Stream): { sample: MetricSample; restarted: boolean }[] {
         else if (!(peer in downPeers) && open.delete(k)) keep.add(c);
       }
       const reported = st.sparse ? Object.fromEntries(Object.entries(metrics).filter(([c, v]) => v !== 0 || keep.has(c))) : { ...metrics };
-      out.push({ sample: { node, time: T0 + r * STEP + OFFSET[node], metrics: reported, downPeers, hintsDiskBytes: bytes }, restarted });
+      out.push({ sample: { node, time, metrics: reported, downPeers, hintsDiskBytes: bytes }, restarted });
       last[node] = metrics;
     }
   }
@@ -348,7 +350,7 @@ function streamWords(st: Stream): string {
   const cfg = streamConfig(st);
   const parts: string[] = [`samples every ${STEP / 1000} s for ${st.rounds} rounds (round r at ${T0} + r × ${STEP} ms, A/B/C 0/7/13 ms apart), downWarnMs ${cfg.downWarnMs}, maxHintWindowMs ${cfg.maxHintWindowMs}, hintsDiskWarnBytes ${WARN_BYTES}${st.sparse ? '; a counter at 0 is absent from the sample (\'absent\' below) and reads 0' : ''}`];
   for (const node of PEERS) {
-    for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (its peers see it down since ${d.earlyMs} ms before that round; it restarts when back)`);
+    for (const d of st.down[node]) parts.push(`${node} is down ${d.from < 0 ? `since ${-d.from} rounds before monitoring started` : `from round ${d.from}`} for ${d.rounds} round${d.rounds === 1 ? '' : 's'} (it goes down ${d.earlyMs} ms before its sample of that round was due, and its peers list it in downPeers from their first sample after that; it restarts when back)`);
     if (st.restarts[node].length) parts.push(`${node} restarts before round${st.restarts[node].length === 1 ? '' : 's'} ${words.list([...st.restarts[node]].sort((a, b) => a - b))}`);
   }
   const byNode = new Map<string, MetricSample[]>();
@@ -365,7 +367,8 @@ function streamWords(st: Stream): string {
 }
 
 type Kind = 'hints-not-stored' | 'node-down-long' | 'hints-disk' | 'dropped-mutations';
-type Problem = { kind: Kind; text: string };
+/** `misdated`: an alert whose time is no sample's of its node, reported first: it explains a "no alert at …" beside it. */
+type Problem = { kind: Kind; text: string; misdated?: true };
 
 /** How much a counter grew between two samples of one node, by the task's rule. */
 const grew = (now: number, before: number) => (now < before ? now : now - before);
@@ -404,7 +407,8 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
   const notASample = (kind: Kind, node: string, peer: string | undefined, t: number) => {
     const other = ss.find((s) => s.time === t);
     const whose = other ? `; it is the time of ${other.node}'s sample: an alert's node is the node whose sample raised it${kind === 'hints-not-stored' ? ' (the coordinator that did not store the hints), and its peer the target named in Hints_not_stored-<peer>' : ''}` : '';
-    return `${label(kind, node, peer)} has time ${t}, which is not the time of any sample of ${node}${whose}`;
+    const own = other ? '' : `: an alert is raised by a sample and carries its time (\`time: s.time\`, as the team's code has it)`;
+    return `${label(kind, node, peer)} has time ${t} (${t - T0} ms after round 0 began), which is not the time of any sample of ${node}${whose}${own}`;
   };
   /** A condition per sample of one node: it must be alerted at the first sample of each run of `true`, and nowhere else. */
   const runs = (kind: Kind, node: string, peer: string | undefined, cond: boolean[], nodeSs: MetricSample[], why: (i: number) => string) => {
@@ -416,7 +420,7 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
       if (!first && n > 0) out.push({ kind, text: cond[i] ? `${label(kind, node, peer)} fired again ${at(s.time)} while the incident it was raised for had not cleared` : `${label(kind, node, peer)} ${at(s.time)}, although ${whyNot(kind, s, nodeSs[i - 1], peer)}` });
       if (n > 1) out.push({ kind, text: `${label(kind, node, peer)} fired ${n} times ${at(s.time)}` });
     });
-    for (const t of got) if (!nodeSs.some((s) => s.time === t)) out.push({ kind, text: notASample(kind, node, peer, t) });
+    for (const t of got) if (!nodeSs.some((s) => s.time === t)) out.push({ kind, text: notASample(kind, node, peer, t), misdated: true });
   };
   const whyNot = (kind: Kind, s: MetricSample, prev: MetricSample | undefined, peer?: string): string => {
     switch (kind) {
@@ -454,7 +458,7 @@ function problems(st: Stream, alerts: Alert[]): Problem[] {
         if (growing) open = true;
         else if (!(peer in s.downPeers)) open = false;
       });
-      for (const t of got) if (!mine.some((s) => s.time === t)) out.push({ kind: 'hints-not-stored', text: notASample('hints-not-stored', n, peer, t) });
+      for (const t of got) if (!mine.some((s) => s.time === t)) out.push({ kind: 'hints-not-stored', text: notASample('hints-not-stored', n, peer, t), misdated: true });
     }
   }
   return out;
@@ -472,7 +476,8 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
         }
       }
       const bad = problems(st, out).filter((p) => kinds.includes(p.kind));
-      if (bad.length) ctx.fail(`${bad[0].text}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}. Scenario: ${streamWords(st)}.`);
+      const first = bad.find((p) => p.misdated) ?? bad[0];
+      if (bad.length) ctx.fail(`${first.text}${bad.length > 1 ? ` (and ${bad.length - 1} more)` : ''}. Scenario: ${streamWords(st)}.`);
     });
   const ALL_KINDS: Kind[] = ['hints-not-stored', 'node-down-long', 'hints-disk', 'dropped-mutations'];
   prop('counters', ['hints-not-stored', 'dropped-mutations'], streams({ grow: 30, restart: 3, down: 2, disk: 0 }),
