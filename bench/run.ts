@@ -30,6 +30,7 @@ const BENCHES: Record<string, string[]> = {
   widgets: ['bench/widgets.ts'],
   'pg-differential': ['bench/pg-differential.ts'],
   'esbuild-start': ['bench/esbuild-start.ts'],
+  'first-submit-profile': ['bench/first-submit-profile.ts'],
   'properties-browser': ['bench/browser-vs-commit.ts', 'properties'],
   'kit-browser': ['bench/browser-vs-commit.ts', 'kit'],
 };
