@@ -23,12 +23,13 @@ describe('pg: callbacks, rowMode and a per-query query_timeout (pg/lib/client.js
     const seen = await w.run(async () => {
       const out: unknown[] = [];
       await new Promise<void>((resolve) => {
-        out.push(pool.query('SELECT status FROM orders WHERE id = $1', ['o1'], (err, res) => { out.push(err ? 'err' : res.rows[0].status); resolve(); }));
+        out.push(pool.query('SELECT status FROM orders WHERE id = $1', ['o1'], (err, res) => { out.push(err, res.rows[0].status); resolve(); }));
       });
       await new Promise<void>((resolve) => pool.query('SELECT nope FROM orders', (err) => { out.push((err as { code?: string }).code); resolve(); }));
       return out;
     });
-    expect(seen).toEqual([undefined, 'paid', '42703']);
+    // as pg: the call returns nothing; success calls back with `null` as the error
+    expect(seen).toEqual([undefined, null, 'paid', '42703']);
   });
 
   it('a query_timeout in the query config bounds that query: Query read timeout', async () => {

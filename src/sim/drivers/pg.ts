@@ -171,7 +171,8 @@ abstract class Queryable {
     if (callback === undefined) return p;
     if (typeof callback !== 'function') throw new TypeError('callback is not a function');
     const cb = callback as QueryCallback<R>;
-    p.then((r) => cb(undefined as unknown as Error, r), (e: Error) => cb(e, undefined as unknown as QueryResult<R>));
+    // pg/lib/query.js: `callback(null, results)` on success, `callback(err)` on failure
+    p.then((r) => cb(null as unknown as Error, r), (e: Error) => cb(e, undefined as unknown as QueryResult<R>));
   }
 
   #query<R>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
