@@ -7,7 +7,7 @@
  */
 import { fail, isAssertionFailure, type TestContext, type TestEntry } from './suite';
 import { OutputBuffer, captureConsole } from './format';
-import { MAX_TRACE_CHARS } from './caps';
+import { MAX_OUTPUT_ATTEMPTED_BYTES, MAX_TRACE_CHARS } from './caps';
 import { assertionMessage, settleTimeoutMessage, simulationKind, simulationMessage } from './messages';
 import { createWorld, isSimulationError, type World, type WorldOptions } from './world';
 import type { Status } from './index';
@@ -186,17 +186,24 @@ export async function runAttempt(entry: TestEntry, seed: number, env: AttemptEnv
 }
 
 function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, out: OutputBuffer, w: World | null, env: AttemptEnv): Attempt {
-  const failed = outcome.timedOut || !outcome.ok;
+  const failed = outcome.timedOut || !outcome.ok || out.flooded;
   // traces only for failures (what the UI draws); passing scenarios skip the serialisation cost
   const trace = w && failed ? safeTrace(w) : undefined;
   const usedWorld = w !== null;
   const described = (status: Status, message?: string): Attempt => ({ usedWorld, status, message, output: out.text(), trace });
+  // whatever the test made of the console's OutputFlood (caught, thrown on, "failing loudly"): it fails
+  if (out.flooded) return described('fail', floodMessage(env.outputCap));
   if (outcome.timedOut) return described('fail', settleTimeoutMessage(env.settleMs));
   if (outcome.ok) return { usedWorld, status: 'pass', output: out.text() };
   const err = outcome.error;
   if (isAssertionFailure(err)) return described('fail', assertionMessage(err as object));
   if (isSimulationError(err)) return described(simulationKind(err) === 'usage' ? 'error' : 'fail', simulationMessage(err));
   return described('error', env.explain(err));
+}
+
+function floodMessage(cap: number): string {
+  const mb = MAX_OUTPUT_ATTEMPTED_BYTES / (1024 * 1024);
+  return `This test printed more than ${mb} MB to the console: from then on every console call threw an OutputFlood error, and the test fails. Print less (e.g. only when something changes); a test's output keeps its first ${Math.round(cap / 1024)} KB.`;
 }
 
 /** Make a value safe to post/serialize (traces from the simulator, thrown values). */

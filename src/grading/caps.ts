@@ -8,6 +8,10 @@
  *   dropped)".
  * - MAX_TRACE_CHARS: a failed test's trace (JSON) larger than this loses its network journal past
  *   the first entries.
+ * - MAX_OUTPUT_ATTEMPTED_BYTES: what one test may try to print in all, kept or dropped. Past it the
+ *   console throws at every call and the test fails, saying so: output dropped past the cap is
+ *   still counted (and built by the learner's code), so a test printing gigabytes would otherwise run
+ *   into the wall-clock limit and be reported as an infinite loop, with every later test "Not run".
  * - MAX_RESULTS_CHARS: the whole results JSON. Past it, traces go first (the last test's first),
  *   then every test's message and output are cut to an equal share.
  *
@@ -18,6 +22,7 @@ import type { Results, TestResult } from './index';
 export const MAX_TEXT_CHARS = 64 * 1024;
 export const MAX_TRACE_CHARS = 1_000_000;
 export const MAX_RESULTS_CHARS = 4_000_000;
+export const MAX_OUTPUT_ATTEMPTED_BYTES = 64 * 1024 * 1024;
 
 const jsonStringify = JSON.stringify;
 

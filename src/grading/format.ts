@@ -8,6 +8,7 @@
  */
 
 import { constructorName, errorText, lookup } from './thrown';
+import { MAX_OUTPUT_ATTEMPTED_BYTES } from './caps';
 
 const objToString = Object.prototype.toString;
 const fnToString = Function.prototype.toString;
@@ -225,6 +226,20 @@ export const DEFAULT_OUTPUT_BYTES = 64 * 1024;
 /** Group levels `console.group()` indents; deeper groups are shown at this depth. */
 export const MAX_GROUP_INDENT = 16;
 
+const ErrorCtor = Error;
+const defineProperty = Object.defineProperty;
+
+/**
+ * What the console of a test that tried to print more than MAX_OUTPUT_ATTEMPTED_BYTES throws (at that
+ * call and every later one); the test fails saying so, whatever became of this error (attempt.ts).
+ * A plain Error: no class of the grader's own reaches learner code to be changed.
+ */
+function outputFlood(): Error {
+  const e = new ErrorCtor(`console output stopped: this test tried to print more than ${MAX_OUTPUT_ATTEMPTED_BYTES / (1024 * 1024)} MB`);
+  defineProperty(e, 'name', { value: 'OutputFlood', configurable: true, writable: true });
+  return e;
+}
+
 /** Console output of one test, capped at `cap` UTF-8 bytes. */
 export class OutputBuffer {
   private parts: string[] = [];
@@ -240,7 +255,18 @@ export class OutputBuffer {
     this.indent = '  '.repeat(Math.min(this.depth, MAX_GROUP_INDENT));
   }
 
+  /** This test tried to print more than MAX_OUTPUT_ATTEMPTED_BYTES: its console throws (outputFlood()). */
+  get flooded(): boolean {
+    return this.bytes + this.dropped > MAX_OUTPUT_ATTEMPTED_BYTES;
+  }
+
   write(line: string): void {
+    if (this.flooded) throw outputFlood();
+    this.add(line);
+    if (this.flooded) throw outputFlood();
+  }
+
+  private add(line: string): void {
     if (this.dropped > 0) {
       // past the cap: count what is dropped without building it (the work stays linear in the line)
       let lines = 1;
@@ -316,6 +342,7 @@ export function formatArgs(args: unknown[]): string {
 export function captureConsole(out: OutputBuffer): Console {
   const counts = new Map<string, number>();
   const log = (prefix: string) => (...args: unknown[]) => {
+    if (out.flooded) throw outputFlood();
     let line: string;
     try {
       line = formatArgs(args);

@@ -295,6 +295,37 @@ describe('runExercise: console output', () => {
     vexpect(r.tests[1]).toMatchObject({ status: 'pass', output: 'small' });
   });
 
+  it('fails a test that tries to print more than 64 MB, whatever it makes of the console throwing; the next test runs', async () => {
+    // Dropped output is still counted (and built by the learner's code): printing gigabytes used to run
+    // into the wall-clock limit, reported as an infinite loop with every later test "Not run".
+    const ex = bundle((t) => {
+      t.test('swallows the console error', (ctx) => {
+        expect(ctx.load().flood()).to.equal(100);
+      });
+      t.test('expects an error', (ctx) => {
+        expect(() => ctx.load().floodAndThrow()).to.throw();
+      });
+      t.test('after the flood', (ctx) => {
+        expect(ctx.load().f(1)).to.equal(2);
+      });
+    });
+    const r = await grade(
+      ex,
+      `const mb = 'x'.repeat(1024 * 1024);
+       export function flood() { let n = 0; for (let i = 0; i < 100; i++) { try { console.log(mb); } catch {} n++; } return n; }
+       export function floodAndThrow() { for (let i = 0; i < 100; i++) console.log(mb); }
+       export function f(x: number) { console.log('small'); return x * 2; }`,
+      'submit',
+      { outputBytesPerTest: 64 * 1024 },
+    );
+    for (const t of r.tests.slice(0, 2)) {
+      vexpect(t.status, t.name).toBe('fail');
+      vexpect(t.message).toMatch(/^This test printed more than 64 MB to the console: from then on every console call threw an OutputFlood error/);
+      vexpect(t.output).toMatch(/… output truncated \(\d+ bytes dropped\)$/);
+    }
+    vexpect(r.tests[2]).toMatchObject({ status: 'pass', output: 'small' });
+  });
+
   it('nests console.group 200 000 levels deep at the cost of 200 000 short lines (indentation stops at 16 levels)', async () => {
     // The indentation used to grow by two characters a level and was written (and measured) for
     // every later line, even past the cap: 200 000 levels and lines were hours of the grader's work,
