@@ -160,5 +160,26 @@ export default defineTests((t) => {
         expect(world.now - started, 'virtual milliseconds until the error came through').to.be.below(1);
       },
     );
+
+    t.test(
+      'settles like the promise: a rejection that is not an Error comes through unchanged',
+      { hint: 'Settle like the promise: whatever it rejects with (an Error, a string, a plain object) is what withTimeout rejects with — only the timeout is yours to make an Error.' },
+      async (ctx) => {
+        const world = ctx.world();
+        const { withTimeout } = ctx.load();
+        for (const reason of ['connection reset', { code: 'ECONNRESET', retriable: true }]) {
+          let got: { rejected: boolean; value: unknown };
+          try {
+            got = { rejected: false, value: await world.run(() => withTimeout(Promise.reject(reason), 100)) };
+          } catch (e) {
+            got = { rejected: true, value: e };
+          }
+          if (got.rejected && got.value === reason) continue;
+          const what = typeof reason === 'string' ? `the string '${reason}'` : "a plain object { code: 'ECONNRESET', retriable: true }";
+          const instead = got.rejected ? `rejected with ${describeError(got.value)}` : 'resolved';
+          t.fail(`The promise rejected with ${what}; withTimeout ${instead} instead of rejecting with that very value. Settle like the promise: pass its rejection through unchanged.`);
+        }
+      },
+    );
   });
 });
