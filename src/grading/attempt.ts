@@ -22,6 +22,8 @@ const freeze = Object.freeze;
 export interface Attempt {
   usedWorld?: boolean;
   status: Status;
+  /** The console flooded: a property reports this case as it is (shrinking would flood again and again). */
+  unshrinkable?: boolean;
   message?: string;
   output: string;
   trace?: unknown;
@@ -192,7 +194,7 @@ function describeOutcome(outcome: Awaited<ReturnType<typeof settle>>, out: Outpu
   const usedWorld = w !== null;
   const described = (status: Status, message?: string): Attempt => ({ usedWorld, status, message, output: out.text(), trace });
   // whatever the test made of the console's OutputFlood (caught, thrown on, "failing loudly"): it fails
-  if (out.flooded) return described('fail', floodMessage(env.outputCap));
+  if (out.flooded) return { ...described('fail', floodMessage(env.outputCap)), unshrinkable: true };
   if (outcome.timedOut) return described('fail', settleTimeoutMessage(env.settleMs));
   if (outcome.ok) return { usedWorld, status: 'pass', output: out.text() };
   const err = outcome.error;

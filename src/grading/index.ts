@@ -243,7 +243,9 @@ async function runPropertyTest(run: RunState, entry: TestEntry): Promise<Ran> {
     seedUsed: f.seed,
     seeds: [f.seed],
     // the same words on a replay (`seed`): where the case was found is not part of them
-    scenario: `${f.words} (the smallest failing case found${f.shrinks ? `: made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''})`,
+    scenario: f.outcome.unshrinkable
+      ? `${f.words} (the first failing case, not made smaller: it failed on its console output, not on the scenario)`
+      : `${f.words} (the smallest failing case found${f.shrinks ? `: made smaller ${f.shrinks} time${f.shrinks === 1 ? '' : 's'}` : ''})`,
   };
 }
 

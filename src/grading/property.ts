@@ -34,6 +34,8 @@ export interface PropertySpec<C = unknown> {
 /** What one run of one case came to (the runner's attempt; only `status` matters here). */
 export interface CaseOutcome {
   status: 'pass' | 'fail' | 'error';
+  /** A failure no smaller case could explain better (the console flooded): reported as it is, not shrunk. */
+  unshrinkable?: boolean;
 }
 
 export interface PropertyFailure<A extends CaseOutcome> {
@@ -98,7 +100,9 @@ export async function runProperty<A extends CaseOutcome>(
     } catch (e) {
       return { ok: false, broken: `The property's scenarios could not be generated: ${e instanceof Error ? e.message : String(e)}` };
     }
-    if ((await attempt(seed, first)).status === 'pass') continue;
+    const outcome = await attempt(seed, first);
+    if (outcome.status === 'pass') continue;
+    if (outcome.unshrinkable) return { ok: false, failure: { seed, value: first, outcome, words: describeCase(spec, first), cases: i + 1, shrinks: 0 } };
     // It failed: run it again under fast-check, which shrinks it (every run is a seeded simulation: the
     // first run fails the same way).
     let failing: { value: unknown; outcome: A } | null = null;

@@ -49,6 +49,17 @@ describe('t.property', () => {
     expect(t.hint).toBeUndefined();
   });
 
+  it('reports a case that floods the console as it is: the flood is the failure, a smaller case would not explain it', async () => {
+    // Every shrink step would print another 64 MB: a property's failing case is reported unshrunk.
+    const floods = `const mb = 'x'.repeat(1024 * 1024);
+      export function sum(xs: number[]) { if (xs.some((x) => x >= 50)) for (let i = 0; i < 70; i++) console.log(mb); return xs.reduce((a, b) => a + b, 0); }`;
+    const t = byName(await grade(sumSuite(), floods), SENTENCE);
+    expect(t.status).toBe('fail');
+    expect(t.message).toMatch(/^This test printed more than 64 MB to the console/);
+    expect(t.scenario).toMatch(/^the list is \[.*\] \(the first failing case, not made smaller: it failed on its console output, not on the scenario\)$/);
+    expect(caseSeeds(SENTENCE, 50)).toContain(t.seed);
+  });
+
   it('shrinks a failure to the minimal case and reports its sentence, scenario, seed and message', async () => {
     const r = await grade(sumSuite(), skipsBig);
     const t = byName(r, SENTENCE);
