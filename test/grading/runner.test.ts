@@ -449,6 +449,24 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     });
   });
 
+  it('an error message as long as a string can be fails only its own test, thrown or left rejected (the grader does not fail with "Invalid string length")', async () => {
+    // "Error: " before such a message is longer than the engine lets a string be: describing it threw
+    // in the grader, which reported the whole run as "The grader failed" and every test "Not run".
+    const longest = `let lo = 0, hi = 2 ** 31;
+      while (hi - lo > 1) { const mid = Math.floor((lo + hi) / 2); try { 'x'.repeat(mid); lo = mid; } catch { hi = mid; } }
+      const huge = 'x'.repeat(lo);`;
+    await withRejectionHost((reason, report) => report(reason), async () => {
+      const { runExercise } = await import('../../src/grading/index');
+      const learnerJs = compile(`${longest}
+        export function f(x: number) { if (x === 2) { Promise.reject(new Error(huge)); throw new Error(huge); } return x * 2; }`);
+      const r = await runExercise({ exercise: threeTests(), learnerJs, mode: 'submit', reportsUncaught: true });
+      vexpect(r.status).toBe('fail');
+      vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'error', 'pass']);
+      vexpect(r.tests[1].message).toMatch(/^Error: x{1000}/);
+      vexpect(r.tests[1].message).toMatch(/… \d+ more characters$/);
+    });
+  });
+
   it('charges a rejection to the test that left it however many turns later the host reports it (as Chromium may)', async () => {
     const { runExercise } = await import('../../src/grading/index');
     // A host that reports each rejection a few macrotasks late, in order (Chromium fires
