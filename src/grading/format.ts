@@ -267,19 +267,22 @@ export class OutputBuffer {
   }
 
   private add(line: string): void {
+    // the line's size as it would be kept (indented), counted without building it: a line can be
+    // hundreds of MB that learner code made cheaply ('\n'.repeat), and indenting all of it here
+    // took the grader seconds (reported as the learner's infinite loop) to keep a few KB of it
+    let lines = 1;
+    if (this.indent) for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) lines++;
+    const len = utf8Length(line) + (this.indent ? lines * this.indent.length : 0) + 1;
     if (this.dropped > 0) {
       // past the cap: count what is dropped without building it (the work stays linear in the line)
-      let lines = 1;
-      for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) lines++;
-      this.dropped += utf8Length(line) + lines * this.indent.length + 1;
+      this.dropped += len;
       return;
     }
-    const text = this.indent ? this.indent + line.split('\n').join(`\n${this.indent}`) : line;
-    const len = utf8Length(text) + 1;
     if (this.bytes + len > this.cap) {
       const room = this.cap - this.bytes;
       if (this.dropped === 0 && room > 1) {
-        const kept = cutToBytes(text, room - 1);
+        // every character is at least one byte: the first room + 1 of them hold all that is kept
+        const kept = cutToBytes(this.indented(line.length > room + 1 ? line.slice(0, room + 1) : line), room - 1);
         this.parts.push(kept);
         const keptLen = utf8Length(kept) + 1;
         this.bytes += keptLen;
@@ -287,8 +290,12 @@ export class OutputBuffer {
       } else this.dropped += len;
       return;
     }
-    this.parts.push(text);
+    this.parts.push(this.indented(line));
     this.bytes += len;
+  }
+
+  private indented(line: string): string {
+    return this.indent ? this.indent + line.split('\n').join(`\n${this.indent}`) : line;
   }
 
   /** The captured text, with a note when output was dropped. */

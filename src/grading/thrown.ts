@@ -86,13 +86,26 @@ export function constructorName(o: object): string {
   }
 }
 
+/**
+ * How many characters of a thrown value's name and message are kept (then "…"). Far more than a result
+ * shows (caps.ts MAX_TEXT_CHARS, which then says how many more there were), and far less than the
+ * longest string the engine allows: a message that long (`'x'.repeat(…)` makes one cheaply) would
+ * make `Name: message`, or the two texts of a test that also left a rejection, too long a string to
+ * build, and the grader fail with "Invalid string length" (every test "Not run").
+ */
+export const MAX_THROWN_TEXT_CHARS = 1 << 26;
+
+function bounded(s: string): string {
+  return s.length > MAX_THROWN_TEXT_CHARS ? `${s.slice(0, MAX_THROWN_TEXT_CHARS)}…` : s;
+}
+
 /** `Name: message` for an error-like object; a getter for either is never run, but said. */
 export function errorText(e: object): string {
   const n = lookup(e, 'name');
-  const name = n && 'value' in n ? (typeof n.value === 'string' && n.value ? n.value : 'Error') : constructorName(e) || 'Error';
+  const name = bounded(n && 'value' in n ? (typeof n.value === 'string' && n.value ? n.value : 'Error') : constructorName(e) || 'Error');
   const m = lookup(e, 'message');
   if (m && !('value' in m)) return `${name} (its message is a getter, which the grader does not run)`;
-  const message = m && typeof m.value === 'string' ? m.value : '';
+  const message = m && typeof m.value === 'string' ? bounded(m.value) : '';
   return message ? `${name}: ${message}` : name;
 }
 

@@ -326,6 +326,36 @@ describe('runExercise: console output', () => {
     vexpect(r.tests[2]).toMatchObject({ status: 'pass', output: 'small' });
   });
 
+  it('measures an indented line before indenting it: a line of millions of newlines is counted, not built', async () => {
+    // Indenting every line of it first (sixteen groups: 32 spaces after each newline) made a string
+    // longer than the engine allows: console.log threw "RangeError: Invalid string length" into the
+    // learner's code (a little shorter, and it took the grader seconds, reported as an infinite loop).
+    const ex = bundle((t) => {
+      t.test('prints it', (ctx) => {
+        expect(ctx.load().f()).to.equal('OutputFlood');
+      });
+      t.test('after it', (ctx) => {
+        expect(ctx.load().g()).to.equal(1);
+      });
+    }, () => {}, { exports: ['f', 'g'] });
+    const r = await grade(
+      ex,
+      `export function f() {
+         for (let i = 0; i < 16; i++) console.group();
+         try { console.log('\\n'.repeat(17 * 1024 * 1024)); return 'no error'; } catch (e) { return (e as Error).name; }
+       }
+       export function g() { console.log('small'); return 1; }`,
+      'submit',
+      { outputBytesPerTest: 64 * 1024 },
+    );
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/^This test printed more than 64 MB to the console/);
+    const dropped = Number(/… output truncated \((\d+) bytes dropped\)$/.exec(r.tests[0].output!)![1]);
+    // 17 Mi newlines, each line indented by 32 spaces, and the line's own end: kept or dropped
+    vexpect(dropped + Buffer.byteLength(r.tests[0].output!.replace(/\n… output truncated.*$/, '')) + 1).toBe(17 * 1024 * 1024 + (17 * 1024 * 1024 + 1) * 32 + 1);
+    vexpect(r.tests[1]).toMatchObject({ status: 'pass', output: 'small' });
+  });
+
   it('nests console.group 200 000 levels deep at the cost of 200 000 short lines (indentation stops at 16 levels)', async () => {
     // The indentation used to grow by two characters a level and was written (and measured) for
     // every later line, even past the cap: 200 000 levels and lines were hours of the grader's work,
@@ -446,6 +476,24 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
       const r = await grade(threeTests(), LEAVES_REJECTION);
       vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail', 'pass']);
       vexpect(r.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it \(an `await` or `\.catch\(\)` is missing\): Error: the write was lost \(at learner\.ts:1:\d+\)\.$/);
+    });
+  });
+
+  it('an error message as long as a string can be fails only its own test, thrown or left rejected (the grader does not fail with "Invalid string length")', async () => {
+    // "Error: " before such a message is longer than the engine lets a string be: describing it threw
+    // in the grader, which reported the whole run as "The grader failed" and every test "Not run".
+    const longest = `let lo = 0, hi = 2 ** 31;
+      while (hi - lo > 1) { const mid = Math.floor((lo + hi) / 2); try { 'x'.repeat(mid); lo = mid; } catch { hi = mid; } }
+      const huge = 'x'.repeat(lo);`;
+    await withRejectionHost((reason, report) => report(reason), async () => {
+      const { runExercise } = await import('../../src/grading/index');
+      const learnerJs = compile(`${longest}
+        export function f(x: number) { if (x === 2) { Promise.reject(new Error(huge)); throw new Error(huge); } return x * 2; }`);
+      const r = await runExercise({ exercise: threeTests(), learnerJs, mode: 'submit', reportsUncaught: true });
+      vexpect(r.status).toBe('fail');
+      vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'error', 'pass']);
+      vexpect(r.tests[1].message).toMatch(/^Error: x{1000}/);
+      vexpect(r.tests[1].message).toMatch(/… \d+ more characters$/);
     });
   });
 

@@ -42,3 +42,50 @@ describe('kafkajs: producer.sendBatch', () => {
     expect(w.topic('t').messages).toHaveLength(0);
   });
 });
+
+describe('kafkajs: what a producer appends is plain strings, whatever learner code passes', () => {
+  /** A message value the broker would keep as it is, were it not made a string: an object with code of its own. */
+  const live = () => ({ toString: () => 'live', toJSON: () => 'live' });
+
+  it('a messages array with its own `map` cannot hand the broker objects (send and sendBatch)', async () => {
+    const w = createWorld({ seed: 1 });
+    const p = w.kafka().producer();
+    const sneaky = (): Array<{ value: string }> => {
+      const a = [{ value: 'a' }];
+      Object.defineProperty(a, 'map', { value: () => [{ key: null, value: live(), headers: {} }] });
+      return a;
+    };
+    await w.run(async () => {
+      await p.send({ topic: 't', messages: sneaky() });
+      await p.sendBatch({ topicMessages: [{ topic: 't', messages: sneaky() }] });
+    });
+    expect(w.topic('t').messages.map((m) => [typeof m.value, m.value])).toEqual([['string', 'a'], ['string', 'a']]);
+  });
+
+  it('a topicMessages array with its own `map`, a topic that is not a string or a getter that changes it: only named string topics', async () => {
+    const w = createWorld({ seed: 1 });
+    const p = w.kafka().producer();
+    const tm = [{ topic: 't', messages: [{ value: 'a' }] }];
+    Object.defineProperty(tm, 'map', { value: () => [{ topic: 't', msgs: [{ key: null, value: live(), headers: {} }] }] });
+    let reads = 0;
+    const flipping = { get topic() { return reads++ === 0 ? 't' : live(); }, messages: [{ value: 'b' }] };
+    const [objTopic, flipped] = await w.run(async () => {
+      await p.sendBatch({ topicMessages: tm });
+      return [
+        await p.sendBatch({ topicMessages: [{ topic: live() as never, messages: [{ value: 'x' }] }] }).catch((e: unknown) => e),
+        await p.send(flipping as never).then(() => 'sent', (e: unknown) => e),
+      ];
+    });
+    expect(objTopic).toBeInstanceOf(drivers.kafkajs.KafkaJSNonRetriableError);
+    expect(flipped).toBe('sent');
+    expect(w.topic('t').messages.map((m) => m.value)).toEqual(['a', 'b']);
+    expect(w.queries.every((q) => typeof q.text === 'string' && q.params.every((v) => typeof v === 'string'))).toBe(true);
+  });
+
+  it('header values are kept as strings', async () => {
+    const w = createWorld({ seed: 1 });
+    const p = w.kafka().producer();
+    await w.run(() => p.send({ topic: 't', messages: [{ value: 'a', headers: { reason: live() as never } }] }));
+    expect(w.topic('t').messages[0].headers).toEqual({ reason: 'live' });
+  });
+});

@@ -46,3 +46,22 @@ describe('pg: callbacks, rowMode and a per-query query_timeout (pg/lib/client.js
     expect(r.ms).toBe(200);
   });
 });
+
+describe('pg: bound values are read once, by index', () => {
+  it('a values array with its own `map` or `slice` cannot store an object, and the history keeps the values as sent', async () => {
+    const w = createWorld({ seed: 1 });
+    w.pgInsert('orders', { id: 'o1', customer_id: 'c1', status: 'paid', total: 12.5, version: 3 });
+    const pool = w.pgPool();
+    const live = { toString: () => 'shipped', toJSON: () => 'shipped' };
+    const values: unknown[] = ['cancelled', 'o1'];
+    Object.defineProperty(values, 'map', { value: () => [live, 'o1'] });
+    Object.defineProperty(values, 'slice', { value: () => ['refunded', 'o1'] });
+    await w.run(() => pool.query('UPDATE orders SET status = $1 WHERE id = $2', values));
+    values[0] = 'changed later';
+    const stored = w.pgRows('orders').find((r) => r.id === 'o1') as { status: unknown };
+    expect(stored.status).toBe('cancelled');
+    const sent = w.history.filter((op) => op.f === 'pg-write').map((op) => (op.value as { values: unknown[] }).values[0]);
+    expect(sent).toEqual(['cancelled', 'cancelled']);
+    expect(w.queries.map((q) => q.params[0])).toEqual(['cancelled']);
+  });
+});

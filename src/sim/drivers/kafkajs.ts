@@ -170,6 +170,28 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
   });
 }
 
+/**
+ * The elements of a learner's array, read by index into an array of this module's own: never through
+ * the array's own `map`, `find` or iterator, which could hand the broker any object (kept in the
+ * topic, where the tests' checks and the grader's messages would run its code).
+ */
+function items(a: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0, n = a.length; i < n; i++) out.push(a[i]);
+  return out;
+}
+
+/** A message's headers as the broker keeps them: own keys, string values (undefined ones left out). */
+function headersOf(h: unknown): Record<string, string> {
+  if (!h || typeof h !== 'object') return {};
+  const out: Array<[string, string]> = [];
+  for (const k of Object.keys(h)) {
+    const v = (h as Record<string, unknown>)[k];
+    if (v !== undefined) out.push([k, String(v)]);
+  }
+  return Object.fromEntries(out);
+}
+
 export class Producer {
   readonly #w: World;
   readonly #ep: Endpoint;
@@ -183,10 +205,13 @@ export class Producer {
   async disconnect(): Promise<void> {}
   /** Append messages to a topic; resolves with one RecordMetadata per partition written. */
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    if (!record || typeof record.topic !== 'string' || !Array.isArray(record.messages)) {
+    // each property of learner code's objects is read once, and arrays by index (see `items`)
+    const topic: unknown = record?.topic;
+    const messages: unknown = record?.messages;
+    if (!record || typeof topic !== 'string' || !Array.isArray(messages)) {
       return Promise.reject(new KafkaJSError('Invalid send: expected { topic: string, messages: [{ key, value }] }', { retriable: false }));
     }
-    return this.#produce([{ topic: record.topic, messages: record.messages }]);
+    return this.#produce([{ topic, messages: items(messages) as Message[] }]);
   }
 
   /**
@@ -194,18 +219,24 @@ export class Producer {
    * (src/producer/messageProducer.js: `send` is `sendBatch` with one topic): all or none.
    */
   sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    const topicMessages = batch?.topicMessages ?? [];
-    if (!Array.isArray(topicMessages) || topicMessages.some((tm) => !tm || !tm.topic)) {
-      return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
+    const given: unknown = batch?.topicMessages ?? [];
+    if (!Array.isArray(given)) return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
+    const topicMessages: TopicMessages[] = [];
+    for (const tm of items(given) as Array<Partial<TopicMessages> | null | undefined>) {
+      const topic: unknown = tm?.topic;
+      if (!tm || !topic || typeof topic !== 'string') return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
+      const messages: unknown = tm.messages;
+      topicMessages.push({ topic, messages: (Array.isArray(messages) ? items(messages) : messages) as Message[] });
     }
     for (const { topic, messages } of topicMessages) {
-      if (!messages) return Promise.reject(new KafkaJSNonRetriableError(`Invalid messages array [${String(messages)}] for topic "${topic}"`));
+      if (!messages || !Array.isArray(messages)) return Promise.reject(new KafkaJSNonRetriableError(`Invalid messages array [${String(messages)}] for topic "${topic}"`));
       const without = messages.find((m) => m?.value === undefined);
       if (without) return Promise.reject(new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(without)}`));
     }
     return this.#produce(topicMessages);
   }
 
+  /** `topicMessages`: arrays of this module's own (see `items`), each topic a string. */
   #produce(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
     const w = this.#w;
     let batches: Array<{ topic: string; msgs: Array<{ key: string | null; value: string | null; headers: Record<string, string> }> }>;
@@ -214,7 +245,7 @@ export class Producer {
         topic,
         msgs: messages.map((m) => {
           if (!m || typeof m !== 'object' || !('value' in m)) throw new KafkaJSError('Invalid message without value', { retriable: false });
-          return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: { ...(m.headers ?? {}) } };
+          return { key: m.key === undefined || m.key === null ? null : String(m.key), value: m.value === null ? null : String(m.value), headers: headersOf(m.headers) };
         }),
       }));
     } catch (e) {

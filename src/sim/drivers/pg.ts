@@ -181,12 +181,16 @@ abstract class Queryable {
     w.activity++;
     const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig?.text;
     const config = typeof textOrConfig === 'object' && textOrConfig ? textOrConfig : undefined;
-    const vals = (config ? config.values : values) ?? [];
+    const given: unknown = (config ? config.values : values) ?? [];
+    // the values by index into an array of this module's own, once: never through the learner's
+    // array's own `map` or `slice` (which could hand the database an object), nor kept live
+    const vals: unknown[] = [];
+    if (Array.isArray(given)) for (let i = 0, n = given.length; i < n; i++) vals.push(given[i]);
     const rowMode = config?.rowMode;
-    w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(vals) ? vals.slice() : [vals], options: {}, literals: [] });
+    w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] });
     const rec = w.queries[w.queries.length - 1];
     if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
-    if (!Array.isArray(vals)) return Promise.reject(new TypeError('Query values must be an array'));
+    if (!Array.isArray(given)) return Promise.reject(new TypeError('Query values must be an array'));
     let wire: Array<string | null>;
     try {
       wire = vals.map(prepareParam);
