@@ -187,3 +187,21 @@ describe('cassandra-driver: execution profiles (lib/execution-profile.js, lib/ex
     expect((b as ResultSet).rowLength).toBe(0);
   });
 });
+
+describe('cassandra-driver: what the driver keeps of learner input', () => {
+  it('a positional params array with its own `map` or `slice` binds and logs the values as they were sent', async () => {
+    const w = world();
+    const c = w.cassandraClient({ zone: 'B', contactPoints: ['B'] });
+    const live = { toString: () => 'shipped', toJSON: () => 'shipped' };
+    const values: unknown[] = ['o9', 'cancelled'];
+    Object.defineProperty(values, 'map', { value: () => ['o9', live] });
+    Object.defineProperty(values, 'slice', { value: () => ['o9', 'refunded'] });
+    const status = await w.run(async () => {
+      await c.execute('INSERT INTO orders (id, status) VALUES (?, ?)', values, { prepare: true, consistency: CL.all });
+      values[1] = 'changed later';
+      return (await c.execute('SELECT status FROM orders WHERE id = ?', ['o9'], { prepare: true, consistency: CL.all })).first()?.status;
+    });
+    expect(status).toBe('cancelled');
+    expect(w.queries[0].params).toEqual(['o9', 'cancelled']);
+  });
+});

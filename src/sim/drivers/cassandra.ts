@@ -1151,9 +1151,13 @@ export class Client {
     w.activity++;
     const opt: QueryOptions = options ?? {};
     const given = params === undefined || params === null ? [] : params;
+    // positional values by index into an array of this module's own, once: never through the learner
+    // array's own `slice` or `map` (which could log or bind other values), nor kept live
+    const positional: unknown[] = [];
+    if (Array.isArray(given)) for (let i = 0, n = given.length; i < n; i++) positional.push(given[i]);
     w.queries.push({
       time: w.now, client: this.id, driver: 'cassandra', text: String(query),
-      params: Array.isArray(given) ? given.slice() : [given], options: { ...opt }, literals: [],
+      params: Array.isArray(given) ? positional.slice() : [given], options: { ...opt }, literals: [],
     });
     const rec = w.queries[w.queries.length - 1];
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
@@ -1187,7 +1191,7 @@ export class Client {
     }
     rec.literals = parsed.literals.slice();
     let paramsArr: unknown[];
-    if (Array.isArray(given)) paramsArr = given;
+    if (Array.isArray(given)) paramsArr = positional;
     else {
       try {
         paramsArr = namedParams(parsed, given, (opt.prepare ?? this.#opts.queryOptions?.prepare) === true);
