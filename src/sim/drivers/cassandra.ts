@@ -19,6 +19,7 @@ import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
 import type { SentAttempt } from '../history';
 import { type Statement, type StatementContext, buildStatement, namedParams } from './cassandra-statement';
+import { ownItems } from './learner-input';
 
 const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
 
@@ -1151,10 +1152,7 @@ export class Client {
     w.activity++;
     const opt: QueryOptions = options ?? {};
     const given = params === undefined || params === null ? [] : params;
-    // positional values by index into an array of this module's own, once: never through the learner
-    // array's own `slice` or `map` (which could log or bind other values), nor kept live
-    const positional: unknown[] = [];
-    if (Array.isArray(given)) for (let i = 0, n = given.length; i < n; i++) positional.push(given[i]);
+    const positional = Array.isArray(given) ? ownItems(given) : [];
     w.queries.push({
       time: w.now, client: this.id, driver: 'cassandra', text: String(query),
       params: Array.isArray(given) ? positional.slice() : [given], options: { ...opt }, literals: [],

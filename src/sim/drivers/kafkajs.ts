@@ -3,6 +3,7 @@ import { restoreStack, suspendStack } from '../errors';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
+import { ownItems } from './learner-input';
 
 export class KafkaJSError extends Error {
   retriable: boolean;
@@ -170,17 +171,6 @@ function brokerCall<T>(w: World, ep: Endpoint, what: string, cfg: KafkaConfig, c
   });
 }
 
-/**
- * The elements of a learner's array, read by index into an array of this module's own: never through
- * the array's own `map`, `find` or iterator, which could hand the broker any object (kept in the
- * topic, where the tests' checks and the grader's messages would run its code).
- */
-function items(a: readonly unknown[]): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0, n = a.length; i < n; i++) out.push(a[i]);
-  return out;
-}
-
 /** A message's headers as the broker keeps them: own keys, string values (undefined ones left out). */
 function headersOf(h: unknown): Record<string, string> {
   if (!h || typeof h !== 'object') return {};
@@ -205,13 +195,13 @@ export class Producer {
   async disconnect(): Promise<void> {}
   /** Append messages to a topic; resolves with one RecordMetadata per partition written. */
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    // each property of learner code's objects is read once, and arrays by index (see `items`)
+    // each property of learner code's objects is read once, and arrays by index (`ownItems`)
     const topic: unknown = record?.topic;
     const messages: unknown = record?.messages;
     if (!record || typeof topic !== 'string' || !Array.isArray(messages)) {
       return Promise.reject(new KafkaJSError('Invalid send: expected { topic: string, messages: [{ key, value }] }', { retriable: false }));
     }
-    return this.#produce([{ topic, messages: items(messages) as Message[] }]);
+    return this.#produce([{ topic, messages: ownItems(messages) as Message[] }]);
   }
 
   /**
@@ -222,11 +212,11 @@ export class Producer {
     const given: unknown = batch?.topicMessages ?? [];
     if (!Array.isArray(given)) return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
     const topicMessages: TopicMessages[] = [];
-    for (const tm of items(given) as Array<Partial<TopicMessages> | null | undefined>) {
+    for (const tm of ownItems(given) as Array<Partial<TopicMessages> | null | undefined>) {
       const topic: unknown = tm?.topic;
       if (!tm || !topic || typeof topic !== 'string') return Promise.reject(new KafkaJSNonRetriableError('Invalid topic'));
       const messages: unknown = tm.messages;
-      topicMessages.push({ topic, messages: (Array.isArray(messages) ? items(messages) : messages) as Message[] });
+      topicMessages.push({ topic, messages: (Array.isArray(messages) ? ownItems(messages) : messages) as Message[] });
     }
     for (const { topic, messages } of topicMessages) {
       if (!messages || !Array.isArray(messages)) return Promise.reject(new KafkaJSNonRetriableError(`Invalid messages array [${String(messages)}] for topic "${topic}"`));
@@ -236,7 +226,7 @@ export class Producer {
     return this.#produce(topicMessages);
   }
 
-  /** `topicMessages`: arrays of this module's own (see `items`), each topic a string. */
+  /** `topicMessages`: arrays of this module's own (`ownItems`), each topic a string. */
   #produce(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
     const w = this.#w;
     let batches: Array<{ topic: string; msgs: Array<{ key: string | null; value: string | null; headers: Record<string, string> }> }>;

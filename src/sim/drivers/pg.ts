@@ -6,6 +6,7 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import type { PgDatabase } from '../pg';
+import { ownItems } from './learner-input';
 
 export interface QueryResult<R = Record<string, any>> {
   command: string;
@@ -182,10 +183,7 @@ abstract class Queryable {
     const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig?.text;
     const config = typeof textOrConfig === 'object' && textOrConfig ? textOrConfig : undefined;
     const given: unknown = (config ? config.values : values) ?? [];
-    // the values by index into an array of this module's own, once: never through the learner's
-    // array's own `map` or `slice` (which could hand the database an object), nor kept live
-    const vals: unknown[] = [];
-    if (Array.isArray(given)) for (let i = 0, n = given.length; i < n; i++) vals.push(given[i]);
+    const vals = Array.isArray(given) ? ownItems(given) : [];
     const rowMode = config?.rowMode;
     w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] });
     const rec = w.queries[w.queries.length - 1];
