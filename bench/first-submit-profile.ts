@@ -9,13 +9,13 @@
  *   npx tsx bench/first-submit-profile.ts   ID=read-fallback IDLE=3000,15000 SUBMITS=3 DIR=dist-root OUT=bench/results/first-submit-profile.md
  * Builds nothing: DIR must hold a build of the site at "/" (`npx astro build --outDir dist-root`).
  */
-import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { launch } from '../support/browser';
 import { startStaticServer, ROOT } from '../support/server';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ID = process.env.ID ?? 'read-fallback';
 const IDLES = (process.env.IDLE ?? '3000,15000').split(',').map(Number);
 const SUBMITS = Number(process.env.SUBMITS ?? 3);
@@ -90,7 +90,7 @@ function summarize(p: CpuProfile) {
   return { busy, top: [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 8) };
 }
 
-async function onePage(browser: import('playwright-core').Browser, base: string, idleMs: number) {
+async function onePage(browser: Browser, base: string, idleMs: number) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   await ctx.addInitScript('globalThis.__name = (f) => f;');
   const page = await ctx.newPage();
@@ -131,7 +131,7 @@ async function onePage(browser: import('playwright-core').Browser, base: string,
 async function main() {
   const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const server = await startStaticServer(DIR, '/');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const browser = await launch();
   const lines: string[] = [];
   try {
     for (const idle of IDLES) {
