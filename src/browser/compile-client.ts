@@ -15,11 +15,18 @@
  * and options, src/browser/build/starter-js.mjs) is kept from the start (`knownCompile`), and so are
  * the last few clean compiles of earlier visits (compile-store.ts): reopening an exercise, a Run of
  * code compiled before does not wait for esbuild-wasm's start.
+ *
+ * A Run pressed while esbuild-wasm is still starting does not wait for it either: the quick compiler
+ * (sucrase, quick-compile.ts, in a worker of its own started as the editor is created and ended once
+ * esbuild is up) compiles it, when it can say for sure how esbuild would (else the Run waits for
+ * esbuild). Its output serves that Run only: it is not kept, and a Submit is always compiled by
+ * esbuild. The page starts esbuild-wasm after the learner's first Run (warm-up.ts `warmCompilerFor`).
  */
 import CompileWorker from './compile-worker?worker';
+import QuickCompileWorker from './quick-compile-worker?worker';
 import { namedWorker } from './worker-ctor';
 import { mark } from './timing';
-import type { CompileDiagnostic, CompileReply } from './protocol';
+import type { CompileDiagnostic, CompileReply, QuickCompileReply } from './protocol';
 import { loadCompiles, pageStorage, saveCompile } from './compile-store';
 
 /** The file name learner code has in the site's editor (in compile errors and stack traces). */
@@ -96,6 +103,7 @@ function start(): Compiler {
       if (m.type === 'ready') {
         mark('compiler-ready');
         c.started = true;
+        if (quick) endQuick(quick); // not needed any more
         resolve();
       } else if (m.type === 'init-failed') reject(new Error(`The compiler could not start: ${m.message}`));
       else if (m.type === 'broken') retire(c, BROKEN(m.message));
@@ -127,21 +135,23 @@ export function warmCompiler(): Promise<void> {
   return start().ready;
 }
 
-/** Whether compiling `code` now would wait for esbuild-wasm to start (it is not compiled already and the compiler is not up). */
-export function waitsForCompilerStart(code: string, file: string): boolean {
-  return !cache.has(cacheKey(code, file)) && !current?.started;
-}
-
 /** How many times this page replaced a compiler that failed (for tests). */
 export function compilerRestarts(): number {
   return restarts;
+}
+
+export interface CompileOptions {
+  /** A Run's compile: the quick compiler may take it while esbuild-wasm is starting. */
+  quick?: boolean;
+  /** Called (at most once) when this compile is about to wait for esbuild-wasm's start. */
+  onWait?: () => void;
 }
 
 /**
  * Compiles learner TypeScript to CommonJS (`{loader:'ts', format:'cjs', target:'es2022'}`); code
  * compiled recently gets that compile's result again (its `ms`: the time to find it).
  */
-export async function compile(code: string, file: string): Promise<CompileResult> {
+export async function compile(code: string, file: string, opts: CompileOptions = {}): Promise<CompileResult> {
   const key = cacheKey(code, file);
   const known = cache.get(key);
   if (known) {
@@ -149,6 +159,31 @@ export async function compile(code: string, file: string): Promise<CompileResult
     remember(key, known);
     return { ...known, ms: 0 };
   }
+  if (opts.quick && !current?.started) {
+    const t0 = performance.now();
+    const js = await quickCompileInWorker(code, file);
+    if (js !== null) {
+      mark('quick-compiled');
+      return { ok: true, js, warnings: [], ms: performance.now() - t0 };
+    }
+  }
+  if (!current?.started) opts.onWait?.();
+  // The same code asked for again while it compiles (e.g. a Submit right after the page's compile
+  // of the code just run) waits for that compile.
+  let compiling = inFlight.get(key);
+  if (!compiling) {
+    compiling = compileAndKeep(code, file, key);
+    inFlight.set(key, compiling);
+    const done = () => inFlight.delete(key);
+    void compiling.then(done, done);
+  }
+  return compiling;
+}
+
+/** Compiles in progress, by cache key. */
+const inFlight = new Map<string, Promise<CompileResult>>();
+
+async function compileAndKeep(code: string, file: string, key: string): Promise<CompileResult> {
   const { internal, ...result } = await compileInWorker(code, file);
   if (!internal) remember(key, result);
   // Kept for later visits after this task: the storage write (JSON of up to four compiles) is not the Run's wait.
@@ -159,14 +194,6 @@ export async function compile(code: string, file: string): Promise<CompileResult
 /** `code` compiled to `js` without errors or warnings elsewhere (at build time): a compile of it is this result. */
 export function knownCompile(code: string, file: string, js: string): void {
   remember(cacheKey(code, file), { ok: true, js, warnings: [], ms: 0 });
-}
-
-/**
- * Compiles `code` in the worker and discards the result, past the cache: the warm-up's way to have
- * esbuild's first compile of real code (its slowest: lazily compiled wasm) behind it.
- */
-export async function rehearseCompile(code: string, file: string): Promise<void> {
-  await compileInWorker(code, file);
 }
 
 /** `internal`: the compiler failed or did not answer (not a verdict on the code). */
@@ -188,5 +215,68 @@ async function compileInWorker(code: string, file: string): Promise<Compiled> {
     mark('compile-posted');
     c.pending.set(id, { resolve, timer, t0 });
     c.worker.postMessage({ type: 'compile', id, code, file });
+  });
+}
+
+/** A quick compile that takes longer than this is given up (and its worker ended): the Run waits for esbuild. */
+const QUICK_LIMIT_MS = 5_000;
+
+interface QuickCompiler {
+  worker: Worker;
+  pending: Map<number, (js: string | null) => void>;
+}
+
+let quick: QuickCompiler | null = null;
+
+/** Starts the quick compiler unless esbuild-wasm is up already. Safe to call many times. */
+export function warmQuickCompiler(): void {
+  startQuick();
+}
+
+function startQuick(): QuickCompiler | null {
+  if (quick || current?.started) return quick;
+  let worker: Worker;
+  try {
+    worker = namedWorker(QuickCompileWorker, 'exercise-quick-compiler');
+  } catch {
+    return null;
+  }
+  const q: QuickCompiler = { worker, pending: new Map() };
+  worker.addEventListener('message', (ev: MessageEvent<QuickCompileReply>) => {
+    const m = ev.data;
+    if (m?.type !== 'quick-compiled') return;
+    const done = q.pending.get(m.id);
+    q.pending.delete(m.id);
+    done?.(typeof m.js === 'string' ? m.js : null);
+  });
+  worker.addEventListener('error', (ev) => {
+    ev.preventDefault();
+    endQuick(q);
+  });
+  quick = q;
+  return q;
+}
+
+/** Ends the quick compiler: what waits on it gets null (esbuild compiles it). */
+function endQuick(q: QuickCompiler): void {
+  if (quick === q) quick = null;
+  q.worker.terminate();
+  for (const [, done] of q.pending) done(null);
+  q.pending.clear();
+}
+
+/** `code` compiled by the quick compiler, or null (it could not say, failed, or esbuild is up). */
+function quickCompileInWorker(code: string, file: string): Promise<string | null> {
+  const q = startQuick();
+  if (!q) return Promise.resolve(null);
+  const id = nextId++;
+  return new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => endQuick(q), QUICK_LIMIT_MS);
+    q.pending.set(id, (js) => {
+      clearTimeout(timer);
+      resolve(js);
+    });
+    mark('quick-compile-posted');
+    q.worker.postMessage({ type: 'compile', id, code, file });
   });
 }

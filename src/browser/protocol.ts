@@ -44,6 +44,14 @@ export type CompileReply =
   /** esbuild failed outside a transform (uncaught error): the page replaces the worker. */
   | { type: 'broken'; message: string };
 
+/** The quick compile worker's answer: CommonJS, or null when esbuild should compile it (quick-compile.ts). */
+export interface QuickCompileReply {
+  type: 'quick-compiled';
+  id: number;
+  js: string | null;
+  ms: number;
+}
+
 export interface RunInit {
   type: 'init';
   port: MessagePort;

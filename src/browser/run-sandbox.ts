@@ -75,9 +75,13 @@ function crashReporter(sandbox: RunSandbox): (message: string) => void {
   };
 }
 
-function startInFrame(exerciseId: string): RunSandbox {
-  const replies = new MessageChannel();
-  const reports = new MessageChannel();
+interface Frame {
+  frame: HTMLIFrameElement;
+  loaded: Promise<void>;
+}
+
+/** A new hidden sandboxed frame (its document FRAME_HTML), in the page. */
+function newFrame(): Frame {
   const frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   frame.setAttribute('aria-hidden', 'true');
@@ -86,6 +90,27 @@ function startInFrame(exerciseId: string): RunSandbox {
   frame.hidden = true;
   frame.srcdoc = FRAME_HTML;
   const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+  document.body.append(frame);
+  return { frame, loaded };
+}
+
+/** A frame made ahead (`prestartRunFrame`), not used yet. */
+let early: Frame | null = null;
+
+/**
+ * Makes the next run worker's frame now. The page's first sandboxed frame costs about a second to
+ * start (Chromium gives it a process of its own), mostly outside the page's main thread; an
+ * exercise starts it as its editor begins to load, so that its run worker need not wait for it.
+ */
+export function prestartRunFrame(): void {
+  if (!import.meta.env.DEV) early ??= newFrame();
+}
+
+function startInFrame(exerciseId: string): RunSandbox {
+  const replies = new MessageChannel();
+  const reports = new MessageChannel();
+  const { frame, loaded } = early ?? newFrame();
+  early = null;
   const sandbox: RunSandbox = {
     port: replies.port1,
     ready: Promise.resolve(),
@@ -110,7 +135,6 @@ function startInFrame(exerciseId: string): RunSandbox {
     if (m?.type === 'worker-error') failed(typeof m.message === 'string' ? m.message : 'worker error');
   };
   mark('run-worker-spawn');
-  document.body.append(frame);
   const started = Promise.all([loaded, workerScript()]).then(
     ([, code]) => {
       mark('run-worker-frame');
@@ -152,7 +176,24 @@ function startInPage(exerciseId: string): RunSandbox {
   return sandbox;
 }
 
+/** Run workers started ahead of their exercise's runner (`prestartRunSandbox`), not taken yet. */
+const prestarted = new Map<string, RunSandbox>();
+
+/**
+ * Starts `exerciseId`'s first run worker now (boot.ts: before the editor is created), for its
+ * runner's first `startRunSandbox` to take.
+ */
+export function prestartRunSandbox(exerciseId: string): void {
+  if (!prestarted.has(exerciseId)) prestarted.set(exerciseId, start(exerciseId));
+}
+
 /** A run worker for `exerciseId`, in an opaque origin (in `astro dev`: in the page's origin). */
 export function startRunSandbox(exerciseId: string): RunSandbox {
+  const early = prestarted.get(exerciseId);
+  prestarted.delete(exerciseId);
+  return early ?? start(exerciseId);
+}
+
+function start(exerciseId: string): RunSandbox {
   return import.meta.env.DEV ? startInPage(exerciseId) : startInFrame(exerciseId);
 }

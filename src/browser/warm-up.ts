@@ -2,13 +2,14 @@
  * The run path first: a learner's first Run should cost about what a warm Run costs, whether they
  * press it the moment the editor appears or a little later.
  *
- * `warmRunPath` starts esbuild-wasm (compile worker) and the exercise's run worker, has the run
- * worker rehearse one Run of the exercise's starter code (site content, never the learner's),
- * results discarded, and has esbuild compile the starter once — so that esbuild's first transform
- * and the grader's and the simulator's first execution (their slowest: lazily compiled wasm, cold
- * JIT) are not the learner's. The build compiled the starter already (src/browser/build/
- * starter-js.mjs): the rehearsal runs that, beside esbuild-wasm's start instead of after it (a
- * starter the build could not compile is compiled here first, then rehearsed).
+ * `warmRunPath` starts the quick compiler and has the exercise's run worker (started as the editor
+ * loads, run-sandbox.ts) rehearse one Run of the exercise's starter code (site content, never the
+ * learner's), results discarded, so that the grader's and the simulator's first execution (cold
+ * JIT) is not the learner's. The build compiled the starter already (src/browser/build/
+ * starter-js.mjs): the rehearsal runs that (a starter the build could not compile is compiled by
+ * the quick compiler first). A Run needs no esbuild-wasm (the quick compiler compiles it while
+ * esbuild is not up), so esbuild starts later (`warmCompilerFor`), once the learner's first Run is
+ * over, instead of competing with it for the CPU.
  * A Run pressed before the rehearsal began takes its place; one pressed during it waits for it
  * (it warms the same worker the Run then uses).
  *
@@ -16,7 +17,7 @@
  * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
  * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
  */
-import { compile, rehearseCompile, warmCompiler } from './compile-client';
+import { compile, warmCompiler, warmQuickCompiler } from './compile-client';
 import type { ExerciseRunner } from './run-client';
 import { mark } from './timing';
 
@@ -63,16 +64,35 @@ export interface Starter {
  */
 export function warmRunPath(runner: ExerciseRunner, starter: Starter): Promise<void> {
   mark('warm-up');
-  // A Run pressed already has started its own worker and compile: then only the compiler is awaited.
+  // A Run pressed before esbuild-wasm is up is compiled by the quick compiler (compile-client.ts).
+  warmQuickCompiler();
+  // A Run pressed already has started its own worker and compile.
   if (!runner.started) runner.warm();
   const { code, file, js } = starter;
-  const parts =
+  const rehearsed =
     js === undefined
-      ? [
-          warmCompiler()
-            .then(() => (runner.started ? null : compile(code, file)))
-            .then((c) => (c?.ok ? runner.rehearse(c.js) : undefined)),
-        ]
-      : [runner.rehearse(js), warmCompiler().then(() => (runner.started ? undefined : rehearseCompile(code, file)))];
-  return Promise.allSettled(parts).then(() => mark('warm'));
+      ? compile(code, file, { quick: true }).then((c) => (c.ok && !runner.started ? runner.rehearse(c.js) : undefined))
+      : runner.rehearse(js);
+  return rehearsed.then(
+    () => mark('warm'),
+    () => mark('warm'),
+  );
+}
+
+/**
+ * Starts esbuild-wasm and has it compile `code` (the code of the learner's last Run) — kept, as any
+ * compile, for a Submit or Run of the same code and for later visits — so that esbuild's first
+ * transform (its slowest: lazily compiled wasm) is not one the learner waits for. Resolves when that
+ * is done (also when esbuild could not start: the next compile reports it). The page calls it once
+ * the learner's first Run is over: esbuild's start (about 2 CPU s, its wasm compiled on every core)
+ * would otherwise compete with that Run, which the quick compiler serves without it; a Submit
+ * starts it itself if it comes first.
+ */
+export function warmCompilerFor(code: string, file: string): Promise<void> {
+  return warmCompiler()
+    .then(() => compile(code, file))
+    .then(
+      () => mark('compiler-warm'),
+      () => {},
+    );
 }

@@ -7,8 +7,10 @@
  * Issue 17, the run path without the compiler: the build compiles each starter
  * (src/browser/build/starter-js.mjs), so the run worker rehearses and a Run of the unchanged starter
  * is graded without waiting for esbuild-wasm's start — shown here with a compiler that never starts.
- * Other code does wait for it (a few seconds on a page's first compile), and the panel says so —
- * unless it was compiled on an earlier visit (src/browser/compile-store.ts keeps the last few).
+ * A Run of other code does not wait for it either: the quick compiler (src/browser/quick-compile.ts)
+ * compiles it. A Submit, and a Run of code the quick compiler declines, do wait for esbuild (a few
+ * seconds on a page's first compile), and the panel says so — unless the code was compiled on an
+ * earlier visit (src/browser/compile-store.ts keeps the last few).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { DEMO_PATH, clickAndWait, correctRunPasses, demoSolution, demoStarter, exerciseRoot, getCode, openExercise, setCode, shownTests, useExercisePage, summaryStatus, waitForSummary } from './exercise-helpers';
@@ -39,7 +41,7 @@ describe('compiler recovery', () => {
 });
 
 describe("the first Run and the compiler's start", () => {
-  it('a Run of the unchanged starter is graded (and the run worker rehearsed) while esbuild-wasm cannot start; edited code says the compiler did not start', async () => {
+  it('while esbuild-wasm cannot start: a Run of the unchanged starter is graded (and the run worker rehearsed), a Run of edited code too (the quick compiler); a Submit says the compiler did not start', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto(siteUrls().root + DEMO_PATH);
@@ -54,14 +56,18 @@ describe("the first Run and the compiler's start", () => {
     expect(await marks()).not.toContain('qc:compile-posted');
     expect(await marks()).toContain('qc:compile-reused');
 
+    expect(await marks()).not.toContain('qc:quick-compiled');
+
     await setCode(page, `${demoStarter}\n// edited\n`);
-    expect(await clickAndWait(page, 'Run')).toMatch(/compiler could not start/i);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: \d+ of \d+ visible tests passed; first failure: /);
+    expect(await marks()).toContain('qc:quick-compiled');
+    expect(await clickAndWait(page, 'Submit')).toMatch(/compiler could not start/i);
     expect(await summaryStatus(page)).toBe('error');
     expect(await exerciseRoot(page).getAttribute('data-state')).toBe('ready');
     await close();
   });
 
-  it('a Run that has to wait for the compiler to start says so, then shows its results; later Runs do not say it', async () => {
+  it('a Run pressed while esbuild-wasm is starting is graded without waiting for it; one of code the quick compiler declines waits, says so, then shows the compile error; later Runs do not say it', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -71,44 +77,81 @@ describe("the first Run and the compiler's start", () => {
     });
     await page.goto(siteUrls().root + DEMO_PATH);
     await openExercise(page, 'demo', { warm: false }); // the warm-up waits for the compiler too
+    const marks = () => page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
     await setCode(page, demoSolution);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await marks()).toContain('qc:quick-compiled');
+    expect(await marks()).not.toContain('qc:compiler-ready');
+
+    await setCode(page, `${demoSolution}\nexport const broken = ;\n`);
     const summary = exerciseRoot(page).locator('[data-role="summary"]');
     await exerciseRoot(page).getByRole('button', { name: /^Run\b/ }).click();
     await expect.poll(() => summary.textContent()).toBe('Starting the TypeScript compiler (once per page, a few seconds), then running the visible tests…');
     release();
-    expect(await waitForSummary(page)).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await waitForSummary(page)).toMatch(/^Run: error — Your code does not compile: line \d+/);
+    expect(await summaryStatus(page)).toBe('error');
 
-    // Every text the summary shows during the next Run (of changed code: it is compiled).
+    // Every text the summary shows during the next Run (of changed code: esbuild compiles it).
     await setCode(page, `${demoSolution}\n// edited\n`);
     await summary.evaluate((el) => {
       const texts: string[] = [];
       (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
       new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
     });
+    const quickBefore = (await marks()).filter((m) => m === 'qc:quick-compiled').length;
     expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
     const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
     expect(shown).toContain('Running the visible tests…');
     expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
+    expect((await marks()).filter((m) => m === 'qc:quick-compiled').length, 'esbuild is up: the quick compiler is not used').toBe(quickBefore);
     await close();
   });
 
-  it('reopened, code compiled on an earlier visit runs at once without the compiler; changed code needs it', async () => {
+  it('esbuild-wasm starts only once the first Run is over, and compiles the code just run: a Submit of it compiles nothing', async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page); // the run path is warm
+    const count = (name: string) => page.evaluate((n) => performance.getEntriesByName(n).length, name);
+    expect(await count('qc:compiler-spawn'), 'nothing has needed esbuild yet').toBe(0);
+
+    await setCode(page, `${demoSolution}\n// run first\n`);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await count('qc:quick-compiled')).toBe(1);
+    await page.evaluate(() => window.__exerciseEditors!.demo.compiler());
+    expect(await count('qc:compiler-spawn')).toBe(1);
+    const posted = await count('qc:compile-posted');
+
+    expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: all \d+ tests/);
+    expect(await count('qc:compile-posted'), 'the Submit reused the compile made after the Run').toBe(posted);
+    expect(await count('qc:compile-reused')).toBeGreaterThan(0);
+    expect(await count('qc:quick-compiled'), 'a Submit never uses the quick compiler').toBe(1);
+    await close();
+  });
+
+  it('reopened, code compiled on an earlier visit runs at once without either compiler; changed code runs by the quick compiler, and its Submit needs esbuild', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
     await page.goto(siteUrls().root + DEMO_PATH);
     await openExercise(page);
     const code = `${demoSolution}\n// compiled on the first visit\n`;
     await setCode(page, code);
     expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    // esbuild starts after the first Run and compiles the code just run; that compile is kept.
+    await page.evaluate(() => window.__exerciseEditors!.demo.compiler());
+    await expect.poll(() => page.evaluate((c) => localStorage.getItem('qc:compiled')?.includes(JSON.stringify(c).slice(1, -1)) ?? false, code)).toBe(true);
 
     await page.route('**/*.wasm', (route) => route.abort());
     await page.reload();
     await openExercise(page);
     expect(await getCode(page)).toBe(code);
     expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
-    expect(await page.evaluate(() => performance.getEntriesByName('qc:compile-posted').length)).toBe(0);
+    const count = (name: string) => page.evaluate((n) => performance.getEntriesByName(n).length, name);
+    expect(await count('qc:compile-posted')).toBe(0);
+    expect(await count('qc:quick-compiled')).toBe(0);
 
     await setCode(page, `${code}// changed\n`);
-    expect(await clickAndWait(page, 'Run')).toMatch(/compiler could not start/i);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await count('qc:quick-compiled')).toBe(1);
+    expect(await clickAndWait(page, 'Submit')).toMatch(/compiler could not start/i);
     await close();
   });
 });

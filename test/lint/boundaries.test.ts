@@ -74,14 +74,14 @@ const RULES: Rule[] = [
   { files: /^src\/browser\/offline\/sw\.js$/, allow: [], why: 'the service worker is self-contained' },
   {
     files: /^src\/browser\//,
-    allow: [/^src\/browser\//, /^src\/grading\/(index|host|compile-options)\.ts$/, /^pkg:(esbuild-wasm)$/],
+    allow: [/^src\/browser\//, /^src\/grading\/(index|host|compile-options)\.ts$/, /^pkg:(esbuild-wasm|sucrase)$/],
     why: "the page's services use the grader's host entry",
   },
   {
     files: /^src\/(components|layouts|pages)\//,
     allow: [
       /^src\/(components|layouts|lib|styles)\//,
-      /^src\/browser\/(compile-client|run-client|warm-up|timing|protocol|results|progress|worker-ctor|offline\/register)\.ts$/,
+      /^src\/browser\/(compile-client|run-client|run-sandbox|warm-up|timing|protocol|results|progress|worker-ctor|offline\/register)\.ts$/,
       /^src\/diagram\/index\.ts$/,
       DIAGRAM_CLIENT,
       // the grader's host entry, and its build-time validation of exercise folders (Exercise.astro)

@@ -10,8 +10,9 @@
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
 import { monaco, configureTypeScript, typeErrors } from './monaco';
-import { compile, knownCompile, SITE_LEARNER_FILE, waitsForCompilerStart, warmCompiler } from '../../browser/compile-client';
-import { holdRunPath, warmRunPath } from '../../browser/warm-up';
+import { compile, knownCompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
+import { prestartRunSandbox } from '../../browser/run-sandbox';
+import { holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import { errorResults, type Results } from '../../browser/results';
@@ -41,8 +42,10 @@ export interface ExerciseHandle {
   monaco: typeof monaco;
   getValue(): string;
   setValue(code: string): void;
-  /** Resolves when the run path is warm: the compiler started, a run worker started and rehearsed (browser/warm-up.ts). */
+  /** Resolves when the run path is warm: a run worker started and rehearsed (browser/warm-up.ts). */
   warm: Promise<void>;
+  /** Starts esbuild-wasm if it is not (the page does after the first Run) and resolves once it is up and has compiled the editor's code. */
+  compiler: () => Promise<void>;
   /** Last results shown (for tests and the benchmark). */
   lastResults: Results | null;
   /** Runs through the same path as the buttons; resolves when the results are shown. */
@@ -71,10 +74,11 @@ export async function boot(root: HTMLElement): Promise<void> {
   const data = JSON.parse(root.querySelector('[data-role="data"]')?.textContent || '{}') as ExerciseData;
   const { id } = data;
   mark('boot');
-  // esbuild-wasm's start is the longest part of the run path's warm-up: it begins now, beside the
-  // editor's creation (the Monaco chunk is loaded; starting it beside that load slowed the editor
-  // two- to threefold). The editor's workers, created with the editor, wait for the warm-up.
-  void warmCompiler();
+  // The run worker (in the frame made as the editor's chunk loaded, element.ts) and the quick
+  // compiler start now, beside the editor's creation; the rest of the warm-up (browser/warm-up.ts)
+  // starts once the editor is created, and the editor's own workers, created with it, wait for it.
+  prestartRunSandbox(id);
+  warmQuickCompiler();
   // A Run of the unchanged starter uses the build's compile of it (the same esbuild and options).
   if (typeof data.starterJs === 'string') knownCompile(data.starter, FILE_NAME, data.starterJs);
   let warmed!: () => void;
@@ -86,7 +90,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   const reset = wireReset(ui, ed, data.starter, () => record);
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
-  const running = wireRunning(ui, { id, data, ed, record });
+  // esbuild-wasm starts once, after the first Run or Submit is over, and compiles the code just run (browser/warm-up.ts).
+  let compilerUp: Promise<void> | null = null;
+  const compiler = () => (compilerUp ??= warmCompilerFor(ed.editor.getValue(), FILE_NAME));
+  const running = wireRunning(ui, { id, data, ed, record, afterRun: () => void compiler() });
   reset.isRunning = running.busy;
   wireHints(ui, data.hints);
   wireSolution(ui, { id, editor: ed.editor, record });
@@ -105,6 +112,7 @@ export async function boot(root: HTMLElement): Promise<void> {
     getValue: () => ed.editor.getValue(),
     setValue: (code: string) => ed.editor.setValue(code),
     warm,
+    compiler,
     lastResults: null,
     run: running.go,
     showResults: (results: Results, mode: Mode) => running.show(results, mode, 'graded'),
@@ -166,7 +174,7 @@ function resultsPanel(ui: ExerciseUi, id: string) {
 }
 
 /** Run and Submit (buttons and shortcuts): compile, run in the run worker, record a Submit, show the results. */
-function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: ExerciseEditor; record: ExerciseRecord }) {
+function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: ExerciseEditor; record: ExerciseRecord; afterRun: () => void }) {
   const { id, ed, record } = o;
   const runner = new ExerciseRunner(id, o.data.wallMsPerTest);
   const panel = resultsPanel(ui, id);
@@ -182,9 +190,15 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
   };
   const setLast = (results: Results) => (window.__exerciseEditors![id].lastResults = results);
 
-  /** `compilerStarting`: the panel says the compiler is starting; once the code is compiled it says the tests run. */
-  async function compileAndRun(mode: Mode, code: string, compilerStarting: boolean): Promise<RunOutcome> {
-    const compiling = compile(code, FILE_NAME);
+  /** While the code waits for the compiler's start the panel says so; once it is compiled, that the tests run. */
+  async function compileAndRun(mode: Mode, code: string): Promise<RunOutcome> {
+    let compilerStarting = false;
+    const onWait = () => {
+      compilerStarting = true;
+      panel.pending(mode, true);
+    };
+    // A Run need not wait for esbuild-wasm's start (the quick compiler); a Submit is esbuild's.
+    const compiling = compile(code, FILE_NAME, { quick: mode === 'run', onWait });
     slice('start');
     const compiled = await compiling;
     sliceStart = performance.now();
@@ -223,13 +237,12 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     // aria-disabled, not disabled: a disabled button drops keyboard focus to <body> mid-run.
     busyButtons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     const code = ed.editor.getValue();
-    const compilerStarting = waitsForCompilerStart(code, FILE_NAME);
-    panel.pending(mode, compilerStarting);
+    panel.pending(mode);
     record.flush();
     runner.expectRun();
     try {
       // The editor's workers (type-checking) wait while this runs (browser/warm-up.ts).
-      return await holdRunPath(compileAndRun(mode, code, compilerStarting));
+      return await holdRunPath(compileAndRun(mode, code));
     } catch (e) {
       const results = errorResults(`Could not run: ${e instanceof Error ? e.message : String(e)}`);
       panel.show(results, mode, 'crash');
@@ -238,6 +251,7 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
       running = false;
       ui.root.dataset.state = 'ready';
       busyButtons.forEach((b) => b.removeAttribute('aria-disabled'));
+      o.afterRun();
     }
   }
 

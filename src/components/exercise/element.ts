@@ -1,7 +1,10 @@
 /**
  * <qc-exercise>: the only exercise script a page loads up front (a few hundred bytes).
  * When the exercise scrolls into view it imports boot.ts (Monaco, workers, controls); until then
- * the build-time HTML (tasks + highlighted starter code) is all there is.
+ * the build-time HTML (tasks + highlighted starter code) is all there is. At the same moment it
+ * makes the frame its run worker will live in (browser/run-sandbox.ts, a small chunk of its own):
+ * the page's first sandboxed frame takes about a second to start, mostly in a process of its own,
+ * spent while the editor loads instead of after it.
  */
 class QcExercise extends HTMLElement {
   private io: IntersectionObserver | null = null;
@@ -11,6 +14,8 @@ class QcExercise extends HTMLElement {
     const start = () => {
       this.io?.disconnect();
       this.dataset.state = 'loading';
+      // A failure to start is reported by the Run that needs it.
+      import('../../browser/run-sandbox').then((m) => m.prestartRunFrame()).catch(() => {});
       import('./boot')
         .then((m) => m.boot(this))
         .catch((e: unknown) => {
