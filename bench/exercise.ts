@@ -20,7 +20,8 @@
  * (support/sim-cases.ts, as bench/sim.ts) are recorded with the results so recordings compare.
  *   npx tsx bench/exercise.ts   BUILD=1 rebuilds dist-root/; REPS=3 cold loads per idle time and exercise,
  *                               FIRST_IDS=demo,read-fallback, STARTER_IDS=read-fallback, RUNS=20 warm runs, SUBMITS=7 timed Submits
- *                               of each kind per exercise, THROTTLE=1,4 CPU rates, OUT=bench/results/exercise.md
+ *                               of each kind per exercise, THROTTLE=1,4 CPU rates, OUT=bench/results/exercise.md,
+ *                               COLD_ONLY=1 only the cold pages and the bare editor, printed (nothing written)
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +43,8 @@ const FIRST_IDS = (process.env.FIRST_IDS ?? 'demo,read-fallback').split(',');
 const STARTER_IDS = (process.env.STARTER_IDS ?? 'read-fallback').split(',').filter(Boolean);
 const RATES = (process.env.THROTTLE ?? '1,4').split(',').map(Number);
 const OUT = path.resolve(ROOT, process.env.OUT ?? 'bench/results/exercise.md');
+/** COLD_ONLY=1: only the cold pages and the bare editor, printed, nothing written (a quick comparison while working). */
+const COLD_ONLY = process.env.COLD_ONLY === '1';
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -145,6 +148,7 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
   await page.evaluate(async (i) => {
     const h = window.__exerciseEditors![i];
     await h.warm;
+    await h.compiler();
     await h.typeErrors();
   }, id);
   await page.waitForTimeout(500);
@@ -167,7 +171,7 @@ async function earlierVisit(page: Page, base: string, id: string): Promise<void>
   await page.waitForSelector('qc-exercise[data-state="ready"]', { timeout: 120_000 });
   await page.evaluate(([i, c]) => window.__exerciseEditors![i].setValue(c), [id, solutionOf(id)] as const);
   await timedRun(page, id);
-  await page.evaluate((i) => window.__exerciseEditors![i].warm, id);
+  await page.evaluate((i) => window.__exerciseEditors![i].compiler(), id);
 }
 
 /**
@@ -238,6 +242,7 @@ async function warmRuns(browser: Browser, base: string, rate: number): Promise<n
   await page.evaluate((code) => window.__exerciseEditors!.demo.setValue(code), solutionOf('demo'));
   await page.evaluate(() => window.__exerciseEditors!.demo.warm);
   await page.evaluate(() => window.__exerciseEditors!.demo.run('run'));
+  await page.evaluate(() => window.__exerciseEditors!.demo.compiler());
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     await page.waitForTimeout(100); // a learner does not press Run twice within 100 ms
@@ -264,6 +269,7 @@ async function submits(browser: Browser, base: string, rate: number) {
     await page.waitForSelector('qc-exercise[data-state="ready"]', { timeout: 120_000 });
     await page.evaluate(([i, code]) => window.__exerciseEditors![i].setValue(code), [id, solutionOf(id)] as const);
     await page.evaluate((i) => window.__exerciseEditors![i].warm, id);
+    await page.evaluate((i) => window.__exerciseEditors![i].compiler(), id);
     const row = { id, tests: 0, first: { ms: 0, inWorker: 0 }, times: [] as SubmitTimes[] };
     for (let i = 0; i < SUBMITS + 1; i++) {
       await page.waitForTimeout(300);
@@ -327,6 +333,7 @@ async function longTasksDuringRuns(browser: Browser, base: string) {
   if (!solution.includes(head)) throw new Error('exercises/read-fallback/solution.ts no longer declares getOrder as expected');
   const withBody = (body: string) => solution.replace(head, `${head}\n  ${body}`);
   await page.evaluate((i) => window.__exerciseEditors![i].warm, 'read-fallback');
+  await page.evaluate((i) => window.__exerciseEditors![i].compiler(), 'read-fallback');
   const plan: Array<['run' | 'submit', string]> = [
     ['submit', solution], // untimed: loads the simulator chunks
     ...Array.from({ length: 5 }, () => ['run', solution] as ['run', string]),
@@ -382,6 +389,7 @@ async function pass(browser: Browser, base: string, chunk: string, rate: number)
   const bare: number[] = [];
   for (let i = 0; i < REPS; i++) bare.push(await bareEditor(browser, base + 'playground/demo/', chunk, rate));
   log(`bare editor ${bare.map(f).join(', ')}`);
+  if (COLD_ONLY) return { rate, cold, bare, warm: [], submits: [] };
   const warm = await warmRuns(browser, base, rate);
   log(`warm ${f(med(warm))}`);
   const sub = await submits(browser, base, rate);
@@ -443,6 +451,11 @@ async function main() {
   const chunk = await monacoChunk(browser, base + 'playground/demo/');
   const passes: Pass[] = [];
   for (const rate of RATES) passes.push(await pass(browser, base, chunk, rate));
+  if (COLD_ONLY) {
+    await browser.close();
+    await server.close();
+    return;
+  }
   const longTasks = await longTasksDuringRuns(browser, base);
   await browser.close();
   await server.close();
