@@ -196,6 +196,19 @@ export function knownCompile(code: string, file: string, js: string): void {
   remember(cacheKey(code, file), { ok: true, js, warnings: [], ms: 0 });
 }
 
+/** Whether a compile of `code` is at hand (a compile of it now would not reach the compiler). */
+export function isCompiled(code: string, file: string): boolean {
+  return cache.has(cacheKey(code, file));
+}
+
+/**
+ * Compiles `code` in the worker and discards the result, past the cache: the page's way to have
+ * esbuild's first compile of real code (its slowest: lazily compiled wasm) behind it.
+ */
+export async function rehearseCompile(code: string, file: string): Promise<void> {
+  await compileInWorker(code, file);
+}
+
 /** `internal`: the compiler failed or did not answer (not a verdict on the code). */
 type Compiled = CompileResult & { internal?: boolean };
 

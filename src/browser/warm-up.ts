@@ -8,8 +8,8 @@
  * JIT) is not the learner's. The build compiled the starter already (src/browser/build/
  * starter-js.mjs): the rehearsal runs that (a starter the build could not compile is compiled by
  * the quick compiler first). A Run needs no esbuild-wasm (the quick compiler compiles it while
- * esbuild is not up), so esbuild starts later (`warmCompilerFor`), once the learner's first Run is
- * over, instead of competing with it for the CPU.
+ * esbuild is not up), so esbuild starts later (`warmCompilerFor`): once the learner's first Run is
+ * over, or a few seconds after the warm-up without one, instead of competing with it for the CPU.
  * A Run pressed before the rehearsal began takes its place; one pressed during it waits for it
  * (it warms the same worker the Run then uses).
  *
@@ -17,7 +17,7 @@
  * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
  * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
  */
-import { compile, warmCompiler, warmQuickCompiler } from './compile-client';
+import { compile, isCompiled, rehearseCompile, warmCompiler, warmQuickCompiler } from './compile-client';
 import type { ExerciseRunner } from './run-client';
 import { mark } from './timing';
 
@@ -80,17 +80,29 @@ export function warmRunPath(runner: ExerciseRunner, starter: Starter): Promise<v
 }
 
 /**
- * Starts esbuild-wasm and has it compile `code` (the code of the learner's last Run) — kept, as any
- * compile, for a Submit or Run of the same code and for later visits — so that esbuild's first
+ * How long after the warm-up the page starts esbuild-wasm when no Run or Submit has started it:
+ * late enough that a learner who presses Run in the first seconds has the CPU to themselves, early
+ * enough that one who reads, types and then presses Submit finds it up. Tests can set
+ * `window.__qcCompilerIdleStartMs` before the page loads to make the moment deterministic.
+ */
+export function compilerIdleStartMs(): number {
+  const set = (globalThis as { __qcCompilerIdleStartMs?: unknown }).__qcCompilerIdleStartMs;
+  return typeof set === 'number' && set >= 0 ? set : 5_000;
+}
+
+/**
+ * Starts esbuild-wasm and has it compile `code` (the editor's code: that of the learner's last Run) —
+ * kept, as any compile, for a Submit or Run of the same code and for later visits; compiled again,
+ * the result discarded, if a compile of it is at hand (e.g. the build's of the starter) — so that esbuild's first
  * transform (its slowest: lazily compiled wasm) is not one the learner waits for. Resolves when that
  * is done (also when esbuild could not start: the next compile reports it). The page calls it once
- * the learner's first Run is over: esbuild's start (about 2 CPU s, its wasm compiled on every core)
- * would otherwise compete with that Run, which the quick compiler serves without it; a Submit
- * starts it itself if it comes first.
+ * the learner's first Run is over, or `compilerIdleStartMs()` after the warm-up without one:
+ * esbuild's start (about 2 CPU s, its wasm compiled on every core) would otherwise compete with that
+ * Run, which the quick compiler serves without it; a Submit starts it itself if it comes first.
  */
 export function warmCompilerFor(code: string, file: string): Promise<void> {
   return warmCompiler()
-    .then(() => compile(code, file))
+    .then(() => (isCompiled(code, file) ? rehearseCompile(code, file) : compile(code, file).then(() => {})))
     .then(
       () => mark('compiler-warm'),
       () => {},

@@ -107,8 +107,10 @@ describe("the first Run and the compiler's start", () => {
     await close();
   });
 
-  it('esbuild-wasm starts only once the first Run is over, and compiles the code just run: a Submit of it compiles nothing', async () => {
+  it('esbuild-wasm starts once the first Run is over, and compiles the code just run: a Submit of it compiles nothing', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    // Not the start it gets a while after the warm-up without a Run (the next test).
+    await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 3_600_000));
     await page.goto(siteUrls().root + DEMO_PATH);
     await openExercise(page); // the run path is warm
     const count = (name: string) => page.evaluate((n) => performance.getEntriesByName(n).length, name);
@@ -125,6 +127,26 @@ describe("the first Run and the compiler's start", () => {
     expect(await count('qc:compile-posted'), 'the Submit reused the compile made after the Run').toBe(posted);
     expect(await count('qc:compile-reused')).toBeGreaterThan(0);
     expect(await count('qc:quick-compiled'), 'a Submit never uses the quick compiler').toBe(1);
+    await close();
+  });
+
+  it('without a Run, esbuild-wasm starts a while after the warm-up: a Submit then does not wait for its start', async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 0));
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page);
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('qc:compiler-warm').length)).toBe(1);
+    await setCode(page, `${demoSolution}\n// submitted first\n`);
+    const summary = exerciseRoot(page).locator('[data-role="summary"]');
+    await summary.evaluate((el) => {
+      const texts: string[] = [];
+      (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
+      new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: all \d+ tests/);
+    const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
+    expect(shown).toContain('Running all tests…');
+    expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
     await close();
   });
 

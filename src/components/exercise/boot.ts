@@ -12,7 +12,7 @@
 import { monaco, configureTypeScript, typeErrors } from './monaco';
 import { compile, knownCompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
 import { prestartRunSandbox } from '../../browser/run-sandbox';
-import { holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
+import { compilerIdleStartMs, holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import { errorResults, type Results } from '../../browser/results';
@@ -90,7 +90,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   const reset = wireReset(ui, ed, data.starter, () => record);
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
-  // esbuild-wasm starts once, after the first Run or Submit is over, and compiles the code just run (browser/warm-up.ts).
+  // esbuild-wasm starts once, after the first Run or Submit is over (or after a while without one),
+  // and compiles the editor's code (browser/warm-up.ts).
   let compilerUp: Promise<void> | null = null;
   const compiler = () => (compilerUp ??= warmCompilerFor(ed.editor.getValue(), FILE_NAME));
   const running = wireRunning(ui, { id, data, ed, record, afterRun: () => void compiler() });
@@ -105,6 +106,8 @@ export async function boot(root: HTMLElement): Promise<void> {
   ui.q('loading').remove();
   // The rest of the warm-up (run worker, rehearsal) right after the ready event's task.
   setTimeout(() => void warmRunPath(running.runner, { code: data.starter, file: FILE_NAME, js: data.starterJs }).then(warmed), 0);
+  // If no Run comes first, esbuild-wasm starts a while after the warm-up (browser/warm-up.ts).
+  void warm.then(() => setTimeout(() => void compiler(), compilerIdleStartMs()));
   window.__exerciseEditors ??= {};
   window.__exerciseEditors[id] = {
     editor: ed.editor,
