@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * Quick compile worker: sucrase (quick-compile.ts) for a Run pressed while esbuild-wasm is still
- * starting. Started with the warm-up, ended once esbuild is up (compile-client.ts). Learner code is
- * only transformed (and parsed, never run) here.
+ * Quick compile worker: sucrase (quick-compile.ts) for a Run pressed while esbuild-wasm is not up.
+ * Started as the editor is created (boot.ts), ended once esbuild is up (compile-client.ts).
+ * Learner code is only transformed (and parsed, never run) here.
  */
 import { quickCompile } from './quick-compile';
 import type { QuickCompileReply, CompileRequest } from './protocol';

@@ -15,6 +15,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEMO_PATH, clickAndWait, correctRunPasses, demoSolution, demoStarter, exerciseRoot, getCode, openExercise, setCode, shownTests, useExercisePage, summaryStatus, waitForSummary } from './exercise-helpers';
 import { newPage, siteUrls } from './helpers';
+import type { Page } from 'playwright-core';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
@@ -25,6 +26,16 @@ const nested = (open: string, close: string, depth: number): string => {
   const lines = (s: string) => s.repeat(depth).replace(/(.{1000})/g, '$1\n');
   return `export const x = ${lines(open)}1${lines(close)};\n`;
 };
+
+/** Records every text the demo's summary shows from now on; the returned function reads them. */
+async function recordSummaryTexts(page: Page): Promise<() => Promise<string[]>> {
+  await exerciseRoot(page).locator('[data-role="summary"]').evaluate((el) => {
+    const texts: string[] = [];
+    (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
+    new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
+}
 
 describe('compiler recovery', () => {
   it.each([
@@ -93,14 +104,10 @@ describe("the first Run and the compiler's start", () => {
 
     // Every text the summary shows during the next Run (of changed code: esbuild compiles it).
     await setCode(page, `${demoSolution}\n// edited\n`);
-    await summary.evaluate((el) => {
-      const texts: string[] = [];
-      (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
-      new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
-    });
+    const shownTexts = await recordSummaryTexts(page);
     const quickBefore = (await marks()).filter((m) => m === 'qc:quick-compiled').length;
     expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
-    const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
+    const shown = await shownTexts();
     expect(shown).toContain('Running the visible tests…');
     expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
     expect((await marks()).filter((m) => m === 'qc:quick-compiled').length, 'esbuild is up: the quick compiler is not used').toBe(quickBefore);
@@ -137,14 +144,9 @@ describe("the first Run and the compiler's start", () => {
     await openExercise(page);
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('qc:compiler-warm').length)).toBe(1);
     await setCode(page, `${demoSolution}\n// submitted first\n`);
-    const summary = exerciseRoot(page).locator('[data-role="summary"]');
-    await summary.evaluate((el) => {
-      const texts: string[] = [];
-      (window as unknown as { __summaryTexts: string[] }).__summaryTexts = texts;
-      new MutationObserver(() => texts.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
-    });
+    const shownTexts = await recordSummaryTexts(page);
     expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: all \d+ tests/);
-    const shown = await page.evaluate(() => (window as unknown as { __summaryTexts: string[] }).__summaryTexts);
+    const shown = await shownTexts();
     expect(shown).toContain('Running all tests…');
     expect(shown.filter((t) => t.includes('Starting the TypeScript compiler'))).toEqual([]);
     await close();
