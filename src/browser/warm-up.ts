@@ -2,8 +2,8 @@
  * The run path first: a learner's first Run should cost about what a warm Run costs, whether they
  * press it the moment the editor appears or a little later.
  *
- * `warmRunPath` starts the quick compiler and has the exercise's run worker (started as the editor
- * loads, run-sandbox.ts) rehearse one Run of the exercise's starter code (site content, never the
+ * `warmRunPath` has the exercise's run worker (started, with the quick compiler, as the editor is
+ * created: boot.ts) rehearse one Run of the exercise's starter code (site content, never the
  * learner's), results discarded, so that the grader's and the simulator's first execution (cold
  * JIT) is not the learner's. The build compiled the starter already (src/browser/build/
  * starter-js.mjs): the rehearsal runs that (a starter the build could not compile is compiled by
@@ -17,7 +17,7 @@
  * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
  * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
  */
-import { compile, isCompiled, rehearseCompile, warmCompiler, warmQuickCompiler } from './compile-client';
+import { compile, isCompiled, rehearseCompile, warmCompiler } from './compile-client';
 import type { ExerciseRunner } from './run-client';
 import { mark } from './timing';
 
@@ -64,8 +64,6 @@ export interface Starter {
  */
 export function warmRunPath(runner: ExerciseRunner, starter: Starter): Promise<void> {
   mark('warm-up');
-  // A Run pressed before esbuild-wasm is up is compiled by the quick compiler (compile-client.ts).
-  warmQuickCompiler();
   // A Run pressed already has started its own worker and compile.
   if (!runner.started) runner.warm();
   const { code, file, js } = starter;

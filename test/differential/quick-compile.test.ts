@@ -7,21 +7,14 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TestModule } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
-import { parseMeta } from '../../src/grading/schema';
+import { loadExercise } from '../support/exercise';
 import { quickCompile } from '../../src/browser/quick-compile';
 import { SITE_LEARNER_FILE } from '../../src/grading/compile-options';
 import { compileLearnerTs } from '../../scripts/lib/compile';
 
 const ROOT = resolve(__dirname, '../..');
 const IDS = readdirSync(join(ROOT, 'exercises'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-
-async function exercise(id: string) {
-  const dir = join(ROOT, 'exercises', id);
-  const mod = async (f: string) => ((await import(join(dir, f))) as { default: TestModule }).default;
-  return { id, meta: parseMeta(`exercises/${id}/meta.json`, readFileSync(join(dir, 'meta.json'), 'utf8')), visible: await mod('visible.test.ts'), hidden: await mod('hidden.test.ts') };
-}
 
 /** Every learner file on record for `id`, relative to the repo. */
 function learnerFiles(id: string): string[] {
@@ -40,7 +33,7 @@ describe.each(IDS)('%s', (id) => {
     expect(esbuild.ok, 'every file on record compiles').toBe(true);
     expect(quick, 'the quick compiler takes every file on record').not.toBeNull();
     if (!esbuild.ok || quick === null) return;
-    const ex = await exercise(id);
+    const ex = await loadExercise(id);
     const [a, b] = [await runExercise({ exercise: ex, learnerJs: esbuild.js, mode: 'run' }), await runExercise({ exercise: ex, learnerJs: quick, mode: 'run' })];
     expect(seen(b)).toEqual(seen(a));
   });

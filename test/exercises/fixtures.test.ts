@@ -7,21 +7,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import type { TestModule } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
-import { parseMeta } from '../../src/grading/schema';
+import { loadExercise } from '../support/exercise';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures');
 const IDS = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory() && readdirSync(join(ROOT, 'exercises')).includes(d.name))
   .map((d) => d.name);
-
-async function exercise(id: string) {
-  const dir = join(ROOT, 'exercises', id);
-  const mod = async (f: string) => ((await import(join(dir, f))) as { default: TestModule }).default;
-  return { id, meta: parseMeta(`exercises/${id}/meta.json`, readFileSync(join(dir, 'meta.json'), 'utf8')), visible: await mod('visible.test.ts'), hidden: await mod('hidden.test.ts') };
-}
 
 const compile = (ts: string, file: string) =>
   transformSync(ts, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: file, supported: { 'dynamic-import': false } }).code;
@@ -34,7 +27,7 @@ describe.each(IDS)('%s: other correct solutions', (id) => {
   });
 
   it.each(files)('%s passes Submit', { timeout: 120_000 }, async (file) => {
-    const r = await runExercise({ exercise: await exercise(id), learnerJs: compile(readFileSync(join(FIXTURES, id, file), 'utf8'), file), mode: 'submit' });
+    const r = await runExercise({ exercise: await loadExercise(id), learnerJs: compile(readFileSync(join(FIXTURES, id, file), 'utf8'), file), mode: 'submit' });
     const failed = r.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name}: ${t.message} [${t.scenario ?? ''}] (seed ${t.seed})`);
     expect(failed, r.message).toEqual([]);
     expect(r.status).toBe('pass');

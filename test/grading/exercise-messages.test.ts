@@ -6,16 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import type { TestModule } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
-import { parseMeta } from '../../src/grading/schema';
+import { loadExercise } from '../support/exercise';
 
 const ROOT = resolve(__dirname, '../..');
 
 async function gradeOne(id: string, wrongFile: string, test: string) {
   const dir = join(ROOT, 'exercises', id);
-  const mod = async (f: string) => ((await import(join(dir, f))) as { default: TestModule }).default;
-  const exercise = { id, meta: parseMeta(`exercises/${id}/meta.json`, readFileSync(join(dir, 'meta.json'), 'utf8')), visible: await mod('visible.test.ts'), hidden: await mod('hidden.test.ts') };
+  const exercise = await loadExercise(id);
   const ts = readFileSync(join(dir, 'wrong', wrongFile), 'utf8');
   const learnerJs = transformSync(ts, { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: wrongFile }).code;
   const r = await runExercise({ exercise, learnerJs, mode: 'submit', only: test });
