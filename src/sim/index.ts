@@ -6,6 +6,7 @@ import * as cassandraDriver from './drivers/cassandra';
 import * as kafkajs from './drivers/kafkajs';
 import * as pg from './drivers/pg';
 
+import { blankWorldNext as blankNext } from './active';
 import { createWorld as createWorldImpl } from './world';
 export { DEFAULT_EPOCH_MS } from './world';
 import type { PublicWorld, WorldOptions } from './world-public';
@@ -20,6 +21,13 @@ export type {
  */
 export function createWorld(opts: WorldOptions): PublicWorld {
   return createWorldImpl(opts);
+}
+/**
+ * Until the next world is created, a driver made outside any run binds to a new blank world made with
+ * `opts`, never to a world made before this call. The world is made only if a driver asks for one.
+ */
+export function blankWorldNext(opts: WorldOptions): void {
+  blankNext(() => createWorldImpl(opts));
 }
 export { SimulationError } from './errors';
 export type { SimulationErrorKind } from './errors';
