@@ -24,8 +24,14 @@ const KINDS: readonly JournalEntry['kind'][] = ['send', 'deliver', 'drop'];
 const REASONS: readonly (JournalEntry['reason'] | undefined)[] = [undefined, 'partition', 'loss', 'crashed', 'down'];
 export const SEND = 0, DELIVER = 1, DROP = 2;
 
-/** Entries per chunk: chunks are small fixed-size typed arrays, so recording never copies or grows a large array. */
+/**
+ * Entries per chunk: chunks are fixed-size typed arrays, so recording never copies or grows a large
+ * array. A journal's first chunk is small (most worlds of a Submit record a few hundred entries, and
+ * allocating and zeroing typed arrays is a large part of what a world costs); each next one is twice
+ * the size of the last, up to `CHUNK`.
+ */
 const CHUNK = 2048;
+const FIRST_CHUNK = 64;
 /** Int32 fields per entry: time − base, kind + 4 × reason + 32 × route, message id */
 const W = 3;
 /** Routes fit in the 27 bits above kind and reason. */
@@ -38,10 +44,11 @@ const MAX_ROUTES = 1 << 26;
  */
 class Chunk {
   n = 0;
-  readonly ints = new Int32Array(CHUNK * W);
+  readonly ints: Int32Array;
   readonly wide: Float64Array | null;
-  constructor(readonly base: number, wide: boolean) {
-    this.wide = wide ? new Float64Array(CHUNK) : null;
+  constructor(readonly base: number, wide: boolean, readonly cap: number) {
+    this.ints = new Int32Array(cap * W);
+    this.wide = wide ? new Float64Array(cap) : null;
   }
 }
 
@@ -106,7 +113,7 @@ export class Journal {
   /** `add` with the route given by its `route()` index (callers that record the same route often cache it). */
   addRoute(timeUs: number, kind: number, id: number, route: number, reason?: JournalEntry['reason']): void {
     let c = this.cur;
-    if (c === null || c.n === CHUNK || (c.wide === null && !fits(timeUs, c.base))) c = this.open(timeUs);
+    if (c === null || c.n === c.cap || (c.wide === null && !fits(timeUs, c.base))) c = this.open(timeUs);
     const k = c.n;
     const a = c.ints, o = k * W;
     if (c.wide === null) a[o] = timeUs - c.base;
@@ -119,7 +126,7 @@ export class Journal {
 
   /** A new chunk for an entry at `timeUs`. */
   private open(timeUs: number): Chunk {
-    const c = new Chunk(timeUs, !fits(timeUs, timeUs));
+    const c = new Chunk(timeUs, !fits(timeUs, timeUs), this.cur === null ? FIRST_CHUNK : Math.min(CHUNK, 2 * this.cur.cap));
     this.chunks.push(c);
     this.cur = c;
     return c;
