@@ -187,6 +187,18 @@ export function installRealm(host: RealmHost): () => void {
     const had = Object.prototype.hasOwnProperty.call(obj, key);
     const desc = had ? Object.getOwnPropertyDescriptor(obj, key) : undefined;
     if (desc && !desc.configurable) return; // frozen (e.g. a hardened host object): left as it is
+    if (desc && desc.writable) {
+      // a plain store: far cheaper than redefining a property of the global object on every run
+      obj[key] = value;
+      restores.push(() => {
+        try {
+          obj[key] = desc.value;
+        } catch {
+          defineProperty(obj, key, desc); // made read-only during the run
+        }
+      });
+      return;
+    }
     defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: desc ? desc.enumerable : false });
     restores.push(() => {
       if (desc) defineProperty(obj, key, desc);
