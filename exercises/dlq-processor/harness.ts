@@ -319,20 +319,46 @@ export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; 
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 
+/** The event an operation of the history is an acknowledged write of (`orderId`, NUL, version), if any: see `wroteOk`. */
+function ackedWriteKey(op: World['history'][number]): string | null {
+  if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor' || op.ignored) return null;
+  const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null } | undefined;
+  return v && v.table === 'orders' && v.cells ? `${String(v.key)}\u0000${Number(v.cells.version)}` : null;
+}
+
+/** The same key for an event, or null for one no write can match (an id that is not a string, a version that is not a number). */
+function eventKey(e: OrderEvent): string | null {
+  return typeof e.orderId === 'string' && typeof e.version === 'number' && !Number.isNaN(e.version) ? `${e.orderId}\u0000${e.version}` : null;
+}
+
 /**
  * Did the processor's client get an acknowledged write of this event's version (history from index
  * `from`)? A write whose failure a retry policy ignored is not one: the driver said it succeeded, but
  * no level's worth of replicas acknowledged it.
  */
 export function wroteOk(s: Setup, e: OrderEvent, from = 0, to = s.world.history.length): boolean {
+  const key = eventKey(e);
+  if (key === null) return false;
   const h = s.world.history;
-  for (let i = from; i < to; i++) {
-    const op = h[i];
-    if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor' || op.ignored) continue;
-    const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null } | undefined;
-    if (v && v.table === 'orders' && String(v.key) === e.orderId && v.cells && Number(v.cells.version) === e.version) return true;
-  }
+  for (let i = from; i < to; i++) if (ackedWriteKey(h[i]) === key) return true;
   return false;
+}
+
+/**
+ * For many events at once, in one pass over the history: the index of each event's first
+ * acknowledged write (`wroteOk(s, e, 0, to)` is `firstAckedWrite(e) < to`), or Infinity.
+ */
+export function firstAckedWrites(s: Setup): (e: OrderEvent) => number {
+  const first = new Map<string, number>();
+  const h = s.world.history;
+  for (let i = 0; i < h.length; i++) {
+    const key = ackedWriteKey(h[i]);
+    if (key !== null && !first.has(key)) first.set(key, i);
+  }
+  return (e) => {
+    const key = eventKey(e);
+    return key === null ? Infinity : (first.get(key) ?? Infinity);
+  };
 }
 
 /**
