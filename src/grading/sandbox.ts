@@ -81,17 +81,44 @@ const getProto = Reflect.getPrototypeOf;
 /**
  * Error classes defined before lockdown (the simulator's, the drivers') extend the original `Error`:
  * hardening them would freeze it (its `stackTraceLimit` with it), and leaving it reachable would let
- * learner code change it (e.g. `prepareStackTrace`) for later runs. They are made to extend the
- * hardened `Error` that compartments share instead (same `Error.prototype`: `instanceof` and stacks
- * are unchanged).
+ * learner code change it (e.g. `prepareStackTrace`) for later runs. They are made to extend
+ * `sharedErrorFast` instead: a hardened constructor under the `Error` that compartments share (same
+ * `Error.prototype`: `instanceof` and stacks are unchanged).
  */
 function reparentErrorClasses(): void {
   if (FeralError === (globalThis as { Error: unknown }).Error) return; // loaded after lockdown: nothing to do
   const SharedError = (Error.prototype as { constructor: unknown }).constructor as object;
+  const parent = sharedErrorFast(SharedError);
   walkGraph([...simulatorRoots(), ...catchableErrorClasses()], (v) => {
-    if (typeof v === 'function' && getProto(v) === FeralError) Reflect.setPrototypeOf(v, SharedError);
+    if (typeof v === 'function' && getProto(v) === FeralError) Reflect.setPrototypeOf(v, parent);
     return true;
   });
+}
+
+/**
+ * Makes the errors SES's shared `Error` makes (its [[Prototype]] is that constructor), at a tenth of
+ * the cost when stacks are off: SES's constructor builds the error and then always captures its stack
+ * again (to leave itself out of it), about 3.5 µs even while a simulated driver suspends stacks
+ * (src/sim/errors.ts `suspendStack`), and a Submit raises thousands of driver errors. This one
+ * captures the stack again only when there is one. The original `Error` stays in this closure.
+ */
+function sharedErrorFast(SharedError: object): object {
+  const construct = Reflect.construct;
+  const Feral = FeralError as ErrorConstructor & { stackTraceLimit?: unknown; captureStackTrace?: (e: object, f: object) => void };
+  const capture = Feral.captureStackTrace;
+  // A derived class that returns the error it makes: V8 allocates no `this` for it (a plain function
+  // constructor under a class costs as much as SES's).
+  class FastError extends (SharedError as ErrorConstructor) {
+    // @ts-expect-error TS2377: no `super()` on purpose; the constructor returns the error it makes
+    constructor(...args: unknown[]) {
+      const e = construct(Feral, args, new.target) as Error;
+      const limit = Feral.stackTraceLimit;
+      if (capture && typeof limit === 'number' && limit > 0) capture(e, FastError); // as SES does: this frame left out
+      return e;
+    }
+  }
+  Object.defineProperty(FastError, 'name', { value: 'Error' }); // what code walking the class chain expects to read
+  return harden(FastError);
 }
 
 /**
