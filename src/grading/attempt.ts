@@ -96,6 +96,51 @@ export function drainUncaught(reporting: boolean, backstopMs: number): Promise<v
 
 // ---- one attempt ----------------------------------------------------------------------------------
 
+/** An attempt waiting to settle: when its wall-clock wait started, and what ends it. */
+interface Watched {
+  since: number;
+  settleMs: number;
+  worldRunning: () => boolean;
+  timeOut: () => void;
+}
+const realNow = typeof performance === 'object' && performance ? performance.now.bind(performance) : Date.now;
+/** The attempts waiting to settle (one at a time, unless a host overlaps runs in one realm). */
+const watched = new Set<Watched>();
+/**
+ * The one real timer that watches them, armed only while none is pending: arming and clearing a timer
+ * for every attempt cost about 4% of a Submit in the run worker (a Submit makes hundreds of attempts).
+ * An attempt that settles just leaves the set; a timer with nothing left to watch is not re-armed.
+ */
+let watchTimer: ReturnType<typeof realSetTimeout> | null = null;
+
+function armWatch(ms: number): void {
+  watchTimer = realSetTimeout(checkWatched, Math.max(0, ms));
+}
+
+function checkWatched(): void {
+  watchTimer = null;
+  const now = realNow();
+  let next = Infinity;
+  for (const w of watched) {
+    if (w.worldRunning()) w.since = now; // inside a world the simulator's verdicts end the run: wait again
+    const left = w.since + w.settleMs - now;
+    if (left > 0) {
+      next = Math.min(next, left);
+      continue;
+    }
+    watched.delete(w);
+    w.timeOut();
+  }
+  if (next !== Infinity) armWatch(next);
+}
+
+/** A run is over: unless another run's attempt still waits, no timer of the grader's outlives it (a Node host could not exit until it fired). */
+export function stopSettleWatch(): void {
+  if (watched.size > 0 || watchTimer === null) return;
+  realClearTimeout(watchTimer);
+  watchTimer = null;
+}
+
 /**
  * Wait for `p`, but give up after `settleMs` of wall clock while no simulator world is running (inside
  * one, the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop).
@@ -104,23 +149,25 @@ export function drainUncaught(reporting: boolean, backstopMs: number): Promise<v
 function settle(p: Promise<void>, settleMs: number, worldRunning: () => boolean): Promise<{ settled: boolean; ok: boolean; error?: unknown; timedOut: boolean }> {
   const outcome = { ok: true, settled: false, timedOut: false, error: undefined as unknown };
   return new Promise((resolve) => {
-    let timer: ReturnType<typeof realSetTimeout>;
-    const arm = () => {
-      timer = realSetTimeout(() => {
-        if (worldRunning()) return arm();
+    const w: Watched = {
+      since: realNow(),
+      settleMs,
+      worldRunning,
+      timeOut: () => {
         outcome.timedOut = true;
         resolve(outcome);
-      }, settleMs);
+      },
     };
-    arm();
+    watched.add(w);
+    if (watchTimer === null) armWatch(settleMs);
     p.then(
       () => {
-        realClearTimeout(timer);
+        watched.delete(w);
         outcome.settled = true;
         resolve(outcome);
       },
       (e) => {
-        realClearTimeout(timer);
+        watched.delete(w);
         outcome.settled = true;
         outcome.ok = false;
         outcome.error = e;

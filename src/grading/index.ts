@@ -26,7 +26,7 @@
  * One attempt (one seed of one test) is attempt.ts; the wording is messages.ts.
  */
 import { isTestModule, type TestEntry, type TestModule } from './suite';
-import { collectUncaught, drainUncaught, runAttempt, type Attempt, type AttemptEnv, type Uncaught } from './attempt';
+import { collectUncaught, drainUncaught, runAttempt, stopSettleWatch, type Attempt, type AttemptEnv, type Uncaught } from './attempt';
 import { DEFAULT_OUTPUT_BYTES, OutputBuffer, captureConsole, describeThrown } from './format';
 import { DEFAULT_SETTLE_MS, errorResults, type PlannedTest } from './host';
 import { boundResults, capText, MAX_TEXT_CHARS } from './caps';
@@ -333,6 +333,7 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
     return summarize(results);
   } finally {
     collectUncaught(null);
+    stopSettleWatch();
   }
 }
 

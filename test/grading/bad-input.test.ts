@@ -104,6 +104,13 @@ describe('bad input: per test, readable messages', () => {
     vexpect(r.tests[1].status).toBe('pass');
     await rightStillPasses();
   });
+
+  it('a promise that never resolves, in a test after one that passed (one watch timer serves every attempt)', async () => {
+    const r = await grade(ex, `export function f(x: number) { return x === 3 ? new Promise(() => {}) : x * 2; }`, 'submit', { settleMs: 300 });
+    vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail']);
+    vexpect(r.tests[1].message).toMatch(/did not finish within 300 ms: your code is waiting for something that never happens/);
+    await rightStillPasses();
+  });
 });
 
 describe("bad input: the grader never runs the getters of what learner code threw", () => {
