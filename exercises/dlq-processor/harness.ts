@@ -319,16 +319,18 @@ export async function redrive(s: Setup): Promise<{ ok: boolean; value?: number; 
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error };
 }
 
-/** The event an operation of the history is an acknowledged write of (`orderId`, NUL, version), if any: see `wroteOk`. */
-function ackedWriteKey(op: World['history'][number]): string | null {
+/** The row an operation of the history is an acknowledged write of, if any: see `wroteOk`. */
+function ackedWrite(op: World['history'][number]): { key?: unknown; cells: Record<string, unknown> } | null {
   if (op.type !== 'ok' || op.f !== 'write' || op.process !== 'processor' || op.ignored) return null;
   const v = op.value as { table?: string; key?: unknown; cells?: Record<string, unknown> | null } | undefined;
-  return v && v.table === 'orders' && v.cells ? `${String(v.key)}\u0000${Number(v.cells.version)}` : null;
+  return v && v.table === 'orders' && v.cells ? (v as { key?: unknown; cells: Record<string, unknown> }) : null;
 }
 
-/** The same key for an event, or null for one no write can match (an id that is not a string, a version that is not a number). */
+/** The key `firstAckedWrites` files a write under, and looks an event up by. */
+const writeKey = (id: string, version: number) => `${id}\u0000${version}`;
+/** An event's key, or null for one no write can match (an id that is not a string, a version that is not a number). */
 function eventKey(e: OrderEvent): string | null {
-  return typeof e.orderId === 'string' && typeof e.version === 'number' && !Number.isNaN(e.version) ? `${e.orderId}\u0000${e.version}` : null;
+  return typeof e.orderId === 'string' && typeof e.version === 'number' && !Number.isNaN(e.version) ? writeKey(e.orderId, e.version) : null;
 }
 
 /**
@@ -337,10 +339,11 @@ function eventKey(e: OrderEvent): string | null {
  * no level's worth of replicas acknowledged it.
  */
 export function wroteOk(s: Setup, e: OrderEvent, from = 0, to = s.world.history.length): boolean {
-  const key = eventKey(e);
-  if (key === null) return false;
   const h = s.world.history;
-  for (let i = from; i < to; i++) if (ackedWriteKey(h[i]) === key) return true;
+  for (let i = from; i < to; i++) {
+    const w = ackedWrite(h[i]);
+    if (w && String(w.key) === e.orderId && Number(w.cells.version) === e.version) return true;
+  }
   return false;
 }
 
@@ -352,7 +355,8 @@ export function firstAckedWrites(s: Setup): (e: OrderEvent) => number {
   const first = new Map<string, number>();
   const h = s.world.history;
   for (let i = 0; i < h.length; i++) {
-    const key = ackedWriteKey(h[i]);
+    const w = ackedWrite(h[i]);
+    const key = w && writeKey(String(w.key), Number(w.cells.version));
     if (key !== null && !first.has(key)) first.set(key, i);
   }
   return (e) => {
