@@ -12,8 +12,8 @@
  *  - its output must parse as the grader evaluates learner code (a strict function body,
  *    src/grading/sandbox.ts), so anything V8 refuses is esbuild's to report;
  *  - the source map is inline, as esbuild's, so stack frames map back to the learner's lines.
- * test/browser-code/quick-compile.test.ts grades every solution, wrong answer and fixture compiled
- * both ways and requires the same results.
+ * test/differential/quick-compile.test.ts grades every solution, wrong answer and fixture compiled
+ * both ways and requires the same Run results.
  */
 import { transform, type Options } from 'sucrase';
 
