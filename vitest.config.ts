@@ -6,6 +6,8 @@ import { FAST_EXCLUDE, FAST_ISOLATED_INCLUDE, FAST_SHARED_INCLUDE, SLOW_EXCLUDE,
 // The browser tier has its own config (vitest.browser.config.ts).
 export default defineConfig({
   test: {
+    // Both cores (Vitest's default leaves one idle on a 2-core machine: cpus − 1 workers).
+    maxWorkers: 2,
     projects: [
       {
         test: {
