@@ -550,7 +550,8 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
 - *Throttled*: the same measures with ${passes.some((p) => p.how === 'threads')
     ? `every thread of the browser (its processes' and every worker's) in a cgroup of its own whose CPU quota is 1/rate of a core
   (bench/thread-throttle.ts; a thread made later shares its creator's quota until the next 50 ms poll gives it its own). Measured
-  with a busy loop: 2.3–3.5× slower, in a page and in a worker. Since 2026-12-06 20:30 UTC; before, the throttled rows used
+  with busy loops, in a page and in a worker: 50–130 ms of work 2.3–3.5× slower; tasks of 2–3 ms not slower (the kernel
+  enforces a quota at its 4 ms tick), so short work such as a warm Run's is slowed less than a slower device would slow it. Since 2026-12-06 20:00 UTC; before, the throttled rows used
   DevTools' \`Emulation.setCPUThrottlingRate\`, which Chromium applies to a page's main thread only: the run worker and the editor's
   workers ran at full speed`
     : `\`Emulation.setCPUThrottlingRate({ rate })\` sent through the page's CDP session (playwright-core) before the page loads: the
