@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { FAST_EXCLUDE, FAST_ISOLATED_INCLUDE, FAST_SHARED_INCLUDE, SLOW_EXCLUDE, slowInclude } from './test/tiers';
 
@@ -6,8 +7,8 @@ import { FAST_EXCLUDE, FAST_ISOLATED_INCLUDE, FAST_SHARED_INCLUDE, SLOW_EXCLUDE,
 // The browser tier has its own config (vitest.browser.config.ts).
 export default defineConfig({
   test: {
-    // Both cores (Vitest's default leaves one idle on a 2-core machine: cpus − 1 workers).
-    maxWorkers: 2,
+    // Vitest's default, cores − 1 workers, leaves one of a 2-core machine's cores idle: at least two.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {

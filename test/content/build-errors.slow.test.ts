@@ -4,7 +4,7 @@
  * that validates frontmatter (the build runs it first), so a full build of the site is not needed.
  * It runs in a temporary copy of the project: `astro sync` writes the project's `.astro/` (the list
  * of content modules among it), which a build or `astro dev` running in the checkout at the same
- * time reads (`npm test` builds the sites for the browser tier beside this tier).
+ * time reads: in the checkout itself this test would feed them its fixture lessons.
  * A spawned Astro: the slow tier.
  */
 import { describe, it, expect } from 'vitest';
