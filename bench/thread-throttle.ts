@@ -25,8 +25,6 @@ const PERIOD_US = 10_000;
 const POLL_MS = 50;
 
 export interface ThreadThrottle {
-  /** Threads slowed so far. */
-  threads(): number;
   stop(): void;
 }
 
@@ -93,7 +91,6 @@ export function throttleThreads(rate: number, root = process.pid): ThreadThrottl
   poll();
   const timer = setInterval(poll, POLL_MS);
   return {
-    threads: () => slowed.size,
     stop() {
       clearInterval(timer);
       // Every thread back, also those made since the last poll (they sit in their creator's cgroup).
