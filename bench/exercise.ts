@@ -38,7 +38,7 @@ import os from 'node:os';
 import { buildSite, startStaticServer, ROOT } from '../support/server';
 import { benchScheduler } from '../support/sim-cases';
 import { timedInPage } from '../support/exercise-run';
-import { throttleThreads } from './thread-throttle';
+import { canThrottleThreads, throttleThreads } from './thread-throttle';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPS = Number(process.env.REPS ?? 3);
@@ -408,13 +408,6 @@ async function pass(browser: Browser, base: string, chunk: string, rate: number,
 
 type Throttle = 'none' | 'threads' | 'main-thread';
 
-/** Whether this machine lets the bench slow every thread (cgroups writable): tried once, undone at once. */
-function canThrottleThreads(): boolean {
-  const t = throttleThreads(2);
-  t?.stop();
-  return t !== null;
-}
-
 /** `pass`'s measures; `pageRate` > 1 throttles each page's main thread through DevTools. */
 async function measures(browser: Browser, base: string, chunk: string, rate: number, pageRate: number) {
   const log = (s: string) => console.log(`[${rate}×${rate === 1 ? '' : pageRate > 1 ? ', main thread' : ', every thread'}] ${s}`);
@@ -499,11 +492,9 @@ async function main() {
   const chunk = await monacoChunk(browser, base + 'playground/demo/');
   const passes: Pass[] = [];
   const canThrottle = canThrottleThreads();
-  for (const { rate, mainThreadOnly } of PASSES) {
-    // where cgroups are not writable, an every-thread pass is a main-thread one: not twice
-    if (!mainThreadOnly && !canThrottle && passes.some((p) => p.rate === rate && p.how === 'main-thread')) continue;
-    passes.push(await pass(browser, base, chunk, rate, mainThreadOnly));
-  }
+  // Where cgroups are not writable an every-thread pass is a main-thread one: not twice.
+  const duplicate = (q: (typeof PASSES)[number]) => !canThrottle && q.rate > 1 && !q.mainThreadOnly && PASSES.some((o) => o.mainThreadOnly && o.rate === q.rate);
+  for (const { rate, mainThreadOnly } of PASSES.filter((q) => !duplicate(q))) passes.push(await pass(browser, base, chunk, rate, mainThreadOnly));
   if (COLD_ONLY) {
     await browser.close();
     await server.close();

@@ -62,14 +62,33 @@ function threadsOf(pid: number): number[] {
   }
 }
 
-export function throttleThreads(rate: number, root = process.pid): ThreadThrottle | null {
+/** This process's cgroup under CPU_ROOT, made if cgroups can be written here; else null. */
+function benchCgroup(): string | null {
   const base = path.join(CPU_ROOT, `qc-bench-${process.pid}`);
   try {
     if (!existsSync(path.join(CPU_ROOT, 'tasks'))) return null;
     mkdirSync(base, { recursive: true });
+    return base;
   } catch {
     return null;
   }
+}
+
+/** Whether `throttleThreads` can work on this machine (cgroups writable); touches no thread. */
+export function canThrottleThreads(): boolean {
+  const base = benchCgroup();
+  if (base === null) return false;
+  try {
+    rmdirSync(base);
+  } catch {
+    // in use by a throttle that is running: it removes it when it stops
+  }
+  return true;
+}
+
+export function throttleThreads(rate: number, root = process.pid): ThreadThrottle | null {
+  const base = benchCgroup();
+  if (base === null) return null;
   const quota = String(Math.max(1000, Math.round(PERIOD_US / rate)));
   const slowed = new Set<number>();
   const slow = (tid: number) => {
