@@ -1,30 +1,23 @@
 /**
  * The Node CLIs as a user runs them: `npm run grade` (exit codes, JSON, syntax errors, infinite
  * loops stopped by the worker's wall clock) and `npm run verify` (problems in exercise folders).
+ * Each test spawns its own CLIs and writes only its own files, so the tests run at once (most of a
+ * test's time is a process starting, or a wall-clock limit running out).
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/grading/index';
+import { ROOT, runScript, spawnCollect } from '../support/spawn';
 
-const ROOT = resolve(__dirname, '../..');
 mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // git-ignored scratch space inside the repo (test files import ../../src)
 const TMP = mkdtempSync(join(ROOT, '.tmp', 'grading-cli-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-function run(script: 'grade' | 'verify', args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runScript;
 
-function grade(file: string, ...extra: string[]) {
-  const r = run('grade', ['demo', file, ...extra]);
+async function grade(file: string, ...extra: string[]) {
+  const r = await run('grade', ['demo', file, ...extra]);
   return { ...r, results: JSON.parse(r.stdout) as Results };
 }
 
@@ -36,46 +29,46 @@ function learnerFile(name: string, code: string): string {
 
 const solution = readFileSync(join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
 
-describe('npm run grade', () => {
-  it('exits 0 and prints passing results for the solution', { timeout: 120_000 }, () => {
-    const { code, results } = grade('exercises/demo/solution.ts');
+describe.concurrent('npm run grade', () => {
+  it('exits 0 and prints passing results for the solution', { timeout: 120_000 }, async ({ expect }) => {
+    const { code, results } = await grade('exercises/demo/solution.ts');
     expect(results.status).toBe('pass');
     expect(results.tests.length).toBeGreaterThan(5);
     expect(code).toBe(0);
   });
 
-  it('exits 1 for the starter, and --run grades only the visible tests', { timeout: 120_000 }, () => {
-    const submit = grade('exercises/demo/starter.ts');
+  it('exits 1 for the starter, and --run grades only the visible tests', { timeout: 120_000 }, async ({ expect }) => {
+    const submit = await grade('exercises/demo/starter.ts');
     expect(submit.results.status).toBe('fail');
     expect(submit.code).toBe(1);
     expect(submit.results.tests.some((t) => t.visibility === 'hidden' && t.status === 'fail')).toBe(true);
-    const runOnly = grade('exercises/demo/starter.ts', '--run');
+    const runOnly = await grade('exercises/demo/starter.ts', '--run');
     expect(runOnly.results.tests.every((t) => t.visibility === 'visible')).toBe(true);
     expect(runOnly.code).toBe(1); // the starter fails one visible test too
   });
 
-  it('exits 2 with file:line:column for a syntax error', { timeout: 120_000 }, () => {
+  it('exits 2 with file:line:column for a syntax error', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('syntax.ts', 'export function blockFor(cl: string, rf: number) {\n  return rf +;\n}\n');
-    const { code, results } = grade(f);
+    const { code, results } = await grade(f);
     expect(results.status).toBe('error');
     expect(results.message).toBe(`${f}:2:14: Unexpected ";"`);
     expect(code).toBe(2);
   });
 
-  it('exits 2 naming a missing export', { timeout: 120_000 }, () => {
+  it('exits 2 naming a missing export', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('missing.ts', solution.replace('export function withTimeout', 'function withTimeout'));
-    const { code, results } = grade(f);
+    const { code, results } = await grade(f);
     expect(results.message).toMatch(/does not export `withTimeout`/);
     expect(code).toBe(2);
   });
 
-  it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results and listing the rest as not run', { timeout: 120_000 }, () => {
+  it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results and listing the rest as not run', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('loop.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      while (true) {}"));
-    // The verdict names the 1.5 s limit: the worker was stopped by it (a hang would end at spawnSync's limit, with no JSON).
-    const { code, results } = grade(f, '--timeout', '1500');
+    // The verdict names the 1.5 s limit: the worker was stopped by it (a hang would end when the CLI is killed at 120 s, with no JSON).
+    const { code, results } = await grade(f, '--timeout', '1500');
     expect(results.status).toBe('fail');
     expect(code).toBe(1);
-    const all = grade('exercises/demo/solution.ts').results.tests.map((t) => t.name);
+    const all = (await grade('exercises/demo/solution.ts')).results.tests.map((t) => t.name);
     expect(results.tests.map((t) => t.name)).toEqual(all);
     expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
     expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
@@ -87,33 +80,33 @@ describe('npm run grade', () => {
     expect(results.message).toBe(`Timed out in "blockFor > QUORUM of RF=3 waits for two replicas" after 1.5 s: the runner was stopped; ${all.length - 2} later tests did not run.`);
   });
 
-  it('a slow test and a promise that never settles read like the infinite loop: the running test named, the rest not run', { timeout: 120_000 }, () => {
+  it('a slow test and a promise that never settles read like the infinite loop: the running test named, the rest not run', { timeout: 120_000 }, async ({ expect }) => {
     const slow = learnerFile('slow.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      { let spin = 0; for (let i = 0; i < 1e13; i++) spin += i; if (spin < 0) return 0; }"));
     // (a loop that reads no clock: spinning on Date.now() outside a run is stopped as a busy-wait)
-    const s = grade(slow, '--timeout', '1500').results;
+    const s = (await grade(slow, '--timeout', '1500')).results;
     expect(s.status).toBe('fail');
     expect(s.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
     expect(s.tests[1].message).toMatch(/^Timed out: this test ran for more than 1\.5 s of real time/);
     expect(s.tests.slice(2).every((t) => t.status === 'error' && t.message?.startsWith('Not run: '))).toBe(true);
     const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
     const never = learnerFile('never.ts', solution.replace(race, 'return new Promise<T>(() => {});'));
-    const n = grade(never, '--run', '--timeout', '1500').results;
+    const n = (await grade(never, '--run', '--timeout', '1500')).results;
     const stuck = n.tests.filter((t) => t.name.startsWith('withTimeout'));
     expect(stuck.length).toBeGreaterThan(0);
     // the grader's own settle limit (below the wall-clock limit) or the simulator's deadlock verdict names the cause
     for (const t of stuck) expect(t.message).toMatch(/did not finish within 500 ms|deadlock/i);
   });
 
-  it('a promise left rejected with no handler fails the test that left it, naming the error (it was swallowed before)', { timeout: 120_000 }, () => {
+  it('a promise left rejected with no handler fails the test that left it, naming the error (it was swallowed before)', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('unhandled.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      Promise.reject(new Error('the hint was lost'));"));
-    const { code, results } = grade(f, '--run');
+    const { code, results } = await grade(f, '--run');
     expect(code).toBe(1);
     expect(results.tests[0].status).toBe('pass');
     expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
     expect(results.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it .*: Error: the hint was lost \(at .*unhandled\.ts:\d+:\d+\)\.$/);
   });
 
-  it('an error whose message getter loops for ever fails only the test that threw it, named clearly: the grader never runs the getter', { timeout: 120_000 }, () => {
+  it('an error whose message getter loops for ever fails only the test that threw it, named clearly: the grader never runs the getter', { timeout: 120_000 }, async ({ expect }) => {
     // The getter would run while the grader describes the failure: it would hang there until the
     // wall-clock limit stopped the run, and every later test would be "Not run".
     const f = learnerFile(
@@ -123,7 +116,7 @@ describe('npm run grade', () => {
         "case 'QUORUM':\n      throw new (class QuorumError extends Error {\n        name = 'QuorumError';\n        get message(): string { for (;;) {} }\n      })();",
       ),
     );
-    const { code, results } = grade(f, '--run', '--timeout', '1500');
+    const { code, results } = await grade(f, '--run', '--timeout', '1500');
     expect(code).toBe(1);
     expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
     expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'error' });
@@ -132,35 +125,35 @@ describe('npm run grade', () => {
     expect(results.tests.filter((t) => t.message?.startsWith('Not run'))).toEqual([]);
   });
 
-  it('--seed <n> replays one seed: every seeded test runs with that seed only', { timeout: 120_000 }, () => {
-    const all = grade('exercises/demo/starter.ts').results;
-    const replay = grade('exercises/demo/starter.ts', '--seed', '3').results;
+  it('--seed <n> replays one seed: every seeded test runs with that seed only', { timeout: 120_000 }, async ({ expect }) => {
+    const all = (await grade('exercises/demo/starter.ts')).results;
+    const replay = (await grade('exercises/demo/starter.ts', '--seed', '3')).results;
     expect(replay.tests.map((t) => t.name)).toEqual(all.tests.map((t) => t.name));
     const seeds = new Set(replay.tests.map((t) => t.seed).filter((x) => x !== undefined));
     expect(seeds.has(3)).toBe(true);
     expect([...seeds].every((x) => x === 3 || x === 1)).toBe(true);
-    const bad = run('grade', ['demo', 'exercises/demo/starter.ts', '--seed', 'soon']);
+    const bad = await run('grade', ['demo', 'exercises/demo/starter.ts', '--seed', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--seed needs an integer/);
   });
 
-  it('--test <name> runs only the test of that name, with the verdict a full Submit gives it; an unknown name says so', { timeout: 120_000 }, () => {
-    const all = grade('exercises/demo/starter.ts').results;
+  it('--test <name> runs only the test of that name, with the verdict a full Submit gives it; an unknown name says so', { timeout: 120_000 }, async ({ expect }) => {
+    const all = (await grade('exercises/demo/starter.ts')).results;
     const failing = all.tests.find((t) => t.status !== 'pass')!;
-    const one = grade('exercises/demo/starter.ts', '--test', failing.name);
+    const one = await grade('exercises/demo/starter.ts', '--test', failing.name);
     expect(one.code).toBe(1);
     expect(one.results.tests).toHaveLength(1);
     expect(one.results.tests[0]).toMatchObject({ name: failing.name, status: failing.status, message: failing.message });
-    const none = grade('exercises/demo/starter.ts', '--test', 'no such test');
+    const none = await grade('exercises/demo/starter.ts', '--test', 'no such test');
     expect(none.code).toBe(2);
     expect(none.results.message).toBe('No test named "no such test" runs on Submit in exercise "demo".');
   });
 
-  it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, () => {
+  it('turns import() into the exercise require, as the browser does: no module can be loaded from anywhere', { timeout: 120_000 }, async ({ expect }) => {
     const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
     expect(solution).toContain(race);
     const f = learnerFile('dynimport.ts', solution.replace(race, `return import('node:fs').then(() => Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));`));
-    const { code, results } = grade(f);
+    const { code, results } = await grade(f);
     const usingIt = results.tests.filter((t) => t.name.startsWith('withTimeout'));
     expect(usingIt.length).toBeGreaterThan(0);
     expect(usingIt.every((t) => t.status !== 'pass')).toBe(true);
@@ -168,8 +161,8 @@ describe('npm run grade', () => {
     expect(code).toBe(1);
   });
 
-  it('prints the whole results JSON through a pipe, however large (traces of failed scenarios)', { timeout: 120_000 }, () => {
-    const r = run('grade', ['dlq-processor', join(ROOT, 'exercises/dlq-processor/wrong/redrive-one-batch.ts')]);
+  it('prints the whole results JSON through a pipe, however large (traces of failed scenarios)', { timeout: 120_000 }, async ({ expect }) => {
+    const r = await run('grade', ['dlq-processor', join(ROOT, 'exercises/dlq-processor/wrong/redrive-one-batch.ts')]);
     expect(r.stdout.length).toBeGreaterThan(200_000);
     const results = JSON.parse(r.stdout) as Results;
     expect(results.status).toBe('fail');
@@ -177,21 +170,21 @@ describe('npm run grade', () => {
     expect(r.code).toBe(1);
   });
 
-  it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, () => {
+  it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('toploop.ts', `while (true) {}\n${solution}`);
-    const { code, results } = grade(f, '--timeout', '1500');
+    const { code, results } = await grade(f, '--timeout', '1500');
     expect(results.status).toBe('error');
     expect(results.message).toMatch(/^Timed out: loading your module took more than 1\.5 s/);
     expect(code).toBe(2);
   });
 
-  it('keeps stdout valid JSON when learner code writes to the real stdout', { timeout: 120_000 }, () => {
+  it('keeps stdout valid JSON when learner code writes to the real stdout', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('noisy.ts', `${solution}\nconsole.log('top-level noise'); (globalThis as any).process?.stdout?.write?.('raw noise\\n');`);
-    const { results } = grade(f);
+    const { results } = await grade(f);
     expect(results.status).toBe('pass');
   });
 
-  it('grades an edited test file as edited (the cached bundle is rebuilt), and an unchanged one the same', { timeout: 120_000 }, () => {
+  it('grades an edited test file as edited (the cached bundle is rebuilt), and an unchanged one the same', { timeout: 120_000 }, async ({ expect }) => {
     const dir = join(TMP, 'edit-exercises');
     cpSync(join(ROOT, 'exercises/demo'), join(dir, 'demo'), { recursive: true });
     for (const f of ['visible.test.ts', 'hidden.test.ts']) {
@@ -199,23 +192,23 @@ describe('npm run grade', () => {
       writeFileSync(p, readFileSync(p, 'utf8').replaceAll("'../../src/", `'${ROOT}/src/`));
     }
     const hidden = join(dir, 'demo', 'hidden.test.ts');
-    const names = () => (JSON.parse(run('grade', ['demo', 'exercises/demo/solution.ts'], { QC_EXERCISES_DIR: dir }).stdout) as Results).tests.map((t) => t.name);
-    const before = names();
+    const names = async () => (JSON.parse((await run('grade', ['demo', 'exercises/demo/solution.ts'], { QC_EXERCISES_DIR: dir })).stdout) as Results).tests.map((t) => t.name);
+    const before = await names();
     expect(before.filter((n) => n.endsWith('> ALL, TWO, THREE and ANY'))).toHaveLength(1);
-    expect(names()).toEqual(before);
+    expect(await names()).toEqual(before);
     writeFileSync(hidden, readFileSync(hidden, 'utf8').replace("'ALL, TWO, THREE and ANY'", "'ALL, TWO, THREE and ANY (edited)'"));
-    expect(names().filter((n) => n.endsWith('> ALL, TWO, THREE and ANY (edited)'))).toHaveLength(1);
+    expect((await names()).filter((n) => n.endsWith('> ALL, TWO, THREE and ANY (edited)'))).toHaveLength(1);
   });
 
-  it('--seed replays the case a failed property reported: the same verdict, seed, message and minimal scenario', { timeout: 300_000 }, () => {
+  it('--seed replays the case a failed property reported: the same verdict, seed, message and minimal scenario', { timeout: 300_000 }, async ({ expect }) => {
     const file = join(ROOT, 'exercises/read-fallback/wrong/miss-while-pg-down-null.ts');
     const name = 'When PostgreSQL cannot answer either, throw: never tell a customer an order does not exist because you could not look it up.';
-    const submit = run('grade', ['read-fallback', file]);
+    const submit = await run('grade', ['read-fallback', file]);
     expect(submit.code, submit.stderr).toBe(1);
     const failed = (JSON.parse(submit.stdout) as Results).tests.find((t) => t.name === name)!;
     expect(failed.status).toBe('fail');
     expect(Number.isInteger(failed.seed)).toBe(true);
-    const replay = run('grade', ['read-fallback', file, '--seed', String(failed.seed)]);
+    const replay = await run('grade', ['read-fallback', file, '--seed', String(failed.seed)]);
     expect(replay.code, replay.stderr).toBe(1);
     const again = (JSON.parse(replay.stdout) as Results).tests.find((t) => t.name === name)!;
     expect({ status: again.status, seed: again.seed, message: again.message, scenario: again.scenario }).toEqual({
@@ -224,7 +217,7 @@ describe('npm run grade', () => {
       message: failed.message,
       scenario: failed.scenario,
     });
-    const bad = run('grade', ['read-fallback', file, '--seed', 'x']);
+    const bad = await run('grade', ['read-fallback', file, '--seed', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--seed needs an integer/);
     // the terminal (stderr) names the failed case and the command that replays it alone, as printed
@@ -232,20 +225,20 @@ describe('npm run grade', () => {
     expect(line, submit.stderr).toBeDefined();
     const command = line.slice(line.indexOf('replay it: ') + 'replay it: '.length);
     expect(command).toMatch(/^npm run grade -- read-fallback \S+ --seed \d+ --test '.+'$/);
-    const shell = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const shell = await spawnCollect('bash', ['-c', command]);
     const alone = JSON.parse(shell.stdout.slice(shell.stdout.indexOf('{'))) as Results;
     expect(alone.tests.map((t) => ({ name: t.name, seed: t.seed, message: t.message }))).toEqual([{ name, seed: failed.seed, message: failed.message }]);
   });
 
-  it('exits 2 for an unknown exercise', { timeout: 120_000 }, () => {
-    const r = run('grade', ['no-such-exercise', 'exercises/demo/solution.ts']);
+  it('exits 2 for an unknown exercise', { timeout: 120_000 }, async ({ expect }) => {
+    const r = await run('grade', ['no-such-exercise', 'exercises/demo/solution.ts']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).message).toMatch(/^No exercise "no-such-exercise"/);
   });
 });
 
-describe('gradeInWorker', () => {
-  it('a Submit split over two workers reads exactly like one worker\'s', { timeout: 120_000 }, async () => {
+describe.concurrent('gradeInWorker', () => {
+  it('a Submit split over two workers reads exactly like one worker\'s', { timeout: 120_000 }, async ({ expect }) => {
     const { compileLearnerTs, gradeInWorker, readExerciseFiles } = await import('../../scripts/grade');
     const c = compileLearnerTs(readExerciseFiles('demo')['starter.ts'], 'starter.ts');
     if (!c.ok) throw new Error(c.message);
@@ -258,8 +251,8 @@ describe('gradeInWorker', () => {
   });
 });
 
-describe('npm run verify', () => {
-  it('passes the demo exercise and reports every kind of problem in a broken one', { timeout: 300_000 }, () => {
+describe.concurrent('npm run verify', () => {
+  it('passes the demo exercise and reports every kind of problem in a broken one', { timeout: 300_000 }, async ({ expect }) => {
     const dir = join(TMP, 'exercises');
     mkdirSync(dir);
     const abs = (text: string) => text.replaceAll("'../../src/", `'${ROOT}/src/`);
@@ -278,7 +271,7 @@ describe('npm run verify', () => {
     cpSync(join(dir, 'demo'), b2, { recursive: true });
     writeFileSync(join(b2, 'meta.json'), JSON.stringify(meta));
 
-    const r = run('verify', [], { QC_EXERCISES_DIR: dir });
+    const r = await run('verify', [], { QC_EXERCISES_DIR: dir });
     expect(readdirSync(dir).sort()).toEqual(['bad-meta', 'broken', 'demo']);
     const lines = r.stdout.split('\n');
     const row = (ex: string, check: string) => lines.find((l) => l.startsWith(ex) && l.includes(check)) ?? '';
@@ -290,7 +283,7 @@ describe('npm run verify', () => {
 
     // fix the header problem: the broken exercise's graded problems show up
     rmSync(join(b, 'wrong/no-header.ts'));
-    const r2 = run('verify', ['broken'], { QC_EXERCISES_DIR: dir });
+    const r2 = await run('verify', ['broken'], { QC_EXERCISES_DIR: dir });
     const lines2 = r2.stdout.split('\n');
     const row2 = (check: string) => lines2.find((l) => l.startsWith('broken') && l.includes(check)) ?? '';
     expect(row2('starter fails a hidden test')).toContain('FAIL  starter passes every hidden test');

@@ -8,13 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results, TestResult } from '../../src/grading/index';
 import { SANDBOX_FLAGS, refuseResults } from '../../scripts/lib/grade-pool';
 import { boundResults } from '../../src/grading/caps';
+import { ROOT, runScript } from '../support/spawn';
 
-const ROOT = resolve(__dirname, '../..');
 mkdirSync(join(ROOT, '.tmp'), { recursive: true });
 const TMP = mkdtempSync(join(ROOT, '.tmp', 'node-sandbox-'));
 const solution = readFileSync(join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
@@ -50,11 +50,11 @@ function attack(body: string, top = ''): string {
 }
 
 let n = 0;
-function grade(code: string, ...args: string[]): { code: number | null; stdout: string; results: Results } {
+async function grade(code: string, ...args: string[]): Promise<{ code: number | null; stdout: string; results: Results }> {
   const file = join(TMP, `attack-${n++}.ts`);
   writeFileSync(file, code);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/grade.ts', 'demo', file, '--run', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, results: JSON.parse(r.stdout) as Results };
+  const r = await runScript('grade', ['demo', file, '--run', ...args]);
+  return { code: r.code, stdout: r.stdout, results: JSON.parse(r.stdout) as Results };
 }
 
 const first = (r: Results): TestResult => {
@@ -64,9 +64,9 @@ const first = (r: Results): TestResult => {
 };
 const SANDBOX_WORDS = /sandbox with the browser's JavaScript and nothing of Node's/;
 
-describe('learner code graded by `npm run grade` has no Node powers', { timeout: 600_000 }, () => {
-  it('reading process.env: not a pass, and told why', () => {
-    const { results, code } = grade(attack('if ((process.env.HOME ?? "").length >= 0) return 99;'));
+describe.concurrent('learner code graded by `npm run grade` has no Node powers', { timeout: 600_000 }, () => {
+  it('reading process.env: not a pass, and told why', async ({ expect }) => {
+    const { results, code } = await grade(attack('if ((process.env.HOME ?? "").length >= 0) return 99;'));
     expect(results.status).not.toBe('pass');
     expect(code).not.toBe(0);
     expect(first(results).status).toBe('error');
@@ -74,48 +74,48 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
     expect(first(results).message).toMatch(SANDBOX_WORDS);
   });
 
-  it('process.exit(0) at the top of the module: an error verdict naming `process`, not a pass', () => {
-    const { results, code } = grade(attack('', 'process.exit(0);'));
+  it('process.exit(0) at the top of the module: an error verdict naming `process`, not a pass', async ({ expect }) => {
+    const { results, code } = await grade(attack('', 'process.exit(0);'));
     expect(results.status).toBe('error');
     expect(code).toBe(2);
     expect(results.message).toMatch(/^Your module threw while loading: TypeError: Cannot read properties of undefined \(reading 'exit'\)\. .*no `process`/);
     expect(results.message).toMatch(SANDBOX_WORDS);
   });
 
-  it("require('fs') and reading exercises/demo/solution.ts by path, every way round", () => {
+  it("require('fs') and reading exercises/demo/solution.ts by path, every way round", async ({ expect }) => {
     const tries = [
       `require('fs').readFileSync(${JSON.stringify(join(ROOT, 'exercises/demo/solution.ts'))}, 'utf8')`,
       `(({} as any).constructor.constructor('return process')()).getBuiltinModule('fs').readFileSync('exercises/demo/solution.ts', 'utf8')`,
       `((require('cassandra-driver') as any).Client.constructor.constructor('return process')()).mainModule.require('fs').readFileSync('exercises/demo/solution.ts', 'utf8')`,
     ];
     for (const expr of tries) {
-      const { results, stdout } = grade(attack(`const text: string = ${expr};\nif (text.length > 0) throw new Error('LEAKED ' + text);`));
+      const { results, stdout } = await grade(attack(`const text: string = ${expr};\nif (text.length > 0) throw new Error('LEAKED ' + text);`));
       expect(results.status, expr).not.toBe('pass');
       expect(stdout, expr).not.toContain(SECRET);
       expect(first(results).message, expr).toMatch(/Module 'fs' is not available in this exercise|Function\.prototype\.constructor is not a valid constructor|no `process`|Cannot read properties of undefined/);
     }
   });
 
-  it('import() of node:fs, written so that esbuild cannot see it', () => {
-    const { results, stdout } = grade(attack(`return Function('return import("node:" + "fs")')().then((fs: any) => { throw new Error('LEAKED ' + fs.readFileSync('exercises/demo/solution.ts', 'utf8')); }) as any;`));
+  it('import() of node:fs, written so that esbuild cannot see it', async ({ expect }) => {
+    const { results, stdout } = await grade(attack(`return Function('return import("node:" + "fs")')().then((fs: any) => { throw new Error('LEAKED ' + fs.readFileSync('exercises/demo/solution.ts', 'utf8')); }) as any;`));
     expect(results.status).not.toBe('pass');
     expect(stdout).not.toContain(SECRET);
     expect(first(results).message).toMatch(/import\(\) is not available in exercises/);
   });
 
-  it("child_process: require('child_process') and through the realm's Function", () => {
+  it("child_process: require('child_process') and through the realm's Function", async ({ expect }) => {
     for (const expr of [
       `require('child_process').execSync('id').toString()`,
       `(Function('return process')()).getBuiltinModule('child_process').execSync('id').toString()`,
     ]) {
-      const { results, stdout } = grade(attack(`const out: string = ${expr};\nthrow new Error('RAN ' + out);`));
+      const { results, stdout } = await grade(attack(`const out: string = ${expr};\nthrow new Error('RAN ' + out);`));
       expect(results.status, expr).not.toBe('pass');
       expect(stdout, expr).not.toMatch(/RAN uid=/);
       expect(first(results).message, expr).toMatch(/Module 'child_process' is not available|Cannot read properties of undefined \(reading 'getBuiltinModule'\)/);
     }
   });
 
-  it('network: fetch, net and http reach nothing', async () => {
+  it('network: fetch, net and http reach nothing', async ({ expect }) => {
     hits = [];
     const url = `http://127.0.0.1:${port}/leak`;
     const attempts = [
@@ -126,7 +126,7 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
       [`new WebSocket('ws://127.0.0.1:${port}/');`, /WebSocket\(\) is not available in exercises: .*no network/s],
     ] as const;
     for (const [body, message] of attempts) {
-      const { results } = grade(attack(body));
+      const { results } = await grade(attack(body));
       expect(results.status, body).not.toBe('pass');
       expect(first(results).message, body).toMatch(message);
     }
@@ -136,31 +136,31 @@ describe('learner code graded by `npm run grade` has no Node powers', { timeout:
   });
 });
 
-describe('learner code cannot forge a result', { timeout: 600_000 }, () => {
+describe.concurrent('learner code cannot forge a result', { timeout: 600_000 }, () => {
   const forged = JSON.stringify({ version: 3, status: 'pass', tests: [{ name: 'blockFor > ONE waits for one replica', status: 'pass', visibility: 'visible' }] });
 
-  it('process.send of a "pass", at the top of a module that fails a test', () => {
-    const { results, code } = grade(attack('return 0;', `process.send({ type: 'done', results: ${forged} });`));
+  it('process.send of a "pass", at the top of a module that fails a test', async ({ expect }) => {
+    const { results, code } = await grade(attack('return 0;', `process.send({ type: 'done', results: ${forged} });`));
     expect(results.status).toBe('error');
     expect(code).toBe(2);
     expect(results.message).toMatch(/^Your module threw while loading: TypeError: Cannot read properties of undefined \(reading 'send'\)\. .*no `process`/);
   });
 
-  it('writing the result format to stdout and stderr does not change what the CLI prints', () => {
-    const { results, stdout } = grade(attack(`console.log(${JSON.stringify(forged)}); console.error(${JSON.stringify(forged)}); (globalThis as any).process?.stdout?.write?.(${JSON.stringify(forged)}); return 0;`));
+  it('writing the result format to stdout and stderr does not change what the CLI prints', async ({ expect }) => {
+    const { results, stdout } = await grade(attack(`console.log(${JSON.stringify(forged)}); console.error(${JSON.stringify(forged)}); (globalThis as any).process?.stdout?.write?.(${JSON.stringify(forged)}); return 0;`));
     expect(results.status).toBe('fail');
     expect(stdout.trimStart().startsWith('{\n  "version": 3,\n  "status": "fail"')).toBe(true);
     expect(first(results).output).toContain('"status":"pass"'); // shown as the learner's own output
   });
 
-  it('parentPort.postMessage and exiting early give no pass', () => {
+  it('parentPort.postMessage and exiting early give no pass', async ({ expect }) => {
     for (const body of [
       `parentPort.postMessage({ type: 'done', results: ${forged} }); return 0;`,
       `(require('worker_threads') as any).parentPort.postMessage({ type: 'done', results: ${forged} }); return 0;`,
       `process.exit(0);`,
       `process.kill(process.pid);`,
     ]) {
-      const { results, code } = grade(attack(body));
+      const { results, code } = await grade(attack(body));
       expect(results.status, body).not.toBe('pass');
       expect(code, body).not.toBe(0);
       expect(first(results).status, body).not.toBe('pass');
@@ -170,7 +170,7 @@ describe('learner code cannot forge a result', { timeout: 600_000 }, () => {
 });
 
 describe('the second wall: the grading process itself', () => {
-  it('runs under the permission model: even code outside the grading realm cannot read solution.ts, spawn a process or start a worker', () => {
+  it('runs under the permission model: even code outside the grading realm cannot read solution.ts, spawn a process or start a worker', async ({ expect }) => {
     const probe = `
       const out = [];
       const t = (name, f) => { try { f(); out.push(name + ': allowed'); } catch (e) { out.push(name + ': ' + e.code); } };
@@ -188,7 +188,7 @@ describe('the second wall: the grading process itself', () => {
     ]);
   });
 
-  it('accepts final results only when they agree with the announced tests and the results reported as they finished', () => {
+  it('accepts final results only when they agree with the announced tests and the results reported as they finished', async ({ expect }) => {
     const plan = [
       { index: 0, name: 'a', visibility: 'visible' as const },
       { index: 1, name: 'b', visibility: 'visible' as const },
@@ -205,7 +205,7 @@ describe('the second wall: the grading process itself', () => {
     expect(refuseResults(results('pass', []), plan, [])).toMatch(/no tests, yet not an error/);
   });
 
-  it('accepts final results the grader had to cap (traces left out of large results), when they agree with the tests as they finished', () => {
+  it('accepts final results the grader had to cap (traces left out of large results), when they agree with the tests as they finished', async ({ expect }) => {
     // A wrong answer that retries a lot fails every test with a large trace; the grader's final
     // results leave traces out to stay under MAX_RESULTS_CHARS, the tests reported one by one keep them.
     const plan = Array.from({ length: 6 }, (_, index) => ({ index, name: `t${index}`, visibility: 'hidden' as const }));

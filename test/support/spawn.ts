@@ -1,0 +1,33 @@
+/**
+ * Spawning the repo's CLIs from slow-tier tests without blocking the test file: a test awaits its
+ * processes, so the tests of a `describe.concurrent` run at once (most of such a test's time is a
+ * process starting, or a wall-clock limit running out).
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface Spawned {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` in the repo root to its end (killed after 120 s): its exit code and everything it printed. */
+export function spawnCollect(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Spawned> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** `npm run <script> -- …args` as a user runs it (scripts/<script>.ts under tsx), with `env` added. */
+export function runScript(script: 'grade' | 'verify', args: string[], env: Record<string, string> = {}): Promise<Spawned> {
+  return spawnCollect(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { ...process.env, ...env });
+}
