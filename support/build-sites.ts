@@ -1,11 +1,11 @@
 /**
  * The two builds the browser tier tests: the site at "/" (dist-root/) and at "/course/" (dist-sub/),
- * under DIST_BASE (SITE_BUILD_DIR, default the repo root). Run by `npm test` beside the slow tier
- * (test/run-all.ts), or by the browser tier's global setup when they are not there (test/browser/setup.ts).
+ * under DIST_BASE (SITE_BUILD_DIR, default the repo root). Run by the browser tier's global setup
+ * (test/browser/setup.ts).
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { buildSite, DIST_BASE, ROOT, type BuildOptions } from './server';
+import { buildSite, DIST_BASE, ROOT } from './server';
 
 export const SUB_PATH = '/course/';
 export const ROOT_DIST = path.join(DIST_BASE, 'dist-root');
@@ -23,10 +23,10 @@ export function sitesBuilt(): boolean {
  * than one. Except when DIST_BASE is outside the checkout: Astro then stages each build's server
  * chunks in the checkout's own `.astro/`, and two builds at once overwrite each other's.
  */
-export async function buildSites(opts: Pick<BuildOptions, 'signal'> = {}): Promise<number> {
+export async function buildSites(): Promise<number> {
   const t0 = Date.now();
-  const root = () => buildSite(ROOT_DIST, '/', opts);
-  const sub = () => buildSite(SUB_DIST, SUB_PATH, opts);
+  const root = () => buildSite(ROOT_DIST, '/');
+  const sub = () => buildSite(SUB_DIST, SUB_PATH);
   if (path.relative(ROOT, DIST_BASE).startsWith('..')) {
     await root();
     await sub();

@@ -60,12 +60,10 @@ export interface BuildOptions {
   env?: Record<string, string>;
   /** The checkout to build (default this one; bench/browser-vs-commit.ts builds older commits' worktrees). */
   srcDir?: string;
-  /** Aborting it stops the build (its `astro build` process is killed) and rejects. */
-  signal?: AbortSignal;
 }
 
 /** `astro build --outDir <outDir>` with BASE_PATH=<base> and a private cache dir; rejects with the build's output. */
-export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROOT, signal }: BuildOptions = {}): Promise<void> {
+export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROOT }: BuildOptions = {}): Promise<void> {
   const name = path.basename(outDir);
   // A fresh cache per build: a cache reused across base paths was seen to leak the other base into pages.
   const cacheDir = path.join(srcDir, `.tmp/astro-cache-${name}`);
@@ -75,7 +73,6 @@ export function buildSite(outDir: string, base: string, { env = {}, srcDir = ROO
       cwd: srcDir,
       env: buildEnv({ BASE_PATH: base, ASTRO_CACHE_DIR: cacheDir, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
-      signal,
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
