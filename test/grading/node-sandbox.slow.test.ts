@@ -3,7 +3,7 @@
  * `npm run grade` has no more power than in the browser — no `process`, no Node built-ins, no
  * filesystem, no child processes, no network — and cannot forge a result. Each attack is the demo's
  * correct solution plus the attack inside `blockFor` (or at the top of the module); each must end in
- * a clear message and a verdict that is not "pass".
+ * a clear message and a verdict that is not "pass". The attacks run at once: each awaits its own CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -170,7 +170,7 @@ describe.concurrent('learner code cannot forge a result', { timeout: 600_000 }, 
 });
 
 describe('the second wall: the grading process itself', () => {
-  it('runs under the permission model: even code outside the grading realm cannot read solution.ts, spawn a process or start a worker', async ({ expect }) => {
+  it('runs under the permission model: even code outside the grading realm cannot read solution.ts, spawn a process or start a worker', () => {
     const probe = `
       const out = [];
       const t = (name, f) => { try { f(); out.push(name + ': allowed'); } catch (e) { out.push(name + ': ' + e.code); } };
@@ -188,7 +188,7 @@ describe('the second wall: the grading process itself', () => {
     ]);
   });
 
-  it('accepts final results only when they agree with the announced tests and the results reported as they finished', async ({ expect }) => {
+  it('accepts final results only when they agree with the announced tests and the results reported as they finished', () => {
     const plan = [
       { index: 0, name: 'a', visibility: 'visible' as const },
       { index: 1, name: 'b', visibility: 'visible' as const },
@@ -205,7 +205,7 @@ describe('the second wall: the grading process itself', () => {
     expect(refuseResults(results('pass', []), plan, [])).toMatch(/no tests, yet not an error/);
   });
 
-  it('accepts final results the grader had to cap (traces left out of large results), when they agree with the tests as they finished', async ({ expect }) => {
+  it('accepts final results the grader had to cap (traces left out of large results), when they agree with the tests as they finished', () => {
     // A wrong answer that retries a lot fails every test with a large trace; the grader's final
     // results leave traces out to stay under MAX_RESULTS_CHARS, the tests reported one by one keep them.
     const plan = Array.from({ length: 6 }, (_, index) => ({ index, name: `t${index}`, visibility: 'hidden' as const }));
