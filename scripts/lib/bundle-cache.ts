@@ -8,7 +8,7 @@
  * file:line:column. The bundle carries its own copy of `ses` (the sandbox, src/grading/sandbox.ts):
  * a grading realm evaluates exactly one bundle, so SES sets up that realm once.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,18 @@ type Manifest = { format: string; esbuild: string; bundle: string; inputs: [file
 /** Changes whenever the bundle's shape changes (a manifest of another shape is not reused). */
 const FORMAT = `iife-strict:${BUNDLE_GLOBAL}`;
 
+/** Where bundles and their manifests are kept (the OS temp directory: shared by every checkout). */
+const CACHE_DIR = join(tmpdir(), 'quorum-course-grader');
+
+/** The bundle the last build of exercise `id` (in folder `dir`) wrote, as its manifest names it; null if none. */
+export function cachedBundle(id: string, dir = join(EXERCISES_DIR, id)): string | null {
+  try {
+    return (JSON.parse(readFileSync(manifestPath(CACHE_DIR, id, dir), 'utf8')) as Manifest).bundle;
+  } catch {
+    return null;
+  }
+}
+
 function manifestPath(cacheDir: string, id: string, dir: string): string {
   return join(cacheDir, `${id}-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.inputs.json`);
 }
@@ -78,14 +90,28 @@ function manifestPath(cacheDir: string, id: string, dir: string): string {
 function bundleFromManifest(path: string, esbuildVersion: string): string | null {
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    if (m.format !== FORMAT || m.esbuild !== esbuildVersion || !existsSync(m.bundle)) return null;
+    if (m.format !== FORMAT || m.esbuild !== esbuildVersion) return null;
     for (const [file, mtimeMs, size] of m.inputs) {
       const st = statSync(file);
       if (st.mtimeMs !== mtimeMs || st.size !== size) return null;
     }
-    return m.bundle;
+    return markInUse(m.bundle) ? m.bundle : null;
   } catch {
     return null; // no manifest yet, an input gone, or a half-written file: build
+  }
+}
+
+/**
+ * A bundle's mtime is when it was last used: `removeStale` (another copy of the exercise, edited,
+ * being bundled) removes only bundles nobody has used for an hour, never one a grader is loading.
+ */
+function markInUse(bundle: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(bundle, now, now);
+    return true;
+  } catch {
+    return false; // not there (yet, or any more)
   }
 }
 
@@ -135,7 +161,7 @@ function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** Older bundles of this exercise (edited since) go once nobody can still be loading them. */
+/** Older bundles of this exercise (edited since, or another copy's) go once unused for an hour. */
 function removeStale(cacheDir: string, id: string, keep: string): void {
   const mine = (name: string) => name.length === id.length + 20 && name.startsWith(`${id}-`) && /^-[0-9a-f]{16}\.js$/.test(name.slice(id.length));
   for (const name of readdirSync(cacheDir)) {
@@ -152,14 +178,14 @@ function removeStale(cacheDir: string, id: string, keep: string): void {
 async function buildBundle(id: string): Promise<Bundled> {
   const { version: esbuildVersion } = nodeRequire('esbuild') as typeof import('esbuild');
   const dir = join(EXERCISES_DIR, id);
-  const cacheDir = join(tmpdir(), 'quorum-course-grader');
+  const cacheDir = CACHE_DIR;
   const manifest = manifestPath(cacheDir, id, dir);
   const reused = bundleFromManifest(manifest, esbuildVersion);
   if (reused) return withMeta(id, dir, reused);
   const built = await esbuildBundle(id, dir);
   if ('error' in built) return { ok: false, message: built.error };
   const file = join(cacheDir, `${id}-${createHash('sha256').update(built.text).digest('hex').slice(0, 16)}.js`);
-  if (!existsSync(file)) {
+  if (!markInUse(file)) {
     mkdirSync(cacheDir, { recursive: true });
     writeAtomic(file, built.text);
     removeStale(cacheDir, id, file);

@@ -4,11 +4,12 @@
  * Each test spawns its own CLIs and writes only its own files, so the tests run at once (most of a
  * test's time is a process starting, or a wall-clock limit running out).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/grading/index';
 import { ROOT, runScript, spawnCollect } from '../support/spawn';
+import { cachedBundle } from '../../scripts/lib/bundle-cache';
 
 mkdirSync(join(ROOT, '.tmp'), { recursive: true }); // git-ignored scratch space inside the repo (test files import ../../src)
 const TMP = mkdtempSync(join(ROOT, '.tmp', 'grading-cli-'));
@@ -18,7 +19,14 @@ const run = runScript;
 
 async function grade(file: string, ...extra: string[]) {
   const r = await run('grade', ['demo', file, ...extra]);
-  return { ...r, results: JSON.parse(r.stdout) as Results };
+  const results = JSON.parse(r.stdout) as Results;
+  return { ...r, results, why: explain(results, r.stderr) };
+}
+
+/** What a verdict was made of, for an assertion's message: the status, the message, what did not pass, stderr's end. */
+function explain(results: Results, stderr: string): string {
+  const notPassed = results.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name}: ${t.status}: ${t.message ?? ''}`);
+  return [`${results.status}: ${results.message ?? ''}`, ...notPassed, `stderr: ${stderr.slice(-1000)}`].join('\n');
 }
 
 function learnerFile(name: string, code: string): string {
@@ -31,16 +39,16 @@ const solution = readFileSync(join(ROOT, 'exercises/demo/solution.ts'), 'utf8');
 
 describe.concurrent('npm run grade', () => {
   it('exits 0 and prints passing results for the solution', { timeout: 120_000 }, async ({ expect }) => {
-    const { code, results } = await grade('exercises/demo/solution.ts');
+    const { code, results, why } = await grade('exercises/demo/solution.ts');
     expect(results.status).toBe('pass');
     expect(results.tests.length).toBeGreaterThan(5);
-    expect(code).toBe(0);
+    expect(code, why).toBe(0);
   });
 
   it('exits 1 for the starter, and --run grades only the visible tests', { timeout: 120_000 }, async ({ expect }) => {
     const submit = await grade('exercises/demo/starter.ts');
     expect(submit.results.status).toBe('fail');
-    expect(submit.code).toBe(1);
+    expect(submit.code, submit.why).toBe(1);
     expect(submit.results.tests.some((t) => t.visibility === 'hidden' && t.status === 'fail')).toBe(true);
     const runOnly = await grade('exercises/demo/starter.ts', '--run');
     expect(runOnly.results.tests.every((t) => t.visibility === 'visible')).toBe(true);
@@ -49,25 +57,25 @@ describe.concurrent('npm run grade', () => {
 
   it('exits 2 with file:line:column for a syntax error', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('syntax.ts', 'export function blockFor(cl: string, rf: number) {\n  return rf +;\n}\n');
-    const { code, results } = await grade(f);
+    const { code, results, why } = await grade(f);
     expect(results.status).toBe('error');
     expect(results.message).toBe(`${f}:2:14: Unexpected ";"`);
-    expect(code).toBe(2);
+    expect(code, why).toBe(2);
   });
 
   it('exits 2 naming a missing export', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('missing.ts', solution.replace('export function withTimeout', 'function withTimeout'));
-    const { code, results } = await grade(f);
+    const { code, results, why } = await grade(f);
     expect(results.message).toMatch(/does not export `withTimeout`/);
-    expect(code).toBe(2);
+    expect(code, why).toBe(2);
   });
 
   it('stops `while (true) {}` inside a test with a timeout verdict naming the test, keeping earlier results and listing the rest as not run', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('loop.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      while (true) {}"));
     // The verdict names the 1.5 s limit: the worker was stopped by it (a hang would end when the CLI is killed at 120 s, with no JSON).
-    const { code, results } = await grade(f, '--timeout', '1500');
+    const { code, results, why } = await grade(f, '--timeout', '1500');
     expect(results.status).toBe('fail');
-    expect(code).toBe(1);
+    expect(code, why).toBe(1);
     const all = (await grade('exercises/demo/solution.ts')).results.tests.map((t) => t.name);
     expect(results.tests.map((t) => t.name)).toEqual(all);
     expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
@@ -99,8 +107,8 @@ describe.concurrent('npm run grade', () => {
 
   it('a promise left rejected with no handler fails the test that left it, naming the error (it was swallowed before)', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('unhandled.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      Promise.reject(new Error('the hint was lost'));"));
-    const { code, results } = await grade(f, '--run');
-    expect(code).toBe(1);
+    const { code, results, why } = await grade(f, '--run');
+    expect(code, why).toBe(1);
     expect(results.tests[0].status).toBe('pass');
     expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'fail' });
     expect(results.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it .*: Error: the hint was lost \(at .*unhandled\.ts:\d+:\d+\)\.$/);
@@ -116,8 +124,8 @@ describe.concurrent('npm run grade', () => {
         "case 'QUORUM':\n      throw new (class QuorumError extends Error {\n        name = 'QuorumError';\n        get message(): string { for (;;) {} }\n      })();",
       ),
     );
-    const { code, results } = await grade(f, '--run', '--timeout', '1500');
-    expect(code).toBe(1);
+    const { code, results, why } = await grade(f, '--run', '--timeout', '1500');
+    expect(code, why).toBe(1);
     expect(results.tests[0]).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'pass' });
     expect(results.tests[1]).toMatchObject({ name: 'blockFor > QUORUM of RF=3 waits for two replicas', status: 'error' });
     expect(results.tests[1].message).toBe('QuorumError (its message is a getter, which the grader does not run)');
@@ -141,7 +149,7 @@ describe.concurrent('npm run grade', () => {
     const all = (await grade('exercises/demo/starter.ts')).results;
     const failing = all.tests.find((t) => t.status !== 'pass')!;
     const one = await grade('exercises/demo/starter.ts', '--test', failing.name);
-    expect(one.code).toBe(1);
+    expect(one.code, one.why).toBe(1);
     expect(one.results.tests).toHaveLength(1);
     expect(one.results.tests[0]).toMatchObject({ name: failing.name, status: failing.status, message: failing.message });
     const none = await grade('exercises/demo/starter.ts', '--test', 'no such test');
@@ -153,12 +161,12 @@ describe.concurrent('npm run grade', () => {
     const race = 'return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));';
     expect(solution).toContain(race);
     const f = learnerFile('dynimport.ts', solution.replace(race, `return import('node:fs').then(() => Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));`));
-    const { code, results } = await grade(f);
+    const { code, results, why } = await grade(f);
     const usingIt = results.tests.filter((t) => t.name.startsWith('withTimeout'));
     expect(usingIt.length).toBeGreaterThan(0);
     expect(usingIt.every((t) => t.status !== 'pass')).toBe(true);
     expect(usingIt.filter((t) => /Module 'node:fs' is not available in this exercise/.test(t.message ?? '')).length).toBeGreaterThan(0);
-    expect(code).toBe(1);
+    expect(code, why).toBe(1);
   });
 
   it('prints the whole results JSON through a pipe, however large (traces of failed scenarios)', { timeout: 120_000 }, async ({ expect }) => {
@@ -172,10 +180,10 @@ describe.concurrent('npm run grade', () => {
 
   it('stops `while (true) {}` at the top level of the module with exit 2', { timeout: 120_000 }, async ({ expect }) => {
     const f = learnerFile('toploop.ts', `while (true) {}\n${solution}`);
-    const { code, results } = await grade(f, '--timeout', '1500');
+    const { code, results, why } = await grade(f, '--timeout', '1500');
     expect(results.status).toBe('error');
     expect(results.message).toMatch(/^Timed out: loading your module took more than 1\.5 s/);
-    expect(code).toBe(2);
+    expect(code, why).toBe(2);
   });
 
   it('keeps stdout valid JSON when learner code writes to the real stdout', { timeout: 120_000 }, async ({ expect }) => {
@@ -198,6 +206,25 @@ describe.concurrent('npm run grade', () => {
     expect(await names()).toEqual(before);
     writeFileSync(hidden, readFileSync(hidden, 'utf8').replace("'ALL, TWO, THREE and ANY'", "'ALL, TWO, THREE and ANY (edited)'"));
     expect((await names()).filter((n) => n.endsWith('> ALL, TWO, THREE and ANY (edited)'))).toHaveLength(1);
+  });
+
+  it("bundling an edited copy of an exercise never removes a bundle in use, however long ago it was built", { timeout: 120_000 }, async ({ expect }) => {
+    expect((await grade('exercises/demo/solution.ts')).code).toBe(0);
+    const real = cachedBundle('demo');
+    expect(real).not.toBeNull();
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(real!, twoHoursAgo, twoHoursAgo); // built long ago…
+    expect((await grade('exercises/demo/solution.ts')).code).toBe(0); // …and used now
+    const dir = join(TMP, 'other-copy');
+    cpSync(join(ROOT, 'exercises/demo'), join(dir, 'demo'), { recursive: true });
+    for (const f of ['visible.test.ts', 'hidden.test.ts']) {
+      const p = join(dir, 'demo', f);
+      writeFileSync(p, readFileSync(p, 'utf8').replaceAll("'../../src/", `'${ROOT}/src/`).replace("'ALL, TWO, THREE and ANY'", "'ALL, TWO, THREE and ANY (another copy)'"));
+    }
+    const other = await run('grade', ['demo', 'exercises/demo/solution.ts'], { QC_EXERCISES_DIR: dir });
+    expect(other.code, other.stderr).toBe(0);
+    expect(cachedBundle('demo', join(dir, 'demo'))).not.toBe(real);
+    expect(existsSync(real!), 'the bundle in use is still there').toBe(true);
   });
 
   it('--seed replays the case a failed property reported: the same verdict, seed, message and minimal scenario', { timeout: 300_000 }, async ({ expect }) => {
