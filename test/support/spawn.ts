@@ -14,10 +14,10 @@ export interface Spawned {
   stderr: string;
 }
 
-/** Runs `command` in the repo root to its end (killed after 120 s): its exit code and everything it printed. */
-export function spawnCollect(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Spawned> {
+/** Runs `command` in the repo root to its end (killed after `killAfterMs`): its exit code and everything it printed. */
+export function spawnCollect(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, killAfterMs = 120_000): Promise<Spawned> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, killSignal: 'SIGKILL' });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: killAfterMs, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -28,6 +28,6 @@ export function spawnCollect(command: string, args: string[], env: NodeJS.Proces
 }
 
 /** `npm run <script> -- …args` as a user runs it (scripts/<script>.ts under tsx), with `env` added. */
-export function runScript(script: 'grade' | 'verify', args: string[], env: Record<string, string> = {}): Promise<Spawned> {
-  return spawnCollect(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { ...process.env, ...env });
+export function runScript(script: 'grade' | 'verify', args: string[], env: Record<string, string> = {}, killAfterMs?: number): Promise<Spawned> {
+  return spawnCollect(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { ...process.env, ...env }, killAfterMs);
 }
