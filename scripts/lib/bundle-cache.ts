@@ -77,14 +77,14 @@ const CACHE_DIR = join(tmpdir(), 'quorum-course-grader');
 /** The bundle the last build of exercise `id` (in folder `dir`) wrote, as its manifest names it; null if none. */
 export function cachedBundle(id: string, dir = join(EXERCISES_DIR, id)): string | null {
   try {
-    return (JSON.parse(readFileSync(manifestPath(CACHE_DIR, id, dir), 'utf8')) as Manifest).bundle;
+    return (JSON.parse(readFileSync(manifestPath(id, dir), 'utf8')) as Manifest).bundle;
   } catch {
     return null;
   }
 }
 
-function manifestPath(cacheDir: string, id: string, dir: string): string {
-  return join(cacheDir, `${id}-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.inputs.json`);
+function manifestPath(id: string, dir: string): string {
+  return join(CACHE_DIR, `${id}-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.inputs.json`);
 }
 
 function bundleFromManifest(path: string, esbuildVersion: string): string | null {
@@ -162,10 +162,10 @@ function writeAtomic(file: string, text: string): void {
 }
 
 /** Older bundles of this exercise (edited since, or another copy's) go once unused for an hour. */
-function removeStale(cacheDir: string, id: string, keep: string): void {
+function removeStale(id: string, keep: string): void {
   const mine = (name: string) => name.length === id.length + 20 && name.startsWith(`${id}-`) && /^-[0-9a-f]{16}\.js$/.test(name.slice(id.length));
-  for (const name of readdirSync(cacheDir)) {
-    const old = join(cacheDir, name);
+  for (const name of readdirSync(CACHE_DIR)) {
+    const old = join(CACHE_DIR, name);
     if (old === keep || !mine(name)) continue;
     try {
       if (Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { force: true });
@@ -178,17 +178,16 @@ function removeStale(cacheDir: string, id: string, keep: string): void {
 async function buildBundle(id: string): Promise<Bundled> {
   const { version: esbuildVersion } = nodeRequire('esbuild') as typeof import('esbuild');
   const dir = join(EXERCISES_DIR, id);
-  const cacheDir = CACHE_DIR;
-  const manifest = manifestPath(cacheDir, id, dir);
+  const manifest = manifestPath(id, dir);
   const reused = bundleFromManifest(manifest, esbuildVersion);
   if (reused) return withMeta(id, dir, reused);
   const built = await esbuildBundle(id, dir);
   if ('error' in built) return { ok: false, message: built.error };
-  const file = join(cacheDir, `${id}-${createHash('sha256').update(built.text).digest('hex').slice(0, 16)}.js`);
+  const file = join(CACHE_DIR, `${id}-${createHash('sha256').update(built.text).digest('hex').slice(0, 16)}.js`);
   if (!markInUse(file)) {
-    mkdirSync(cacheDir, { recursive: true });
+    mkdirSync(CACHE_DIR, { recursive: true });
     writeAtomic(file, built.text);
-    removeStale(cacheDir, id, file);
+    removeStale(id, file);
   }
   try {
     const inputs = built.inputs.map((p): [string, number, number] => {

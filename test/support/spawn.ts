@@ -4,9 +4,9 @@
  * process starting, or a wall-clock limit running out).
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { ROOT } from '../../support/server';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export { ROOT };
 
 export interface Spawned {
   code: number | null;
