@@ -21,7 +21,7 @@ import path from 'node:path';
 export const TEST_DIR = path.resolve(import.meta.dirname);
 
 /** Folders of pure unit tests. A new file here is fast by default; name it *.slow.test.ts if it is not. */
-export const FAST_FOLDERS = ['sim', 'grading', 'diagram', 'progress', 'content', 'exercises', 'lint'] as const;
+export const FAST_FOLDERS = ['sim', 'grading', 'diagram', 'progress', 'content', 'exercises', 'lint', 'offline'] as const;
 
 export const SLOW_SUFFIX = '.slow.test.ts';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ROOT, launch } from './helpers';
 import { DIST_BASE, startStaticServer } from '../../support/server';
 import { SUB_PATH } from './setup';
@@ -15,6 +15,16 @@ import { readOfflineManifest } from '../../src/browser/build/offline.mjs';
 import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 600_000 });
+
+/** The build's files (pages, small assets, the editor's large files) not in the origin's caches yet. */
+function uncached(page: Page, base: string, manifest: { precache: string[]; large: string[] }): Promise<string[]> {
+  const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
+  return page.evaluate(async (list) => {
+    const missing: string[] = [];
+    for (const u of list) if (!(await caches.match(u))) missing.push(u);
+    return missing;
+  }, urls);
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -46,14 +56,7 @@ describe('offline once loaded', () => {
     expect(scope).toBe(base);
     // Every file of the build ends up cached: pages and small assets at install, the editor's large
     // files in the background.
-    const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
-    await expect
-      .poll(async () => page.evaluate(async (list) => {
-        const missing: string[] = [];
-        for (const u of list) if (!(await caches.match(u))) missing.push(u);
-        return missing;
-      }, urls), { timeout: 120_000, interval: 500 })
-      .toEqual([]);
+    await expect.poll(() => uncached(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
 
     await server.close();
 
@@ -82,4 +85,43 @@ describe('offline once loaded', () => {
     await context.close();
   });
 
+  it('a first visit that opens an exercise at once: the worker registers only once the exercise has started, then caches everything', async () => {
+    const dist = path.join(DIST_BASE, 'dist-sub');
+    const manifest = readOfflineManifest(dist);
+    const server = await startStaticServer(dist, SUB_PATH);
+    const base = server.url;
+    const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // esbuild-wasm starts right after the warm-up (not a few seconds later): the exercise's start is over sooner
+    await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 0));
+    // Every call of register() leaves a mark among the page's own (src/browser/timing.ts).
+    await page.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (...args: Parameters<typeof register>) {
+        performance.mark('qc:test-sw-register');
+        return register.apply(this, args);
+      };
+    });
+
+    const id = 'health-check';
+    await page.goto(base + `playground/${id}/`);
+    await openExercise(page, id);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)).toBe(base);
+    // The page's User Timing marks, in the order they were made: the one registration came after the
+    // editor, the run path's warm-up and esbuild-wasm's start — not at `load`, when it would compete with them.
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name.replace(/^qc:/, '')));
+    const loadEnd = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+    const editorReady = await page.evaluate(() => performance.getEntriesByName('qc:editor-ready')[0]?.startTime ?? 0);
+    expect(editorReady, 'the exercise started after the page had loaded').toBeGreaterThan(loadEnd);
+    const order = ['editor-ready', 'warm', 'compiler-warm', 'test-sw-register'];
+    expect(marks.filter((m) => order.includes(m)), marks.join(', ')).toEqual(order);
+
+    // …and the worker then caches every file of the build.
+    await expect.poll(() => uncached(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+    await server.close();
+  });
 });

@@ -5,10 +5,14 @@
  * Built into `<dist>/sw.js` by src/browser/build/offline.mjs, which puts `self.QC_OFFLINE` (the
  * build's file list, version and every file's SHA-256) in front of this file.
  *
- *  - install: every page and every small asset goes into this version's cache.
+ *  - install: every page and every small asset goes into this version's cache (a few at a time,
+ *    each once no page says an exercise on it is starting: see below).
  *  - activate: older versions' caches are dropped. Then the large editor files (Monaco, TypeScript's
- *    worker, esbuild's wasm) go into a shared cache in the background, resumed on each page visit,
- *    unless the browser asks to save data; and whenever the page loads them.
+ *    worker, esbuild's wasm) go into a shared cache in the background, unless the browser asks to
+ *    save data, and whenever the page loads them. That background work yields to the learner: it
+ *    is resumed when a page says it is quiet (loaded, idle, no exercise starting), and between two
+ *    files it waits while a page says an exercise on it is starting (`qc:page` messages from
+ *    offline/exercise-start.ts); so does storing a file a page loaded.
  *  - pages: network first (an author's update shows at once), the cached copy when offline, the
  *    cached 404 page for an unknown URL.
  *  - assets (content-hashed file names): cache first.
@@ -69,17 +73,64 @@ async function storeOwn(/** @type {string} */ cacheName, /** @type {string} */ u
   return true;
 }
 
+/** A page that says an exercise on it is starting holds the background work back at most this long. */
+const BUSY_CAP_MS = 30_000;
+/** @type {Map<string, number>} client id → exercises starting on that page */
+const busyClients = new Map();
+/** @type {Array<() => void>} */ let quietWaiters = [];
+
+/** Resolves once no page says an exercise on it is starting (pages closed meanwhile do not count), or BUSY_CAP_MS later. */
+async function whenQuiet() {
+  for (const id of [...busyClients.keys()]) if (!(await sw.clients.get(id))) busyClients.delete(id);
+  if (busyClients.size === 0) return;
+  await new Promise((resolve) => {
+    quietWaiters.push(/** @type {() => void} */ (resolve));
+    setTimeout(resolve, BUSY_CAP_MS);
+  });
+}
+
+/** Calls `fn` for every item, a few at once, each once no page says an exercise on it is starting. */
+async function eachWhenQuiet(/** @type {string[]} */ items, /** @type {(item: string) => Promise<void>} */ fn, width = 4) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        await whenQuiet();
+        await fn(item);
+      }
+    }),
+  );
+}
+
+/**
+ * A page's state, from offline/exercise-start.ts: `{ type: 'qc:page', busy, quiet }` — how many exercises
+ * on it are starting, and whether it is loaded and idle with none starting (then the background
+ * caching resumes). The latest message of a page stands (sent again, it changes nothing).
+ */
+sw.addEventListener('message', (event) => {
+  const id = event.source && 'id' in event.source ? event.source.id : null;
+  const data = event.data;
+  if (!id || !data || data.type !== 'qc:page' || typeof data.busy !== 'number') return;
+  if (data.busy > 0) busyClients.set(id, data.busy);
+  else busyClients.delete(id);
+  if (busyClients.size === 0) {
+    const waiters = quietWaiters;
+    quietWaiters = [];
+    waiters.forEach((resolve) => resolve());
+  }
+  if (data.quiet === true && !savingData(undefined)) event.waitUntil(fillLarge());
+});
+
 sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      await Promise.all(
-        precache.map(async (p) => {
-          const res = await fetch(new Request(abs(p), { cache: 'reload' }));
-          if (!res.ok) throw new Error(`${abs(p)}: HTTP ${res.status}`);
-          // A file that differs from the build's (a deploy in progress) is fetched again when used.
-          await storeOwn(PAGES, abs(p), res);
-        }),
-      );
+      await eachWhenQuiet(precache, async (p) => {
+        const res = await fetch(new Request(abs(p), { cache: 'reload' }));
+        if (!res.ok) throw new Error(`${abs(p)}: HTTP ${res.status}`);
+        // A file that differs from the build's (a deploy in progress) is fetched again when used.
+        await storeOwn(PAGES, abs(p), res);
+      });
       await sw.skipWaiting();
     })(),
   );
@@ -95,7 +146,7 @@ sw.addEventListener('activate', (event) => {
     })(),
   );
   // Not part of activation (that would hold up every request): the editor's files arrive while the
-  // learner reads. Each page visit resumes it if the worker was stopped half-way.
+  // learner reads. A quiet page resumes it if the worker was stopped half-way.
   if (!savingData(undefined)) void fillLarge();
 });
 
@@ -113,6 +164,7 @@ function fillLarge() {
   if (filled) return Promise.resolve();
   filling ??= (async () => {
     for (const url of LARGE_URLS) {
+      await whenQuiet();
       if (await cachedOwn(url)) continue;
       await storeOwn(LARGE, url, await fetch(url));
     }
@@ -150,13 +202,17 @@ async function page(/** @type {Request} */ request) {
   }
 }
 
-async function asset(/** @type {Request} */ request) {
+async function asset(/** @type {FetchEvent} */ event) {
+  const { request } = event;
   const url = new URL(request.url);
   const key = url.origin + url.pathname;
   const cached = await cachedOwn(key);
   if (cached) return cached;
   const res = await fetch(request);
-  if (res.ok) storeOwn(LARGE_URLS.includes(key) ? LARGE : PAGES, key, res.clone()).catch(() => {});
+  if (res.ok) {
+    const copy = res.clone();
+    event.waitUntil(whenQuiet().then(() => storeOwn(LARGE_URLS.includes(key) ? LARGE : PAGES, key, copy)).catch(() => {}));
+  }
   return res;
 }
 
@@ -165,9 +221,6 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin || !url.pathname.startsWith(base)) return;
-  if (request.mode === 'navigate') {
-    event.respondWith(page(request));
-    if (!savingData(request)) event.waitUntil(fillLarge());
-  }
-  else if (ASSETS.has(url.origin + url.pathname) && !request.headers.has('range')) event.respondWith(asset(request));
+  if (request.mode === 'navigate') event.respondWith(page(request));
+  else if (ASSETS.has(url.origin + url.pathname) && !request.headers.has('range')) event.respondWith(asset(event));
 });

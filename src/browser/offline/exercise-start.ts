@@ -1,0 +1,41 @@
+/**
+ * The offline worker and an exercise's start (the editor, the run worker's warm-up, esbuild-wasm):
+ * while an exercise on the page is starting, the worker in charge of the page (or installing for it)
+ * caches nothing more (sw.js), and once the last one is over the page registers the worker if it was
+ * not (offline/register.ts leaves that to it when an exercise started before the page was idle) and
+ * lets it resume. The page's state goes to the worker as `{ type: 'qc:page', busy: <exercises
+ * starting>, quiet: <none starting: resume> }`; the latest message of a page stands.
+ */
+let starting = 0;
+/** The messages in the order of the changes they tell of. */
+let told: Promise<void> = Promise.resolve();
+
+/** Sends the page's state now to the worker in charge of the page and to its registration's workers. */
+function tell(quiet: boolean): Promise<void> {
+  const busy = starting;
+  told = told.then(async () => {
+    const container = globalThis.navigator?.serviceWorker;
+    if (!container) return;
+    const registration = await container.getRegistration().catch(() => undefined);
+    const workers = new Set([container.controller, registration?.installing, registration?.waiting, registration?.active]);
+    for (const w of workers) w?.postMessage({ type: 'qc:page', busy, quiet: quiet && busy === 0 });
+  });
+  return told;
+}
+
+/**
+ * An exercise starts; call the returned function once its start is over (later calls do nothing).
+ * `swUrl`: the worker's script to register then (null where there is none, as in `astro dev`).
+ */
+export function exerciseStarting(swUrl: string | null): () => void {
+  starting++;
+  void tell(false);
+  let over = false;
+  return () => {
+    if (over) return;
+    over = true;
+    starting--;
+    if (starting > 0 || !swUrl || !globalThis.navigator?.serviceWorker) return void tell(false);
+    navigator.serviceWorker.register(swUrl).then(() => tell(true), () => {});
+  };
+}

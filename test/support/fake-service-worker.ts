@@ -1,0 +1,206 @@
+/**
+ * The course's offline worker (src/browser/offline/sw.js) in Node, for unit tests of its logic: the
+ * script as the build writes it (`self.QC_OFFLINE` in front) evaluated in a context of its own whose
+ * service-worker surface — CacheStorage, fetch, clients, events, timers — is in memory and recorded.
+ * Nothing here is timing: a test waits for a recorded fact (a fetch, a timer the worker set, a
+ * cache entry), never for a while.
+ *
+ *   const sw = loadServiceWorker({ base: '/', files: { '': '<html>', 'big.wasm': bytes }, large: ['big.wasm'] });
+ *   await sw.dispatch('install'); await sw.dispatch('activate');
+ *   sw.message('page-1', 'qc:busy');
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { ROOT } from '../../support/server';
+
+const SOURCE = readFileSync(path.join(ROOT, 'src/browser/offline/sw.js'), 'utf8');
+const ORIGIN = 'https://course.test';
+
+export interface FakeWorkerOptions {
+  base: string;
+  /** every file of the "build" by its URL path relative to base ('' = the landing page) */
+  files: Record<string, string | Uint8Array>;
+  /** which of them are the large ones (cached after activation) */
+  large: string[];
+}
+
+/** A timer the worker set (setTimeout): the test fires it when the time it stands for has passed. */
+export interface FakeTimer {
+  ms: number;
+  fire(): void;
+}
+
+export interface FakeWorker {
+  /** every URL the worker fetched, in order */
+  fetched: string[];
+  /** timers the worker set and that have not fired */
+  timers: FakeTimer[];
+  /** open page ids (clients.get answers for these) */
+  openPages: Set<string>;
+  /** the URLs in the worker's cache named `…large` */
+  largeCached(): Promise<string[]>;
+  /** dispatches an extendable event; resolves when every promise passed to waitUntil/respondWith settled */
+  dispatch(type: 'install' | 'activate'): Promise<void>;
+  /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
+  message(clientId: string, data: unknown): Promise<void>;
+  /** a GET the page makes; returns the response's body and a promise for the work the fetch left behind */
+  fetch(pathFromBase: string): { response: Promise<Uint8Array | null>; after: Promise<void> };
+  url(pathFromBase: string): string;
+  /** resolves when `pred` holds, re-checked after every fetch, timer set and cache write */
+  until(pred: () => boolean | Promise<boolean>): Promise<void>;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
+const bytes = (x: string | Uint8Array) => (typeof x === 'string' ? new TextEncoder().encode(x) : x);
+
+/** The worker script with its manifest in front, as src/browser/build/offline.mjs writes it. */
+function script(opts: FakeWorkerOptions): string {
+  const sha: Record<string, string> = {};
+  for (const [p, body] of Object.entries(opts.files)) sha[p] = sha256(bytes(body));
+  const manifest = {
+    base: opts.base,
+    version: 'test',
+    precache: Object.keys(opts.files).filter((p) => !opts.large.includes(p)),
+    large: opts.large,
+    sha256: sha,
+  };
+  return `self.QC_OFFLINE = ${JSON.stringify(manifest)};\n${SOURCE}`;
+}
+
+class FakeCache {
+  entries = new Map<string, Response>();
+  constructor(private readonly changed: () => void) {}
+  async match(req: string | Request) {
+    const r = this.entries.get(typeof req === 'string' ? req : req.url);
+    return r ? r.clone() : undefined;
+  }
+  async put(req: string | Request, res: Response) {
+    this.entries.set(typeof req === 'string' ? req : req.url, res);
+    this.changed();
+  }
+  async delete(req: string | Request) {
+    return this.entries.delete(typeof req === 'string' ? req : req.url);
+  }
+  async keys() {
+    return [...this.entries.keys()].map((u) => new Request(u));
+  }
+}
+
+export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
+  const listeners = new Map<string, Array<(e: unknown) => void>>();
+  const caches = new Map<string, FakeCache>();
+  const fetched: string[] = [];
+  const timers: FakeTimer[] = [];
+  const openPages = new Set<string>();
+  let wake: Array<() => void> = [];
+  const changed = () => {
+    const w = wake;
+    wake = [];
+    w.forEach((f) => f());
+  };
+  const abs = (p: string) => new URL(opts.base + p, ORIGIN).href;
+  const bodies = new Map(Object.entries(opts.files).map(([p, b]) => [abs(p), bytes(b)]));
+
+  const self = {
+    location: { origin: ORIGIN },
+    addEventListener(type: string, fn: (e: unknown) => void) {
+      listeners.set(type, [...(listeners.get(type) ?? []), fn]);
+    },
+    skipWaiting: async () => {},
+    clients: {
+      claim: async () => {},
+      get: async (id: string) => (openPages.has(id) ? { id } : undefined),
+    },
+  };
+  const context = vm.createContext({
+    self,
+    caches: {
+      open: async (name: string) => {
+        if (!caches.has(name)) caches.set(name, new FakeCache(changed));
+        return caches.get(name)!;
+      },
+      keys: async () => [...caches.keys()],
+      delete: async (name: string) => caches.delete(name),
+    },
+    fetch: async (req: string | Request) => {
+      const url = typeof req === 'string' ? req : req.url;
+      fetched.push(url);
+      changed();
+      const body = bodies.get(new URL(url).origin + new URL(url).pathname);
+      return body ? new Response(body.slice(), { status: 200 }) : new Response('not found', { status: 404 });
+    },
+    setTimeout: (fn: () => void, ms: number) => {
+      const t: FakeTimer = {
+        ms,
+        fire: () => {
+          const i = timers.indexOf(t);
+          if (i >= 0) timers.splice(i, 1);
+          fn();
+        },
+      };
+      timers.push(t);
+      changed();
+      return t;
+    },
+    navigator: {},
+    crypto: globalThis.crypto,
+    btoa,
+    URL,
+    Request,
+    Response,
+    Map,
+    Set,
+    Promise,
+    Uint8Array,
+    Error,
+  });
+  vm.runInContext(script(opts), context, { filename: 'sw.js' });
+
+  /** Calls the listeners of `type` with an event whose waitUntil/respondWith promises are collected. */
+  function fire(type: string, fields: Record<string, unknown>): { settled: Promise<void>; responded: Promise<unknown> | null } {
+    const pending: Promise<unknown>[] = [];
+    let responded: Promise<unknown> | null = null;
+    const event = {
+      ...fields,
+      waitUntil: (p: Promise<unknown>) => void pending.push(p),
+      respondWith: (p: Promise<unknown>) => {
+        responded = Promise.resolve(p);
+        pending.push(responded);
+      },
+    };
+    for (const fn of listeners.get(type) ?? []) fn(event);
+    // waitUntil may be called later, while a respondWith promise is pending: collect until none is added
+    const settled = (async () => {
+      for (let seen = 0; seen < pending.length; ) {
+        const batch = pending.slice(seen);
+        seen = pending.length;
+        await Promise.allSettled(batch);
+      }
+    })();
+    return { settled, responded };
+  }
+
+  return {
+    fetched,
+    timers,
+    openPages,
+    url: abs,
+    async largeCached() {
+      const c = caches.get(`qc-offline:${opts.base}:large`);
+      return c ? [...c.entries.keys()] : [];
+    },
+    dispatch: (type) => fire(type, {}).settled,
+    message: (clientId, data) => fire('message', { data, source: { id: clientId } }).settled,
+    fetch(p) {
+      const request = new Request(abs(p));
+      const { settled, responded } = fire('fetch', { request });
+      const response = responded ? (responded as Promise<Response>).then(async (r) => new Uint8Array(await r.arrayBuffer())) : Promise.resolve(null);
+      return { response, after: settled };
+    },
+    async until(pred) {
+      while (!(await pred())) await new Promise<void>((resolve) => wake.push(resolve));
+    },
+  };
+}
