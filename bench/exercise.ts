@@ -28,7 +28,8 @@
  *                               of each kind per exercise, THROTTLE=1,4m,4 passes (a CPU rate; `m`: DevTools, the main
  *                               thread only; without it every thread, or the main thread where cgroups are not
  *                               writable), OUT=bench/results/exercise.md,
- *                               COLD_ONLY=1 only the cold pages and the bare editor, printed (nothing written)
+ *                               COLD_ONLY=1 only the cold pages and the bare editor, printed (nothing written),
+ *                               SW=block every page without the offline service worker (a learner's browser has it)
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
@@ -55,6 +56,12 @@ const STARTER_IDS = (process.env.STARTER_IDS ?? 'read-fallback').split(',').filt
 const PASSES = (process.env.THROTTLE ?? '1,4m,4').split(',').map((x) => ({ rate: Number.parseFloat(x), mainThreadOnly: x.trim().endsWith('m') }));
 for (const p of PASSES) if (!(p.rate >= 1)) throw new Error(`THROTTLE: bad pass "${process.env.THROTTLE}" (expected e.g. 1,4m,4)`);
 const OUT = path.resolve(ROOT, process.env.OUT ?? 'bench/results/exercise.md');
+/**
+ * Service workers allowed, as in a learner's browser: a first visit registers the course's offline
+ * worker, which installs and caches while the page starts; a return visit is served through it.
+ * SW=block measures without it (as recordings before 2026-12-07 did).
+ */
+const SERVICE_WORKERS: 'allow' | 'block' = process.env.SW === 'block' ? 'block' : 'allow';
 /** COLD_ONLY=1: only the cold pages and the bare editor, printed, nothing written (a quick comparison while working). */
 const COLD_ONLY = process.env.COLD_ONLY === '1';
 
@@ -73,8 +80,8 @@ const range = (xs: number[], unit = ' ms', fmt = f) => {
 const solutionOf = (id: string) => readFileSync(path.join(ROOT, `exercises/${id}/solution.ts`), 'utf8');
 
 /** A fresh context and page; `rate` > 1 throttles the page's CPU through its CDP session. */
-async function newPage(browser: Browser, rate = 1): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+async function newPage(browser: Browser, rate = 1, serviceWorkers = SERVICE_WORKERS): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers });
   // tsx keeps function names with an `__name` helper that functions passed to the page then call.
   await ctx.addInitScript('globalThis.__name = (f) => f;');
   const page = await ctx.newPage();
@@ -229,7 +236,9 @@ async function monacoChunk(browser: Browser, url: string): Promise<string> {
 
 /** Fresh context on the same page type, exercise not in view: import the Monaco chunk and create a bare editor. */
 async function bareEditor(browser: Browser, url: string, chunk: string, rate: number): Promise<number> {
-  const page = await newPage(browser, rate);
+  // No offline worker: an exercise page holds its registration and caching back while the exercise
+  // starts (src/browser/offline/), and this page starts no exercise to hold it back for.
+  const page = await newPage(browser, rate, 'block');
   await page.goto(url, { waitUntil: 'networkidle' });
   await page.waitForTimeout(300);
   const ms = await page.evaluate(async (u) => {
@@ -516,7 +525,7 @@ async function main() {
   const md = `# Exercise engine benchmark
 
 \`npx tsx bench/exercise.ts\` — headless Chromium (Debian \`/usr/bin/chromium\`), built site served on localhost
-(no compression), viewport 1280×900, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.
+(no compression), viewport 1280×900, service workers ${SERVICE_WORKERS === 'allow' ? 'allowed (the course\'s offline worker registers on a first visit and serves a return visit, as in a learner\'s browser)' : 'blocked (`SW=block`)'}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}.
 Recorded ${new Date().toISOString()}.
 
 **Machine state, for comparing recordings**: load average (1, 5, 15 min) ${load0} at the start, ${load1} at the end;
