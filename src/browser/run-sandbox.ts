@@ -14,6 +14,7 @@
  * `astro dev` serves the worker as a module graph that an opaque origin could only import through
  * CORS, so in dev the worker runs in the page's origin instead (the built site never does).
  */
+import { exerciseStarting } from './offline/exercise-start';
 import runWorkerUrl from './run-worker?worker&url';
 import { FRAME_HTML } from './sandbox-frame.mjs';
 import { mark } from './timing';
@@ -104,6 +105,17 @@ let early: Frame | null = null;
  */
 export function prestartRunFrame(): void {
   if (!import.meta.env.DEV) early ??= newFrame();
+}
+
+/**
+ * What an exercise starts the moment it scrolls into view (components/exercise/element.ts), while its
+ * editor's chunk is still loading: the frame its run worker will live in, and the page's word to the
+ * offline worker that an exercise is starting (offline/exercise-start.ts; boot.ts says when that start
+ * is over). Here, not in a module of its own: one chunk less for the page's up-front script to name.
+ */
+export function prestart(): void {
+  exerciseStarting(import.meta.env.PROD ? `${import.meta.env.BASE_URL}sw.js` : null);
+  prestartRunFrame();
 }
 
 function startInFrame(exerciseId: string): RunSandbox {

@@ -1,6 +1,6 @@
 /**
- * The page's side of the offline worker, in Node with an in-memory page: every page registers it
- * once loaded, at an idle moment (src/browser/offline/register.ts) — unless an exercise on it has
+ * The page's side of the offline worker, in Node with an in-memory page: every page registers it a
+ * few seconds after load (src/browser/offline/register.ts) — unless an exercise on it has
  * started, which registers it once its start is over (src/browser/offline/exercise-start.ts); the
  * worker in charge of the page hears each change of the page's state.
  */
@@ -10,12 +10,13 @@ interface FakePage {
   registered: string[];
   /** messages the worker in charge of the page (the registration's too) received */
   told: unknown[];
-  /** idle callbacks the page asked for, run when the test says so */
-  idle: Array<() => void>;
+  /** timers the page set, run when the test says the time they stand for has passed */
+  timers: Array<{ fn: () => void; ms: number }>;
   /** the exercise's element: `data-state` as element.ts sets it */
   exercise: { state: string };
   load(): void;
-  runIdle(): void;
+  /** the time of every timer set so far passes */
+  runTimers(): void;
 }
 
 /** A page still loading, its exercise not in view; with a worker already in charge of it when `controlled`. */
@@ -24,13 +25,13 @@ function fakePage(controlled: boolean): FakePage {
   const page: FakePage = {
     registered: [],
     told: [],
-    idle: [],
+    timers: [],
     exercise: { state: 'static' },
     load: () => window.dispatchEvent(new Event('load')),
-    runIdle() {
-      const fns = page.idle;
-      page.idle = [];
-      fns.forEach((f) => f());
+    runTimers() {
+      const ts = page.timers;
+      page.timers = [];
+      ts.forEach((t) => t.fn());
     },
   };
   const worker = { postMessage: (m: unknown) => void page.told.push(m) };
@@ -38,9 +39,8 @@ function fakePage(controlled: boolean): FakePage {
   vi.stubGlobal('document', {
     querySelector: (sel: string) => (sel === 'qc-exercise:not([data-state=static])' ? (page.exercise.state === 'static' ? null : page.exercise) : null),
   });
-  vi.stubGlobal('self', globalThis);
   vi.stubGlobal('addEventListener', window.addEventListener.bind(window));
-  vi.stubGlobal('requestIdleCallback', (fn: () => void) => void page.idle.push(fn));
+  vi.stubGlobal('setTimeout', (fn: () => void, ms: number) => void page.timers.push({ fn, ms }));
   vi.stubGlobal('navigator', {
     serviceWorker: {
       controller: controlled ? worker : null,
@@ -59,8 +59,8 @@ function fakePage(controlled: boolean): FakePage {
 async function modules() {
   vi.resetModules();
   const { registerOfflineWorker } = await import('../../src/browser/offline/register');
-  const { exerciseStarting } = await import('../../src/browser/offline/exercise-start');
-  return { registerOfflineWorker, exerciseStarting };
+  const { exerciseStarting, exerciseStarted } = await import('../../src/browser/offline/exercise-start');
+  return { registerOfflineWorker, exerciseStarting, exerciseStarted };
 }
 
 const state = (busy: number, quiet = false) => ({ type: 'qc:page', busy, quiet });
@@ -69,59 +69,63 @@ describe('the offline worker is registered once the page is quiet', () => {
   beforeEach(() => vi.unstubAllGlobals());
   afterEach(() => vi.unstubAllGlobals());
 
-  it('a page whose exercise has not started: after load, at an idle moment', async () => {
+  it('a page whose exercise has not started: a few seconds after load', async () => {
     const page = fakePage(false);
     const { registerOfflineWorker } = await modules();
     registerOfflineWorker('/course/');
-    page.runIdle();
+    page.runTimers();
     expect(page.registered).toEqual([]); // not before load
     page.load();
-    expect(page.registered).toEqual([]); // not before an idle moment
-    page.runIdle();
+    expect(page.registered).toEqual([]); // not at load
+    expect(page.timers.map((t) => t.ms)).toEqual([expect.any(Number)]);
+    expect(page.timers[0].ms).toBeGreaterThanOrEqual(2000);
+    page.runTimers();
     expect(page.registered).toEqual(['/course/sw.js']);
   });
 
-  it('an exercise that started before the idle moment: not then, but once its start is over', async () => {
+  it('an exercise that started in those seconds: not then, but once its start is over', async () => {
     const page = fakePage(false);
-    const { registerOfflineWorker, exerciseStarting } = await modules();
+    const { registerOfflineWorker, exerciseStarting, exerciseStarted } = await modules();
     registerOfflineWorker('/');
     page.load();
     page.exercise.state = 'loading'; // scrolled into view (element.ts)
-    const over = exerciseStarting('/sw.js');
-    page.runIdle();
+    exerciseStarting('/sw.js');
+    page.runTimers();
     expect(page.registered).toEqual([]);
-    over();
-    over(); // a second call changes nothing
+    exerciseStarted();
     expect(page.registered).toEqual(['/sw.js']);
     // the worker installing for the page hears, last, that it is quiet
     await vi.waitFor(() => expect(page.told.at(-1)).toEqual(state(0, true)));
   });
 
-  it('two exercises starting: only once both are over', async () => {
+  it('two exercises starting: only once both are over; an end never announced changes nothing', async () => {
     const page = fakePage(false);
-    const { exerciseStarting } = await modules();
-    const a = exerciseStarting('/sw.js');
-    const b = exerciseStarting('/sw.js');
-    a();
+    const { exerciseStarting, exerciseStarted } = await modules();
+    exerciseStarting('/sw.js');
+    exerciseStarting('/sw.js');
+    exerciseStarted();
     expect(page.registered).toEqual([]);
-    b();
+    exerciseStarted();
+    expect(page.registered).toEqual(['/sw.js']);
+    exerciseStarted(); // a start whose announcement never ran (its chunk failed to load)
     expect(page.registered).toEqual(['/sw.js']);
   });
 
   it('the worker already in charge of the page hears each change of its state, in order', async () => {
     const page = fakePage(true);
-    const { exerciseStarting } = await modules();
-    const a = exerciseStarting('/sw.js');
-    const b = exerciseStarting('/sw.js');
-    a();
-    b();
+    const { exerciseStarting, exerciseStarted } = await modules();
+    exerciseStarting('/sw.js');
+    exerciseStarting('/sw.js');
+    exerciseStarted();
+    exerciseStarted();
     await vi.waitFor(() => expect(page.told).toEqual([state(1), state(2), state(1), state(0, true)]));
   });
 
   it('no worker script (astro dev): nothing is registered', async () => {
     const page = fakePage(false);
-    const { exerciseStarting } = await modules();
-    exerciseStarting(null)();
+    const { exerciseStarting, exerciseStarted } = await modules();
+    exerciseStarting(null);
+    exerciseStarted();
     expect(page.registered).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The offline worker's background caching yields to a learner's exercise (src/browser/offline/sw.js):
- * the editor's large files are cached after activation and when a page says it is quiet, but not
- * while a page says an exercise on it is starting; a page that never says so, or closes, holds it
+ * the editor's large files are cached after activation, when a page says it is quiet and a while
+ * after a page visit, but not while a page says an exercise on it is starting; a page that never says so, or closes, holds it
  * back only for a while; a file the page loads meanwhile is served at once and stored afterwards.
  * Run in Node against the real script (test/support/fake-service-worker.ts).
  */
@@ -36,8 +36,8 @@ async function activated() {
 }
 
 const largeFetches = (sw: ReturnType<typeof loadServiceWorker>) => sw.fetched.filter((u) => LARGE.some((p) => u === sw.url(p)));
-/** The worker is waiting for quiet: it set the timer that caps the wait. */
-const waitingForQuiet = (sw: ReturnType<typeof loadServiceWorker>) => sw.timers.some((t) => t.ms >= 10_000);
+/** The worker is waiting for quiet: it set the timer that caps the wait (30 s, longer than any other it sets). */
+const waitingForQuiet = (sw: ReturnType<typeof loadServiceWorker>) => sw.timers.some((t) => t.ms >= 20_000);
 const allCached = async (sw: ReturnType<typeof loadServiceWorker>) => (await sw.largeCached()).length === LARGE.length;
 /**
  * Lets every queued microtask run (one macrotask). In the fake, everything between the worker
@@ -111,7 +111,7 @@ describe('the offline worker caches the editor’s large files in the background
     // the time each cap stands for passes (each file waits again, each time at most the cap)
     while (!(await allCached(sw))) {
       await sw.until(async () => waitingForQuiet(sw) || (await allCached(sw)));
-      sw.timers.find((t) => t.ms >= 10_000)?.fire();
+      sw.timers.find((t) => t.ms >= 20_000)?.fire();
     }
     expect((await sw.largeCached()).sort()).toEqual(LARGE.map(sw.url).sort());
   });
@@ -128,6 +128,29 @@ describe('the offline worker caches the editor’s large files in the background
     const sw = await activated();
     // this worker instance never saw `activate`: as one the browser stopped and started again
     await sw.message('page-1', quietPage);
+    await sw.until(() => allCached(sw));
+  });
+
+  it('a page visit resumes caching in a worker that was stopped half-way, a while later (time for the page to say an exercise is starting)', async () => {
+    const sw = await activated();
+    const { response, after } = sw.navigate('lessons/one/');
+    expect(new TextDecoder().decode((await response)!)).toBe(files['lessons/one/']);
+    await sw.until(() => sw.timers.length > 0);
+    expect(largeFetches(sw)).toEqual([]);
+    sw.timers[0].fire(); // the while passes
+    await after;
+    expect(await allCached(sw)).toBe(true);
+  });
+
+  it('a page visit while an exercise on a page is starting: after the while, it still waits for it', async () => {
+    const sw = await activated();
+    await sw.message('page-1', busy(1));
+    sw.navigate('lessons/one/');
+    await sw.until(() => sw.timers.length > 0);
+    sw.timers[0].fire();
+    await sw.until(() => waitingForQuiet(sw));
+    expect(largeFetches(sw)).toEqual([]);
+    await sw.message('page-1', busy(0));
     await sw.until(() => allCached(sw));
   });
 

@@ -45,6 +45,8 @@ export interface FakeWorker {
   dispatch(type: 'install' | 'activate'): Promise<void>;
   /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
   message(clientId: string, data: unknown): Promise<void>;
+  /** the browser navigates to a page; resolves with the page's body (null when the worker could not answer) and the work left behind */
+  navigate(pathFromBase: string): { response: Promise<Uint8Array | null>; after: Promise<void> };
   /** a GET the page makes; returns the response's body and a promise for the work the fetch left behind */
   fetch(pathFromBase: string): { response: Promise<Uint8Array | null>; after: Promise<void> };
   url(pathFromBase: string): string;
@@ -182,6 +184,12 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     return { settled, responded };
   }
 
+  /** The body the worker answered with (null when it did not answer), and the work the event left behind. */
+  function respond({ settled, responded }: ReturnType<typeof fire>) {
+    const response = responded ? (responded as Promise<Response>).then(async (r) => new Uint8Array(await r.arrayBuffer()), () => null) : Promise.resolve(null);
+    return { response, after: settled };
+  }
+
   return {
     fetched,
     timers,
@@ -193,12 +201,15 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     },
     dispatch: (type) => fire(type, {}).settled,
     message: (clientId, data) => fire('message', { data, source: { id: clientId } }).settled,
-    fetch(p) {
-      const request = new Request(abs(p));
-      const { settled, responded } = fire('fetch', { request });
-      const response = responded ? (responded as Promise<Response>).then(async (r) => new Uint8Array(await r.arrayBuffer())) : Promise.resolve(null);
-      return { response, after: settled };
+    navigate(p) {
+      // a navigation request (Node's Request cannot have mode 'navigate'): what sw.js reads of it
+      const request = { url: abs(p), method: 'GET', mode: 'navigate', headers: new Headers() };
+      return respond(fire('fetch', { request }));
     },
+    fetch(p) {
+      return respond(fire('fetch', { request: new Request(abs(p)) }));
+    },
+
     async until(pred) {
       while (!(await pred())) await new Promise<void>((resolve) => wake.push(resolve));
     },

@@ -1,12 +1,14 @@
 /**
  * The offline worker and an exercise's start (the editor, the run worker's warm-up, esbuild-wasm):
- * while an exercise on the page is starting, the worker in charge of the page (or installing for it)
+ * while an exercise on the page is starting — from its scroll-in until esbuild-wasm is warm — the
+ * worker in charge of the page (or installing for it)
  * caches nothing more (sw.js), and once the last one is over the page registers the worker if it was
  * not (offline/register.ts leaves that to it when an exercise started before the page was idle) and
  * lets it resume. The page's state goes to the worker as `{ type: 'qc:page', busy: <exercises
  * starting>, quiet: <none starting: resume> }`; the latest message of a page stands.
  */
 let starting = 0;
+let swUrl: string | null = null;
 /** The messages in the order of the changes they tell of. */
 let told: Promise<void> = Promise.resolve();
 
@@ -24,18 +26,22 @@ function tell(quiet: boolean): Promise<void> {
 }
 
 /**
- * An exercise starts; call the returned function once its start is over (later calls do nothing).
- * `swUrl`: the worker's script to register then (null where there is none, as in `astro dev`).
+ * An exercise starts (browser/run-sandbox.ts `prestart`, as it scrolls into view). `url`: the worker's script, to
+ * register once no exercise is starting any more (null where there is none, as in `astro dev`).
  */
-export function exerciseStarting(swUrl: string | null): () => void {
+export function exerciseStarting(url: string | null): void {
+  swUrl = url;
   starting++;
   void tell(false);
-  let over = false;
-  return () => {
-    if (over) return;
-    over = true;
-    starting--;
-    if (starting > 0 || !swUrl || !globalThis.navigator?.serviceWorker) return void tell(false);
-    navigator.serviceWorker.register(swUrl).then(() => tell(true), () => {});
-  };
+}
+
+/**
+ * An exercise's start is over (boot.ts: esbuild-wasm warm). Once none is starting, the page registers
+ * the worker and lets it resume. Does nothing for a start never announced (its chunk failed to load).
+ */
+export function exerciseStarted(): void {
+  if (starting === 0) return;
+  starting--;
+  if (starting > 0 || !swUrl || !globalThis.navigator?.serviceWorker) return void tell(false);
+  navigator.serviceWorker.register(swUrl).then(() => tell(true), () => {});
 }

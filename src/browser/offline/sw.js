@@ -12,7 +12,8 @@
  *    save data, and whenever the page loads them. That background work yields to the learner: it
  *    is resumed when a page says it is quiet (loaded, idle, no exercise starting), and between two
  *    files it waits while a page says an exercise on it is starting (`qc:page` messages from
- *    offline/exercise-start.ts); so does storing a file a page loaded.
+ *    offline/exercise-start.ts); so does storing a file a page loaded. A page visit also resumes
+ *    it, VISIT_GRACE_MS later (a page without an exercise says nothing).
  *  - pages: network first (an author's update shows at once), the cached copy when offline, the
  *    cached 404 page for an unknown URL.
  *  - assets (content-hashed file names): cache first.
@@ -177,6 +178,15 @@ function fillLarge() {
   return filling;
 }
 
+/** How long after a page visit the large files' caching resumes: time for the page to start its exercise, if it has one. */
+const VISIT_GRACE_MS = 10_000;
+
+/** A page visit resumes the large files' caching (a worker stopped half-way), once the page has had time to say an exercise is starting and none is. */
+function resumeAfterVisit() {
+  if (filled) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, VISIT_GRACE_MS)).then(fillLarge);
+}
+
 /** The cache key of a page: `…/lessons/x/` for `…/lessons/x/index.html`, and for `…/lessons/x`. */
 function pageKey(/** @type {URL} */ url) {
   const u = new URL(url.href);
@@ -221,6 +231,9 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin || !url.pathname.startsWith(base)) return;
-  if (request.mode === 'navigate') event.respondWith(page(request));
+  if (request.mode === 'navigate') {
+    event.respondWith(page(request));
+    if (!savingData(request)) event.waitUntil(resumeAfterVisit());
+  }
   else if (ASSETS.has(url.origin + url.pathname) && !request.headers.has('range')) event.respondWith(asset(event));
 });

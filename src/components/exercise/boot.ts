@@ -13,7 +13,7 @@ import { monaco, configureTypeScript, typeErrors } from './monaco';
 import { compile, knownCompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
 import { prestartRunSandbox } from '../../browser/run-sandbox';
 import { compilerIdleStartMs, holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
-import { exerciseStarting } from '../../browser/offline/exercise-start';
+import { exerciseStarted } from '../../browser/offline/exercise-start';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import { errorResults, type Results } from '../../browser/results';
@@ -75,9 +75,6 @@ export async function boot(root: HTMLElement): Promise<void> {
   const data = JSON.parse(root.querySelector('[data-role="data"]')?.textContent || '{}') as ExerciseData;
   const { id } = data;
   mark('boot');
-  // Until esbuild-wasm is warm (after the first Run, or a while after the warm-up) the offline
-  // worker waits: its caching would compete with this start for the learner's CPU.
-  const startOver = exerciseStarting(import.meta.env.PROD ? `${import.meta.env.BASE_URL}sw.js` : null);
   // The run worker (in the frame made as the editor's chunk loaded, element.ts) and the quick
   // compiler start now, beside the editor's creation; the rest of the warm-up (browser/warm-up.ts)
   // starts once the editor is created, and the editor's own workers, created with it, wait for it.
@@ -95,9 +92,10 @@ export async function boot(root: HTMLElement): Promise<void> {
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
   // esbuild-wasm starts once, after the first Run or Submit is over (or after a while without one),
-  // and compiles the editor's code (browser/warm-up.ts).
+  // and compiles the editor's code (browser/warm-up.ts). Then this exercise's start is over: the
+  // offline worker, held back since it scrolled into view (browser/run-sandbox.ts prestart), may go on.
   let compilerUp: Promise<void> | null = null;
-  const compiler = () => (compilerUp ??= warmCompilerFor(ed.editor.getValue(), FILE_NAME).then(startOver));
+  const compiler = () => (compilerUp ??= warmCompilerFor(ed.editor.getValue(), FILE_NAME).then(exerciseStarted));
   const running = wireRunning(ui, { id, data, ed, record, afterRun: () => void compiler() });
   reset.isRunning = running.busy;
   wireHints(ui, data.hints);

@@ -1,10 +1,10 @@
 /**
  * <qc-exercise>: the only exercise script a page loads up front (a few hundred bytes).
  * When the exercise scrolls into view it imports boot.ts (Monaco, workers, controls); until then
- * the build-time HTML (tasks + highlighted starter code) is all there is. At the same moment it
- * makes the frame its run worker will live in (browser/run-sandbox.ts, a small chunk of its own):
+ * the build-time HTML (tasks + highlighted starter code) is all there is. At the same moment
+ * (browser/run-sandbox.ts, a small chunk of its own) it makes the frame its run worker will live in —
  * the page's first sandboxed frame takes about a second to start, mostly in a process of its own,
- * spent while the editor loads instead of after it.
+ * spent while the editor loads instead of after it — and tells the offline worker to wait.
  */
 class QcExercise extends HTMLElement {
   private io: IntersectionObserver | null = null;
@@ -15,7 +15,7 @@ class QcExercise extends HTMLElement {
       this.io?.disconnect();
       this.dataset.state = 'loading';
       // A failure to start is reported by the Run that needs it.
-      import('../../browser/run-sandbox').then((m) => m.prestartRunFrame()).catch(() => {});
+      import('../../browser/run-sandbox').then((m) => m.prestart()).catch(() => {});
       import('./boot')
         .then((m) => m.boot(this))
         .catch((e: unknown) => {
