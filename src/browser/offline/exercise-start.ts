@@ -1,11 +1,11 @@
 /**
  * The offline worker and an exercise's start (the editor, the run worker's warm-up, esbuild-wasm):
  * while an exercise on the page is starting — from its scroll-in until esbuild-wasm is warm — the
- * worker in charge of the page (or installing for it)
- * caches nothing more (sw.js), and once the last one is over the page registers the worker if it was
- * not (offline/register.ts leaves that to it when an exercise started before the page was idle) and
- * lets it resume. The page's state goes to the worker as `{ type: 'qc:page', busy: <exercises
- * starting>, quiet: <none starting: resume> }`; the latest message of a page stands.
+ * worker in charge of the page (or installing for it) caches nothing more (sw.js); once the last one
+ * is over, the page registers the worker (offline/register.ts leaves that to it when an exercise
+ * started in the page's first seconds) and lets it resume. The page's state goes to the worker as
+ * `{ type: 'qc:page', busy: <exercises starting>, quiet: <none starting: resume> }`; the latest
+ * message of a page stands.
  */
 let starting = 0;
 let swUrl: string | null = null;
@@ -26,8 +26,8 @@ function tell(quiet: boolean): Promise<void> {
 }
 
 /**
- * An exercise starts (browser/run-sandbox.ts `prestart`, as it scrolls into view). `url`: the worker's script, to
- * register once no exercise is starting any more (null where there is none, as in `astro dev`).
+ * An exercise starts (browser/run-sandbox.ts `prestart`, as it scrolls into view). `url`: the
+ * worker's script, to register once no exercise is starting (null where there is none: `astro dev`).
  */
 export function exerciseStarting(url: string | null): void {
   swUrl = url;

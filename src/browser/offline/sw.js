@@ -9,11 +9,11 @@
  *    each once no page says an exercise on it is starting: see below).
  *  - activate: older versions' caches are dropped. Then the large editor files (Monaco, TypeScript's
  *    worker, esbuild's wasm) go into a shared cache in the background, unless the browser asks to
- *    save data, and whenever the page loads them. That background work yields to the learner: it
- *    is resumed when a page says it is quiet (loaded, idle, no exercise starting), and between two
- *    files it waits while a page says an exercise on it is starting (`qc:page` messages from
- *    offline/exercise-start.ts); so does storing a file a page loaded. A page visit also resumes
- *    it, VISIT_GRACE_MS later (a page without an exercise says nothing).
+ *    save data, and whenever the page loads them. That background work yields to the learner:
+ *    between two files it waits while a page says an exercise on it is starting (`qc:page` messages
+ *    from offline/exercise-start.ts), and so does storing a file a page loaded. It resumes, in a
+ *    worker stopped half-way, when a page says its exercises' start is over, and VISIT_GRACE_MS after
+ *    any page visit (a page without an exercise says nothing).
  *  - pages: network first (an author's update shows at once), the cached copy when offline, the
  *    cached 404 page for an unknown URL.
  *  - assets (content-hashed file names): cache first.
@@ -105,9 +105,9 @@ async function eachWhenQuiet(/** @type {string[]} */ items, /** @type {(item: st
 }
 
 /**
- * A page's state, from offline/exercise-start.ts: `{ type: 'qc:page', busy, quiet }` — how many exercises
- * on it are starting, and whether it is loaded and idle with none starting (then the background
- * caching resumes). The latest message of a page stands (sent again, it changes nothing).
+ * A page's state, from offline/exercise-start.ts: `{ type: 'qc:page', busy, quiet }` — how many
+ * exercises on it are starting, and whether their start is over (then the background caching
+ * resumes). The latest message of a page stands (sent again, it changes nothing).
  */
 sw.addEventListener('message', (event) => {
   const id = event.source && 'id' in event.source ? event.source.id : null;
