@@ -17,7 +17,7 @@ const files: Record<string, string | Uint8Array> = {
   ...Object.fromEntries(LARGE.map((p, i) => [p, new Uint8Array(1024).fill(i + 1)])),
 };
 
-/** A page's state message (src/browser/offline/register.ts) */
+/** A page's state message (src/browser/offline/exercise-start.ts) */
 const busy = (n: number) => ({ type: 'qc:page', busy: n, quiet: false });
 const quietPage = { type: 'qc:page', busy: 0, quiet: true };
 
@@ -51,6 +51,7 @@ describe('the offline worker installs', () => {
     await sw.dispatch('install');
     const small = Object.keys(files).filter((p) => !LARGE.includes(p)).map(sw.url);
     expect([...sw.fetched].sort()).toEqual(small.sort());
+    expect((await sw.cached()).sort()).toEqual(small.sort());
   });
 
   it('not while the page that registered it says an exercise on it is starting: then it goes on', async () => {

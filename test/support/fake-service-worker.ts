@@ -41,6 +41,8 @@ export interface FakeWorker {
   openPages: Set<string>;
   /** the URLs in the worker's cache named `…large` */
   largeCached(): Promise<string[]>;
+  /** the URLs in any of the worker's caches */
+  cached(): Promise<string[]>;
   /** dispatches an extendable event; resolves when every promise passed to waitUntil/respondWith settled */
   dispatch(type: 'install' | 'activate'): Promise<void>;
   /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
@@ -195,6 +197,9 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     timers,
     openPages,
     url: abs,
+    async cached() {
+      return [...caches.values()].flatMap((c) => [...c.entries.keys()]);
+    },
     async largeCached() {
       const c = caches.get(`qc-offline:${opts.base}:large`);
       return c ? [...c.entries.keys()] : [];
