@@ -40,6 +40,7 @@ import { buildSite, startStaticServer, ROOT } from '../support/server';
 import { benchScheduler } from '../support/sim-cases';
 import { timedInPage } from '../support/exercise-run';
 import { canThrottleThreads, throttleThreads } from './thread-throttle';
+import { readOfflineManifest } from '../src/browser/build/offline.mjs';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPS = Number(process.env.REPS ?? 3);
@@ -62,6 +63,8 @@ const OUT = path.resolve(ROOT, process.env.OUT ?? 'bench/results/exercise.md');
  * SW=block measures without it (as recordings before 2026-12-07 did).
  */
 const SERVICE_WORKERS: 'allow' | 'block' = process.env.SW === 'block' ? 'block' : 'allow';
+/** The build measured (BUILD=1 rebuilds it first). */
+const DIST = process.env.DIST ?? path.join(ROOT, 'dist-root');
 /** COLD_ONLY=1: only the cold pages and the bare editor, printed, nothing written (a quick comparison while working). */
 const COLD_ONLY = process.env.COLD_ONLY === '1';
 
@@ -187,7 +190,11 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
   return { ready: first.ready, first: first.first, warm: med(warm), ratio: first.first / med(warm), ...phases };
 }
 
-/** A visit before: the exercise opened, its solution typed in and run (so saved and compiled), the warm-up over. */
+/**
+ * A visit before: the exercise opened, its solution typed in and run (so saved and compiled), the
+ * warm-up over; with service workers allowed, also the offline worker installed and every file of
+ * the build in its caches (a learner returning later finds it so, not still caching).
+ */
 async function earlierVisit(page: Page, base: string, id: string): Promise<void> {
   await page.goto(base + `playground/${id}/`);
   await page.locator('qc-exercise').scrollIntoViewIfNeeded();
@@ -195,6 +202,23 @@ async function earlierVisit(page: Page, base: string, id: string): Promise<void>
   await page.evaluate(([i, c]) => window.__exerciseEditors![i].setValue(c), [id, solutionOf(id)] as const);
   await timedRun(page, id);
   await page.evaluate((i) => window.__exerciseEditors![i].compiler(), id);
+  if (SERVICE_WORKERS === 'allow') await offlineCopyComplete(page, base);
+}
+
+/** Waits until the offline worker controls the page and holds every file of the build (src/browser/build/offline.mjs's manifest). */
+async function offlineCopyComplete(page: Page, base: string): Promise<void> {
+  const manifest = readOfflineManifest(DIST);
+  const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  for (;;) {
+    const missing = await page.evaluate(async (list) => {
+      let n = 0;
+      for (const u of list) if (!(await caches.match(u))) n++;
+      return n;
+    }, urls);
+    if (missing === 0) return;
+    await page.waitForTimeout(250);
+  }
 }
 
 /**
@@ -489,7 +513,7 @@ function passRows(p: Pass, vitestMs: number[]): string[][] {
 }
 
 async function main() {
-  const dist = process.env.DIST ?? path.join(ROOT, 'dist-root');
+  const dist = DIST;
   if (process.env.BUILD === '1' || !existsSync(path.join(dist, 'playground/demo/index.html'))) await buildSite(dist, '/');
   const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const sched0 = benchScheduler().eventsPerSec;
