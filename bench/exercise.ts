@@ -39,6 +39,7 @@ import os from 'node:os';
 import { buildSite, startStaticServer, ROOT } from '../support/server';
 import { benchScheduler } from '../support/sim-cases';
 import { timedInPage } from '../support/exercise-run';
+import { uncachedFiles } from '../support/browser';
 import { canThrottleThreads, throttleThreads } from './thread-throttle';
 import { readOfflineManifest } from '../src/browser/build/offline.mjs';
 
@@ -208,15 +209,9 @@ async function earlierVisit(page: Page, base: string, id: string): Promise<void>
 /** Waits until the offline worker controls the page and holds every file of the build (src/browser/build/offline.mjs's manifest). */
 async function offlineCopyComplete(page: Page, base: string): Promise<void> {
   const manifest = readOfflineManifest(DIST);
-  const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
   await page.evaluate(() => navigator.serviceWorker.ready);
   for (;;) {
-    const missing = await page.evaluate(async (list) => {
-      let n = 0;
-      for (const u of list) if (!(await caches.match(u))) n++;
-      return n;
-    }, urls);
-    if (missing === 0) return;
+    if ((await uncachedFiles(page, base, manifest)).length === 0) return;
     await page.waitForTimeout(250);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Chromium pages for browser tests and benchmarks (test/browser/helpers.ts documents the API):
- * launch(), newPage() with issue recording, axeViolations(). Shared by test/ and bench/.
+ * launch(), newPage() with issue recording, axeViolations(), uncachedFiles() (the offline copy). Shared by test/ and bench/.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
@@ -143,3 +143,13 @@ async function inPageAxe([context, options]: readonly [unknown, axe.RunOptions])
 }
 
 export { startStaticServer, buildSite } from './server';
+
+/** The build's files (its offline manifest's pages, small assets and large files) not in the page origin's caches yet. */
+export function uncachedFiles(page: Page, base: string, manifest: { precache: string[]; large: string[] }): Promise<string[]> {
+  const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
+  return page.evaluate(async (list) => {
+    const missing: string[] = [];
+    for (const u of list) if (!(await caches.match(u))) missing.push(u);
+    return missing;
+  }, urls);
+}

@@ -25,6 +25,7 @@
  *       opts.javaScriptEnabled, opts.viewport, opts.colorScheme, opts.reducedMotion
  *       issues.consoleErrors / pageErrors / failedRequests / offOrigin: string[];  issues.all(): string[]
  *   axeViolations(page, { include?, rules? }): Promise<string[]>   serious + critical only, one readable line each
+ *   uncachedFiles(page, base, manifest): Promise<string[]>  the build's files (offline manifest) not in the origin's caches yet (support/browser.ts)
  *   startStaticServer(dir, base): Promise<{ url, close }>  serve a built dist dir under base ("/" or "/course/")
  *   buildSite(outDir, base): Promise<void>                  `astro build --outDir` with BASE_PATH=base
  */

@@ -7,24 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ROOT, launch } from './helpers';
 import { DIST_BASE, startStaticServer } from '../../support/server';
+import { uncachedFiles } from '../../support/browser';
 import { SUB_PATH } from './setup';
 import { readOfflineManifest } from '../../src/browser/build/offline.mjs';
 import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-helpers';
 
 vi.setConfig({ testTimeout: 600_000 });
-
-/** The build's files (pages, small assets, the editor's large files) not in the origin's caches yet. */
-function uncached(page: Page, base: string, manifest: { precache: string[]; large: string[] }): Promise<string[]> {
-  const urls = [...manifest.precache, ...manifest.large].map((p) => base + p);
-  return page.evaluate(async (list) => {
-    const missing: string[] = [];
-    for (const u of list) if (!(await caches.match(u))) missing.push(u);
-    return missing;
-  }, urls);
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -56,7 +47,7 @@ describe('offline once loaded', () => {
     expect(scope).toBe(base);
     // Every file of the build ends up cached: pages and small assets at install, the editor's large
     // files in the background.
-    await expect.poll(() => uncached(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
+    await expect.poll(() => uncachedFiles(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
 
     await server.close();
 
@@ -119,7 +110,7 @@ describe('offline once loaded', () => {
     expect(marks.filter((m) => order.includes(m)), marks.join(', ')).toEqual(order);
 
     // …and the worker then caches every file of the build.
-    await expect.poll(() => uncached(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
+    await expect.poll(() => uncachedFiles(page, base, manifest), { timeout: 120_000, interval: 500 }).toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();
     await server.close();
