@@ -18,6 +18,22 @@ import { exerciseRoot, openExercise, setCode, waitForSummary } from './exercise-
 vi.setConfig({ testTimeout: 600_000 });
 
 let browser: Browser;
+
+/**
+ * The sub-path build served, and a browser context that has never visited it: service workers
+ * allowed (the other browser tests block them), no request interception; page errors recorded.
+ */
+async function freshVisitor() {
+  const dist = path.join(DIST_BASE, 'dist-sub');
+  const manifest = readOfflineManifest(dist);
+  const server = await startStaticServer(dist, SUB_PATH);
+  const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { manifest, server, base: server.url, context, page, pageErrors };
+}
+
 beforeAll(async () => {
   browser = await launch();
 });
@@ -27,19 +43,10 @@ afterAll(async () => {
 
 describe('offline once loaded', () => {
   it('after one visit, lessons and exercises never opened still work with the host gone', async () => {
-    const dist = path.join(DIST_BASE, 'dist-sub');
-    const manifest = readOfflineManifest(dist);
+    const { manifest, server, base, context, page, pageErrors } = await freshVisitor();
     expect(manifest.base).toBe(SUB_PATH);
     expect(manifest.precache).toContain('lessons/misconception/');
     expect(manifest.large.some((f) => f.endsWith('.wasm'))).toBe(true);
-
-    const server = await startStaticServer(dist, SUB_PATH);
-    const base = server.url;
-    // Service workers allowed (the other browser tests block them); no request interception.
-    const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     // One visit to the landing page, online.
     await page.goto(base);
@@ -76,15 +83,8 @@ describe('offline once loaded', () => {
     await context.close();
   });
 
-  it('a first visit that opens an exercise at once: the worker registers only once the exercise has started, then caches everything', async () => {
-    const dist = path.join(DIST_BASE, 'dist-sub');
-    const manifest = readOfflineManifest(dist);
-    const server = await startStaticServer(dist, SUB_PATH);
-    const base = server.url;
-    const context = await browser.newContext({ serviceWorkers: 'allow', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+  it('a first visit that opens an exercise at once: the worker registers only once the exercise’s start is over, then caches everything', async () => {
+    const { manifest, server, base, context, page, pageErrors } = await freshVisitor();
     // esbuild-wasm starts right after the warm-up (not a few seconds later): the exercise's start is over sooner
     await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 0));
     // Every call of register() leaves a mark among the page's own (src/browser/timing.ts).
