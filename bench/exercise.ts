@@ -508,11 +508,10 @@ function passRows(p: Pass, vitestMs: number[]): string[][] {
 }
 
 async function main() {
-  const dist = DIST;
-  if (process.env.BUILD === '1' || !existsSync(path.join(dist, 'playground/demo/index.html'))) await buildSite(dist, '/');
+  if (process.env.BUILD === '1' || !existsSync(path.join(DIST, 'playground/demo/index.html'))) await buildSite(DIST, '/');
   const load0 = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   const sched0 = benchScheduler().eventsPerSec;
-  const server = await startStaticServer(dist, '/');
+  const server = await startStaticServer(DIST, '/');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
   const base = server.url;
   const before = await jsBeforeInView(browser, base + 'playground/demo/');

@@ -154,11 +154,6 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     URL,
     Request,
     Response,
-    Map,
-    Set,
-    Promise,
-    Uint8Array,
-    Error,
   });
   vm.runInContext(script(opts), context, { filename: 'sw.js' });
 
