@@ -51,7 +51,7 @@ const PAGE_WARM_RUNS = 5;
 /** How long a cold page is left alone before its warm Runs (see coldPage). */
 const WARM_SETTLE_MS = 6000;
 const SUBMIT_IDS = ['read-fallback', 'dlq-processor', 'health-check'];
-const FIRST_IDS = (process.env.FIRST_IDS ?? 'demo,read-fallback').split(',');
+const FIRST_IDS = (process.env.FIRST_IDS ?? 'demo,read-fallback').split(',').filter(Boolean);
 /** Exercises whose first Run is also timed with the starter the page opened with (no compile: the build compiled it), and after reopening the page. */
 const STARTER_IDS = (process.env.STARTER_IDS ?? 'read-fallback').split(',').filter(Boolean);
 /** The passes: a CPU rate, and for a throttled one whether only the main thread is slowed (`4m`: DevTools) or every thread (`4`). */
