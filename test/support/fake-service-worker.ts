@@ -9,11 +9,11 @@
  *   await sw.dispatch('install'); await sw.dispatch('activate');
  *   sw.message('page-1', 'qc:busy');
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { ROOT } from '../../support/server';
+import { BLOCK_BYTES, fileBlocks } from '../../src/browser/build/offline.mjs';
 
 const SOURCE = readFileSync(path.join(ROOT, 'src/browser/offline/sw.js'), 'utf8');
 const ORIGIN = 'https://course.test';
@@ -24,12 +24,24 @@ export interface FakeWorkerOptions {
   files: Record<string, string | Uint8Array>;
   /** which of them are the large ones (cached after activation) */
   large: string[];
+  /** the block size the worker checks (the build's BLOCK_BYTES unless given) */
+  blockBytes?: number;
 }
 
 /** A timer the worker set (setTimeout): the test fires it when the time it stands for has passed. */
 export interface FakeTimer {
   ms: number;
   fire(): void;
+}
+
+/** What the worker answered a request with. */
+export interface Answer {
+  /** the whole body; null when the worker did not answer or the body failed */
+  response: Promise<Uint8Array | null>;
+  /** once the response settled: every byte the page received, also of a body that failed half-way */
+  received(): Promise<Uint8Array>;
+  /** the work the request left behind */
+  after: Promise<void>;
 }
 
 export interface FakeWorker {
@@ -43,31 +55,35 @@ export interface FakeWorker {
   largeCached(): Promise<string[]>;
   /** the URLs in any of the worker's caches */
   cached(): Promise<string[]>;
+  /** makes the URL's entry in each cache holding it hold `body` (as anything else writing to the origin's caches could) */
+  rewrite(pathFromBase: string, body: Uint8Array): void;
+  /** the network: fetches reject while it is off, and a file's body can be replaced (a deploy in progress) */
+  network: { on: boolean; serve(pathFromBase: string, body: Uint8Array): void };
   /** dispatches an extendable event; resolves when every promise passed to waitUntil/respondWith settled */
   dispatch(type: 'install' | 'activate'): Promise<void>;
   /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
   message(clientId: string, data: unknown): Promise<void>;
   /** the browser navigates to a page; resolves with the page's body (null when the worker could not answer) and the work left behind */
-  navigate(pathFromBase: string): { response: Promise<Uint8Array | null>; after: Promise<void> };
+  navigate(pathFromBase: string): Answer;
   /** a GET the page makes; returns the response's body and a promise for the work the fetch left behind */
-  fetch(pathFromBase: string): { response: Promise<Uint8Array | null>; after: Promise<void> };
+  fetch(pathFromBase: string): Answer;
   url(pathFromBase: string): string;
   /** resolves when `pred` holds, re-checked after every fetch, timer set and cache write */
   until(pred: () => boolean | Promise<boolean>): Promise<void>;
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 const bytes = (x: string | Uint8Array) => (typeof x === 'string' ? new TextEncoder().encode(x) : x);
 
 /** The worker script with its manifest in front, as src/browser/build/offline.mjs writes it. */
 function script(opts: FakeWorkerOptions): string {
-  const sha: Record<string, string> = {};
-  for (const [p, body] of Object.entries(opts.files)) sha[p] = sha256(bytes(body));
+  const sha: Record<string, string[]> = {};
+  for (const [p, body] of Object.entries(opts.files)) sha[p] = fileBlocks(bytes(body), opts.blockBytes ?? BLOCK_BYTES);
   const manifest = {
     base: opts.base,
     version: 'test',
     precache: Object.keys(opts.files).filter((p) => !opts.large.includes(p)),
     large: opts.large,
+    blockBytes: opts.blockBytes ?? BLOCK_BYTES,
     sha256: sha,
   };
   return `self.QC_OFFLINE = ${JSON.stringify(manifest)};\n${SOURCE}`;
@@ -80,8 +96,10 @@ class FakeCache {
     const r = this.entries.get(typeof req === 'string' ? req : req.url);
     return r ? r.clone() : undefined;
   }
+  /** Like CacheStorage's: reads the whole body first, and stores nothing when that fails. */
   async put(req: string | Request, res: Response) {
-    this.entries.set(typeof req === 'string' ? req : req.url, res);
+    const body = await res.arrayBuffer();
+    this.entries.set(typeof req === 'string' ? req : req.url, new Response(body, { status: res.status, headers: res.headers }));
     this.changed();
   }
   async delete(req: string | Request) {
@@ -106,6 +124,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
   };
   const abs = (p: string) => new URL(opts.base + p, ORIGIN).href;
   const bodies = new Map(Object.entries(opts.files).map(([p, b]) => [abs(p), bytes(b)]));
+  const network = { on: true, serve: (p: string, body: Uint8Array) => void bodies.set(abs(p), body) };
 
   const self = {
     location: { origin: ORIGIN },
@@ -132,6 +151,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
       const url = typeof req === 'string' ? req : req.url;
       fetched.push(url);
       changed();
+      if (!network.on) throw new TypeError('Failed to fetch');
       const body = bodies.get(new URL(url).origin + new URL(url).pathname);
       return body ? new Response(body.slice(), { status: 200 }) : new Response('not found', { status: 404 });
     },
@@ -151,6 +171,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     navigator: {},
     crypto: globalThis.crypto,
     btoa,
+    ReadableStream,
     URL,
     Request,
     Response,
@@ -181,10 +202,20 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     return { settled, responded };
   }
 
-  /** The body the worker answered with (null when it did not answer), and the work the event left behind. */
-  function respond({ settled, responded }: ReturnType<typeof fire>) {
-    const response = responded ? (responded as Promise<Response>).then(async (r) => new Uint8Array(await r.arrayBuffer()), () => null) : Promise.resolve(null);
-    return { response, after: settled };
+  /**
+   * The body the worker answered with (null when it did not answer, or its body failed), every byte
+   * that reached the page (also of a body that failed half-way), and the work the event left behind.
+   */
+  function respond({ settled, responded }: ReturnType<typeof fire>): Answer {
+    const chunks: Uint8Array[] = [];
+    const received = () => new Uint8Array(Buffer.concat(chunks));
+    const read = async (r: Response) => {
+      const reader = r.body!.getReader();
+      for (let c = await reader.read(); !c.done; c = await reader.read()) chunks.push(c.value);
+      return received();
+    };
+    const response = responded ? (responded as Promise<Response>).then(read).catch(() => null) : Promise.resolve(null);
+    return { response, received: () => response.then(received), after: settled };
   }
 
   return {
@@ -195,6 +226,10 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     async cached() {
       return [...caches.values()].flatMap((c) => [...c.entries.keys()]);
     },
+    rewrite(p, body) {
+      for (const c of caches.values()) if (c.entries.has(abs(p))) c.entries.set(abs(p), new Response(body.slice(), { status: 200 }));
+    },
+    network,
     async largeCached() {
       const c = caches.get(`qc-offline:${opts.base}:large`);
       return c ? [...c.entries.keys()] : [];

@@ -17,16 +17,18 @@
  *  - pages: network first (an author's update shows at once), the cached copy when offline, the
  *    cached 404 page for an unknown URL.
  *  - assets (content-hashed file names): cache first.
- *  - only the build's own files: a response is stored, and a cached one served, only when its body
- *    hashes to the manifest's SHA-256 for that URL. Anything else in the origin's CacheStorage (a
- *    rewritten entry, a cache this worker did not make) is never served: a bad entry is dropped and
- *    the file refetched. So whatever once wrote to this origin's caches cannot make a later page
- *    load run its script.
+ *  - only the build's own files: a response is stored, and a cached one served, only as blocks of
+ *    `blockBytes` that each hash to the manifest's SHA-256 for that block of that URL. Anything else
+ *    in the origin's CacheStorage (a rewritten entry, a cache this worker did not make) is never
+ *    served: a bad entry is dropped and the file refetched (from the bad block on, if earlier blocks
+ *    were served). So whatever once wrote to this origin's caches cannot make a later page load run
+ *    its script. Checking block by block lets a cached file stream: the editor's 4 MB script starts
+ *    arriving once its first block is checked, not once all of it is read and hashed.
  */
-const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis & { QC_OFFLINE: { base: string; version: string; precache: string[]; large: string[]; sha256: Record<string, string> } }} */ (
+const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis & { QC_OFFLINE: { base: string; version: string; precache: string[]; large: string[]; blockBytes: number; sha256: Record<string, string[]> } }} */ (
   /** @type {unknown} */ (self)
 );
-const { base, version, precache, large, sha256 } = sw.QC_OFFLINE;
+const { base, version, precache, large, blockBytes, sha256 } = sw.QC_OFFLINE;
 const PREFIX = `qc-offline:${base}:`;
 const PAGES = `${PREFIX}${version}`;
 const LARGE = `${PREFIX}large`;
@@ -35,43 +37,155 @@ const ALL = new Set([...precache, ...large].map(abs));
 const LARGE_URLS = large.map(abs);
 /** Pages ("", "lessons/x/", "404.html") are served network first; everything else cache first. */
 const ASSETS = new Set([...precache.filter((p) => !(p === '' || p.endsWith('/') || p.endsWith('.html'))), ...large].map(abs));
-/** The build's SHA-256 (base64) of each file, by absolute URL. */
+/** The build's SHA-256 (base64) of each block of each file, by absolute URL. */
 const EXPECTED = new Map(Object.entries(sha256).map(([p, h]) => [abs(p), h]));
 
 /**
- * The response as the build's own file for `url`, or null when its body is anything else.
- * Reads the body: the returned copy is what gets served or stored.
+ * A source of a file's bytes: `open` answers a response (or nothing); `bad` is called when its bytes are not the build's.
+ * @typedef {{ open: () => Promise<Response | undefined>; bad: () => Promise<unknown> }} Source
  */
-async function ownFile(/** @type {string} */ url, /** @type {Response | undefined} */ res) {
-  const want = EXPECTED.get(url);
-  if (!res || !want || !res.ok) return null;
-  const body = await res.arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
-  let bin = '';
-  for (const b of digest) bin += String.fromCharCode(b);
-  if (btoa(bin) !== want) return null;
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+
+/** `body` in blocks of `blockBytes` (the last one shorter; an empty body is one empty block), as the build hashed it. */
+async function* blocksOf(/** @type {ReadableStream<Uint8Array>} */ body) {
+  const reader = body.getReader();
+  let block = new Uint8Array(blockBytes);
+  let filled = 0;
+  let yielded = false;
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      for (let at = 0; at < r.value.length; ) {
+        const n = Math.min(blockBytes - filled, r.value.length - at);
+        block.set(r.value.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === blockBytes) {
+          yield block;
+          yielded = true;
+          block = new Uint8Array(blockBytes);
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0 || !yielded) yield block.subarray(0, filled);
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
-/** The build's file for `url` from this worker's own caches (never another cache), dropping a bad entry. */
-async function cachedOwn(/** @type {string} */ url) {
-  for (const name of [PAGES, LARGE]) {
-    const cache = await caches.open(name);
-    const hit = await cache.match(url);
-    if (!hit) continue;
-    const own = await ownFile(url, hit);
-    if (own) return own;
-    await cache.delete(url);
+async function base64Sha256(/** @type {Uint8Array<ArrayBuffer>} */ bytes) {
+  let bin = '';
+  for (const b of new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/**
+ * Block after block of the build's file `url`, each one only once it hashes to the build's. Reads
+ * `sources` in turn: from the first block a source gets wrong (a different block, a missing or an
+ * extra one, an error), the next source takes over at that block. Throws when no source is left.
+ * @param {string} url
+ * @param {Source[]} sources
+ * @returns {AsyncGenerator<Uint8Array, void, void>}
+ */
+async function* verifiedBlocks(url, sources) {
+  const want = EXPECTED.get(url) ?? [];
+  let next = 0;
+  for (const source of sources) {
+    try {
+      const res = await source.open();
+      if (!res?.ok || !res.body) continue;
+      let i = 0;
+      for await (const block of blocksOf(res.body)) {
+        if (i < next) {
+          i++;
+          continue;
+        }
+        if (i >= want.length || (await base64Sha256(block)) !== want[i]) break;
+        yield block;
+        next = ++i;
+      }
+      if (next === want.length) return;
+    } catch {
+      // a source that fails counts as a bad one
+    }
+    await source.bad().catch(() => {});
   }
-  return null;
+  throw new Error(`${url}: not the build's file`);
+}
+
+/**
+ * A response streaming `url` from `sources` (verifiedBlocks), or null when none of them has its
+ * first block. `fallback` takes over for a later block only (the first one decides whether to answer).
+ */
+async function ownResponse(/** @type {string} */ url, /** @type {Source[]} */ sources, /** @type {Source[]} */ fallback = []) {
+  let headers = /** @type {Response | undefined} */ (undefined);
+  const withHeaders = sources.map((s) => ({ open: async () => (headers = await s.open()), bad: s.bad }));
+  let started = false;
+  const blocks = verifiedBlocks(url, [...withHeaders, ...fallback.map((s) => ({ open: async () => (started ? s.open() : undefined), bad: s.bad }))]);
+  const first = await blocks.next().catch(() => null);
+  if (!first || first.done || !headers) return null;
+  started = true;
+  const { status, statusText } = headers;
+  const body = new ReadableStream(
+    {
+      start: (controller) => controller.enqueue(first.value),
+      async pull(controller) {
+        try {
+          const r = await blocks.next();
+          if (r.done) controller.close();
+          else controller.enqueue(r.value);
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      cancel: () => void blocks.return(),
+    },
+    { highWaterMark: 4 },
+  );
+  return new Response(body, { status, statusText, headers: headers.headers });
+}
+
+/** The cached copies of `url` in this worker's own caches (never another cache); a bad one is dropped. */
+function cachedSources(/** @type {string} */ url) {
+  return [PAGES, LARGE].map((name) => ({
+    open: async () => (await caches.open(name)).match(url),
+    bad: async () => (await caches.open(name)).delete(url),
+  }));
+}
+
+/** `url` fetched again (a cached copy went bad half-way through serving it). */
+const refetched = (/** @type {string} */ url) => [{ open: () => fetch(url), bad: async () => {} }];
+
+/** The build's file for `url` from this worker's own caches, streaming; null when no cached copy is the build's. */
+function cachedOwn(/** @type {string} */ url) {
+  return ownResponse(url, cachedSources(url), refetched(url));
+}
+
+/** The build's page `url` from this worker's own caches, read whole (a page answers whole or not at all), or null. */
+async function cachedPage(/** @type {string} */ url) {
+  const res = await ownResponse(url, cachedSources(url));
+  if (!res) return null;
+  const body = await res.arrayBuffer().catch(() => null);
+  return body && new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** Whether this worker's own caches hold the build's file for `url` (a bad copy is dropped). */
+async function hasOwn(/** @type {string} */ url) {
+  try {
+    for await (const block of verifiedBlocks(url, cachedSources(url))) void block;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Stores `res` (fetched for `url`) when it is the build's own file. Returns whether it was stored. */
 async function storeOwn(/** @type {string} */ cacheName, /** @type {string} */ url, /** @type {Response} */ res) {
-  const own = await ownFile(url, res);
+  const own = await ownResponse(url, [{ open: async () => res, bad: async () => {} }]);
   if (!own) return false;
-  await (await caches.open(cacheName)).put(url, own);
-  return true;
+  return (await caches.open(cacheName)).put(url, own).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** A page that says an exercise on it is starting holds the background work back at most this long. */
@@ -166,7 +280,7 @@ function fillLarge() {
   filling ??= (async () => {
     for (const url of LARGE_URLS) {
       await whenQuiet();
-      if (await cachedOwn(url)) continue;
+      if (await hasOwn(url)) continue;
       await storeOwn(LARGE, url, await fetch(url));
     }
     filled = true;
@@ -204,9 +318,9 @@ async function page(/** @type {Request} */ request) {
     if (res.ok && ALL.has(key)) storeOwn(PAGES, key, res.clone()).catch(() => {});
     return res;
   } catch (err) {
-    const cached = (await cachedOwn(key)) ?? (key.endsWith('/') ? null : await cachedOwn(`${key}/`));
+    const cached = (await cachedPage(key)) ?? (key.endsWith('/') ? null : await cachedPage(`${key}/`));
     if (cached) return cached;
-    const notFound = await cachedOwn(abs('404.html'));
+    const notFound = await cachedPage(abs('404.html'));
     if (notFound) return new Response(notFound.body, { status: 404, statusText: 'Not Found', headers: notFound.headers });
     throw err;
   }
