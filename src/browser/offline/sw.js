@@ -3,7 +3,7 @@
 /**
  * The course's service worker: once a learner has loaded the site, it keeps working offline.
  * Built into `<dist>/sw.js` by src/browser/build/offline.mjs, which puts `self.QC_OFFLINE` (the
- * build's file list, version and every file's SHA-256) in front of this file.
+ * build's file list, version and the SHA-256 of every block of every file) in front of this file.
  *
  *  - install: every page and every small asset goes into this version's cache (a few at a time,
  *    each once no page says an exercise on it is starting: see below).
