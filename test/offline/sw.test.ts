@@ -166,4 +166,17 @@ describe('the offline worker caches the editor’s large files in the background
     await after;
     expect(await sw.largeCached()).toEqual([sw.url('_astro/esbuild.wasm')]);
   });
+
+  it('storage full: the large files are tried again when a page is next quiet, and then cached', async () => {
+    const sw = await activated();
+    sw.storage.full = true;
+    await sw.dispatch('activate');
+    // a large file fetched and refused by the storage: that pass ends there (microtasks)
+    await sw.until(() => sw.storage.refused.length > 0);
+    await drained();
+    expect(await sw.largeCached()).toEqual([]);
+    sw.storage.full = false;
+    await sw.message('page-1', quietPage); // resolves once the work it started is over
+    expect((await sw.largeCached()).sort()).toEqual(LARGE.map(sw.url).sort());
+  });
 });

@@ -59,6 +59,8 @@ export interface FakeWorker {
   rewrite(pathFromBase: string, body: Uint8Array): void;
   /** the network: fetches reject while it is off, and a file's body can be replaced (a deploy in progress) */
   network: { on: boolean; serve(pathFromBase: string, body: Uint8Array): void };
+  /** the origin's storage: while full, every cache put fails (QuotaExceededError); the URLs refused so */
+  storage: { full: boolean; refused: string[] };
   /** dispatches an extendable event; resolves when every promise passed to waitUntil/respondWith settled */
   dispatch(type: 'install' | 'activate'): Promise<void>;
   /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
@@ -91,7 +93,10 @@ function script(opts: FakeWorkerOptions): string {
 
 class FakeCache {
   entries = new Map<string, Response>();
-  constructor(private readonly changed: () => void) {}
+  constructor(
+    private readonly changed: () => void,
+    private readonly storage: { full: boolean; refused: string[] },
+  ) {}
   async match(req: string | Request) {
     const r = this.entries.get(typeof req === 'string' ? req : req.url);
     return r ? r.clone() : undefined;
@@ -99,6 +104,11 @@ class FakeCache {
   /** Like CacheStorage's: reads the whole body first, and stores nothing when that fails. */
   async put(req: string | Request, res: Response) {
     const body = await res.arrayBuffer();
+    if (this.storage.full) {
+      this.storage.refused.push(typeof req === 'string' ? req : req.url);
+      this.changed();
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
     this.entries.set(typeof req === 'string' ? req : req.url, new Response(body, { status: res.status, headers: res.headers }));
     this.changed();
   }
@@ -125,6 +135,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
   const abs = (p: string) => new URL(opts.base + p, ORIGIN).href;
   const bodies = new Map(Object.entries(opts.files).map(([p, b]) => [abs(p), bytes(b)]));
   const network = { on: true, serve: (p: string, body: Uint8Array) => void bodies.set(abs(p), body) };
+  const storage = { full: false, refused: [] as string[] };
 
   const self = {
     location: { origin: ORIGIN },
@@ -141,7 +152,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     self,
     caches: {
       open: async (name: string) => {
-        if (!caches.has(name)) caches.set(name, new FakeCache(changed));
+        if (!caches.has(name)) caches.set(name, new FakeCache(changed, storage));
         return caches.get(name)!;
       },
       keys: async () => [...caches.keys()],
@@ -230,6 +241,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
       for (const c of caches.values()) if (c.entries.has(abs(p))) c.entries.set(abs(p), new Response(body.slice(), { status: 200 }));
     },
     network,
+    storage,
     async largeCached() {
       const c = caches.get(`qc-offline:${opts.base}:large`);
       return c ? [...c.entries.keys()] : [];

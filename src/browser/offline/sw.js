@@ -178,14 +178,21 @@ async function hasOwn(/** @type {string} */ url) {
   }
 }
 
-/** Stores `res` (fetched for `url`) when it is the build's own file. Returns whether it was stored. */
+/**
+ * Stores `res` (fetched for `url`) when it is the build's own file. Returns whether it was stored;
+ * throws when storing it failed otherwise (storage full: the caller tries again later).
+ */
 async function storeOwn(/** @type {string} */ cacheName, /** @type {string} */ url, /** @type {Response} */ res) {
-  const own = await ownResponse(url, [{ open: async () => res, bad: async () => {} }]);
+  let notOwn = false;
+  const own = await ownResponse(url, [{ open: async () => res, bad: async () => (notOwn = true) }]);
   if (!own) return false;
-  return (await caches.open(cacheName)).put(url, own).then(
-    () => true,
-    () => false,
-  );
+  try {
+    await (await caches.open(cacheName)).put(url, own);
+    return true;
+  } catch (err) {
+    if (notOwn) return false; // a later block was not the build's: nothing stored
+    throw err;
+  }
 }
 
 /** A page that says an exercise on it is starting holds the background work back at most this long. */
