@@ -445,19 +445,20 @@ async function measures(browser: Browser, base: string, chunk: string, rate: num
     ...STARTER_IDS.map((id) => [`${id}, its unchanged starter`, id, 'starter'] as const),
     ...STARTER_IDS.map((id) => [`${id}, reopened (code run on an earlier visit)`, id, 'reopened'] as const),
   ];
-  for (const [name, id, code] of cases) {
-    cold[name] = [];
-    for (let i = 0; i < REPS; i++) {
+  for (const [name] of cases) cold[name] = [];
+  // Round by round, a bare editor beside each round's pages: the editor ratio compares the same minutes.
+  const bare: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    for (const [name, id, code] of cases) {
       for (const idle of [0, 2000]) {
         const c = await coldPage(browser, base, id, idle, pageRate, code);
         cold[name].push({ idle, reopened: code === 'reopened', ...c });
         log(`${name} idle ${idle}: ready ${f(c.ready)} first ${f(c.first)} (to the worker ${f(c.toWorker)}, in it ${f(c.inWorker)}) warm ${f(c.warm)} ratio ${r2(c.ratio)}`);
       }
     }
+    bare.push(await bareEditor(browser, base + 'playground/demo/', chunk, pageRate));
+    log(`bare editor ${f(bare[i])}`);
   }
-  const bare: number[] = [];
-  for (let i = 0; i < REPS; i++) bare.push(await bareEditor(browser, base + 'playground/demo/', chunk, pageRate));
-  log(`bare editor ${bare.map(f).join(', ')}`);
   if (COLD_ONLY) return { rate, cold, bare, warm: [], submits: [] };
   const warm = await warmRuns(browser, base, pageRate);
   log(`warm ${f(med(warm))}`);
@@ -561,7 +562,8 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
 - *Editor ready*: fresh context (the reopened pages apart, in a row of their own); from \`scrollIntoView()\` to the exercise's \`exercise-ready\` event (Monaco created,
   controls live), timed in the page. Includes fetching and evaluating the editor chunk. *Bare editor*: fresh context on
   /playground/demo/ (exercise not in view), from \`import()\` of the chunk that exports Monaco (${chunk.replace(base, '/')})
-  to \`monaco.editor.create\` of a three-line TypeScript model returned.
+  to \`monaco.editor.create\` of a three-line TypeScript model returned; one after each round of the cold pages (${REPS} rounds), so that
+  the ratio's two sides are measured in the same minutes.
 - *First Run*: the cold pages above (${REPS} per exercise and idle time, ${FIRST_IDS.join(', ')}): at \`exercise-ready\` the solution is set;
   Run pressed in the same task (0 s) or 2 s later; from the Run call to results rendered. Then, after the warm-up and
   type-checking are over and the page has been left alone ${WARM_SETTLE_MS / 1000} s (esbuild-wasm starts after the first Run; warm Runs taken while
