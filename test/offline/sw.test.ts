@@ -179,4 +179,19 @@ describe('the offline worker caches the editor’s large files in the background
     await sw.message('page-1', quietPage); // resolves once the work it started is over
     expect((await sw.largeCached()).sort()).toEqual(LARGE.map(sw.url).sort());
   });
+
+  it('a worker started again does not read the large files it holds: each is checked when it is served', async () => {
+    const sw = await activated();
+    await sw.dispatch('activate');
+    await sw.until(() => allCached(sw));
+    sw.restart();
+    sw.storage.read.length = 0;
+    const fetchedBefore = sw.fetched.length;
+    await sw.message('page-1', quietPage); // resolves once the work it started is over
+    expect(sw.storage.read).toEqual([]);
+    expect(sw.fetched.length).toBe(fetchedBefore);
+    // served, a large file is read (and checked) then
+    expect(await sw.fetch('_astro/editor.js').response).toEqual(files['_astro/editor.js']);
+    expect(sw.storage.read).toEqual([sw.url('_astro/editor.js')]);
+  });
 });

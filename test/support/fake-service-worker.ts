@@ -59,8 +59,10 @@ export interface FakeWorker {
   rewrite(pathFromBase: string, body: Uint8Array): void;
   /** the network: fetches reject while it is off, and a file's body can be replaced (a deploy in progress) */
   network: { on: boolean; serve(pathFromBase: string, body: Uint8Array): void };
-  /** the origin's storage: while full, every cache put fails (QuotaExceededError); the URLs refused so */
-  storage: { full: boolean; refused: string[] };
+  /** the origin's storage: while full, every cache put fails (QuotaExceededError); the URLs refused so; the URLs whose cached body was read */
+  storage: { full: boolean; refused: string[]; read: string[] };
+  /** the browser stops the worker and starts it again: a new instance of the script, the same caches, no timers */
+  restart(): void;
   /** dispatches an extendable event; resolves when every promise passed to waitUntil/respondWith settled */
   dispatch(type: 'install' | 'activate'): Promise<void>;
   /** a page (client id) posts `data` to the worker; resolves when the work it started settled */
@@ -95,11 +97,30 @@ class FakeCache {
   entries = new Map<string, Response>();
   constructor(
     private readonly changed: () => void,
-    private readonly storage: { full: boolean; refused: string[] },
+    private readonly storage: { full: boolean; refused: string[]; read: string[] },
   ) {}
+  /** A copy of the entry; reading its body is recorded (`storage.read`), finding it is not. */
   async match(req: string | Request) {
-    const r = this.entries.get(typeof req === 'string' ? req : req.url);
-    return r ? r.clone() : undefined;
+    const url = typeof req === 'string' ? req : req.url;
+    const r = this.entries.get(url);
+    if (!r) return undefined;
+    const reader = r.clone().body!.getReader();
+    const read = this.storage.read;
+    let first = true;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (first) read.push(url);
+          first = false;
+          const c = await reader.read();
+          if (c.done) controller.close();
+          else controller.enqueue(c.value);
+        },
+        cancel: () => reader.cancel(),
+      },
+      { highWaterMark: 0 }, // nothing is read until the body is
+    );
+    return new Response(body, { status: r.status, headers: r.headers });
   }
   /** Like CacheStorage's: reads the whole body first, and stores nothing when that fails. */
   async put(req: string | Request, res: Response) {
@@ -135,7 +156,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
   const abs = (p: string) => new URL(opts.base + p, ORIGIN).href;
   const bodies = new Map(Object.entries(opts.files).map(([p, b]) => [abs(p), bytes(b)]));
   const network = { on: true, serve: (p: string, body: Uint8Array) => void bodies.set(abs(p), body) };
-  const storage = { full: false, refused: [] as string[] };
+  const storage = { full: false, refused: [] as string[], read: [] as string[] };
 
   const self = {
     location: { origin: ORIGIN },
@@ -148,7 +169,7 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
       get: async (id: string) => (openPages.has(id) ? { id } : undefined),
     },
   };
-  const context = vm.createContext({
+  const globals = () => ({
     self,
     caches: {
       open: async (name: string) => {
@@ -187,7 +208,8 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     Request,
     Response,
   });
-  vm.runInContext(script(opts), context, { filename: 'sw.js' });
+  const start = () => vm.runInContext(script(opts), vm.createContext(globals()), { filename: 'sw.js' });
+  start();
 
   /** Calls the listeners of `type` with an event whose waitUntil/respondWith promises are collected. */
   function fire(type: string, fields: Record<string, unknown>): { settled: Promise<void>; responded: Promise<unknown> | null } {
@@ -242,6 +264,11 @@ export function loadServiceWorker(opts: FakeWorkerOptions): FakeWorker {
     },
     network,
     storage,
+    restart() {
+      listeners.clear();
+      timers.length = 0;
+      start();
+    },
     async largeCached() {
       const c = caches.get(`qc-offline:${opts.base}:large`);
       return c ? [...c.entries.keys()] : [];

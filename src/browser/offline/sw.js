@@ -168,14 +168,14 @@ async function cachedPage(/** @type {string} */ url) {
   return body && new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
-/** Whether this worker's own caches hold the build's file for `url` (a bad copy is dropped). */
-async function hasOwn(/** @type {string} */ url) {
-  try {
-    for await (const block of verifiedBlocks(url, cachedSources(url))) void block;
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether this worker's own caches hold a copy of `url`. Its bytes are not read here: every serve
+ * checks them block by block (and drops a bad copy, so it is fetched again), and a worker started
+ * again would otherwise read and hash all the large files each time, beside the learner's work.
+ */
+async function isCached(/** @type {string} */ url) {
+  for (const name of [PAGES, LARGE]) if (await (await caches.open(name)).match(url)) return true;
+  return false;
 }
 
 /**
@@ -287,7 +287,7 @@ function fillLarge() {
   filling ??= (async () => {
     for (const url of LARGE_URLS) {
       await whenQuiet();
-      if (await hasOwn(url)) continue;
+      if (await isCached(url)) continue;
       await storeOwn(LARGE, url, await fetch(url));
     }
     filled = true;
