@@ -117,14 +117,15 @@ async function* verifiedBlocks(url, sources) {
  * first block. `fallback` takes over for a later block only (the first one decides whether to answer).
  */
 async function ownResponse(/** @type {string} */ url, /** @type {Source[]} */ sources, /** @type {Source[]} */ fallback = []) {
-  let headers = /** @type {Response | undefined} */ (undefined);
-  const withHeaders = sources.map((s) => ({ open: async () => (headers = await s.open()), bad: s.bad }));
+  /** the response last opened among `sources`: the one the first block came from, whose status and headers are answered */
+  let opened = /** @type {Response | undefined} */ (undefined);
+  const recorded = sources.map((s) => ({ open: async () => (opened = await s.open()), bad: s.bad }));
   let started = false;
-  const blocks = verifiedBlocks(url, [...withHeaders, ...fallback.map((s) => ({ open: async () => (started ? s.open() : undefined), bad: s.bad }))]);
+  const blocks = verifiedBlocks(url, [...recorded, ...fallback.map((s) => ({ open: async () => (started ? s.open() : undefined), bad: s.bad }))]);
   const first = await blocks.next().catch(() => null);
-  if (!first || first.done || !headers) return null;
+  if (!first || first.done || !opened) return null;
   started = true;
-  const { status, statusText } = headers;
+  const { status, statusText, headers } = opened;
   const body = new ReadableStream(
     {
       start: (controller) => controller.enqueue(first.value),
@@ -141,7 +142,7 @@ async function ownResponse(/** @type {string} */ url, /** @type {Source[]} */ so
     },
     { highWaterMark: 4 },
   );
-  return new Response(body, { status, statusText, headers: headers.headers });
+  return new Response(body, { status, statusText, headers });
 }
 
 /** The cached copies of `url` in this worker's own caches (never another cache); a bad one is dropped. */
@@ -174,7 +175,7 @@ async function cachedPage(/** @type {string} */ url) {
  * again would otherwise read and hash all the large files each time, beside the learner's work.
  */
 async function isCached(/** @type {string} */ url) {
-  for (const name of [PAGES, LARGE]) if (await (await caches.open(name)).match(url)) return true;
+  for (const source of cachedSources(url)) if (await source.open()) return true;
   return false;
 }
 
