@@ -258,6 +258,7 @@ function startQuick(): QuickCompiler | null {
   worker.addEventListener('message', (ev: MessageEvent<QuickCompileReply>) => {
     const m = ev.data;
     if (m?.type !== 'quick-compiled') return;
+    if (typeof m.at === 'number') mark('quick-compile-replied', m.at);
     const done = q.pending.get(m.id);
     q.pending.delete(m.id);
     done?.(typeof m.js === 'string' ? m.js : null);

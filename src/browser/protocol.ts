@@ -50,6 +50,8 @@ export interface QuickCompileReply {
   id: number;
   js: string | null;
   ms: number;
+  /** When the worker replied (its `performance.timeOrigin + now()`), for the page's timing marks. */
+  at: number;
 }
 
 export interface RunInit {

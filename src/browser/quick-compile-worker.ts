@@ -17,5 +17,5 @@ self.addEventListener('message', (ev: MessageEvent<CompileRequest>) => {
   if (!req || req.type !== 'compile') return;
   const t0 = performance.now();
   const js = quickCompile(req.code, req.file);
-  self.postMessage({ type: 'quick-compiled', id: req.id, js, ms: performance.now() - t0 } satisfies QuickCompileReply);
+  self.postMessage({ type: 'quick-compiled', id: req.id, js, ms: performance.now() - t0, at: performance.timeOrigin + performance.now() } satisfies QuickCompileReply);
 });

@@ -33,6 +33,8 @@ export interface RunSandbox {
 }
 
 let script: Promise<Blob> | null = null;
+/** The script once fetched: a start finds it without waiting for a promise (see `startInFrame`). */
+let scriptNow: Blob | null = null;
 
 /**
  * The run worker's script, fetched once per page, as a classic script (an opaque origin cannot
@@ -43,8 +45,9 @@ let script: Promise<Blob> | null = null;
 function workerScript(): Promise<Blob> {
   script ??= fetch(new URL(runWorkerUrl, location.href).href).then(async (r) => {
     if (!r.ok) throw new Error(`HTTP ${r.status} for the test runner's script`);
-    const text = await r.text();
-    return new Blob(['(function () {"use strict";\n', text, '\n})();\n'], { type: 'text/javascript' });
+    // The body as a Blob, wrapped by Blob parts: never decoded to a string on the page's main thread.
+    const body = await r.blob();
+    return (scriptNow = new Blob(['(function () {"use strict";\n', body, '\n})();\n'], { type: 'text/javascript' }));
   });
   script.catch(() => {
     script = null; // try again on the next start (e.g. back online)
@@ -78,7 +81,10 @@ function crashReporter(sandbox: RunSandbox): (message: string) => void {
 
 interface Frame {
   frame: HTMLIFrameElement;
-  loaded: Promise<void>;
+  /** Resolves with the port the frame takes its worker's start on (sandbox-frame.mjs), once it has loaded. */
+  loaded: Promise<MessagePort>;
+  /** That port, once the frame has loaded. */
+  port: MessagePort | null;
 }
 
 /** A new hidden sandboxed frame (its document FRAME_HTML), in the page. */
@@ -90,9 +96,22 @@ function newFrame(): Frame {
   frame.title = 'Exercise test runner';
   frame.hidden = true;
   frame.srcdoc = FRAME_HTML;
-  const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+  let port: MessagePort | null = null;
+  const loaded = new Promise<MessagePort>((resolve) =>
+    frame.addEventListener('load', () => {
+      const start = new MessageChannel();
+      frame.contentWindow?.postMessage({ type: 'qc-run-frame-port' }, '*', [start.port2]);
+      resolve((port = start.port1));
+    }, { once: true }),
+  );
   document.body.append(frame);
-  return { frame, loaded };
+  return {
+    frame,
+    loaded,
+    get port() {
+      return port;
+    },
+  };
 }
 
 /** A frame made ahead (`prestartRunFrame`), not used yet. */
@@ -109,19 +128,23 @@ export function prestartRunFrame(): void {
 
 /**
  * What an exercise starts the moment it scrolls into view (components/exercise/element.ts), while its
- * editor's chunk is still loading: the frame its run worker will live in, and the page's word to the
- * offline worker that an exercise is starting (offline/exercise-start.ts; boot.ts says when that start
- * is over). Here, not in a module of its own: one chunk less for the page's up-front script to name.
+ * editor's chunk is still loading: the frame its run worker will live in, the download of the
+ * worker's script (so that boot.ts's `prestartRunSandbox` finds both there and starts the worker at
+ * once), and the page's word to the offline worker that an exercise is starting
+ * (offline/exercise-start.ts; boot.ts says when that start is over). Here, not in a module of its
+ * own: one chunk less for the page's up-front script to name.
  */
 export function prestart(): void {
   exerciseStarting(import.meta.env.PROD ? `${import.meta.env.BASE_URL}sw.js` : null);
   prestartRunFrame();
+  if (!import.meta.env.DEV) workerScript().catch(() => {}); // a failure is reported by the start that needs it
 }
 
 function startInFrame(exerciseId: string): RunSandbox {
   const replies = new MessageChannel();
   const reports = new MessageChannel();
-  const { frame, loaded } = early ?? newFrame();
+  const made = early ?? newFrame();
+  const { frame, loaded } = made;
   early = null;
   const sandbox: RunSandbox = {
     port: replies.port1,
@@ -147,13 +170,21 @@ function startInFrame(exerciseId: string): RunSandbox {
     if (m?.type === 'worker-error') failed(typeof m.message === 'string' ? m.message : 'worker error');
   };
   mark('run-worker-spawn');
-  const started = Promise.all([loaded, workerScript()]).then(
-    ([, code]) => {
-      mark('run-worker-frame');
-      frame.contentWindow?.postMessage({ type: 'qc-run-frame', code, name: `exercise-run-${exerciseId}`, exerciseId }, '*', [replies.port2, reports.port2]);
-    },
-    (e: unknown) => failed(`the test runner could not be loaded (${e instanceof Error ? e.message : String(e)})`),
-  );
+  const post = (port: MessagePort, code: Blob) => {
+    mark('run-worker-frame');
+    port.postMessage({ type: 'qc-run-frame', code, name: `exercise-run-${exerciseId}`, exerciseId }, [replies.port2, reports.port2]);
+    port.close();
+  };
+  // At once when the frame has loaded and the script is here (boot.ts starts the worker in the long
+  // task that creates the editor: a promise's callback would wait for that task's end), else once
+  // they are.
+  const started =
+    made.port && scriptNow
+      ? Promise.resolve(post(made.port, scriptNow))
+      : Promise.all([loaded, workerScript()]).then(
+          ([port, code]) => post(port, code),
+          (e: unknown) => failed(`the test runner could not be loaded (${e instanceof Error ? e.message : String(e)})`),
+        );
   sandbox.ready = Promise.race([started.then(() => readyOn(replies.port1)), startFailed]);
   return sandbox;
 }

@@ -28,6 +28,8 @@ declare const self: DedicatedWorkerGlobalScope;
 const now = performance.now.bind(performance);
 /** An absolute time (ms since the epoch, sub-millisecond) the page can place on its own timeline. */
 const abs = () => performance.timeOrigin + now();
+/** When this worker was created, and when its script began to run (after its fetch and compile). */
+const startedAt = { created: performance.timeOrigin, script: abs() };
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
 const addListener = self.addEventListener.bind(self);
@@ -278,7 +280,7 @@ addListener('message', function onInit(ev: MessageEvent) {
       running = false;
     });
   };
-  const at: Record<string, number> = { init: abs() };
+  const at: Record<string, number> = { ...startedAt, init: abs() };
   grader.then(() => (at.grader = abs()), () => {});
   bundle?.then(() => (at.bundle = abs()), () => {});
   Promise.all([grader, bundle]).then(
