@@ -1,4 +1,4 @@
-import { type TestContext } from '../../src/grading/api';
+import { learnerData, type TestContext } from '../../src/grading/api';
 import { drivers } from '../../src/sim/index';
 
 // Shared by visible.test.ts and hidden.test.ts of hint-alerts: runs a small cluster in the simulator
@@ -122,7 +122,8 @@ export function config(run: Run, extra: Partial<AlertConfig> = {}): AlertConfig 
 export function evaluate(ctx: TestContext, run: Run, cfg: AlertConfig): Alert[] {
   const { evaluateAlerts } = ctx.load<{ evaluateAlerts: EvaluateAlerts }>();
   const copy = JSON.parse(JSON.stringify(run.samples)) as MetricSample[];
-  const out = evaluateAlerts(copy, cfg);
+  // read once: every check below sees the same alerts, in a plain array (learnerData)
+  const out = learnerData(evaluateAlerts(copy, cfg), 'evaluateAlerts');
   if (!Array.isArray(out)) return ctx.fail(`evaluateAlerts returned ${String(out)} instead of an array of alerts.`);
   for (const a of out) {
     if (!a || typeof a.kind !== 'string' || typeof a.node !== 'string' || typeof a.message !== 'string' || typeof a.time !== 'number') {

@@ -52,7 +52,11 @@
  * - `prng(seed)`: the test's own random choices (`rand(n)`, `rand.pick(xs)`, `rand.between(lo, hi)`),
  *   from the simulator's generator on a stream of its own;
  * - `measure(world, fn)`: one call of the learner's code → `{ ok, value | error, ms, queries, resent }`
- *   (the simulator's own verdicts are rethrown); `resentWords(r)` says, for a message about a call
+ *   (the simulator's own verdicts are rethrown; `value` is `learnerData`'s copy);
+ * - `learnerData(value)`: a value learner code produced, copied once into plain data. Check only the
+ *   copy: a getter, a Proxy or an array's own `filter` could answer each read of the original
+ *   differently (e.g. one way to the check that finds the order, another to the version check);
+ * - `resentWords(r)` says, for a message about a call
  *   that took too long, where the driver sent a request it sent more than once, and why;
  * - `isSimulationError(e)`, `describeError(e)`;
  * - the orders the exercises seed: `Order`, `orderRow`, `showOrder`, `randomOrder`, `putOrder`;
@@ -68,7 +72,7 @@ export type { World, WorldOptions, Query } from './world';
 export type { Fault } from '../sim/index';
 export { fc } from './property';
 export { gen, words } from './generators';
-export { seeds, prng, measure, resentWords, theRestWords, describeError, isSimulationError } from './authoring';
+export { seeds, prng, measure, learnerData, resentWords, theRestWords, describeError, isSimulationError } from './authoring';
 export type { TestRandom, Measured, Resent } from './authoring';
 export { orderRow, showOrder, randomOrder, putOrder } from './orders';
 export type { Order, ReadModelState } from './orders';

@@ -6,8 +6,9 @@
 import { Rng, type SentAttempt } from '../sim/index';
 import { isSimulationError, type Query, type World } from './world';
 import { errorText } from './thrown';
+import { learnerData } from './learner-data';
 
-export { isSimulationError };
+export { isSimulationError, learnerData };
 
 /** `n` consecutive seeds starting at `from`: `seeds(101, 24)` → 101 … 124. */
 export function seeds(from: number, n: number): number[] {
@@ -53,20 +54,23 @@ export type Resent = { f: string; key?: string; attempts: SentAttempt[] };
  * Run `fn` (the learner's code) against `world` and record the outcome, the virtual ms it took and
  * the queries it sent. Inside `world.run` it measures in place; outside, it runs `fn` in a run of
  * its own. The simulator's own verdicts (deadlock, budget, busy-wait, …) are not outcomes of the
- * call: they are rethrown, so the test reports them.
+ * call: they are rethrown, so the test reports them. The value is `learnerData`'s copy, read once:
+ * every check of it sees the same answer.
  */
 export async function measure<T>(world: World, fn: () => T | Promise<T>): Promise<Measured<T>> {
   const q0 = world.queries.length;
   const h0 = world.history.length;
   const t0 = world.now;
   const done = () => ({ ms: world.now - t0, queries: world.queries.slice(q0), resent: resentSince(world, h0, t0) });
+  let value: T;
   try {
-    const value = world.isRunning ? await fn() : await world.run(fn);
-    return { ok: true, value, ...done() };
+    value = world.isRunning ? await fn() : await world.run(fn);
   } catch (error) {
     if (isSimulationError(error)) throw error;
     return { ok: false, error, ...done() };
   }
+  const after = done();
+  return { ok: true, value: learnerData(value, 'The call'), ...after };
 }
 
 function resentSince(world: World, h0: number, t0: number): Resent[] {
