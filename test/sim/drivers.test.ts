@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld, drivers } from '../../src/sim/index';
+import { parseCached } from '../../src/sim/drivers/cql-cache';
 
 const cd = drivers['cassandra-driver'];
 const { types, errors } = cd;
@@ -67,6 +68,36 @@ describe('cassandra-driver (simulated)', () => {
     const e = await w.run(() => c.execute("SELECT * FROM orders WHERE id = 'o'1'")).catch((x) => x);
     expect(e).toBeInstanceOf(errors.ResponseError);
     expect(e.code).toBe(types.responseErrorCodes.syntaxError);
+  });
+
+  it('a refused statement throws an error made for that call: no error object reaches two calls (or two tests)', async () => {
+    // The parse cache is shared by every client: an error object cached there and thrown again would
+    // be one object handed to every later test, a channel for state between tests.
+    for (const q of ["SELECT * FROM orders WHERE id = 'o'1'", 'SELECT * FROM orders WHERE id = ? ALLOW FILTERING']) {
+      const thrown: unknown[] = [];
+      for (const seed of [1, 2]) {
+        const w = createWorld({ seed });
+        const c = w.cassandraClient();
+        for (let i = 0; i < 2; i++) thrown.push(await w.run(() => c.execute(q, ['a'])).catch((x) => x));
+      }
+      expect(new Set(thrown).size, q).toBe(4);
+      expect(new Set(thrown.map((e) => (e as Error).message)).size, q).toBe(1);
+    }
+  });
+
+  it('a statement whose parse failed another way (the stack or a string ran out) is parsed again next time, never answered from the cache', () => {
+    let parses = 0;
+    const failing = () => {
+      parses++;
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    const q = 'SELECT id FROM orders WHERE id = ? -- a parse that failed';
+    const first = (() => { try { return parseCached(q, failing); } catch (e) { return e; } })();
+    const second = (() => { try { return parseCached(q, failing); } catch (e) { return e; } })();
+    expect(first).toBeInstanceOf(RangeError);
+    expect(second).toBeInstanceOf(RangeError);
+    expect(second).not.toBe(first);
+    expect(parses).toBe(2);
   });
 
   it('rejects CQL outside the subset with a message naming the unsupported part', async () => {

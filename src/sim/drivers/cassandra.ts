@@ -10,9 +10,9 @@
  * ./cassandra-statement.
  */
 import { CL, CNode, type ServerOp, blockFor } from '../cassandra';
-import { type ParsedCql, Unsupported, parseCql } from '../cql';
+import { type ParsedCql } from '../cql';
+import { isRefusal, parseCached } from './cql-cache';
 import { SimulationError, restoreStack, suspendStack } from '../errors';
-import { SyntaxErr } from '../lex';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
@@ -937,8 +937,6 @@ export interface ClientOptions {
 const PORT = 9042;
 const DATACENTER = 'dc1';
 
-/** Parsed statements by text, shared by every client (module state, out of learner code's reach). */
-const cqlCache = new Map<string, ParsedCql | Error>();
 
 export class Client {
   // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
@@ -1059,24 +1057,11 @@ export class Client {
     throw new NotSupportedError('The course simulator does not support batches (client.batch)');
   }
 
+  /** The statement parsed, or the server's refusal of it thrown as an error made for this call. */
   #parse(query: string): ParsedCql {
-    let p = cqlCache.get(query);
-    if (!p) {
-      try {
-        p = parseCql(query);
-      } catch (e) {
-        if (e instanceof Unsupported) p = new NotSupportedError(e.message);
-        else if (e instanceof SyntaxErr) p = Object.assign(new ResponseError(types.responseErrorCodes.syntaxError, e.message), {});
-        else p = e as Error;
-      }
-      if (cqlCache.size > 5000) cqlCache.clear();
-      cqlCache.set(query, p);
-    }
-    if (p instanceof Error) {
-      const e = p instanceof NotSupportedError ? new NotSupportedError(p.message) : p instanceof ResponseError ? new ResponseError(p.code, p.message) : p;
-      throw e;
-    }
-    return p;
+    const p = parseCached(query);
+    if (!isRefusal(p)) return p;
+    throw p.kind === 'unsupported' ? new NotSupportedError(p.message) : new ResponseError(types.responseErrorCodes.syntaxError, p.message);
   }
 
   /**
