@@ -104,7 +104,7 @@ export async function runProperty<A extends CaseOutcome>(
     if (outcome.status === 'pass') continue;
     if (outcome.unshrinkable) return { ok: false, failure: { seed, value: first, outcome, words: describeCase(spec, first), cases: i + 1, shrinks: 0 } };
     // It failed: run it again under fast-check, which shrinks it (every run is a seeded simulation: the
-    // first run fails the same way).
+    // first run fails the same way — if it does not, the first failure stands, below).
     let failing: { value: unknown; outcome: A } | null = null;
     let shrinks = 0;
     let reruns = 0;
@@ -131,6 +131,10 @@ export async function runProperty<A extends CaseOutcome>(
       const f: { value: unknown; outcome: A } = failing;
       return { ok: false, failure: { seed, value: f.value, outcome: f.outcome, words: describeCase(spec, f.value), cases: i + 1, shrinks } };
     }
+    // The same case passed when run again: the code answered one scenario two ways. The case failed,
+    // so the property fails, with the first outcome (a second chance would pass code that can tell a
+    // re-run from a first run).
+    return { ok: false, failure: { seed, value: first, outcome, words: describeCase(spec, first), cases: i + 1, shrinks: 0 } };
   }
   return { ok: true, cases: seeds.length };
 }

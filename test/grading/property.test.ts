@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineTests, fc, gen, words } from '../../src/grading/api';
 import { runExercise } from '../../src/grading/index';
-import { caseSeeds } from '../../src/grading/property';
+import { caseSeeds, runProperty, type PropertySpec } from '../../src/grading/property';
 import { bundle, byName, compile, grade } from './helpers';
 
 const SENTENCE = 'Return the sum of the list, whatever numbers it holds.';
@@ -138,6 +138,35 @@ describe('t.property', () => {
     expect(collect((t) => t.property('p', { cases: fc.nat(), scenario: 'x' as never }, () => {}))).toThrow(/in words/);
     expect(collect((t) => t.property('p', { cases: fc.nat(), scenario: String, runs: 0 }, () => {}))).toThrow(/runs must be a positive integer/);
     expect(collect((t) => t.property('p', { cases: fc.nat(), scenario: String }, undefined as never))).toThrow(/the check/);
+  });
+});
+
+describe('runProperty: a case that failed once fails the property', () => {
+  const spec: PropertySpec = {
+    cases: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 8 }),
+    describe: (xs) => `the list is [${(xs as number[]).join(', ')}]`,
+    runs: 20,
+    maxShrinks: 60,
+    body: () => {},
+  };
+  type Outcome = { status: 'pass' | 'fail' | 'error'; message: string };
+
+  it.each([1, 2, 5])('when the code passes on the re-run what it failed the first time (failing case %i of the Submit), the first failure is reported', async (nth) => {
+    // Code that can tell a re-run from a first run (memory kept across loads, or the real clock)
+    // fails a case once and passes it from then on: a second chance must not pass it.
+    const seeds = caseSeeds('a property', spec.runs);
+    let calls = 0;
+    const r = await runProperty<Outcome>(spec, seeds, async (seed) => {
+      calls++;
+      return calls === nth && seed === seeds[nth - 1] ? { status: 'fail', message: `failed first (call ${calls})` } : { status: 'pass', message: '' };
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok || !('failure' in r)) throw new Error('expected a failure');
+    expect(r.failure.seed).toBe(seeds[nth - 1]);
+    expect(r.failure.outcome).toEqual({ status: 'fail', message: `failed first (call ${nth})` });
+    expect(r.failure.cases).toBe(nth);
+    expect(r.failure.shrinks).toBe(0);
+    expect(r.failure.words).toMatch(/^the list is \[/);
   });
 });
 
