@@ -100,7 +100,10 @@ export function drainUncaught(reporting: boolean, backstopMs: number): Promise<v
 interface Watched {
   since: number;
   settleMs: number;
-  worldRunning: () => boolean;
+  /** Whether the test's world is running now, and how many runs it has started (null: no world). */
+  world: () => { running: boolean; runs: number } | null;
+  /** `runs` at the last check */
+  runsSeen: number;
   timeOut: () => void;
 }
 const realNow = typeof performance === 'object' && performance ? performance.now.bind(performance) : Date.now;
@@ -122,7 +125,13 @@ function checkWatched(): void {
   const now = realNow();
   let next = Infinity;
   for (const w of watched) {
-    if (w.worldRunning()) w.since = now; // inside a world the simulator's verdicts end the run: wait again
+    // While its world runs, or has started another run since the last check, the test is using it (the
+    // simulator's own verdicts end a run): wait again. Pending with its world idle, it is stuck.
+    const world = w.world();
+    if (world && (world.running || world.runs !== w.runsSeen)) {
+      w.since = now;
+      w.runsSeen = world.runs;
+    }
     const left = w.since + w.settleMs - now;
     if (left > 0) {
       next = Math.min(next, left);
@@ -146,13 +155,14 @@ export function stopSettleWatch(): void {
  * one, the simulator's deadlock/budget verdicts end the run; the host's wall clock is the backstop).
  * `settled` is set only by our own callbacks (a test passes only once its promise has settled).
  */
-function settle(p: Promise<void>, settleMs: number, worldRunning: () => boolean): Promise<{ settled: boolean; ok: boolean; error?: unknown; timedOut: boolean }> {
+function settle(p: Promise<void>, settleMs: number, world: Watched['world']): Promise<{ settled: boolean; ok: boolean; error?: unknown; timedOut: boolean }> {
   const outcome = { ok: true, settled: false, timedOut: false, error: undefined as unknown };
   return new Promise((resolve) => {
     const w: Watched = {
       since: realNow(),
       settleMs,
-      worldRunning,
+      world,
+      runsSeen: 0,
       timeOut: () => {
         outcome.timedOut = true;
         resolve(outcome);
@@ -225,7 +235,7 @@ export async function runAttempt(entry: TestEntry, seed: number, env: AttemptEnv
   } catch (e) {
     p = Promise.reject(e);
   }
-  const outcome = await settle(p, env.settleMs, () => world !== null);
+  const outcome = await settle(p, env.settleMs, () => (world ? { running: world.isRunning, runs: world.runs } : null));
   // Described while the attempt still owns what learner code does: describing a thrown value runs none
   // of its code (thrown.ts), but a Proxy's traps run on any read, and a timer one starts is this
   // attempt's to cancel (a trap that loops is this test's timeout, not a hang between tests).

@@ -96,6 +96,8 @@ export interface PublicWorld {
   readonly epochMs: number;
   /** is a `run` in progress? */
   readonly isRunning: boolean;
+  /** how many runs have started (the grader tells a test still using its world from one stuck after it) */
+  readonly runs: number;
   /** every statement the drivers received, in order */
   readonly queries: readonly QueryRecord[];
   /** Jepsen-style history of the clients' operations */

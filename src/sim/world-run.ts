@@ -98,6 +98,8 @@ export class RunLoop {
   /** set when an event resolved a learner-facing promise or called learner code */
   woke = false;
   running = false;
+  /** runs started */
+  runs = 0;
   private pending = new Map<number, Pending>();
   private pendingSeq = 0;
   private timers = new Map<number, LearnerTimer>();
@@ -258,6 +260,7 @@ export class RunLoop {
   private enter(): () => void {
     setActive(this.w);
     this.running = true;
+    this.runs++;
     this.uncaught = undefined;
     this.busy = false;
     return installRealm({

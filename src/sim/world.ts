@@ -128,6 +128,10 @@ export class World implements PublicWorld {
     return this.#loop.running;
   }
 
+  get runs(): number {
+    return this.#loop.runs;
+  }
+
   note(kind: string, data: Record<string, unknown>): void {
     this.notes.push({ time: this.now, kind, data });
   }

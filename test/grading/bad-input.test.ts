@@ -105,6 +105,18 @@ describe('bad input: per test, readable messages', () => {
     await rightStillPasses();
   });
 
+  it('a promise that never resolves after the test ran its world (the world idle): the same verdict, not a wait for the host to stop the run', async () => {
+    const afterRun = bundle((t) => {
+      t.test('awaits the learner after a run', async (ctx) => {
+        await ctx.world().run(async () => {});
+        await ctx.load<{ f: (x: number) => Promise<number> }>().f(1);
+      });
+    });
+    const r = await grade(afterRun, `export function f(x: number) { return new Promise<number>(() => {}); }`, 'submit', { settleMs: 300 });
+    vexpect(r.tests[0].status).toBe('fail');
+    vexpect(r.tests[0].message).toMatch(/did not finish within 300 ms: your code is waiting for something that never happens/);
+  });
+
   it('a promise that never resolves, in a test after one that passed (one watch timer serves every attempt)', async () => {
     const r = await grade(ex, `export function f(x: number) { return x === 3 ? new Promise(() => {}) : x * 2; }`, 'submit', { settleMs: 300 });
     vexpect(r.tests.map((t) => t.status)).toEqual(['pass', 'fail']);
