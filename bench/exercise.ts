@@ -29,6 +29,7 @@
  *                               thread only; without it every thread, or the main thread where cgroups are not
  *                               writable), OUT=bench/results/exercise.md,
  *                               COLD_ONLY=1 only the cold pages and the bare editor, printed (nothing written),
+ *                               SUBMIT_ONLY=1 only the Submits, printed (nothing written),
  *                               SW=block every page without the offline service worker (a learner's browser has it)
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -68,6 +69,8 @@ const SERVICE_WORKERS: 'allow' | 'block' = process.env.SW === 'block' ? 'block' 
 const DIST = process.env.DIST ?? path.join(ROOT, 'dist-root');
 /** COLD_ONLY=1: only the cold pages and the bare editor, printed, nothing written (a quick comparison while working). */
 const COLD_ONLY = process.env.COLD_ONLY === '1';
+/** SUBMIT_ONLY=1: only the Submits, printed, nothing written (the same, for Submits). */
+const SUBMIT_ONLY = process.env.SUBMIT_ONLY === '1';
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -446,6 +449,11 @@ async function measures(browser: Browser, base: string, chunk: string, rate: num
     ...STARTER_IDS.map((id) => [`${id}, reopened (code run on an earlier visit)`, id, 'reopened'] as const),
   ];
   for (const [name] of cases) cold[name] = [];
+  if (SUBMIT_ONLY) {
+    const sub = await submits(browser, base, pageRate);
+    for (const x of sub) log(`submits ${x.id}: first ${f(x.first.ms)}; then ${x.times.map((t) => f(t.ms)).join(' ')} (median ${f(med(x.times.map((t) => t.ms)))}, in the worker ${f(med(x.times.map((t) => t.inWorker)))})`);
+    return { rate, cold, bare: [] as number[], warm: [] as number[], submits: sub };
+  }
   // Round by round, a bare editor beside each round's pages: the editor ratio compares the same minutes.
   const bare: number[] = [];
   for (let i = 0; i < REPS; i++) {
@@ -523,7 +531,7 @@ async function main() {
   // Where cgroups are not writable an every-thread pass is a main-thread one: not twice.
   const duplicate = (q: (typeof PASSES)[number]) => !canThrottle && q.rate > 1 && !q.mainThreadOnly && PASSES.some((o) => o.mainThreadOnly && o.rate === q.rate);
   for (const { rate, mainThreadOnly } of PASSES.filter((q) => !duplicate(q))) passes.push(await pass(browser, base, chunk, rate, mainThreadOnly));
-  if (COLD_ONLY) {
+  if (COLD_ONLY || SUBMIT_ONLY) {
     await browser.close();
     await server.close();
     return;

@@ -1,8 +1,9 @@
 /**
  * Setup file of the browser tier (vitest.browser.config.ts): with BROWSER_CPU_LOG=<file>, each test
  * file appends one JSON line — its name, wall seconds and the CPU seconds its worker process and
- * everything it started (Chromium and its renderer, GPU and utility processes) used. Sampled after
- * every test (while the browser is still open) and at the end. For bench/ (which file costs what),
+ * everything it started (Chromium and its renderer, GPU and utility processes) used, in all and per
+ * test (`tests`: each test's CPU since the test before it ended; the first includes beforeAll).
+ * Sampled after every test (while the browser is still open) and at the end. For bench/ (which file costs what),
  * never an assertion.
  */
 import { readFileSync, readdirSync, appendFileSync } from 'node:fs';
@@ -49,16 +50,23 @@ if (out) {
   let peak = 0;
   let wall0 = 0;
   let file = '?';
+  let last = 0;
+  const tests: { name: string; cpuS: number }[] = [];
   const sample = () => (peak = Math.max(peak, treeCpuSeconds()));
   beforeAll(() => {
     file = expect.getState().testPath ?? '?';
     cpu0 = treeCpuSeconds();
+    last = cpu0;
     wall0 = performance.now();
   });
-  afterEach(sample);
+  afterEach(() => {
+    sample();
+    tests.push({ name: expect.getState().currentTestName ?? '?', cpuS: +(peak - last).toFixed(1) });
+    last = peak;
+  });
   afterAll(() => {
     sample();
-    const line = { file: file.replace(/^.*test\/browser\//, ''), cpuS: +(peak - cpu0).toFixed(1), cpuTotalS: +peak.toFixed(1), wallS: +((performance.now() - wall0) / 1000).toFixed(1) };
+    const line = { file: file.replace(/^.*test\/browser\//, ''), cpuS: +(peak - cpu0).toFixed(1), cpuTotalS: +peak.toFixed(1), wallS: +((performance.now() - wall0) / 1000).toFixed(1), tests };
     appendFileSync(out, JSON.stringify(line) + '\n');
   });
 }
