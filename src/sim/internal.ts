@@ -4,3 +4,4 @@
  */
 export { World, createWorld as createEngineWorld, worldOf } from './world';
 export { Scheduler } from './sched';
+export { trustSim } from './drivers/placement';

@@ -87,6 +87,16 @@ function current(api: string): RealmHost {
   return h;
 }
 
+/**
+ * `Date.now()` as learner code would read it now — the running world's clock, or outside any run the
+ * grader's standing clock — for simulator code that answers learner code with the time (the driver's
+ * timestamp generator without a client). Never the machine's clock: throws where learner code's own
+ * `Date.now()` would.
+ */
+export function learnerDateNow(): number {
+  return current('Date.now').dateNowMs();
+}
+
 function timerId(h: unknown): number {
   if (h instanceof SimTimer) return h.id;
   if (typeof h === 'number') return h;

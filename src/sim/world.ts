@@ -7,6 +7,7 @@ import { Cluster, type ClusterConfig, parseSpeculativeRetry } from './cassandra'
 import { Client as CassandraClient, type ClientOptions } from './drivers/cassandra';
 import { Kafka, type KafkaConfig } from './drivers/kafkajs';
 import { Pool, type PoolConfig } from './drivers/pg';
+import { trustSim } from './drivers/placement';
 import { type Fault, type SampleOptions, sampleSchedule, validateFault } from './faults';
 import { type Op, type OpType, type QueryRecord } from './history';
 import { KafkaBroker } from './kafka';
@@ -195,14 +196,26 @@ export class World implements PublicWorld {
 
   // ---- clients for learner code -----------------------------------------------------------------
   /**
+   * Where the test's application runs: the zone of the first client the test made with a zone. A
+   * client learner code constructs itself runs there too (./drivers/placement.ts), whatever its
+   * options say, so a scenario's "the API in zone A" holds for it.
+   */
+  appZone: string | undefined;
+
+  private placeApp(zone: string | undefined): void {
+    this.appZone ??= zone;
+  }
+
+  /**
    * A cassandra-driver Client bound to this world. `zone`: where the client runs (default: the
    * first contact point's zone). `failover: false` keeps it on its contact points only.
    */
   cassandraClient(o: CassandraClientOptions = {}): CassandraClient {
+    this.placeApp(o.zone);
     const opts: ClientOptions = {
       contactPoints: o.contactPoints ?? [this.cluster.nodes.find((n) => n.ep.zone === (o.zone ?? 'A'))?.id ?? 'A'],
       localDataCenter: 'dc1',
-      sim: { world: this, zone: o.zone, id: o.id, failover: o.failover },
+      sim: trustSim({ world: this, zone: o.zone, id: o.id, failover: o.failover }),
     };
     if (o.readTimeout !== undefined) opts.socketOptions = { readTimeout: o.readTimeout };
     if (o.consistency !== undefined) opts.queryOptions = { consistency: o.consistency };
@@ -212,14 +225,16 @@ export class World implements PublicWorld {
 
   /** A pg Pool bound to this world. */
   pgPool(o: { id?: string; zone?: string; queryTimeoutMs?: number } = {}): Pool {
-    const cfg: PoolConfig = { sim: { world: this, id: o.id, zone: o.zone } };
+    this.placeApp(o.zone);
+    const cfg: PoolConfig = { sim: trustSim({ world: this, id: o.id, zone: o.zone }) };
     if (o.queryTimeoutMs !== undefined) cfg.query_timeout = o.queryTimeoutMs;
     return new Pool(cfg);
   }
 
   /** A kafkajs Kafka bound to this world. */
   kafka(o: { clientId?: string; zone?: string } = {}): Kafka {
-    const cfg: KafkaConfig = { clientId: o.clientId, brokers: ['kafka:9092'], sim: { world: this, id: o.clientId, zone: o.zone } };
+    this.placeApp(o.zone);
+    const cfg: KafkaConfig = { clientId: o.clientId, brokers: ['kafka:9092'], sim: trustSim({ world: this, id: o.clientId, zone: o.zone }) };
     return new Kafka(cfg);
   }
 

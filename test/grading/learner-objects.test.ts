@@ -48,3 +48,12 @@ describe("hint-alerts: an array's own methods do not stand in for the built-ins"
     }
   });
 });
+
+describe('read-fallback: learner code cannot run its client outside the zone the scenario cuts off', () => {
+  it('CL ONE through a client it constructs itself in zone B (sim options, contact point B) still fails "zone A cut off": its client runs where the API does', async () => {
+    const exercise = await loadExercise('read-fallback');
+    const name = 'zone A cut off: a client there gets the current order, not a stale copy';
+    const r = await runExercise({ exercise, learnerJs: attack('relocated-client.ts'), mode: 'submit', only: name });
+    expect(r.tests.map((t) => [t.name, t.status])).toEqual([[name, 'fail']]);
+  });
+});

@@ -121,7 +121,7 @@ describe('grader + simulator', () => {
     vexpect(Date.now()).toBeGreaterThan(1_700_000_000_000);
   });
 
-  it("between runs, learner clocks read the time of the test's last run (standing still), never the machine's", async () => {
+  it("between runs, learner clocks (the driver's timestamp generator's too) read the time of the test's last run (standing still), never the machine's", async () => {
     // A learner's getter may derive state from Date.now() (a circuit breaker's `state`), and tests read
     // such getters after `world.run` returns: the verdict must not depend on the day it is given.
     const clocks = bundle(
@@ -134,19 +134,27 @@ describe('grader + simulator', () => {
           const after = clocks();
           const again = clocks();
           expect({ before, after, again }, 'Date.now(), new Date() and performance.now() outside the run').to.deep.equal({
-            before: { date: EPOCH, ctor: EPOCH, perf: 0 },
-            after: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500 },
-            again: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500 },
+            before: { date: EPOCH, ctor: EPOCH, perf: 0, driver: EPOCH },
+            after: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500, driver: EPOCH + 1500 },
+            again: { date: EPOCH + 1500, ctor: EPOCH + 1500, perf: 1500, driver: EPOCH + 1500 },
           });
         });
         t.test('the next test starts from a world start again', (ctx) => {
-          expect(ctx.load().clocks(), 'clocks before any run of this test').to.deep.equal({ date: EPOCH, ctor: EPOCH, perf: 0 });
+          expect(ctx.load().clocks(), 'clocks before any run of this test').to.deep.equal({ date: EPOCH, ctor: EPOCH, perf: 0, driver: EPOCH });
         });
       },
       () => {},
       { exports: ['clocks'] },
     );
-    const r = await grade(clocks, `export function clocks() { return { date: Date.now(), ctor: new Date().getTime(), perf: performance.now() }; }`);
+    // (the driver's timestamp generator, before a client used it, reads the learner's clock too)
+    const r = await grade(
+      clocks,
+      `import { policies } from 'cassandra-driver';
+      export function clocks() {
+        const driver = new policies.timestampGeneration.MonotonicTimestampGenerator().getDate();
+        return { date: Date.now(), ctor: new Date().getTime(), perf: performance.now(), driver };
+      }`,
+    );
     vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass', 'pass']);
   });
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createWorld, drivers } from '../../src/sim/index';
+import { trustSim } from '../../src/sim/internal';
 
 const cd = drivers['cassandra-driver'];
 const { types, errors } = cd;
@@ -132,7 +133,7 @@ describe('cassandra-driver: execution profiles (lib/execution-profile.js, lib/ex
     const w = world();
     w.fault({ kind: 'partition', groups: [['A'], ['B', 'C']] });
     const c = new cd.Client({
-      contactPoints: ['A'], localDataCenter: 'dc1', sim: { world: w, zone: 'A', failover: false },
+      contactPoints: ['A'], localDataCenter: 'dc1', sim: trustSim({ world: w, zone: 'A', failover: false }),
       profiles: [new cd.ExecutionProfile('fast', { consistency: CL.quorum, readTimeout: 100 })],
     });
     const [viaProfile, overridden, byDefault] = await w.run(async () => [
@@ -174,7 +175,7 @@ describe('cassandra-driver: execution profiles (lib/execution-profile.js, lib/ex
         return { decision: cd.policies.retry.RetryPolicy.retryDecision.ignore };
       }
     }
-    const mk = (o: object) => new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', sim: { world: w, zone: 'A', failover: false }, ...o });
+    const mk = (o: object) => new cd.Client({ contactPoints: ['A'], localDataCenter: 'dc1', sim: trustSim({ world: w, zone: 'A', failover: false }), ...o });
     const viaQueryOptions = mk({ queryOptions: { retry: new Ignore() } });
     const viaProfile = mk({ profiles: [new cd.ExecutionProfile('default', { retry: new Ignore() })] });
     const q = 'SELECT status FROM orders WHERE id = ?';

@@ -32,6 +32,26 @@ describe('src/sim is pure TypeScript', () => {
     expect(bad).toEqual([]);
   });
 
+  it("reads no ambient clock or randomness: Date.now(), new Date(), Math.random() and performance only in realm.ts (which routes learner code's to the world)", () => {
+    const bad: string[] = [];
+    for (const f of files(ROOT)) {
+      if (f.endsWith('/realm.ts')) continue;
+      const src = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
+      const at = (n: ts.Node) => `${f.slice(ROOT.length + 1)}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+      const visit = (n: ts.Node) => {
+        if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression)) {
+          const what = `${n.expression.text}.${n.name.text}`;
+          if (what === 'Date.now' || what === 'Math.random') bad.push(`${at(n)}: ${what}`);
+        }
+        if (ts.isIdentifier(n) && n.text === 'performance' && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) bad.push(`${at(n)}: performance`);
+        if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'Date' && (n.arguments?.length ?? 0) === 0) bad.push(`${at(n)}: new Date()`);
+        ts.forEachChild(n, visit);
+      };
+      visit(src);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('type-checks with only the ES2022 library: no DOM or Node globals are used', () => {
     const program = ts.createProgram([join(ROOT, 'index.ts')], {
       lib: ['lib.es2022.d.ts'],

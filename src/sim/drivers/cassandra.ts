@@ -12,6 +12,8 @@
 import { CL, CNode, type ServerOp, blockFor } from '../cassandra';
 import { type ParsedCql } from '../cql';
 import { isRefusal, parseCached } from './cql-cache';
+import { learnerDateNow } from '../realm';
+import { simOptions } from './placement';
 import { SimulationError, restoreStack, suspendStack } from '../errors';
 import { type Endpoint } from '../net';
 import { worldFor } from '../active';
@@ -769,7 +771,8 @@ export class TimestampGenerator {
 
 /**
  * The default generator: milliseconds × 1000 plus a counter that restarts every millisecond, never
- * going backwards. `getDate()` is the client's clock (clock-skew faults apply to it).
+ * going backwards. `getDate()` is the client's clock (clock-skew faults apply to it); before any
+ * client used it, the learner's clock (`Date.now()` as learner code reads it), never the machine's.
  */
 export class MonotonicTimestampGenerator extends TimestampGenerator {
   private lastDate = 0;
@@ -781,7 +784,7 @@ export class MonotonicTimestampGenerator extends TimestampGenerator {
   }
   /** The current time in ms since the epoch. */
   getDate(): number {
-    return this.client ? this.client.clockMs() : Date.now();
+    return this.client ? this.client.clockMs() : learnerDateNow();
   }
   override next(client: Client): number {
     this.client = client instanceof Client ? client : null;
@@ -967,7 +970,8 @@ export class Client {
     if ('timestampGeneration' in options) {
       throw new NotSupportedError("'timestampGeneration' is not a Client option: the driver reads policies.timestampGeneration (null = server-side timestamps)");
     }
-    const w = worldFor(options.sim?.world);
+    const { trusted, sim } = simOptions(options.sim);
+    const w = worldFor(sim.world);
     if (!w) throw new ArgumentError('No simulated world: create one with createWorld({ seed }) first (tests), or construct the Client inside world.run');
     this.#world = w;
     this.#opts = options;
@@ -983,10 +987,11 @@ export class Client {
     });
     this.hosts = new HostMap(all);
     this.#hostSet = new Set(all);
-    const failover = options.sim?.failover !== false;
+    const failover = sim.failover !== false;
     this.#policies.loadBalancing.plan = failover ? [...contacts, ...all.filter((h) => !contacts.includes(h))] : contacts;
-    this.id = options.sim?.id ?? w.nextClientId('cassandra-client');
-    this.#ep = w.net.add(this.id, options.sim?.zone ?? nodeOf(contacts[0]).ep.zone, 'client');
+    this.id = sim.id ?? w.nextClientId('cassandra-client');
+    const zone = trusted ? sim.zone : w.appZone;
+    this.#ep = w.net.add(this.id, zone ?? nodeOf(contacts[0]).ep.zone, 'client');
     w.crashListeners.push((node) => {
       for (const a of [...this.#inflight]) {
         if (a.host.id === node) a.fail(Object.assign(new DriverError('Socket was closed'), { isSocketError: true }));

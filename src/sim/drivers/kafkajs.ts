@@ -4,6 +4,7 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import { ownItems } from './learner-input';
+import { simOptions } from './placement';
 
 export class KafkaJSError extends Error {
   retriable: boolean;
@@ -350,12 +351,13 @@ export class Kafka {
   readonly #cfg: KafkaConfig;
   constructor(config: KafkaConfig) {
     if (!config || !Array.isArray(config.brokers)) throw new KafkaJSError('Failed to connect: expected brokers array', { retriable: false });
-    const w = worldFor(config.sim?.world);
+    const { trusted, sim } = simOptions(config.sim);
+    const w = worldFor(sim.world);
     if (!w) throw new KafkaJSError('No simulated world: create one with createWorld({ seed }) first', { retriable: false });
     this.#w = w;
     this.#cfg = config;
-    this.clientId = config.sim?.id ?? config.clientId ?? w.nextClientId('kafka');
-    this.#ep = w.net.endpoints.get(this.clientId) ?? w.net.add(this.clientId, config.sim?.zone ?? 'app', 'client');
+    this.clientId = sim.id ?? config.clientId ?? w.nextClientId('kafka');
+    this.#ep = w.net.endpoints.get(this.clientId) ?? w.net.add(this.clientId, (trusted ? sim.zone : w.appZone) ?? 'app', 'client');
   }
   producer(_o?: Record<string, unknown>): Producer {
     return new Producer(this.#w, this.#ep, this.#cfg, this.clientId);

@@ -7,6 +7,7 @@ import { worldFor } from '../active';
 import type { World } from '../world';
 import type { PgDatabase } from '../pg';
 import { ownItems } from './learner-input';
+import { simOptions } from './placement';
 
 export interface QueryResult<R = Record<string, any>> {
   command: string;
@@ -255,10 +256,11 @@ export class PoolClient extends Queryable {
 }
 
 function bind(config: PoolConfig): [World, Endpoint, PoolConfig, string] {
-  const w = worldFor(config.sim?.world);
+  const { trusted, sim } = simOptions(config.sim);
+  const w = worldFor(sim.world);
   if (!w) throw new Error('No simulated world: create one with createWorld({ seed }) first');
-  const id = config.sim?.id ?? w.nextClientId('pg-pool');
-  return [w, w.net.add(id, config.sim?.zone ?? 'app', 'client'), config, id];
+  const id = sim.id ?? w.nextClientId('pg-pool');
+  return [w, w.net.add(id, (trusted ? sim.zone : w.appZone) ?? 'app', 'client'), config, id];
 }
 
 export class Pool extends Queryable {
