@@ -140,6 +140,9 @@ async function esbuildBundle(id: string, dir: string): Promise<{ text: string; i
       // the grading realm has the browser's JavaScript, not Node's: resolve packages as the site does
       platform: 'browser',
       target: 'es2022',
+      // functions keep their names where the bundler renames them: SES's tamed `Error` stays `Error`
+      // (learner code saw `Error.name === 'Error4'`, and the grader named errors that way)
+      keepNames: true,
       logLevel: 'silent',
     });
     const inputs = Object.keys(r.metafile.inputs).filter((p) => p !== `grader-${id}.js` && !p.startsWith('<')).map((p) => resolve(ROOT, p));

@@ -324,8 +324,14 @@ async function runTests(run: RunState, entries: Planned[], inShard: (i: number) 
       // every rejection this test left unhandled is reported (to `uncaught`) before the next test starts
       await drainUncaught(opts.reportsUncaught === true, run.env.settleMs);
       ran.attempt = withUncaught(ran.attempt, uncaught, run.env);
-      // (described after the attempt ended: a timer a Proxy's trap started meanwhile ends here too)
-      if (uncaught.length) run.env.endAttempt?.();
+      if (uncaught.length) {
+        // (described after the attempt ended: a timer a Proxy's trap started meanwhile ends here too)
+        run.env.endAttempt?.();
+        // Describing a reason can run learner code (a Proxy's traps) that leaves more rejections: they
+        // are reported now and dropped with the rest, so that none is blamed on the next test.
+        await drainUncaught(opts.reportsUncaught === true, run.env.settleMs);
+        uncaught.length = 0;
+      }
       const r = testResult(opts.exercise, entries[i], ran, perfNow() - started);
       results.push(r);
       opts.onTestResult?.(r, i);

@@ -114,6 +114,34 @@ describe.concurrent('npm run grade', () => {
     expect(results.tests[1].message).toMatch(/^Your code left a promise rejected with nothing handling it .*: Error: the hint was lost \(at .*unhandled\.ts:\d+:\d+\)\.$/);
   });
 
+  it("learner code sees the realm's constructors by their own names (Error is 'Error'), and the grader names an error-like object by them", { timeout: 120_000 }, async ({ expect }) => {
+    const f = learnerFile(
+      'error-name.ts',
+      `console.log(Error.name, new Error('x').constructor.name, TypeError.name);\n${solution.replace(
+        "case 'QUORUM':",
+        "case 'QUORUM':\n      throw Object.create(Error.prototype, { message: { get: () => 'hidden' } });",
+      )}`,
+    );
+    const { results, why } = await grade(f, '--run');
+    expect(results.tests[0].output, why).toContain('Error Error TypeError');
+    expect(results.tests[1].message).toBe('Error (its message is a getter, which the grader does not run)');
+  });
+
+  it('a rejection left by learner code that runs while the grader describes an earlier one is not blamed on the next test', { timeout: 120_000 }, async ({ expect }) => {
+    // The reason is a Proxy whose getPrototypeOf trap (run when the grader describes it) leaves another rejection.
+    const f = learnerFile(
+      'late-rejection.ts',
+      `let armed = true;\nconst late = () => { if (armed) { armed = false; Promise.reject(new Error('left while described')); } return Error.prototype; };\n${solution.replace(
+        "case 'ONE':",
+        "case 'ONE':\n      Promise.reject(new Proxy({}, { getPrototypeOf: late }));",
+      )}`,
+    );
+    const { results, why } = await grade(f, '--run');
+    expect(results.tests[0], why).toMatchObject({ name: 'blockFor > ONE waits for one replica', status: 'fail' });
+    expect(results.tests[0].message).toMatch(/^Your code left a promise rejected with nothing handling it/);
+    expect(results.tests.slice(1).map((t) => [t.name, t.status, t.message])).toEqual(results.tests.slice(1).map((t) => [t.name, 'pass', undefined]));
+  });
+
   it('an error whose message getter loops for ever fails only the test that threw it, named clearly: the grader never runs the getter', { timeout: 120_000 }, async ({ expect }) => {
     // The getter would run while the grader describes the failure: it would hang there until the
     // wall-clock limit stopped the run, and every later test would be "Not run".
