@@ -45,7 +45,7 @@ export { exactMiss, quorumMonteCarlo, pbsWars } from './pbs';
 export type { QuorumResult, PbsOptions, PbsResult } from './pbs';
 export { registerWorkload } from './workload';
 export { shrinkSchedule } from './shrink';
-export { learnerGlobals, setFallbackHost, lastRunClock, forgetLastRun } from './realm';
+export { learnerGlobals, setFallbackHost, lastRunClock, forgetLastRun, OUTSIDE_TIMER_IDS } from './realm';
 export type { RealmHost } from './realm';
 export { sampleSchedule } from './faults';
 export type { Verdict } from './checkers';

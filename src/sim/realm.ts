@@ -25,7 +25,18 @@ export interface RealmHost {
   clearTimer(id: number): void;
   /** called on every clock read: counter-based busy-wait guard */
   touch(): void;
+  /**
+   * A world's run starts (`into`): the fallback host (outside any world) hands it the timers learner
+   * code set outside, to fire on that world's clock (see src/grading/outside-world.ts).
+   */
+  adopt?(into: RealmHost): void;
 }
+
+/**
+ * Timer ids of the host outside any world start here, above any world's own, so that a number
+ * passed to clearTimeout says which host's timer it is.
+ */
+export const OUTSIDE_TIMER_IDS = 1_000_000_000;
 
 /** Handle returned by setTimeout/setInterval: works where Node code expects a Timeout and where browser code expects a number. */
 export class SimTimer {
@@ -103,17 +114,35 @@ function timerId(h: unknown): number {
   return -1;
 }
 
+/** The host each handle came from: a timer is cleared there, wherever the handle is cleared. */
+const timerHosts = new WeakMap<SimTimer, RealmHost>();
+
+function timerHandle(h: RealmHost, id: number): SimTimer {
+  const t = new SimTimer(id);
+  timerHosts.set(t, h);
+  return t;
+}
+
+/** Where `clearTimeout(handle)` goes: the handle's own host, an outside id's host, else the current one. */
+function clearingHost(handle: unknown, id: number, current: () => RealmHost): RealmHost | null {
+  const own = handle instanceof SimTimer ? timerHosts.get(handle) : undefined;
+  if (own) return own;
+  if (id >= OUTSIDE_TIMER_IDS && fallback) return fallback;
+  return current();
+}
+
 /** Timer functions, `Date` and the `performance.now`/`Math.random` replacements, bound to a host lookup. */
 function makeTimeApis(host: (api: string) => RealmHost) {
   const mkSet = (repeat: boolean, api: string) =>
     function (fn: unknown, delay?: unknown, ...args: unknown[]) {
       if (typeof fn !== 'function') throw new TypeError(`${api}: the callback must be a function (strings are not evaluated)`);
       const d = Number(delay);
-      return new SimTimer(host(api).setTimer(fn as AnyFn, Number.isFinite(d) && d > 0 ? d : 0, args, repeat, api));
+      const h = host(api);
+      return timerHandle(h, h.setTimer(fn as AnyFn, Number.isFinite(d) && d > 0 ? d : 0, args, repeat, api));
     };
   const clear = function (h?: unknown) {
     const id = timerId(h);
-    if (id >= 0) host('clearTimeout').clearTimer(id);
+    if (id >= 0) clearingHost(h, id, () => host('clearTimeout'))?.clearTimer(id);
   };
   const now = () => {
     const h = host('performance.now');
@@ -189,6 +218,7 @@ export function installRealm(host: RealmHost): () => void {
   active = host;
   lastInstalled = host;
   lastRun = host;
+  fallback?.adopt?.(host);
   hostApis ??= makeTimeApis((api) => active ?? lastInstalled ?? current(api));
   hostMath ??= mathWith(hostApis.random);
   const apis = hostApis;
@@ -223,7 +253,7 @@ export function installRealm(host: RealmHost): () => void {
   if (typeof G.setImmediate === 'function') {
     swap(G, 'setImmediate', function (fn: unknown, ...args: unknown[]) {
       if (typeof fn !== 'function') throw new TypeError('setImmediate: the callback must be a function');
-      return new SimTimer(host.setTimer(fn as AnyFn, 0, args, false, 'setImmediate'));
+      return timerHandle(host, host.setTimer(fn as AnyFn, 0, args, false, 'setImmediate'));
     });
     swap(G, 'clearImmediate', apis.clearTimeout);
   }

@@ -158,6 +158,44 @@ describe('grader + simulator', () => {
     vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass', 'pass']);
   });
 
+  it('a timer set outside any world is not the machine\'s: it fires on the next run\'s clock, however much real time passed before it', async () => {
+    // Counting which real timers had fired by a run's start measured real time: a verdict could depend
+    // on how busy the machine was. Now a timer set outside waits for a run, and fires at its virtual time.
+    const timers = bundle(
+      (t) => {
+        t.test('arms timers at load, then runs', async (ctx) => {
+          const world = ctx.world();
+          const m = ctx.load();
+          m.arm();
+          const spinUntil = performance.now() + 20; // real time passes outside the run (the grader's clock, not the learner's)
+          while (performance.now() < spinUntil) { /* spin */ }
+          const seen = await world.run(async () => {
+            const atStart = m.fired();
+            await world.sleep(5);
+            const at5 = m.fired();
+            await world.sleep(20);
+            return { atStart, at5, at25: m.fired() };
+          });
+          expect(seen).to.deep.equal({ atStart: [], at5: [5], at25: [5, 10] });
+        });
+      },
+      () => {},
+      { exports: ['arm', 'fired'] },
+    );
+    const r = await grade(
+      timers,
+      `const log: number[] = [];
+      export function arm() {
+        setTimeout(() => log.push(5), 5);
+        setTimeout(() => log.push(10), 10);
+        const never = setTimeout(() => log.push(7), 7);
+        clearTimeout(never);
+      }
+      export function fired() { return [...log]; }`,
+    );
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+
   it('spinning on Date.now() outside any run, where time does not move, is a busy-wait verdict, not a hang', async () => {
     const spin = bundle((t) => {
       t.test('spins before any run', (ctx) => {
