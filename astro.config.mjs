@@ -13,6 +13,8 @@ import { starterJs } from './src/browser/build/starter-js.mjs';
 import { workersAsSingleFiles } from './src/browser/build/worker-bundle.mjs';
 // Monaco's modules skip Rollup's tree-shaking: a third of the build's CPU, for 4 bytes.
 import { MONACO_MODULES, MONACO_TYPESCRIPT, unshaken } from './src/browser/build/monaco-unshaken.mjs';
+// Hardened JavaScript's own constructors keep their names (Error.name is 'Error') once minified.
+import { sesKeepsNames } from './src/browser/build/ses-names.mjs';
 // The service worker that keeps the built site working offline (writes dist/sw.js; keep it last).
 import { offlineWorker } from './src/browser/build/offline.mjs';
 
@@ -61,8 +63,9 @@ export default defineConfig({
   devToolbar: { enabled: false },
   vite: {
     plugins: [monacoCssAsJs(), driverTypes(), starterJs(), workersAsSingleFiles(), unshaken(MONACO_MODULES)],
-    worker: { format: 'es', plugins: () => [unshaken(MONACO_TYPESCRIPT)] },
+    worker: { format: 'es', plugins: () => [unshaken(MONACO_TYPESCRIPT), sesKeepsNames()] },
     // Worker-only dependencies: pre-bundled up front so `astro dev` does not reload the page.
-    optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod', 'ses'] },
+    // (keepNames: as sesKeepsNames does for the build, so that `astro dev` shows Error.name 'Error' too)
+    optimizeDeps: { include: ['esbuild-wasm/esm/browser.js', 'chai', 'zod', 'ses'], esbuildOptions: { keepNames: true } },
   },
 });

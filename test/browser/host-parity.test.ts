@@ -103,6 +103,18 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     }
   });
 
+  it("built-ins carry their own names in both hosts (Hardened JavaScript's Error, RegExp and Function too, minified or not)", async () => {
+    const names = 'Error RangeError TypeError RegExp Date Function Promise Object Array Map AsyncFunction';
+    const code = demoWithBlockFor(
+      "if (cl === 'QUORUM') throw new TypeError([Error, RangeError, TypeError, RegExp, Date, Function, Promise, Object, Array, Map, (async () => 1).constructor].map((f) => f.name).join(' '));",
+    );
+    const page_ = await inBrowser(code, 'Run');
+    const cli = throughCli(code, 'Run');
+    expect(comparable(page_)).toEqual(comparable(cli));
+    const quorum = page_.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas');
+    expect(quorum?.message).toMatch(new RegExp(`^TypeError: ${names} \\(at `));
+  });
+
   it('a time in a message is rounded, in both hosts', async () => {
     const code = demoWithBlockFor("if (cl === 'QUORUM') throw new Error(`gave up after ${0.1 + 0.2} ms`);");
     const page_ = await inBrowser(code, 'Run');
