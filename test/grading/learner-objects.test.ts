@@ -29,7 +29,11 @@ const attack = (file: string) => compile(readFileSync(new URL(`./fixtures/attack
 describe('read-your-writes: a getter that tells the checks apart cannot pass a wrong answer', () => {
   it("the token-ignoring answer, its order's `version` a getter that looks at the stack to answer each check what it wants, fails the Submit as the plain wrong answer does", async () => {
     const exercise = await loadExercise('read-your-writes');
-    const r = await runExercise({ exercise, learnerJs: attack('two-faced-version.ts'), mode: 'submit' });
+    const wrong = readFileSync(new URL('../../exercises/read-your-writes/wrong/fallback-only-when-missing.ts', import.meta.url), 'utf8');
+    const twisted = wrong.replace('if (row) return toOrder(row);', 'if (row) return twoFaced(toOrder(row), minVersion);');
+    expect(twisted).not.toBe(wrong);
+    const code = `${twisted}\n${readFileSync(new URL('./fixtures/attacks/two-faced-version.ts', import.meta.url), 'utf8')}`;
+    const r = await runExercise({ exercise, learnerJs: compile(code), mode: 'submit' });
     const failed = r.tests.filter((t) => t.status !== 'pass').map((t) => t.name);
     expect(r.status).toBe('fail');
     expect(failed).toContain("processor lagging: the read model still has the version before the caller's change");
