@@ -25,6 +25,7 @@ import { AssertionError } from 'chai';
 import { SimulationError, createWorld, drivers, forgetLastRun, learnerGlobals, setFallbackHost } from '../sim/index';
 import { RealTimers, unseenFallbackWorld } from './outside-world';
 import { TestFailure } from './suite';
+import { removeNewerBuiltIns } from './language-level';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -56,6 +57,7 @@ const FeralError = Error;
 export function hardenRealm(): string | null {
   if (hardened || hardenError) return hardenError;
   try {
+    removeNewerBuiltIns(); // the grader's language level, not the engine's (./language-level.ts)
     lockdown(LOCKDOWN_OPTIONS);
   } catch (e) {
     // already locked down (e.g. by another copy of the grader in this realm): fine if the built-ins are frozen

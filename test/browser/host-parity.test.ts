@@ -115,6 +115,42 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     expect(quorum?.message).toMatch(new RegExp(`^TypeError: ${names} \\(at `));
   });
 
+  it('learner code reaches the same built-ins in both hosts, name by name (the grader pins the language level, not the engine)', async () => {
+    // Every own property of every global the module sees, of their prototypes and of the iterator prototypes.
+    const preamble = `function builtIns(): string {
+      const out = new Set<string>();
+      const key = (k: string | symbol) => (typeof k === 'symbol' ? \`[\${k.description}]\` : k);
+      const list = (path: string, o: object | null | undefined) => {
+        if (!o || (typeof o !== 'object' && typeof o !== 'function')) return;
+        for (const k of Reflect.ownKeys(o)) out.add(\`\${path}.\${key(k)}\`);
+      };
+      for (const name of Object.getOwnPropertyNames(globalThis)) {
+        const v = (globalThis as any)[name];
+        out.add(name);
+        list(name, v);
+        if (typeof v === 'function') list(\`\${name}.prototype\`, v.prototype);
+      }
+      const iter = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+      list('%IteratorPrototype%', iter);
+      list('%ArrayIteratorPrototype%', Object.getPrototypeOf([][Symbol.iterator]()));
+      list('%TypedArray%', Object.getPrototypeOf(Uint8Array));
+      list('%TypedArray%.prototype', Object.getPrototypeOf(Uint8Array.prototype));
+      return [...out].sort().join(' ');
+    }`;
+    const code = demoWithBlockFor("if (cl === 'QUORUM') console.log(builtIns());", preamble);
+    const page_ = await inBrowser(code, 'Run');
+    const cli = throughCli(code, 'Run');
+    const names = (r: Results) => (r.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas')?.output ?? '').trim().split(' ');
+    const [inPage, inCli] = [names(page_), names(cli)];
+    expect(inCli).toContain('Promise.prototype.then');
+    // Not pinned yet (known, listed so that anything else new fails here): the well-known symbols
+    // Symbol.dispose/asyncDispose cannot be deleted (non-configurable); Temporal reaches the compartment
+    // although the worker's global loses it; TextEncoder/TextDecoder are the host's objects, not the language.
+    const KNOWN = /^(Symbol\.(asyncDispose|dispose)|(globalThis\.|self\.)?Temporal(\..*)?|Text(En|De)coder\.prototype\..*)$/;
+    expect(inPage.filter((n) => !inCli.includes(n) && !KNOWN.test(n)), 'only in the browser').toEqual([]);
+    expect(inCli.filter((n) => !inPage.includes(n)), 'only under npm run grade').toEqual([]);
+  });
+
   it('a time in a message is rounded, in both hosts', async () => {
     const code = demoWithBlockFor("if (cl === 'QUORUM') throw new Error(`gave up after ${0.1 + 0.2} ms`);");
     const page_ = await inBrowser(code, 'Run');
