@@ -36,10 +36,19 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** How much of the grader's message the summary line (and the live region) says: a learner's error message can be megabytes. */
+export const SUMMARY_MESSAGE_MAX = 400;
+
+/** `message` cut to SUMMARY_MESSAGE_MAX characters, saying how much was left out. */
+function summaryMessage(message: string): string {
+  if (message.length <= SUMMARY_MESSAGE_MAX) return message;
+  return `${message.slice(0, SUMMARY_MESSAGE_MAX)}… (${(message.length - SUMMARY_MESSAGE_MAX).toLocaleString('en')} more characters not shown)`;
+}
+
 /** One-line summary, also what the live region announces. */
 export function summarize(results: Results, mode: Mode): string {
   const what = mode === 'run' ? 'Run' : 'Submit';
-  if (results.tests.length === 0) return `${what}: ${results.status === 'pass' ? 'passed' : 'error'} — ${results.message ?? 'no tests ran'}`;
+  if (results.tests.length === 0) return `${what}: ${results.status === 'pass' ? 'passed' : 'error'} — ${summaryMessage(results.message ?? 'no tests ran')}`;
   const passed = results.tests.filter((t) => t.status === 'pass').length;
   const total = results.tests.length;
   const scope = mode === 'run' ? 'visible tests' : 'tests (visible and hidden)';
@@ -51,7 +60,7 @@ export function summarize(results: Results, mode: Mode): string {
   const firstBad = results.tests.find((t) => t.status !== 'pass');
   // The grader's own message ("2 of 4 tests failed.") would repeat the count; it is shown only
   // when it says something else (e.g. a missing export).
-  const extra = results.message && !/^\d+ of \d+ tests? failed\.?$/.test(results.message) ? ` ${results.message}` : '';
+  const extra = results.message && !/^\d+ of \d+ tests? failed\.?$/.test(results.message) ? ` ${summaryMessage(results.message)}` : '';
   return `${what}: ${passed} of ${total} ${scope} passed${firstBad ? `; first failure: ${plainInline(firstBad.name).replace(/\.$/, '')}` : ''}.${extra}`;
 }
 
