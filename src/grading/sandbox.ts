@@ -26,6 +26,7 @@ import { SimulationError, createWorld, drivers, forgetLastRun, learnerGlobals, s
 import { RealTimers, unseenFallbackWorld } from './outside-world';
 import { TestFailure } from './suite';
 import { removeNewerBuiltIns } from './language-level';
+import { pinLocaleAndTimeZone } from './pinned-locale';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -58,6 +59,7 @@ export function hardenRealm(): string | null {
   if (hardened || hardenError) return hardenError;
   try {
     removeNewerBuiltIns(); // the grader's language level, not the engine's (./language-level.ts)
+    pinLocaleAndTimeZone(); // en-US and UTC, not the learner's machine's (./pinned-locale.ts)
     lockdown(LOCKDOWN_OPTIONS);
   } catch (e) {
     // already locked down (e.g. by another copy of the grader in this realm): fine if the built-ins are frozen

@@ -151,6 +151,30 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     expect(inCli.filter((n) => !inPage.includes(n)), 'only under npm run grade').toEqual([]);
   });
 
+  it("learner code reads en-US and UTC in both hosts, even in a browser set to German and Berlin's time zone", async () => {
+    const preamble = `function localeAndZone(): string {
+      const d = new Date(Date.UTC(2026, 0, 1, 23, 30));
+      return JSON.stringify([d.getHours(), d.getDate(), d.getTimezoneOffset(), String(d), d.toLocaleString(), d.toLocaleDateString(),
+        (1234.5).toLocaleString(), (0.5).toLocaleString(undefined, { style: 'percent' }), 'ä'.localeCompare('z'), 'i'.toLocaleUpperCase()]);
+    }`;
+    const code = demoWithBlockFor("if (cl === 'QUORUM') console.log(localeAndZone());", preamble);
+    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    try {
+      const german = await context.newPage();
+      await german.goto(siteUrls().root + DEMO_PATH);
+      await openExercise(german);
+      await setCode(german, code);
+      await clickAndWait(german, 'Run');
+      const inPage = await german.evaluate(() => JSON.parse(JSON.stringify(window.__exerciseEditors!.demo.lastResults)) as Results);
+      const quorum = (r: Results) => r.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas')?.output?.trim();
+      expect(await german.evaluate(() => new Date(Date.UTC(2026, 0, 1, 23, 30)).getHours())).toBe(0); // the page itself is in Berlin
+      expect(quorum(inPage)).toBe(quorum(throughCli(code, 'Run')));
+      expect(JSON.parse(quorum(inPage)!)).toEqual([23, 1, 0, 'Thu Jan 01 2026 23:30:00 GMT+0000 (Coordinated Universal Time)', '1/1/2026, 11:30:00 PM', '1/1/2026', '1,234.5', '50%', -1, 'I']);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a time in a message is rounded, in both hosts', async () => {
     const code = demoWithBlockFor("if (cl === 'QUORUM') throw new Error(`gave up after ${0.1 + 0.2} ms`);");
     const page_ = await inBrowser(code, 'Run');
