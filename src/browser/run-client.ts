@@ -34,6 +34,8 @@ export interface RunOutcome {
   /** `timeout` when the worker was terminated at the wall-clock limit */
   kind: 'graded' | 'timeout' | 'crash';
   ms: number;
+  /** The test runner never started (its script could not be loaded): the results say nothing of the code. */
+  unavailable?: true;
 }
 
 type Slot = RunSandbox;
@@ -122,6 +124,7 @@ export class ExerciseRunner {
     const t0 = performance.now();
     await slot.ready;
     mark('run-posted');
+    const neverStarted = slot.crashed !== null;
     const outcome = await new Promise<RunOutcome>((resolve) => {
       const ms = () => performance.now() - t0;
       const watch = new RunWatch({
@@ -174,7 +177,7 @@ export class ExerciseRunner {
     // A spare stays warm for the run after a worker had to be replaced (after a rehearsal only when
     // it was: a spare starting then would compete with the learner's first Run).
     if (spareAfter || !this.kept) setTimeout(() => this.warm(), 50);
-    return outcome;
+    return neverStarted ? { ...outcome, unavailable: true } : outcome;
   }
 
   dispose(): void {

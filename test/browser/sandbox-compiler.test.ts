@@ -27,6 +27,9 @@ const nested = (open: string, close: string, depth: number): string => {
   return `export const x = ${lines(open)}1${lines(close)};\n`;
 };
 
+/** The demo's saved progress record (src/browser/progress.ts), or undefined. */
+const storedDemo = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem('qc:progress') ?? '{}') as { exercises?: Record<string, unknown> }).exercises?.demo);
+
 /** Records every text the demo's summary shows from now on; the returned function reads them. */
 async function recordSummaryTexts(page: Page): Promise<() => Promise<string[]>> {
   await exerciseRoot(page).locator('[data-role="summary"]').evaluate((el) => {
@@ -75,6 +78,24 @@ describe("the first Run and the compiler's start", () => {
     expect(await clickAndWait(page, 'Submit')).toMatch(/compiler could not start/i);
     expect(await summaryStatus(page)).toBe('error');
     expect(await exerciseRoot(page).getAttribute('data-state')).toBe('ready');
+    await close();
+  });
+
+  it("a Submit when the test runner's script cannot be loaded says so, and records no Submit (a completed exercise stays completed)", async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page);
+    await setCode(page, demoSolution);
+    expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: all \d+ tests/);
+    expect(await storedDemo(page)).toMatchObject({ status: 'pass', submitted: true });
+    // The same page again, its test runner's script unreachable (as offline with an incomplete copy).
+    await page.route('**/run-worker-*.js', (route) => route.abort());
+    await page.reload();
+    await openExercise(page, 'demo', { warm: false });
+    await setCode(page, `${demoSolution}\n// edited\n`);
+    expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: error — .*test runner/i);
+    expect(await storedDemo(page)).toMatchObject({ status: 'pass', submitted: true });
+    expect(await exerciseRoot(page).locator('[data-note="complete"]').isVisible()).toBe(true);
     await close();
   });
 

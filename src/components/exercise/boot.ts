@@ -226,7 +226,8 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     sliceStart = performance.now();
     setLast(outcome.results);
     // Record first: a passing Submit reveals the "What you just fixed" note, announced with the summary.
-    const revealed = mode === 'submit' && record.submitted(outcome.results);
+    // (a runner that never started says nothing of the code: the learner's record stays as it was)
+    const revealed = mode === 'submit' && !outcome.unavailable && record.submitted(outcome.results);
     panel.show(outcome.results, mode, outcome.kind, revealed);
     slice('results shown');
     mark('results-shown');
