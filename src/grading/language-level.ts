@@ -16,7 +16,7 @@ const g = globalThis as unknown as Record<string, { prototype?: object } | undef
 const DISPOSE = (Symbol as unknown as { dispose?: symbol }).dispose;
 
 /** Where each newer built-in lives, and its names (ES2024 onwards, and proposals engines ship early). */
-export const NEWER_BUILT_INS: ReadonlyArray<readonly [string, Holder, readonly (string | symbol)[]]> = [
+const NEWER_BUILT_INS: ReadonlyArray<readonly [string, Holder, readonly (string | symbol)[]]> = [
   ['globalThis', () => globalThis, ['Iterator', 'AsyncIterator', 'Temporal', 'DisposableStack', 'AsyncDisposableStack', 'SuppressedError', 'Float16Array']],
   ['Object', () => Object, ['groupBy']],
   ['Map', () => Map, ['groupBy']],
@@ -42,26 +42,20 @@ export const NEWER_BUILT_INS: ReadonlyArray<readonly [string, Holder, readonly (
  * With iterator helpers, %IteratorPrototype% gained `constructor` and `Symbol.toStringTag` as accessors
  * (ES2023 has neither): removed with the helpers (SES refuses accessors there without `Iterator`).
  */
-function removeIteratorAccessors(removed: string[]): void {
+function removeIteratorAccessors(): void {
   const proto = iteratorPrototype();
   if (!proto) return;
   for (const key of ['constructor', Symbol.toStringTag] as const) {
     const d = Reflect.getOwnPropertyDescriptor(proto, key);
-    if (d && (d.get || d.set) && Reflect.deleteProperty(proto, key)) removed.push(`%IteratorPrototype%.${String(key)}`);
+    if (d && (d.get || d.set)) Reflect.deleteProperty(proto, key);
   }
 }
 
-/** Deletes every newer built-in this engine has; returns their names, for tests and diagnostics. */
-export function removeNewerBuiltIns(): string[] {
-  const removed: string[] = [];
-  removeIteratorAccessors(removed);
-  for (const [where, holder, names] of NEWER_BUILT_INS) {
+/** Deletes every newer built-in this engine has. */
+export function removeNewerBuiltIns(): void {
+  removeIteratorAccessors();
+  for (const [, holder, names] of NEWER_BUILT_INS) {
     const o = holder();
-    if (!o) continue;
-    for (const name of names) {
-      if (!Object.prototype.hasOwnProperty.call(o, name)) continue;
-      if (Reflect.deleteProperty(o, name)) removed.push(`${where}.${String(name)}`);
-    }
+    if (o) for (const name of names) Reflect.deleteProperty(o, name);
   }
-  return removed;
 }

@@ -940,7 +940,6 @@ export interface ClientOptions {
 const PORT = 9042;
 const DATACENTER = 'dc1';
 
-
 export class Client {
   // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
   // the test's options through it (TypeScript's `private` is visible at run time).
