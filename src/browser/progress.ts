@@ -3,10 +3,14 @@
  *
  * One versioned JSON document under localStorage key `qc:progress`:
  *   { version: 2, lessons: {slug: {state, at}},
- *     exercises: {id: {code, status, submitted, at, solutionViewedBeforePass}},
+ *     exercises: {id: {code, status, submitted, at, solutionViewedBeforePass, passedCode?}},
  *     quiz: {quizId: {answers: {questionId: string[]}, score}} }
  * `solutionViewedBeforePass`: the learner opened the reference solution before their Submit passed;
  * the exercise then counts as "completed with the solution viewed", as course platforms record it.
+ * `passedCode`: the code of the last Submit that passed, kept when the learner edits afterwards (also
+ * when they typed while that Submit ran), so "Completed" always names code that passed and they can go
+ * back to it. An import merges the file into what is stored (progress-import.ts) and loses nothing.
+ * The document's shape and validation: progress-document.ts.
  * Older documents (version 1, from before that was recorded) are migrated when read or imported:
  * their exercises get `solutionViewedBeforePass: false` (nothing was known then).
  *
@@ -14,35 +18,21 @@
  * localStorage switch the store to an in-memory session (`storageStatus() === 'memory'`, with a
  * human-readable `storageReason()`); the layout shows that reason as a visible warning.
  * The stored value is never overwritten while in memory mode, so a corrupt or newer-version
- * document is not destroyed; `resetProgress()` is the learner's explicit way out.
+ * document is not destroyed; `resetProgress()` is the learner's explicit way out. (After a failed
+ * save — a full quota — an import tries storage again: that document was read, so nothing is lost.)
  *
  * The module-level functions use a default store bound to `globalThis.localStorage`;
  * `createProgressStore(storage)` builds an independent one (tests pass a fake Storage).
  */
 
-export const STORAGE_KEY = 'qc:progress';
-export const PROGRESS_VERSION = 2;
+import { empty, isObj, parseProgress, type ExerciseProgress, type LessonProgress, type LessonState, type Progress, type QuizProgress } from './progress-document';
+import { mergeProgress, type ImportResult } from './progress-import';
 
-export type LessonState = 'in-progress' | 'done';
-export interface LessonProgress { state: LessonState; at: number }
-export type ExerciseStatus = 'pass' | 'fail' | 'error' | 'started';
-export interface ExerciseProgress {
-  code: string;
-  status: ExerciseStatus;
-  submitted: boolean;
-  at: number;
-  /** The reference solution was opened before a Submit of this exercise passed (stays true). */
-  solutionViewedBeforePass: boolean;
-}
-export interface QuizProgress { answers: Record<string, string[]>; score: number }
-export interface Progress {
-  version: 2;
-  lessons: Record<string, LessonProgress>;
-  exercises: Record<string, ExerciseProgress>;
-  quiz: Record<string, QuizProgress>;
-}
+export * from './progress-document';
+export { importedMessage, type ImportResult } from './progress-import';
+
+export const STORAGE_KEY = 'qc:progress';
 export type StorageStatus = 'ok' | 'memory';
-export type ImportResult = { ok: true } | { ok: false; error: string };
 export type Listener = (progress: Progress) => void;
 
 export interface ProgressStore {
@@ -51,13 +41,14 @@ export interface ProgressStore {
   /** `null` forgets the lesson (back to "not started"). A lesson already "done" stays done when set to "in-progress" unless `force`. */
   setLesson(slug: string, state: LessonState | null, opts?: { force?: boolean }): void;
   getExercise(id: string): ExerciseProgress | undefined;
-  /** `solutionViewedBeforePass` once true stays true (omitted: kept as stored). */
+  /** `solutionViewedBeforePass` once true stays true; `passedCode` omitted: kept as stored. */
   setExercise(id: string, value: Omit<ExerciseProgress, 'at' | 'solutionViewedBeforePass'> & { at?: number; solutionViewedBeforePass?: boolean }): void;
   /** Records that the reference solution was opened now (`code`: the editor's code, kept if nothing is stored yet): before a pass, the exercise is marked so. */
   markSolutionViewed(id: string, code: string): void;
   getQuiz(quizId: string): QuizProgress | undefined;
   setQuiz(quizId: string, value: QuizProgress): void;
   exportProgress(): string;
+  /** Merges an exported file into the progress (nothing stored is lost) and saves it; also retries storage that failed before. */
   importProgress(json: string): ImportResult;
   /** Clears the stored document (also a corrupt one) and retries persistent storage. */
   resetProgress(): void;
@@ -66,49 +57,6 @@ export interface ProgressStore {
   storageStatus(): StorageStatus;
   /** Why the store fell back to memory (for the visible warning); `null` when status is 'ok'. */
   storageReason(): string | null;
-}
-
-const empty = (): Progress => ({ version: PROGRESS_VERSION, lessons: {}, exercises: {}, quiz: {} });
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** Validates a parsed document. Returns the progress or an error message naming what is wrong. */
-export function parseProgress(raw: unknown): { ok: true; value: Progress } | { ok: false; error: string } {
-  if (!isObj(raw)) return { ok: false, error: 'not a JSON object' };
-  if (raw.version !== 1 && raw.version !== PROGRESS_VERSION)
-    return { ok: false, error: `unsupported version ${JSON.stringify(raw.version)} (this site reads versions 1 to ${PROGRESS_VERSION})` };
-  const v1 = raw.version === 1;
-  const out = empty();
-  const lessons = raw.lessons ?? {};
-  const exercises = raw.exercises ?? {};
-  const quiz = raw.quiz ?? {};
-  if (!isObj(lessons) || !isObj(exercises) || !isObj(quiz)) return { ok: false, error: 'lessons, exercises and quiz must be objects' };
-  for (const [slug, l] of Object.entries(lessons)) {
-    if (!isObj(l) || (l.state !== 'in-progress' && l.state !== 'done') || !isNum(l.at))
-      return { ok: false, error: `lessons.${slug} is malformed` };
-    out.lessons[slug] = { state: l.state, at: l.at };
-  }
-  for (const [id, e] of Object.entries(exercises)) {
-    if (
-      !isObj(e) || typeof e.code !== 'string' || typeof e.submitted !== 'boolean' || !isNum(e.at) ||
-      !['pass', 'fail', 'error', 'started'].includes(e.status as string) ||
-      (!v1 && typeof e.solutionViewedBeforePass !== 'boolean')
-    )
-      return { ok: false, error: `exercises.${id} is malformed` };
-    // Version 1 did not record the solution being viewed: migrated as "not viewed".
-    const viewed = v1 ? false : (e.solutionViewedBeforePass as boolean);
-    out.exercises[id] = { code: e.code, status: e.status as ExerciseStatus, submitted: e.submitted, at: e.at, solutionViewedBeforePass: viewed };
-  }
-  for (const [id, q] of Object.entries(quiz)) {
-    if (!isObj(q) || !isNum(q.score) || !isObj(q.answers)) return { ok: false, error: `quiz.${id} is malformed` };
-    const answers: Record<string, string[]> = {};
-    for (const [qid, a] of Object.entries(q.answers)) {
-      if (!Array.isArray(a) || !a.every((x) => typeof x === 'string')) return { ok: false, error: `quiz.${id}.answers.${qid} is malformed` };
-      answers[qid] = [...a];
-    }
-    out.quiz[id] = { answers, score: q.score };
-  }
-  return { ok: true, value: out };
 }
 
 const clone = (p: Progress): Progress => JSON.parse(JSON.stringify(p)) as Progress;
@@ -131,14 +79,16 @@ function savedProgress(
   storage: StorageLike | null | undefined | (() => StorageLike | null | undefined),
   eventTarget: Pick<EventTarget, 'addEventListener'> | null | undefined,
 ) {
-  const cell = { data: empty(), status: 'ok' as StorageStatus, reason: null as string | null };
+  /** `writeFailed`: memory mode because a save failed (the stored copy was read; a later save may be tried). */
+  const cell = { data: empty(), status: 'ok' as StorageStatus, reason: null as string | null, writeFailed: false };
   let store: StorageLike | null = null;
   let loaded = false;
   const listeners = new Set<Listener>();
 
-  const toMemory = (why: string) => {
+  const toMemory = (why: string, writeFailed = false) => {
     cell.status = 'memory';
     cell.reason = why;
+    cell.writeFailed = writeFailed;
   };
   // The reasons the page shows, built from shared parts (this module loads on every page: bytes count).
   const keptOnly = (what: string) => `, so ${what} progress is kept only until you close this page.`;
@@ -212,16 +162,29 @@ function savedProgress(
             isQuotaError(e)
               ? `Browser storage is full${keptOnly('new')}`
               : `Browser storage refused to save${keptOnly('new')}`,
+            true,
           );
         }
       }
       notify();
+    },
+    /**
+     * After a save failed (full, refused), lets the next persist() try storage again. A stored copy that
+     * could not be read, or storage missing or blocked when loading, stays as it is: writing then would
+     * overwrite a document this page never read.
+     */
+    retryWrites(): void {
+      if (cell.status !== 'memory' || !cell.writeFailed) return;
+      cell.status = 'ok';
+      cell.reason = null;
+      cell.writeFailed = false;
     },
     /** Forgets everything, in storage too, and tries storage again. */
     reset(): void {
       cell.data = empty();
       cell.status = 'ok';
       cell.reason = null;
+      cell.writeFailed = false;
       store = resolveStorage();
       try {
         store?.removeItem(STORAGE_KEY);
@@ -267,8 +230,12 @@ export function createProgressStore(
     },
     setExercise(id, value) {
       const d = data();
-      const viewed = d.exercises[id]?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
-      d.exercises[id] = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
+      const before = d.exercises[id];
+      const viewed = before?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
+      const e: ExerciseProgress = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
+      const passedCode = value.passedCode ?? before?.passedCode;
+      if (passedCode !== undefined) e.passedCode = passedCode;
+      d.exercises[id] = e;
       persist();
     },
     markSolutionViewed(id, code) {
@@ -302,9 +269,13 @@ export function createProgressStore(
       }
       const res = parseProgress(parsed);
       if (!res.ok) return { ok: false, error: `Not a progress file: ${res.error}` };
-      cell.data = res.value;
+      const { merged, fromFile, keptHere } = mergeProgress(cell.data, res.value);
+      cell.data = merged;
+      saved.retryWrites();
       persist();
-      return { ok: true };
+      return cell.status === 'ok'
+        ? { ok: true, fromFile, keptHere, saved: true }
+        : { ok: true, fromFile, keptHere, saved: false, reason: cell.reason ?? '' };
     },
     resetProgress() {
       saved.ensure();

@@ -2,25 +2,7 @@ import { describe, it, expect, vi } from 'vitest';
 import {
   createProgressStore, lessonMark, STORAGE_KEY, type Progress,
 } from '../../src/browser/progress';
-
-/** An in-memory Storage with switchable failure modes. */
-class FakeStorage {
-  map = new Map<string, string>();
-  quotaBytes = Infinity;
-  blocked = false;
-  getItem(k: string) {
-    if (this.blocked) throw Object.assign(new Error('denied'), { name: 'SecurityError' });
-    return this.map.has(k) ? this.map.get(k)! : null;
-  }
-  setItem(k: string, v: string) {
-    if (this.blocked) throw Object.assign(new Error('denied'), { name: 'SecurityError' });
-    if (v.length > this.quotaBytes) {
-      const e = new Error('quota'); (e as Error & { code: number }).code = 22; e.name = 'QuotaExceededError'; throw e;
-    }
-    this.map.set(k, v);
-  }
-  removeItem(k: string) { this.map.delete(k); }
-}
+import { FakeStorage } from './fake-storage';
 
 let clock = 1000;
 const now = () => ++clock;
@@ -137,7 +119,7 @@ describe('progress store', () => {
     const json = a.exportProgress();
     const s = new FakeStorage();
     const b = createProgressStore(s, { now });
-    expect(b.importProgress(json)).toEqual({ ok: true });
+    expect(b.importProgress(json)).toEqual({ ok: true, fromFile: 2, keptHere: 0, saved: true });
     expect(b.loadProgress()).toEqual(a.loadProgress());
     expect(stored(s)).toEqual(a.loadProgress());
   });
@@ -218,7 +200,7 @@ describe('the reference solution viewed before passing', () => {
     expect(stored(s).lessons.incident.state).toBe('done');
     // An exported version 1 file imports too.
     const b = createProgressStore(new FakeStorage(), { now });
-    expect(b.importProgress(JSON.stringify({ version: 1, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }))).toEqual({ ok: true });
+    expect(b.importProgress(JSON.stringify({ version: 1, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }))).toMatchObject({ ok: true, saved: true });
     expect(b.getExercise('a')?.solutionViewedBeforePass).toBe(false);
   });
 

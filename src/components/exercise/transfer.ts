@@ -29,11 +29,13 @@ export function wireTransfer(ui: ExerciseUi, record: ExerciseRecord): void {
       ui.note('error', 'import', ['That file could not be read.']);
       return;
     }
-    record.cancelSave();
+    // The editor's latest code is saved first: the import merges with it (the newer of the two stays).
+    record.flush();
     const res = progress.importProgress(text);
     if (res.ok) {
-      ui.note('ok', 'import', [`Progress imported from ${f.name}.`]);
-      ui.announce('Progress imported.');
+      const said = progress.importedMessage(res, `from ${f.name}`);
+      ui.note(res.saved ? 'ok' : 'warn', 'import', [said]);
+      ui.announce(said);
     } else {
       ui.note('error', 'import', [`Nothing was imported: ${res.error}`]);
       ui.announce(`Nothing was imported: ${res.error}`);
