@@ -34,7 +34,8 @@ export { SITE_LEARNER_FILE } from '../grading/compile-options';
 
 export type CompileResult =
   | { ok: true; js: string; warnings: CompileDiagnostic[]; ms: number }
-  | { ok: false; errors: CompileDiagnostic[]; ms: number };
+  /** `internal`: the compiler failed or did not answer — not a verdict on the code (never kept). */
+  | { ok: false; errors: CompileDiagnostic[]; ms: number; internal?: boolean };
 
 /** A compile that takes longer than this is treated as a compiler that stopped answering. */
 export const COMPILE_LIMIT_MS = 20_000;
@@ -44,7 +45,7 @@ interface Compiler {
   ready: Promise<void>;
   /** esbuild-wasm has started in it (its `ready` resolved) */
   started: boolean;
-  pending: Map<number, { resolve: (r: Compiled) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
+  pending: Map<number, { resolve: (r: CompileResult) => void; timer: ReturnType<typeof setTimeout>; t0: number }>;
 }
 
 let current: Compiler | null = null;
@@ -113,7 +114,9 @@ function start(): Compiler {
         if (p) {
           mark('compiled');
           clearTimeout(p.timer);
-          p.resolve(m.ok ? { ok: true, js: m.js, warnings: m.warnings, ms: m.ms } : { ok: false, errors: m.errors, ms: m.ms, internal: m.internal === true });
+          if (m.ok) p.resolve({ ok: true, js: m.js, warnings: m.warnings, ms: m.ms });
+          else if (m.internal) p.resolve({ ok: false, errors: failure(BROKEN(m.errors[0]?.text ?? 'internal error')), ms: m.ms, internal: true });
+          else p.resolve({ ok: false, errors: m.errors, ms: m.ms });
         }
         if (!m.ok && m.internal) retire(c, BROKEN(m.errors[0]?.text ?? 'internal error'));
       }
@@ -184,8 +187,8 @@ export async function compile(code: string, file: string, opts: CompileOptions =
 const inFlight = new Map<string, Promise<CompileResult>>();
 
 async function compileAndKeep(code: string, file: string, key: string): Promise<CompileResult> {
-  const { internal, ...result } = await compileInWorker(code, file);
-  if (!internal) remember(key, result);
+  const result = await compileInWorker(code, file);
+  if (result.ok || !result.internal) remember(key, result);
   // Kept for later visits after this task: the storage write (JSON of up to four compiles) is not the Run's wait.
   if (result.ok && result.warnings.length === 0) setTimeout(() => saveCompile(pageStorage(), { file, code, js: result.js }), 0);
   return result;
@@ -209,10 +212,7 @@ export async function rehearseCompile(code: string, file: string): Promise<void>
   await compileInWorker(code, file);
 }
 
-/** `internal`: the compiler failed or did not answer (not a verdict on the code). */
-type Compiled = CompileResult & { internal?: boolean };
-
-async function compileInWorker(code: string, file: string): Promise<Compiled> {
+async function compileInWorker(code: string, file: string): Promise<CompileResult> {
   const c = start();
   try {
     await c.ready;
@@ -222,7 +222,7 @@ async function compileInWorker(code: string, file: string): Promise<Compiled> {
   }
   if (current !== c) return compileInWorker(code, file); // it failed while we waited: use the new one
   const id = nextId++;
-  return new Promise<Compiled>((resolve) => {
+  return new Promise<CompileResult>((resolve) => {
     const t0 = performance.now();
     const timer = setTimeout(() => retire(c, BROKEN(`no answer within ${COMPILE_LIMIT_MS / 1000} s`)), COMPILE_LIMIT_MS);
     mark('compile-posted');

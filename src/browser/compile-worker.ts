@@ -66,7 +66,7 @@ self.addEventListener('message', async (ev: MessageEvent<CompileRequest>) => {
   const ok = await ready;
   const start = performance.now();
   if (!ok) {
-    post({ type: 'compiled', id: req.id, ok: false, ms: 0, errors: [{ text: 'The compiler could not start in this browser.', line: 1, column: 1, endLine: 1, endColumn: 2 }] });
+    post({ type: 'compiled', id: req.id, ok: false, internal: true, ms: 0, errors: [{ text: 'The compiler could not start in this browser.', line: 1, column: 1, endLine: 1, endColumn: 2 }] });
     return;
   }
   try {

@@ -197,6 +197,31 @@ describe('the whole loop on the demo exercise', () => {
     expect(realIssues(issues)).toEqual([]);
   });
 
+  it('typing while a Submit runs: the pass is recorded for the code it graded; the Completed note offers that code back', async () => {
+    const { page } = await sharedDemo();
+    const marker = '// passing, before the learner typed\n';
+    await setCode(page, marker + demoSolution);
+    // The click reads the code at once (boot.ts go()); the edit lands in the same task, so during the Submit.
+    const typedDuring = await page.evaluate(() => {
+      const root = document.querySelector<HTMLElement>('qc-exercise[data-exercise-id="demo"]')!;
+      root.querySelector<HTMLButtonElement>('[data-action="submit"]')!.click();
+      const running = root.dataset.state === 'running';
+      window.__exerciseEditors!.demo.setValue('// started over\n');
+      return running;
+    });
+    expect(typedDuring, 'the Submit was still running when the code changed').toBe(true);
+    expect(await waitForSummary(page)).toMatch(/^Submit: all \d+ tests/);
+    const stored = () => page.evaluate(() => (JSON.parse(localStorage.getItem('qc:progress') ?? '{}') as { exercises: Record<string, { code: string; passedCode?: string; status: string }> }).exercises.demo);
+    await expect.poll(async () => (await stored()).code, { message: 'what the learner typed is saved as their code' }).toBe('// started over\n');
+    expect(await stored()).toMatchObject({ status: 'pass', passedCode: marker + demoSolution });
+    const note = exerciseRoot(page).locator('[data-note="complete"]');
+    expect(await note.textContent()).toMatch(/Completed: your last Submit passed every test\. Your code has changed since/);
+    await note.getByRole('button', { name: 'restore the code that passed' }).click();
+    expect(await getCode(page)).toBe(marker + demoSolution);
+    await expect.poll(async () => (await stored()).code).toBe(marker + demoSolution);
+    expect(await note.textContent(), 'the editor holds the code that passed: nothing to offer').not.toMatch(/changed since/);
+  });
+
   it('export → import in a fresh browser context restores every exercise’s code and status', async () => {
     // Browser A: the shared demo page (what it held before does not matter: the test sets the code
     // and submits). Browser B: a fresh context, empty storage, as on another machine.
@@ -223,7 +248,7 @@ describe('the whole loop on the demo exercise', () => {
     await openExercise(b.page, 'demo', { warm: false });
     expect(await getCode(b.page)).toBe(demoStarter);
     await exerciseRoot(b.page).locator('[data-role="import-file"]').setInputFiles(file);
-    await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toMatch(/^Progress imported/);
+    await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toBe(`Imported from ${download.suggestedFilename()}: 1 entry taken from the file.`);
     expect(await getCode(b.page)).toBe(marker + demoSolution);
     await expect.poll(() => mark.getAttribute('data-mark')).toBe('done');
     expect(await exerciseRoot(b.page).getByRole('button', { name: /^Solution/ }).isVisible()).toBe(true);
@@ -231,10 +256,15 @@ describe('the whole loop on the demo exercise', () => {
     await b.page.reload();
     await openExercise(b.page, 'demo', { warm: false });
     expect(await getCode(b.page)).toBe(marker + demoSolution);
+    // Work done here after that export is newer: importing the file again keeps it (an import merges).
+    await setCode(b.page, `${marker}// newer work in browser B\n`);
+    await exerciseRoot(b.page).locator('[data-role="import-file"]').setInputFiles(file);
+    await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toMatch(/: 0 entries taken from the file\. 1 entry stored here was newer and kept\.$/);
+    expect(await getCode(b.page)).toBe(`${marker}// newer work in browser B\n`);
     // A broken file imports nothing and says why.
     await exerciseRoot(b.page).locator('[data-role="import-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 99}') });
     await expect.poll(() => exerciseRoot(b.page).locator('[data-note="import"]').textContent()).toMatch(/^Nothing was imported: .*version/);
-    expect(await getCode(b.page)).toBe(marker + demoSolution);
+    expect(await getCode(b.page)).toBe(`${marker}// newer work in browser B\n`);
     expect(realIssues(b.issues)).toEqual([]);
     await b.close();
   });

@@ -44,11 +44,15 @@ describe('compiler recovery', () => {
   it.each([
     ['100 000 nested parentheses', nested('(', ')', 100_000)],
     ['100 000 nested brackets', nested('[', ']', 100_000)],
-  ])('%s: a clear error, then correct code compiles and passes on the same page', async (_what, code) => {
+  ])('%s: a clear error, a Submit of it is not recorded (the compiler failed, not the code), then correct code compiles and passes on the same page', async (_what, code) => {
+    await setCode(shared.page, demoSolution);
+    expect(await clickAndWait(shared.page, 'Submit')).toMatch(/^Submit: all \d+ tests/);
     await setCode(shared.page, code);
     const summary = await clickAndWait(shared.page, 'Run');
     expect(await summaryStatus(shared.page)).toBe('error');
     expect(summary).toMatch(/compil/i);
+    expect(await clickAndWait(shared.page, 'Submit')).toMatch(/^Submit: error — .*compiler failed on this code.* This Submit was not recorded\.$/);
+    expect(await storedDemo(shared.page)).toMatchObject({ status: 'pass', submitted: true, passedCode: demoSolution });
     const after = await correctRunPasses(shared.page);
     expect(after.status, after.summary).toBe('pass');
   });

@@ -178,6 +178,9 @@ function resultsPanel(ui: ExerciseUi, id: string) {
   };
 }
 
+/** A Submit whose compiler or test runner failed, said so: the learner's record is as it was. */
+const notRecorded = (r: Results): Results => ({ ...r, message: `${r.message ?? ''} This Submit was not recorded.`.trimStart() });
+
 /** Run and Submit (buttons and shortcuts): compile, run in the run worker, record a Submit, show the results. */
 function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: ExerciseEditor; record: ExerciseRecord; afterRun: () => void }) {
   const { id, ed, record } = o;
@@ -210,24 +213,29 @@ function wireRunning(ui: ExerciseUi, o: { id: string; data: ExerciseData; ed: Ex
     setCompileMarkers(ed.model, compiled);
     if (!compiled.ok) {
       const first = compiled.errors[0];
-      const results = errorResults(
-        `Your code does not compile: line ${first.line}, column ${first.column}: ${first.text}${compiled.errors.length > 1 ? ` (and ${compiled.errors.length - 1} more, marked in the editor)` : ''}`,
+      let results = errorResults(
+        compiled.internal
+          ? first.text
+          : `Your code does not compile: line ${first.line}, column ${first.column}: ${first.text}${compiled.errors.length > 1 ? ` (and ${compiled.errors.length - 1} more, marked in the editor)` : ''}`,
       );
+      // A compiler that failed or stopped answering said nothing of the code: no Submit is recorded.
+      if (mode === 'submit' && compiled.internal) results = notRecorded(results);
+      else if (mode === 'submit') record.submitted(results, code);
       setLast(results);
       panel.show(results, mode, 'compile');
-      if (mode === 'submit') record.submitted(results);
       slice('compile error shown');
-      return { kind: 'crash', results, ms: compiled.ms };
+      return { kind: 'crash', results, ms: compiled.ms, ...(compiled.internal ? { unavailable: true as const } : {}) };
     }
     if (compilerStarting) panel.pending(mode);
     const running_ = runner.run(compiled.js, mode);
     slice('compiled → run request');
-    const outcome = await running_;
+    const ran = await running_;
+    const outcome = mode === 'submit' && ran.unavailable ? { ...ran, results: notRecorded(ran.results) } : ran;
     sliceStart = performance.now();
     setLast(outcome.results);
     // Record first: a passing Submit reveals the "What you just fixed" note, announced with the summary.
     // (a runner that never started says nothing of the code: the learner's record stays as it was)
-    const revealed = mode === 'submit' && !outcome.unavailable && record.submitted(outcome.results);
+    const revealed = mode === 'submit' && !outcome.unavailable && record.submitted(outcome.results, code);
     panel.show(outcome.results, mode, outcome.kind, revealed);
     slice('results shown');
     mark('results-shown');

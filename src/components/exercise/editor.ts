@@ -73,7 +73,8 @@ export function summarizeTypeErrors(model: monaco.editor.ITextModel, typeinfo: H
 
 /** esbuild's errors for the code as markers (none when it compiled). */
 export function setCompileMarkers(model: monaco.editor.ITextModel, r: CompileResult): void {
-  const markers = r.ok
+  // A compiler that failed (`internal`) said nothing about a place in the code.
+  const markers = r.ok || r.internal
     ? []
     : r.errors.map((d) => ({
         severity: monaco.MarkerSeverity.Error,

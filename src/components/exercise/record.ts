@@ -16,12 +16,14 @@ export interface ExerciseRecord {
   readonly passed: boolean;
   /** Saves now if a save is scheduled (before a run, an export, a page hide). */
   flush(): void;
-  /** Drops a scheduled save (an import replaces the stored code). */
-  cancelSave(): void;
   /** Saves the editor's code now. */
   save(): void;
-  /** Records a Submit's outcome; true when it revealed the lesson's "What you just fixed" note. */
-  submitted(results: Results): boolean;
+  /**
+   * Records a Submit's outcome for `code`, the code it graded (the editor may have changed while it ran:
+   * its code is saved as the learner's, and a pass keeps `code` as the code that passed); true when it
+   * revealed the lesson's "What you just fixed" note.
+   */
+  submitted(results: Results, code: string): boolean;
   /** Records that the reference solution is being opened (before passing, the exercise says so). */
   solutionViewed(): void;
 }
@@ -39,14 +41,17 @@ export function trackRecord(
   let status: progress.ExerciseStatus = saved?.status ?? 'started';
   /** The reference solution was opened before a Submit passed (recorded in progress, shown in the outline). */
   let viewedBeforePass = saved?.solutionViewedBeforePass ?? false;
+  /** The code of the last Submit that passed (progress.ts `passedCode`). */
+  let passedCode = saved?.passedCode;
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   let applyingExternal = false;
 
-  const save = () => {
+  /** Saves the editor's code and the record (`passed`: the code a Submit just passed, when one did). */
+  const save = (passed?: string) => {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
     try {
-      progress.setExercise(id, { code: editor.getValue(), status, submitted });
+      progress.setExercise(id, { code: editor.getValue(), status, submitted, ...(passed === undefined ? {} : { passedCode: passed }) });
     } catch (e) {
       // progress.ts never throws by contract; if it ever does, the learner keeps working.
       ui.note('warn', 'storage', [`Your code could not be saved (${e instanceof Error ? e.message : String(e)}).`]);
@@ -62,15 +67,8 @@ export function trackRecord(
   window.addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
 
-  const showCompleted = () => {
-    if (status === 'pass' && submitted)
-      ui.note('ok', 'complete', [
-        viewedBeforePass
-          ? '✓ Completed with the solution viewed: your last Submit passed every test, after you opened the reference solution.'
-          : '✓ Completed: your last Submit passed every test.',
-      ]);
-    else ui.dropNote('complete');
-  };
+  const note = completedNote(ui, editor, o.model, () => save());
+  const showCompleted = () => note.show({ completed: status === 'pass' && submitted, viewedBeforePass, passedCode });
 
   if (saved && saved.code !== o.starter) {
     const when = new Date(saved.at);
@@ -83,6 +81,7 @@ export function trackRecord(
   solutionBtn.hidden = !submitted;
 
   o.model.onDidChangeContent(() => {
+    note.edited();
     if (applyingExternal) return;
     ui.dropNote('restored');
     scheduleSave();
@@ -95,6 +94,7 @@ export function trackRecord(
     submitted = e.submitted;
     status = e.status;
     viewedBeforePass = e.solutionViewedBeforePass;
+    passedCode = e.passedCode;
     solutionBtn.hidden = !submitted;
     showCompleted();
     if (e.code !== editor.getValue() && !saveTimer) {
@@ -110,16 +110,13 @@ export function trackRecord(
     },
     flush,
     save,
-    cancelSave() {
-      if (saveTimer) clearTimeout(saveTimer);
-      saveTimer = null;
-    },
-    submitted(results) {
+    submitted(results, code) {
       const wasHidden = !!doneNote?.hidden;
       submitted = true;
       status = results.status;
+      if (status === 'pass') passedCode = code;
       solutionBtn.hidden = false;
-      save();
+      save(status === 'pass' ? code : undefined);
       showCompleted();
       // done-note.ts follows progress storage (save() notified it); set it here too so the announcement
       // never depends on the order of those listeners.
@@ -136,5 +133,44 @@ export function trackRecord(
         'You opened the reference solution before passing: this exercise will be recorded as completed with the solution viewed.',
       ]);
     },
+  };
+}
+
+interface CompletedState {
+  /** The last Submit passed. */
+  completed: boolean;
+  viewedBeforePass: boolean;
+  passedCode: string | undefined;
+}
+
+/** The "✓ Completed" note; while the editor holds other code than the code that passed, it offers that code back. */
+function completedNote(ui: ExerciseUi, editor: monaco.editor.IStandaloneCodeEditor, model: monaco.editor.ITextModel, save: () => void) {
+  let last: CompletedState = { completed: false, viewedBeforePass: false, passedCode: undefined };
+  let offers = false;
+  const changedSincePass = (s: CompletedState) => s.completed && s.passedCode !== undefined && editor.getValue() !== s.passedCode;
+  /** The code that passed back in the editor, as an edit (Ctrl+Z brings the other code back). */
+  const restore = (code: string) => () => {
+    editor.pushUndoStop();
+    editor.executeEdits('restore-passed', [{ range: model.getFullModelRange(), text: code }]);
+    editor.pushUndoStop();
+    save();
+    ui.announce('The code that passed is back in the editor.');
+    editor.focus();
+  };
+  const show = (s: CompletedState) => {
+    last = s;
+    offers = changedSincePass(s);
+    if (!s.completed) return ui.dropNote('complete');
+    ui.note('ok', 'complete', [
+      s.viewedBeforePass
+        ? '✓ Completed with the solution viewed: your last Submit passed every test, after you opened the reference solution.'
+        : '✓ Completed: your last Submit passed every test.',
+      ...(offers ? [' Your code has changed since · ', ui.linkButton('restore the code that passed', restore(s.passedCode!))] : []),
+    ]);
+  };
+  return {
+    show,
+    /** After an edit: the note changes only when the code starts or stops being the code that passed (not per key press). */
+    edited: () => changedSincePass(last) !== offers && show(last),
   };
 }
