@@ -4,8 +4,8 @@
  * code and seed passed in an en-US/UTC browser and failed in a de-DE/Berlin one (`toLocaleString`
  * writes "0,333" there; `getHours` reads Berlin's hour). `pinLocaleAndTimeZone()` runs before
  * `lockdown()` in every host: the locale-sensitive methods default to en-US (and dates to UTC), and a
- * Date's local-time methods are its UTC ones. (A date-time string without an offset, or `new Date(y, m,
- * d)`, is still read in the host's zone: see docs/CONTRACTS.md.) Pure TypeScript.
+ * Date's local-time methods are its UTC ones. (The learner's `Date`, src/sim/realm.ts, reads a date's
+ * fields and an ISO date-time without an offset as UTC; see docs/CONTRACTS.md.) Pure TypeScript.
  */
 const LOCALE = 'en-US';
 const TIME_ZONE = 'UTC';

@@ -66,6 +66,19 @@ const construct = Reflect.construct;
 const defineProperty = Object.defineProperty;
 const hostQueueMicrotask = typeof G.queueMicrotask === 'function' ? (G.queueMicrotask as (f: () => void) => void) : null;
 
+/**
+ * Learner code reads dates as a UTC host does, whatever the host's zone (src/grading/pinned-locale.ts
+ * pins the rest): an ISO date-time without an offset ("2026-01-01T10:00"), which ECMAScript reads in the
+ * host's zone, is read as UTC; so are a date's fields (`new Date(2026, 0, 1)`). Other strings without a
+ * zone (non-ISO forms such as "Jan 1 2026 10:00") are read as the host reads them.
+ */
+const LOCAL_ISO_DATE_TIME = /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/;
+const utcText = (text: string): string => (LOCAL_ISO_DATE_TIME.test(text) ? `${text}Z` : text);
+function asUtc(args: unknown[]): unknown[] {
+  if (args.length >= 2) return [RealDate.UTC(...(args as [number, number]))];
+  return typeof args[0] === 'string' ? [utcText(args[0])] : args;
+}
+
 /** The world whose run is in progress (set by `installRealm`). */
 let active: RealmHost | null = null;
 /** What learner code's timers and clocks use outside any run (the grader sets it per run). */
@@ -149,15 +162,15 @@ function makeTimeApis(host: (api: string) => RealmHost) {
     h.touch();
     return h.nowUs() / 1000;
   };
-  // Date: same prototype (instanceof works both ways), "now" from the host.
+  // Date: same prototype (instanceof works both ways), "now" from the host, read as a UTC host reads it.
   const SimDate = function (this: unknown, ...args: unknown[]) {
     if (!new.target) return new RealDate(host('Date').dateNowMs()).toString();
     if (args.length === 0) return construct(RealDate, [host('Date').dateNowMs()], new.target);
-    return construct(RealDate, args, new.target);
+    return construct(RealDate, asUtc(args), new.target);
   } as unknown as DateConstructor;
   defineProperty(SimDate, 'prototype', { value: RealDate.prototype, writable: false });
   defineProperty(SimDate, 'now', { value: () => host('Date.now').dateNowMs(), writable: true, configurable: true });
-  defineProperty(SimDate, 'parse', { value: RealDate.parse, writable: true, configurable: true });
+  defineProperty(SimDate, 'parse', { value: function parse(text: unknown) { return RealDate.parse(utcText(String(text))); }, writable: true, configurable: true });
   defineProperty(SimDate, 'UTC', { value: RealDate.UTC, writable: true, configurable: true });
   defineProperty(SimDate, 'name', { value: 'Date' });
   defineProperty(SimDate, 'length', { value: 7 });
