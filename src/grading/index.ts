@@ -36,6 +36,7 @@ import type { Meta } from './schema';
 import { shardFilter, summarize, type Shard } from './merge';
 import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
+import { sourceOf } from './function-source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
 
 export type { Meta } from './schema';
@@ -140,7 +141,6 @@ export interface RunOptions {
   reportsUncaught?: boolean;
 }
 
-const FunctionCtor = Function;
 const perf = typeof performance === 'object' && performance ? performance : null;
 const perfNow = perf ? perf.now.bind(perf) : Date.now;
 
@@ -369,7 +369,7 @@ function testCode(exercise: ExerciseBundle, entry: TestEntry): string | undefine
     if (code) return code;
   }
   try {
-    return FunctionCtor.prototype.toString.call(entry.body) as string;
+    return sourceOf(entry.body);
   } catch {
     return undefined;
   }

@@ -27,6 +27,7 @@ import { RealTimers, unseenFallbackWorld } from './outside-world';
 import { TestFailure } from './suite';
 import { removeNewerBuiltIns } from './language-level';
 import { pinLocaleAndTimeZone } from './pinned-locale';
+import { hideForeignSources, learnerSource } from './function-source';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -60,6 +61,7 @@ export function hardenRealm(): string | null {
   try {
     removeNewerBuiltIns(); // the grader's language level, not the engine's (./language-level.ts)
     pinLocaleAndTimeZone(); // en-US and UTC, not the learner's machine's (./pinned-locale.ts)
+    hideForeignSources(); // learner code reads only its own functions' source (./function-source.ts)
     lockdown(LOCKDOWN_OPTIONS);
   } catch (e) {
     // already locked down (e.g. by another copy of the grader in this realm): fine if the built-ins are frozen
@@ -319,6 +321,7 @@ export function evaluateLearnerModule(js: string): LearnerModule {
   const source = `(function (require, module, exports, console) {"use strict";\n${js}\n})\n//# sourceURL=${LEARNER_SOURCE_URL}\n`;
   // `import(` and `<!--` in strings or comments would make SES refuse the source: evaded (rewritten).
   const factory = compartment.evaluate(source, { __evadeImportExpressionTest__: true, __evadeHtmlCommentTest__: true }) as Factory;
+  const endSource = learnerSource(source);
   const require = makeRequire();
   return {
     load(console: Console) {
@@ -338,6 +341,7 @@ export function evaluateLearnerModule(js: string): LearnerModule {
     },
     close() {
       current = null;
+      endSource();
       return timers.cancelAll();
     },
   };

@@ -288,6 +288,35 @@ describe('the host is out of reach', () => {
   });
 });
 
+describe("a test's functions handed to learner code do not show their source", () => {
+  it("String(fn) of a test's closure reads as a built-in; learner code's own functions and the built-ins read as always", async () => {
+    const ex = bundle((t) => {
+      t.test('hands over a closure', (ctx) => {
+        const secretCheck = (x: number) => x + 1 === 42 /* the hidden check's marker */;
+        const seen = ctx.load().show(secretCheck) as Record<string, string>;
+        expect(seen.fn, 'the test closure').to.equal('function secretCheck() { [native code] }');
+        expect(seen.called, 'through Function.prototype.toString.call').to.equal(seen.fn);
+        expect(seen.own, "the learner's own function").to.equal('function mine(a) {\n  return a * 2;\n}');
+        expect(seen.builtin).to.equal('function max() { [native code] }');
+        expect(seen.notAFunction, 'toString of a non-function still throws').to.match(/^TypeError/);
+        expect(ctx.load().show(secretCheck).fn, 'a later load').to.equal(seen.fn);
+      });
+    }, () => {}, { exports: ['show'] });
+    const r = await grade(
+      ex,
+      `function mine(a) {
+  return a * 2;
+}
+export function show(fn: Function) {
+  let notAFunction = '';
+  try { Function.prototype.toString.call({}); } catch (e) { notAFunction = String(e); }
+  return { fn: String(fn), called: Function.prototype.toString.call(fn), own: String(mine), builtin: String(Math.max), notAFunction };
+}`,
+    );
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+});
+
 describe('results stay small whatever learner code throws or prints', () => {
   it('five tests whose messages and output are 20 MB each give a results JSON under 1 MB, each cut with "… N more characters"', { timeout: 120_000 }, async () => {
     const ex = bundle((t) => {
