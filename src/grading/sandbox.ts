@@ -20,6 +20,7 @@
  *
  * Pure TypeScript: no DOM, no Node built-ins.
  */
+import './before-ses'; // first: SES reads some globals as it loads
 import 'ses';
 import { AssertionError } from 'chai';
 import { SimulationError, createWorld, drivers, forgetLastRun, learnerGlobals, setFallbackHost } from '../sim/index';
