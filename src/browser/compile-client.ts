@@ -85,6 +85,9 @@ function retire(c: Compiler, why: string): void {
 const BROKEN = (detail: string) =>
   `The compiler failed on this code (${detail}) — for example, expressions nested too deeply. It has been restarted: change the code and run again.`;
 
+/** What the learner reads when the worker's esbuild failed (`text`: its own words, from compile-worker.ts). */
+const internalFailure = (text = 'internal error') => (text.startsWith('The compiler could not start') ? text : BROKEN(text));
+
 function start(): Compiler {
   if (current) return current;
   let worker: Worker;
@@ -115,10 +118,10 @@ function start(): Compiler {
           mark('compiled');
           clearTimeout(p.timer);
           if (m.ok) p.resolve({ ok: true, js: m.js, warnings: m.warnings, ms: m.ms });
-          else if (m.internal) p.resolve({ ok: false, errors: failure(BROKEN(m.errors[0]?.text ?? 'internal error')), ms: m.ms, internal: true });
+          else if (m.internal) p.resolve({ ok: false, errors: failure(internalFailure(m.errors[0]?.text)), ms: m.ms, internal: true });
           else p.resolve({ ok: false, errors: m.errors, ms: m.ms });
         }
-        if (!m.ok && m.internal) retire(c, BROKEN(m.errors[0]?.text ?? 'internal error'));
+        if (!m.ok && m.internal) retire(c, internalFailure(m.errors[0]?.text));
       }
     });
     worker.addEventListener('error', (ev) => {
