@@ -29,6 +29,7 @@ import { TestFailure } from './suite';
 import { removeNewerBuiltIns } from './language-level';
 import { pinLocaleAndTimeZone } from './pinned-locale';
 import { hideForeignSources, learnerSource } from './function-source';
+import { learnerOnlyStacks } from './learner-stacks';
 
 /** The options of `lockdown()` (SES), and why. */
 const LOCKDOWN_OPTIONS = {
@@ -72,6 +73,7 @@ export function hardenRealm(): string | null {
     }
   }
   try {
+    learnerOnlyStacks(LEARNER_SOURCE_URL); // a stack learner code reads shows its own frames only (./learner-stacks.ts)
     reparentErrorClasses();
     hardenedDrivers();
     hardenSimulatorPrototypes();

@@ -115,6 +115,17 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     expect(quorum?.message).toMatch(new RegExp(`^TypeError: ${names} \\(at `));
   });
 
+  it("a stack learner code reads has only the learner module's frames, in both hosts (no frame of the grader or the test calling it)", async () => {
+    const code = demoWithBlockFor(
+      "if (cl === 'QUORUM') { const lines = (new Error('probe').stack ?? '').split('\\n').filter((l) => /^\\s+at /.test(l)); throw new TypeError(`frames ${lines.length > 0}, others ${lines.filter((l) => !l.includes('learner-module.js')).length}`); }",
+    );
+    const page_ = await inBrowser(code, 'Run');
+    const cli = throughCli(code, 'Run');
+    expect(comparable(page_)).toEqual(comparable(cli));
+    const quorum = page_.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas');
+    expect(quorum?.message).toMatch(/^TypeError: frames true, others 0 \(at /);
+  });
+
   it('learner code reaches the same built-ins in both hosts, name by name (the grader pins the language level, not the engine)', async () => {
     // Every own property of every global the module sees, of their prototypes and of the iterator prototypes.
     const preamble = `function builtIns(): string {

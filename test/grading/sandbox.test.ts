@@ -317,6 +317,37 @@ export function show(fn: Function) {
   });
 });
 
+describe('a stack trace read by learner code shows its own frames only', () => {
+  it("no frame of the grader or the test (which check is calling) in a stack with learner code on it; the grader's own stacks are whole", async () => {
+    const ex = bundle((t) => {
+      t.test('calls learner code from a named check, handing it a callback', (ctx) => {
+        const mod = ctx.load();
+        function expectTheHiddenThing() {
+          return mod.probe(function handedOverByTheTest() { return new Error('in the callback').stack; }) as Record<string, string>;
+        }
+        const seen = expectTheHiddenThing();
+        for (const [what, stack] of Object.entries(seen)) {
+          const frames = stack.split('\n').filter((l) => /^\s+at /.test(l));
+          expect(frames.length, `${what}: learner frames`).to.be.greaterThan(0);
+          expect(frames.filter((l) => !l.includes('learner-module.js')), what).to.deep.equal([]);
+        }
+        const own = new Error('the grader').stack ?? '';
+        expect(own.includes('expectTheHiddenThing') || /\n\s+at /.test(own), 'a stack without learner code keeps its frames').to.equal(true);
+        expect(own).not.to.include('learner-module.js');
+      });
+    }, () => {}, { exports: ['probe'] });
+    const r = await grade(
+      ex,
+      `export function probe(cb: () => string) {
+  let thrown = '';
+  try { (null as any).x; } catch (e) { thrown = (e as Error).stack ?? ''; }
+  return { own: new Error('mine').stack ?? '', viaCallback: cb(), thrown };
+}`,
+    );
+    vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
+  });
+});
+
 describe('results stay small whatever learner code throws or prints', () => {
   it('five tests whose messages and output are 20 MB each give a results JSON under 1 MB, each cut with "… N more characters"', { timeout: 120_000 }, async () => {
     const ex = bundle((t) => {
