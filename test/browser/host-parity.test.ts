@@ -60,6 +60,13 @@ function throughCli(code: string, mode: 'Run' | 'Submit'): Results {
   return JSON.parse(r.stdout) as Results;
 }
 
+/** A Run of `code` in both hosts, which must agree; the message of its QUORUM test (where the probes throw). */
+async function quorumMessageInBothHosts(code: string): Promise<string | undefined> {
+  const page_ = await inBrowser(code, 'Run');
+  expect(comparable(page_)).toEqual(comparable(throughCli(code, 'Run')));
+  return page_.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas')?.message;
+}
+
 describe('the browser and `npm run grade` read an overrun alike', () => {
   for (const [what, code, mode] of [
     ['an infinite loop in the second test', demoWithBlockFor("if (cl === 'QUORUM') { while (true) {} }"), 'Run'],
@@ -108,22 +115,14 @@ describe('the browser and `npm run grade` word a failure alike', () => {
     const code = demoWithBlockFor(
       "if (cl === 'QUORUM') throw new TypeError([Error, RangeError, TypeError, RegExp, Date, Function, Promise, Object, Array, Map, (async () => 1).constructor].map((f) => f.name).join(' '));",
     );
-    const page_ = await inBrowser(code, 'Run');
-    const cli = throughCli(code, 'Run');
-    expect(comparable(page_)).toEqual(comparable(cli));
-    const quorum = page_.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas');
-    expect(quorum?.message).toMatch(new RegExp(`^TypeError: ${names} \\(at `));
+    expect(await quorumMessageInBothHosts(code)).toMatch(new RegExp(`^TypeError: ${names} \\(at `));
   });
 
   it("a stack learner code reads has only the learner module's frames, in both hosts (no frame of the grader or the test calling it)", async () => {
     const code = demoWithBlockFor(
       "if (cl === 'QUORUM') { const lines = (new Error('probe').stack ?? '').split('\\n').filter((l) => /^\\s+at /.test(l)); throw new TypeError(`frames ${lines.length > 0}, others ${lines.filter((l) => !l.includes('learner-module.js')).length}`); }",
     );
-    const page_ = await inBrowser(code, 'Run');
-    const cli = throughCli(code, 'Run');
-    expect(comparable(page_)).toEqual(comparable(cli));
-    const quorum = page_.tests.find((t) => t.name === 'blockFor > QUORUM of RF=3 waits for two replicas');
-    expect(quorum?.message).toMatch(/^TypeError: frames true, others 0 \(at /);
+    expect(await quorumMessageInBothHosts(code)).toMatch(/^TypeError: frames true, others 0 \(at /);
   });
 
   it('learner code reaches the same built-ins in both hosts, name by name (the grader pins the language level, not the engine)', async () => {
