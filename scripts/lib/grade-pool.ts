@@ -114,7 +114,7 @@ function gradeInProcess(job: Job, ref: BundleRef, wallMs: number): Promise<Resul
   const token = randomBytes(16).toString('hex');
   const child: ChildProcess = fork(WORKER, [], {
     execArgv: [...SANDBOX_FLAGS, ...GRADING_V8_FLAGS],
-    env: {},
+    env: { TZ: 'UTC' }, // nothing of this machine's, not even its time zone: the browser's worker reads UTC too
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'json',

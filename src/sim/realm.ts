@@ -68,12 +68,15 @@ const hostQueueMicrotask = typeof G.queueMicrotask === 'function' ? (G.queueMicr
 
 /**
  * Learner code reads dates as a UTC host does, whatever the host's zone (src/grading/pinned-locale.ts
- * pins the rest): an ISO date-time without an offset ("2026-01-01T10:00"), which ECMAScript reads in the
- * host's zone, is read as UTC; so are a date's fields (`new Date(2026, 0, 1)`). Other strings without a
- * zone (non-ISO forms such as "Jan 1 2026 10:00") are read as the host reads them.
+ * pins the rest): an ISO date-time without an offset ("2026-01-01T10:00", also with a space or a lowercase
+ * "t" for the "T"), which the engine reads in the host's zone, is read as UTC; so are a date's fields
+ * (`new Date(2026, 0, 1)`). Not pinned: other strings without a zone ("Jan 1 2026 10:00"), a String
+ * object, and dates made through `date.constructor` (the shared Date's; it is frozen) are read as the
+ * host reads them.
  */
-const LOCAL_ISO_DATE_TIME = /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/;
-const utcText = (text: string): string => (LOCAL_ISO_DATE_TIME.test(text) ? `${text}Z` : text);
+const LOCAL_ISO_DATE_TIME = /^[+-]?\d{4,6}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/;
+/** As ISO text with a "Z": V8 also reads "2026-01-01 10:00" (a space, as SQL and logs write it) and a lowercase "t". */
+const utcText = (text: string): string => (LOCAL_ISO_DATE_TIME.test(text) ? `${text.replace(/[t ]/, 'T')}Z` : text);
 function asUtc(args: unknown[]): unknown[] {
   if (args.length >= 2) return [RealDate.UTC(...(args as [number, number]))];
   return typeof args[0] === 'string' ? [utcText(args[0])] : args;

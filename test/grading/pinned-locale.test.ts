@@ -33,6 +33,8 @@ describe('the locale and time zone learner code reads', () => {
           parsed: Date.UTC(2026, 0, 1, 10, 0, 0, 500),
           isoWithOffset: Date.UTC(2026, 0, 1, 4, 30),
           dateOnly: Date.UTC(2026, 0, 1),
+          spaced: Date.UTC(2026, 0, 1, 10, 0, 0, 250), // as SQL and logs write a time
+          lowercaseT: Date.UTC(2026, 0, 1, 10),
           called: 'Thu Jan 01 2026 00:00:00 GMT+0000 (Coordinated Universal Time)', // Date(): now, the worlds' epoch (DEFAULT_EPOCH_MS)
         };
         for (const k of Object.keys(want)) expect(got[k], k).to.deep.equal(want[k]);
@@ -48,7 +50,8 @@ describe('the locale and time zone learner code reads', () => {
           local: d.toLocaleString(), number: (1234.5).toLocaleString(), compared: 'a'.localeCompare('b'), upper: 'i'.toLocaleUpperCase(),
           afterSet: e.getUTCHours(), fields: new Date(2026, 0, 1, 10, 30).getTime(), isoLocal: new Date('2026-01-01T10:00').getTime(),
           parsed: Date.parse('2026-01-01T10:00:00.500'), isoWithOffset: new Date('2026-01-01T10:00+05:30').getTime(),
-          dateOnly: new Date('2026-01-01').getTime(), called: Date() };
+          dateOnly: new Date('2026-01-01').getTime(), called: Date(), spaced: Date.parse('2026-01-01 10:00:00.250'),
+          lowercaseT: new Date('2026-01-01t10:00').getTime() };
       }`,
     );
     vexpect(r.tests.map((t) => t.message ?? t.status)).toEqual(['pass']);
