@@ -4,10 +4,9 @@
  * named the check that was calling (`at expectAtLeast (…)`) — enough to answer each check differently.
  * `learnerOnlyStacks()` (after `lockdown()`, in every host) formats every stack of this realm: when one of
  * its frames is learner code's (the module's, `sourceUrl`, or code it made with `eval`/`Function`), the
- * others are left out; a stack without learner code
- * (the grader's own errors, a failing check) keeps every frame. The grader reads the first learner frame
- * for the learner's line (./sourcemap.ts), which stays. The format is SES's own (`${error}` and
- * `\n  at <frame>` lines). Pure TypeScript.
+ * others are left out; a stack without learner code (the grader's own errors, a failing check) keeps every
+ * frame. The grader reads the first learner frame for the learner's line (./sourcemap.ts), which stays.
+ * The format is SES's own (`${error}` and `\n  at <frame>` lines). Pure TypeScript.
  */
 
 /** The part of V8's CallSite this reads (SES hands over a facet of it). */
