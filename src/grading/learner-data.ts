@@ -8,6 +8,7 @@
  * methods are the realm's own.
  */
 import { fail } from './suite';
+import { restoreStack, suspendStack } from '../sim/index';
 
 /** Deeper than this, a value is not an answer but a trap (and copying it would exhaust the stack). */
 const MAX_DEPTH = 100;
@@ -15,12 +16,6 @@ const MAX_DEPTH = 100;
 const MAX_ELEMENTS = 1_000_000;
 
 const getTime = Date.prototype.getTime;
-/**
- * The realm's own Error constructor (this module is evaluated before `lockdown()`, which leaves it
- * unfrozen: V8 reads `stackTraceLimit` there). A TypeError thrown for every non-Date the copy meets
- * would capture a stack each time — 5 % of a Submit — for a value nobody reads.
- */
-const RealmError = Error as unknown as { stackTraceLimit?: number };
 
 /**
  * A copy of `value` made of plain data, each property read exactly once: arrays become new arrays
@@ -75,26 +70,18 @@ function define(o: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-/** The time of a real Date (its internal slot, not a method it may have), else null. */
+/**
+ * The time of a real Date (its internal slot, not a method it may have), else null. Without a stack:
+ * the TypeError thrown for every non-Date the copy meets would capture one each time (5 % of a Submit)
+ * for a value nobody reads, and getTime runs no learner code that could see the limit changed.
+ */
 function dateTime(v: object): number | null {
-  const limit = RealmError.stackTraceLimit;
-  // getTime runs no learner code: nothing else sees the limit changed (an engine without it: untouched)
-  const quiet = typeof limit === 'number' && setStackTraceLimit(0);
+  const limit = suspendStack();
   try {
     return getTime.call(v);
   } catch {
     return null;
   } finally {
-    if (quiet) setStackTraceLimit(limit);
-  }
-}
-
-/** Sets `Error.stackTraceLimit`; false where the realm does not allow it. */
-function setStackTraceLimit(n: number): boolean {
-  try {
-    RealmError.stackTraceLimit = n;
-    return true;
-  } catch {
-    return false;
+    restoreStack(limit);
   }
 }

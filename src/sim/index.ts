@@ -29,7 +29,7 @@ export function createWorld(opts: WorldOptions): PublicWorld {
 export function blankWorldNext(opts: WorldOptions): void {
   blankNext(() => createWorldImpl(opts));
 }
-export { SimulationError } from './errors';
+export { SimulationError, restoreStack, suspendStack } from './errors';
 export type { SimulationErrorKind } from './errors';
 export type { Fault, SampleOptions } from './faults';
 export type { Op, QueryRecord, SentAttempt } from './history';
