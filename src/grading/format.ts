@@ -9,9 +9,9 @@
 
 import { constructorName, errorText, lookup } from './thrown';
 import { MAX_OUTPUT_ATTEMPTED_BYTES } from './caps';
+import { sourceOf } from './function-source';
 
 const objToString = Object.prototype.toString;
-const fnToString = Function.prototype.toString;
 const apply = Reflect.apply;
 const ownKeys = Reflect.ownKeys;
 const getDesc = Reflect.getOwnPropertyDescriptor;
@@ -99,7 +99,7 @@ export function inspect(v: unknown, depth = 2, seen: object[] = []): string {
         const name = (getDesc(v, 'name')?.value as string) || '(anonymous)';
         let isClass = false;
         try {
-          isClass = (apply(fnToString, v, []) as string).startsWith('class');
+          isClass = sourceOf(v).startsWith('class');
         } catch {
           /* proxy */
         }
