@@ -4,7 +4,7 @@
  * The global setup (test/browser/setup.ts) has already built the site twice and serves it:
  *   const { root, sub } = siteUrls();   // e.g. http://127.0.0.1:41234/  and  http://127.0.0.1:41235/course/
  *
- * Typical test file (one browser per file; pages/contexts are cheap and isolated):
+ * Typical test file (pages/contexts are isolated; the browser process is the worker's, shared):
  *   let browser: Browser;
  *   beforeAll(async () => { browser = await launch(); });
  *   afterAll(async () => { await browser?.close(); });
@@ -18,7 +18,8 @@
  *   });
  *
  * API
- *   launch(): Promise<Browser>                        Debian chromium (/usr/bin/chromium) via playwright-core, with TEST_CHROMIUM_ARGS
+ *   launch(): Promise<Browser>                        Debian chromium (/usr/bin/chromium) via playwright-core, with TEST_CHROMIUM_ARGS:
+ *                                                     one per Vitest worker, shared by its files; `close()` closes the file's contexts
  *   siteUrls(): { root: string; sub: string }         base URLs of the two served builds (end with "/")
  *   newPage(browser, opts): { page, context, issues, close }
  *       opts.baseUrl (required)  the site's URL: any request to another origin is recorded and aborted
@@ -31,7 +32,7 @@
  */
 import { inject } from 'vitest';
 
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launch as launchChromium } from '../../support/browser';
 
 export * from '../../support/browser';
@@ -45,9 +46,51 @@ export * from '../../support/browser';
  */
 export const TEST_CHROMIUM_ARGS = ['--js-flags=--liftoff-only'];
 
-/** Chromium for a test file (support/browser.ts's launch with TEST_CHROMIUM_ARGS). */
-export function launch(): Promise<Browser> {
-  return launchChromium(TEST_CHROMIUM_ARGS);
+/** This Vitest worker's Chromium (the config's `isolate: false` keeps this module across its files). */
+let workerBrowser: Promise<Browser> | null = null;
+
+/**
+ * Chromium for a test file: the worker's one Chromium (support/browser.ts's launch with
+ * TEST_CHROMIUM_ARGS), started by its first file and again if it is gone. A launch costs about 2 CPU s
+ * (its browser, GPU and network processes); the tier's 21 files used to pay it 21 times. The file gets
+ * a view of it whose `close()` closes the contexts the file opened, not the browser (Playwright ends it
+ * with the worker's process).
+ */
+export async function launch(): Promise<Browser> {
+  let browser = workerBrowser ? await workerBrowser.catch(() => null) : null;
+  if (!browser?.isConnected()) {
+    workerBrowser = launchChromium(TEST_CHROMIUM_ARGS);
+    browser = await workerBrowser;
+  }
+  return fileView(browser);
+}
+
+/** `browser` as one file sees it: what it opens is tracked, and `close()` closes only that. */
+function fileView(browser: Browser): Browser {
+  const opened = new Set<BrowserContext>();
+  const track = (context: BrowserContext): BrowserContext => {
+    opened.add(context);
+    context.once('close', () => opened.delete(context));
+    return context;
+  };
+  const own: Partial<Browser> = {
+    newContext: async (...args) => track(await browser.newContext(...args)),
+    newPage: async (...args) => {
+      const page = await browser.newPage(...args);
+      track(page.context());
+      return page;
+    },
+    close: async () => {
+      await Promise.all([...opened].map((c) => c.close().catch(() => {})));
+    },
+  };
+  return new Proxy(browser, {
+    get(target, prop) {
+      if (Object.hasOwn(own, prop)) return own[prop as keyof Browser];
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export function siteUrls(): { root: string; sub: string } {
