@@ -12,10 +12,21 @@ import type { Ev } from './sched';
 import type { World } from './world';
 import type { RunBudget } from './world-public';
 
-/** One thing learner code may be waiting for. */
-interface Pending {
-  desc: string | (() => string);
-  sinceUs: number;
+/**
+ * One thing learner code may be waiting for: since when, and what it is (its text is made only when
+ * a verdict names it). A driver call can be its own entry (no object per call for the registry).
+ */
+export interface Pending {
+  readonly sinceUs: number;
+  pendingText(): string;
+}
+
+/** A pending entry described by a text, or by a function that makes it. */
+class Described implements Pending {
+  constructor(readonly desc: string | (() => string), readonly sinceUs: number) {}
+  pendingText(): string {
+    return typeof this.desc === 'function' ? this.desc() : this.desc;
+  }
 }
 
 const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null; close(): void }; port2: { postMessage(x: unknown): void; close(): void } } }).MessageChannel;
@@ -119,8 +130,13 @@ export class RunLoop {
   }
 
   addPending(desc: string | (() => string)): number {
+    return this.addPendingEntry(new Described(desc, this.w.sched.now));
+  }
+
+  /** Registers `p` (its `sinceUs` is now) as pending; the id removes it. */
+  addPendingEntry(p: Pending): number {
     const id = ++this.pendingSeq;
-    this.pending.set(id, { desc, sinceUs: this.w.sched.now });
+    this.pending.set(id, p);
     return id;
   }
 
@@ -130,7 +146,7 @@ export class RunLoop {
 
 
   pendingList(): string[] {
-    return [...this.pending.values()].map((p) => `${typeof p.desc === 'function' ? p.desc() : p.desc} (since ${fmtMs(p.sinceUs)})`);
+    return [...this.pending.values()].map((p) => `${p.pendingText()} (since ${fmtMs(p.sinceUs)})`);
   }
 
   // ---- learner realm host -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import { type Schema, defaultSchema } from './schema';
 import { Processor, type ProcessorOptions, Stream } from './stream';
 import { cassandraPut, repair, replicaRow, traceHash, worldStats, worldTrace } from './world-inspect';
 import { applyFault, knownNames } from './world-faults';
-import { RunLoop } from './world-run';
+import { type Pending, RunLoop } from './world-run';
 import type { CassandraClientOptions, Note, PublicWorld, RunBudget, Trace, WorldOptions, WorldStats } from './world-public';
 
 export type { WorldOptions, Note, PublicWorld, Trace, WorldStats } from './world-public';
@@ -150,6 +150,11 @@ export class World implements PublicWorld {
     return this.#loop.addPending(desc);
   }
 
+  /** `addPending` for an entry that describes itself (a driver call); its `sinceUs` must be now. */
+  addPendingEntry(p: Pending): number {
+    return this.#loop.addPendingEntry(p);
+  }
+
   removePending(id: number): void {
     this.#loop.removePending(id);
   }
@@ -165,6 +170,20 @@ export class World implements PublicWorld {
 
   record(process: string, type: OpType, f: string, value: unknown, extra?: Partial<Op>): Op {
     const op: Op = { index: this.history.length, process, type, f, value, time: this.now, ...extra };
+    this.history.push(op);
+    return op;
+  }
+
+  /** `record(process, 'invoke', f, value, { key })`, without an object to spread (once per driver call). */
+  recordInvoke(process: string, f: string, value: unknown, key: string | undefined): Op {
+    const op: Op = { index: this.history.length, process, type: 'invoke', f, value, time: this.now, key };
+    this.history.push(op);
+    return op;
+  }
+
+  /** `record(process, type, f, value, { key, invoke })`: a completion with nothing more to say. */
+  recordDone(process: string, type: OpType, f: string, value: unknown, key: string | undefined, invoke: number): Op {
+    const op: Op = { index: this.history.length, process, type, f, value, time: this.now, key, invoke };
     this.history.push(op);
     return op;
   }

@@ -77,6 +77,11 @@ function keyOf(t: Target, where: { col: string; term: Term } | null, params: rea
   return k;
 }
 
+/** A read's history value (`{ table, key, cl }`, as `buildStatement` makes it) with the row it returned. */
+export function readValue(hvalue: Record<string, unknown>, row: Record<string, unknown> | null): Record<string, unknown> {
+  return { table: hvalue.table, key: hvalue.key, cl: hvalue.cl, row };
+}
+
 function hkey(s: CqlStmt, k: unknown): string {
   return `${s.table}/${String(k)}`;
 }

@@ -19,8 +19,9 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
-import type { SentAttempt } from '../history';
-import { type Statement, type StatementContext, buildStatement, namedParams } from './cassandra-statement';
+import type { QueryRecord, SentAttempt } from '../history';
+import type { Pending } from '../world-run';
+import { type Statement, type StatementContext, buildStatement, namedParams, readValue } from './cassandra-statement';
 import { ownItems } from './learner-input';
 
 const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -293,6 +294,12 @@ export interface ExecutionInfo {
   warnings: string[];
 }
 
+function columnsOf(names: string[]): Array<{ name: string; type: { code: number; info: null } }> {
+  const out: Array<{ name: string; type: { code: number; info: null } }> = [];
+  for (let i = 0; i < names.length; i++) out.push({ name: names[i], type: { code: 0, info: null } });
+  return out;
+}
+
 export class ResultSet {
   rows: Row[];
   rowLength: number;
@@ -303,7 +310,7 @@ export class ResultSet {
   constructor(rows: Row[], columns: string[] | null, info: ExecutionInfo) {
     this.rows = rows;
     this.rowLength = rows.length;
-    this.columns = columns ? columns.map((name) => ({ name, type: { code: 0, info: null } })) : null;
+    this.columns = columns ? columnsOf(columns) : null;
     this.info = info;
   }
   /** The first row, or null. */
@@ -1141,12 +1148,13 @@ export class Client {
     w.activity++;
     const opt: QueryOptions = options ?? {};
     const given = params === undefined || params === null ? [] : params;
+    // the record's params: the driver's own copy of a learner array (never changed after), or the object given
     const positional = Array.isArray(given) ? ownItems(given) : [];
-    w.queries.push({
+    const rec: QueryRecord = {
       time: w.now, client: this.id, driver: 'cassandra', text: String(query),
-      params: Array.isArray(given) ? positional.slice() : [given], options: { ...opt }, literals: [],
-    });
-    const rec = w.queries[w.queries.length - 1];
+      params: Array.isArray(given) ? positional : [given], options: { ...opt }, literals: [],
+    };
+    w.queries.push(rec);
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     const initError = this.#init();
     if (initError) return Promise.reject(initError);
@@ -1166,53 +1174,54 @@ export class Client {
     // lib/execution-options.js: the query's option, else the profile's, else the client's
     const retryPolicy = opt.retry ?? profile.retry ?? this.#policies.retry;
     if (!(retryPolicy instanceof RetryPolicy)) return Promise.reject(new ArgumentError('retry must be an instance of policies.retry.RetryPolicy'));
-    const refuse = (e: unknown): Promise<never> => {
-      if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
-      return Promise.reject(e);
-    };
     let parsed: ParsedCql;
     try {
       parsed = this.#parse(query);
     } catch (e) {
-      return refuse(e);
+      return refuse(rec, e);
     }
-    rec.literals = parsed.literals.slice();
+    if (parsed.literals.length > 0) rec.literals = parsed.literals.slice();
     let paramsArr: unknown[];
     if (Array.isArray(given)) paramsArr = positional;
     else {
       try {
         paramsArr = namedParams(parsed, given, (opt.prepare ?? this.#opts.queryOptions?.prepare) === true);
       } catch (e) {
-        return refuse(e);
+        return refuse(rec, e);
       }
       rec.params = paramsArr.slice();
     }
     const cl = opt.consistency ?? profile.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let stmt: Statement;
     try {
-      this.#statements ??= { keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
-      stmt = buildStatement(this.#statements, parsed, paramsArr, cl, opt);
+      stmt = buildStatement(this.#statementContext(), parsed, paramsArr, cl, opt);
     } catch (e) {
-      return refuse(e);
+      return refuse(rec, e);
     }
-    const { op, f, hkey, hvalue, stampSpec } = stmt;
-    const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
+    const inv = w.recordInvoke(this.id, stmt.f, stmt.hvalue, stmt.hkey);
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
-    const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
-    const call = new Call(w, this.id, query, f, hvalue, hkey, inv.index, token);
-    const done = new Promise<ResultSet>((resolve, reject) => { call.resolve = resolve; call.reject = reject; });
+    const call = new Call(w, this.id, query, stmt.f, stmt.hvalue, stmt.hkey, inv.index);
+    const done = new Promise<ResultSet>(takeSettlers);
+    call.resolve = settleResolve!;
+    call.reject = settleReject!;
+    call.token = w.addPendingEntry(call);
     this.#requests ??= {
       world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
     };
     try {
-      new RequestHandler(this.#requests, op, query, cl, readTimeout, execOptions, stampSpec, call).start();
+      new RequestHandler(this.#requests, stmt.op, query, cl, readTimeout, execOptions, stmt.stampSpec, call).start();
     } catch (e) {
       call.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
     }
     return done;
+  }
+
+  /** What statements of this client are built with (made once). */
+  #statementContext(): StatementContext {
+    return this.#statements ??= { keyspace: this.keyspace, tables: this.#world.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
   }
 
   /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */
@@ -1228,10 +1237,30 @@ export class Client {
 
 }
 
-/** One `client.execute` awaited by learner code: how its end is recorded in the history and settles its promise. */
-class Call {
+/** A statement the driver refused before sending it: the query log says why, and the call rejects. */
+function refuse(rec: QueryRecord, e: unknown): Promise<never> {
+  if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
+  return Promise.reject(e);
+}
+
+/** A new promise's settle functions, handed out by one executor shared by every call (no closure per call). */
+let settleResolve: ((rs: ResultSet) => void) | undefined;
+let settleReject: ((e: Error) => void) | undefined;
+function takeSettlers(resolve: (rs: ResultSet) => void, reject: (e: Error) => void): void {
+  settleResolve = resolve;
+  settleReject = reject;
+}
+
+/**
+ * One `client.execute` awaited by learner code: its entry among what the run waits for, how its end
+ * is recorded in the history, and the settling of its promise.
+ */
+class Call implements Pending {
   resolve!: (rs: ResultSet) => void;
   reject!: (e: Error) => void;
+  /** its id among the world's pending entries */
+  token = 0;
+  readonly sinceUs: number;
   constructor(
     readonly w: World,
     readonly client: string,
@@ -1240,35 +1269,56 @@ class Call {
     readonly hvalue: Record<string, unknown>,
     readonly hkey: string | undefined,
     readonly invoke: number,
-    readonly token: number,
-  ) {}
+  ) {
+    this.sinceUs = w.sched.now;
+  }
+
+  pendingText(): string {
+    const query = this.query;
+    return `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.client}`;
+  }
 
   finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
     const { w, f, hvalue } = this;
-    const sent = attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
     w.removePending(this.token);
     w.wake();
-    if (err) {
-      const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
-      w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, hvalue, {
-        key: this.hkey, invoke: this.invoke,
-        error: { name: err.name, message: err.message, code: (err as ResponseError).code },
-        ...sent,
-      });
-      if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
-      this.reject(err);
+    if (err) return this.failed(err, attempts);
+    const result = rs!;
+    // the row as read: the columns the first Row was made from (the coordinator's own object, which
+    // nothing else keeps; spreading the Row itself is slower)
+    const value = f === 'read' ? readValue(hvalue, result.rows.length > 0 ? row0 ?? { ...result.rows[0] } : null) : hvalue;
+    // a retry policy that answered with another level: the level the request succeeded at
+    const achieved = result.info.achievedConsistency;
+    const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl;
+    if (!attempts && !lowered && !ignored) {
+      w.recordDone(this.client, 'ok', f, value, this.hkey, this.invoke);
     } else {
-      // the row as read: a copy of the columns the first Row was made from (spreading the Row itself is slower)
-      const value = f === 'read' ? { ...hvalue, row: rs!.rows.length > 0 ? { ...(row0 ?? rs!.rows[0]) } : null } : hvalue;
-      // a retry policy that answered with another level: the level the request succeeded at
-      const achieved = rs!.info.achievedConsistency;
-      const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl ? { achievedConsistency: achieved } : undefined;
-      // a retry policy that answered `ignore`: the call "succeeded" although the request failed
-      const swallowed = ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined;
-      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke, ...sent, ...lowered, ...swallowed });
-      this.resolve(rs!);
+      w.record(this.client, 'ok', f, value, {
+        key: this.hkey, invoke: this.invoke, ...sentAttempts(attempts),
+        ...(lowered ? { achievedConsistency: achieved } : undefined),
+        // a retry policy that answered `ignore`: the call "succeeded" although the request failed
+        ...(ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined),
+      });
     }
+    this.resolve(result);
   }
+
+  private failed(err: Error, attempts: SentAttempt[] | undefined): void {
+    const { w, f } = this;
+    const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
+    w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, this.hvalue, {
+      key: this.hkey, invoke: this.invoke,
+      error: { name: err.name, message: err.message, code: (err as ResponseError).code },
+      ...sentAttempts(attempts),
+    });
+    if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
+    this.reject(err);
+  }
+}
+
+/** The history's copy of the requests a call sent, when it sent more than one. */
+function sentAttempts(attempts: SentAttempt[] | undefined): { attempts: SentAttempt[] } | undefined {
+  return attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
 }
 
 void SimulationError;
