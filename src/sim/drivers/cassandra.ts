@@ -19,9 +19,8 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
-import type { QueryRecord, SentAttempt } from '../history';
-import type { Pending } from '../world-run';
-import { type Statement, type StatementContext, buildStatement, namedParams, readValue } from './cassandra-statement';
+import { Call } from './cassandra-call';
+import { type Statement, type StatementContext, buildStatement, namedParams } from './cassandra-statement';
 import { ownItems } from './learner-input';
 
 const wrapLong = (v: bigint): bigint => BigInt.asIntN(64, v);
@@ -1150,11 +1149,7 @@ export class Client {
     const given = params === undefined || params === null ? [] : params;
     // the record's params: the driver's own copy of a learner array (never changed after), or the object given
     const positional = Array.isArray(given) ? ownItems(given) : [];
-    const rec: QueryRecord = {
-      time: w.now, client: this.id, driver: 'cassandra', text: String(query),
-      params: Array.isArray(given) ? positional : [given], options: { ...opt }, literals: [],
-    };
-    w.queries.push(rec);
+    const call = new Call(w, this.id, String(query), Array.isArray(given) ? positional : [given], { ...opt });
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     const initError = this.#init();
     if (initError) return Promise.reject(initError);
@@ -1178,35 +1173,31 @@ export class Client {
     try {
       parsed = this.#parse(query);
     } catch (e) {
-      return refuse(rec, e);
+      return call.refuse(e);
     }
-    if (parsed.literals.length > 0) rec.literals = parsed.literals.slice();
+    call.setLiterals(parsed.literals);
     let paramsArr: unknown[];
     if (Array.isArray(given)) paramsArr = positional;
     else {
       try {
         paramsArr = namedParams(parsed, given, (opt.prepare ?? this.#opts.queryOptions?.prepare) === true);
       } catch (e) {
-        return refuse(rec, e);
+        return call.refuse(e);
       }
-      rec.params = paramsArr.slice();
+      call.setParams(paramsArr);
     }
     const cl = opt.consistency ?? profile.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let stmt: Statement;
     try {
       stmt = buildStatement(this.#statementContext(), parsed, paramsArr, cl, opt);
     } catch (e) {
-      return refuse(rec, e);
+      return call.refuse(e);
     }
-    const inv = w.recordInvoke(this.id, stmt.f, stmt.hvalue, stmt.hkey);
+    call.invoked(stmt);
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
-    const call = new Call(w, this.id, query, stmt.f, stmt.hvalue, stmt.hkey, inv.index);
-    const done = new Promise<ResultSet>(takeSettlers);
-    call.resolve = settleResolve!;
-    call.reject = settleReject!;
-    call.token = w.addPendingEntry(call);
+    const done = call.start();
     this.#requests ??= {
       world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
@@ -1235,90 +1226,6 @@ export class Client {
     return n;
   }
 
-}
-
-/** A statement the driver refused before sending it: the query log says why, and the call rejects. */
-function refuse(rec: QueryRecord, e: unknown): Promise<never> {
-  if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
-  return Promise.reject(e);
-}
-
-/** A new promise's settle functions, handed out by one executor shared by every call (no closure per call). */
-let settleResolve: ((rs: ResultSet) => void) | undefined;
-let settleReject: ((e: Error) => void) | undefined;
-function takeSettlers(resolve: (rs: ResultSet) => void, reject: (e: Error) => void): void {
-  settleResolve = resolve;
-  settleReject = reject;
-}
-
-/**
- * One `client.execute` awaited by learner code: its entry among what the run waits for, how its end
- * is recorded in the history, and the settling of its promise.
- */
-class Call implements Pending {
-  resolve!: (rs: ResultSet) => void;
-  reject!: (e: Error) => void;
-  /** its id among the world's pending entries */
-  token = 0;
-  readonly sinceUs: number;
-  constructor(
-    readonly w: World,
-    readonly client: string,
-    readonly query: string,
-    readonly f: string,
-    readonly hvalue: Record<string, unknown>,
-    readonly hkey: string | undefined,
-    readonly invoke: number,
-  ) {
-    this.sinceUs = w.sched.now;
-  }
-
-  pendingText(): string {
-    const query = this.query;
-    return `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.client}`;
-  }
-
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
-    const { w, f, hvalue } = this;
-    w.removePending(this.token);
-    w.wake();
-    if (err) return this.failed(err, attempts);
-    const result = rs!;
-    // the row as read: the columns the first Row was made from (the coordinator's own object, which
-    // nothing else keeps; spreading the Row itself is slower)
-    const value = f === 'read' ? readValue(hvalue, result.rows.length > 0 ? row0 ?? { ...result.rows[0] } : null) : hvalue;
-    // a retry policy that answered with another level: the level the request succeeded at
-    const achieved = result.info.achievedConsistency;
-    const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl;
-    if (!attempts && !lowered && !ignored) {
-      w.recordDone(this.client, 'ok', f, value, this.hkey, this.invoke);
-    } else {
-      w.record(this.client, 'ok', f, value, {
-        key: this.hkey, invoke: this.invoke, ...sentAttempts(attempts),
-        ...(lowered ? { achievedConsistency: achieved } : undefined),
-        // a retry policy that answered `ignore`: the call "succeeded" although the request failed
-        ...(ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined),
-      });
-    }
-    this.resolve(result);
-  }
-
-  private failed(err: Error, attempts: SentAttempt[] | undefined): void {
-    const { w, f } = this;
-    const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
-    w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, this.hvalue, {
-      key: this.hkey, invoke: this.invoke,
-      error: { name: err.name, message: err.message, code: (err as ResponseError).code },
-      ...sentAttempts(attempts),
-    });
-    if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
-    this.reject(err);
-  }
-}
-
-/** The history's copy of the requests a call sent, when it sent more than one. */
-function sentAttempts(attempts: SentAttempt[] | undefined): { attempts: SentAttempt[] } | undefined {
-  return attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
 }
 
 void SimulationError;
