@@ -257,9 +257,7 @@ export class RunLoop {
         if (dirty && (this.pending.size === 0 || !sched.peek())) continue;
         this.checkProgress(maxUs);
         dirty = this.step(maxUs, maxEvents, dirty);
-        if (sched.executed > maxEvents) {
-          throw new SimulationError('budget', `Event budget exceeded at ${w.now} ms (${opts.maxEvents ?? w.limits.maxEvents} events). Still pending: ${this.pendingList().join('; ') || 'nothing'}`, w.now, this.pendingList());
-        }
+        if (sched.executed > maxEvents) throw this.pastEventBudget(opts.maxEvents ?? w.limits.maxEvents);
       }
       this.checkEnd();
     } finally {
@@ -291,17 +289,31 @@ export class RunLoop {
 
   /** The learner's microtasks have run out and the run has not settled: can anything still happen? */
   private checkProgress(maxUs: number): void {
+    // (each verdict's message is made in its own method: one conversion of the time to text shared
+    // by the branches would be made by the optimising compiler before them, on every call)
     const next = this.w.sched.peek();
+    if (this.pending.size === 0) throw this.nothingPending();
+    if (!next) throw this.nothingScheduled();
+    if (next.t > maxUs) throw this.pastTimeBudget(maxUs);
+  }
+
+  private nothingPending(): SimulationError {
     const now = this.w.now;
-    if (this.pending.size === 0) {
-      throw new SimulationError('deadlock', `Deadlock at ${now} ms: the code under test is still awaiting, but nothing it could be waiting for is pending (no driver call in flight, no timer, no world.sleep). Something awaits a promise that never settles.`, now, []);
-    }
-    if (!next) {
-      throw new SimulationError('deadlock', `Deadlock at ${now} ms: nothing is scheduled, but these are still pending: ${this.pendingList().join('; ')}`, now, this.pendingList());
-    }
-    if (next.t > maxUs) {
-      throw new SimulationError('budget', `Virtual time budget exceeded: the run would pass ${maxUs / 1000} ms. Still pending: ${this.pendingList().join('; ') || 'nothing'}`, now, this.pendingList());
-    }
+    return new SimulationError('deadlock', `Deadlock at ${now} ms: the code under test is still awaiting, but nothing it could be waiting for is pending (no driver call in flight, no timer, no world.sleep). Something awaits a promise that never settles.`, now, []);
+  }
+
+  private nothingScheduled(): SimulationError {
+    const now = this.w.now;
+    return new SimulationError('deadlock', `Deadlock at ${now} ms: nothing is scheduled, but these are still pending: ${this.pendingList().join('; ')}`, now, this.pendingList());
+  }
+
+  private pastTimeBudget(maxUs: number): SimulationError {
+    return new SimulationError('budget', `Virtual time budget exceeded: the run would pass ${maxUs / 1000} ms. Still pending: ${this.pendingList().join('; ') || 'nothing'}`, this.w.now, this.pendingList());
+  }
+
+  private pastEventBudget(maxEvents: number): SimulationError {
+    const now = this.w.now;
+    return new SimulationError('budget', `Event budget exceeded at ${now} ms (${maxEvents} events). Still pending: ${this.pendingList().join('; ') || 'nothing'}`, now, this.pendingList());
   }
 
   /**
