@@ -111,7 +111,8 @@ export class RunLoop {
   running = false;
   /** runs started */
   runs = 0;
-  private pending = new Map<number, Pending>();
+  /** by id (`addPending`), or by the entry itself (`addPendingEntry`), in the order added */
+  private pending = new Map<number | Pending, Pending>();
   private pendingSeq = 0;
   private timers = new Map<number, LearnerTimer>();
   private timerSeq = 0;
@@ -130,17 +131,17 @@ export class RunLoop {
   }
 
   addPending(desc: string | (() => string)): number {
-    return this.addPendingEntry(new Described(desc, this.w.sched.now));
-  }
-
-  /** Registers `p` (its `sinceUs` is now) as pending; the id removes it. */
-  addPendingEntry(p: Pending): number {
     const id = ++this.pendingSeq;
-    this.pending.set(id, p);
+    this.pending.set(id, new Described(desc, this.w.sched.now));
     return id;
   }
 
-  removePending(id: number): void {
+  /** Registers `p` (its `sinceUs` is now) as pending, until `removePending(p)`. */
+  addPendingEntry(p: Pending): void {
+    this.pending.set(p, p);
+  }
+
+  removePending(id: number | Pending): void {
     this.pending.delete(id);
   }
 

@@ -161,12 +161,12 @@ export class World implements PublicWorld {
     return this.#loop.addPending(desc);
   }
 
-  /** `addPending` for an entry that describes itself (a driver call); its `sinceUs` must be now. */
-  addPendingEntry(p: Pending): number {
-    return this.#loop.addPendingEntry(p);
+  /** `addPending` for an entry that describes itself (a driver call), until `removePending(p)`; its `sinceUs` must be now. */
+  addPendingEntry(p: Pending): void {
+    this.#loop.addPendingEntry(p);
   }
 
-  removePending(id: number): void {
+  removePending(id: number | Pending): void {
     this.#loop.removePending(id);
   }
 

@@ -50,6 +50,8 @@ describe('deferred driver records', () => {
     expect(h[1]).toMatchObject({ index: 1, type: 'ok', invoke: 0, value: { table: 'orders', key: 'o1', cl: CL.one, row: { status: 'paid' } } });
     const fail = h.find((op) => op.type === 'fail');
     expect(fail?.error?.message).toBe('Not enough replicas available for query at consistency ALL (3 required but only 2 alive)');
+    // a failed call's value is its invoke's (one object, whichever of the two was made first)
+    expect(fail!.value).toBe(h[fail!.invoke!].value);
   });
 
   it('reading the records early or late gives the same objects, in call order', async () => {
@@ -78,6 +80,18 @@ describe('deferred driver records', () => {
     // a write's invoke and ok share one value object, as the history has always recorded them
     const write = early.history.find((op) => op.type === 'ok' && op.f === 'write')!;
     expect(write.value).toBe(early.history[write.invoke!].value);
+    // so do a failed read's invoke and failure when the invoke was made (read) before the failure
+    const c = early.cassandraClient({ zone: 'A' });
+    early.fault({ kind: 'crash', node: 'C' });
+    await early.run(async () => {
+      await early.sleep(20_000);
+      const p = c.execute('SELECT status FROM orders WHERE id = ?', ['o1'], { consistency: CL.all });
+      void early.history;
+      await p.catch(() => undefined);
+    });
+    const failed = early.history[early.history.length - 1];
+    expect(failed.type).toBe('fail');
+    expect(failed.value).toBe(early.history[failed.invoke!].value);
   });
 
   it('a record read while the driver is still taking the call in is completed (literals, refusal)', async () => {

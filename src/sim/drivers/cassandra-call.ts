@@ -13,7 +13,7 @@ import { type Deferred, type Op, type QueryRecord, type SentAttempt } from '../h
 import type { World } from '../world';
 import type { Pending } from '../world-run';
 import { type DriverError, NoHostAvailableError, OperationTimedOutError, ResponseError, type ResultSet } from './cassandra';
-import { type Statement, readValue } from './cassandra-statement';
+import { type Statement, historyKey, readHistoryValue } from './cassandra-statement';
 
 /** A new promise's settle functions, handed out by one executor shared by every call (no closure per call). */
 let settleResolve: ((rs: ResultSet) => void) | undefined;
@@ -25,30 +25,35 @@ function takeSettlers(resolve: (rs: ResultSet) => void, reject: (e: Error) => vo
 
 const settled = (): void => {};
 
+/** What a query record rarely needs: the statement's literals, a refusal, the record once made. */
+interface QueryExtra {
+  /** the parsed statement's literals (the parser's own array, copied into the record when made) */
+  literals?: readonly unknown[];
+  rejected?: { name: string; message: string };
+  made?: QueryRecord;
+}
+
 export class Call implements Deferred, Pending {
   /** virtual µs at the call (its query record's and its invoke's time) */
   readonly sinceUs: number;
-  /** the parsed statement's literals (the parser's own array, copied into the record when made) */
-  private literals: readonly unknown[] | null = null;
-  private rejected: { name: string; message: string } | undefined = undefined;
-  /** the query record once made (a change after that goes to it too) */
-  private made: QueryRecord | undefined = undefined;
-  // the statement, once built
-  f = '';
-  hvalue: Record<string, unknown> = {};
-  hkey: string | undefined = undefined;
+  private extra: QueryExtra | null = null;
+  // the statement, once built (`table` undefined: a system query, which has no partition)
+  private f = '';
+  private table: string | undefined = undefined;
+  private key: unknown = undefined;
+  private cl = 0;
+  /** a write's or a health check's history value (a read's is made from table, key and cl) */
+  private hvalue: Record<string, unknown> | undefined = undefined;
   /** the history index of its invoke (-1: not sent) */
-  invoke = -1;
-  /** virtual µs of its completion, and a read's row (deferred ok only) */
+  private invoke = -1;
+  /** virtual µs of its completion, and a read's row (a deferred ok only) */
   private endUs = 0;
   private row: Record<string, unknown> | null = null;
-  /** its id among the world's pending entries */
-  token = 0;
   resolve: (rs: ResultSet) => void = settled;
   reject: (e: Error) => void = settled;
 
   constructor(
-    readonly w: World,
+    w: World,
     readonly client: string,
     /** `String(query)` at the call */
     readonly text: string,
@@ -67,50 +72,62 @@ export class Call implements Deferred, Pending {
 
   // ---- the query log --------------------------------------------------------------------------
   queryRecord(): QueryRecord {
-    const lit = this.literals;
+    const x = this.extra;
+    const lit = x?.literals;
     const rec: QueryRecord = {
       time: this.sinceUs / 1000, client: this.client, driver: 'cassandra', text: this.text,
-      params: this.params, options: this.options, literals: lit !== null && lit.length > 0 ? lit.slice() : [],
+      params: this.params, options: this.options, literals: lit !== undefined && lit.length > 0 ? lit.slice() : [],
     };
-    if (this.rejected) rec.rejected = this.rejected;
-    return (this.made = rec);
+    if (x?.rejected) rec.rejected = x.rejected;
+    if (x) x.made = rec;
+    else this.extra = { made: rec };
+    return rec;
   }
 
   setLiterals(literals: readonly unknown[]): void {
-    this.literals = literals;
-    if (this.made && literals.length > 0) this.made.literals = literals.slice();
+    if (literals.length === 0) return;
+    const x = (this.extra ??= {});
+    x.literals = literals;
+    if (x.made) x.made.literals = literals.slice();
   }
 
   /** Named parameters bound: the values in marker order (an array of the driver's own). */
   setParams(values: unknown[]): void {
     this.params = values;
-    if (this.made) this.made.params = values;
+    const made = this.extra?.made;
+    if (made) made.params = values;
   }
 
   /** The driver refused the statement before sending it: the query log says why, and the call rejects. */
   refuse(e: unknown): Promise<never> {
     if (e instanceof Error) {
-      this.rejected = { name: e.name, message: e.message };
-      if (this.made) this.made.rejected = this.rejected;
+      const x = (this.extra ??= {});
+      x.rejected = { name: e.name, message: e.message };
+      if (x.made) x.made.rejected = x.rejected;
     }
     return Promise.reject(e);
   }
 
   // ---- sending --------------------------------------------------------------------------------
   /** The statement is built: its invoke goes into the history. */
-  invoked(stmt: Statement): void {
+  invoked(w: World, stmt: Statement, cl: number): void {
+    const op = stmt.op;
     this.f = stmt.f;
+    if (op.kind !== 'system') {
+      this.table = op.table;
+      this.key = op.key;
+    }
+    this.cl = cl;
     this.hvalue = stmt.hvalue;
-    this.hkey = stmt.hkey;
-    this.invoke = this.w.deferOp(this);
+    this.invoke = w.deferOp(this);
   }
 
   /** The request starts: the run waits for it; returns the promise learner code awaits. */
-  start(): Promise<ResultSet> {
+  start(w: World): Promise<ResultSet> {
     const done = new Promise<ResultSet>(takeSettlers);
     this.resolve = settleResolve!;
     this.reject = settleReject!;
-    this.token = this.w.addPendingEntry(this);
+    w.addPendingEntry(this);
     return done;
   }
 
@@ -120,10 +137,26 @@ export class Call implements Deferred, Pending {
   }
 
   // ---- the history ----------------------------------------------------------------------------
+  private get hkey(): string | undefined {
+    return this.table === undefined ? undefined : historyKey(this.table, this.key);
+  }
+
+  /**
+   * The history value of its invoke, and of its failure (the same object, as the statement's value
+   * always was): a write's or a health check's from the statement, a read's made on first use.
+   */
+  private invokeValue(): Record<string, unknown> {
+    return (this.hvalue ??= readHistoryValue(this.table!, this.key, this.cl));
+  }
+
+  /** The history value of its ok: a read's with the row it returned (an object of its own). */
+  private okValue(row: Record<string, unknown> | null): Record<string, unknown> {
+    return this.f === 'read' ? readHistoryValue(this.table!, this.key, this.cl, row) : this.hvalue!;
+  }
+
   historyOp(index: number): Op {
-    if (index === this.invoke) return { index, process: this.client, type: 'invoke', f: this.f, value: this.hvalue, time: this.sinceUs / 1000, key: this.hkey };
-    const value = this.f === 'read' ? readValue(this.hvalue, this.row) : this.hvalue;
-    return { index, process: this.client, type: 'ok', f: this.f, value, time: this.endUs / 1000, key: this.hkey, invoke: this.invoke };
+    if (index === this.invoke) return { index, process: this.client, type: 'invoke', f: this.f, value: this.invokeValue(), time: this.sinceUs / 1000, key: this.hkey };
+    return { index, process: this.client, type: 'ok', f: this.f, value: this.okValue(this.row), time: this.endUs / 1000, key: this.hkey, invoke: this.invoke };
   }
 
   /**
@@ -131,29 +164,28 @@ export class Call implements Deferred, Pending {
    * coordinator answered them; `attempts`: every request sent, when there was more than one;
    * `ignored`: the error a retry policy answered with `ignore`.
    */
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
-    const { w, f, hvalue } = this;
-    w.removePending(this.token);
+  finish(w: World, err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
+    w.removePending(this);
     w.wake();
     const resolve = this.resolve, reject = this.reject;
     this.resolve = this.reject = settled; // the promise (and what it settles with) is learner code's now
     if (err) {
-      this.failed(err, attempts);
+      this.failed(w, err, attempts);
       return reject(err);
     }
     const result = rs!;
     // the row as read: the columns the first Row was made from (the coordinator's own object, which
     // nothing else keeps; spreading the Row itself is slower)
-    const row = f === 'read' && result.rows.length > 0 ? row0 ?? { ...result.rows[0] } : null;
+    const row = this.f === 'read' && result.rows.length > 0 ? row0 ?? { ...result.rows[0] } : null;
     // a retry policy that answered with another level: the level the request succeeded at
     const achieved = result.info.achievedConsistency;
-    const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl;
+    const lowered = achieved !== this.cl;
     if (!attempts && !lowered && !ignored) {
       this.row = row;
       this.endUs = w.sched.now;
       w.deferOp(this);
     } else {
-      w.record(this.client, 'ok', f, f === 'read' ? readValue(hvalue, row) : hvalue, {
+      w.record(this.client, 'ok', this.f, this.okValue(row), {
         key: this.hkey, invoke: this.invoke, ...sentAttempts(attempts),
         ...(lowered ? { achievedConsistency: achieved } : undefined),
         // a retry policy that answered `ignore`: the call "succeeded" although the request failed
@@ -163,10 +195,10 @@ export class Call implements Deferred, Pending {
     resolve(result);
   }
 
-  private failed(err: Error, attempts: SentAttempt[] | undefined): void {
-    const { w, f } = this;
+  private failed(w: World, err: Error, attempts: SentAttempt[] | undefined): void {
+    const f = this.f;
     const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
-    w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, this.hvalue, {
+    w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, this.invokeValue(), {
       key: this.hkey, invoke: this.invoke,
       error: { name: err.name, message: err.message, code: (err as ResponseError).code },
       ...sentAttempts(attempts),

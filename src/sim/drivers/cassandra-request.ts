@@ -146,7 +146,7 @@ export interface Finish {
    * `attempts`: every request sent, when there was more than one; `ignored`: the error a retry
    * policy answered with `ignore` (the call succeeds with no rows although the request failed).
    */
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
+  finish(w: World, err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
 }
 
 export class RequestHandler {
@@ -196,7 +196,7 @@ export class RequestHandler {
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.done.finish(err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined, this.ignored);
+    this.done.finish(this.cx.world, err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined, this.ignored);
   }
 
   private cancel(x: Execution): void {

@@ -1193,11 +1193,11 @@ export class Client {
     } catch (e) {
       return call.refuse(e);
     }
-    call.invoked(stmt);
+    call.invoked(w, stmt, cl);
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
-    const done = call.start();
+    const done = call.start(w);
     this.#requests ??= {
       world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
