@@ -293,8 +293,8 @@ export class RequestHandler {
     const { op } = this;
     if (r.ok) {
       const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
-      const rows: Row[] = [];
-      for (let i = 0; i < r.rows.length; i++) rows.push(new Row(r.rows[i]));
+      const rows = new Array<Row>(r.rows.length);
+      for (let i = 0; i < rows.length; i++) rows[i] = new Row(r.rows[i]);
       return this.complete(null, this.resultSet(rows, cols, a.x), r.rows[0]);
     }
     this.onError(a.x, responseError(r.error.code, r.error.message, r.error.props));

@@ -294,8 +294,8 @@ export interface ExecutionInfo {
 }
 
 function columnsOf(names: string[]): Array<{ name: string; type: { code: number; info: null } }> {
-  const out: Array<{ name: string; type: { code: number; info: null } }> = [];
-  for (let i = 0; i < names.length; i++) out.push({ name: names[i], type: { code: 0, info: null } });
+  const out = new Array<{ name: string; type: { code: number; info: null } }>(names.length);
+  for (let i = 0; i < names.length; i++) out[i] = { name: names[i], type: { code: 0, info: null } };
   return out;
 }
 
