@@ -15,16 +15,6 @@ import type { Pending } from '../world-run';
 import { type DriverError, NoHostAvailableError, OperationTimedOutError, ResponseError, type ResultSet } from './cassandra';
 import { type Statement, historyKey, readHistoryValue } from './cassandra-statement';
 
-/** A new promise's settle functions, handed out by one executor shared by every call (no closure per call). */
-let settleResolve: ((rs: ResultSet) => void) | undefined;
-let settleReject: ((e: Error) => void) | undefined;
-function takeSettlers(resolve: (rs: ResultSet) => void, reject: (e: Error) => void): void {
-  settleResolve = resolve;
-  settleReject = reject;
-}
-
-const settled = (): void => {};
-
 /** What a query record rarely needs: the statement's literals, a refusal, the record once made. */
 interface QueryExtra {
   /** the parsed statement's literals (the parser's own array, copied into the record when made) */
@@ -49,21 +39,32 @@ export class Call implements Deferred, Pending {
   /** virtual µs of its completion, and a read's row (a deferred ok only) */
   private endUs = 0;
   private row: Record<string, unknown> | null = null;
-  resolve: (rs: ResultSet) => void = settled;
-  reject: (e: Error) => void = settled;
+  /**
+   * the record's params: the driver's copy of a learner params array, or `[object]` for named
+   * parameters until bound; one value is kept as itself (`params` null), its array made with the record
+   */
+  private params: unknown[] | null = null;
+  private param: unknown = undefined;
 
   constructor(
     w: World,
     readonly client: string,
     /** `String(query)` at the call */
     readonly text: string,
-    /** the driver's copy of a learner params array, or `[object]` for named parameters until bound */
-    private params: unknown[],
+    params: unknown[],
     /** the copy of the options made at the call */
     private readonly options: Record<string, unknown>,
   ) {
     this.sinceUs = w.sched.now;
+    this.keepParams(params);
     w.deferQuery(this);
+  }
+
+  private keepParams(params: unknown[]): void {
+    if (params.length === 1) {
+      this.params = null;
+      this.param = params[0];
+    } else this.params = params;
   }
 
   get deferred(): true {
@@ -76,7 +77,7 @@ export class Call implements Deferred, Pending {
     const lit = x?.literals;
     const rec: QueryRecord = {
       time: this.sinceUs / 1000, client: this.client, driver: 'cassandra', text: this.text,
-      params: this.params, options: this.options, literals: lit !== undefined && lit.length > 0 ? lit.slice() : [],
+      params: this.params ?? [this.param], options: this.options, literals: lit !== undefined && lit.length > 0 ? lit.slice() : [],
     };
     if (x?.rejected) rec.rejected = x.rejected;
     if (x) x.made = rec;
@@ -93,7 +94,7 @@ export class Call implements Deferred, Pending {
 
   /** Named parameters bound: the values in marker order (an array of the driver's own). */
   setParams(values: unknown[]): void {
-    this.params = values;
+    this.keepParams(values);
     const made = this.extra?.made;
     if (made) made.params = values;
   }
@@ -122,13 +123,9 @@ export class Call implements Deferred, Pending {
     this.invoke = w.deferOp(this);
   }
 
-  /** The request starts: the run waits for it; returns the promise learner code awaits. */
-  start(w: World): Promise<ResultSet> {
-    const done = new Promise<ResultSet>(takeSettlers);
-    this.resolve = settleResolve!;
-    this.reject = settleReject!;
+  /** The request starts: the run waits for it (until `finish`). */
+  waiting(w: World): void {
     w.addPendingEntry(this);
-    return done;
   }
 
   pendingText(): string {
@@ -162,17 +159,13 @@ export class Call implements Deferred, Pending {
   /**
    * The request ended (./cassandra-request `Finish`). `row0`: the first row's columns as the
    * coordinator answered them; `attempts`: every request sent, when there was more than one;
-   * `ignored`: the error a retry policy answered with `ignore`.
+   * `ignored`: the error a retry policy answered with `ignore`. The request settles the promise
+   * learner code awaits after this.
    */
   finish(w: World, err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
     w.removePending(this);
     w.wake();
-    const resolve = this.resolve, reject = this.reject;
-    this.resolve = this.reject = settled; // the promise (and what it settles with) is learner code's now
-    if (err) {
-      this.failed(w, err, attempts);
-      return reject(err);
-    }
+    if (err) return this.failed(w, err, attempts);
     const result = rs!;
     // the row as read: the columns the first Row was made from (the coordinator's own object, which
     // nothing else keeps; spreading the Row itself is slower)
@@ -192,7 +185,6 @@ export class Call implements Deferred, Pending {
         ...(ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined),
       });
     }
-    resolve(result);
   }
 
   private failed(w: World, err: Error, attempts: SentAttempt[] | undefined): void {

@@ -1197,15 +1197,17 @@ export class Client {
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
-    const done = call.start(w);
+    call.waiting(w);
     this.#requests ??= {
       world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
     };
+    const req = new RequestHandler(this.#requests, stmt.op, query, cl, readTimeout, execOptions, stmt.stampSpec, call);
+    const done = req.promise();
     try {
-      new RequestHandler(this.#requests, stmt.op, query, cl, readTimeout, execOptions, stmt.stampSpec, call).start();
+      req.start();
     } catch (e) {
-      call.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
+      req.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
     }
     return done;
   }
