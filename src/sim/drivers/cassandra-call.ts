@@ -1,13 +1,14 @@
 /**
- * One `client.execute`: its entry in the query log, its invoke and completion in the history, its
- * entry among what the run waits for, and the settling of the promise learner code awaits.
+ * One `client.execute`: its entry in the query log, its invoke and completion in the history, and its
+ * entry among what the run waits for (the request, ./cassandra-request, settles the promise learner
+ * code awaits).
  *
  * Its records are deferred (../history `Deferred`): the call keeps what they are made of, and the
  * world makes the public shapes when its history or query log is read. Kept as given: the driver's
- * own copy of the params, the copy of the options made at the call, the statement's history value,
- * the coordinator's row (nothing else holds it). A failed call, and one sent more than once or
- * answered at another level, records its completion at once (its error's text is learner code's to
- * change afterwards).
+ * own copy of the params, the copy of the options made at the call, a write's history value (a
+ * read's is made from its table, key and level), the coordinator's row (nothing else holds it). A
+ * failed call, and one sent more than once or answered at another level, records its completion at
+ * once (its error's text is learner code's to change afterwards).
  */
 import { type Deferred, type Op, type QueryRecord, type SentAttempt } from '../history';
 import type { World } from '../world';
