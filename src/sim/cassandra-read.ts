@@ -129,9 +129,11 @@ class ReadRequest {
 
   firstPhaseDone(): void {
     if (this.received < this.need || !this.dataPresent || this.phase !== 1 || this.done) return;
-    const dd = digest(this.dataFrag);
     let mismatch = false;
-    if (this.digests) for (const d of this.digests) if (d !== dd) mismatch = true;
+    if (this.digests) {
+      const dd = digest(this.dataFrag);
+      for (const d of this.digests) if (d !== dd) mismatch = true;
+    }
     if (!mismatch) return this.answer(this.dataFrag);
     // digest mismatch: full data from every contacted replica; the first blockFor answers are merged
     this.phase = 2;

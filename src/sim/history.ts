@@ -70,3 +70,61 @@ export function pairs(history: readonly Op[]): Array<{ invoke: Op; done: Op | un
   }
   return out;
 }
+
+/**
+ * A driver call's records kept compact until they are read: what the history's operations and the
+ * query log's entry are made of, made into them (`historyOp`, `queryRecord`) the first time the
+ * world's array is read after the entry was added. What learner code could change after the call
+ * (its params array, its options object, an error's message) is copied when the call is made or
+ * ends; everything else an entry refers to is the simulator's own and never changes.
+ */
+export interface Deferred {
+  /** tells a deferred entry from a made record (whose own properties never include it) */
+  readonly deferred: true;
+  /** the history's operation at `index` (the call's invoke or its completion) */
+  historyOp(index: number): Op;
+  /** the query log's entry */
+  queryRecord(): QueryRecord;
+}
+
+/**
+ * The history or the query log: an array in which deferred entries wait in place. `read()` makes
+ * them (each once: the made record replaces it) and returns the array, the same one every time.
+ */
+export class RecordLog<T> {
+  private readonly items: Array<T | Deferred> = [];
+  /** the index of the first entry still deferred, or -1 */
+  private firstDeferred = -1;
+  constructor(private readonly make: (d: Deferred, index: number) => T) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Appends a record; returns its index. */
+  push(x: T): number {
+    this.items.push(x);
+    return this.items.length - 1;
+  }
+
+  /** Appends a deferred entry; returns its index. */
+  defer(d: Deferred): number {
+    const i = this.items.length;
+    this.items.push(d);
+    if (this.firstDeferred < 0) this.firstDeferred = i;
+    return i;
+  }
+
+  /** Every record, made. */
+  read(): T[] {
+    if (this.firstDeferred >= 0) {
+      const items = this.items;
+      for (let i = this.firstDeferred; i < items.length; i++) {
+        const x = items[i];
+        if ((x as Partial<Deferred>).deferred === true) items[i] = this.make(x as Deferred, i);
+      }
+      this.firstDeferred = -1;
+    }
+    return this.items as T[];
+  }
+}

@@ -12,10 +12,21 @@ import type { Ev } from './sched';
 import type { World } from './world';
 import type { RunBudget } from './world-public';
 
-/** One thing learner code may be waiting for. */
-interface Pending {
-  desc: string | (() => string);
-  sinceUs: number;
+/**
+ * One thing learner code may be waiting for: since when, and what it is (its text is made only when
+ * a verdict names it). A driver call can be its own entry (no object per call for the registry).
+ */
+export interface Pending {
+  readonly sinceUs: number;
+  pendingText(): string;
+}
+
+/** A pending entry described by a text, or by a function that makes it. */
+class Described implements Pending {
+  constructor(readonly desc: string | (() => string), readonly sinceUs: number) {}
+  pendingText(): string {
+    return typeof this.desc === 'function' ? this.desc() : this.desc;
+  }
 }
 
 const MC = (globalThis as unknown as { MessageChannel?: new () => { port1: { onmessage: ((e: unknown) => void) | null; close(): void }; port2: { postMessage(x: unknown): void; close(): void } } }).MessageChannel;
@@ -100,7 +111,8 @@ export class RunLoop {
   running = false;
   /** runs started */
   runs = 0;
-  private pending = new Map<number, Pending>();
+  /** by id (`addPending`), or by the entry itself (`addPendingEntry`), in the order added */
+  private pending = new Map<number | Pending, Pending>();
   private pendingSeq = 0;
   private timers = new Map<number, LearnerTimer>();
   private timerSeq = 0;
@@ -120,17 +132,22 @@ export class RunLoop {
 
   addPending(desc: string | (() => string)): number {
     const id = ++this.pendingSeq;
-    this.pending.set(id, { desc, sinceUs: this.w.sched.now });
+    this.pending.set(id, new Described(desc, this.w.sched.now));
     return id;
   }
 
-  removePending(id: number): void {
+  /** Registers `p` (its `sinceUs` is now) as pending, until `removePending(p)`. */
+  addPendingEntry(p: Pending): void {
+    this.pending.set(p, p);
+  }
+
+  removePending(id: number | Pending): void {
     this.pending.delete(id);
   }
 
 
   pendingList(): string[] {
-    return [...this.pending.values()].map((p) => `${typeof p.desc === 'function' ? p.desc() : p.desc} (since ${fmtMs(p.sinceUs)})`);
+    return [...this.pending.values()].map((p) => `${p.pendingText()} (since ${fmtMs(p.sinceUs)})`);
   }
 
   // ---- learner realm host -------------------------------------------------------------------------
@@ -241,9 +258,7 @@ export class RunLoop {
         if (dirty && (this.pending.size === 0 || !sched.peek())) continue;
         this.checkProgress(maxUs);
         dirty = this.step(maxUs, maxEvents, dirty);
-        if (sched.executed > maxEvents) {
-          throw new SimulationError('budget', `Event budget exceeded at ${w.now} ms (${opts.maxEvents ?? w.limits.maxEvents} events). Still pending: ${this.pendingList().join('; ') || 'nothing'}`, w.now, this.pendingList());
-        }
+        if (sched.executed > maxEvents) throw this.pastEventBudget(opts.maxEvents ?? w.limits.maxEvents);
       }
       this.checkEnd();
     } finally {
@@ -275,17 +290,31 @@ export class RunLoop {
 
   /** The learner's microtasks have run out and the run has not settled: can anything still happen? */
   private checkProgress(maxUs: number): void {
+    // (each verdict's message is made in its own method: one conversion of the time to text shared
+    // by the branches would be made by the optimising compiler before them, on every call)
     const next = this.w.sched.peek();
+    if (this.pending.size === 0) throw this.nothingPending();
+    if (!next) throw this.nothingScheduled();
+    if (next.t > maxUs) throw this.pastTimeBudget(maxUs);
+  }
+
+  private nothingPending(): SimulationError {
     const now = this.w.now;
-    if (this.pending.size === 0) {
-      throw new SimulationError('deadlock', `Deadlock at ${now} ms: the code under test is still awaiting, but nothing it could be waiting for is pending (no driver call in flight, no timer, no world.sleep). Something awaits a promise that never settles.`, now, []);
-    }
-    if (!next) {
-      throw new SimulationError('deadlock', `Deadlock at ${now} ms: nothing is scheduled, but these are still pending: ${this.pendingList().join('; ')}`, now, this.pendingList());
-    }
-    if (next.t > maxUs) {
-      throw new SimulationError('budget', `Virtual time budget exceeded: the run would pass ${maxUs / 1000} ms. Still pending: ${this.pendingList().join('; ') || 'nothing'}`, now, this.pendingList());
-    }
+    return new SimulationError('deadlock', `Deadlock at ${now} ms: the code under test is still awaiting, but nothing it could be waiting for is pending (no driver call in flight, no timer, no world.sleep). Something awaits a promise that never settles.`, now, []);
+  }
+
+  private nothingScheduled(): SimulationError {
+    const now = this.w.now;
+    return new SimulationError('deadlock', `Deadlock at ${now} ms: nothing is scheduled, but these are still pending: ${this.pendingList().join('; ')}`, now, this.pendingList());
+  }
+
+  private pastTimeBudget(maxUs: number): SimulationError {
+    return new SimulationError('budget', `Virtual time budget exceeded: the run would pass ${maxUs / 1000} ms. Still pending: ${this.pendingList().join('; ') || 'nothing'}`, this.w.now, this.pendingList());
+  }
+
+  private pastEventBudget(maxEvents: number): SimulationError {
+    const now = this.w.now;
+    return new SimulationError('budget', `Event budget exceeded at ${now} ms (${maxEvents} events). Still pending: ${this.pendingList().join('; ') || 'nothing'}`, now, this.pendingList());
   }
 
   /**

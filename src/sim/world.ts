@@ -9,7 +9,7 @@ import { Kafka, type KafkaConfig } from './drivers/kafkajs';
 import { Pool, type PoolConfig } from './drivers/pg';
 import { trustSim } from './drivers/placement';
 import { type Fault, type SampleOptions, sampleSchedule, validateFault } from './faults';
-import { type Op, type OpType, type QueryRecord } from './history';
+import { type Deferred, type Op, type OpType, type QueryRecord, RecordLog } from './history';
 import { KafkaBroker } from './kafka';
 import { type Endpoint, Network } from './net';
 import { PgDatabase } from './pg';
@@ -19,7 +19,7 @@ import { type Schema, defaultSchema } from './schema';
 import { Processor, type ProcessorOptions, Stream } from './stream';
 import { cassandraPut, repair, replicaRow, traceHash, worldStats, worldTrace } from './world-inspect';
 import { applyFault, knownNames } from './world-faults';
-import { RunLoop } from './world-run';
+import { type Pending, RunLoop } from './world-run';
 import type { CassandraClientOptions, Note, PublicWorld, RunBudget, Trace, WorldOptions, WorldStats } from './world-public';
 
 export type { WorldOptions, Note, PublicWorld, Trace, WorldStats } from './world-public';
@@ -40,8 +40,9 @@ export class World implements PublicWorld {
   readonly kafkaBroker = new KafkaBroker();
   readonly schema: Schema;
   readonly epochMs: number;
-  readonly history: Op[] = [];
-  readonly queries: QueryRecord[] = [];
+  /** the history and the query log (driver calls' records are made when read: ./history `Deferred`) */
+  readonly #history = new RecordLog<Op>((d, index) => d.historyOp(index));
+  readonly #queries = new RecordLog<QueryRecord>((d) => d.queryRecord());
   readonly notes: Note[] = [];
   readonly faultLog: Array<{ time: number; fault: Fault }> = [];
   readonly pgEp: Endpoint;
@@ -117,6 +118,16 @@ export class World implements PublicWorld {
     return this.sched.now / 1000;
   }
 
+  /** Jepsen-style history of the clients' operations (the same array every time). */
+  get history(): Op[] {
+    return this.#history.read();
+  }
+
+  /** Every statement the drivers received, in order (the same array every time). */
+  get queries(): QueryRecord[] {
+    return this.#queries.read();
+  }
+
   get nodes(): string[] {
     return this.cluster.nodes.map((n) => n.id);
   }
@@ -150,7 +161,12 @@ export class World implements PublicWorld {
     return this.#loop.addPending(desc);
   }
 
-  removePending(id: number): void {
+  /** `addPending` for an entry that describes itself (a driver call), until `removePending(p)`; its `sinceUs` must be now. */
+  addPendingEntry(p: Pending): void {
+    this.#loop.addPendingEntry(p);
+  }
+
+  removePending(id: number | Pending): void {
     this.#loop.removePending(id);
   }
 
@@ -164,9 +180,24 @@ export class World implements PublicWorld {
   }
 
   record(process: string, type: OpType, f: string, value: unknown, extra?: Partial<Op>): Op {
-    const op: Op = { index: this.history.length, process, type, f, value, time: this.now, ...extra };
-    this.history.push(op);
+    const op: Op = { index: this.#history.length, process, type, f, value, time: this.now, ...extra };
+    this.#history.push(op);
     return op;
+  }
+
+  /** Appends a driver call's operation, made when the history is read; returns its index. */
+  deferOp(d: Deferred): number {
+    return this.#history.defer(d);
+  }
+
+  /** Appends a statement a driver received to the query log. */
+  logQuery(q: QueryRecord): void {
+    this.#queries.push(q);
+  }
+
+  /** Appends a driver call's query-log entry, made when the log is read. */
+  deferQuery(d: Deferred): void {
+    this.#queries.defer(d);
   }
 
   // ---- time (./world-run) ------------------------------------------------------------------------

@@ -146,8 +146,18 @@ export interface Finish {
    * `attempts`: every request sent, when there was more than one; `ignored`: the error a retry
    * policy answered with `ignore` (the call succeeds with no rows although the request failed).
    */
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
+  finish(w: World, err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void;
 }
+
+/** A new promise's settle functions, handed out by one executor shared by every request (no closure per request). */
+let settleResolve: ((rs: ResultSet) => void) | undefined;
+let settleReject: ((e: Error) => void) | undefined;
+function takeSettlers(resolve: (rs: ResultSet) => void, reject: (e: Error) => void): void {
+  settleResolve = resolve;
+  settleReject = reject;
+}
+
+const unsettled = (): void => {};
 
 export class RequestHandler {
   readonly tried: Tried = {};
@@ -163,6 +173,9 @@ export class RequestHandler {
   specTimer: Ev | undefined;
   plan: Iterator<Host> | undefined;
   specPlan: { nextExecution: (host?: Host) => number } | undefined;
+  /** the settle functions of the promise learner code awaits (`promise()`) */
+  resolve: (rs: ResultSet) => void = unsettled;
+  reject: (e: Error) => void = unsettled;
 
   constructor(
     readonly cx: RequestContext,
@@ -175,6 +188,14 @@ export class RequestHandler {
     readonly stampSpec: ((ts: number) => Frag) | undefined,
     readonly done: Finish,
   ) {}
+
+  /** The promise learner code awaits: settled when the request completes. */
+  promise(): Promise<ResultSet> {
+    const p = new Promise<ResultSet>(takeSettlers);
+    this.resolve = settleResolve!;
+    this.reject = settleReject!;
+    return p;
+  }
 
   start(): void {
     const { cx } = this;
@@ -196,7 +217,9 @@ export class RequestHandler {
     this.completed = true;
     this.cx.world.sched.cancel(this.specTimer);
     for (const x of this.executions) this.cancel(x);
-    this.done.finish(err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined, this.ignored);
+    this.done.finish(this.cx.world, err, rs, row0, this.resent ? [{ host: this.firstHost, why: 'first', at: this.firstAt }, ...this.resent] : undefined, this.ignored);
+    if (err) this.reject(err);
+    else this.resolve(rs!);
   }
 
   private cancel(x: Execution): void {
@@ -293,7 +316,9 @@ export class RequestHandler {
     const { op } = this;
     if (r.ok) {
       const cols = op.kind === 'read' ? op.columns : op.kind === 'system' ? Object.keys(r.rows[0] ?? {}) : null;
-      return this.complete(null, this.resultSet(r.rows.map((row) => new Row(row)), cols, a.x), r.rows[0]);
+      const rows = new Array<Row>(r.rows.length);
+      for (let i = 0; i < rows.length; i++) rows[i] = new Row(r.rows[i]);
+      return this.complete(null, this.resultSet(rows, cols, a.x), r.rows[0]);
     }
     this.onError(a.x, responseError(r.error.code, r.error.message, r.error.props));
   }

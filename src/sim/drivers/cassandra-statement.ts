@@ -20,8 +20,11 @@ export interface Statement {
   op: ServerOp;
   /** the history's operation name: read, write, delete, health */
   f: string;
-  hkey?: string;
-  hvalue: Record<string, unknown>;
+  /**
+   * its history value (the invoke's, and the completion's); a read's is made from `op` when the
+   * history is read (`readHistoryValue`: its invoke's and completion's are two objects)
+   */
+  hvalue?: Record<string, unknown>;
   /** server-side timestamps: how the coordinator stamps the write with its own clock */
   stampSpec?: (ts: number) => Frag;
 }
@@ -77,8 +80,17 @@ function keyOf(t: Target, where: { col: string; term: Term } | null, params: rea
   return k;
 }
 
-function hkey(s: CqlStmt, k: unknown): string {
-  return `${s.table}/${String(k)}`;
+/**
+ * A read's history value, `{ table, key, cl }`, and with the row it returned for its completion.
+ * (`key` is a primitive: `checkValue` makes every CQL type's value one.)
+ */
+export function readHistoryValue(table: string, key: unknown, cl: number, row?: Record<string, unknown> | null): Record<string, unknown> {
+  return row === undefined ? { table, key, cl } : { table, key, cl, row };
+}
+
+/** The history's `key` of an operation on a table's partition: 'table/key'. */
+export function historyKey(table: string, key: unknown): string {
+  return `${table}/${String(key)}`;
 }
 
 /** A write's fragment stamped with timestamp `t` (µs). */
@@ -109,7 +121,7 @@ export function buildStatement(cx: StatementContext, p: ParsedCql, params: reado
     for (const c of columns) colCheck(t, c);
     const limit = s.limit ? Number(bindValue(s.limit, params)) : 1;
     if (!(limit > 0)) throw new ResponseError(types.responseErrorCodes.invalid, 'LIMIT must be strictly positive');
-    return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read', hkey: hkey(s, key), hvalue: { table: s.table, key, cl } };
+    return { op: { kind: 'read', table: s.table, key, columns, cl, limit }, f: 'read' };
   }
   // writes
   const tsTerm: Term | undefined = s.timestamp;
@@ -152,7 +164,6 @@ export function buildStatement(cx: StatementContext, p: ParsedCql, params: reado
     op,
     stampSpec: serverSide ? (at: number) => stamped(cells, rowDelete, marker, at) : undefined,
     f: s.type === 'delete' ? 'delete' : 'write',
-    hkey: hkey(s, key),
     hvalue: { table: s.table, key, cells: s.type === 'delete' && rowDelete ? null : { ...cells }, timestamp: serverSide ? null : ts, cl },
   };
 }

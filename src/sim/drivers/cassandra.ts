@@ -19,7 +19,7 @@ import { type Endpoint } from '../net';
 import { worldFor } from '../active';
 import type { World } from '../world';
 import { type Attempt, type RequestContext, RequestHandler } from './cassandra-request';
-import type { SentAttempt } from '../history';
+import { Call } from './cassandra-call';
 import { type Statement, type StatementContext, buildStatement, namedParams } from './cassandra-statement';
 import { ownItems } from './learner-input';
 
@@ -293,6 +293,12 @@ export interface ExecutionInfo {
   warnings: string[];
 }
 
+function columnsOf(names: string[]): Array<{ name: string; type: { code: number; info: null } }> {
+  const out = new Array<{ name: string; type: { code: number; info: null } }>(names.length);
+  for (let i = 0; i < names.length; i++) out[i] = { name: names[i], type: { code: 0, info: null } };
+  return out;
+}
+
 export class ResultSet {
   rows: Row[];
   rowLength: number;
@@ -303,7 +309,7 @@ export class ResultSet {
   constructor(rows: Row[], columns: string[] | null, info: ExecutionInfo) {
     this.rows = rows;
     this.rowLength = rows.length;
-    this.columns = columns ? columns.map((name) => ({ name, type: { code: 0, info: null } })) : null;
+    this.columns = columns ? columnsOf(columns) : null;
     this.info = info;
   }
   /** The first row, or null. */
@@ -1141,12 +1147,9 @@ export class Client {
     w.activity++;
     const opt: QueryOptions = options ?? {};
     const given = params === undefined || params === null ? [] : params;
+    // the record's params: the driver's own copy of a learner array (never changed after), or the object given
     const positional = Array.isArray(given) ? ownItems(given) : [];
-    w.queries.push({
-      time: w.now, client: this.id, driver: 'cassandra', text: String(query),
-      params: Array.isArray(given) ? positional.slice() : [given], options: { ...opt }, literals: [],
-    });
-    const rec = w.queries[w.queries.length - 1];
+    const call = new Call(w, this.id, String(query), Array.isArray(given) ? positional : [given], { ...opt });
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     const initError = this.#init();
     if (initError) return Promise.reject(initError);
@@ -1166,53 +1169,52 @@ export class Client {
     // lib/execution-options.js: the query's option, else the profile's, else the client's
     const retryPolicy = opt.retry ?? profile.retry ?? this.#policies.retry;
     if (!(retryPolicy instanceof RetryPolicy)) return Promise.reject(new ArgumentError('retry must be an instance of policies.retry.RetryPolicy'));
-    const refuse = (e: unknown): Promise<never> => {
-      if (e instanceof Error) rec.rejected = { name: e.name, message: e.message };
-      return Promise.reject(e);
-    };
     let parsed: ParsedCql;
     try {
       parsed = this.#parse(query);
     } catch (e) {
-      return refuse(e);
+      return call.refuse(e);
     }
-    rec.literals = parsed.literals.slice();
+    call.setLiterals(parsed.literals);
     let paramsArr: unknown[];
     if (Array.isArray(given)) paramsArr = positional;
     else {
       try {
         paramsArr = namedParams(parsed, given, (opt.prepare ?? this.#opts.queryOptions?.prepare) === true);
       } catch (e) {
-        return refuse(e);
+        return call.refuse(e);
       }
-      rec.params = paramsArr.slice();
+      call.setParams(paramsArr);
     }
     const cl = opt.consistency ?? profile.consistency ?? this.#opts.queryOptions?.consistency ?? types.consistencies.localOne;
     let stmt: Statement;
     try {
-      this.#statements ??= { keyspace: this.keyspace, tables: w.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
-      stmt = buildStatement(this.#statements, parsed, paramsArr, cl, opt);
+      stmt = buildStatement(this.#statementContext(), parsed, paramsArr, cl, opt);
     } catch (e) {
-      return refuse(e);
+      return call.refuse(e);
     }
-    const { op, f, hkey, hvalue, stampSpec } = stmt;
-    const inv = w.record(this.id, 'invoke', f, hvalue, { key: hkey });
+    call.invoked(w, stmt, cl);
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
     const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
-    const token = w.addPending(() => `cassandra-driver execute('${query.length > 60 ? query.slice(0, 57) + '…' : query}') by ${this.id}`);
-    const call = new Call(w, this.id, query, f, hvalue, hkey, inv.index, token);
-    const done = new Promise<ResultSet>((resolve, reject) => { call.resolve = resolve; call.reject = reject; });
+    call.waiting(w);
     this.#requests ??= {
       world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
     };
+    const req = new RequestHandler(this.#requests, stmt.op, query, cl, readTimeout, execOptions, stmt.stampSpec, call);
+    const done = req.promise();
     try {
-      new RequestHandler(this.#requests, op, query, cl, readTimeout, execOptions, stampSpec, call).start();
+      req.start();
     } catch (e) {
-      call.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
+      req.reject(e as Error); // a policy threw (as inside the promise's executor: the call rejects)
     }
     return done;
+  }
+
+  /** What statements of this client are built with (made once). */
+  #statementContext(): StatementContext {
+    return this.#statements ??= { keyspace: this.keyspace, tables: this.#world.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
   }
 
   /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */
@@ -1226,49 +1228,6 @@ export class Client {
     return n;
   }
 
-}
-
-/** One `client.execute` awaited by learner code: how its end is recorded in the history and settles its promise. */
-class Call {
-  resolve!: (rs: ResultSet) => void;
-  reject!: (e: Error) => void;
-  constructor(
-    readonly w: World,
-    readonly client: string,
-    readonly query: string,
-    readonly f: string,
-    readonly hvalue: Record<string, unknown>,
-    readonly hkey: string | undefined,
-    readonly invoke: number,
-    readonly token: number,
-  ) {}
-
-  finish(err: Error | null, rs?: ResultSet, row0?: Record<string, unknown>, attempts?: SentAttempt[], ignored?: Error): void {
-    const { w, f, hvalue } = this;
-    const sent = attempts ? { attempts: attempts.map((a) => ({ ...a })) } : undefined;
-    w.removePending(this.token);
-    w.wake();
-    if (err) {
-      const timeoutLike = err instanceof OperationTimedOutError || (err instanceof ResponseError && (err.code === 0x1100 || err.code === 0x1200)) || (err as { isSocketError?: boolean }).isSocketError;
-      w.record(this.client, timeoutLike && f !== 'read' && f !== 'health' ? 'info' : 'fail', f, hvalue, {
-        key: this.hkey, invoke: this.invoke,
-        error: { name: err.name, message: err.message, code: (err as ResponseError).code },
-        ...sent,
-      });
-      if (!(err instanceof NoHostAvailableError)) (err as DriverError).query = this.query;
-      this.reject(err);
-    } else {
-      // the row as read: a copy of the columns the first Row was made from (spreading the Row itself is slower)
-      const value = f === 'read' ? { ...hvalue, row: rs!.rows.length > 0 ? { ...(row0 ?? rs!.rows[0]) } : null } : hvalue;
-      // a retry policy that answered with another level: the level the request succeeded at
-      const achieved = rs!.info.achievedConsistency;
-      const lowered = hvalue.cl !== undefined && achieved !== hvalue.cl ? { achievedConsistency: achieved } : undefined;
-      // a retry policy that answered `ignore`: the call "succeeded" although the request failed
-      const swallowed = ignored ? { ignored: { name: ignored.name, message: ignored.message, code: (ignored as ResponseError).code } } : undefined;
-      w.record(this.client, 'ok', f, value, { key: this.hkey, invoke: this.invoke, ...sent, ...lowered, ...swallowed });
-      this.resolve(rs!);
-    }
-  }
 }
 
 void SimulationError;

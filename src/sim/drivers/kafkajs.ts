@@ -242,7 +242,7 @@ export class Producer {
     } catch (e) {
       return Promise.reject(e);
     }
-    for (const b of batches) w.queries.push({ time: w.now, client: this.#clientId, driver: 'kafka', text: `send ${b.topic}`, params: b.msgs.map((m) => m.value), options: {}, literals: [] });
+    for (const b of batches) w.logQuery({ time: w.now, client: this.#clientId, driver: 'kafka', text: `send ${b.topic}`, params: b.msgs.map((m) => m.value), options: {}, literals: [] });
     const value = batches.length === 1 ? { topic: batches[0].topic, messages: batches[0].msgs } : { topics: batches.map((b) => ({ topic: b.topic, messages: b.msgs })) };
     return brokerCall(w, this.#ep, 'produce', this.#cfg, this.#clientId, () => batches.map((b) => {
       const t = w.kafkaBroker.topic(b.topic);

@@ -5,7 +5,14 @@
  * tests' checks would then run), nor kept live (changed after the call, the record would change).
  */
 export function ownItems(a: readonly unknown[]): unknown[] {
+  const n = a.length;
+  // the usual length: an array of exactly that size (a record keeps it; pushing would reserve 17 slots)
+  if (n >= 0 && n <= 64 && n === Math.floor(n)) {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = a[i];
+    return out;
+  }
   const out: unknown[] = [];
-  for (let i = 0, n = a.length; i < n; i++) out.push(a[i]);
+  for (let i = 0; i < n; i++) out.push(a[i]);
   return out;
 }

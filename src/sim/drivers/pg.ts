@@ -186,8 +186,8 @@ abstract class Queryable {
     const given: unknown = (config ? config.values : values) ?? [];
     const vals = Array.isArray(given) ? ownItems(given) : [];
     const rowMode = config?.rowMode;
-    w.queries.push({ time: w.now, client: this.id, driver: 'pg', text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] });
-    const rec = w.queries[w.queries.length - 1];
+    const rec = { time: w.now, client: this.id, driver: 'pg' as const, text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] as unknown[] };
+    w.logQuery(rec);
     if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
     if (!Array.isArray(given)) return Promise.reject(new TypeError('Query values must be an array'));
     let wire: Array<string | null>;
