@@ -104,7 +104,11 @@ export function worldStats(w: World): WorldStats {
   };
 }
 
-/** The whole run as data. */
+/**
+ * The whole run as data, as it is now: its history is a copy of the world's (a run that goes on adds
+ * driver calls' records to the world's array as entries made only when the world's array is read:
+ * ./history `RecordLog`; a trace kept meanwhile holds records only).
+ */
 export function worldTrace(w: World): Trace {
   return {
     version: 1,
@@ -112,7 +116,7 @@ export function worldTrace(w: World): Trace {
     nodes: w.cluster.nodes.map((n) => ({ id: n.id, zone: n.ep.zone })),
     clients: [...w.net.endpoints.values()].filter((e) => e.kind !== 'node').map((e) => ({ id: e.id, zone: e.zone, kind: e.kind })),
     faults: w.faultLog,
-    history: w.history,
+    history: w.history.slice(),
     journal: w.net.journal,
     notes: w.notes,
     endMs: w.now,

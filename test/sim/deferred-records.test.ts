@@ -105,4 +105,19 @@ describe('deferred driver records', () => {
     expect(w.queries[0].literals).toEqual(['o1']);
     expect(w.queries[1].rejected?.name).toBe('NotSupportedError');
   });
+
+  it('a trace taken before more calls holds records only (the calls made after it are not in it)', async () => {
+    const w = world();
+    const c = w.cassandraClient({ zone: 'A' });
+    await w.run(async () => {
+      await c.execute('SELECT status FROM orders WHERE id = ?', ['o1']);
+    });
+    const trace = w.trace();
+    await w.run(async () => {
+      await c.execute('SELECT status FROM orders WHERE id = ?', ['o1']);
+    });
+    expect(trace.history.map((op) => [op.index, op.type])).toEqual([[0, 'invoke'], [1, 'ok']]);
+    expect(JSON.parse(JSON.stringify(trace.history))).toEqual(trace.history);
+    expect(w.history.map((op) => op.type)).toEqual(['invoke', 'ok', 'invoke', 'ok']);
+  });
 });
