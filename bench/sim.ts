@@ -8,14 +8,14 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CLOCK, benchCases, benchRatios, type SimRatios } from '../support/sim-cases';
+import { benchCases, benchRatios, type SimRatios } from '../support/sim-cases';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
 /** The ratio lines shared by the Node and Chromium sections. */
 export function ratioLines(r: SimRatios): string[] {
   return [
-    `- No-op scheduler (this machine, this run): **${n(r.noopEventsPerSec)} events/s** (median of ${r.rounds} rounds, each measured side by side with the two below; rates per second of ${CLOCK})`,
+    `- No-op scheduler (this machine, this run): **${n(r.noopEventsPerSec)} events/s** (median of ${r.rounds} rounds, each measured side by side with the two below; rates per second of ${r.clock})`,
     `- Cluster traffic (QUORUM reads/writes from rotating coordinators, network journal on, no learner code): ${n(r.clusterEventsPerSec)} events/s over ${n(r.clusterEvents)} events — **cluster ÷ no-op = ${r.clusterRatio}** (rounds ${r.clusterRange.join('–')}; target ≥ 0.25)`,
     `- Awaited driver calls (4 concurrent \`await client.execute\` loops, ONE): ${n(r.callsPerSec)} calls/s over ${n(r.calls)} calls — **calls ÷ no-op events = ${r.callsRatio}**; their simulator events: ${n(r.driverEventsPerSec)} events/s — **driver events ÷ no-op = ${r.driverEventsRatio}** (rounds ${r.driverEventsRange.join('–')}; target ≥ 0.25)`,
   ];

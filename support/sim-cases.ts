@@ -131,6 +131,8 @@ export async function benchDriverCalls(total = 40_000, concurrency = 4): Promise
 
 export interface SimRatios {
   rounds: number;
+  /** what the rates are per second of, where they were measured (`CLOCK` of that host) */
+  clock: string;
   /** medians over the rounds */
   noopEventsPerSec: number;
   clusterEventsPerSec: number;
@@ -168,7 +170,7 @@ export async function benchRatios(rounds = 9): Promise<SimRatios> {
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const range = (xs: number[]): [number, number] => [r3(Math.min(...xs)), r3(Math.max(...xs))];
   return {
-    rounds,
+    rounds, clock: CLOCK,
     noopEventsPerSec: median(noop), clusterEventsPerSec: median(cluster), clusterEvents,
     callsPerSec: median(calls), calls: callCount, driverEventsPerSec: median(driverEv),
     clusterRatio: r3(median(cr)), callsRatio: r3(median(kr)), driverEventsRatio: r3(median(dr)),
