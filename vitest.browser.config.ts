@@ -20,7 +20,7 @@ export default defineConfig({
     hookTimeout: 600_000,
     // expect.poll waits for a state; its default (1 s) is a timing assumption.
     expect: { poll: { timeout: 120_000, interval: 100 } },
-    // Each file launches one browser; two cores → at most two files at a time.
+    // Each worker runs one Chromium (shared by its files: helpers.ts launch()); two cores → two workers, two files at a time.
     maxWorkers: 2,
     fileParallelism: true,
     // The longest files first, also on a clean clone (test/browser/sequencer.ts).
