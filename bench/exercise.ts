@@ -130,8 +130,8 @@ async function jsBeforeInView(browser: Browser, url: string) {
 // ---- 2 + 3. A cold page: editor ready, first Run after `idleMs`, then warm Runs on the same page ---
 /**
  * Fresh context: the exercise scrolls into view; at its `exercise-ready` event the solution is typed
- * in (`code` 'solution') or the starter the page opened with is left as it is ('starter': the build
- * compiled it, so its Run needs no compile); the first Run is pressed `idleMs` later (0: inside the
+ * in (`code` 'solution': the editor focused, then its code set) or the starter the page opened with is
+ * left as it is, the editor not touched ('starter': the build compiled it, so its Run needs no compile); the first Run is pressed `idleMs` later (0: inside the
  * ready event itself, as a learner who clicks Run the moment the editor appears); then, once the
  * warm-up, esbuild-wasm's start and type-checking are over and the page has been left alone for
  * WARM_SETTLE_MS, PAGE_WARM_RUNS Runs of the same code 100 ms apart.
@@ -150,7 +150,11 @@ async function coldPage(browser: Browser, base: string, id: string, idleMs: numb
         document.addEventListener('exercise-ready', () => {
           const ready = performance.now() - w.__benchStart;
           const h = window.__exerciseEditors![i];
-          if (code !== null) h.setValue(code);
+          // Typing the solution in: the learner has clicked into the editor (which starts type-checking).
+          if (code !== null) {
+            h.editor.focus();
+            h.setValue(code);
+          }
           const go = async () => {
             const t0 = performance.now();
             const o = await h.run('run');

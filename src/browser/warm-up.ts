@@ -14,7 +14,8 @@
  * (it warms the same worker the Run then uses).
  *
  * The editor's own workers (TypeScript type-checking the driver declarations is the heaviest work
- * on the page) wait for `runPathIdle()`: they start once the warm-up is over, and their requests wait
+ * on the page) wait for `runPathIdle()`: they start once the warm-up is over (TypeScript's not before
+ * the learner works with the code: components/exercise/monaco.ts `wantTypes`), and their requests wait
  * while a Run or Submit is in progress (`holdRunPath`), so type-checking yields to a Run.
  */
 import { compile, isCompiled, rehearseCompile, warmCompiler } from './compile-client';

@@ -123,6 +123,23 @@ describe('exercise page without JavaScript', () => {
   });
 });
 
+describe('type-checking waits for the learner', () => {
+  it('a learner who only reads starts no TypeScript worker; moving the pointer over the editor starts it', async () => {
+    const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
+    const tsWorkers = () => page.workers().filter((w) => /ts\.worker/.test(w.url())).length;
+    await page.goto(demoUrl());
+    await openExercise(page);
+    // Past the gate the editor's workers waited at before (the warm-up over), and past esbuild-wasm's
+    // start after it: a TypeScript worker that did not wait for the learner would have started.
+    await page.evaluate(() => window.__exerciseEditors!.demo.compiler());
+    expect(await page.evaluate(() => performance.getEntriesByName('qc:editor-worker-typescript').length)).toBe(0);
+    expect(tsWorkers()).toBe(0);
+    await exerciseRoot(page).locator('.monaco-editor .view-lines').hover();
+    await expect.poll(tsWorkers).toBe(1);
+    await close();
+  });
+});
+
 describe('the whole loop on the demo exercise', () => {
   it('wrong → Run fails; right → Submit passes and marks done; reload restores; infinite loop times out; next Run works', async () => {
     // The shared page's first test: it starts from "not started" (empty storage), the editor open.

@@ -9,7 +9,7 @@
  * This file wires the parts together and holds running (Run / Submit and their results), Reset and
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
-import { monaco, configureTypeScript, typeErrors } from './monaco';
+import { monaco, configureTypeScript, typeErrors, wantTypes } from './monaco';
 import { compile, knownCompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
 import { prestartRunSandbox } from '../../browser/run-sandbox';
 import { compilerIdleStartMs, holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
@@ -91,12 +91,20 @@ export async function boot(root: HTMLElement): Promise<void> {
   const reset = wireReset(ui, ed, data.starter, () => record);
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
+  ed.editor.onDidFocusEditorWidget(wantTypes);
+  ed.editor.onMouseMove(wantTypes);
   // esbuild-wasm starts once, after the first Run or Submit is over (or after a while without one),
   // and compiles the editor's code (browser/warm-up.ts). Then this exercise's start is over: the
   // offline worker, held back since it scrolled into view (browser/run-sandbox.ts prestart), may go on.
   let compilerUp: Promise<void> | null = null;
   const compiler = () => (compilerUp ??= warmCompilerFor(ed.editor.getValue(), FILE_NAME).then(exerciseStarted));
-  const running = wireRunning(ui, { id, data, ed, record, afterRun: () => void compiler() });
+  const running = wireRunning(ui, {
+    id, data, ed, record,
+    afterRun: () => {
+      wantTypes();
+      void compiler();
+    },
+  });
   reset.isRunning = running.busy;
   wireHints(ui, data.hints);
   wireSolution(ui, { id, editor: ed.editor, record });

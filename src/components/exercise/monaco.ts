@@ -46,12 +46,27 @@ function yieldingToRuns(worker: Worker): Worker {
   } as unknown as Worker;
 }
 
+let typesWanted!: () => void;
+const typesWantedP = new Promise<void>((resolve) => (typesWanted = resolve));
+
+/**
+ * The learner works with the code: an editor has the focus or the pointer, or a Run or Submit is over
+ * (its type report). Only then does TypeScript's worker start (about 2 CPU s of type-checking: a
+ * quarter of an exercise page's CPU, bench/results/cold-path-experiments.md section 4), so a learner
+ * who reads does not pay for it. Every call after the first does nothing.
+ */
+export function wantTypes(): void {
+  typesWanted();
+}
+
 window.MonacoEnvironment = {
-  // The editor's workers start once the exercise's run path is warm, so they never delay a first Run.
+  // The editor's workers start once the exercise's run path is warm, so they never delay a first Run;
+  // TypeScript's also waits until the learner works with the code (wantTypes).
   getWorker(_id: string, label: string) {
-    return runPathIdle().then(() => {
+    const typescript = label === 'typescript' || label === 'javascript';
+    return (typescript ? typesWantedP : Promise.resolve()).then(runPathIdle).then(() => {
       mark(`editor-worker-${label}`);
-      return yieldingToRuns(label === 'typescript' || label === 'javascript' ? namedWorker(TsWorker, 'monaco-typescript') : namedWorker(EditorWorker, `monaco-${label}`));
+      return yieldingToRuns(typescript ? namedWorker(TsWorker, 'monaco-typescript') : namedWorker(EditorWorker, `monaco-${label}`));
     });
   },
 };
@@ -100,6 +115,7 @@ export async function configureTypeScript(): Promise<{ driverTypes: boolean }> {
 
 /** The TypeScript errors of a model as the editor's TS worker sees them now ("line 3: message"). */
 export async function typeErrors(model: monaco.editor.ITextModel): Promise<string[]> {
+  wantTypes();
   const client = await (await getTypeScriptWorker())(model.uri);
   const uri = model.uri.toString();
   const diags = [...(await client.getSyntacticDiagnostics(uri)), ...(await client.getSemanticDiagnostics(uri))];
