@@ -131,10 +131,11 @@ async function jsBeforeInView(browser: Browser, url: string) {
 /**
  * Fresh context: the exercise scrolls into view; at its `exercise-ready` event the solution is typed
  * in (`code` 'solution': the editor focused, then its code set) or the starter the page opened with is
- * left as it is, the editor not touched ('starter': the build compiled it, so its Run needs no compile); the first Run is pressed `idleMs` later (0: inside the
- * ready event itself, as a learner who clicks Run the moment the editor appears); then, once the
- * warm-up, esbuild-wasm's start and type-checking are over and the page has been left alone for
- * WARM_SETTLE_MS, PAGE_WARM_RUNS Runs of the same code 100 ms apart.
+ * left as it is, the editor not touched ('starter': the build compiled it, so its Run needs no
+ * compile); the first Run is pressed `idleMs` later (0: inside the ready event itself, as a learner
+ * who clicks Run the moment the editor appears); then, once the warm-up, esbuild-wasm's start and
+ * type-checking are over and the page has been left alone for WARM_SETTLE_MS, PAGE_WARM_RUNS Runs of
+ * the same code 100 ms apart.
  * 'reopened': the same context visited the page before and ran the solution there (a returning
  * learner: their code restored, its compile kept in storage, the browser's caches warm); the page
  * is loaded again and its restored code is run as above.
