@@ -91,8 +91,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   const reset = wireReset(ui, ed, data.starter, () => record);
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
-  ed.editor.onDidFocusEditorWidget(wantTypes);
-  ed.editor.onMouseMove(wantTypes);
+  wantTypesOnFirstTouch(ed.editor);
   // esbuild-wasm starts once, after the first Run or Submit is over (or after a while without one),
   // and compiles the editor's code (browser/warm-up.ts). Then this exercise's start is over: the
   // offline worker, held back since it scrolled into view (browser/run-sandbox.ts prestart), may go on.
@@ -137,6 +136,15 @@ export async function boot(root: HTMLElement): Promise<void> {
   root.dispatchEvent(new CustomEvent('exercise-ready', { bubbles: true }));
   const types = await typesP;
   if (!types.driverTypes) root.dataset.driverTypes = 'missing';
+}
+
+/** Type-checking starts at the learner's first focus in or pointer over the editor (monaco.ts `wantTypes`). */
+function wantTypesOnFirstTouch(editor: monaco.editor.IStandaloneCodeEditor): void {
+  const subscriptions = [editor.onDidFocusEditorWidget(touched), editor.onMouseMove(touched)];
+  function touched(): void {
+    wantTypes();
+    for (const s of subscriptions) s.dispose();
+  }
 }
 
 /**
