@@ -17,6 +17,8 @@ import { monacoTsWorkerByEsbuild } from './src/browser/build/monaco-ts-worker.mj
 import { MONACO_MODULES, MONACO_TYPESCRIPT, unshaken } from './src/browser/build/monaco-unshaken.mjs';
 // Hardened JavaScript's own constructors keep their names (Error.name is 'Error') once minified.
 import { sesKeepsNames } from './src/browser/build/ses-names.mjs';
+// Inline code in lessons wraps only between the parts of a name (`max_hints_|file_size`, not `siz|e`).
+import { rehypeCodeBreaks } from './src/lib/code-breaks.mjs';
 // The service worker that keeps the built site working offline (writes dist/sw.js; keep it last).
 import { offlineWorker } from './src/browser/build/offline.mjs';
 
@@ -53,7 +55,7 @@ export default defineConfig({
   // content-layer data store of one build never leaks into another.
   ...(process.env.ASTRO_CACHE_DIR ? { cacheDir: process.env.ASTRO_CACHE_DIR } : {}),
   markdown: {
-    rehypePlugins: [rehypeBaseLinks],
+    rehypePlugins: [rehypeBaseLinks, rehypeCodeBreaks],
     // Two themes, switched by CSS (src/styles/global.css) with the site's light/dark theme.
     // The high-contrast variants keep comments and punctuation above WCAG AA contrast.
     shikiConfig: {
