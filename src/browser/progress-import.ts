@@ -1,6 +1,6 @@
 /**
- * Importing an exported progress file (progress.ts importProgress): the file merged into what is
- * stored, losing nothing (docs/CONTRACTS.md, "Browser
+ * Importing an exported progress file (`importProgress`, for the exercise's and the home page's import
+ * boxes; only they load this module): the file merged into what is stored, losing nothing (docs/CONTRACTS.md, "Browser
  * storage"): an entry only one side has is kept; where both have one —
  *  - a lesson: "done" over "in-progress" (as a visit never downgrades "done"), else the newer;
  *  - an exercise: the newer (`at`); "solution viewed before passing" stays if either side says so, and
@@ -8,7 +8,8 @@
  *  - a quiz (no time recorded): the higher score, the file's on a tie.
  * Ties of time go to the file: importing is the learner's explicit choice.
  */
-import type { ExerciseProgress, LessonProgress, Progress, QuizProgress } from './progress-document';
+import { parseProgress, type ExerciseProgress, type LessonProgress, type Progress, type QuizProgress } from './progress-document';
+import { mergeFile, type ProgressStore } from './progress';
 
 export interface Merged {
   merged: Progress;
@@ -85,3 +86,18 @@ export function importedMessage(res: Extract<ImportResult, { ok: true }>, from =
   return res.saved ? `Imported${what}` : `Imported for this session only${what} ${res.reason}`;
 }
 
+/**
+ * Merges an exported progress file (its JSON text) into the progress of `store` (the page's own by
+ * default): nothing stored is lost, and the result is saved; storage that failed before is tried again.
+ */
+export function importProgress(json: string, store: Pick<ProgressStore, 'mergeFile'> = { mergeFile }): ImportResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
+  }
+  const res = parseProgress(parsed);
+  if (!res.ok) return { ok: false, error: `Not a progress file: ${res.error}` };
+  return store.mergeFile(res.value, mergeProgress);
+}

@@ -22,14 +22,16 @@
  * save — a full quota — an import tries storage again: that document was read, so nothing is lost.)
  *
  * The module-level functions use a default store bound to `globalThis.localStorage`;
- * `createProgressStore(storage)` builds an independent one (tests pass a fake Storage).
+ * `createProgressStore(storage)` (progress-records.ts) builds an independent one (tests pass a fake
+ * Storage). This module is in every page's up-front script; the exercises' and quizzes' records
+ * (progress-records.ts) and the import (progress-import.ts) load only where they are used.
  */
 
-import { empty, isObj, parseProgress, type ExerciseProgress, type LessonProgress, type LessonState, type Progress, type QuizProgress } from './progress-document';
-import { mergeProgress, type ImportResult } from './progress-import';
+import { empty, isObj, parseProgress, type ExerciseProgress, type LessonProgress, type LessonState, type Progress } from './progress-document';
+import type { ImportResult, Merged } from './progress-import';
 
 export * from './progress-document';
-export { importedMessage, type ImportResult } from './progress-import';
+export type { ImportResult } from './progress-import';
 
 export const STORAGE_KEY = 'qc:progress';
 export type StorageStatus = 'ok' | 'memory';
@@ -40,16 +42,13 @@ export interface ProgressStore {
   getLesson(slug: string): LessonProgress | undefined;
   /** `null` forgets the lesson (back to "not started"). A lesson already "done" stays done when set to "in-progress" unless `force`. */
   setLesson(slug: string, state: LessonState | null, opts?: { force?: boolean }): void;
-  getExercise(id: string): ExerciseProgress | undefined;
-  /** `solutionViewedBeforePass` once true stays true; `passedCode` omitted: kept as stored. */
-  setExercise(id: string, value: Omit<ExerciseProgress, 'at' | 'solutionViewedBeforePass'> & { at?: number; solutionViewedBeforePass?: boolean }): void;
-  /** Records that the reference solution was opened now (`code`: the editor's code, kept if nothing is stored yet): before a pass, the exercise is marked so. */
-  markSolutionViewed(id: string, code: string): void;
-  getQuiz(quizId: string): QuizProgress | undefined;
-  setQuiz(quizId: string, value: QuizProgress): void;
   exportProgress(): string;
-  /** Merges an exported file into the progress (nothing stored is lost) and saves it; also retries storage that failed before. */
-  importProgress(json: string): ImportResult;
+  /**
+   * Merges a validated progress document (an exported file) into the progress with `merge` and saves
+   * it; also retries storage that failed before. The import itself (JSON text, validation, the merge
+   * rules) is progress-import.ts `importProgress`: a page loads that code only where it imports.
+   */
+  mergeFile(file: Progress, merge: (stored: Progress, file: Progress) => Merged): ImportResult;
   /** Clears the stored document (also a corrupt one) and retries persistent storage. */
   resetProgress(): void;
   /** Called after every change (this page or, via the `storage` event, another tab). Returns an unsubscribe function. */
@@ -57,6 +56,10 @@ export interface ProgressStore {
   storageStatus(): StorageStatus;
   /** Why the store fell back to memory (for the visible warning); `null` when status is 'ok'. */
   storageReason(): string | null;
+  /** Calls `read` with the live document and returns what it returns (progress-records.ts; `read` must not keep or change it). */
+  read<T>(read: (p: Progress) => T): T;
+  /** Changes the live document (`now`: the store's clock) and saves it, unless `change` returns false (progress-records.ts). */
+  change(change: (p: Progress, now: () => number) => boolean | void): void;
 }
 
 const clone = (p: Progress): Progress => JSON.parse(JSON.stringify(p)) as Progress;
@@ -196,7 +199,12 @@ function savedProgress(
   };
 }
 
-export function createProgressStore(
+/**
+ * A store of the progress in `storage` (tests pass a fake one). The exercises' and quizzes' records are
+ * added by progress-records.ts (`createProgressStore` there makes a store with both): the pages load
+ * that code only where an exercise or a quiz is.
+ */
+export function createCoreStore(
   storage: StorageLike | null | undefined | (() => StorageLike | null | undefined),
   opts: { now?: () => number; eventTarget?: Pick<EventTarget, 'addEventListener'> | null } = {},
 ): ProgressStore {
@@ -224,52 +232,10 @@ export function createProgressStore(
       }
       persist();
     },
-    getExercise(id) {
-      const e = data().exercises[id];
-      return e ? { ...e } : undefined;
-    },
-    setExercise(id, value) {
-      const d = data();
-      const before = d.exercises[id];
-      const viewed = before?.solutionViewedBeforePass === true || value.solutionViewedBeforePass === true;
-      const e: ExerciseProgress = { code: value.code, status: value.status, submitted: value.submitted, at: value.at ?? now(), solutionViewedBeforePass: viewed };
-      const passedCode = value.passedCode ?? before?.passedCode;
-      if (passedCode !== undefined) e.passedCode = passedCode;
-      d.exercises[id] = e;
-      persist();
-    },
-    markSolutionViewed(id, code) {
-      const d = data();
-      const e = d.exercises[id];
-      if (e && e.status === 'pass' && e.submitted) return; // viewed after passing: nothing to record
-      if (e?.solutionViewedBeforePass) return;
-      d.exercises[id] = e
-        ? { ...e, solutionViewedBeforePass: true }
-        : { code, status: 'started', submitted: false, at: now(), solutionViewedBeforePass: true };
-      persist();
-    },
-    getQuiz(quizId) {
-      const q = data().quiz[quizId];
-      return q ? (JSON.parse(JSON.stringify(q)) as QuizProgress) : undefined;
-    },
-    setQuiz(quizId, value) {
-      const answers: Record<string, string[]> = {};
-      for (const [k, v] of Object.entries(value.answers)) answers[k] = [...v];
-      data().quiz[quizId] = { answers, score: value.score };
-      persist();
-    },
     exportProgress: () => JSON.stringify(data(), null, 2),
-    importProgress(json) {
+    mergeFile(file, merge) {
       data();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(json);
-      } catch (e) {
-        return { ok: false, error: `Not valid JSON: ${(e as Error).message}` };
-      }
-      const res = parseProgress(parsed);
-      if (!res.ok) return { ok: false, error: `Not a progress file: ${res.error}` };
-      const { merged, fromFile, keptHere } = mergeProgress(cell.data, res.value);
+      const { merged, fromFile, keptHere } = merge(cell.data, file);
       cell.data = merged;
       saved.retryWrites();
       persist();
@@ -289,23 +255,23 @@ export function createProgressStore(
     },
     storageStatus: () => (saved.ensure(), cell.status),
     storageReason: () => (saved.ensure(), cell.reason),
+    read: (read) => read(data()),
+    change(change) {
+      if (change(data(), now) !== false) persist();
+    },
   };
 }
 
-const defaultStore = createProgressStore(() => globalThis.localStorage, {
+/** The page's own store (the functions below, and progress-records.ts's, are its methods). */
+export const defaultStore = createCoreStore(() => globalThis.localStorage, {
   eventTarget: typeof window === 'undefined' ? null : window,
 });
 
 export const loadProgress = defaultStore.loadProgress;
 export const getLesson = defaultStore.getLesson;
 export const setLesson = defaultStore.setLesson;
-export const getExercise = defaultStore.getExercise;
-export const setExercise = defaultStore.setExercise;
-export const markSolutionViewed = defaultStore.markSolutionViewed;
-export const getQuiz = defaultStore.getQuiz;
-export const setQuiz = defaultStore.setQuiz;
 export const exportProgress = defaultStore.exportProgress;
-export const importProgress = defaultStore.importProgress;
+export const mergeFile = defaultStore.mergeFile;
 export const resetProgress = defaultStore.resetProgress;
 export const subscribe = defaultStore.subscribe;
 export const storageStatus = defaultStore.storageStatus;

@@ -3,7 +3,8 @@
  * the result (aria-live), keep answers + score in progress.ts and restore them on the next visit.
  * The markup (Quiz.astro) is complete without this script; it only adds interaction.
  */
-import { getQuiz, setQuiz, subscribe } from '../browser/progress';
+import { subscribe } from '../browser/progress';
+import { getQuiz, setQuiz } from '../browser/progress-records';
 
 type Outcome = { ok: boolean; message: string };
 

@@ -90,7 +90,7 @@ describe('exercise page without JavaScript', () => {
     await close();
   });
 
-  it('loads no exercise JavaScript beyond the tiny element script before the exercise is in view', async () => {
+  it('loads no exercise JavaScript beyond the tiny element script before the exercise is in view: at most 10 KB of script in all', async () => {
     const { page, close } = await newPage(browser, { baseUrl: siteUrls().root });
     const scripts: string[] = [];
     page.on('request', (r) => {
@@ -119,6 +119,17 @@ describe('exercise page without JavaScript', () => {
     const css = await page.evaluate(() => [...document.styleSheets].map((s) => s.href ?? '').join(' '));
     expect(css).not.toMatch(/boot|monaco/);
     expect(await page.locator('style[data-monaco-css]').count()).toBe(0);
+    // Every byte of script the page has run so far (files and inline), as bench/exercise.ts counts it
+    // but without the server's headers: the outline's marks, the theme, the storage warning, the
+    // exercise element and the progress store — not the exercise records or the import (they load
+    // with the editor, or where an import box is).
+    const bytes = await page.evaluate(() => {
+      const files = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => /\.m?js(\?|$)/.test(e.name));
+      const inline = [...document.querySelectorAll('script:not([src])')].filter((e) => !e.getAttribute('type') || e.getAttribute('type') === 'module');
+      return { files: files.map((e) => [e.name.split('/').pop(), e.encodedBodySize] as const), inline: inline.reduce((n, e) => n + new TextEncoder().encode(e.textContent ?? '').length, 0) };
+    });
+    const total = bytes.files.reduce((n, [, b]) => n + b, bytes.inline);
+    expect(total, `script before the exercise is in view: ${JSON.stringify(bytes)}`).toBeLessThanOrEqual(10 * 1024);
     await close();
   });
 });

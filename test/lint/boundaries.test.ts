@@ -81,7 +81,7 @@ const RULES: Rule[] = [
     files: /^src\/(components|layouts|pages)\//,
     allow: [
       /^src\/(components|layouts|lib|styles)\//,
-      /^src\/browser\/(compile-client|run-client|run-sandbox|warm-up|timing|protocol|results|progress|worker-ctor|offline\/(register|exercise-start))\.ts$/,
+      /^src\/browser\/(compile-client|run-client|run-sandbox|warm-up|timing|protocol|results|progress|progress-import|progress-records|worker-ctor|offline\/(register|exercise-start))\.ts$/,
       /^src\/diagram\/index\.ts$/,
       DIAGRAM_CLIENT,
       // the grader's host entry, and its build-time validation of exercise folders (Exercise.astro)

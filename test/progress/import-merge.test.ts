@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  createProgressStore, importedMessage, parseProgress, STORAGE_KEY,
+  parseProgress, STORAGE_KEY,
   type ExerciseProgress, type LessonProgress, type Progress, type QuizProgress,
 } from '../../src/browser/progress';
-import { mergeProgress } from '../../src/browser/progress-import';
+import { importProgress, importedMessage, mergeProgress } from '../../src/browser/progress-import';
+import { createProgressStore } from '../../src/browser/progress-records';
 import { FakeStorage } from './fake-storage';
 
 let clock = 1000;
@@ -97,7 +98,7 @@ describe('importProgress', () => {
     const s = new FakeStorage();
     const st = createProgressStore(s, { now: () => 500 });
     st.setExercise('read-fallback', { code: 'my newer work', status: 'fail', submitted: true });
-    const res = st.importProgress(exported({ exercises: { 'read-fallback': ex('old', 100), demo: ex('demo work', 90, 'pass') } }));
+    const res = importProgress(exported({ exercises: { 'read-fallback': ex('old', 100), demo: ex('demo work', 90, 'pass') } }), st);
     expect(res).toEqual({ ok: true, fromFile: 1, keptHere: 1, saved: true });
     expect(st.getExercise('read-fallback')?.code).toBe('my newer work');
     expect(st.getExercise('demo')?.code).toBe('demo work');
@@ -113,11 +114,11 @@ describe('importProgress', () => {
     st.setLesson('misconception', 'in-progress');
     expect(st.storageStatus()).toBe('memory');
     const file = exported({ exercises: { demo: ex('x', 5) } });
-    const stillFull = st.importProgress(file);
+    const stillFull = importProgress(file, st);
     expect(stillFull).toMatchObject({ ok: true, saved: false, reason: expect.stringMatching(/full/) });
     if (stillFull.ok) expect(importedMessage(stillFull)).toMatch(/^Imported for this session only: 1 entry taken from the file\. Browser storage is full/);
     s.quotaBytes = Infinity;
-    expect(st.importProgress(file)).toMatchObject({ ok: true, saved: true });
+    expect(importProgress(file, st)).toMatchObject({ ok: true, saved: true });
     expect(st.storageStatus()).toBe('ok');
     const kept = JSON.parse(s.map.get(STORAGE_KEY)!) as Progress;
     expect(Object.keys(kept.lessons).sort(), 'what the session held while storage was full is saved too').toEqual(['incident', 'misconception']);
@@ -130,7 +131,7 @@ describe('importProgress', () => {
     s.map.set(STORAGE_KEY, newer);
     const st = createProgressStore(s, { now });
     expect(st.storageStatus()).toBe('memory');
-    const res = st.importProgress(exported({ lessons: { incident: { state: 'done', at: 3 } } }));
+    const res = importProgress(exported({ lessons: { incident: { state: 'done', at: 3 } } }), st);
     expect(res).toMatchObject({ ok: true, saved: false, reason: expect.stringMatching(/could not be read .*unsupported version 3/) });
     expect(st.getLesson('incident')?.state, 'the import holds for this session').toBe('done');
     expect(s.map.get(STORAGE_KEY)).toBe(newer);
@@ -145,20 +146,20 @@ describe('the code of the last passing Submit (passedCode)', () => {
     st.setExercise('demo', { code: 'broken', status: 'error', submitted: true });
     expect(st.getExercise('demo')).toMatchObject({ code: 'broken', passedCode: 'passing' });
     const b = createProgressStore(new FakeStorage(), { now });
-    b.importProgress(st.exportProgress());
+    importProgress(st.exportProgress(), b);
     expect(b.getExercise('demo')?.passedCode).toBe('passing');
   });
 
   it('an entry named "__proto__" in a file is an entry like any other', () => {
     const st = createProgressStore(new FakeStorage(), { now });
     const file = { version: 2, lessons: JSON.parse('{"__proto__": {"state": "done", "at": 2}}'), exercises: {}, quiz: {} };
-    expect(st.importProgress(JSON.stringify(file))).toMatchObject({ ok: true, fromFile: 1 });
+    expect(importProgress(JSON.stringify(file), st)).toMatchObject({ ok: true, fromFile: 1 });
     expect(Object.keys(st.loadProgress().lessons)).toEqual(['__proto__']);
   });
 
   it('a file whose passedCode is not text is not a progress file', () => {
     const st = createProgressStore(new FakeStorage(), { now });
     const bad = { version: 2, lessons: {}, exercises: { demo: { code: '', status: 'pass', submitted: true, at: 1, solutionViewedBeforePass: false, passedCode: 7 } }, quiz: {} };
-    expect(st.importProgress(JSON.stringify(bad))).toEqual({ ok: false, error: 'Not a progress file: exercises.demo.passedCode is malformed' });
+    expect(importProgress(JSON.stringify(bad), st)).toEqual({ ok: false, error: 'Not a progress file: exercises.demo.passedCode is malformed' });
   });
 });

@@ -1,7 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import {
-  createProgressStore, lessonMark, STORAGE_KEY, type Progress,
+  lessonMark, STORAGE_KEY, type Progress,
 } from '../../src/browser/progress';
+import { importProgress } from '../../src/browser/progress-import';
+import { createProgressStore } from '../../src/browser/progress-records';
 import { FakeStorage } from './fake-storage';
 
 let clock = 1000;
@@ -119,7 +121,7 @@ describe('progress store', () => {
     const json = a.exportProgress();
     const s = new FakeStorage();
     const b = createProgressStore(s, { now });
-    expect(b.importProgress(json)).toEqual({ ok: true, fromFile: 2, keptHere: 0, saved: true });
+    expect(importProgress(json, b)).toEqual({ ok: true, fromFile: 2, keptHere: 0, saved: true });
     expect(b.loadProgress()).toEqual(a.loadProgress());
     expect(stored(s)).toEqual(a.loadProgress());
   });
@@ -127,9 +129,9 @@ describe('progress store', () => {
   it('import rejects bad input with a clear message and keeps the current progress', () => {
     const st = createProgressStore(new FakeStorage(), { now });
     st.setLesson('incident', 'done');
-    expect(st.importProgress('not json')).toMatchObject({ ok: false, error: expect.stringMatching(/^Not valid JSON/) });
-    expect(st.importProgress('{"version":7}')).toEqual({ ok: false, error: expect.stringMatching(/unsupported version 7/) });
-    expect(st.importProgress('[1,2]')).toEqual({ ok: false, error: 'Not a progress file: not a JSON object' });
+    expect(importProgress('not json', st)).toMatchObject({ ok: false, error: expect.stringMatching(/^Not valid JSON/) });
+    expect(importProgress('{"version":7}', st)).toEqual({ ok: false, error: expect.stringMatching(/unsupported version 7/) });
+    expect(importProgress('[1,2]', st)).toEqual({ ok: false, error: 'Not a progress file: not a JSON object' });
     expect(st.getLesson('incident')?.state).toBe('done');
   });
 
@@ -200,13 +202,13 @@ describe('the reference solution viewed before passing', () => {
     expect(stored(s).lessons.incident.state).toBe('done');
     // An exported version 1 file imports too.
     const b = createProgressStore(new FakeStorage(), { now });
-    expect(b.importProgress(JSON.stringify({ version: 1, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }))).toMatchObject({ ok: true, saved: true });
+    expect(importProgress(JSON.stringify({ version: 1, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }), b)).toMatchObject({ ok: true, saved: true });
     expect(b.getExercise('a')?.solutionViewedBeforePass).toBe(false);
   });
 
   it('a version 2 exercise without the field is malformed', () => {
     const st = createProgressStore(new FakeStorage(), { now });
-    expect(st.importProgress(JSON.stringify({ version: 2, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} })))
+    expect(importProgress(JSON.stringify({ version: 2, lessons: {}, exercises: { a: { code: '', status: 'fail', submitted: true, at: 1 } }, quiz: {} }), st))
       .toEqual({ ok: false, error: expect.stringMatching(/exercises\.a is malformed/) });
   });
 });

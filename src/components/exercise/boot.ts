@@ -17,7 +17,7 @@ import { exerciseStarted } from '../../browser/offline/exercise-start';
 import { ExerciseRunner, type RunOutcome } from '../../browser/run-client';
 import type { Mode } from '../../browser/protocol';
 import { errorResults, type Results } from '../../browser/results';
-import * as progress from '../../browser/progress';
+import { getExercise } from '../../browser/progress-records';
 import { clearResults, consoleText, renderResults, summarize } from './results-view';
 import { appendInline } from './inline';
 import { exerciseUi, type ExerciseUi } from './ui';
@@ -86,7 +86,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   const warm = holdRunPath(new Promise<void>((resolve) => (warmed = resolve)));
   const typesP = configureTypeScript();
   const ui = exerciseUi(root);
-  const initial = progress.getExercise(id)?.code ?? data.starter;
+  const initial = getExercise(id)?.code ?? data.starter;
   const ed = createEditor(ui, { id, fileName: FILE_NAME, title: data.title, initial, starter: data.starter });
   const reset = wireReset(ui, ed, data.starter, () => record);
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });

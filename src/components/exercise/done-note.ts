@@ -4,7 +4,8 @@
  * Submit passed, the outline's rule), from page load on and after every progress change (this page's
  * Submit, an import, another tab). Loaded only on pages that have a note; progress.ts is already there.
  */
-import { getExercise, subscribe } from '../../browser/progress';
+import { subscribe } from '../../browser/progress';
+import { getExercise } from '../../browser/progress-records';
 
 /** Shows or hides every note in `doc` to match progress storage; keeps doing so. Returns the unsubscribe. */
 export function watchDoneNotes(doc: Document = document): () => void {

@@ -5,6 +5,7 @@
  * tab, or an import, updates the editor when the learner is not typing here.
  */
 import * as progress from '../../browser/progress';
+import { getExercise, markSolutionViewed, setExercise } from '../../browser/progress-records';
 import type { Results } from '../../browser/results';
 import type { monaco } from './monaco';
 import type { ExerciseUi } from './ui';
@@ -36,7 +37,7 @@ export function trackRecord(
   const solutionBtn = ui.btn('solution');
   // The lesson's "What you just fixed" note (optional; done-note.ts shows it from progress storage).
   const doneNote = ui.root.querySelector<HTMLElement>('[data-role="done"]');
-  const saved = progress.getExercise(id);
+  const saved = getExercise(id);
   let submitted = saved?.submitted ?? false;
   let status: progress.ExerciseStatus = saved?.status ?? 'started';
   /** The reference solution was opened before a Submit passed (recorded in progress, shown in the outline). */
@@ -51,7 +52,7 @@ export function trackRecord(
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
     try {
-      progress.setExercise(id, { code: editor.getValue(), status, submitted, ...(passed === undefined ? {} : { passedCode: passed }) });
+      setExercise(id, { code: editor.getValue(), status, submitted, ...(passed === undefined ? {} : { passedCode: passed }) });
     } catch (e) {
       // progress.ts never throws by contract; if it ever does, the learner keeps working.
       ui.note('warn', 'storage', [`Your code could not be saved (${e instanceof Error ? e.message : String(e)}).`]);
@@ -128,7 +129,7 @@ export function trackRecord(
       if (status === 'pass' && submitted) return;
       flush();
       viewedBeforePass = true;
-      progress.markSolutionViewed(id, editor.getValue());
+      markSolutionViewed(id, editor.getValue());
       ui.note('info', 'solution-viewed', [
         'You opened the reference solution before passing: this exercise will be recorded as completed with the solution viewed.',
       ]);

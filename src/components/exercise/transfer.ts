@@ -1,5 +1,6 @@
 /** The Export progress / Import progress buttons: all progress as a JSON file, and back. */
 import * as progress from '../../browser/progress';
+import { importProgress, importedMessage } from '../../browser/progress-import';
 import type { ExerciseRecord } from './record';
 import type { ExerciseUi } from './ui';
 
@@ -31,9 +32,9 @@ export function wireTransfer(ui: ExerciseUi, record: ExerciseRecord): void {
     }
     // The editor's latest code is saved first: the import merges with it (the newer of the two stays).
     record.flush();
-    const res = progress.importProgress(text);
+    const res = importProgress(text);
     if (res.ok) {
-      const said = progress.importedMessage(res, `from ${f.name}`);
+      const said = importedMessage(res, `from ${f.name}`);
       ui.note(res.saved ? 'ok' : 'warn', 'import', [said]);
       ui.announce(said);
     } else {
