@@ -2,7 +2,8 @@
  * The lessons' "What you just fixed" notes (Exercise.astro's `done` slot, rendered hidden by
  * ExerciseDone.astro): each is shown while progress storage marks its exercise complete (the last
  * Submit passed, the outline's rule), from page load on and after every progress change (this page's
- * Submit, an import, another tab). Loaded only on pages that have a note; progress.ts is already there.
+ * Submit, an import, another tab). Loaded only on pages that have a note (with the exercise records,
+ * progress-records.ts; progress.ts is on every page already).
  */
 import { subscribe } from '../../browser/progress';
 import { getExercise } from '../../browser/progress-records';
