@@ -295,6 +295,10 @@ async function warmRuns(browser: Browser, base: string, rate: number): Promise<n
   await page.evaluate(() => window.__exerciseEditors!.demo.warm);
   await page.evaluate(() => window.__exerciseEditors!.demo.run('run'));
   await page.evaluate(() => window.__exerciseEditors!.demo.compiler());
+  // The first Run starts type-checking (the editor's TypeScript worker, ~2 CPU s): warm Runs are taken
+  // once it has answered and the page has been left alone, as the cold pages' and the Submits' are.
+  await page.evaluate(() => window.__exerciseEditors!.demo.typeErrors());
+  await page.waitForTimeout(WARM_SETTLE_MS);
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     await page.waitForTimeout(100); // a learner does not press Run twice within 100 ms
@@ -588,7 +592,7 @@ ${before.map((e) => `  - ${e.url.replace(base, '/')}: ${e.bytes} B`).join('\n')}
   caches warm); the page is loaded again and the restored code is run.
   Its parts, from the page's \`qc:\` User Timing marks: until the run worker got the request (the compile, with esbuild-wasm's
   start if it was not over, and the run worker's start or rehearsal), and in the worker (the run itself).
-- *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart.
+- *Warm Run*: ${RUNS} Runs of the demo solution on one page, 100 ms apart, after its first Run, once type-checking has answered and the page has been left alone ${WARM_SETTLE_MS / 1000} s.
 - *Submit*: per exercise, on one page after its warm-up, the first Submit of its reference solution (the page's first;
   it also compiles the solution, and Monaco's TypeScript worker may still be type-checking beside it), then, once
   type-checking has answered and the page has been left alone ${WARM_SETTLE_MS / 1000} s (before 2026-12-06 17:00 UTC these
