@@ -46,6 +46,19 @@ function rehypeBaseLinks() {
   return (/** @type {any} */ tree) => walk(tree);
 }
 
+/**
+ * A table wider than a phone scrolls sideways inside itself (src/styles/global.css): it takes a Tab stop,
+ * so that a keyboard can scroll it too — as Astro does for code blocks (`<pre tabindex="0">`).
+ */
+function rehypeFocusableTables() {
+  /** @param {{ type: string; tagName?: string; properties?: Record<string, unknown>; children?: any[] }} node */
+  const walk = (node) => {
+    if (node.type === 'element' && node.tagName === 'table') node.properties = { ...node.properties, tabIndex: 0 };
+    for (const c of node.children ?? []) walk(c);
+  };
+  return (/** @type {any} */ tree) => walk(tree);
+}
+
 export default defineConfig({
   base,
   trailingSlash: 'ignore',
@@ -55,7 +68,7 @@ export default defineConfig({
   // content-layer data store of one build never leaks into another.
   ...(process.env.ASTRO_CACHE_DIR ? { cacheDir: process.env.ASTRO_CACHE_DIR } : {}),
   markdown: {
-    rehypePlugins: [rehypeBaseLinks, rehypeCodeBreaks],
+    rehypePlugins: [rehypeBaseLinks, rehypeCodeBreaks, rehypeFocusableTables],
     // Two themes, switched by CSS (src/styles/global.css) with the site's light/dark theme.
     // The high-contrast variants keep comments and punctuation above WCAG AA contrast.
     shikiConfig: {

@@ -1,7 +1,8 @@
 /**
- * A crawl check (site-root.test.ts at 1280 px, site-sub.test.ts at 360 px): inline code that wraps
- * breaks only between the parts of a name (src/lib/code-breaks.mjs), never inside one —
- * `max_hints_file_siz|e_in_mb` or `Unavailabl|e` reads as another name.
+ * Crawl checks of how wide content fits a page. Inline code that wraps breaks only between the parts
+ * of a name (src/lib/code-breaks.mjs), never inside one — `max_hints_file_siz|e_in_mb` or `Unavailabl|e`
+ * reads as another name (site-root.test.ts at 1280 px, site-sub.test.ts at 360 px); and what scrolls
+ * sideways instead can be scrolled by keyboard (site-sub.test.ts, at a phone's width).
  */
 import type { Page } from 'playwright-core';
 import { breakOffsets } from '../../src/lib/code-breaks.mjs';
@@ -44,4 +45,18 @@ export async function codeBrokenMidWord(page: Page, pageUrl: string): Promise<st
     }
   }
   return problems;
+}
+
+/**
+ * What scrolls sideways on the page (a wide table on a phone, a code block) and cannot be reached by
+ * keyboard: neither focusable itself nor holding something focusable (axe's scrollable-region-focusable).
+ */
+export async function scrollersOutOfKeyboardReach(page: Page, pageUrl: string): Promise<string[]> {
+  const found = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main *')]
+      .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .filter((el) => el.tabIndex < 0 && !el.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])'))
+      .map((el) => `<${el.tagName.toLowerCase()}> ${(el.textContent ?? '').trim().slice(0, 50)}`),
+  );
+  return found.map((f) => `${pageUrl}: scrolls sideways but a keyboard cannot reach it: ${f}`);
 }

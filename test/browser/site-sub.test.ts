@@ -2,8 +2,8 @@
  * Every built page of dist-sub/ served at /course/, one test per page: what differs under a sub-path,
  * on a phone's 360 px wide window. No console error, failed or off-origin request; every URL in the
  * page's HTML is under /course/ (no root-relative leak); the page does not scroll sideways at 360 px
- * (the same HTML as at "/" but for the base), and no inline code there breaks inside a word
- * (code-wrap.ts); each exercise's editor loads on the first page that
+ * (the same HTML as at "/" but for the base): a table wider than that scrolls inside itself and takes a
+ * Tab stop, and no inline code there breaks inside a word (code-wrap.ts); each exercise's editor loads on the first page that
  * has it, and the workers and wasm its warm-up loads (the same files for every exercise) on the
  * first page with an exercise;
  * then every internal link, #fragment and asset resolves under /course/. Prints the report. (The same
@@ -16,7 +16,7 @@ import { siteUrls } from './helpers';
 import { DIST_BASE } from '../../support/server';
 import { SUB_PATH } from './setup';
 import { crawlTests } from './crawl-tests';
-import { codeBrokenMidWord } from './code-wrap';
+import { codeBrokenMidWord, scrollersOutOfKeyboardReach } from './code-wrap';
 
 /** Root-relative URLs in the page's href/src attributes that are outside the sub-path. */
 async function leaksOutsideBase(page: Page, pageUrl: string): Promise<string[]> {
@@ -39,6 +39,6 @@ crawlTests('/course/', {
   viewport: PHONE,
   axe: false,
   mountExercises: 'once',
-  check: async (page, pageUrl) => [...(await leaksOutsideBase(page, pageUrl)), ...(await scrollsSideways(page, pageUrl)), ...(await codeBrokenMidWord(page, pageUrl))],
-  pageTest: `no console error, failed or off-origin request, exercise that does not load, URL outside ${SUB_PATH}, sideways scroll or inline code broken inside a word at ${PHONE.width} px`,
+  check: async (page, pageUrl) => [...(await leaksOutsideBase(page, pageUrl)), ...(await scrollsSideways(page, pageUrl)), ...(await codeBrokenMidWord(page, pageUrl)), ...(await scrollersOutOfKeyboardReach(page, pageUrl))],
+  pageTest: `no console error, failed or off-origin request, exercise that does not load, URL outside ${SUB_PATH}, sideways scroll, a region scrolling sideways out of keyboard reach or inline code broken inside a word at ${PHONE.width} px`,
 });
