@@ -28,36 +28,37 @@ const rawBase = process.env.BASE_PATH ?? '/';
 const base = `/${rawBase.replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
 
 /**
+ * A rehype step that calls `visit` on every element of a page's tree.
+ * @param {(node: { tagName?: string; properties: Record<string, unknown> }) => void} visit
+ */
+function rehypeEachElement(visit) {
+  /** @param {{ type: string; tagName?: string; properties?: Record<string, unknown>; children?: any[] }} node */
+  const walk = (node) => {
+    if (node.type === 'element' && node.properties) visit(/** @type {any} */ (node));
+    for (const c of node.children ?? []) walk(c);
+  };
+  return () => (/** @type {any} */ tree) => walk(tree);
+}
+
+/**
  * Lesson authors may write root-relative links in MDX (`[x](/lessons/incident/)`); this rehype step
  * prefixes them with the base path so they still resolve when the site lives under a sub-path.
  * Relative links (`../incident/`) need nothing.
  */
-function rehypeBaseLinks() {
+const rehypeBaseLinks = rehypeEachElement((node) => {
   /** @param {unknown} v */
   const fix = (v) => (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//') && !v.startsWith(base) ? base + v.slice(1) : v);
-  /** @param {{ type: string; properties?: Record<string, unknown>; children?: any[] }} node */
-  const walk = (node) => {
-    if (node.type === 'element' && node.properties) {
-      if ('href' in node.properties) node.properties.href = fix(node.properties.href);
-      if ('src' in node.properties) node.properties.src = fix(node.properties.src);
-    }
-    for (const c of node.children ?? []) walk(c);
-  };
-  return (/** @type {any} */ tree) => walk(tree);
-}
+  if ('href' in node.properties) node.properties.href = fix(node.properties.href);
+  if ('src' in node.properties) node.properties.src = fix(node.properties.src);
+});
 
 /**
  * A table wider than a phone scrolls sideways inside itself (src/styles/global.css): it takes a Tab stop,
  * so that a keyboard can scroll it too — as Astro does for code blocks (`<pre tabindex="0">`).
  */
-function rehypeFocusableTables() {
-  /** @param {{ type: string; tagName?: string; properties?: Record<string, unknown>; children?: any[] }} node */
-  const walk = (node) => {
-    if (node.type === 'element' && node.tagName === 'table') node.properties = { ...node.properties, tabIndex: 0 };
-    for (const c of node.children ?? []) walk(c);
-  };
-  return (/** @type {any} */ tree) => walk(tree);
-}
+const rehypeFocusableTables = rehypeEachElement((node) => {
+  if (node.tagName === 'table') node.properties.tabIndex = 0;
+});
 
 export default defineConfig({
   base,
