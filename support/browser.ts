@@ -75,7 +75,8 @@ export async function newPage(
   page.on('console', (msg) => {
     if (msg.type() === 'error') issues.consoleErrors.push(`${msg.text()} (${page.url()})`);
   });
-  page.on('pageerror', (err) => issues.pageErrors.push(`${err.message} (${page.url()})`));
+  // The message, the page, and where it was thrown (the first frames: enough to find the module in a build).
+  page.on('pageerror', (err) => issues.pageErrors.push(`${err.message} (${page.url()})${stackTop(err)}`));
   page.on('requestfailed', (req) => {
     if (issues.offOrigin.includes(req.url())) return; // already counted as off-origin
     // ERR_ABORTED = the page itself cancelled it (navigated away while an exercise's workers were
@@ -87,6 +88,12 @@ export async function newPage(
     if (res.status() >= 400) issues.failedRequests.push(`${res.url()}: HTTP ${res.status()}`);
   });
   return { page, context, issues, close: () => context.close() };
+}
+
+/** The first frames of an error's stack, one per line ('' when it has none). */
+function stackTop(err: Error, frames = 4): string {
+  const lines = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, frames);
+  return lines.length ? `\n${lines.join('\n')}` : '';
 }
 
 /**
