@@ -300,8 +300,9 @@ describe('the whole loop on the demo exercise', () => {
 
 describe('controls', () => {
   let page: Page;
+  let sharedIssues: PageIssues;
   beforeAll(async () => {
-    ({ page } = await sharedDemo());
+    ({ page, issues: sharedIssues } = await sharedDemo());
   });
 
   it('Reset asks first, then restores the starter; Hint reveals one hint at a time; Solution shows a diff', async () => {
@@ -353,6 +354,33 @@ describe('controls', () => {
     expect(diffText).toEqual({ original: demoStarter, modified: demoSolution });
     await solBtn.click();
     expect(await root.locator('[data-role="solution"]').isVisible()).toBe(false);
+  });
+
+  it('after the Solution diff was shown and hidden, the editor still lists completions (Ctrl+Space) and the diff shows the code of now', async () => {
+    // Disposing Monaco's diff editor broke every editor's completion list on the page (solution.ts).
+    const root = exerciseRoot(page);
+    const solBtn = root.getByRole('button', { name: /^Solution/ });
+    const errorsBefore = realIssues(sharedIssues).length;
+    for (const code of [demoStarter, demoWithBlockFor('return 3;')]) {
+      await setCode(page, code);
+      await solBtn.click();
+      await expect.poll(() => solBtn.getAttribute('aria-expanded')).toBe('true');
+      await page.waitForSelector('[data-role="diff"] .monaco-diff-editor');
+      const shown = await page.evaluate(() => window.__exerciseEditors!.demo.monaco.editor.getDiffEditors().map((d) => d.getModel()?.original.getValue()));
+      expect(shown).toEqual([code]);
+      await solBtn.click();
+      await expect.poll(() => solBtn.getAttribute('aria-expanded')).toBe('false');
+    }
+    await setCode(page, `${demoSolution}\nconst probe = Math.ma`);
+    await page.locator('.ex-monaco .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Control+Space');
+    const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    expect(await rows.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^max/)]));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => rows.count()).toBe(0);
+    expect(realIssues(sharedIssues).slice(errorsBefore)).toEqual([]);
   });
 
   it('works from the keyboard alone: Tab to Run, Enter runs; Ctrl+Enter in the editor runs', async () => {

@@ -2,6 +2,11 @@
  * The Solution button (shown after a first Submit): toggles a read-only diff of the learner's code
  * against the exercise's reference solution, loaded only when asked for. Opening it before passing
  * is recorded first (record.ts).
+ *
+ * The diff editor, once made, is kept for the page's life and only hidden: Monaco 0.57's diff editor
+ * makes itself the page's source of hover helpers, and disposing it left every editor on the page
+ * asking a disposed service for them — the exercise's completion list (Ctrl+Space) then stayed
+ * empty, with "InstantiationService has been disposed" thrown (microsoft/monaco-editor#4612).
  */
 import { monaco, currentTheme } from './monaco';
 import type { ExerciseRecord } from './record';
@@ -17,10 +22,6 @@ export function wireSolution(ui: ExerciseUi, o: { id: string; editor: monaco.edi
     if (!solutionBox.hidden) {
       solutionBox.hidden = true;
       solutionBtn.setAttribute('aria-expanded', 'false');
-      diffEditor?.dispose();
-      diffEditor?.getModel()?.original.dispose();
-      diffEditor?.getModel()?.modified.dispose();
-      diffEditor = null;
       return;
     }
     const load = solutions[`/exercises/${o.id}/solution.ts`];
@@ -29,7 +30,8 @@ export function wireSolution(ui: ExerciseUi, o: { id: string; editor: monaco.edi
     o.record.solutionViewed();
     solutionBox.hidden = false;
     solutionBtn.setAttribute('aria-expanded', 'true');
-    diffEditor = showDiff(ui.q('diff'), o.editor.getValue(), solution);
+    if (diffEditor) diffEditor.getModel()?.original.setValue(o.editor.getValue());
+    else diffEditor = showDiff(ui.q('diff'), o.editor.getValue(), solution);
     ui.announce('Showing your code next to the reference solution.');
   });
 }
