@@ -19,8 +19,12 @@
  * A Run pressed while esbuild-wasm is still starting does not wait for it either: the quick compiler
  * (sucrase, quick-compile.ts, in a worker of its own started as the editor is created and ended once
  * esbuild is up) compiles it, when it can say for sure how esbuild would (else the Run waits for
- * esbuild). Its output serves that Run only: it is not kept, and a Submit is always compiled by
- * esbuild. The page starts esbuild-wasm after the learner's first Run (warm-up.ts `warmCompilerFor`).
+ * esbuild). Its output serves Runs only (the last few are kept for a Run of the same code again): a
+ * Submit is always compiled by esbuild. The page starts esbuild-wasm after the learner's first Run
+ * (warm-up.ts `warmCompilerFor`).
+ *
+ * Code is also compiled while the learner pauses typing (`precompile`, called by boot.ts), so that
+ * the Run that follows finds it compiled.
  */
 import CompileWorker from './compile-worker?worker';
 import QuickCompileWorker from './quick-compile-worker?worker';
@@ -167,11 +171,8 @@ export async function compile(code: string, file: string, opts: CompileOptions =
   }
   if (opts.quick && !current?.started) {
     const t0 = performance.now();
-    const js = await quickCompileInWorker(code, file);
-    if (js !== null) {
-      mark('quick-compiled');
-      return { ok: true, js, warnings: [], ms: performance.now() - t0 };
-    }
+    const js = await quickCompileKept(code, file);
+    if (js !== null) return { ok: true, js, warnings: [], ms: performance.now() - t0 };
   }
   if (!current?.started) opts.onWait?.();
   // The same code asked for again while it compiles (e.g. a Submit right after the page's compile
@@ -184,6 +185,26 @@ export async function compile(code: string, file: string, opts: CompileOptions =
     void compiling.then(done, done);
   }
   return compiling;
+}
+
+/** Code longer than this is not compiled ahead of a Run (`precompile`): a pasted megabyte waits for the Run. */
+export const PRECOMPILE_MAX_CHARS = 64 * 1024;
+
+/**
+ * Compiles `code` ahead of a Run, while the learner pauses typing (boot.ts), so that the Run finds it
+ * compiled: by esbuild-wasm if it is up (kept as any compile: for a Submit and later visits too), else
+ * by the quick compiler (kept for Runs only). Never starts esbuild-wasm; what neither compiles now is
+ * left to the Run, which reports it. Marks `qc:precompiled` once the code is compiled.
+ */
+export function precompile(code: string, file: string): void {
+  const key = cacheKey(code, file);
+  if (code.length > PRECOMPILE_MAX_CHARS || cache.has(key) || quickKept.has(key)) return;
+  const done = (ok: boolean) => ok && mark('precompiled');
+  if (current?.started) {
+    compile(code, file).then((r) => done(r.ok || !r.internal), () => {});
+  } else {
+    void quickCompileKept(code, file).then((js) => done(js !== null));
+  }
 }
 
 /** Compiles in progress, by cache key. */
@@ -280,6 +301,35 @@ function endQuick(q: QuickCompiler): void {
   q.worker.terminate();
   for (const [, done] of q.pending) done(null);
   q.pending.clear();
+}
+
+/** Quick compiles of the last few codes (pending or done), kept for Runs of the same code again: never a Submit's. */
+const QUICK_KEPT = 4;
+const quickKept = new Map<string, Promise<string | null>>();
+
+/**
+ * `code` compiled by the quick compiler (marked `qc:quick-compiled`), or the compile of it kept
+ * (`qc:compile-reused`); null if it could not say (not kept: the Run then waits for esbuild).
+ */
+function quickCompileKept(code: string, file: string): Promise<string | null> {
+  const key = cacheKey(code, file);
+  const kept = quickKept.get(key);
+  if (kept) {
+    quickKept.delete(key);
+    quickKept.set(key, kept);
+    return kept.then((js) => {
+      if (js !== null) mark('compile-reused');
+      return js;
+    });
+  }
+  const compiling = quickCompileInWorker(code, file).then((js) => {
+    if (js === null) quickKept.delete(key);
+    else mark('quick-compiled');
+    return js;
+  });
+  quickKept.set(key, compiling);
+  while (quickKept.size > QUICK_KEPT) quickKept.delete(quickKept.keys().next().value as string);
+  return compiling;
 }
 
 /** `code` compiled by the quick compiler, or null (it could not say, failed, or esbuild is up). */

@@ -162,6 +162,31 @@ describe("the first Run and the compiler's start", () => {
     await close();
   });
 
+  it('code left unchanged for a moment is compiled before the Run: by the quick compiler before esbuild-wasm is up, by esbuild after; the Run then compiles nothing', async () => {
+    const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
+    await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 3_600_000));
+    await page.goto(siteUrls().root + DEMO_PATH);
+    await openExercise(page);
+    const count = (name: string) => page.evaluate((n) => performance.getEntriesByName(n).length, name);
+    const compiles = async () => ({ quick: await count('qc:quick-compiled'), esbuild: await count('qc:compile-posted') });
+
+    await setCode(page, `${demoSolution}\n// typed, then a pause\n`);
+    await expect.poll(() => count('qc:precompiled')).toBe(1);
+    expect(await compiles()).toEqual({ quick: 1, esbuild: 0 });
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: all \d+ visible tests passed/);
+    expect(await compiles(), 'the Run used the compile made in the pause').toEqual({ quick: 1, esbuild: 0 });
+
+    await page.evaluate(() => window.__exerciseEditors!.demo.compiler()); // esbuild-wasm is up
+    await setCode(page, `${demoStarter}\n// typed after esbuild started\n`);
+    await expect.poll(() => count('qc:precompiled')).toBe(2);
+    const now = await compiles();
+    expect(now.quick, 'esbuild is up: the quick compiler is not used').toBe(1);
+    expect(await clickAndWait(page, 'Run')).toMatch(/^Run: \d+ of \d+ visible tests passed; first failure: /);
+    expect(await clickAndWait(page, 'Submit')).toMatch(/^Submit: \d+ of \d+ tests/);
+    expect(await compiles(), "the Run and the Submit used esbuild's compile made in the pause").toEqual(now);
+    await close();
+  });
+
   it('without a Run, esbuild-wasm starts a while after the warm-up: a Submit then does not wait for its start', async () => {
     const { page, close } = await newPage(shared.browser, { baseUrl: siteUrls().root });
     await page.addInitScript(() => ((window as unknown as { __qcCompilerIdleStartMs: number }).__qcCompilerIdleStartMs = 0));

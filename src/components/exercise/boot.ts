@@ -10,7 +10,7 @@
  * Hints; the editor, the progress record, the solution diff and export/import have their own files.
  */
 import { monaco, configureTypeScript, typeErrors, wantTypes } from './monaco';
-import { compile, knownCompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
+import { compile, knownCompile, precompile, SITE_LEARNER_FILE, warmQuickCompiler } from '../../browser/compile-client';
 import { prestartRunSandbox } from '../../browser/run-sandbox';
 import { compilerIdleStartMs, holdRunPath, warmCompilerFor, warmRunPath } from '../../browser/warm-up';
 import { exerciseStarted } from '../../browser/offline/exercise-start';
@@ -92,6 +92,7 @@ export async function boot(root: HTMLElement): Promise<void> {
   const record = trackRecord(ui, { id, starter: data.starter, editor: ed.editor, model: ed.model, onReset: reset.ask });
   summarizeTypeErrors(ed.model, ui.q('typeinfo'));
   wantTypesOnFirstTouch(ed.editor);
+  compileOnPause(ed.model);
   // esbuild-wasm starts once, after the first Run or Submit is over (or after a while without one),
   // and compiles the editor's code (browser/warm-up.ts). Then this exercise's start is over: the
   // offline worker, held back since it scrolled into view (browser/run-sandbox.ts prestart), may go on.
@@ -192,6 +193,18 @@ function resultsPanel(ui: ExerciseUi, id: string) {
       ui.announce(revealed && doneNote ? `${summary} ${doneNoteText(doneNote)}` : summary);
     },
   };
+}
+
+/** How long the code must stay unchanged before it is compiled ahead of a Run. */
+const PAUSE_COMPILE_MS = 400;
+
+/** Compiles the editor's code whenever the learner pauses typing, so that a Run finds it compiled (compile-client.ts `precompile`). */
+function compileOnPause(model: monaco.editor.ITextModel): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  model.onDidChangeContent(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => precompile(model.getValue(), FILE_NAME), PAUSE_COMPILE_MS);
+  });
 }
 
 /** A Submit whose compiler or test runner failed, said so: the learner's record is as it was. */
