@@ -41,10 +41,13 @@ export * from '../../support/browser';
  * V8 flags of the tests' Chromium: `--liftoff-only` compiles WebAssembly (esbuild-wasm) with V8's
  * baseline compiler only. Optimising esbuild's hot functions again in the background cost about
  * 3.5 CPU s on every page that mounts an exercise (a third of such a page's CPU, by the per-thread
- * CPU time of one page load, warm-up and Run), and no test can observe it: WebAssembly means the same
- * in every tier. Benchmarks (bench/) launch Chromium without it, as a learner's browser runs.
+ * CPU time of one page load, warm-up and Run). `--max-opt=2` stops JavaScript's tiers at Maglev:
+ * TurboFan's background compiles of Monaco, the grader and the simulator cost more than they save in
+ * the tests' short pages (6–8 % of the CPU of half the tier's files, bench/results/test-times.md).
+ * No test can observe either: JavaScript and WebAssembly mean the same in every tier. Benchmarks
+ * (bench/) launch Chromium without them, as a learner's browser runs.
  */
-export const TEST_CHROMIUM_ARGS = ['--js-flags=--liftoff-only'];
+export const TEST_CHROMIUM_ARGS = ['--js-flags=--liftoff-only --max-opt=2'];
 
 /** This Vitest worker's Chromium (the config's `isolate: false` keeps this module across its files). */
 let workerBrowser: Promise<Browser> | null = null;
