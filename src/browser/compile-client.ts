@@ -62,10 +62,15 @@ const CACHE_SIZE = 8;
 const cache = new Map<string, CompileResult>();
 const cacheKey = (code: string, file: string) => `${file}\u0000${code}`;
 
+/** Puts `key` last in `map` (the most recently used), dropping the oldest entries past `max`. */
+function keepRecent<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as string);
+}
+
 function remember(key: string, result: CompileResult): void {
-  cache.delete(key);
-  cache.set(key, result);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  keepRecent(cache, key, result, CACHE_SIZE);
 }
 
 // What earlier visits compiled, as if compiled on this page.
@@ -315,8 +320,7 @@ function quickCompileKept(code: string, file: string): Promise<string | null> {
   const key = cacheKey(code, file);
   const kept = quickKept.get(key);
   if (kept) {
-    quickKept.delete(key);
-    quickKept.set(key, kept);
+    keepRecent(quickKept, key, kept, QUICK_KEPT);
     return kept.then((js) => {
       if (js !== null) mark('compile-reused');
       return js;
@@ -327,8 +331,7 @@ function quickCompileKept(code: string, file: string): Promise<string | null> {
     else mark('quick-compiled');
     return js;
   });
-  quickKept.set(key, compiling);
-  while (quickKept.size > QUICK_KEPT) quickKept.delete(quickKept.keys().next().value as string);
+  keepRecent(quickKept, key, compiling, QUICK_KEPT);
   return compiling;
 }
 
