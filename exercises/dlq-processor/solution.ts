@@ -5,8 +5,8 @@
 // - A failed write goes to the DLQ (keyed by order id) and is counted; the event is
 //   then handled: no rethrow, or the platform would retry it too and the DLQ would fill
 //   with duplicates.
-// - If the DLQ itself cannot take the event, throw: the platform retries, nothing is
-//   lost.
+// - If the DLQ itself cannot take the event, throw: the platform retries it (until its
+//   retry limits, if finite, run out).
 // - The ops team is paged once when the DLQ depth crosses 1000, not once per event
 //   after that.
 import { types } from 'cassandra-driver';
@@ -70,8 +70,8 @@ export class OrderEventProcessor {
     try {
       await this.writeToReadModel(event);
     } catch (err) {
-      // Throws if the DLQ is unavailable: the platform retries the event, so it is not
-      // lost.
+      // Throws if the DLQ is unavailable: the event stays in the stream, and the
+      // platform retries it.
       await this.deadLetter(event, err);
     }
   }

@@ -16,7 +16,7 @@ export function quorumSentence(a: QuorumAnalysis): string {
     const parts = [];
     if (a.writeUnavailable) parts.push(`a write needs W = ${a.w} acknowledgements`);
     if (a.readUnavailable) parts.push(`a read needs R = ${a.r} answers`);
-    return `Only ${a.reachable} of ${a.n} replicas are reachable, but ${parts.join(' and ')}: the coordinator answers Unavailable (no stale answer, no answer at all).`;
+    return `Only ${a.reachable} of ${a.n} replicas are reachable, but ${parts.join(' and ')}, so the coordinator fails the request: a timeout until its failure detector has marked the cut-off replicas down, Unavailable after. Never a stale answer.`;
   }
   const m = a.reachable;
   const miss = a.miss!;

@@ -83,7 +83,7 @@ export function analyzeQuorum(q: QuorumInput): QuorumAnalysis {
   let miss: Fraction | null = null;
   let formula: string;
   if (writeUnavailable || readUnavailable) {
-    formula = `${writeUnavailable ? `W = ${w}` : `R = ${r}`} > ${m} reachable replica${m === 1 ? '' : 's'}: the coordinator answers Unavailable`;
+    formula = `${writeUnavailable ? `W = ${w}` : `R = ${r}`} > ${m} reachable replica${m === 1 ? '' : 's'}: the coordinator fails the request (a timeout, then Unavailable)`;
   } else {
     const num = binom(m - w, r);
     const den = binom(m, r);

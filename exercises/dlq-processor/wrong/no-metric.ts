@@ -57,7 +57,7 @@ export class OrderEventProcessor {
     try {
       await this.writeToReadModel(event);
     } catch (err) {
-      // Throws if the DLQ is unavailable: the platform retries the event, so it is not lost.
+      // Throws if the DLQ is unavailable: the event stays in the stream and the platform retries it.
       await this.deadLetter(event, err);
     }
   }

@@ -1,4 +1,4 @@
-// rejects: If the DLQ publish itself fails, throw: the event is still in the stream, so the platform retries it and nothing is lost.
+// rejects: If the DLQ publish itself fails, throw: the event is still in the stream, so the platform retries it. (Under finite retry limits, once they run out the platform discards the record and its `OnFailure` destination notes where it was: re-read it from the stream before the retention ends.)
 // Ignores a failed DLQ publish: while the DLQ is down, failed events vanish.
 import { types } from 'cassandra-driver';
 import type { Client } from 'cassandra-driver';
@@ -57,7 +57,7 @@ export class OrderEventProcessor {
     try {
       await this.writeToReadModel(event);
     } catch (err) {
-      // Throws if the DLQ is unavailable: the platform retries the event, so it is not lost.
+      // Throws if the DLQ is unavailable: the event stays in the stream and the platform retries it.
       await this.deadLetter(event, err);
     }
   }
