@@ -282,3 +282,58 @@ describe('kafkajs (simulated)', () => {
     expect(w.topic('t').messages).toHaveLength(0);
   });
 });
+
+describe('learner code cannot rename the clients a test hands it', () => {
+  // The history names each call by its client, and the checks find the code under test's calls by
+  // that name: a client renamed by the code under test would hide its calls from them.
+  const rename = (o: object, key: string) => {
+    const tries: string[] = [];
+    try {
+      (o as Record<string, unknown>)[key] = 'renamed';
+    } catch (e) {
+      tries.push((e as Error).name);
+    }
+    Object.defineProperty(o, key, { value: 'renamed' }); // an own property that shadows the getter
+    return tries;
+  };
+
+  it('cassandra-driver: assigning id throws, shadowing it changes nothing, hosts and their addresses are fixed', async () => {
+    const w = createWorld({ seed: 1 });
+    const c = w.cassandraClient({ zone: 'A', id: 'app' });
+    expect(rename(c, 'id')).toEqual(['TypeError']);
+    rename(c, 'keyspace');
+    const host = c.hosts.values()[0];
+    expect(() => ((host as unknown as { address: string }).address = 'Z:9042')).toThrow(TypeError);
+    c.hosts.values().push(host); // a copy: the client's own list is out of reach
+    expect(c.hosts.length).toBe(3);
+    await w.run(() => c.execute('SELECT id FROM orders WHERE id = ?', ['o1'], { prepare: true }));
+    expect(w.history.map((op) => op.process)).toEqual(['app', 'app']);
+    expect(w.queries.map((q) => q.client)).toEqual(['app']);
+  });
+
+  it('pg: a pool and a client checked out of it keep their names', async () => {
+    const w = createWorld({ seed: 1 });
+    const pool = w.pgPool({ id: 'api' });
+    expect(rename(pool, 'id')).toEqual(['TypeError']);
+    await w.run(async () => {
+      await pool.query('SELECT 1');
+      const conn = await pool.connect();
+      rename(conn, 'id');
+      await conn.query('SELECT 1');
+      conn.release();
+    });
+    expect(w.history.map((op) => op.process)).toEqual(['api', 'api', 'api/1', 'api/1']);
+  });
+
+  it('kafkajs: producers made after a rename still carry the client id', async () => {
+    const w = createWorld({ seed: 1 });
+    const kafka = w.kafka({ clientId: 'processor-dlq' });
+    expect(rename(kafka, 'clientId')).toEqual(['TypeError']);
+    await w.run(async () => {
+      const p = kafka.producer();
+      await p.connect();
+      await p.send({ topic: 'orders-dlq', messages: [{ key: 'o1', value: 'x' }] });
+    });
+    expect(new Set(w.history.map((op) => op.process))).toEqual(new Set(['processor-dlq']));
+  });
+});

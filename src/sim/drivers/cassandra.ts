@@ -483,6 +483,7 @@ export class Host {
     this.address = `${node.id}:${PORT}`;
     this.datacenter = DATACENTER;
     this.rack = 'rack-' + node.ep.zone;
+    Object.freeze(this); // its address names it in the history: learner code cannot change it
   }
   /** Whether the driver considers the host up (the simulated driver knows at once when a node crashes). */
   isUp(): boolean {
@@ -492,22 +493,25 @@ export class Host {
 
 /** The hosts a load-balancing policy is initialised with (`HostMap`). */
 export class HostMap {
+  readonly #list: readonly Host[];
   /** @internal */
-  constructor(private readonly list: Host[]) {}
+  constructor(list: Host[]) {
+    this.#list = list;
+  }
   get length(): number {
-    return this.list.length;
+    return this.#list.length;
   }
   get(address: string): Host | undefined {
-    return this.list.find((h) => h.address === address);
+    return this.#list.find((h) => h.address === address);
   }
   keys(): string[] {
-    return this.list.map((h) => h.address);
+    return this.#list.map((h) => h.address);
   }
   values(): Host[] {
-    return this.list.slice();
+    return this.#list.slice();
   }
   forEach(cb: (host: Host, address: string) => void): void {
-    for (const h of this.list) cb(h, h.address);
+    for (const h of this.#list) cb(h, h.address);
   }
 }
 
@@ -949,11 +953,9 @@ const DATACENTER = 'dc1';
 export class Client {
   // True private state (`#`): learner code holding a client cannot reach the world, its nodes or
   // the test's options through it (TypeScript's `private` is visible at run time).
-  /** client id in the world's history and journal */
-  readonly id: string;
-  readonly keyspace: string;
-  /** the cluster's nodes */
-  readonly hosts: HostMap;
+  readonly #id: string;
+  readonly #keyspace: string;
+  readonly #hosts: HostMap;
   readonly #world: World;
   readonly #ep: Endpoint;
   readonly #opts: ClientOptions;
@@ -966,6 +968,20 @@ export class Client {
   #closed = false;
   /** the execution profiles by name ('default' always there) */
   #profiles = new Map<string, ExecutionProfile>();
+
+  // What the simulator reads back is private and shown through getters: learner code holding the
+  // client cannot rename whose calls the history records, nor change its keyspace or hosts.
+  /** client id in the world's history and journal */
+  get id(): string {
+    return this.#id;
+  }
+  get keyspace(): string {
+    return this.#keyspace;
+  }
+  /** the cluster's nodes */
+  get hosts(): HostMap {
+    return this.#hosts;
+  }
 
   constructor(options: ClientOptions) {
     if (!options || typeof options !== 'object') throw new ArgumentError('Client options must be an object with contactPoints');
@@ -982,7 +998,7 @@ export class Client {
     this.#opts = options;
     this.#policies = clientPolicies(options.policies);
     this.#setProfiles(options.profiles);
-    this.keyspace = options.keyspace ?? w.schema.keyspace;
+    this.#keyspace = options.keyspace ?? w.schema.keyspace;
     const all = w.cluster.nodes.map((n) => new Host(n));
     const contacts = options.contactPoints.map((cp) => {
       const id = String(cp).replace(/:\d+$/, '');
@@ -990,13 +1006,13 @@ export class Client {
       if (!h) throw new ArgumentError(`Unknown contact point '${cp}': the simulated nodes are ${w.cluster.nodes.map((x) => x.id).join(', ')}`);
       return h;
     });
-    this.hosts = new HostMap(all);
+    this.#hosts = new HostMap(all);
     this.#hostSet = new Set(all);
     const failover = sim.failover !== false;
     this.#policies.loadBalancing.plan = failover ? [...contacts, ...all.filter((h) => !contacts.includes(h))] : contacts;
-    this.id = sim.id ?? w.nextClientId('cassandra-client');
+    this.#id = sim.id ?? w.nextClientId('cassandra-client');
     const zone = trusted ? sim.zone : w.appZone;
-    this.#ep = w.net.add(this.id, zone ?? nodeOf(contacts[0]).ep.zone, 'client');
+    this.#ep = w.net.add(this.#id, zone ?? nodeOf(contacts[0]).ep.zone, 'client');
     w.crashListeners.push((node) => {
       for (const a of [...this.#inflight]) {
         if (a.host.id === node) a.fail(Object.assign(new DriverError('Socket was closed'), { isSocketError: true }));
@@ -1043,7 +1059,7 @@ export class Client {
     if (this.#initError === undefined) {
       this.#initError = null;
       try {
-        this.#policies.loadBalancing.init(this, this.hosts, (err) => { if (err) this.#initError = err; });
+        this.#policies.loadBalancing.init(this, this.#hosts, (err) => { if (err) this.#initError = err; });
         this.#policies.speculativeExecution.init(this);
       } catch (e) {
         this.#initError = e as Error;
@@ -1149,7 +1165,7 @@ export class Client {
     const given = params === undefined || params === null ? [] : params;
     // the record's params: the driver's own copy of a learner array (never changed after), or the object given
     const positional = Array.isArray(given) ? ownItems(given) : [];
-    const call = new Call(w, this.id, String(query), Array.isArray(given) ? positional : [given], { ...opt });
+    const call = new Call(w, this.#id, String(query), Array.isArray(given) ? positional : [given], { ...opt });
     if (this.#closed) return Promise.reject(new DriverError('Client has been shut down'));
     const initError = this.#init();
     if (initError) return Promise.reject(initError);
@@ -1196,10 +1212,10 @@ export class Client {
     call.invoked(w, stmt, cl);
     const readTimeout = opt.readTimeout ?? profile.readTimeout ?? this.#opts.socketOptions?.readTimeout ?? 12000;
     const idempotent = opt.isIdempotent ?? this.#opts.queryOptions?.isIdempotent ?? false;
-    const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.keyspace, timestamp: opt.timestamp });
+    const execOptions = new ExecutionOptions({ idempotent, consistency: cl, readTimeout, retry: retryPolicy, keyspace: this.#keyspace, timestamp: opt.timestamp });
     call.waiting(w);
     this.#requests ??= {
-      world: w, ep: this.#ep, keyspace: this.keyspace, lbp: this.#policies.loadBalancing,
+      world: w, ep: this.#ep, keyspace: this.#keyspace, lbp: this.#policies.loadBalancing,
       specPolicy: this.#policies.speculativeExecution, hostSet: this.#hostSet, inflight: this.#inflight,
     };
     const req = new RequestHandler(this.#requests, stmt.op, query, cl, readTimeout, execOptions, stmt.stampSpec, call);
@@ -1214,7 +1230,7 @@ export class Client {
 
   /** What statements of this client are built with (made once). */
   #statementContext(): StatementContext {
-    return this.#statements ??= { keyspace: this.keyspace, tables: this.#world.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
+    return this.#statements ??= { keyspace: this.#keyspace, tables: this.#world.schema.cassandra, generateTimestamp: () => this.#generateTimestamp() };
   }
 
   /** policies.timestampGeneration: µs from the generator, or undefined for server-side timestamps. */

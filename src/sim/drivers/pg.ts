@@ -92,10 +92,10 @@ function parse(text: string): ParsedSql | PgError {
   return p;
 }
 
-let bindingOf: (q: Queryable) => { world: World; ep: Endpoint; cfg: PoolConfig };
+let bindingOf: (q: Queryable) => { world: World; ep: Endpoint; cfg: PoolConfig; id: string };
 
 abstract class Queryable {
-  readonly id: string;
+  readonly #id: string;
   #world: World;
   #ep: Endpoint;
   #cfg: PoolConfig;
@@ -108,12 +108,16 @@ abstract class Queryable {
     this.#world = world;
     this.#ep = ep;
     this.#cfg = cfg;
-    this.id = id;
+    this.#id = id;
+  }
+  /** its name in the world's history (a getter: learner code cannot rename whose queries they are) */
+  get id(): string {
+    return this.#id;
   }
   // Pool.connect reads its pool's binding through this module-private accessor, not a getter
   // learner code could call: the world stays out of reach of whoever holds a pool.
   static {
-    bindingOf = (q) => ({ world: q.#world, ep: q.#ep, cfg: q.#cfg });
+    bindingOf = (q) => ({ world: q.#world, ep: q.#ep, cfg: q.#cfg, id: q.#id });
   }
   /** @internal rolls back an open transaction */
   protected rollbackOpen(): void {
@@ -186,7 +190,7 @@ abstract class Queryable {
     const given: unknown = (config ? config.values : values) ?? [];
     const vals = Array.isArray(given) ? ownItems(given) : [];
     const rowMode = config?.rowMode;
-    const rec = { time: w.now, client: this.id, driver: 'pg' as const, text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] as unknown[] };
+    const rec = { time: w.now, client: this.#id, driver: 'pg' as const, text: String(text), params: Array.isArray(given) ? vals.slice() : [given], options: {}, literals: [] as unknown[] };
     w.logQuery(rec);
     if (typeof text !== 'string') return Promise.reject(new TypeError('Client was passed a null or undefined query'));
     if (!Array.isArray(given)) return Promise.reject(new TypeError('Query values must be an array'));
@@ -202,8 +206,8 @@ abstract class Queryable {
     const write = st?.type === 'insert' || st?.type === 'update' || st?.type === 'delete';
     const f = write ? 'pg-write' : st?.type === 'tx' ? 'pg-tx' : 'pg-read';
     const table = st && 'table' in st ? st.table : undefined;
-    const inv = w.record(this.id, 'invoke', f, { text, values: vals.slice() }, { key: table });
-    const token = w.addPending(`pg query('${text.length > 60 ? text.slice(0, 57) + '…' : text}') by ${this.id}`);
+    const inv = w.record(this.#id, 'invoke', f, { text, values: vals.slice() }, { key: table });
+    const token = w.addPending(`pg query('${text.length > 60 ? text.slice(0, 57) + '…' : text}') by ${this.#id}`);
     return new Promise<QueryResult<R>>((resolve, reject) => {
       let done = false;
       const finish = (err: Error | null, r?: PgResultData) => {
@@ -213,10 +217,10 @@ abstract class Queryable {
         w.wake();
         if (err) {
           const definite = err instanceof DatabaseError || (err as { code?: string }).code === 'ECONNREFUSED';
-          w.record(this.id, write && !definite ? 'info' : 'fail', f, { text, values: vals }, { key: table, invoke: inv.index, error: { name: err.name, message: err.message, code: (err as { code?: string }).code } });
+          w.record(this.#id, write && !definite ? 'info' : 'fail', f, { text, values: vals }, { key: table, invoke: inv.index, error: { name: err.name, message: err.message, code: (err as { code?: string }).code } });
           reject(err);
         } else {
-          w.record(this.id, 'ok', f, { text, values: vals, rows: r!.rows }, { key: table, invoke: inv.index });
+          w.record(this.#id, 'ok', f, { text, values: vals, rows: r!.rows }, { key: table, invoke: inv.index });
           const rows = rowMode === 'array' ? r!.rows.map((row) => r!.fields.map((fl) => (row as Record<string, unknown>)[fl.name])) : r!.rows;
           resolve({ command: r!.command, rowCount: r!.rowCount, rows: rows as R[], fields: r!.fields });
         }
@@ -271,10 +275,10 @@ export class Pool extends Queryable {
   }
   /** Check out a connection (for BEGIN … COMMIT); call release() when done. */
   async connect(): Promise<PoolClient> {
-    const { world, ep, cfg } = bindingOf(this);
+    const { world, ep, cfg, id } = bindingOf(this);
     world.assertRunning('pg Pool.connect');
     if (this.#ended) throw new Error('Cannot use a pool after calling end on the pool');
-    return new PoolClient(world, ep, cfg, `${this.id}/${++this.#seq}`);
+    return new PoolClient(world, ep, cfg, `${id}/${++this.#seq}`);
   }
   async end(): Promise<void> {
     this.#ended = true;
