@@ -38,6 +38,7 @@ import { caseSeeds, runProperty } from './property';
 import { testSource } from './source';
 import { sourceOf } from './function-source';
 import { inlineSourceMap, learnerLocation, type SourceMap } from './sourcemap';
+import { learnerCodeMayRun } from './learner-stacks';
 
 export type { Meta } from './schema';
 export type { PlannedTest } from './host';
@@ -348,13 +349,18 @@ export async function runExercise(opts: RunOptions): Promise<Results> {
   if (typeof learnerJs !== 'string') return errorResults('No code to run.');
   const entries = collectTests(exercise, mode, opts.only);
   if (typeof entries === 'string') return errorResults(entries);
+  const closed = learnerCodeMayRun(); // until then every stack shows learner frames only (./learner-stacks.ts)
   const learner = learnerModuleOrProblem(learnerJs);
-  if (typeof learner === 'string') return errorResults(learner);
+  if (typeof learner === 'string') {
+    closed();
+    return errorResults(learner);
+  }
   const inShard = shardFilter(opts.shard);
   opts.onPlan?.(entries.flatMap(({ entry, visibility }, index) => (inShard(index) ? [{ index, name: entry.name, visibility }] : [])));
   try {
     return boundResults(await runTests(startRun(opts, learner), entries, inShard));
   } finally {
+    closed();
     const leftover = learner.close();
     if (opts.realm) {
       opts.realm.repaired += leftover;
