@@ -135,10 +135,21 @@ export function withLaterCount(message: string, later: number): string {
   return message.replace(/(?:; \d+ later tests? did not run)?\.$/, `${tail}.`);
 }
 
-/** The results of a run whose host stopped before the grader finished (a crash, a lost channel). */
+/** How the message of the test during which the host stopped begins (`stoppedResults`). */
+export const STOPPED_DURING = 'The test runner stopped while this test ran: ';
+
+/**
+ * The results of a run whose host stopped before the grader finished (a crash — out of memory, say —
+ * or a lost channel): the finished tests, the one that was running named as where it stopped (an
+ * error), and every later test listed as not run.
+ */
 export function stoppedResults(p: RunProgress, message: string): Results {
-  const later = after(p, p.running ? p.running.index - 1 : p.lastIndex);
-  return errorResults(message, [...p.done, ...later.map((t) => notRun(t, 'the test runner stopped before this test finished.'))]);
+  const why = 'the test runner stopped before this test finished.';
+  const running = p.running;
+  if (!running) return errorResults(message, [...p.done, ...after(p, p.lastIndex).map((t) => notRun(t, why))]);
+  const stopped: TestResult = { name: running.name, status: 'error', message: `${STOPPED_DURING}${message}`, visibility: running.visibility };
+  const later = after(p, running.index).map((t) => notRun(t, why));
+  return errorResults(`${message} It stopped in "${running.name}".`, [...p.done, stopped, ...later]);
 }
 
 export interface HostTimers {

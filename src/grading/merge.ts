@@ -1,6 +1,6 @@
 /** Putting results together (pure; also used by the CLI's main thread without loading the grader). */
 import type { Results, Status, TestResult } from './index';
-import { notRun, withLaterCount } from './host';
+import { STOPPED_DURING, notRun, withLaterCount } from './host';
 
 /** Results of these tests, in this order: pass when all passed, else "N of M tests failed.". */
 export function summarize(results: TestResult[]): Results {
@@ -38,8 +38,8 @@ interface Cut {
 /**
  * Where part `p` (part k of n) was stopped, if it was: at a test that timed out (`timeoutResults`:
  * that test fails, the later ones did not run), or — the host stopped it another way (a crash, a
- * lost channel: `stoppedResults`, status error) — at its first test listed as not run, or after its
- * last test when none is.
+ * lost channel: `stoppedResults`, status error) — after the test it stopped in, else at its first
+ * test listed as not run, or after its last test when none is.
  */
 function cutOf(p: Results, k: number, n: number): Cut | null {
   const at = (j: number) => j * n + k;
@@ -48,8 +48,9 @@ function cutOf(p: Results, k: number, n: number): Cut | null {
     if (j >= 0) return { from: at(j) + 1, why: `the run was stopped when "${p.tests[j].name}" timed out.`, message: p.message, timedOut: true };
   }
   if (p.status !== 'error' || p.message === undefined) return null;
+  const s = p.tests.findIndex((t) => t.message?.startsWith(STOPPED_DURING));
   const j = p.tests.findIndex((t) => t.message?.startsWith('Not run:'));
-  const from = j >= 0 ? at(j) : at(p.tests.length);
+  const from = s >= 0 ? at(s) + 1 : j >= 0 ? at(j) : at(p.tests.length);
   return { from, why: 'the test runner stopped before this test finished.', message: p.message, timedOut: false };
 }
 
@@ -59,8 +60,8 @@ function cutOf(p: Results, k: number, n: number): Cut | null {
  * module did not load) is the answer. A part that was stopped reads as a sequential run stopped at
  * the same test would (src/grading/host.ts): after a timeout (`timeoutResults`), the tests before the
  * one that timed out, that one, every later test listed as not run and the timeout's message
- * counting them all; after a crash (`stoppedResults`), the tests that finished, every later one not
- * run, and the crash's message. The earliest stop in test order is the one reported.
+ * counting them all; after a crash (`stoppedResults`), the tests that finished, the one it stopped in,
+ * every later one not run, and the crash's message. The earliest stop in test order is the one reported.
  */
 export function mergeShards(parts: Results[]): Results {
   const broken = parts.find((p) => p.status === 'error' && p.tests.length === 0);

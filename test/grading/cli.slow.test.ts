@@ -88,6 +88,18 @@ describe.concurrent('npm run grade', () => {
     expect(results.message).toBe(`Timed out in "blockFor > QUORUM of RF=3 waits for two replicas" after 1.5 s: the runner was stopped; ${all.length - 2} later tests did not run.`);
   });
 
+  it('code that runs out of memory: the grading process dies, and the results name the test it died in', { timeout: 120_000 }, async ({ expect }) => {
+    const hog = learnerFile('hog.ts', solution.replace("case 'ALL':", "case 'ALL': { const kept: number[][] = []; for (;;) kept.push(new Array(1e6).fill(1.5)); }"));
+    const { code, results } = await grade(hog);
+    expect(code).toBe(2);
+    expect(results.status).toBe('error');
+    const i = results.tests.findIndex((t) => t.message?.startsWith('The test runner stopped while this test ran: '));
+    expect(results.tests[i]?.name).toMatch(/ALL/);
+    expect(results.tests[i].message).toMatch(/ran out of memory/);
+    expect(results.message).toMatch(new RegExp(`ran out of memory.*It stopped in "${results.tests[i].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\.$`));
+    expect(results.tests.slice(i + 1).every((t) => t.status === 'error' && t.message?.startsWith('Not run: '))).toBe(true);
+  });
+
   it('a slow test and a promise that never settles read like the infinite loop: the running test named, the rest not run', { timeout: 120_000 }, async ({ expect }) => {
     const slow = learnerFile('slow.ts', solution.replace("case 'QUORUM':", "case 'QUORUM':\n      { let spin = 0; for (let i = 0; i < 1e13; i++) spin += i; if (spin < 0) return 0; }"));
     // (a loop that reads no clock: spinning on Date.now() outside a run is stopped as a busy-wait)

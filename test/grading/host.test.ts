@@ -54,11 +54,23 @@ describe('timeoutResults', () => {
 });
 
 describe('stoppedResults', () => {
-  it('keeps what finished and lists the running and later tests as not run', () => {
-    const r: Results = stoppedResults({ plan, done: [passed('a')], running: plan[1], lastIndex: 0 }, 'The grader crashed: out of memory');
+  it('keeps what finished, names the test it stopped in, and lists the later tests as not run', () => {
+    const r: Results = stoppedResults({ plan, done: [passed('a')], running: plan[1], lastIndex: 0 }, 'The grader crashed: out of memory.');
     expect(r.status).toBe('error');
-    expect(r.message).toBe('The grader crashed: out of memory');
+    expect(r.message).toBe('The grader crashed: out of memory. It stopped in "b".');
+    expect(r.tests.map((t) => [t.name, t.status, t.message])).toEqual([
+      ['a', 'pass', undefined],
+      ['b', 'error', 'The test runner stopped while this test ran: The grader crashed: out of memory.'],
+      ['c', 'error', 'Not run: the test runner stopped before this test finished.'],
+      ['d', 'error', 'Not run: the test runner stopped before this test finished.'],
+    ]);
+  });
+
+  it('between tests (none running): the finished ones, and the later ones as not run', () => {
+    const r: Results = stoppedResults({ plan, done: [passed('a')], running: null, lastIndex: 0 }, 'The channel was lost.');
+    expect(r.message).toBe('The channel was lost.');
     expect(r.tests.map((t) => [t.name, t.status])).toEqual([['a', 'pass'], ['b', 'error'], ['c', 'error'], ['d', 'error']]);
+    expect(r.tests[1].message).toBe('Not run: the test runner stopped before this test finished.');
   });
 });
 
