@@ -21,6 +21,8 @@ import { sesKeepsNames } from './src/browser/build/ses-names.mjs';
 import { rehypeCodeBreaks } from './src/lib/code-breaks.mjs';
 // The service worker that keeps the built site working offline (writes dist/sw.js; keep it last).
 import { offlineWorker } from './src/browser/build/offline.mjs';
+// What the course's files must agree on across files (lesson slugs, exercise ids, links, quiz refs).
+import { courseCheck } from './src/browser/build/course-check.ts';
 
 // BASE_PATH lets the same source build for the root ("/") or a sub-path ("/course/").
 // Normalised to start and end with "/" so `import.meta.env.BASE_URL + 'lessons/x/'` always works.
@@ -63,7 +65,7 @@ const rehypeFocusableTables = rehypeEachElement((node) => {
 export default defineConfig({
   base,
   trailingSlash: 'ignore',
-  integrations: [mdx(), cspMeta(), offlineWorker()],
+  integrations: [courseCheck({ lessons: process.env.COURSE_LESSONS_DIR, quiz: process.env.COURSE_QUIZ_DIR }), mdx(), cspMeta(), offlineWorker()],
   build: { format: 'directory' },
   // Tests build several variants at once (root, sub-path, fixtures): each gets its own cache so the
   // content-layer data store of one build never leaks into another.

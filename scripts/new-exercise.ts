@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lessonSlugs } from '../src/browser/build/course-check';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -190,12 +191,18 @@ function main(): void {
     console.error(`"${id}" is not an exercise id: use lower-case letters and digits, words joined by "-" (e.g. quorum-read).`);
     process.exit(2);
   }
+  const lesson = values.lesson ?? 'why-quorum-failed';
+  const slugs = lessonSlugs(join(ROOT, 'content/lessons'));
+  if (!slugs.includes(lesson)) {
+    console.error(`--lesson ${lesson}: there is no such lesson (content/lessons/NN-${lesson}.mdx); the lessons are: ${slugs.join(', ')}. Nothing was written.`);
+    process.exit(2);
+  }
   const dir = join(ROOT, 'exercises', id);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     console.error(`exercises/${id}/ already exists; nothing was written.`);
     process.exit(2);
   }
-  for (const [file, text] of Object.entries(exerciseFiles(id, values.lesson ?? 'why-quorum-failed'))) {
+  for (const [file, text] of Object.entries(exerciseFiles(id, lesson))) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text);
   }

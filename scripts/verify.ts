@@ -2,7 +2,8 @@
  * npm run verify [-- <exercise-id>…]
  *
  * Checks every exercise folder (or the ones named):
- *   - the files and meta.json are valid (zod schema; errors name the file and field);
+ *   - the files and meta.json are valid (zod schema; errors name the file and field), and agree with
+ *     the rest of the course (meta.json's lesson is a lesson: src/browser/build/course-check.ts);
  *   - the starter fails at least one hidden test;
  *   - the solution passes every test;
  *   - each wrong/*.ts is rejected by the test its first line names (and that test exists); only
@@ -13,7 +14,9 @@
 import { validateExercise } from '#grading/schema';
 import type { Results } from '#grading';
 import { errorResults } from '#grading/host';
-import { compileLearnerTs, exerciseIds, GradePool, readExerciseFiles } from './grade';
+import { checkCourse, formatProblems } from '../src/browser/build/course-check';
+import { join, resolve, sep } from 'node:path';
+import { compileLearnerTs, EXERCISES_DIR, exerciseIds, GradePool, readExerciseFiles, ROOT } from './grade';
 
 /** Grading workers reused across files; one per core. */
 const pool = new GradePool();
@@ -26,6 +29,13 @@ function summary(r: Results): string {
   return `${r.tests.length - failed.length}/${r.tests.length} pass${failed.length ? `; failing: ${failed.join('; ')}` : ''}`;
 }
 
+/** The solution's row: a missing export the tests call is meta.json's `exports` or solution.ts's to fix. */
+function solutionSummary(r: Results): string {
+  const missing = r.status === 'error' ? /^Your module does not export `([^`]+)`/.exec(r.message ?? '') : null;
+  if (missing) return `error: solution.ts does not export \`${missing[1]}\`, which meta.json's "exports" lists: a typo in meta.json, or an export missing from solution.ts`;
+  return summary(r);
+}
+
 async function verifyExercise(id: string): Promise<Row[]> {
   const rows: Row[] = [];
   const files = readExerciseFiles(id);
@@ -35,6 +45,9 @@ async function verifyExercise(id: string): Promise<Row[]> {
     return rows;
   }
   rows.push({ exercise: id, check: 'format', ok: true, detail: 'meta.json and files valid' });
+  const folder = join(EXERCISES_DIR, id) + sep;
+  const across = checkCourse({ root: ROOT, exercises: EXERCISES_DIR }).filter((p) => resolve(ROOT, p.file).startsWith(folder));
+  for (const p of across) rows.push({ exercise: id, check: 'course', ok: false, detail: formatProblems([p]) });
 
   /** A Submit of `file`: every test, or only the test named `only`. */
   const grade = async (file: string, only?: string): Promise<Results> => {
@@ -62,7 +75,7 @@ async function verifyExercise(id: string): Promise<Row[]> {
           ? `fails ${hiddenFailing.length} hidden: ${hiddenFailing.map((t) => t.name).join('; ')}`
           : 'starter passes every hidden test',
   });
-  rows.push({ exercise: id, check: 'solution passes all', ok: solution.status === 'pass', detail: summary(solution) });
+  rows.push({ exercise: id, check: 'solution passes all', ok: solution.status === 'pass', detail: solutionSummary(solution) });
 
   const names = new Set(solution.tests.map((t) => t.name));
   Object.entries(exercise.wrong).forEach(([file, testName], i) => {
@@ -70,7 +83,8 @@ async function verifyExercise(id: string): Promise<Row[]> {
     const t = r.tests.find((x) => x.name === testName);
     let ok = false;
     let detail: string;
-    if (!names.has(testName)) detail = `names a test that does not exist: "${testName}"`;
+    if (solution.status === 'error') detail = 'not checked: the solution did not run, so the tests it names are unknown';
+    else if (!names.has(testName)) detail = `names a test that does not exist: "${testName}"`;
     else if (r.status === 'error') detail = `could not run: ${r.message}`;
     else if (!t) detail = `test "${testName}" did not run`;
     else if (t.status === 'pass') detail = `passes "${testName}" (${summary(r)})`;

@@ -21,7 +21,7 @@ function run(script: string, args: string[]) {
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'qc-scaffold-'));
-  for (const part of ['package.json', 'tsconfig.json', 'src', 'scripts', 'exercises']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+  for (const part of ['package.json', 'tsconfig.json', 'src', 'scripts', 'exercises', 'content']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
 });
 
@@ -59,7 +59,7 @@ describe('npm run new:exercise', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }, 600_000);
 
-  it('refuses a bad id and an existing folder, writing nothing', () => {
+  it('refuses a bad id, a lesson that does not exist and an existing folder, writing nothing', () => {
     const bad = run('scripts/new-exercise.ts', ['Quorum Read']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not an exercise id/);
@@ -69,5 +69,9 @@ describe('npm run new:exercise', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
     expect(readFileSync(join(copy, 'exercises', ID, 'solution.ts'), 'utf8')).toBe(before);
+    const noLesson = run('scripts/new-exercise.ts', ['other-read', '--lesson', 'no-such-lesson']);
+    expect(noLesson.status).toBe(2);
+    expect(noLesson.stderr).toMatch(/--lesson no-such-lesson: there is no such lesson .*the lessons are: .*why-quorum-failed/);
+    expect(existsSync(join(copy, 'exercises', 'other-read'))).toBe(false);
   });
 });

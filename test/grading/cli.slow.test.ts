@@ -361,4 +361,25 @@ describe.concurrent('npm run verify', () => {
     expect(row2('wrong/quorum-half.ts')).toContain('ok    rejected by');
     expect(r2.code).toBe(1);
   });
+
+  it("names a meta.json lesson that is no lesson, and does not blame wrong/ files when the solution cannot run", { timeout: 300_000 }, async ({ expect }) => {
+    const dir = join(TMP, 'exercises-2');
+    mkdirSync(dir);
+    for (const id of ['lesson-typo', 'no-solution']) {
+      cpSync(join(ROOT, 'exercises/demo'), join(dir, id), { recursive: true });
+      for (const f of ['visible.test.ts', 'hidden.test.ts']) writeFileSync(join(dir, id, f), readFileSync(join(dir, id, f), 'utf8').replaceAll("'../../src/", `'${ROOT}/src/`));
+    }
+    const meta = JSON.parse(readFileSync(join(dir, 'lesson-typo/meta.json'), 'utf8'));
+    writeFileSync(join(dir, 'lesson-typo/meta.json'), JSON.stringify({ ...meta, lesson: 'why-quorum-fails' }, null, 2));
+    writeFileSync(join(dir, 'no-solution/solution.ts'), 'export function blockFor(cl: string, rf: number) {\n  return rf +;\n}\n');
+    const r = await run('verify', [], { QC_EXERCISES_DIR: dir });
+    const lines = r.stdout.split('\n');
+    const row = (ex: string, check: string) => lines.find((l) => l.startsWith(ex) && l.includes(check)) ?? '';
+    expect(row('lesson-typo', 'course')).toMatch(/FAIL .*lesson-typo\/meta\.json:3: "lesson": "why-quorum-fails" names no lesson/);
+    expect(row('no-solution', 'solution passes all')).toMatch(/FAIL .*solution\.ts:2:\d+/);
+    const wrongRows = lines.filter((l) => l.startsWith('no-solution') && l.includes('wrong/'));
+    expect(wrongRows.length).toBeGreaterThan(0);
+    for (const l of wrongRows) expect(l).toContain('not checked: the solution did not run');
+    expect(r.code).toBe(1);
+  });
 });

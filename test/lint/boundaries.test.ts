@@ -66,10 +66,11 @@ const RULES: Rule[] = [
   {
     // Node-side Vite/Astro plugins that run at build time (not browser code); the driver-types plugin
     // generates the drivers' declarations with scripts/gen-types.ts, the CSP plugin hashes the
-    // sandbox frame's own source, and the starter-js plugin compiles starters as the page does.
+    // sandbox frame's own source, the starter-js plugin compiles starters as the page does, and the
+    // course check derives lesson slugs as the content collection does.
     files: /^src\/browser\/build\//,
-    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, /^src\/browser\/sandbox-frame\.mjs$/, /^src\/grading\/compile-options\.ts$/, NODE, /^pkg:/],
-    why: 'build plugins use Node, the declaration generator and the learner-code compile options',
+    allow: [/^src\/browser\/build\//, /^scripts\/gen-types\.ts$/, /^src\/browser\/sandbox-frame\.mjs$/, /^src\/grading\/compile-options\.ts$/, /^src\/lib\/schemas\.ts$/, NODE, /^pkg:/],
+    why: 'build plugins use Node, the declaration generator, the learner-code compile options and the content schemas',
   },
   { files: /^src\/browser\/offline\/sw\.js$/, allow: [], why: 'the service worker is self-contained' },
   {
@@ -99,7 +100,7 @@ const RULES: Rule[] = [
   },
   {
     files: /^scripts\//,
-    allow: [/^scripts\//, /^src\/sim\/index\.ts$/, /^src\/grading\/(index|api|schema|host|compile-options)\.ts$/, /^src\/browser\/build\/offline\.mjs$/, NODE, /^pkg:(esbuild|typescript|tsx)$/],
+    allow: [/^scripts\//, /^src\/sim\/index\.ts$/, /^src\/grading\/(index|api|schema|host|compile-options)\.ts$/, /^src\/browser\/build\/(offline\.mjs|course-check\.ts)$/, NODE, /^pkg:(esbuild|typescript|tsx)$/],
     why: 'tools use public entries',
   },
   {
