@@ -23,18 +23,43 @@ const identifier = z
   .string()
   .regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'must be a JavaScript identifier');
 
+/** Upper bounds: a limit an author can set, with what it is for (a typo's 1e15 fails verify and the build). */
+export const LIMIT_MAX = {
+  /** a week of simulated time (hinted handoff's window is 3 hours) */
+  maxVirtualMs: 7 * 24 * 3_600_000,
+  maxEvents: 50_000_000,
+  /** 10 MB of console output per test (results keep far less: src/grading/caps.ts) */
+  outputBytesPerTest: 10 * 1024 * 1024,
+  /** two minutes of real time per test */
+  wallMsPerTest: 120_000,
+} as const;
+
+const limit = (max: number, min = 1) => z.number().int().min(min).max(max).optional();
+
 export const LimitsSchema = z
   .object({
     /** Virtual time budget per scenario (ms of simulated time). */
-    maxVirtualMs: z.number().int().positive().optional(),
+    maxVirtualMs: limit(LIMIT_MAX.maxVirtualMs),
     /** Simulator event budget per scenario. */
-    maxEvents: z.number().int().positive().optional(),
+    maxEvents: limit(LIMIT_MAX.maxEvents),
     /** Captured console output kept per test, in bytes (UTF-8). */
-    outputBytesPerTest: z.number().int().positive().optional(),
-    /** Wall-clock limit per test in the run worker / CLI (ms). */
-    wallMsPerTest: z.number().int().positive().optional(),
+    outputBytesPerTest: limit(LIMIT_MAX.outputBytesPerTest),
+    /** Wall-clock limit per test in the run worker / CLI (ms): at least a second, at most two minutes. */
+    wallMsPerTest: limit(LIMIT_MAX.wallMsPerTest, 1000),
   })
   .strict();
+
+/** A list whose items must differ (task ids, export names): names the first repeated one. */
+function unique<T>(key: (x: T) => string, what: string) {
+  return (xs: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    xs.forEach((x, i) => {
+      const k = key(x);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i], message: `${what} "${k}" appears twice` });
+      seen.add(k);
+    });
+  };
+}
 
 export const MetaSchema = z
   .object({
@@ -45,11 +70,12 @@ export const MetaSchema = z
     /** What the learner has to do, in order. */
     tasks: z
       .array(z.object({ id: identifier.or(z.string().regex(/^[a-z0-9-]+$/)), text: nonEmpty }).strict())
-      .min(1, 'needs at least one task'),
+      .min(1, 'needs at least one task')
+      .superRefine(unique((t) => t.id, 'the task id')),
     /** Hints, shown one at a time, ordered from gentle to specific. */
     hints: z.array(nonEmpty).min(1, 'needs at least one hint'),
     /** Names the learner module must export; missing ones are reported before any test runs. */
-    exports: z.array(identifier).min(1, 'needs at least one export'),
+    exports: z.array(identifier).min(1, 'needs at least one export').superRefine(unique((x) => x, 'the export')),
     limits: LimitsSchema.optional(),
   })
   .strict();

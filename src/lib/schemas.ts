@@ -36,7 +36,7 @@ const questionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
     source: z.enum(['seed', 'facts']),
-    prompt: z.string().min(1),
+    prompt: z.string().trim().min(1, 'prompt must not be empty'),
     kind: z.enum(['single', 'multiple']),
     choices: z.array(choiceSchema).min(2, 'a question needs at least two choices'),
     explanation: z.string().min(1),

@@ -65,6 +65,11 @@ describe('quiz schema', () => {
     choices: [{ id: 'a', text: 'A', correct: true, explanation: 'x' }, { id: 'b', text: 'B', correct: false, explanation: 'y' }],
     ...over,
   });
+  it('rejects a question whose prompt is only white space', () => {
+    const r = quizSchema.safeParse({ id: 'qc', title: 'T', questions: [q({ prompt: '   ' })] });
+    expect(r.success ? '' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['questions.0.prompt: prompt must not be empty']);
+  });
+
   it('rejects a single-choice question with two right answers, no right answer, or a choice without explanation', () => {
     const parse = (question: object) => quizSchema.safeParse({ id: 'qc', title: 'T', questions: [question] });
     expect(parse(q()).success).toBe(true);

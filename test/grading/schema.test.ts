@@ -39,6 +39,16 @@ describe('exercise format', () => {
     expect(bad((m) => (m.hints = 'x'))).toThrow(ExerciseFormatError);
   });
 
+  it('names a repeated task id or export, and a limit out of its range', () => {
+    expect(bad((m) => (m.tasks[1].id = m.tasks[0].id))).toThrow(`exercises/demo/meta.json: tasks.1: the task id "${META.tasks[0].id}" appears twice`);
+    expect(bad((m) => m.exports.push(m.exports[0]))).toThrow(`exercises/demo/meta.json: exports.${META.exports.length}: the export "${META.exports[0]}" appears twice`);
+    expect(bad((m) => (m.limits = { maxEvents: 1e15 }))).toThrow('exercises/demo/meta.json: limits.maxEvents: Number must be less than or equal to 50000000');
+    expect(bad((m) => (m.limits = { wallMsPerTest: 3e9 }))).toThrow('exercises/demo/meta.json: limits.wallMsPerTest: Number must be less than or equal to 120000');
+    expect(bad((m) => (m.limits = { wallMsPerTest: 1 }))).toThrow('exercises/demo/meta.json: limits.wallMsPerTest: Number must be greater than or equal to 1000');
+    expect(bad((m) => (m.limits = { outputBytesPerTest: 1e12 }))).toThrow(/limits\.outputBytesPerTest: Number must be less than or equal to/);
+    expect(bad((m) => (m.limits = { maxVirtualMs: 1e300 }))).toThrow(/limits\.maxVirtualMs: Number must be less than or equal to/);
+  });
+
   it('names missing files and bad wrong/ headers', () => {
     const files = demoFiles();
     delete files['hidden.test.ts'];
