@@ -165,14 +165,21 @@ type Planned = { entry: TestEntry; visibility: 'visible' | 'hidden' };
 
 /** The tests of this run, collected before learner code can touch anything. */
 function collectTests(exercise: ExerciseBundle, mode: 'run' | 'submit', only?: string): Planned[] | string {
-  let all: Planned[];
-  try {
-    if (!isTestModule(exercise.visible) || !isTestModule(exercise.hidden))
-      throw new Error('visible.test.ts and hidden.test.ts must `export default defineTests(...)`');
-    all = exercise.visible.collect().map((entry) => ({ entry, visibility: 'visible' as const }));
-    if (mode === 'submit') all = all.concat(exercise.hidden.collect().map((entry) => ({ entry, visibility: 'hidden' as const })));
-  } catch (e) {
-    return `The tests of exercise "${exercise.id}" could not be loaded: ${describeThrown(e)}`;
+  const files = mode === 'submit' ? (['visible', 'hidden'] as const) : (['visible'] as const);
+  const all: Planned[] = [];
+  for (const visibility of files) {
+    const file = `exercises/${exercise.id}/${visibility}.test.ts`;
+    const module = exercise[visibility];
+    if (!isTestModule(module)) return `The tests in ${file} could not be loaded: it must \`export default defineTests(...)\`.`;
+    try {
+      for (const entry of module.collect()) {
+        const twin = all.find((p) => p.entry.name === entry.name);
+        if (twin) return `Two tests are named "${entry.name}": in exercises/${exercise.id}/${twin.visibility}.test.ts and in ${file}; test names must be unique.`;
+        all.push({ entry, visibility });
+      }
+    } catch (e) {
+      return `The tests in ${file} could not be loaded: ${describeThrown(e)}`;
+    }
   }
   if (only === undefined) return all;
   const picked = all.filter(({ entry }) => entry.name === only);

@@ -527,3 +527,27 @@ describe('runExercise: messages a learner can trust (issue 12)', () => {
     });
   });
 });
+
+describe('runExercise: tests an author wrote wrong', () => {
+  it('two tests of one name, one visible and one hidden: Submit names both files (Run, with the visible file only, runs)', async () => {
+    const ex = bundle(
+      (t) => t.test('doubles 2', (ctx) => expect(ctx.load().f(2)).to.equal(4)),
+      (t) => t.test('doubles 2', (ctx) => expect(ctx.load().f(2)).to.equal(4)),
+    );
+    const r = await grade(ex, RIGHT);
+    vexpect(r).toMatchObject({ status: 'error', tests: [] });
+    vexpect(r.message).toBe(`Two tests are named "doubles 2": in exercises/${ex.id}/visible.test.ts and in exercises/${ex.id}/hidden.test.ts; test names must be unique.`);
+    vexpect((await grade(ex, RIGHT, 'run')).status).toBe('pass');
+  });
+
+  it('a test file that throws while its tests are defined is named', async () => {
+    const ex = bundle(
+      (t) => t.test('doubles 2', (ctx) => expect(ctx.load().f(2)).to.equal(4)),
+      () => {
+        throw new SyntaxError('Expected property name');
+      },
+    );
+    const r = await grade(ex, RIGHT);
+    vexpect(r.message).toBe(`The tests in exercises/${ex.id}/hidden.test.ts could not be loaded: SyntaxError: Expected property name`);
+  });
+});
