@@ -31,16 +31,16 @@ describe('starters compiled at build time', () => {
     }
   });
 
-  it('leaves out a starter that does not compile, or compiles with a warning (the page compiles those itself)', async () => {
+  it('leaves out a starter that compiles with a warning (the page compiles it itself), and stops the build at one that does not compile, naming its line', async () => {
     const put = (id: string, code: string) => {
       mkdirSync(join(tmp, id), { recursive: true });
       writeFileSync(join(tmp, id, 'starter.ts'), code);
     };
     put('fine', 'export const ok: number = 1;\n');
-    put('syntax-error', 'export const broken = (1;\n');
     put('warning', 'export const same = typeof x === "nothing";\n');
     mkdirSync(join(tmp, 'no-starter'));
-    const built = await compileStarters(tmp);
-    expect(Object.keys(built)).toEqual(['fine']);
+    expect(Object.keys(await compileStarters(tmp))).toEqual(['fine']);
+    put('syntax-error', 'export const ok = 1;\nexport const broken = (1;\n');
+    await expect(compileStarters(tmp)).rejects.toThrow(/syntax-error\/starter\.ts:2:\d+: the starter does not compile: Expected "\)" but found ";"/);
   });
 });
