@@ -85,6 +85,16 @@ describe('checkCourse', () => {
     ]);
   });
 
+  it('a key written twice in one object of meta.json or a quiz, at its line', () => {
+    const meta = '{\n  "title": "Ex",\n  "lesson": "a",\n  "hints": ["one"],\n  "hints": ["two"]\n}\n';
+    const quiz = '{ "id": "q", "title": "Q", "questions": [\n  { "id": "q1", "lesson": "a" },\n  { "id": "q2", "lesson": "b", "id": "q3" }\n] }\n';
+    const problems = checkCourse({ root: course({ 'exercises/ex/meta.json': meta, 'content/quiz/q.json': quiz }) });
+    expect(formatProblems(problems).split('\n')).toEqual([
+      'exercises/ex/meta.json:5: "hints" is written twice in the same object: JSON keeps the last one and drops the other',
+      'content/quiz/q.json:3: "id" is written twice in the same object: JSON keeps the last one and drops the other',
+    ]);
+  });
+
   it("a quiz question's lesson and an exercise's lesson that name no lesson, each at its line", () => {
     const quiz = JSON.stringify({ id: 'q', title: 'Q', questions: [{ id: 'q1', lesson: 'a' }, { id: 'q2', lesson: 'no-such' }] }, null, 2);
     const problems = checkCourse({ root: course({ 'content/quiz/q.json': quiz, 'exercises/ex/meta.json': JSON.stringify({ title: 'Ex', lesson: 'why-quorum-fails' }, null, 2) }) });

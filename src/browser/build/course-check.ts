@@ -11,7 +11,9 @@
  * - a link in a lesson to a page of the site that does not exist (another lesson, an exercise's
  *   playground, a file in public/);
  * - a quiz question's `lesson` that names no lesson (neither a slug nor a seed section a lesson covers);
- * - an exercise's `meta.json` `lesson` that names no lesson.
+ * - an exercise's `meta.json` `lesson` that names no lesson;
+ * - a key written twice in one object of a course JSON file (meta.json, a quiz): JSON keeps the last
+ *   one and drops the other without a word.
  * Node only (reads the files); no Astro modules, so unit tests call it on fixture folders.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import yaml from 'js-yaml';
+import { visit } from 'jsonc-parser';
 import { lessonSlugFromFile } from '../../lib/schemas';
 
 export interface CourseProblem {
@@ -80,6 +83,9 @@ export function checkCourse(dirs: CourseDirs): CourseProblem[] {
       .sort()
       .flatMap((f) => quizLessons(path.join(quizDir, f), rel, (ref) => slugs.has(ref) || seedSections.has(ref))),
     ...[...exerciseIds].sort().flatMap((id) => exerciseLesson(path.join(exercisesDir, id, 'meta.json'), rel, slugs)),
+    ...[...[...exerciseIds].sort().map((id) => path.join(exercisesDir, id, 'meta.json')), ...listDir(quizDir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(quizDir, f))].flatMap(
+      (f) => repeatedKeys(f, rel),
+    ),
   ];
   return problems;
 }
@@ -223,6 +229,22 @@ function quizLessons(file: string, rel: (f: string) => string, lessonExists: (re
     const line = lineOf(json.lines, (s) => /"lesson"\s*:/.test(s) && s.includes(JSON.stringify(ref)));
     out.push({ file: rel(file), line, message: `question ${String(q.id)}: "lesson": ${JSON.stringify(ref)} names no lesson (a lesson's slug, or a seed section a lesson lists)` });
   }
+  return out;
+}
+
+/** Keys written twice in one object (a JSON file's syntax errors are its own parser's to report). */
+function repeatedKeys(file: string, rel: (f: string) => string): CourseProblem[] {
+  const out: CourseProblem[] = [];
+  const objects: Array<Set<string>> = [];
+  visit(readFileSync(file, 'utf8'), {
+    onObjectBegin: () => void objects.push(new Set()),
+    onObjectEnd: () => void objects.pop(),
+    onObjectProperty: (name, _offset, _length, line) => {
+      const keys = objects[objects.length - 1];
+      if (keys?.has(name)) out.push({ file: rel(file), line: line + 1, message: `"${name}" is written twice in the same object: JSON keeps the last one and drops the other` });
+      keys?.add(name);
+    },
+  });
   return out;
 }
 
