@@ -4,6 +4,7 @@
  * Checks every exercise folder (or the ones named):
  *   - the files and meta.json are valid (zod schema; errors name the file and field), and agree with
  *     the rest of the course (meta.json's lesson is a lesson: src/browser/build/course-check.ts);
+ *   - its tests type-check (harness and test files: scripts/lib/type-check.ts);
  *   - the starter fails at least one hidden test;
  *   - the solution passes every test;
  *   - each wrong/*.ts is rejected by the test its first line names (and that test exists); only
@@ -17,6 +18,7 @@ import { errorResults } from '#grading/host';
 import { checkCourse, formatProblems } from '../src/browser/build/course-check';
 import { join, resolve, sep } from 'node:path';
 import { compileLearnerTs, EXERCISES_DIR, exerciseIds, GradePool, readExerciseFiles, ROOT } from './grade';
+import { exerciseTypeErrors } from './lib/type-check';
 
 /** Grading workers reused across files; one per core. */
 const pool = new GradePool();
@@ -36,7 +38,7 @@ function solutionSummary(r: Results): string {
   return summary(r);
 }
 
-async function verifyExercise(id: string): Promise<Row[]> {
+async function verifyExercise(id: string, typeErrors: string[]): Promise<Row[]> {
   const rows: Row[] = [];
   const files = readExerciseFiles(id);
   const { errors, exercise } = validateExercise(id, files);
@@ -48,6 +50,8 @@ async function verifyExercise(id: string): Promise<Row[]> {
   const folder = join(EXERCISES_DIR, id) + sep;
   const across = checkCourse({ root: ROOT, exercises: EXERCISES_DIR }).filter((p) => resolve(ROOT, p.file).startsWith(folder));
   for (const p of across) rows.push({ exercise: id, check: 'course', ok: false, detail: formatProblems([p]) });
+  if (typeErrors.length === 0) rows.push({ exercise: id, check: 'types', ok: true, detail: 'type-checks' });
+  for (const e of typeErrors) rows.push({ exercise: id, check: 'types', ok: false, detail: e });
 
   /** A Submit of `file`: every test, or only the test named `only`. */
   const grade = async (file: string, only?: string): Promise<Results> => {
@@ -121,7 +125,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const rows: Row[] = [];
-  for (const id of ids) rows.push(...(await verifyExercise(id)));
+  const typeErrors = exerciseTypeErrors(ROOT, EXERCISES_DIR, ids);
+  for (const id of ids) rows.push(...(await verifyExercise(id, typeErrors.get(id) ?? [])));
   pool.close();
   printTable(rows);
   const bad = rows.filter((r) => !r.ok).length;

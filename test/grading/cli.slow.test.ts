@@ -362,7 +362,7 @@ describe.concurrent('npm run verify', () => {
     expect(r2.code).toBe(1);
   });
 
-  it("names a meta.json lesson that is no lesson, and does not blame wrong/ files when the solution cannot run", { timeout: 300_000 }, async ({ expect }) => {
+  it("names a meta.json lesson that is no lesson and a type error in a test, and does not blame wrong/ files when the solution cannot run", { timeout: 300_000 }, async ({ expect }) => {
     const dir = join(TMP, 'exercises-2');
     mkdirSync(dir);
     for (const id of ['lesson-typo', 'no-solution']) {
@@ -372,10 +372,14 @@ describe.concurrent('npm run verify', () => {
     const meta = JSON.parse(readFileSync(join(dir, 'lesson-typo/meta.json'), 'utf8'));
     writeFileSync(join(dir, 'lesson-typo/meta.json'), JSON.stringify({ ...meta, lesson: 'why-quorum-fails' }, null, 2));
     writeFileSync(join(dir, 'no-solution/solution.ts'), 'export function blockFor(cl: string, rf: number) {\n  return rf +;\n}\n');
+    const visible = join(dir, 'lesson-typo/visible.test.ts');
+    writeFileSync(visible, readFileSync(visible, 'utf8').replace(/\n/, "\nconst typeError: number = 'one';\n"));
     const r = await run('verify', [], { QC_EXERCISES_DIR: dir });
     const lines = r.stdout.split('\n');
     const row = (ex: string, check: string) => lines.find((l) => l.startsWith(ex) && l.includes(check)) ?? '';
     expect(row('lesson-typo', 'course')).toMatch(/FAIL .*lesson-typo\/meta\.json:3: "lesson": "why-quorum-fails" names no lesson/);
+    expect(row('lesson-typo', 'types')).toMatch(/FAIL .*lesson-typo\/visible\.test\.ts:2:7: Type 'string' is not assignable to type 'number'/);
+    expect(row('no-solution', 'types')).toMatch(/ ok +type-checks/);
     expect(row('no-solution', 'solution passes all')).toMatch(/FAIL .*solution\.ts:2:\d+/);
     const wrongRows = lines.filter((l) => l.startsWith('no-solution') && l.includes('wrong/'));
     expect(wrongRows.length).toBeGreaterThan(0);
