@@ -85,8 +85,8 @@ export default defineTests((t) => {
       },
       (ctx) => {
         const { missProbability } = ctx.load();
-        expect(missProbability(3, 1, 1)).to.be.closeTo(2 / 3, 1e-9);
-        expect(missProbability(3, 1, 2)).to.be.closeTo(1 / 3, 1e-9);
+        expect(missProbability(3, 1, 1), 'missProbability(3, 1, 1): the read asks one replica, and 2 of the 3 never got the write').to.be.closeTo(2 / 3, 1e-9);
+        expect(missProbability(3, 1, 2), 'missProbability(3, 1, 2): the read asks one replica, and 1 of the 3 never got the write').to.be.closeTo(1 / 3, 1e-9);
       },
     );
 
@@ -100,7 +100,12 @@ export default defineTests((t) => {
           const n = 1 + Math.floor(next() * 9);
           const r = 1 + Math.floor(next() * n);
           const w = 1 + Math.floor(next() * n);
-          expect(missProbability(n, r, w), `missProbability(${n}, ${r}, ${w})`).to.be.closeTo(choose(n - w, r) / choose(n, r), 1e-9);
+          const without = n - w;
+          const why =
+            r > without
+              ? `the read asks ${r} different replicas and only ${without} lack the write, so it always finds it (the probability is 0)`
+              : `the read asks ${r} different replicas (no replica twice) and misses only if all are among the ${without} without the write: C(${without}, ${r}) / C(${n}, ${r})`;
+          expect(missProbability(n, r, w), `missProbability(${n}, ${r}, ${w}): ${why}`).to.be.closeTo(choose(without, r) / choose(n, r), 1e-9);
         }
       },
     );

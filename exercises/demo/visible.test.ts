@@ -20,7 +20,7 @@ export default defineTests((t) => {
   t.describe('missProbability', () => {
     t.test('R=W=2 of 3 never misses', (ctx) => {
       const { missProbability } = ctx.load();
-      expect(missProbability(3, 2, 2)).to.equal(0);
+      expect(missProbability(3, 2, 2), 'any 2 of the 3 replicas the read asks include one of the 2 that got the write').to.equal(0);
     });
 
     t.test('R=1, W=2 of 3 misses one read in three', (ctx) => {
