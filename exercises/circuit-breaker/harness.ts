@@ -134,6 +134,24 @@ export function setup(ctx: TestContext, opts: { threshold?: number; coolDownMs?:
 }
 
 /**
+ * A second API instance, in zone B with a Cassandra client of its own, and its own breaker made from the
+ * same module load as `s`'s ("one breaker per API instance"), with the threshold and cool-down given.
+ */
+export function secondApi(s: Setup, opts: { threshold: number; coolDownMs: number }): Setup {
+  const breaker = new s.mod.CircuitBreaker({
+    failureThreshold: opts.threshold,
+    coolDownMs: opts.coolDownMs,
+    isFailure: (err) => !hasPrototype(err, s.missProto),
+  });
+  const deps = {
+    cassandra: s.world.cassandraClient({ zone: 'B', contactPoints: ['B'], failover: true, id: 'api-b' }),
+    pg: s.world.pgPool({ id: 'api-b-pg' }),
+    breaker,
+  };
+  return { ...s, breaker, deps, threshold: opts.threshold, coolDownMs: opts.coolDownMs, calls: [] };
+}
+
+/**
  * The read the breaker guards (the test's own, so only the breaker is under test): a QUORUM read
  * with a 100 ms budget; a missing row throws the learner's NotInReadModelError.
  */
@@ -200,8 +218,25 @@ export const isOpenError = (s: Setup, c: Call) => !c.ok && hasPrototype(c.error,
 /** The function ran and threw, and the caller got that very error object back (`instanceof` is no proof: a class decides it). */
 export const rethrownUnchanged = (c: Call) => c.reached && !c.ok && 'thrown' in c && c.error === c.thrown;
 
+/** A value a call resolved with, in words: an order by its id and version, anything else briefly. */
+function showValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v !== 'object' || v === null) return String(v);
+  if ('id' in v && 'version' in v) return `order ${JSON.stringify(v.id)} (version ${String(v.version)})`;
+  try {
+    return JSON.stringify(v).slice(0, 80);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+/** How the call ended, in words: a resolved call by what it resolved with. */
 export function outcome(s: Setup, c: Call): string {
-  if (c.ok) return 'read from Cassandra';
+  if (c.ok) {
+    if (!c.reached) return `resolved with ${showValue(c.value)} without calling Cassandra`;
+    if ('thrown' in c) return `resolved with ${showValue(c.value)}, although the read it made threw ${describeError(c.thrown)}`;
+    return typeof c.value === 'object' && c.value !== null && 'id' in c.value ? 'read from Cassandra' : `resolved with ${showValue(c.value)}`;
+  }
   if (!c.reached) return isOpenError(s, c) ? 'rejected (circuit open)' : `rejected with ${describeError(c.error)}`;
   return `Cassandra failed (${describeError(c.error)})`;
 }

@@ -5,7 +5,7 @@ import { defineTests, fc, seeds, words, type TestContext } from '../../src/gradi
 import meta from './meta.json';
 import {
   type Call, type Setup, setup, step, together, viaBreaker, untilOpen, outcome, isOpenError, rethrownUnchanged, show, describeError,
-  breakCassandra, healCassandra, ALL, isSimulationError, classPrototype, hasPrototype, type Learner,
+  breakCassandra, healCassandra, ALL, isSimulationError, classPrototype, hasPrototype, secondApi, type Learner,
 } from './harness';
 
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -315,6 +315,57 @@ export default defineTests((t) => {
     },
   );
 
+  t.test(
+    "each API instance's breaker counts and opens on its own",
+    {
+      scenario: 'Two API instances, one in zone A and one in zone B, each with its own breaker (its own threshold and cool-down). First both lose the network to Cassandra for a few reads, fewer than either threshold; later only the zone A instance does, until its circuit opens, while the zone B instance keeps reading.',
+      hint: 'Keep the count, the state and the time the circuit opened on the breaker itself (`this.…`), not in module-level variables or static fields: the API makes one breaker per instance, and each counts only its own calls against its own options.',
+      seeds: seeds(901, 4),
+    },
+    async (ctx) => {
+      const a = setup(ctx);
+      const b = secondApi(a, { threshold: a.threshold + 1 + a.rand(3), coolDownMs: a.coolDownMs + 500 * (1 + a.rand(4)) });
+      const apis = [a, b];
+      const where = ['zone A', 'zone B'];
+      const cut = (clients: string[]) => a.world.fault({ kind: 'partition', groups: [clients, ALL] });
+      await a.world.run(async () => {
+        // 1. Both instances' reads fail, each fewer times in a row than its own threshold, interleaved.
+        cut(['api-a', 'api-b']);
+        const turns = [...Array<number>(a.threshold - 1).fill(0), ...Array<number>(b.threshold - 1).fill(1)];
+        for (let i = turns.length - 1; i > 0; i--) {
+          const j = a.rand(i + 1);
+          [turns[i], turns[j]] = [turns[j], turns[i]];
+        }
+        const fails = [0, 0];
+        const refused = (k: number, now: string) =>
+          ctx.fail(`The API instance in ${where[k]} refused a read ${now}, after its own breaker had seen ${fails[k]} failed read${fails[k] === 1 ? '' : 's'} in a row (its failureThreshold ${apis[k].threshold}); the instance in ${where[1 - k]} had seen ${fails[1 - k]} (its failureThreshold ${apis[1 - k].threshold}). Its breaker counted the other instance's failures: there is one breaker per API instance, and failureThreshold failures in a row of its own open it (seed ${ctx.seed}).`);
+        for (const k of turns) {
+          const c = await step(apis[k], pick(apis[k]), 20 + a.rand(200));
+          if (!c.reached) refused(k, 'while the network to Cassandra was down');
+          fails[k]++;
+        }
+        a.world.fault({ kind: 'heal' });
+        for (const k of [0, 1]) {
+          const c = await step(apis[k], pick(apis[k]), 50);
+          if (!c.reached) refused(k, 'once the network was back');
+          if (!c.ok) ctx.fail(`With the network back, the API instance in ${where[k]} read an order and got: ${outcome(apis[k], c)}; expected the row from Cassandra (seed ${ctx.seed}).`);
+          fails[k] = 0;
+        }
+        // 2. Only the zone A instance loses Cassandra, until its circuit opens; zone B keeps reading.
+        cut(['api-a']);
+        const { openedAt } = await openIt(ctx, a, 'the API instance in zone A had lost the network to Cassandra');
+        for (let i = 0; i < 3; i++) {
+          const c = await step(b, pick(b), 50 + a.rand(200));
+          if (!c.reached) ctx.fail(`The circuit of the API instance in zone A opened; then the instance in zone B, whose reads had all succeeded since its last failure, refused a read too (${outcome(b, c)}, its breaker.state '${b.breaker.state}'). One breaker per API instance: the other instance's failures must not open this one (seed ${ctx.seed}).`);
+          if (!c.ok) ctx.fail(`While only the zone A instance was cut off, the API instance in zone B read an order and got: ${outcome(b, c)}; expected the row from Cassandra (seed ${ctx.seed}).`);
+        }
+        if (b.breaker.state !== 'closed') ctx.fail(`The API instance in zone B read every order from Cassandra, yet its breaker.state is '${b.breaker.state}'; expected 'closed': it is not the breaker that opened (seed ${ctx.seed}).`);
+        const c = await step(a, pick(a));
+        if (c.reached) ctx.fail(`The circuit of the API instance in zone A opened; ${secs(c.start - openedAt)} later, still within its cool-down of ${secs(a.coolDownMs)}, it sent a read to Cassandra again: the other instance's successful reads closed this instance's circuit (seed ${ctx.seed}).`);
+      });
+    },
+  );
+
   // ── Properties: each task sentence over generated workloads ─────────────────────────────────────
   properties(t);
 });
@@ -326,6 +377,8 @@ export default defineTests((t) => {
 // Times are chosen so no two events tie: calls arrive on multiples of 100 ms, each `fn` settles at a
 // time of its own between them (…01–…40 ms), and a cool-down ends at …55–…95 ms; every `fn` takes less
 // than the shortest cool-down, so a call in flight when the circuit opens has settled before it ends.
+// One tie is made on purpose (`ties`): a cool-down chosen so that a call arrives exactly `coolDownMs`
+// after the circuit first opened. "Until coolDownMs have passed": by then they have, so it is the trial.
 
 /** A task sentence by its id in meta.json: each property is named by the sentence it checks. */
 function task(id: string): string {
@@ -345,7 +398,7 @@ type Workload = { threshold: number; coolDownMs: number; isFailure: Classifier; 
 
 const MAX_CALLS = 40;
 
-function workload(o: { results: [Result, number][]; burst: number; gap: [number, number]; waves: [number, number]; classifiers?: Classifier[] }): fc.Arbitrary<Workload> {
+function workload(o: { results: [Result, number][]; burst: number; gap: [number, number]; waves: [number, number]; classifiers?: Classifier[]; ties?: boolean }): fc.Arbitrary<Workload> {
   const result = fc.oneof(...o.results.map(([r, weight]) => ({ arbitrary: fc.constant(r), weight })));
   const call = fc.record({ result, hundreds: fc.integer({ min: 0, max: 3 }) });
   const wave = fc.record({
@@ -358,6 +411,8 @@ function workload(o: { results: [Result, number][]; burst: number; gap: [number,
       coolDownMs: fc.integer({ min: 3, max: 20 }).map((h) => h * 100 + 55),
       isFailure: fc.constantFrom(...(o.classifiers ?? (['default', 'instanceof', 'name'] as Classifier[]))),
       waves: fc.array(wave, { minLength: o.waves[0], maxLength: o.waves[1] }),
+      // most workloads: which later call the first cool-down ends on exactly (if one can)
+      tie: o.ties ? fc.oneof({ arbitrary: fc.constant(null), weight: 1 }, { arbitrary: fc.nat({ max: 99 }), weight: 3 }) : fc.constant(null),
     })
     .map((w) => {
       // at most MAX_CALLS calls, so each can settle at a time of its own
@@ -369,8 +424,32 @@ function workload(o: { results: [Result, number][]; burst: number; gap: [number,
         n += calls.length;
         waves.push({ gap: waves.length === 0 ? 0 : wv.gap, calls });
       }
-      return { ...w, waves };
+      const out: Workload = { threshold: w.threshold, coolDownMs: w.coolDownMs, isFailure: w.isFailure, waves };
+      return w.tie === null ? out : tieCoolDown(out, w.tie);
     });
+}
+
+/** When the circuit first opens in `w` (the task's table: the threshold-th failure in a row settles), or null. */
+function firstOpening(w: Workload): number | null {
+  const { arrive, spec } = timeline(w);
+  const settles = spec.map((c, i) => ({ t: arrive[i] + fnMs(c, i), r: c.result })).sort((x, y) => x.t - y.t);
+  let fails = 0;
+  for (const { t, r } of settles) {
+    if (r === 'ok' || (r === 'miss' && w.isFailure !== 'default')) fails = 0;
+    else if (++fails >= w.threshold) return t;
+  }
+  return null;
+}
+
+/**
+ * `w` with its cool-down set so that a call arrives exactly `coolDownMs` after the circuit first opened
+ * (the `pick`-th of the calls that can, a cool-down of 355–2055 ms as usual), or `w` as it is.
+ */
+function tieCoolDown(w: Workload, pick: number): Workload {
+  const opened = firstOpening(w);
+  if (opened === null) return w;
+  const ends = [...new Set(timeline(w).arrive)].map((t) => t - opened).filter((d) => d >= 355 && d <= 2055);
+  return ends.length ? { ...w, coolDownMs: ends[pick % ends.length] } : w;
 }
 
 const RESULT_WORDS: Record<Result, string> = { ok: 'succeeds', timeout: 'times out', miss: 'answers "no such row"' };
@@ -531,7 +610,8 @@ function firstViolation(w: Workload, seen: Seen[], isOpenError: (e: unknown) => 
         } else if (s.reached) {
           state = 'half-open';
           trial = i;
-        } else if (s.arrive > openedLate + w.coolDownMs) {
+        } else if (s.arrive >= openedLate + w.coolDownMs) {
+          if (since === w.coolDownMs) return `${name(i)} came exactly coolDownMs (${w.coolDownMs} ms) after the circuit opened (${why}) and was turned away: calls are rejected only until coolDownMs have passed, so at ${w.coolDownMs} ms the cool-down is over and this first call after it is the trial`;
           return `${name(i)} came ${since} ms after the circuit opened (coolDownMs ${w.coolDownMs}) and was turned away: the first call after the cool-down is the trial, or the circuit never closes again`;
         } else {
           const bad = rejected(i);
@@ -602,7 +682,7 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
   );
   prop(
     'open',
-    workload({ results: [['ok', 1], ['timeout', 5], ['miss', 1]], burst: 5, gap: [0, 3], waves: [4, 20] }),
+    workload({ results: [['ok', 1], ['timeout', 5], ['miss', 1]], burst: 5, gap: [0, 3], waves: [4, 20], ties: true }),
     'While open, `throw new CircuitOpenError()` before calling fn and before any await; remember when the circuit opened and let the cool-down run from then, whatever calls arrive meanwhile.',
   );
   prop(
