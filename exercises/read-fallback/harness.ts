@@ -1,5 +1,5 @@
 import {
-  describeError, isSimulationError, measure, prng, putOrder, randomOrder, showOrder, theRestWords,
+  describeError, isSimulationError, measure, orderRow, prng, putOrder, randomOrder, showOrder, theRestWords,
   type Measured, type Order, type Query, type TestContext, type TestRandom, type World,
 } from '../../src/grading/api';
 
@@ -47,6 +47,27 @@ export function setup(
   };
   const { getOrder } = ctx.load<{ getOrder: GetOrder }>();
   return { world, deps, getOrder, truth, rand };
+}
+
+type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
+const otherWriters = new WeakMap<Setup, PgPool>();
+
+/**
+ * Someone else (the warehouse, a support agent) changes the order in PostgreSQL: its status and version
+ * move on. With `processed`, the processor has already applied the change to every replica of the read
+ * model; without, the read model still has the earlier version. Call inside `world.run`.
+ */
+export async function changeElsewhere(s: Setup, id: string, processed: boolean): Promise<Order> {
+  let pool = otherWriters.get(s);
+  if (!pool) otherWriters.set(s, (pool = s.world.pgPool({ id: 'warehouse' }) as PgPool));
+  const before = s.truth.get(id)!;
+  const v = before.version + 1;
+  const status = STATUSES[v] ?? ['returned', 'refunded'][v - STATUSES.length] ?? `updated-${v}`;
+  const res = await pool.query('UPDATE orders SET status = $1, version = version + 1 WHERE id = $2 RETURNING version', [status, id]);
+  const order = { ...before, status, version: Number(res.rows[0].version) };
+  s.truth.set(id, order);
+  if (processed) s.world.cassandraPut('orders', orderRow(order), { timestampUs: order.version });
+  return order;
 }
 
 export type Outcome = Measured<Order | null>;

@@ -2,7 +2,7 @@
 import { defineTests, seeds, fc, gen, words, resentWords, type Outage, type TestContext } from '../../src/grading/api';
 import meta from './meta.json';
 
-import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, restWords, pick } from './harness';
+import { type Order, type GetOrder, type Query, STATUSES, prng, type Setup, setup, type Outcome, readAll, read, isSimulationError, describeError, show, expectTruth, servedByCassandra, restWords, pick, changeElsewhere } from './harness';
 
 
 export default defineTests((t) => {
@@ -414,4 +414,55 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       });
     },
   );
+
+  // Named by the lesson's rule; the task: "Ask PostgreSQL whenever Cassandra errors, times out, …", not a
+  // copy an earlier read left in memory.
+  // The module is loaded afresh for each case, so the copy is made and used within the case: read
+  // while Cassandra is healthy, someone else changes the order in PostgreSQL, Cassandra fails, read again.
+  t.property(
+    'Fall back to PostgreSQL when Cassandra errors, times out, or does not have the order.',
+    {
+      cases: fc.record({
+        orders: fc.array(fc.constantFrom<OrderState>('model', 'stale'), { minLength: 1, maxLength: 3 }),
+        changes: fc.integer({ min: 1, max: 2 }),
+        processed: fc.boolean(),
+        outage: failingOutage,
+        readAt: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 })),
+      }),
+      scenario: (c) =>
+        `${words.list(c.orders.map((st, i) => `order #${i + 1} is ${STATE_WORDS[st]}`))}; a customer in zone A reads ${c.orders.length > 1 ? 'each of them' : 'it'} while Cassandra is healthy; then the warehouse changes ${c.orders.length > 1 ? 'each' : 'it'} in PostgreSQL (${c.changes === 1 ? 'once' : 'twice'}) and the processor has ${c.processed ? 'already applied' : 'not yet applied'} the change${c.changes > 1 ? 's' : ''} to the read model; then Cassandra cannot answer at QUORUM (${words.outage(c.outage)}), and the customer reads ${c.orders.length > 1 ? 'them' : 'it'} again ${words.ms(c.readAt)} after it began.`,
+      hint: 'When Cassandra errors or times out, ask PostgreSQL in that call: an order kept in memory from an earlier read is as old as that read, and someone may have changed the order since.',
+      runs: 20, // every case has the copy or the row this catches: 20 cover the outages and states
+    },
+    async (ctx, c) => {
+      const order = c.orders.map((st, i) => ({ st, i })).sort((a, b) => Number(b.st === 'stale') - Number(a.st === 'stale'));
+      const s = setup(ctx, { ids: order.map(({ i }) => `o-${100 + i * 7 + (ctx.seed % 5)}`), staleOnA: c.orders.filter((st) => st === 'stale').length });
+      const ids = [...s.truth.keys()];
+      const situation = `the customer read the order while Cassandra was healthy, then the warehouse changed it in PostgreSQL, then Cassandra could not answer (${words.outage(c.outage)})`;
+      (await readAll(s, ids)).forEach((r, i) => expectTruth(ctx, s, ids[i], r, 'Cassandra is healthy'));
+      const seen = new Map(ids.map((id) => [id, s.truth.get(id)!]));
+      await s.world.run(async () => {
+        for (const id of ids) for (let k = 0; k < c.changes; k++) await changeElsewhere(s, id, c.processed);
+      });
+      s.world.schedule(gen.outageFaults(c.outage, s.world.now));
+      await s.world.run(() => s.world.sleep(c.readAt));
+      (await readAll(s, ids)).forEach((r, i) => {
+        const id = ids[i];
+        const now = s.truth.get(id)!;
+        const before = seen.get(id)!;
+        if (r.ok && r.value && r.value.version === before.version && r.value.status === before.status && !r.queries.some((q) => q.driver === 'pg')) {
+          ctx.fail(
+            `A customer was shown order ${id} as ${show(r.value)}, the copy an earlier read got from Cassandra, while Cassandra could not answer; PostgreSQL, which was not asked, has ${show(now)}: the warehouse changed it since. Ask PostgreSQL whenever Cassandra errors or times out: a copy kept in memory is as old as the read that made it; ${situation} (seed ${ctx.seed}).`,
+          );
+        }
+        expectTruth(ctx, s, id, r, situation);
+      });
+    },
+  );
 }
+
+/** An outage after which a QUORUM read from zone A cannot succeed: two or three nodes crashed, slow or paused, or zone A cut off. */
+const failingOutage = fc.oneof(
+  gen.outage({ kinds: ['crash', 'slow', 'pause'], nodes: [2, 3], at: [0, 0], forMs: [40_000, 40_000], extraMs: [300, 5000] }),
+  gen.outage({ kinds: ['isolate'], zones: ['A'], at: [0, 0], forMs: [40_000, 40_000] }),
+);

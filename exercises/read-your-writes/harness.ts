@@ -117,6 +117,15 @@ export async function placeOrder(s: Setup, id: string): Promise<number> {
   return order.version;
 }
 
+/**
+ * Someone else deletes the order in PostgreSQL (a support agent, a fraud check). The read model is not
+ * touched: the processor has not applied the deletion yet.
+ */
+export async function deleteOrder(s: Setup, id: string): Promise<void> {
+  await s.commands.query('DELETE FROM orders WHERE id = $1', [id]);
+  s.truth.delete(id);
+}
+
 /** The processor catches up: every replica gets the version PostgreSQL has (written with USING TIMESTAMP <version>). */
 export function catchUp(s: Setup, id: string): void {
   const o = s.truth.get(id)!;

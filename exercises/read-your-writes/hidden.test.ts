@@ -4,7 +4,7 @@ import { defineTests, fc, gen, seeds, words, resentWords, type Outage, type Test
 import meta from './meta.json';
 
 import {
-  type Outcome, type Read, setup, read, readAll, readOne, changeStatus, placeOrder, catchUp,
+  type Outcome, type Read, setup, read, readAll, readOne, changeStatus, placeOrder, catchUp, deleteOrder,
   expectAtLeast, expectQuorumReads, servedByCassandra, restWords, wentWords, pick, prng, describeError, show, type ReadModelState,
 } from './harness';
 
@@ -520,4 +520,98 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
       }
     },
   );
+  // Named by the lesson's exercise text; the task: "When … Cassandra errors or times out, read the order from
+  // PostgreSQL", not a copy an earlier read left in memory. The module is loaded afresh for each case, so the copy is made and used within the case: read
+  // while Cassandra is healthy, someone else changes the order in PostgreSQL, Cassandra fails, read again.
+  t.property(
+    'Read PostgreSQL when the row is missing or older, or when Cassandra fails or does not answer within about 100 ms',
+    {
+      cases: fc.record({
+        orders: fc.array(fc.constantFrom<ReadModelState>('current', 'behind', 'stale-on-a'), { minLength: 1, maxLength: 3 }),
+        token: fc.constantFrom<'none' | 'own'>('none', 'own'),
+        changes: fc.integer({ min: 1, max: 2 }),
+        processed: fc.boolean(),
+        outage: failingOutage,
+        readAt: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 30_000 })),
+      }),
+      scenario: (c) =>
+        `${words.list(c.orders.map((st, i) => `order #${i + 1} is ${STATE_WORDS[st]}`))}; a customer in zone A reads ${c.orders.length > 1 ? 'each of them' : 'it'} ${c.token === 'none' ? 'with no token' : 'with the token of their last change (the version PostgreSQL has)'} while Cassandra is healthy; then someone else changes ${c.orders.length > 1 ? 'each' : 'it'} in PostgreSQL (${c.changes === 1 ? 'once' : 'twice'}) and the processor has ${c.processed ? 'already applied' : 'not yet applied'} the change${c.changes > 1 ? 's' : ''} to the read model; then Cassandra cannot answer at QUORUM (${words.outage(c.outage)}), and the customer reads ${c.orders.length > 1 ? 'them' : 'it'} again ${c.token === 'none' ? 'with no token' : 'with the same token'} ${words.ms(c.readAt)} after it began.`,
+      hint: 'When Cassandra errors or times out, read PostgreSQL in that call: an order kept in memory from an earlier read is as old as that read, and someone may have changed the order since.',
+      runs: 20, // every case has the copy or the row this catches: 20 cover the outages and states
+    },
+    async (ctx, c) => {
+      const s = setup(ctx, { ids: c.orders.map((_, i) => `o-${100 + i * 7 + (ctx.seed % 5)}`), state: (i) => c.orders[i] });
+      const ids = [...s.truth.keys()];
+      const tokens = new Map(ids.map((id) => [id, c.token === 'none' ? 0 : s.truth.get(id)!.version]));
+      const situation = `the customer read the order while Cassandra was healthy, then someone else changed it in PostgreSQL, then Cassandra could not answer (${words.outage(c.outage)})`;
+      const first = await readAll(s, ids.map((id) => ({ id, minVersion: tokens.get(id)! })));
+      first.forEach((r, i) => expectAtLeast(ctx, s, ids[i], tokens.get(ids[i])!, r, 'Cassandra is healthy'));
+      await s.world.run(async () => {
+        for (const id of ids) for (let k = 0; k < c.changes; k++) await changeStatus(s, id);
+      });
+      if (c.processed) ids.forEach((id) => catchUp(s, id));
+      s.world.schedule(gen.outageFaults(c.outage, s.world.now));
+      await s.world.run(() => s.world.sleep(c.readAt));
+      (await readAll(s, ids.map((id) => ({ id, minVersion: tokens.get(id)! })))).forEach((r, i) => {
+        const id = ids[i];
+        const earlier = first[i].ok ? first[i].value : null;
+        if (r.ok && r.value && earlier && r.value.version === earlier.version && !r.queries.some((q) => q.driver === 'pg')) {
+          ctx.fail(
+            `A customer was shown order ${id} as ${show(r.value)}, the copy an earlier read got from Cassandra, while Cassandra could not answer; PostgreSQL, which was not asked, has ${show(s.truth.get(id))}: someone else changed it since. When Cassandra errors or times out, read the order from PostgreSQL: a copy kept in memory is as old as the read that made it; ${situation} (seed ${ctx.seed}).`,
+          );
+        }
+        expectAtLeast(ctx, s, id, tokens.get(id)!, r, situation, true);
+      });
+    },
+  );
+
+  // "Return `null` only when PostgreSQL has no such row" (hint 4) and "never fall back to an older copy": a
+  // row in the read model that PostgreSQL no longer has (the order was deleted) is not the order.
+  t.property(
+    'Return `null` only when PostgreSQL has no such row.',
+    {
+      cases: fc
+        .array(fc.record({ state: fc.constantFrom<ReadModelState>('current', 'behind', 'stale-on-a'), token: fc.constantFrom<'current' | 'own-change'>('current', 'own-change'), deleted: fc.boolean() }), { minLength: 1, maxLength: 3 })
+        // the token is always past the read model's version; at least one order is deleted
+        .map((xs) => xs.map((x, i) => ({ ...x, token: x.state === 'behind' ? x.token : ('own-change' as const), deleted: i === 0 || x.deleted }))),
+      scenario: (xs) =>
+        `${words.list(xs.map((x, i) => `order #${i + 1} is ${STATE_WORDS[x.state]} and its customer ${x.token === 'current' ? 'holds a token for the current version' : 'changes it (token = the new version)'}`))}; then a support agent deletes ${words.list(xs.flatMap((x, i) => (x.deleted ? [`order #${i + 1}`] : [])))} in PostgreSQL, and the processor has applied none of this; Cassandra is healthy; ${xs.length > 1 ? 'the customers read their orders' : 'the customer reads the order'} with their tokens.`,
+      hint: "An older row than the token sends the read to PostgreSQL, and PostgreSQL's answer is the answer: return `null` only when PostgreSQL has no such row, and never fall back to the older copy.",
+      runs: 20, // every case has the copy or the row this catches: 20 cover the outages and states
+    },
+    async (ctx, xs) => {
+      const s = setup(ctx, { ids: xs.map((_, i) => `o-${100 + i * 7 + (ctx.seed % 5)}`), state: (i) => xs[i].state });
+      const ids = [...s.truth.keys()];
+      const situation = 'the customer changed the order, then a support agent deleted it in PostgreSQL, and the processor has applied neither (the read model still has an older row)';
+      const results = await s.world.run(async () => {
+        const tokens: number[] = [];
+        for (const [i, id] of ids.entries()) tokens.push(xs[i].token === 'own-change' ? await changeStatus(s, id) : s.truth.get(id)!.version);
+        for (const [i, id] of ids.entries()) if (xs[i].deleted) await deleteOrder(s, id);
+        const out: Outcome[] = [];
+        for (const [i, id] of ids.entries()) out.push(await readOne(s, id, tokens[i]));
+        return out.map((r, i) => ({ id: ids[i], token: tokens[i], r }));
+      });
+      for (const [i, { id, token, r }] of results.entries()) {
+        if (!xs[i].deleted) {
+          expectAtLeast(ctx, s, id, token, r, 'the read model is behind the customer\'s change', true);
+          continue;
+        }
+        if (!r.ok) {
+          ctx.fail(`A customer holding a token for version ${token} of order ${id} got an error (${describeError(r.error)}) although PostgreSQL answered that there is no such order: return null (the API answers 404); ${situation} (seed ${ctx.seed}).`);
+        }
+        if (r.ok && r.value && r.value.version < token) {
+          ctx.fail(
+            `A customer holding a token for version ${token} of order ${id} was shown ${show(r.value)}, the read model's older row, although PostgreSQL has no such order: return null only when PostgreSQL has no such row, and never fall back to an older copy; ${situation} (seed ${ctx.seed}).`,
+          );
+        }
+        expectAtLeast(ctx, s, id, token, r, situation);
+      }
+    },
+  );
 }
+
+/** An outage after which a QUORUM read from zone A cannot succeed: two or three nodes crashed, slow or paused, or zone A cut off. */
+const failingOutage = fc.oneof(
+  gen.outage({ kinds: ['crash', 'slow', 'pause'], nodes: [2, 3], at: [0, 0], forMs: [40_000, 40_000], extraMs: [300, 5000] }),
+  gen.outage({ kinds: ['isolate'], zones: ['A'], at: [0, 0], forMs: [40_000, 40_000] }),
+);
