@@ -387,6 +387,26 @@ function thenWords(c: { then: Then; thenExtraMs: number }): string {
   }
 }
 
+/** A later situation in words (the cache-share and in-flight properties). */
+function laterWords(later: 'healthy' | 'all-slow' | 'all-down' | 'same'): string {
+  return later === 'healthy' ? 'every node is fine again' : later === 'all-slow' ? 'every node answers 3 s late' : later === 'all-down' ? 'every node crashes' : 'nothing changes';
+}
+
+/** The faults that end the first situation at `at` (a GC pause cannot be ended early) and begin the later one. */
+function changeFaults(first: Situation, later: 'healthy' | 'all-slow' | 'all-down', at: number): Fault[] {
+  const end: Fault[] =
+    first.kind === 'all-slow'
+      ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: 0 }))
+      : first.kind === 'all-down'
+        ? every(ALL, (node) => ({ at, kind: 'restart', node }))
+        : first.kind === 'zone-a-cut-off'
+          ? [{ at, kind: 'heal' }]
+          : [];
+  const begin: Fault[] =
+    later === 'all-slow' ? every(ALL, (node) => ({ at, kind: 'slow', node, extraMs: 3000 })) : later === 'all-down' ? every(ALL, (node) => ({ at, kind: 'crash', node })) : [];
+  return [...end, ...begin];
+}
+
 /** A task sentence by its id in meta.json: each property is named by the sentence it checks. */
 function task(id: string): string {
   const t = meta.tasks.find((x: { id: string }) => x.id === id);
@@ -525,6 +545,82 @@ function properties(t: Parameters<Parameters<typeof defineTests>[0]>[0]): void {
           ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' once the probe had finished, although ${said} (${allowed.why}): the probe's outcome was mapped to the wrong state; expected ${expected}.`);
         }
         ctx.fail(`A health check ${words.ms(wrong.start - t0)} in got '${wrong.verdict}' although ${said} (${allowed.why}): it read the state before the probe finished; expected ${expected}.`);
+      }
+    },
+  );
+
+  t.property(
+    'Keep one probe in flight and let concurrent callers share its result.',
+    {
+      cases: fc.record({
+        first: situation(['healthy', 'all-slow', 'all-down', 'zone-a-cut-off']),
+        later: fc.constantFrom<'healthy' | 'all-slow' | 'all-down' | 'same'>('healthy', 'all-slow', 'all-down', 'same'),
+        changeAt: fc.integer({ min: 0, max: 6000 }),
+        // at most 6 reads in all, each of another order: a Cassandra query for that order is that read's
+        groups: fc.array(fc.record({ afterMs: fc.integer({ min: 0, max: 7000 }), count: fc.integer({ min: 1, max: 2 }) }), { minLength: 1, maxLength: 3 }),
+      }),
+      scenario: (c) =>
+        `${situationWords(c.first)}${c.later === 'same' ? '' : `; ${words.ms(c.changeAt)} later ${laterWords(c.later)}`}; customers read orders in groups: ${c.groups
+          .map((g) => `${g.count} at once ${g.afterMs ? `${words.ms(g.afterMs)} later` : 'right away'}`)
+          .join(', ')}; at the moment each read starts, the API's health endpoint calls checkHealth() too.`,
+      hint: "readWithFallback() is one more caller of checkHealth(): await it, and let it hand over the probe in flight when there is one. Do not act on the field a probe is still filling in, nor on a verdict older than 5 s while a new probe runs.",
+      runs: 20,
+    },
+    async (ctx, c) => {
+      const s = await enter(ctx, c.first);
+      const t0 = s.world.now;
+      if (c.later !== 'same') s.world.schedule(changeFaults(c.first, c.later, t0 + c.changeAt));
+      const said = `${situationWords(c.first)}${c.later === 'same' ? '' : `, and ${words.ms(c.changeAt)} in ${laterWords(c.later)}`}`;
+      type Read = { id: string; start: number; read: Timed<Order | null>; verdict: Timed<Health> };
+      const reads: Read[] = [];
+      const q0 = s.world.queries.length;
+      const r = await timed(s, async () => {
+        const pending: Promise<void>[] = [];
+        let next = 0;
+        for (const g of c.groups) {
+          if (g.afterMs) await s.world.sleep(g.afterMs);
+          for (let k = 0; k < g.count; k++) {
+            const id = s.ids[next++];
+            const start = s.world.now;
+            // the read first, then (at the same virtual moment) the health endpoint's check
+            const read = timed(s, () => s.cluster.readWithFallback(id));
+            const verdict = timed(s, () => s.cluster.checkHealth());
+            pending.push(Promise.all([read, verdict]).then(([rr, vv]) => void reads.push({ id, start, read: rr, verdict: vv })));
+          }
+        }
+        await Promise.all(pending);
+      });
+      if (!r.ok) return ctx.fail(`readWithFallback() or checkHealth() threw ${describeError(r.error)}; ${said}.`);
+      const refused = refusedProbe(s.world.queries.slice(q0));
+      if (refused) ctx.fail(`${refused}; ${said}.`);
+      reads.sort((a, b) => a.start - b.start);
+      for (const x of reads) {
+        const together = reads.filter((y) => y.start === x.start).length;
+        const when = `${words.ms(x.start - t0)} in${together > 1 ? ` (one of ${together} reads that started at that moment)` : ''}`;
+        if (!x.verdict.ok) return ctx.fail(`checkHealth() threw ${describeError(x.verdict.error)} ${when}; it should return a verdict, not throw; ${said}.`);
+        const v = x.verdict.value;
+        const want = s.truth.get(x.id)!;
+        if (!x.read.ok) return ctx.fail(`A customer asking for order ${x.id} ${when} got an error (${describeError(x.read.error)}) although PostgreSQL was up and had it; ${said}.`);
+        const got = x.read.value;
+        if (!got || got.id !== want.id || got.status !== want.status || got.version !== want.version) {
+          ctx.fail(`A customer asking for order ${x.id} ${when} got ${got ? show(got) : 'nothing'} while PostgreSQL has ${show(want)}; ${said}.`);
+        }
+        const asked = cassandraQueries(x.read.queries).filter((q) => [...q.params, ...q.literals].includes(x.id));
+        const older = `readWithFallback() acted on an older verdict instead of the one checkHealth() gave every other caller at that moment (the probe in flight, or the fresh result)`;
+        const vEnd = x.start + x.verdict.ms;
+        const rEnd = x.start + x.read.ms;
+        if (v === 'unavailable' && asked.length > 0) {
+          ctx.fail(`A customer's read of order ${x.id} ${when} went to Cassandra (${asked[0].text}) while checkHealth(), called at the same moment, said 'unavailable': ${older}; ${said}.`);
+        }
+        if (v !== 'unavailable' && asked.length === 0) {
+          ctx.fail(`A customer's read of order ${x.id} ${when} did not ask Cassandra at all while checkHealth(), called at the same moment, said '${v}': ${older}; ${said}.`);
+        }
+        if (v === 'degraded' && rEnd - vEnd > 250) {
+          ctx.fail(`A customer's read of order ${x.id} ${when} ended ${words.ms(rEnd - vEnd)} after checkHealth(), called at the same moment, said 'degraded' (expected about 100 ms for Cassandra, then PostgreSQL: at most 250 ms): ${older}; ${said}.`);
+        }
+        if (v === 'healthy' && rEnd - vEnd > HEALTHY_READ_LIMIT_MS) {
+          ctx.fail(`A customer's read of order ${x.id} ${when} ended ${words.ms(rEnd - vEnd)} after checkHealth(), called at the same moment, said 'healthy' (Cassandra gets at most 2 s, then PostgreSQL): ${older}; ${said}.`);
+        }
       }
     },
   );
