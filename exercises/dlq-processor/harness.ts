@@ -31,9 +31,11 @@ export type Setup = {
   fetchGuard: { handed: number; limit: number; tripped: boolean };
   /**
    * Reading the DLQ's depth: while `down` is set (virtual ms, `from` inclusive) `dlqDepth()` rejects;
-   * `errors` holds every error it rejected with (told from the processor's own errors by identity).
+   * `errors` holds every error it rejected with (told from the processor's own errors by identity);
+   * with `latencyMs`, each read takes that long (virtual ms), like a call to a monitoring API, and
+   * answers with the depth at its end.
    */
-  depthRead: { down: { from: number; until: number } | null; errors: Set<unknown> };
+  depthRead: { down: { from: number; until: number } | null; errors: Set<unknown>; latencyMs: number };
 };
 
 /** A world, the learner's processor (its Cassandra client in zone B), and the ops hooks it reports to. */
@@ -50,7 +52,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
   const GROUP = 'redrive';
   const commits: Setup['commits'] = [];
   const fetchGuard: Setup['fetchGuard'] = { handed: 0, limit: Infinity, tripped: false };
-  const depthRead: Setup['depthRead'] = { down: null, errors: new Set() };
+  const depthRead: Setup['depthRead'] = { down: null, errors: new Set(), latencyMs: 0 };
   /** Like a Kafka poll, a fetch returns at most this many messages, whatever `max` asks for. */
   const FETCH_LIMIT = 25;
   const deps = {
@@ -59,6 +61,7 @@ export async function setup(ctx: TestContext): Promise<Setup> {
     metrics: { increment: (name: string) => void metrics.set(name, (metrics.get(name) ?? 0) + 1) },
     alert: (message: string) => void alerts.push(String(message)),
     dlqDepth: async () => {
+      if (depthRead.latencyMs > 0) await world.sleep(depthRead.latencyMs);
       const down = depthRead.down;
       if (down && world.now >= down.from && world.now < down.until) {
         const e = Object.assign(new Error(`Timed out reading the depth of ${DLQ}: the monitoring API did not answer`), { name: 'TimeoutError' });
