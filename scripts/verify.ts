@@ -15,7 +15,7 @@
 import { validateExercise } from '#grading/schema';
 import type { Results } from '#grading';
 import { errorResults } from '#grading/host';
-import { checkCourse, formatProblems } from '../src/browser/build/course-check';
+import { type CourseProblem, checkCourse, formatProblems } from '../src/browser/build/course-check';
 import { join, resolve, sep } from 'node:path';
 import { compileLearnerTs, EXERCISES_DIR, exerciseIds, GradePool, readExerciseFiles, ROOT } from './grade';
 import { exerciseTypeErrors } from './lib/type-check';
@@ -38,7 +38,7 @@ function solutionSummary(r: Results): string {
   return summary(r);
 }
 
-async function verifyExercise(id: string, typeErrors: string[]): Promise<Row[]> {
+async function verifyExercise(id: string, typeErrors: string[], course: CourseProblem[]): Promise<Row[]> {
   const rows: Row[] = [];
   const files = readExerciseFiles(id);
   const { errors, exercise } = validateExercise(id, files);
@@ -48,7 +48,7 @@ async function verifyExercise(id: string, typeErrors: string[]): Promise<Row[]> 
   }
   rows.push({ exercise: id, check: 'format', ok: true, detail: 'meta.json and files valid' });
   const folder = join(EXERCISES_DIR, id) + sep;
-  const across = checkCourse({ root: ROOT, exercises: EXERCISES_DIR }).filter((p) => resolve(ROOT, p.file).startsWith(folder));
+  const across = course.filter((p) => resolve(ROOT, p.file).startsWith(folder));
   for (const p of across) rows.push({ exercise: id, check: 'course', ok: false, detail: formatProblems([p]) });
   if (typeErrors.length === 0) rows.push({ exercise: id, check: 'types', ok: true, detail: 'type-checks' });
   for (const e of typeErrors) rows.push({ exercise: id, check: 'types', ok: false, detail: e });
@@ -126,7 +126,8 @@ async function main(): Promise<number> {
   }
   const rows: Row[] = [];
   const typeErrors = exerciseTypeErrors(ROOT, EXERCISES_DIR, ids);
-  for (const id of ids) rows.push(...(await verifyExercise(id, typeErrors.get(id) ?? [])));
+  const course = checkCourse({ root: ROOT, exercises: EXERCISES_DIR }); // the whole course, read once
+  for (const id of ids) rows.push(...(await verifyExercise(id, typeErrors.get(id) ?? [], course)));
   pool.close();
   printTable(rows);
   const bad = rows.filter((r) => !r.ok).length;
